@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what vfsim needs on Debian 12 (as root) and configures + builds into build/.
+# Idempotent: packages already present are not reinstalled.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PKGS=(cmake ninja-build g++ pkg-config libsystemc-dev libfmt-dev libboost-program-options-dev
+      catch2 gcc-sparc64-linux-gnu binutils-sparc64-linux-gnu qemu-user python3)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
+fi
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=${VFSIM_BUILD_TYPE:-Release} >/dev/null
+cmake --build build -j"$(nproc)"

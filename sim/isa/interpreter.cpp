@@ -1,0 +1,76 @@
+#include "sim/isa/interpreter.h"
+
+#include "sim/isa/decoder.h"
+#include "sim/isa/memory_port.h"
+#include "sim/isa/mem_access.h"
+
+namespace vfsim::isa {
+
+Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault) {
+  uint64_t vpn = pc >> kPageBits;
+  CodePage*& slot = fast_[vpn % kFastPages];
+  if (slot && slot->vpn == vpn) return slot;
+  auto it = pages_.find(vpn);
+  if (it == pages_.end()) {
+    Translation t = s_.mem->translate(s_, pc, Access::Fetch, ASI_PRIMARY);
+    if (!t.page) {
+      fault = t.fault ? t.fault : TT_INSTRUCTION_ACCESS_EXCEPTION;
+      return nullptr;
+    }
+    auto page = std::make_unique<CodePage>();
+    page->vpn = vpn;
+    for (unsigned i = 0; i < kPageSize / 4; ++i)
+      decode(uint32_t(from_bytes<4>(t.page + 4 * i, false)), page->insns[i]);
+    // Stores to this page must now take the slow path (which invalidates it).
+    s_.tlb.flush_write_page(pc);
+    it = pages_.emplace(vpn, std::move(page)).first;
+  }
+  slot = it->second.get();
+  return slot;
+}
+
+RunResult Interpreter::run(uint64_t n) {
+  RunResult r;
+  StrandState& s = s_;
+  CodePage* page = nullptr;
+  uint64_t page_vpn = ~0ull;
+  while (r.executed < n) {
+    uint64_t pc = s.pc;
+    if ((pc >> kPageBits) != page_vpn) {
+      if (pc & 3) { r.trap = TT_MEM_ADDRESS_NOT_ALIGNED; break; }
+      Trap f = TT_NONE;
+      page = fetch_page(pc, f);
+      if (!page) { r.trap = f; break; }
+      page_vpn = pc >> kPageBits;
+    }
+    const Insn& in = page->insns[(pc & (kPageSize - 1)) >> 2];
+    s.next_pc = s.npc;
+    s.next_npc = s.npc + 4;
+    Trap t = in.fn(s, in);
+    if (__builtin_expect(t != TT_NONE, 0)) {
+      r.trap = t;
+      break;
+    }
+    s.pc = s.next_pc;
+    s.npc = s.next_npc;
+    ++r.executed;
+    // A store may have invalidated the page we are running from.
+    if (__builtin_expect(fast_[page_vpn % kFastPages] != page, 0)) page_vpn = ~0ull;
+  }
+  s.icount += r.executed;
+  return r;
+}
+
+void Interpreter::invalidate_page(uint64_t va) {
+  uint64_t vpn = va >> kPageBits;
+  CodePage*& slot = fast_[vpn % kFastPages];
+  if (slot && slot->vpn == vpn) slot = nullptr;
+  pages_.erase(vpn);
+}
+
+void Interpreter::invalidate_all() {
+  for (auto& p : fast_) p = nullptr;
+  pages_.clear();
+}
+
+}  // namespace vfsim::isa

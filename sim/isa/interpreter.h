@@ -1,0 +1,45 @@
+// The instruction-level execution loop of one strand: a cache of predecoded 8 KB code pages,
+// each instruction a call through its semantic function (Spike's recipe). The caller asks
+// for N instructions and learns how many ran and which trap stopped it (VCML's contract).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "sim/isa/insn.h"
+#include "sim/isa/strand_state.h"
+
+namespace vfsim::isa {
+
+struct RunResult {
+  uint64_t executed = 0;
+  Trap trap = TT_NONE;   // trap that stopped the run (pc/npc point at the trapping insn)
+};
+
+class Interpreter {
+ public:
+  explicit Interpreter(StrandState& s) : s_(s) {}
+  // Execute at most n instructions. Stops early on any trap, leaving pc/npc at the
+  // instruction that trapped, so the caller can emulate (user mode) or enter_trap().
+  RunResult run(uint64_t n);
+  // Single step (for tracing and tests).
+  RunResult step() { return run(1); }
+  // Drop decoded code for the page holding va (stores to code, FLUSH, unmap).
+  void invalidate_page(uint64_t va);
+  void invalidate_all();
+  StrandState& state() { return s_; }
+
+ private:
+  struct CodePage {
+    uint64_t vpn;
+    Insn insns[kPageSize / 4];
+  };
+  CodePage* fetch_page(uint64_t pc, Trap& fault);
+
+  StrandState& s_;
+  std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;
+  static constexpr unsigned kFastPages = 64;
+  CodePage* fast_[kFastPages] = {};
+};
+
+}  // namespace vfsim::isa

@@ -1,0 +1,89 @@
+// Inline data-access helpers used by load/store semantics: alignment check, SoftTlb hit,
+// slow-path translation, and byte order (SPARC is big-endian; the *_LITTLE ASIs swap).
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#include "sim/isa/asi.h"
+#include "sim/isa/memory_port.h"
+#include "sim/isa/strand_state.h"
+
+namespace vfsim::isa {
+
+template <unsigned N> struct UInt;
+template <> struct UInt<1> { using T = uint8_t; };
+template <> struct UInt<2> { using T = uint16_t; };
+template <> struct UInt<4> { using T = uint32_t; };
+template <> struct UInt<8> { using T = uint64_t; };
+
+template <unsigned N> inline uint64_t from_bytes(const uint8_t* p, bool little) {
+  typename UInt<N>::T v;
+  std::memcpy(&v, p, N);
+  if constexpr (N == 1) return v;
+  // The host is little-endian (x86-64, aarch64): big-endian guest data needs a swap.
+  if (!little) {
+    if constexpr (N == 2) v = __builtin_bswap16(v);
+    if constexpr (N == 4) v = __builtin_bswap32(v);
+    if constexpr (N == 8) v = __builtin_bswap64(v);
+  }
+  return v;
+}
+template <unsigned N> inline void to_bytes(uint8_t* p, uint64_t val, bool little) {
+  typename UInt<N>::T v = typename UInt<N>::T(val);
+  if constexpr (N > 1) {
+    if (!little) {
+      if constexpr (N == 2) v = __builtin_bswap16(v);
+      if constexpr (N == 4) v = __builtin_bswap32(v);
+      if constexpr (N == 8) v = __builtin_bswap64(v);
+    }
+  }
+  std::memcpy(p, &v, N);
+}
+
+// Slow path: ask the memory port, fill the SoftTlb when allowed.
+inline Trap tlb_miss(StrandState& s, uint64_t va, Access acc, uint8_t asi, uint8_t*& host) {
+  Translation t = s.mem->translate(s, va, acc, asi);
+  if (!t.page) return t.fault ? t.fault : TT_DATA_ACCESS_EXCEPTION;
+  if (t.cacheable && asi_is_primary_like(asi)) {
+    if (acc == Access::Write) s.tlb.fill_write(va, t.page);
+    else s.tlb.fill_read(va, t.page);
+  }
+  host = t.page + (va & (kPageSize - 1));
+  return TT_NONE;
+}
+
+// Host pointer to N bytes at va for reading/writing; va must already be aligned.
+inline Trap host_for_read(StrandState& s, uint64_t va, uint8_t asi, uint8_t*& host) {
+  host = s.tlb.read(va);
+  return host ? TT_NONE : tlb_miss(s, va, Access::Read, asi, host);
+}
+inline Trap host_for_write(StrandState& s, uint64_t va, uint8_t asi, uint8_t*& host) {
+  host = s.tlb.write(va);
+  return host ? TT_NONE : tlb_miss(s, va, Access::Write, asi, host);
+}
+
+// Plain load with the implicit ASI (primary; little-endian when PSTATE.CLE).
+template <unsigned N> inline Trap load(StrandState& s, uint64_t va, uint64_t& out) {
+  if (va & (N - 1)) return TT_MEM_ADDRESS_NOT_ALIGNED;
+  uint8_t* h;
+  if (Trap t = host_for_read(s, va, ASI_PRIMARY, h)) return t;
+  out = from_bytes<N>(h, s.pstate & PSTATE_CLE);
+  return TT_NONE;
+}
+template <unsigned N> inline Trap store(StrandState& s, uint64_t va, uint64_t v) {
+  if (va & (N - 1)) return TT_MEM_ADDRESS_NOT_ALIGNED;
+  uint8_t* h;
+  if (Trap t = host_for_write(s, va, ASI_PRIMARY, h)) return t;
+  to_bytes<N>(h, v, s.pstate & PSTATE_CLE);
+  return TT_NONE;
+}
+
+// Alternate-space load/store (LDxA/STxA); defined in asi_access.cpp.
+Trap load_asi(StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t& out);
+Trap store_asi(StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t v);
+
+}  // namespace vfsim::isa
+
+namespace vfsim::isa {
+bool asi_is_twinx(uint8_t asi);   // twin-extended load ASIs (LDDA -> two 64-bit words)
+}

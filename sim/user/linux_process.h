@@ -1,0 +1,65 @@
+// One Linux process on one strand: ELF image, stack with argv/envp/auxv as Linux builds it,
+// the system-call layer, and the traps an OS handles for user code (window spill/fill,
+// clean window, FP enable, misaligned LDDF/STDF, FLUSHW) handled the way Linux does.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/isa/interpreter.h"
+#include "sim/isa/strand_state.h"
+#include "sim/user/address_space.h"
+#include "sim/user/elf_loader.h"
+
+namespace vfsim::user {
+
+struct ProcessOptions {
+  std::string path;                  // ELF to run
+  std::vector<std::string> argv;     // argv[0] included
+  std::vector<std::string> envp;
+  uint64_t stack_size = 64ull << 20; // grows on demand up to this
+  bool report_unknown_syscalls = false;
+};
+
+// AT_HWCAP of an UltraSPARC T2 under Linux: V9 basics, block-init stores, N2, and the
+// capabilities the T2's machine description lists (mul32 div32 fsmuld v8plus popc vis vis2
+// ASIBlkInit). glibc uses it to pick its Niagara-2 string/memory routines.
+constexpr uint64_t kT2Hwcap = 0xffdf;
+
+class LinuxProcess {
+ public:
+  explicit LinuxProcess(const ProcessOptions& opt);   // throws LoadError
+  // Runs until the process exits; returns the exit status as a shell would see it
+  // (0-255, or 128+signal when killed by a signal).
+  int run();
+
+  uint64_t instructions() const { return state_.icount; }
+  const std::map<std::string, uint64_t>& unknown_syscalls() const { return unknown_; }
+  isa::StrandState& state() { return state_; }
+  AddressSpace& memory() { return as_; }
+
+ private:
+  void setup_stack(const ElfImage& im);
+  bool handle_trap(isa::Trap t);      // false when the process ended
+  void syscall();
+  void spill_window();
+  void fill_window();
+  void kill(int host_signal, const std::string& why);
+
+  // syscalls (sysdeps in linux_syscalls.cpp)
+  int64_t sys(uint64_t nr, const uint64_t a[6]);
+
+  ProcessOptions opt_;
+  AddressSpace as_;
+  isa::StrandState state_;
+  isa::Interpreter interp_;
+  uint64_t brk_start_ = 0, brk_ = 0;
+  uint64_t mmap_top_ = 0;
+  bool exited_ = false;
+  int status_ = 0;
+  uint64_t rng_ = 0x9e3779b97f4a7c15ull;   // deterministic getrandom()/AT_RANDOM
+  std::map<std::string, uint64_t> unknown_;
+};
+
+}  // namespace vfsim::user
