@@ -32,11 +32,17 @@ Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault) {
 RunResult Interpreter::run(uint64_t n) {
   RunResult r;
   StrandState& s = s_;
+  // pc/npc live in host registers; they are stored (never reloaded) before each call so
+  // semantics can read them, and only control transfers return TT_FLOW with new values.
+  uint64_t pc = s.pc, npc = s.npc;
+  const uint64_t start = s.icount, stop = s.icount + n;
   CodePage* page = nullptr;
   uint64_t page_vpn = ~0ull;
-  while (r.executed < n) {
-    uint64_t pc = s.pc;
-    if ((pc >> kPageBits) != page_vpn) {
+  uint64_t epoch = code_epoch_;
+  while (s.icount != stop) {
+    if (__builtin_expect((pc >> kPageBits) != page_vpn, 0)) {
+      s.pc = pc;
+      s.npc = npc;
       if (pc & 3) { r.trap = TT_MEM_ADDRESS_NOT_ALIGNED; break; }
       Trap f = TT_NONE;
       page = fetch_page(pc, f);
@@ -44,20 +50,31 @@ RunResult Interpreter::run(uint64_t n) {
       page_vpn = pc >> kPageBits;
     }
     const Insn& in = page->insns[(pc & (kPageSize - 1)) >> 2];
-    s.next_pc = s.npc;
-    s.next_npc = s.npc + 4;
+    s.pc = pc;
+    s.npc = npc;
     Trap t = in.fn(s, in);
-    if (__builtin_expect(t != TT_NONE, 0)) {
+    if (__builtin_expect(t == TT_NONE, 1)) {
+      pc = npc;
+      npc += 4;
+    } else if (t == TT_FLOW) {
+      pc = s.next_pc;
+      npc = s.next_npc;
+    } else {
       r.trap = t;
       break;
     }
-    s.pc = s.next_pc;
-    s.npc = s.next_npc;
-    ++r.executed;
-    // A store may have invalidated the page we are running from.
-    if (__builtin_expect(fast_[page_vpn % kFastPages] != page, 0)) page_vpn = ~0ull;
+    ++s.icount;
+    // A store, FLUSH or unmap may have dropped decoded code: look the page up again.
+    if (__builtin_expect(code_epoch_ != epoch, 0)) {
+      epoch = code_epoch_;
+      page_vpn = ~0ull;
+    }
   }
-  s.icount += r.executed;
+  if (r.trap == TT_NONE) {
+    s.pc = pc;
+    s.npc = npc;
+  }
+  r.executed = s.icount - start;
   return r;
 }
 
@@ -65,12 +82,13 @@ void Interpreter::invalidate_page(uint64_t va) {
   uint64_t vpn = va >> kPageBits;
   CodePage*& slot = fast_[vpn % kFastPages];
   if (slot && slot->vpn == vpn) slot = nullptr;
-  pages_.erase(vpn);
+  if (pages_.erase(vpn)) code_epoch_++;
 }
 
 void Interpreter::invalidate_all() {
   for (auto& p : fast_) p = nullptr;
   pages_.clear();
+  code_epoch_++;
 }
 
 }  // namespace vfsim::isa

@@ -40,6 +40,7 @@ class Interpreter {
   std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;
   static constexpr unsigned kFastPages = 64;
   CodePage* fast_[kFastPages] = {};
+  uint64_t code_epoch_ = 0;   // bumped whenever decoded code is dropped
 };
 
 }  // namespace vfsim::isa

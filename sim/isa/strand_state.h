@@ -39,8 +39,9 @@ struct StrandState {
   // ---- hot ----
   uint64_t pc = 0, npc = 4;
   uint64_t next_pc = 0, next_npc = 0;    // written by semantics, committed by the loop
-  uint64_t* gregs = nullptr;             // current global set (by GL)
-  uint64_t* wregs = nullptr;             // [0..7]=outs [8..15]=locals [16..23]=ins of CWP
+  // The current window's 32 registers, kept flat so a register read is one load; SAVE,
+  // RESTORE and GL changes copy windows to and from their backing storage below.
+  uint64_t reg[32] = {};
   uint8_t ccr = 0;
   uint8_t asi = 0x80;
   uint8_t fprs = 4;                      // FEF set: Linux enables the FPU for user code
@@ -68,36 +69,48 @@ struct StrandState {
   uint64_t tick_cmpr = 0, stick_cmpr = 0, softint = 0;
   uint64_t scratchpad[8] = {};
 
-  // Window storage: window k = kNWindows-1-CWP lives at win[k*16]; the extra 8 mirror
-  // win[0..7] so the ins of CWP=0 are contiguous (the QEMU wrap trick).
-  uint64_t win[kNWindows * 16 + 8] = {};
+  // Backing storage of the windows: window w's outs are win[w][0..7] and its locals
+  // win[w][8..15]; its ins are the outs of window w-1 (SAVE increments CWP, and the new
+  // window's ins are the caller's outs).
+  uint64_t win[kNWindows][16] = {};
   uint64_t globals[kMaxGL + 1][8] = {};
 
-  StrandState() { set_cwp(0); set_gl(0); }
+  StrandState() = default;
   StrandState(const StrandState&) = delete;
   StrandState& operator=(const StrandState&) = delete;
 
   // ---- integer registers ----
-  uint64_t r(unsigned i) const { return i < 8 ? gregs[i] : wregs[i - 8]; }
+  uint64_t r(unsigned i) const { return reg[i]; }
   void set_r(unsigned i, uint64_t v) {
-    if (i >= 8) wregs[i - 8] = v;
-    else if (i) gregs[i] = v;
+    reg[i] = v;
+    reg[0] = 0;   // %g0 stays zero without a branch
   }
 
   void set_cwp(unsigned c) {
-    unsigned oldk = wregs ? unsigned(wregs - win) / 16 : 0;
-    unsigned k = kNWindows - 1 - (c % kNWindows);
-    if (wregs && oldk == kNWindows - 1 && k != oldk)
-      std::memcpy(&win[0], &win[kNWindows * 16], 8 * sizeof(uint64_t));
-    if (k == kNWindows - 1 && (!wregs || oldk != k))
-      std::memcpy(&win[kNWindows * 16], &win[0], 8 * sizeof(uint64_t));
-    cwp = uint8_t(c % kNWindows);
-    wregs = &win[k * 16];
+    c %= kNWindows;
+    if (c == cwp) return;
+    save_window();
+    cwp = uint8_t(c);
+    load_window();
   }
   void set_gl(unsigned g) {
-    gl = uint8_t(g > kMaxGL ? kMaxGL : g);
-    gregs = globals[gl];
+    g = g > kMaxGL ? kMaxGL : g;
+    if (g == gl) return;
+    std::memcpy(globals[gl], reg, sizeof globals[gl]);
+    gl = uint8_t(g);
+    std::memcpy(reg, globals[gl], sizeof globals[gl]);
+    reg[0] = 0;
   }
+  // Write the live registers back (e.g. before exporting state); reload after editing win[].
+  void save_window() {
+    std::memcpy(win[cwp], &reg[8], 16 * sizeof(uint64_t));
+    std::memcpy(win[(cwp + kNWindows - 1) % kNWindows], &reg[24], 8 * sizeof(uint64_t));
+  }
+  void load_window() {
+    std::memcpy(&reg[8], win[cwp], 16 * sizeof(uint64_t));
+    std::memcpy(&reg[24], win[(cwp + kNWindows - 1) % kNWindows], 8 * sizeof(uint64_t));
+  }
+
   // ---- condition codes ----
   bool icc(uint8_t bit) const { return ccr & bit; }
   bool xcc(uint8_t bit) const { return (ccr >> 4) & bit; }

@@ -30,6 +30,9 @@ enum : Trap {
   TT_FILL_0_NORMAL = 0x0c0,
   TT_FILL_0_OTHER = 0x0e0,
   TT_TRAP_INSTRUCTION = 0x100, // + software trap number
+  // Not a trap: a semantic function returns it after setting next_pc/next_npc (taken
+  // branches, annulled delay slots, DONE/RETRY). Keeps the fall-through path free of them.
+  TT_FLOW = 0xffff,
 };
 
 inline bool is_spill(Trap t) { return t >= 0x080 && t < 0x0c0; }

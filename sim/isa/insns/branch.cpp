@@ -13,13 +13,11 @@ static Trap cond_branch(StrandState& s, const Insn& d, bool taken, bool always) 
     if (always && annul) {
       s.next_pc = target;
       s.next_npc = target + 4;
-    } else {
-      branch_taken(s, target);
+      return TT_FLOW;
     }
-  } else if (annul) {
-    annul_delay(s);
+    return branch_taken(s, target);
   }
-  return TT_NONE;
+  return annul ? annul_delay(s) : TT_NONE;
 }
 
 Trap exec_bicc(StrandState& s, const Insn& d) {
@@ -57,16 +55,14 @@ Trap exec_call(StrandState& s, const Insn& d) {
   s.set_r(15, s.pc);
   uint64_t target = s.pc + uint64_t(d.imm);
   if (s.pstate & PSTATE_AM) target &= 0xffffffffull;
-  branch_taken(s, target);
-  return TT_NONE;
+  return branch_taken(s, target);
 }
 
 Trap exec_jmpl(StrandState& s, const Insn& d) {
   uint64_t target = ea(s, d);
   if (target & 3) return TT_MEM_ADDRESS_NOT_ALIGNED;
   s.set_r(d.rd, s.pc);
-  branch_taken(s, target);
-  return TT_NONE;
+  return branch_taken(s, target);
 }
 
 // Tcc: software trap number is (rs1 + rs2|imm) & 0x7f (user) or & 0xff (privileged).

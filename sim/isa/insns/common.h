@@ -9,8 +9,11 @@
 namespace vfsim::isa {
 
 inline uint64_t rs1v(const StrandState& s, const Insn& d) { return s.r(d.rs1); }
+// Branch-free select: the decoder leaves rs2 as the low bits of the immediate, so reading
+// reg[rs2] is always safe, and a mask picks the operand without a mispredicted branch.
 inline uint64_t op2v(const StrandState& s, const Insn& d) {
-  return d.use_imm ? uint64_t(d.imm) : s.r(d.rs2);
+  uint64_t m = uint64_t(0) - d.use_imm;
+  return (uint64_t(d.imm) & m) | (s.reg[d.rs2] & ~m);
 }
 inline uint64_t ea(const StrandState& s, const Insn& d) {
   uint64_t a = s.r(d.rs1) + op2v(s, d);
@@ -94,11 +97,16 @@ inline bool eval_rcond(unsigned rcond, uint64_t v, bool& legal) {
 }
 
 // Taken branch: the delay slot runs, then target.
-inline void branch_taken(StrandState& s, uint64_t target) { s.next_npc = target; }
+inline Trap branch_taken(StrandState& s, uint64_t target) {
+  s.next_pc = s.npc;
+  s.next_npc = target;
+  return TT_FLOW;
+}
 // Annul the delay slot: skip the instruction at npc.
-inline void annul_delay(StrandState& s) {
+inline Trap annul_delay(StrandState& s) {
   s.next_pc = s.npc + 4;
   s.next_npc = s.npc + 8;
+  return TT_FLOW;
 }
 
 }  // namespace vfsim::isa

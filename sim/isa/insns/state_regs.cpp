@@ -134,7 +134,7 @@ Trap exec_done(StrandState& s, const Insn&) {
   s.trap_return(false);
   s.next_pc = s.pc;
   s.next_npc = s.npc;
-  return TT_NONE;
+  return TT_FLOW;
 }
 Trap exec_retry(StrandState& s, const Insn&) {
   if (!s.privileged()) return TT_PRIVILEGED_OPCODE;
@@ -142,7 +142,7 @@ Trap exec_retry(StrandState& s, const Insn&) {
   s.trap_return(true);
   s.next_pc = s.pc;
   s.next_npc = s.npc;
-  return TT_NONE;
+  return TT_FLOW;
 }
 
 }  // namespace vfsim::isa

@@ -43,8 +43,7 @@ Trap exec_return_(StrandState& s, const Insn& d) {
   s.set_cwp((s.cwp + kNWindows - 1) % kNWindows);
   s.cansave++;
   s.canrestore--;
-  branch_taken(s, target);
-  return TT_NONE;
+  return branch_taken(s, target);
 }
 
 // FLUSHW traps (spill) until every window but the current one is saved.
