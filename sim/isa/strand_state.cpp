@@ -17,7 +17,7 @@ void StrandState::enter_trap(unsigned type) {
   tt[tl] = uint16_t(type);
   bool tle = pstate & PSTATE_TLE;
   pstate = (pstate & ~(PSTATE_AM | PSTATE_IE | PSTATE_CLE)) | PSTATE_PRIV | PSTATE_PEF |
-           (tle ? PSTATE_CLE : 0);
+           (tle ? uint32_t(PSTATE_CLE) : 0u);
   set_gl(gl + 1u > 2 ? 2 : gl + 1u);
   if (type == TT_CLEAN_WINDOW) set_cwp((cwp + 1) % kNWindows);
   else if (is_spill(Trap(type))) set_cwp((cwp + cansave + 2) % kNWindows);

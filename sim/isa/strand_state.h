@@ -122,10 +122,10 @@ struct StrandState {
   void set_fd(unsigned i, uint64_t v) { f[i] = uint32_t(v >> 32); f[i + 1] = uint32_t(v); }
   bool fpu_enabled() const { return (pstate & PSTATE_PEF) && (fprs & 4); }
   unsigned fcc(unsigned n) const {
-    return n == 0 ? unsigned(fsr >> FSR_FCC0_SHIFT) & 3 : unsigned(fsr >> (30 + 2 * n)) & 3;
+    return unsigned(fsr >> (n == 0 ? unsigned(FSR_FCC0_SHIFT) : 30 + 2 * n)) & 3;
   }
   void set_fcc(unsigned n, unsigned v) {
-    unsigned sh = n == 0 ? FSR_FCC0_SHIFT : 30 + 2 * n;
+    unsigned sh = n == 0 ? unsigned(FSR_FCC0_SHIFT) : 30 + 2 * n;
     fsr = (fsr & ~(3ull << sh)) | (uint64_t(v & 3) << sh);
   }
 
