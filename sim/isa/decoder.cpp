@@ -13,7 +13,7 @@ using namespace enc;
 
 const std::vector<InsnSpec>& table() {
   static const std::vector<InsnSpec> t = {
-#define INSN(id, mn, match, mask, fmt, feat, rf) {mn, match, mask, Fmt::fmt, feat, rf, exec_##id},
+#define INSN(id, mn, match, mask, fmt, feat, rf) {mn, match, mask, Fmt::fmt, feat, rf, exec_##id, ID_##id},
 #include "sim/isa/insn_table.def"
 #include "sim/isa/vis_table.def"
 #undef INSN
@@ -59,7 +59,7 @@ const Index& index() {
   return idx;
 }
 
-const InsnSpec kIllegal{"illegal", 0, 0, Fmt::None, V9, 0, exec_illegal};
+const InsnSpec kIllegal{"illegal", 0, 0, Fmt::None, V9, 0, exec_illegal, ID_illegal};
 
 }  // namespace
 
@@ -75,6 +75,7 @@ void decode(uint32_t w, Insn& d) {
   const InsnSpec* s = lookup(w);
   if (!s) s = &kIllegal;
   d.fn = s->fn;
+  d.id = s->id;
   d.spec = s;
   d.word = w;
   d.rd = uint8_t(f_rd(w));

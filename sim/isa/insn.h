@@ -61,6 +61,18 @@ struct InsnSpec {
   Feature feature;
   uint8_t regflags;
   ExecFn fn;
+  uint16_t id;   // InsnId, for the interpreter's switch dispatch
+};
+
+// One id per table line; the interpreter dispatches on it with a switch so the semantic
+// functions inline into one loop (no call/return per instruction).
+enum InsnId : uint16_t {
+  ID_illegal,
+#define INSN(id, mn, match, mask, fmt, feat, rf) ID_##id,
+#include "sim/isa/insn_table.def"
+#include "sim/isa/vis_table.def"
+#undef INSN
+  ID_COUNT
 };
 
 struct Insn {
@@ -69,6 +81,7 @@ struct Insn {
   uint32_t word;
   uint8_t rd, rs1, rs2, use_imm;
   int64_t imm;   // simm13/simm11/simm10, branch displacement in bytes, or sethi value
+  uint16_t id;   // InsnId
 };
 
 // ---- raw field accessors ----

@@ -3,6 +3,18 @@
 #include "sim/isa/decoder.h"
 #include "sim/isa/memory_port.h"
 #include "sim/isa/mem_access.h"
+#include "sim/isa/semantics.h"
+
+// The semantic functions are compiled into this translation unit (a unity build of
+// insns/*.cpp) so the dispatch switch below can inline them.
+#include "sim/isa/insns/alu.cpp"
+#include "sim/isa/insns/branch.cpp"
+#include "sim/isa/insns/window.cpp"
+#include "sim/isa/insns/loadstore.cpp"
+#include "sim/isa/insns/fp.cpp"
+#include "sim/isa/insns/fp_mem.cpp"
+#include "sim/isa/insns/state_regs.cpp"
+#include "sim/isa/insns/vis.cpp"
 
 namespace vfsim::isa {
 
@@ -29,51 +41,86 @@ Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault) {
   return slot;
 }
 
+// Threaded dispatch: every instruction's code ends with its own indirect jump to the next
+// instruction's handler (GCC's labels-as-values), so the host's branch predictor sees one
+// jump per SPARC instruction kind instead of a single shared one. Built with
+// -fno-crossjumping so the compiler keeps those jumps apart.
 RunResult Interpreter::run(uint64_t n) {
+  static const void* const kLabels[ID_COUNT] = {
+      &&L_illegal,
+#define INSN(id, mn, match, mask, fmt, feat, rf) &&L_##id,
+#include "sim/isa/insn_table.def"
+#include "sim/isa/vis_table.def"
+#undef INSN
+  };
   RunResult r;
   StrandState& s = s_;
-  // pc/npc live in host registers; they are stored (never reloaded) before each call so
-  // semantics can read them, and only control transfers return TT_FLOW with new values.
+  // pc/npc live in host registers; they are stored (never reloaded) before each handler so
+  // semantics can read them; control transfers return TT_FLOW with next_pc/next_npc.
   uint64_t pc = s.pc, npc = s.npc;
   const uint64_t start = s.icount, stop = s.icount + n;
+  uint64_t count = start;
   CodePage* page = nullptr;
   uint64_t page_vpn = ~0ull;
   uint64_t epoch = code_epoch_;
-  while (s.icount != stop) {
-    if (__builtin_expect((pc >> kPageBits) != page_vpn, 0)) {
-      s.pc = pc;
-      s.npc = npc;
-      if (pc & 3) { r.trap = TT_MEM_ADDRESS_NOT_ALIGNED; break; }
-      Trap f = TT_NONE;
-      page = fetch_page(pc, f);
-      if (!page) { r.trap = f; break; }
-      page_vpn = pc >> kPageBits;
-    }
-    const Insn& in = page->insns[(pc & (kPageSize - 1)) >> 2];
-    s.pc = pc;
-    s.npc = npc;
-    Trap t = in.fn(s, in);
-    if (__builtin_expect(t == TT_NONE, 1)) {
-      pc = npc;
-      npc += 4;
-    } else if (t == TT_FLOW) {
-      pc = s.next_pc;
-      npc = s.next_npc;
-    } else {
-      r.trap = t;
-      break;
-    }
-    ++s.icount;
-    // A store, FLUSH or unmap may have dropped decoded code: look the page up again.
-    if (__builtin_expect(code_epoch_ != epoch, 0)) {
-      epoch = code_epoch_;
-      page_vpn = ~0ull;
-    }
+  const Insn* in = nullptr;
+  Trap t = TT_NONE;
+  if (n == 0) goto done;
+
+refetch:
+  epoch = code_epoch_;
+  s.pc = pc;
+  s.npc = npc;
+  if (pc & 3) { r.trap = TT_MEM_ADDRESS_NOT_ALIGNED; goto out; }
+  {
+    Trap f = TT_NONE;
+    page = fetch_page(pc, f);
+    if (!page) { r.trap = f; goto out; }
   }
-  if (r.trap == TT_NONE) {
-    s.pc = pc;
-    s.npc = npc;
-  }
+  page_vpn = pc >> kPageBits;
+  in = &page->insns[(pc & (kPageSize - 1)) >> 2];
+  goto *kLabels[in->id];
+
+#define NEXT_INSN                                                                   \
+  do {                                                                              \
+    if (__builtin_expect(t == TT_NONE, 1)) {                                        \
+      pc = npc;                                                                     \
+      npc += 4;                                                                     \
+    } else if (t == TT_FLOW) {                                                      \
+      pc = s.next_pc;                                                               \
+      npc = s.next_npc;                                                             \
+    } else {                                                                        \
+      goto trapped;                                                                 \
+    }                                                                               \
+    s.icount = ++count;   /* a plain store: no loop-carried load through memory */ \
+    if (__builtin_expect(count == stop, 0)) goto done;                              \
+    if (__builtin_expect((pc >> kPageBits) != page_vpn || code_epoch_ != epoch, 0)) \
+      goto refetch;                                                                 \
+    in = &page->insns[(pc & (kPageSize - 1)) >> 2];                                 \
+    s.pc = pc;                                                                      \
+    s.npc = npc;                                                                    \
+    goto* kLabels[in->id];                                                          \
+  } while (0)
+
+L_illegal:
+  t = exec_illegal(s, *in);
+  NEXT_INSN;
+#define INSN(id, mn, match, mask, fmt, feat, rf) \
+  L_##id:                                        \
+  t = exec_##id(s, *in);                         \
+  NEXT_INSN;
+#include "sim/isa/insn_table.def"
+#include "sim/isa/vis_table.def"
+#undef INSN
+#undef NEXT_INSN
+
+trapped:
+  r.trap = t;   // s.pc/s.npc still name the trapping instruction
+  goto out;
+done:
+  s.pc = pc;
+  s.npc = npc;
+out:
   r.executed = s.icount - start;
   return r;
 }

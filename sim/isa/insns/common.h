@@ -20,6 +20,11 @@ inline uint64_t ea(const StrandState& s, const Insn& d) {
   return (s.pstate & PSTATE_AM) ? (a & 0xffffffffull) : a;
 }
 
+// ASI of an alternate-space access: %asi when i=1, else the instruction's imm_asi.
+inline uint8_t asi_of(const StrandState& s, const Insn& d) {
+  return d.use_imm ? s.asi : uint8_t(f_imm_asi(d.word));
+}
+
 // N Z V C nibble for one width from result and the V/C sign bits computed by the caller.
 inline uint8_t nz32(uint64_t r) {
   return uint8_t((uint32_t(r) >> 31 ? CC_N : 0) | (uint32_t(r) == 0 ? CC_Z : 0));

@@ -67,9 +67,6 @@ Trap exec_ldqf(StrandState& s, const Insn&) { FP_CHECK(); return TT_ILLEGAL_INST
 Trap exec_stqf(StrandState& s, const Insn&) { FP_CHECK(); return TT_ILLEGAL_INSTRUCTION; }
 
 // ---- alternate space ----
-static uint8_t asi_of(const StrandState& s, const Insn& d) {
-  return d.use_imm ? s.asi : uint8_t(f_imm_asi(d.word));
-}
 static bool is_block(uint8_t asi) {
   return asi == ASI_BLK_P || asi == ASI_BLK_S || asi == ASI_BLK_PL || asi == ASI_BLK_SL ||
          asi == ASI_BLK_COMMIT_P || asi == ASI_BLK_COMMIT_S;

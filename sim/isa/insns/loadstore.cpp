@@ -68,9 +68,6 @@ Trap exec_swap(StrandState& s, const Insn& d) {
 }
 
 // ---- alternate space ----
-static uint8_t asi_of(const StrandState& s, const Insn& d) {
-  return d.use_imm ? s.asi : uint8_t(f_imm_asi(d.word));
-}
 
 template <unsigned N, bool Signed>
 static Trap do_load_a(StrandState& s, const Insn& d) {
