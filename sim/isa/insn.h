@@ -82,6 +82,7 @@ struct Insn {
   uint8_t rd, rs1, rs2, use_imm;
   int64_t imm;   // simm13/simm11/simm10, branch displacement in bytes, or sethi value
   uint16_t id;   // InsnId
+  const void* label = nullptr;   // the interpreter's handler address for id (threaded code)
 };
 
 // ---- raw field accessors ----

@@ -18,7 +18,8 @@
 
 namespace vfsim::isa {
 
-Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault) {
+Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault,
+                                              const void* const* labels) {
   uint64_t vpn = pc >> kPageBits;
   CodePage*& slot = fast_[vpn % kFastPages];
   if (slot && slot->vpn == vpn) return slot;
@@ -31,8 +32,11 @@ Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault) {
     }
     auto page = std::make_unique<CodePage>();
     page->vpn = vpn;
-    for (unsigned i = 0; i < kPageSize / 4; ++i)
-      decode(uint32_t(from_bytes<4>(t.page + 4 * i, false)), page->insns[i]);
+    for (unsigned i = 0; i < kPageSize / 4; ++i) {
+      Insn& in = page->insns[i];
+      decode(uint32_t(from_bytes<4>(t.page + 4 * i, false)), in);
+      in.label = labels[in.id];
+    }
     // Stores to this page must now take the slow path (which invalidates it).
     s_.tlb.flush_write_page(pc);
     it = pages_.emplace(vpn, std::move(page)).first;
@@ -74,12 +78,12 @@ refetch:
   if (pc & 3) { r.trap = TT_MEM_ADDRESS_NOT_ALIGNED; goto out; }
   {
     Trap f = TT_NONE;
-    page = fetch_page(pc, f);
+    page = fetch_page(pc, f, kLabels);
     if (!page) { r.trap = f; goto out; }
   }
   page_vpn = pc >> kPageBits;
   in = &page->insns[(pc & (kPageSize - 1)) >> 2];
-  goto *kLabels[in->id];
+  goto *in->label;
 
 #define NEXT_INSN                                                                   \
   do {                                                                              \
@@ -99,7 +103,7 @@ refetch:
     in = &page->insns[(pc & (kPageSize - 1)) >> 2];                                 \
     s.pc = pc;                                                                      \
     s.npc = npc;                                                                    \
-    goto* kLabels[in->id];                                                          \
+    goto* in->label;                                                                \
   } while (0)
 
 L_illegal:

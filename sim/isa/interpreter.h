@@ -34,7 +34,7 @@ class Interpreter {
     uint64_t vpn;
     Insn insns[kPageSize / 4];
   };
-  CodePage* fetch_page(uint64_t pc, Trap& fault);
+  CodePage* fetch_page(uint64_t pc, Trap& fault, const void* const* labels);
 
   StrandState& s_;
   std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;
