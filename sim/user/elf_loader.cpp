@@ -20,10 +20,17 @@ ElfImage load_elf(const std::string& path, AddressSpace& as) {
   std::vector<uint8_t> img((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   if (img.size() < 64 || img[0] != 0x7f || img[1] != 'E' || img[2] != 'L' || img[3] != 'F')
     throw LoadError(path + ": not an ELF file");
-  if (img[EI_CLASS] != ELFCLASS64) throw LoadError(path + ": not a 64-bit ELF (32-bit SPARC is not supported)");
-  if (img[EI_DATA] != ELFDATA2MSB) throw LoadError(path + ": not a big-endian ELF");
-  uint16_t type = be16(&img[16]), machine = be16(&img[18]);
-  if (machine != EM_SPARCV9) throw LoadError(path + ": not a SPARC V9 ELF (e_machine " + std::to_string(machine) + ")");
+  bool big = img[EI_DATA] == ELFDATA2MSB;
+  uint16_t machine = big ? be16(&img[18]) : uint16_t(img[18] | img[19] << 8);
+  if (machine == EM_SPARC || machine == EM_SPARC32PLUS || img[EI_CLASS] != ELFCLASS64) {
+    if (machine == EM_SPARC || machine == EM_SPARC32PLUS || machine == EM_SPARCV9)
+      throw LoadError(path + ": a 32-bit SPARC ELF; sparc64-run runs 64-bit sparc64 programs");
+    throw LoadError(path + ": a 32-bit ELF for another machine (e_machine " + std::to_string(machine) + ")");
+  }
+  if (machine != EM_SPARCV9 || !big)
+    throw LoadError(path + ": not a SPARC V9 ELF (e_machine " + std::to_string(machine) +
+                    (machine == EM_X86_64 ? ", x86-64" : machine == EM_AARCH64 ? ", AArch64" : "") + ")");
+  uint16_t type = be16(&img[16]);
   if (type != ET_EXEC) throw LoadError(path + ": not a static executable (ELF type " + std::to_string(type) + "); build with -static");
   ElfImage im;
   im.entry = be64(&img[24]);
