@@ -18,6 +18,8 @@ constexpr uint64_t kStackBias = 2047;
 constexpr uint64_t kSyscallTrap = TT_TRAP_INSTRUCTION + 0x6d;   // ta 0x6d: 64-bit syscall
 constexpr uint64_t kFlushWindowsTrap = TT_TRAP_INSTRUCTION + 0x03;
 constexpr uint64_t kBreakpointTrap = TT_TRAP_INSTRUCTION + 0x01;
+constexpr uint64_t kGetContextTrap = TT_TRAP_INSTRUCTION + 0x6e;   // glibc setjmp
+constexpr uint64_t kSetContextTrap = TT_TRAP_INSTRUCTION + 0x6f;   // glibc longjmp
 
 enum AuxType : uint64_t {
   AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
@@ -177,8 +179,12 @@ bool LinuxProcess::handle_trap(Trap t) {
     s.fprs |= 4;
     s.pstate |= PSTATE_PEF;
   } else if (t == kFlushWindowsTrap) {
-    while (s.cansave != kNWindows - 2 && !exited_) spill_window();
+    flush_windows();
     skip();
+  } else if (t == kGetContextTrap) {
+    get_context();
+  } else if (t == kSetContextTrap) {
+    set_context();
   } else if (t == TT_LDDF_MEM_ADDRESS_NOT_ALIGNED || t == TT_STDF_MEM_ADDRESS_NOT_ALIGNED) {
     // Linux completes word-aligned LDDF/STDF in its trap handler.
     Insn d;

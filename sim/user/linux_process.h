@@ -45,6 +45,11 @@ class LinuxProcess {
   void syscall();
   void spill_window();
   void fill_window();
+  void flush_windows();
+  void get_context();
+  void set_context();
+  bool put64(uint64_t va, uint64_t v);
+  bool get64(uint64_t va, uint64_t& v);
   void kill(int host_signal, const std::string& why);
 
   // syscalls (sysdeps in linux_syscalls.cpp)
