@@ -217,6 +217,19 @@ bool LinuxProcess::handle_trap(Trap t) {
 }
 
 int LinuxProcess::run() {
+  // Traced part: one instruction at a time, each printed before it executes.
+  while (!exited_ && opt_.trace && state_.icount < opt_.trace_limit) {
+    uint32_t word = 0;
+    as_.read(state_.pc, &word, 4);
+    word = __builtin_bswap32(word);
+    fmt::print(opt_.trace, "{:>10} {:#014x} {:08x}  {}\n", state_.icount, state_.pc, word,
+               disassemble(word, state_.pc));
+    RunResult r = interp_.run(1);
+    if (r.trap != TT_NONE) {
+      fmt::print(opt_.trace, "{:>10} trap {:#05x} {}\n", state_.icount, r.trap, trap_name(r.trap));
+      if (!handle_trap(r.trap)) break;
+    }
+  }
   while (!exited_) {
     RunResult r = interp_.run(~0ull);
     if (r.trap != TT_NONE && !handle_trap(r.trap)) break;

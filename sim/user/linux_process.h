@@ -3,6 +3,7 @@
 // clean window, FP enable, misaligned LDDF/STDF, FLUSHW) handled the way Linux does.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ struct ProcessOptions {
   std::vector<std::string> envp;
   uint64_t stack_size = 64ull << 20; // grows on demand up to this
   bool report_unknown_syscalls = false;
+  std::FILE* trace = nullptr;        // instruction trace (pc, word, disassembly) or null
+  uint64_t trace_limit = 0;          // stop tracing after this many instructions
 };
 
 // AT_HWCAP of an UltraSPARC T2 under Linux: V9 basics, block-init stores, N2, and the

@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
   opts.add_options()
       ("help,h", "show this help")
       ("stats", "print instruction count, time and MIPS (and unknown syscalls) on stderr")
-      ("stack-size", po::value<uint64_t>()->default_value(64), "stack size limit in MB");
+      ("stack-size", po::value<uint64_t>()->default_value(64), "stack size limit in MB")
+      ("trace", po::value<std::string>(), "write an instruction trace (count, pc, word, disassembly, traps) to FILE ('-' for stderr)")
+      ("trace-limit", po::value<uint64_t>()->default_value(1000000), "trace at most N instructions");
   po::options_description hidden;
   hidden.add_options()("prog", po::value<std::vector<std::string>>());
   po::positional_options_description pos;
@@ -59,11 +61,23 @@ int main(int argc, char** argv) {
   for (char** e = environ; *e; ++e) p.envp.emplace_back(*e);
   p.stack_size = vm["stack-size"].as<uint64_t>() << 20;
   bool stats = vm.count("stats");
+  std::FILE* trace = nullptr;
+  if (vm.count("trace")) {
+    std::string t = vm["trace"].as<std::string>();
+    trace = t == "-" ? stderr : std::fopen(t.c_str(), "w");
+    if (!trace) {
+      fmt::print(stderr, "sparc64-run: cannot write trace file {}\n", t);
+      return 127;
+    }
+    p.trace = trace;
+    p.trace_limit = vm["trace-limit"].as<uint64_t>();
+  }
   try {
     auto t0 = std::chrono::steady_clock::now();
     vfsim::user::LinuxProcess proc(p);
     int status = proc.run();
     std::fflush(stdout);
+    if (trace && trace != stderr) std::fclose(trace);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (stats) {
       for (const auto& [name, count] : proc.unknown_syscalls())
