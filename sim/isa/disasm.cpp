@@ -129,7 +129,11 @@ std::string disassemble(uint32_t w, uint64_t pc) {
     case Fmt::Membar: return fmt::format("membar {:#x}", w & 0x7f);
     case Fmt::Fp3s: case Fmt::Fp3d: case Fmt::Vis3:
       return fmt::format("{} {}, {}, {}", m, freg(d.rs1, s.regflags & RS1_D),
-                         freg(d.rs2, s.regflags & RS2_D), freg(d.rd, s.regflags & RD_D));
+                         freg(d.rs2, s.regflags & RS2_D),
+                         (s.regflags & RD_INT) ? reg(d.rd) : freg(d.rd, s.regflags & RD_D));
+    case Fmt::VisRs1:
+      return fmt::format("{} {}, {}", m, freg(d.rs1, s.regflags & RS1_D), freg(d.rd, s.regflags & RD_D));
+    case Fmt::Siam: return fmt::format("siam {}", w & 7);
     case Fmt::Fp2s: case Fmt::Fp2d: case Fmt::FpConv:
       return fmt::format("{} {}, {}", m, freg(d.rs2, s.regflags & RS2_D), freg(d.rd, s.regflags & RD_D));
     case Fmt::FpCmp:

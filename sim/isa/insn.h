@@ -46,6 +46,8 @@ enum class Fmt : uint8_t {
   Vis3,      // VIS: frs1, frs2, frd (double)
   VisInt,    // VIS: rs1, rs2, rd (integer: edge, array, alignaddr, bmask)
   Vis1d,     // VIS: frd only (fzero/fone)
+  VisRs1,    // VIS: frs1, frd (fsrc1/fnot1)
+  Siam,      // VIS2 siam: mode in the low 3 bits
   Illtrap,   // const22
 };
 

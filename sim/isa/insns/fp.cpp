@@ -51,7 +51,9 @@ const int kHostRound[4] = {FE_TONEAREST, FE_TOWARDZERO, FE_UPWARD, FE_DOWNWARD};
 
 struct HostFp {
   unsigned rd;
-  explicit HostFp(const StrandState& s) : rd(unsigned(s.fsr >> FSR_RD_SHIFT) & 3) {
+  // VIS2 SIAM: with GSR.im set, GSR.irnd overrides FSR.RD.
+  explicit HostFp(const StrandState& s)
+      : rd((s.gsr >> 27) & 1 ? unsigned(s.gsr >> 25) & 3 : unsigned(s.fsr >> FSR_RD_SHIFT) & 3) {
     if (rd) std::fesetround(kHostRound[rd]);
     std::feclearexcept(FE_ALL_EXCEPT);
   }
