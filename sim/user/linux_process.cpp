@@ -7,6 +7,7 @@
 
 #include "sim/isa/decoder.h"
 #include "sim/isa/disasm.h"
+#include "sim/isa/mem_access.h"
 
 namespace vfsim::user {
 
@@ -106,50 +107,42 @@ void LinuxProcess::kill(int host_signal, const std::string& why) {
   status_ = 128 + host_signal;
 }
 
+// Spill and fill go straight between the window storage and the stack through the
+// strand's SoftTlb (they run on every deep call chain, so they must be cheap).
 void LinuxProcess::spill_window() {
-  unsigned cur = state_.cwp, w = (cur + state_.cansave + 2) % kNWindows;
-  state_.set_cwp(w);
-  uint64_t sp = state_.r(14);
-  bool ok = true;
-  for (unsigned i = 0; i < 16 && ok; ++i) {
-    uint64_t v = state_.r(16 + i);
-    if (sp & 1) {
-      uint64_t be = __builtin_bswap64(v);
-      ok = as_.write(sp + kStackBias + 8 * i, &be, 8);
-    } else {   // 32-bit frame
-      uint32_t be = __builtin_bswap32(uint32_t(v));
-      ok = as_.write((sp & 0xffffffffull) + 4 * i, &be, 4);
-    }
+  StrandState& s = state_;
+  s.save_window();   // make win[] authoritative for every window
+  unsigned w = (s.cwp + s.cansave + 2) % kNWindows, prev = (w + kNWindows - 1) % kNWindows;
+  uint64_t sp = s.win[w][6];   // window w's %o6
+  Trap t = TT_NONE;
+  for (unsigned i = 0; i < 16 && !t; ++i) {
+    uint64_t v = i < 8 ? s.win[w][8 + i] : s.win[prev][i - 8];   // locals, then ins
+    if (sp & 1) t = store<8>(s, sp + kStackBias + 8 * i, v);
+    else t = store<4>(s, (sp & 0xffffffffull) + 4 * i, v);   // 32-bit frame
   }
-  state_.set_cwp(cur);
-  if (!ok) return kill(SIGSEGV, fmt::format("window spill to bad stack {:#x}", sp));
-  state_.cansave++;
-  if (state_.otherwin) state_.otherwin--;
-  else state_.canrestore--;
+  if (t) return kill(SIGSEGV, fmt::format("window spill to bad stack {:#x}", sp));
+  s.cansave++;
+  if (s.otherwin) s.otherwin--;
+  else s.canrestore--;
 }
 
 void LinuxProcess::fill_window() {
-  unsigned cur = state_.cwp, w = (cur + kNWindows - 1) % kNWindows;
-  state_.set_cwp(w);
-  uint64_t sp = state_.r(14);
-  bool ok = true;
-  for (unsigned i = 0; i < 16 && ok; ++i) {
-    if (sp & 1) {
-      uint64_t be;
-      ok = as_.read(sp + kStackBias + 8 * i, &be, 8);
-      if (ok) state_.set_r(16 + i, __builtin_bswap64(be));
-    } else {
-      uint32_t be;
-      ok = as_.read((sp & 0xffffffffull) + 4 * i, &be, 4);
-      if (ok) state_.set_r(16 + i, __builtin_bswap32(be));
-    }
+  StrandState& s = state_;
+  s.save_window();
+  unsigned w = (s.cwp + kNWindows - 1) % kNWindows, prev = (w + kNWindows - 1) % kNWindows;
+  uint64_t sp = s.win[w][6];   // window w's %o6 is the current %fp
+  Trap t = TT_NONE;
+  for (unsigned i = 0; i < 16 && !t; ++i) {
+    uint64_t v = 0;
+    if (sp & 1) t = load<8>(s, sp + kStackBias + 8 * i, v);
+    else t = load<4>(s, (sp & 0xffffffffull) + 4 * i, v);
+    (i < 8 ? s.win[w][8 + i] : s.win[prev][i - 8]) = v;
   }
-  state_.set_cwp(cur);
-  if (!ok) return kill(SIGSEGV, fmt::format("window fill from bad stack {:#x}", sp));
-  state_.canrestore++;
-  if (state_.cleanwin < kNWindows - 1) state_.cleanwin++;
-  if (state_.otherwin) state_.otherwin--;
-  else state_.cansave--;
+  if (t) return kill(SIGSEGV, fmt::format("window fill from bad stack {:#x}", sp));
+  s.canrestore++;
+  if (s.cleanwin < kNWindows - 1) s.cleanwin++;
+  if (s.otherwin) s.otherwin--;
+  else s.cansave--;
 }
 
 bool LinuxProcess::handle_trap(Trap t) {

@@ -4,6 +4,9 @@
 // saturating float->int conversions, and the T2's lack of quad support.
 // Built with -frounding-math so the host honours the dynamic rounding mode.
 #include <cfenv>
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -49,22 +52,39 @@ uint64_t nan_result64(uint64_t a, uint64_t b, bool two) {
 
 const int kHostRound[4] = {FE_TONEAREST, FE_TOWARDZERO, FE_UPWARD, FE_DOWNWARD};
 
+// Runs one host FP operation under the guest's rounding mode and collects the IEEE flags it
+// raised. On x86-64 this is one LDMXCSR/STMXCSR pair (SSE does all our FP); elsewhere <cfenv>.
 struct HostFp {
   unsigned rd;
   // VIS2 SIAM: with GSR.im set, GSR.irnd overrides FSR.RD.
   explicit HostFp(const StrandState& s)
       : rd((s.gsr >> 27) & 1 ? unsigned(s.gsr >> 25) & 3 : unsigned(s.fsr >> FSR_RD_SHIFT) & 3) {
+#if defined(__x86_64__)
+    static const unsigned kRc[4] = {0u << 13, 3u << 13, 2u << 13, 1u << 13};  // near, zero, +inf, -inf
+    _mm_setcsr(0x1f80u | kRc[rd]);   // all exceptions masked, flags clear
+#else
     if (rd) std::fesetround(kHostRound[rd]);
     std::feclearexcept(FE_ALL_EXCEPT);
+#endif
   }
   uint8_t flags() const {
+#if defined(__x86_64__)
+    unsigned e = _mm_getcsr();
+    return uint8_t(((e & 0x20) ? FEX_NX : 0) | ((e & 0x04) ? FEX_DZ : 0) | ((e & 0x10) ? FEX_UF : 0) |
+                   ((e & 0x08) ? FEX_OF : 0) | ((e & 0x01) ? FEX_NV : 0));
+#else
     int e = std::fetestexcept(FE_ALL_EXCEPT);
     return uint8_t(((e & FE_INEXACT) ? FEX_NX : 0) | ((e & FE_DIVBYZERO) ? FEX_DZ : 0) |
                    ((e & FE_UNDERFLOW) ? FEX_UF : 0) | ((e & FE_OVERFLOW) ? FEX_OF : 0) |
                    ((e & FE_INVALID) ? FEX_NV : 0));
+#endif
   }
   ~HostFp() {
+#if defined(__x86_64__)
+    if (rd) _mm_setcsr(0x1f80u);
+#else
     if (rd) std::fesetround(FE_TONEAREST);
+#endif
   }
 };
 
