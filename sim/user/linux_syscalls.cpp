@@ -40,7 +40,7 @@ enum : uint64_t {
   NR_newfstatat_compat = 289, NR_unlinkat = 290, NR_readlinkat = 294, NR_faccessat = 296,
   NR_set_robust_list = 300, NR_prlimit64 = 331, NR_getrandom = 347, NR_statx = 360,
   NR_clock_nanosleep = 259, NR_pread64 = 67, NR_pwrite64 = 68, NR_getdents64 = 154,
-  NR_rseq = 365, NR_sched_getaffinity = 260,
+  NR_rseq = 365, NR_sched_getaffinity = 260, NR_llseek = 236, NR_dup3 = 320, NR_pipe2 = 321,
 };
 
 // sparc errno values differ from the host's for many codes (asm/errno.h).
@@ -76,6 +76,17 @@ int host_open_flags(uint64_t f) {
   for (auto& m : map)
     if (f & m.sparc) h |= m.host;
   return h;
+}
+// ... and back (F_GETFL).
+uint64_t sparc_open_flags(int h) {
+  uint64_t f = uint64_t(h & 3);
+  struct { uint64_t sparc; int host; } map[] = {
+      {0x0008, O_APPEND}, {0x2000, O_DSYNC}, {0x4000, O_NONBLOCK}, {0x10000, O_DIRECTORY},
+      {0x20000, O_NOFOLLOW}, {0x400000, O_CLOEXEC},
+  };
+  for (auto& m : map)
+    if (h & m.host) f |= m.sparc;
+  return f;
 }
 
 void put64(std::vector<uint8_t>& b, size_t off, uint64_t v) {
@@ -214,9 +225,36 @@ int64_t LinuxProcess::sys(uint64_t nr, const uint64_t a[6]) {
     case NR_lseek: return host_ret(::lseek(int(a[0]), off_t(a[1]), int(a[2])));
     case NR_dup: return host_ret(::dup(int(a[0])));
     case NR_dup2: return host_ret(::dup2(int(a[0]), int(a[1])));
+    case NR_dup3: return host_ret(::dup3(int(a[0]), int(a[1]), host_open_flags(a[2]) & O_CLOEXEC));
+    case NR_pipe:
+    case NR_pipe2: {
+      int fds[2];
+      if (::pipe2(fds, nr == NR_pipe2 ? host_open_flags(a[1]) & (O_NONBLOCK | O_CLOEXEC) : 0) < 0)
+        return err(errno);
+      if (nr == NR_pipe) {   // sparc's pipe(2) returns both descriptors in %o0/%o1
+        state_.set_r(9, uint64_t(fds[1]));
+        return fds[0];
+      }
+      uint32_t be[2] = {__builtin_bswap32(uint32_t(fds[0])), __builtin_bswap32(uint32_t(fds[1]))};
+      return as_.write(a[0], be, 8) ? 0 : -14;
+    }
     case NR_fcntl:
-      if (a[1] == 1 || a[1] == 2 || a[1] == 3) return host_ret(::fcntl(int(a[0]), int(a[1]), int(a[2])));
-      return 0;
+      switch (a[1]) {
+        case 0: return host_ret(::fcntl(int(a[0]), F_DUPFD, int(a[2])));
+        case 1: return host_ret(::fcntl(int(a[0]), F_GETFD));
+        case 2: return host_ret(::fcntl(int(a[0]), F_SETFD, int(a[2])));
+        case 3: {
+          int r = ::fcntl(int(a[0]), F_GETFL);
+          return r < 0 ? err(errno) : int64_t(sparc_open_flags(r));
+        }
+        case 4: return host_ret(::fcntl(int(a[0]), F_SETFL, host_open_flags(a[2])));
+        default: return -22;   // locks and the rest: EINVAL
+      }
+    case NR_llseek: {
+      off_t r = ::lseek(int(a[0]), off_t((a[1] << 32) | uint32_t(a[2])), int(a[4]));
+      if (r < 0) return err(errno);
+      return put64(a[3], uint64_t(r)) ? 0 : -14;
+    }
     case NR_fsync: return host_ret(::fsync(int(a[0])));
     case NR_unlink: case NR_unlinkat: {
       std::string p;
@@ -301,7 +339,31 @@ int64_t LinuxProcess::sys(uint64_t nr, const uint64_t a[6]) {
       return as_.protect(a[0], a[1], prot) ? 0 : -12;
     }
     case NR_madvise: return 0;
-    case NR_mremap: return -90;   // glibc falls back to malloc+copy+free
+    case NR_mremap: {
+      // Grow/shrink in place when possible, else move (MREMAP_MAYMOVE) by copying.
+      uint64_t old = a[0], olen = (a[1] + kPageSize - 1) & ~(kPageSize - 1);
+      uint64_t nlen = (a[2] + kPageSize - 1) & ~(kPageSize - 1);
+      if ((old & (kPageSize - 1)) || !nlen || !as_.is_mapped(old, olen)) return -22;
+      if (nlen <= olen) {
+        if (nlen < olen) as_.unmap(old + nlen, olen - nlen);
+        return int64_t(old);
+      }
+      bool free_after = true;
+      for (uint64_t p = old + olen; p < old + nlen; p += kPageSize)
+        if (as_.is_mapped(p, 1)) { free_after = false; break; }
+      if (free_after && old + nlen <= mmap_top_) {
+        as_.map(old + olen, nlen - olen, PROT_R | PROT_W);
+        return int64_t(old);
+      }
+      if (!(a[3] & 1)) return -12;   // no MREMAP_MAYMOVE: ENOMEM
+      uint64_t to = as_.find_free(nlen, mmap_top_);
+      if (!to) return -12;
+      as_.map(to, nlen, PROT_R | PROT_W);
+      std::vector<uint8_t> buf(olen);
+      if (!as_.read(old, buf.data(), olen) || !as_.write(to, buf.data(), olen)) return -14;
+      as_.unmap(old, olen);
+      return int64_t(to);
+    }
     case NR_set_tid_address: return 4242;
     case NR_gettid: case NR_getpid: return 4242;
     case NR_getppid: return 1;
