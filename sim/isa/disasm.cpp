@@ -146,7 +146,7 @@ std::string disassemble(uint32_t w, uint64_t pc) {
                          freg(d.rs2, s.regflags & RS2_D), freg(d.rd, s.regflags & RD_D));
     }
     case Fmt::FMovR:
-      return fmt::format("{}{} {}, {}, {}", m.substr(0, 5), kRcond[f_rcond(w)] + std::string(m.substr(5)),
+      return fmt::format("{}{} {}, {}, {}", m, kRcond[f_rcond(w)],
                          reg(d.rs1), freg(d.rs2, s.regflags & RS2_D), freg(d.rd, s.regflags & RD_D));
     case Fmt::VisInt: return fmt::format("{} {}, {}, {}", m, reg(d.rs1), reg(d.rs2), reg(d.rd));
     case Fmt::Vis1d: return fmt::format("{} {}", m, freg(d.rd, s.regflags & RD_D));

@@ -117,9 +117,14 @@ struct StrandState {
 
   // ---- floating point registers ----
   uint32_t fs(unsigned i) const { return f[i]; }
-  void set_fs(unsigned i, uint32_t v) { f[i] = v; }
+  // Writes mark FPRS.DL (%f0-%f31) or FPRS.DU (%f32-%f63) dirty, as the hardware does.
+  void set_fs(unsigned i, uint32_t v) { f[i] = v; fprs |= i < 32 ? 1 : 2; }
   uint64_t fd(unsigned i) const { return (uint64_t(f[i]) << 32) | f[i + 1]; }
-  void set_fd(unsigned i, uint64_t v) { f[i] = uint32_t(v >> 32); f[i + 1] = uint32_t(v); }
+  void set_fd(unsigned i, uint64_t v) {
+    f[i] = uint32_t(v >> 32);
+    f[i + 1] = uint32_t(v);
+    fprs |= i < 32 ? 1 : 2;
+  }
   bool fpu_enabled() const { return (pstate & PSTATE_PEF) && (fprs & 4); }
   unsigned fcc(unsigned n) const {
     return unsigned(fsr >> (n == 0 ? unsigned(FSR_FCC0_SHIFT) : 30 + 2 * n)) & 3;

@@ -127,7 +127,7 @@ static Trap div32(StrandState& s, const Insn& d, bool sign, bool setcc) {
   bool ovf = false;
   if (sign) {
     int64_t x = int64_t(dividend), y = int32_t(divisor), q;
-    if (x == INT64_MIN && y == -1) q = INT64_MIN;   // host would trap
+    if (x == INT64_MIN && y == -1) q = int64_t(INT32_MAX) + 1;   // +2^63: positive overflow
     else q = x / y;
     if (q > INT32_MAX) { q = INT32_MAX; ovf = true; }
     else if (q < INT32_MIN) { q = INT32_MIN; ovf = true; }

@@ -121,6 +121,9 @@ Trap exec_fnegd(StrandState& s, const Insn& d) { FP_CHECK(); s.set_fd(dreg(d.rd)
 Trap exec_fabsd(StrandState& s, const Insn& d) { FP_CHECK(); s.set_fd(dreg(d.rd), s.fd(dreg(d.rs2)) & ~(1ull << 63)); return fmove(s); }
 
 // ---- arithmetic ----
+// With the underflow trap enabled, IEEE 754 signals underflow for any tiny result, exact
+// or not; the host only reports tiny *and* inexact ones (the untrapped rule).
+static bool tiny_trapped(const StrandState& s) { return (s.fsr >> FSR_TEM_SHIFT) & FEX_UF; }
 template <typename Op>
 static Trap arith_s(StrandState& s, const Insn& d, bool two, Op op) {
   FP_CHECK();
@@ -134,6 +137,7 @@ static Trap arith_s(StrandState& s, const Insn& d, bool two, Op op) {
     fl = h.flags();
   }
   if (is_nan32(r)) r = nan_result32(a, b, two);
+  if (tiny_trapped(s) && (r & 0x7f800000u) == 0 && (r & 0x7fffffu)) fl |= FEX_UF;
   if (Trap t = fp_finish(s, fl)) return t;
   s.set_fs(d.rd, r);
   return TT_NONE;
@@ -151,6 +155,7 @@ static Trap arith_d(StrandState& s, const Insn& d, bool two, Op op) {
     fl = h.flags();
   }
   if (is_nan64(r)) r = nan_result64(a, b, two);
+  if (tiny_trapped(s) && (r & 0x7ff0000000000000ull) == 0 && (r & 0xfffffffffffffull)) fl |= FEX_UF;
   if (Trap t = fp_finish(s, fl)) return t;
   s.set_fd(dreg(d.rd), r);
   return TT_NONE;
@@ -199,9 +204,9 @@ static I to_int(F v, uint8_t& fl) {
   constexpr F lo = F(std::numeric_limits<I>::min());
   constexpr F hi = -F(std::numeric_limits<I>::min());   // 2^(bits-1), exact in F
   if (std::isnan(v)) { fl |= FEX_NV; return std::numeric_limits<I>::max(); }
-  if (v >= hi) { fl |= FEX_NV; return std::numeric_limits<I>::max(); }
-  if (v < lo) { fl |= FEX_NV; return std::numeric_limits<I>::min(); }
-  F t = std::trunc(v);
+  F t = std::trunc(v);   // range is checked on the truncated value (-2^31-0.5 fits)
+  if (t >= hi) { fl |= FEX_NV; return std::numeric_limits<I>::max(); }
+  if (t < lo) { fl |= FEX_NV; return std::numeric_limits<I>::min(); }
   if (t != v) fl |= FEX_NX;
   return I(t);
 }
