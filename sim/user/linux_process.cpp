@@ -195,16 +195,9 @@ bool LinuxProcess::handle_trap(Trap t) {
       if (!as_.write(va, w2, 8)) { kill(SIGSEGV, where()); return false; }
     }
     skip();
-  } else if (t == kBreakpointTrap) {
-    kill(SIGTRAP, where());
-  } else if (t == TT_DIVISION_BY_ZERO || t == TT_FP_EXCEPTION_IEEE_754 || t == TT_FP_EXCEPTION_OTHER) {
-    kill(SIGFPE, where());
-  } else if (t == TT_MEM_ADDRESS_NOT_ALIGNED) {
-    kill(SIGBUS, where());
-  } else if (t == TT_DATA_ACCESS_EXCEPTION || t == TT_INSTRUCTION_ACCESS_EXCEPTION) {
-    kill(SIGSEGV, where());
   } else {
-    kill(SIGILL, where());
+    // Everything else is a fault Linux turns into a signal; a handler may catch it.
+    fault_signal(t, where());
   }
   return !exited_;
 }

@@ -55,6 +55,23 @@ class LinuxProcess {
   bool get64(uint64_t va, uint64_t& v);
   void kill(int host_signal, const std::string& why);
 
+  // signals (linux_signals.cpp); sparc signal numbers 1..64
+  struct SigAction { uint64_t handler = 0, flags = 0, restorer = 0, mask = 0; };
+  int64_t sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t restorer);
+  int64_t sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset);
+  void raise_signal(int sig, int code, uint64_t addr);
+  void deliver(int sig, int code, uint64_t addr);
+  void deliver_pending();
+  void sigreturn();
+  void fault_signal(isa::Trap t, const std::string& text);
+  SigAction sigact_[65];
+  uint64_t blocked_ = 0, pending_ = 0;
+  std::map<int, std::pair<int, uint64_t>> pending_code_;
+  std::string fault_text_;
+  bool no_syscall_return_ = false;
+  bool pending_check_ = false, nr_was_tgkill_ = false;
+  int raise_after_syscall_ = 0;
+
   // syscalls (sysdeps in linux_syscalls.cpp)
   int64_t sys(uint64_t nr, const uint64_t a[6]);
 

@@ -40,7 +40,7 @@ enum : uint64_t {
   NR_newfstatat_compat = 289, NR_unlinkat = 290, NR_readlinkat = 294, NR_faccessat = 296,
   NR_set_robust_list = 300, NR_prlimit64 = 331, NR_getrandom = 347, NR_statx = 360,
   NR_clock_nanosleep = 259, NR_pread64 = 67, NR_pwrite64 = 68, NR_getdents64 = 154,
-  NR_rseq = 365, NR_sched_getaffinity = 260, NR_llseek = 236, NR_dup3 = 320, NR_pipe2 = 321,
+  NR_rseq = 365, NR_rt_sigpending = 104, NR_sched_getaffinity = 260, NR_llseek = 236, NR_dup3 = 320, NR_pipe2 = 321,
 };
 
 // sparc errno values differ from the host's for many codes (asm/errno.h).
@@ -148,8 +148,13 @@ void LinuxProcess::syscall() {
   StrandState& s = state_;
   uint64_t a[6];
   for (int i = 0; i < 6; ++i) a[i] = s.r(8 + i);
+  nr_was_tgkill_ = s.r(1) == NR_tgkill;
   int64_t r = sys(s.r(1), a);
   if (exited_) return;
+  if (no_syscall_return_) {   // rt_sigreturn restored a whole context
+    no_syscall_return_ = false;
+    return;
+  }
   // Linux sparc64 returns errors as a positive errno with the carry bits set.
   if (r < 0 && r > -4096) {
     s.set_r(8, uint64_t(-r));
@@ -160,6 +165,17 @@ void LinuxProcess::syscall() {
   }
   s.pc = s.npc;
   s.npc += 4;
+  // Signals raised by this call (kill, tgkill) or unblocked by it are delivered on the way
+  // back to user mode, as the kernel does.
+  if (raise_after_syscall_) {
+    int sig = raise_after_syscall_;
+    raise_after_syscall_ = 0;
+    raise_signal(sig, nr_was_tgkill_ ? -6 : 0, 0);
+  }
+  if (pending_check_) {
+    pending_check_ = false;
+    deliver_pending();
+  }
 }
 
 int64_t LinuxProcess::sys(uint64_t nr, const uint64_t a[6]) {
@@ -441,30 +457,23 @@ int64_t LinuxProcess::sys(uint64_t nr, const uint64_t a[6]) {
     case NR_nanosleep:
     case NR_clock_nanosleep:
       return 0;   // simulated programs do not wait for the host clock
-    case NR_rt_sigaction: {
-      // Accepted but never delivered; report "default handler" as the old action.
-      uint64_t old = a[2];
-      if (old) {
-        uint8_t z[32] = {};
-        if (!as_.write(old, z, sizeof z)) return -14;
-      }
-      return 0;
+    case NR_rt_sigaction: return sys_rt_sigaction(a[0], a[1], a[2], a[3]);
+    case NR_rt_sigprocmask: {
+      int64_t r = sys_rt_sigprocmask(a[0], a[1], a[2]);
+      pending_check_ = true;
+      return r;
     }
-    case NR_rt_sigprocmask:
-      if (a[2]) {
-        uint64_t z = 0;
-        if (!as_.write(a[2], &z, 8)) return -14;
-      }
+    case NR_rt_sigpending: return put64(a[0], pending_) ? 0 : -14;
+    case NR_rt_sigreturn:
+      no_syscall_return_ = true;
+      sigreturn();
       return 0;
     case NR_kill:
     case NR_tgkill: {
       uint64_t sig = nr == NR_kill ? a[1] : a[2];
       if (sig == 0) return 0;
-      // sparc signal numbers 1..15 match the host's except SIGBUS(10)/SIGUSR1... map the
-      // fatal ones a program raises itself (abort -> SIGABRT).
-      int host = sig == 6 ? SIGABRT : sig == 10 ? SIGBUS : sig == 11 ? SIGSEGV : sig == 4 ? SIGILL
-               : sig == 8 ? SIGFPE : sig == 9 ? SIGKILL : sig == 15 ? SIGTERM : int(sig);
-      kill(host, "raised by the program");
+      if (sig > 64) return -22;
+      raise_after_syscall_ = int(sig);
       return 0;
     }
     default: {
