@@ -45,7 +45,7 @@ void LinuxProcess::get_context() {
   if (exited_) return;
   uint64_t uc = s.r(8);
   uint64_t pc = s.npc, npc = s.npc + 4;
-  bool ok = put64(uc + 16, 0);   // signal mask: nothing blocked
+  bool ok = put64(uc + 16, blocked_);   // the signal mask
   ok = ok && put64(uc + kGregs + 8 * MC_TSTATE,
                    (uint64_t(s.ccr) << 32) | (uint64_t(s.asi) << 24) | s.cwp);
   ok = ok && put64(uc + kGregs + 8 * MC_PC, pc) && put64(uc + kGregs + 8 * MC_NPC, npc);
@@ -66,13 +66,14 @@ void LinuxProcess::get_context() {
 }
 
 // ta 0x6f: resume the context saved in the ucontext at %o0. As on Linux, every window is
-// flushed first, the saved %fp/%i7 are written into the frame at the restored %sp, and the
+// flushed first, the signal mask comes back when %o1 asks for it, the saved %fp/%i7 are written into the frame at the restored %sp, and the
 // current window is refilled from that frame.
 void LinuxProcess::set_context() {
   StrandState& s = state_;
   flush_windows();
   if (exited_) return;
   uint64_t uc = s.r(8), v = 0;
+  bool restore_mask = s.r(9) != 0;   // glibc's longjmp passes its savemask flag in %o1
   uint64_t g[19];
   bool ok = true;
   for (unsigned i = 0; i < 19 && ok; ++i) ok = get64(uc + kGregs + 8 * i, g[i]);
@@ -106,6 +107,10 @@ void LinuxProcess::set_context() {
   if (!ok) return kill(SIGSEGV, fmt::format("setcontext: bad stack {:#x}", sp));
   s.pc = g[MC_PC];
   s.npc = g[MC_NPC];
+  if (restore_mask && get64(uc + 16, v)) {
+    blocked_ = v & ~((1ull << 8) | (1ull << 16));   // never SIGKILL (9) or SIGSTOP (17)
+    deliver_pending();
+  }
 }
 
 }  // namespace vfsim::user
