@@ -124,41 +124,50 @@ Trap exec_fabsd(StrandState& s, const Insn& d) { FP_CHECK(); s.set_fd(dreg(d.rd)
 // With the underflow trap enabled, IEEE 754 signals underflow for any tiny result, exact
 // or not; the host only reports tiny *and* inexact ones (the untrapped rule).
 static bool tiny_trapped(const StrandState& s) { return (s.fsr >> FSR_TEM_SHIFT) & FEX_UF; }
-template <typename Op>
-static Trap arith_s(StrandState& s, const Insn& d, bool two, Op op) {
+// Register access and encoding facts for one precision.
+struct Single {
+  using F = float;
+  using Bits = uint32_t;
+  static Bits get(const StrandState& s, unsigned field) { return s.fs(field); }
+  static void set(StrandState& s, unsigned field, Bits v) { s.set_fs(field, v); }
+  static F val(Bits v) { return as_f(v); }
+  static bool nan(Bits v) { return is_nan32(v); }
+  static Bits nan_result(Bits a, Bits b, bool two) { return nan_result32(a, b, two); }
+  static bool subnormal(Bits v) { return (v & 0x7f800000u) == 0 && (v & 0x7fffffu); }
+};
+struct Double {
+  using F = double;
+  using Bits = uint64_t;
+  static Bits get(const StrandState& s, unsigned field) { return s.fd(dreg(field)); }
+  static void set(StrandState& s, unsigned field, Bits v) { s.set_fd(dreg(field), v); }
+  static F val(Bits v) { return as_d(v); }
+  static bool nan(Bits v) { return is_nan64(v); }
+  static Bits nan_result(Bits a, Bits b, bool two) { return nan_result64(a, b, two); }
+  static bool subnormal(Bits v) { return (v & 0x7ff0000000000000ull) == 0 && (v & 0xfffffffffffffull); }
+};
+
+template <typename P, typename Op>
+static Trap arith(StrandState& s, const Insn& d, bool two, Op op) {
   FP_CHECK();
-  uint32_t a = s.fs(d.rs1), b = s.fs(d.rs2);
-  uint32_t r;
+  typename P::Bits a = P::get(s, d.rs1), b = P::get(s, d.rs2), r;
   uint8_t fl;
   {
     HostFp h(s);
-    volatile float x = as_f(a), y = as_f(b);
+    volatile typename P::F x = P::val(a), y = P::val(b);
     r = bits(op(x, y));
     fl = h.flags();
   }
-  if (is_nan32(r)) r = nan_result32(a, b, two);
-  if (tiny_trapped(s) && (r & 0x7f800000u) == 0 && (r & 0x7fffffu)) fl |= FEX_UF;
+  if (P::nan(r)) r = P::nan_result(a, b, two);
+  if (tiny_trapped(s) && P::subnormal(r)) fl |= FEX_UF;
   if (Trap t = fp_finish(s, fl)) return t;
-  s.set_fs(d.rd, r);
+  P::set(s, d.rd, r);
   return TT_NONE;
 }
-template <typename Op>
-static Trap arith_d(StrandState& s, const Insn& d, bool two, Op op) {
-  FP_CHECK();
-  uint64_t a = s.fd(dreg(d.rs1)), b = s.fd(dreg(d.rs2));
-  uint64_t r;
-  uint8_t fl;
-  {
-    HostFp h(s);
-    volatile double x = as_d(a), y = as_d(b);
-    r = bits(op(x, y));
-    fl = h.flags();
-  }
-  if (is_nan64(r)) r = nan_result64(a, b, two);
-  if (tiny_trapped(s) && (r & 0x7ff0000000000000ull) == 0 && (r & 0xfffffffffffffull)) fl |= FEX_UF;
-  if (Trap t = fp_finish(s, fl)) return t;
-  s.set_fd(dreg(d.rd), r);
-  return TT_NONE;
+template <typename Op> static Trap arith_s(StrandState& s, const Insn& d, bool two, Op op) {
+  return arith<Single>(s, d, two, op);
+}
+template <typename Op> static Trap arith_d(StrandState& s, const Insn& d, bool two, Op op) {
+  return arith<Double>(s, d, two, op);
 }
 
 Trap exec_fadds(StrandState& s, const Insn& d) { return arith_s(s, d, true, [](float x, float y) { return x + y; }); }
@@ -211,39 +220,21 @@ static I to_int(F v, uint8_t& fl) {
   return I(t);
 }
 
-Trap exec_fstoi(StrandState& s, const Insn& d) {
+// Src precision -> integer I, written as a single (32-bit) or double (64-bit) register.
+template <typename Src, typename I>
+static Trap fp_to_int(StrandState& s, const Insn& d) {
   FP_CHECK();
   uint8_t fl = 0;
-  uint32_t a = s.fs(d.rs2);
-  int32_t r = to_int<int32_t>(as_f(a), fl);
+  I r = to_int<I>(Src::val(Src::get(s, d.rs2)), fl);
   if (Trap t = fp_finish(s, fl)) return t;
-  s.set_fs(d.rd, uint32_t(r));
+  if constexpr (sizeof(I) == 4) s.set_fs(d.rd, uint32_t(r));
+  else s.set_fd(dreg(d.rd), uint64_t(r));
   return TT_NONE;
 }
-Trap exec_fdtoi(StrandState& s, const Insn& d) {
-  FP_CHECK();
-  uint8_t fl = 0;
-  int32_t r = to_int<int32_t>(as_d(s.fd(dreg(d.rs2))), fl);
-  if (Trap t = fp_finish(s, fl)) return t;
-  s.set_fs(d.rd, uint32_t(r));
-  return TT_NONE;
-}
-Trap exec_fstox(StrandState& s, const Insn& d) {
-  FP_CHECK();
-  uint8_t fl = 0;
-  int64_t r = to_int<int64_t>(as_f(s.fs(d.rs2)), fl);
-  if (Trap t = fp_finish(s, fl)) return t;
-  s.set_fd(dreg(d.rd), uint64_t(r));
-  return TT_NONE;
-}
-Trap exec_fdtox(StrandState& s, const Insn& d) {
-  FP_CHECK();
-  uint8_t fl = 0;
-  int64_t r = to_int<int64_t>(as_d(s.fd(dreg(d.rs2))), fl);
-  if (Trap t = fp_finish(s, fl)) return t;
-  s.set_fd(dreg(d.rd), uint64_t(r));
-  return TT_NONE;
-}
+Trap exec_fstoi(StrandState& s, const Insn& d) { return fp_to_int<Single, int32_t>(s, d); }
+Trap exec_fdtoi(StrandState& s, const Insn& d) { return fp_to_int<Double, int32_t>(s, d); }
+Trap exec_fstox(StrandState& s, const Insn& d) { return fp_to_int<Single, int64_t>(s, d); }
+Trap exec_fdtox(StrandState& s, const Insn& d) { return fp_to_int<Double, int64_t>(s, d); }
 
 // integer -> float and float <-> float: rounded by FSR.RD on the host.
 template <typename Conv>
