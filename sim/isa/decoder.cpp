@@ -74,8 +74,6 @@ const InsnSpec* lookup(uint32_t w) {
 void decode(uint32_t w, Insn& d) {
   const InsnSpec* s = lookup(w);
   if (!s) s = &kIllegal;
-  d.fn = s->fn;
-  d.id = s->id;
   d.spec = s;
   d.word = w;
   d.rd = uint8_t(f_rd(w));

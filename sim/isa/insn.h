@@ -77,15 +77,15 @@ enum InsnId : uint16_t {
   ID_COUNT
 };
 
+// 32 bytes, so a page of them is indexed with a shift.
 struct Insn {
-  ExecFn fn;
-  const InsnSpec* spec;
+  const void* label = nullptr;   // the interpreter's handler address (threaded code)
+  int64_t imm;   // simm13/simm11/simm10, branch displacement in bytes, or sethi value
+  const InsnSpec* spec;          // table entry: mnemonic, format, semantic function, id
   uint32_t word;
   uint8_t rd, rs1, rs2, use_imm;
-  int64_t imm;   // simm13/simm11/simm10, branch displacement in bytes, or sethi value
-  uint16_t id;   // InsnId
-  const void* label = nullptr;   // the interpreter's handler address for id (threaded code)
 };
+static_assert(sizeof(Insn) == 32, "keep decoded instructions at 32 bytes");
 
 // ---- raw field accessors ----
 inline unsigned f_op(uint32_t w) { return w >> 30; }

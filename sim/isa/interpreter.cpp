@@ -35,7 +35,7 @@ Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault,
     for (unsigned i = 0; i < kPageSize / 4; ++i) {
       Insn& in = page->insns[i];
       decode(uint32_t(from_bytes<4>(t.page + 4 * i, false)), in);
-      in.label = labels[in.id];
+      in.label = labels[in.spec->id];
     }
     // Stores to this page must now take the slow path (which invalidates it).
     s_.tlb.flush_write_page(pc);
@@ -65,14 +65,12 @@ RunResult Interpreter::run(uint64_t n) {
   const uint64_t start = s.icount, stop = s.icount + n;
   uint64_t count = start;
   CodePage* page = nullptr;
-  uint64_t page_vpn = ~0ull;
-  uint64_t epoch = code_epoch_;
+  cur_vpn_ = ~0ull;
   const Insn* in = nullptr;
   Trap t = TT_NONE;
   if (n == 0) goto done;
 
 refetch:
-  epoch = code_epoch_;
   s.pc = pc;
   s.npc = npc;
   if (pc & 3) { r.trap = TT_MEM_ADDRESS_NOT_ALIGNED; goto out; }
@@ -81,7 +79,7 @@ refetch:
     page = fetch_page(pc, f, kLabels);
     if (!page) { r.trap = f; goto out; }
   }
-  page_vpn = pc >> kPageBits;
+  cur_vpn_ = pc >> kPageBits;
   in = &page->insns[(pc & (kPageSize - 1)) >> 2];
   goto *in->label;
 
@@ -98,7 +96,7 @@ refetch:
     }                                                                               \
     s.icount = ++count;   /* a plain store: no loop-carried load through memory */ \
     if (__builtin_expect(count == stop, 0)) goto done;                              \
-    if (__builtin_expect((pc >> kPageBits) != page_vpn || code_epoch_ != epoch, 0)) \
+    if (__builtin_expect((pc >> kPageBits) != cur_vpn_, 0))                         \
       goto refetch;                                                                 \
     in = &page->insns[(pc & (kPageSize - 1)) >> 2];                                 \
     s.pc = pc;                                                                      \
@@ -133,13 +131,13 @@ void Interpreter::invalidate_page(uint64_t va) {
   uint64_t vpn = va >> kPageBits;
   CodePage*& slot = fast_[vpn % kFastPages];
   if (slot && slot->vpn == vpn) slot = nullptr;
-  if (pages_.erase(vpn)) code_epoch_++;
+  if (pages_.erase(vpn)) cur_vpn_ = ~0ull;   // a running loop looks its page up again
 }
 
 void Interpreter::invalidate_all() {
   for (auto& p : fast_) p = nullptr;
   pages_.clear();
-  code_epoch_++;
+  cur_vpn_ = ~0ull;
 }
 
 }  // namespace vfsim::isa

@@ -40,7 +40,9 @@ class Interpreter {
   std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;
   static constexpr unsigned kFastPages = 64;
   CodePage* fast_[kFastPages] = {};
-  uint64_t code_epoch_ = 0;   // bumped whenever decoded code is dropped
+  // Page the running loop executes from; set to ~0 when decoded code is dropped so the
+  // loop's one page check also catches invalidation.
+  uint64_t cur_vpn_ = ~0ull;
 };
 
 }  // namespace vfsim::isa
