@@ -178,7 +178,7 @@ for entry in "${PROGRAMS[@]}"; do
   read -r r_mips q_mips ratio < <(awk -v n="$insns" -v r="$best_r" -v q="$best_q" \
     'BEGIN { printf "%.1f %.1f %.3f\n", n / r / 1e6, n / q / 1e6, q / r }')
   head -n 1 "$tmp/r.out" >&2
-  note=""; if [[ $name == strings ]]; then note=" (a)"; fi
+  note=""
   rows+=("$name|$arg|$insns$note|$best_r|$r_mips|$best_q|$q_mips|$ratio|ok")
   if [[ $kind == c ]]; then c_ratios+=("$ratio"); fi
 done
@@ -205,14 +205,6 @@ echo
 echo "run = build/bin/sparc64-run (interpreter); qemu = qemu-sparc64 (TCG JIT). Times are wall"
 echo "clock of the whole process, best of the runs; MIPS = instructions / seconds, using the"
 echo "instruction count from sparc64-run --stats for both simulators; run/qemu = speed ratio."
-if [[ " ${rows[*]} " == *" (a)|"* ]]; then
-  cat <<'EOF'
-(a) glibc chooses memcpy/memset/memmove variants from AT_HWCAP: sparc64-run reports an
-    UltraSPARC T2 (Niagara-2 routines), qemu-sparc64 does not (generic routines), so for
-    the string-heavy program qemu executes a somewhat different instruction stream and its
-    MIPS figure is approximate. The printed checksums are still identical.
-EOF
-fi
 
 if ((${#failmsgs[@]})); then
   echo
