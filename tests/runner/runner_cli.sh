@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Command-line behaviour of sparc64-run that a user relies on: exit codes, one-line errors,
+# the --stats line, unknown syscalls reported by name, SIGILL with pc and instruction word.
+# Usage: runner_cli.sh RUNNER HELLO ILLEGAL UNKNOWN_SYSCALL
+set -u
+R=$1 HELLO=$2 ILLEGAL=$3 UNKNOWN=$4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 passes=0
+check() {   # check NAME CONDITION-RESULT
+  if [ "$2" = 0 ]; then echo "ok   $1"; passes=$((passes + 1)); else echo "FAIL $1"; fails=$((fails + 1)); fi
+}
+expect_127() {   # expect_127 NAME ARGS...: exit 127 and exactly one line on stderr
+  local name=$1; shift
+  "$R" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  [ $rc = 127 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ]
+  check "$name (rc=$rc: $(head -c 120 "$tmp/err"))" $?
+}
+
+expect_127 "missing file" "$tmp/does-not-exist"
+printf 'just text\n' >"$tmp/text"
+expect_127 "not an ELF" "$tmp/text"
+expect_127 "x86-64 ELF" /bin/true
+printf '\177ELF\001\002\001\000\000\000\000\000\000\000\000\000\000\002\000\022' >"$tmp/e32"
+head -c 64 /dev/zero >>"$tmp/e32"
+expect_127 "32-bit SPARC ELF" "$tmp/e32"
+if command -v sparc64-linux-gnu-gcc >/dev/null; then
+  printf 'int main(void){return 0;}\n' >"$tmp/d.c"
+  sparc64-linux-gnu-gcc -O2 "$tmp/d.c" -o "$tmp/dyn"
+  expect_127 "dynamically linked ELF" "$tmp/dyn"
+fi
+
+# A normal program: output passes through, exit code 0, last stderr line is the stats line.
+"$R" --stats "$HELLO" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+grep -q "Hello from SPARC V9" "$tmp/out"
+check "hello runs (rc=$rc)" $(( rc != 0 || $? != 0 ))
+tail -1 "$tmp/err" | grep -Eq '^instructions=[0-9]+ seconds=[0-9.]+ mips=[0-9.]+$'
+check "--stats last line: $(tail -1 "$tmp/err")" $?
+
+# Illegal instruction: output before it is kept, exit 132, message names pc and word.
+"$R" "$ILLEGAL" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+grep -q "before the illegal instruction" "$tmp/out" && [ $rc = 132 ] &&
+  grep -Eq 'illegal_instruction at pc 0x[0-9a-f]+ \(insn 0x00001234: illtrap 0x1234\)' "$tmp/err"
+check "illegal instruction -> SIGILL, 132 (rc=$rc: $(head -c 160 "$tmp/err"))" $?
+
+# Unknown syscall: ENOSYS to the program, reported by name with --stats.
+"$R" --stats "$UNKNOWN" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 90 ] && grep -q "unknown syscall getitimer (86)" "$tmp/err"
+check "unknown syscall -> ENOSYS and named (rc=$rc: $(head -1 "$tmp/err"))" $?
+
+# Tracing: the first instructions with disassembly, then the trap of the first syscall.
+"$R" --trace "$tmp/trace" --trace-limit 20 "$ILLEGAL" >/dev/null 2>&1
+grep -q "ta %icc, 0x6d" "$tmp/trace" && grep -q "trap 0x16d trap_instruction" "$tmp/trace"
+check "--trace writes disassembly and traps" $?
+
+echo "$passes passed, $fails failed"
+[ $fails = 0 ]
