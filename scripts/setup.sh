@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vfsim needs on Debian 12 (as root) and configures + builds into build/.
 # Idempotent: packages already present are not reinstalled.
+# Usage: scripts/setup.sh [TARGET...]   (default: everything)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PKGS=(cmake ninja-build g++ pkg-config libsystemc-dev libfmt-dev libboost-program-options-dev
@@ -16,4 +17,8 @@ if ((${#missing[@]})); then
   apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=${VFSIM_BUILD_TYPE:-Release} >/dev/null
-cmake --build build -j"$(nproc)"
+if (($#)); then
+  cmake --build build -j"$(nproc)" --target "$@"
+else
+  cmake --build build -j"$(nproc)"
+fi
