@@ -8,6 +8,7 @@
 #include "sim/isa/decoder.h"
 #include "sim/isa/disasm.h"
 #include "sim/isa/mem_access.h"
+#include "sim/isa/window_traps.h"
 
 namespace vfsim::user {
 
@@ -107,42 +108,14 @@ void LinuxProcess::kill(int host_signal, const std::string& why) {
   status_ = 128 + host_signal;
 }
 
-// Spill and fill go straight between the window storage and the stack through the
-// strand's SoftTlb (they run on every deep call chain, so they must be cheap).
 void LinuxProcess::spill_window() {
-  StrandState& s = state_;
-  s.save_window();   // make win[] authoritative for every window
-  unsigned w = (s.cwp + s.cansave + 2) % kNWindows, prev = (w + kNWindows - 1) % kNWindows;
-  uint64_t sp = s.win[w][6];   // window w's %o6
-  Trap t = TT_NONE;
-  for (unsigned i = 0; i < 16 && !t; ++i) {
-    uint64_t v = i < 8 ? s.win[w][8 + i] : s.win[prev][i - 8];   // locals, then ins
-    if (sp & 1) t = store<8>(s, sp + kStackBias + 8 * i, v);
-    else t = store<4>(s, (sp & 0xffffffffull) + 4 * i, v);   // 32-bit frame
-  }
-  if (t) return kill(SIGSEGV, fmt::format("window spill to bad stack {:#x}", sp));
-  s.cansave++;
-  if (s.otherwin) s.otherwin--;
-  else s.canrestore--;
+  uint64_t sp = window_trap_stack(state_, true);
+  if (spill_window_to_stack(state_)) kill(SIGSEGV, fmt::format("window spill to bad stack {:#x}", sp));
 }
 
 void LinuxProcess::fill_window() {
-  StrandState& s = state_;
-  s.save_window();
-  unsigned w = (s.cwp + kNWindows - 1) % kNWindows, prev = (w + kNWindows - 1) % kNWindows;
-  uint64_t sp = s.win[w][6];   // window w's %o6 is the current %fp
-  Trap t = TT_NONE;
-  for (unsigned i = 0; i < 16 && !t; ++i) {
-    uint64_t v = 0;
-    if (sp & 1) t = load<8>(s, sp + kStackBias + 8 * i, v);
-    else t = load<4>(s, (sp & 0xffffffffull) + 4 * i, v);
-    (i < 8 ? s.win[w][8 + i] : s.win[prev][i - 8]) = v;
-  }
-  if (t) return kill(SIGSEGV, fmt::format("window fill from bad stack {:#x}", sp));
-  s.canrestore++;
-  if (s.cleanwin < kNWindows - 1) s.cleanwin++;
-  if (s.otherwin) s.otherwin--;
-  else s.cansave--;
+  uint64_t sp = window_trap_stack(state_, false);
+  if (fill_window_from_stack(state_)) kill(SIGSEGV, fmt::format("window fill from bad stack {:#x}", sp));
 }
 
 bool LinuxProcess::handle_trap(Trap t) {
@@ -162,11 +135,7 @@ bool LinuxProcess::handle_trap(Trap t) {
   } else if (is_fill(t)) {
     fill_window();
   } else if (t == TT_CLEAN_WINDOW) {
-    unsigned cur = s.cwp;
-    s.set_cwp((cur + 1) % kNWindows);
-    for (unsigned r = 8; r < 24; ++r) s.set_r(r, 0);
-    s.set_cwp(cur);
-    s.cleanwin++;
+    clean_window(s);
   } else if (t == TT_FP_DISABLED) {
     if (s.fpu_enabled()) { kill(SIGILL, where()); }
     s.fprs |= 4;
