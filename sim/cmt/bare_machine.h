@@ -1,0 +1,92 @@
+// The timed machine without a hypervisor: a platform's sockets of cores in SystemC, physical
+// memory, and strands running bare-metal code with real addressing (VA = PA). Programs talk
+// to the harness through sun4v fast traps (ta 0x80, function in %o5): mach_exit (0x00),
+// cpu_myid (0x16), cons_putchar (0x61), cons_write (0x63). This is the CMT model's first
+// slice: one SC_THREAD per core, 8 strands in 2 thread groups picking the least recently
+// picked ready strand each cycle, D-cache/L2/memory latencies from the platform, a quantum of
+// simulated time between synchronisations.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "sim/cmt/cache_model.h"
+#include "sim/cmt/physical_memory.h"
+#include "sim/isa/interpreter.h"
+#include "sim/isa/memory_port.h"
+#include "sim/platform/platform.h"
+
+namespace vfsim::cmt {
+
+struct StrandStats {
+  uint64_t instructions = 0, stall_cycles = 0, loads = 0, l1_misses = 0, l2_misses = 0,
+           remote_accesses = 0;
+};
+
+class BareMachine;
+
+// Real addressing onto physical memory; every page is readable, writable and executable.
+class RealMemoryPort : public isa::MemoryPort {
+ public:
+  explicit RealMemoryPort(PhysicalMemory& m) : mem_(m) {}
+  isa::Translation translate(isa::StrandState&, uint64_t va, isa::Access acc, uint8_t) override;
+ private:
+  PhysicalMemory& mem_;
+};
+
+struct Strand {
+  unsigned id = 0;                 // global strand id (cpuid)
+  isa::StrandState state;
+  isa::Interpreter interp{state};
+  bool running = false;
+  uint64_t ready_at = 0;           // core cycle at which it may issue again
+  StrandStats stats;
+};
+
+class Core : public sc_core::sc_module {
+ public:
+  Core(sc_core::sc_module_name name, BareMachine& m, unsigned socket, unsigned index);
+  std::vector<std::unique_ptr<Strand>> strands;
+  unsigned socket, index;
+  uint64_t cycles = 0;             // cycles this core has simulated
+  uint64_t busy_cycles = 0;        // cycles in which at least one strand issued
+  CacheModel l1d;
+
+ private:
+  void run();
+  bool step(Strand& s);            // issue one instruction; false when the strand stopped
+  BareMachine& m_;
+  uint8_t lru_[2][4] = {{0, 1, 2, 3}, {0, 1, 2, 3}};   // pick order per thread group
+};
+
+class BareMachine : public sc_core::sc_module {
+ public:
+  BareMachine(sc_core::sc_module_name name, const platform::Platform& p);
+  // Load an ELF's PT_LOAD segments at their physical addresses; returns the entry point.
+  uint64_t load_elf(const std::string& path);
+  // Start `count` strands at `entry`, spread over sockets and cores as docs/cmt.md describes.
+  void start_strands(unsigned count, uint64_t entry);
+  // Run until every strand has exited (or max_time). Returns the first nonzero exit code.
+  int run(sc_core::sc_time max_time = sc_core::sc_time(10, sc_core::SC_SEC));
+
+  void print_stats(std::ostream& os) const;
+  void write_stats_json(std::ostream& os) const;
+
+  const platform::Platform& plat;
+  PhysicalMemory mem;
+  RealMemoryPort port;
+  std::vector<std::unique_ptr<Core>> cores;
+  std::vector<std::unique_ptr<CacheModel>> l2;   // per socket
+  std::string console;             // everything the strands wrote
+  std::ostream* console_out = nullptr;
+  int exit_code = 0;
+  unsigned running = 0;
+  uint64_t quantum_cycles;
+  uint64_t mem_cycles_local, mem_cycles_remote;
+};
+
+}  // namespace vfsim::cmt
