@@ -68,8 +68,9 @@ class BareMachine : public sc_core::sc_module {
   BareMachine(sc_core::sc_module_name name, const platform::Platform& p);
   // Load an ELF's PT_LOAD segments at their physical addresses; returns the entry point.
   uint64_t load_elf(const std::string& path);
-  // Start `count` strands at `entry`, spread over sockets and cores as docs/cmt.md describes.
-  void start_strands(unsigned count, uint64_t entry);
+  // Start `count` strands at `entry` with %o0 = their cpuid: spread one per core over the
+  // sockets first (default), or packed 8 to a core (pack). See docs/cmt.md.
+  void start_strands(unsigned count, uint64_t entry, bool pack = false);
   // Run until every strand has exited (or max_time). Returns the first nonzero exit code.
   int run(sc_core::sc_time max_time = sc_core::sc_time(10, sc_core::SC_SEC));
 

@@ -57,6 +57,7 @@ RunResult Interpreter::run(uint64_t n) {
 #include "sim/isa/vis_table.def"
 #undef INSN
   };
+  labels_ = kLabels;
   RunResult r;
   StrandState& s = s_;
   // pc/npc live in host registers; they are stored (never reloaded) before each handler so
@@ -125,6 +126,13 @@ done:
 out:
   r.executed = s.icount - start;
   return r;
+}
+
+const Insn* Interpreter::insn_at(uint64_t pc) {
+  if (!labels_) run(0);   // learn the handler table
+  Trap f = TT_NONE;
+  CodePage* p = (pc & 3) ? nullptr : fetch_page(pc, f, labels_);
+  return p ? &p->insns[(pc & (kPageSize - 1)) >> 2] : nullptr;
 }
 
 void Interpreter::invalidate_page(uint64_t va) {

@@ -24,6 +24,9 @@ class Interpreter {
   RunResult run(uint64_t n);
   // Single step (for tracing and tests).
   RunResult step() { return run(1); }
+  // The predecoded instruction at pc (decoding its page if needed), or nullptr if pc cannot
+  // be fetched. Timing models peek at it before executing (load/store address, class).
+  const Insn* insn_at(uint64_t pc);
   // Drop decoded code for the page holding va (stores to code, FLUSH, unmap).
   void invalidate_page(uint64_t va);
   void invalidate_all();
@@ -35,6 +38,7 @@ class Interpreter {
     Insn insns[kPageSize / 4];
   };
   CodePage* fetch_page(uint64_t pc, Trap& fault, const void* const* labels);
+  const void* const* labels_ = nullptr;   // handler addresses, known after the first run()
 
   StrandState& s_;
   std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;

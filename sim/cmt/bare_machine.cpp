@@ -1,0 +1,313 @@
+#include "sim/cmt/bare_machine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "sim/isa/decoder.h"
+#include "sim/isa/disasm.h"
+#include "sim/isa/elf_image.h"
+#include "sim/isa/window_traps.h"
+
+namespace vfsim::cmt {
+
+using namespace isa;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+namespace {
+constexpr Trap kFastTrap = TT_TRAP_INSTRUCTION + 0x80;   // ta 0x80: sun4v FAST_TRAP
+enum : uint64_t { HV_EOK = 0, HV_ENORADDR = 2, HV_EBADTRAP = 7 };
+enum : uint64_t { FT_MACH_EXIT = 0x00, FT_CPU_MYID = 0x16, FT_CONS_PUTCHAR = 0x61, FT_CONS_WRITE = 0x63 };
+
+// Cycles a strand waits after issuing this instruction before it may issue again. Loads
+// block until their data returns (exact for dependent chains such as pointer chasing,
+// pessimistic for independent code); long-latency ops block for their latency.
+unsigned op_latency(const InsnSpec& sp, const platform::Latencies& l) {
+  switch (sp.id) {
+    case ID_mulx: case ID_umul: case ID_smul: case ID_umulcc: case ID_smulcc: case ID_mulscc:
+      return l.mul_cycles;
+    case ID_udivx: case ID_sdivx: case ID_udiv: case ID_sdiv: case ID_udivcc: case ID_sdivcc:
+      return l.div_cycles;
+    case ID_fdivs: case ID_fsqrts: return l.fdivs_cycles;
+    case ID_fdivd: case ID_fsqrtd: return l.fdivd_cycles;
+    default: break;
+  }
+  unsigned op = sp.match >> 30, op3 = (sp.match >> 19) & 0x3f;
+  if (op == 2 && (op3 == 0x34 || op3 == 0x35)) return l.fp_cycles;   // FPop1/FPop2
+  return 1;
+}
+
+bool is_load(const InsnSpec& sp) {
+  return sp.fmt == Fmt::Load || sp.fmt == Fmt::LoadA || sp.fmt == Fmt::Cas;
+}
+bool is_store(const InsnSpec& sp) { return sp.fmt == Fmt::Store || sp.fmt == Fmt::StoreA; }
+}  // namespace
+
+Translation RealMemoryPort::translate(StrandState&, uint64_t va, Access, uint8_t) {
+  Translation t;
+  uint8_t* p = mem_.page(va);
+  if (!p) {
+    t.fault = TT_DATA_ACCESS_EXCEPTION;
+    return t;
+  }
+  t.page = p;
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------
+Core::Core(sc_core::sc_module_name name, BareMachine& m, unsigned sock, unsigned idx)
+    : sc_module(name), socket(sock), index(idx), l1d(m.plat.l1d), m_(m) {
+  for (unsigned i = 0; i < m.plat.strands_per_core; ++i) {
+    auto s = std::make_unique<Strand>();
+    s->id = (sock * m.plat.cores_per_socket + idx) * m.plat.strands_per_core + i;
+    s->state.mem = &m.port;
+    s->state.pstate = PSTATE_PRIV | PSTATE_PEF;   // bare metal: privileged, FPU on
+    s->state.fprs = 4;
+    strands.push_back(std::move(s));
+  }
+  SC_HAS_PROCESS(Core);
+  SC_THREAD(run);
+}
+
+// One SystemC thread per core. Each cycle each thread group (strands 0-3, 4-7) issues one
+// instruction from its least recently picked ready strand; a quantum of cycles runs between
+// synchronisations with the SystemC kernel; idle stretches are skipped, not simulated.
+void Core::run() {
+  const double cycle_ns = m_.plat.cycle_ns();
+  while (true) {
+    bool any = std::any_of(strands.begin(), strands.end(), [](auto& s) { return s->running; });
+    if (!any) return;   // parked strands cost nothing
+    const uint64_t start = cycles, end = cycles + m_.quantum_cycles;
+    while (cycles < end) {
+      bool issued = false;
+      for (unsigned tg = 0; tg < 2; ++tg) {
+        for (unsigned k = 0; k < 4; ++k) {
+          unsigned slot = lru_[tg][k], i = tg * 4 + slot;
+          if (i >= strands.size()) continue;
+          Strand& s = *strands[i];
+          if (!s.running || s.ready_at > cycles) continue;
+          step(s);
+          issued = true;
+          // least recently picked order: move the picked strand to the back
+          std::rotate(&lru_[tg][k], &lru_[tg][k + 1], &lru_[tg][4]);
+          lru_[tg][3] = uint8_t(slot);
+          break;
+        }
+      }
+      if (issued) {
+        ++busy_cycles;
+        ++cycles;
+        continue;
+      }
+      // Nobody could issue: jump to the next cycle at which a strand becomes ready.
+      uint64_t next = UINT64_MAX;
+      for (auto& s : strands)
+        if (s->running) next = std::min(next, s->ready_at);
+      if (next == UINT64_MAX) break;
+      for (auto& s : strands)
+        if (s->running && s->ready_at > cycles) s->stats.stall_cycles += std::min(next, end) - cycles;
+      cycles = std::max(cycles + 1, std::min(next, end));
+    }
+    wait(sc_time(double(cycles - start) * cycle_ns, SC_NS));
+  }
+}
+
+bool Core::step(Strand& s) {
+  StrandState& st = s.state;
+  const platform::Platform& p = m_.plat;
+  unsigned lat = 1;
+  if (const Insn* in = s.interp.insn_at(st.pc)) {
+    const InsnSpec& sp = *in->spec;
+    lat = op_latency(sp, p.lat);
+    if (is_load(sp) || is_store(sp)) {
+      uint64_t ea = st.r(in->rs1);
+      if (sp.fmt != Fmt::Cas) ea += in->use_imm ? uint64_t(in->imm) : st.r(in->rs2);
+      if (is_load(sp)) {
+        ++s.stats.loads;
+        lat = p.lat.l1_hit_cycles;
+        if (!l1d.access(ea)) {
+          ++s.stats.l1_misses;
+          lat = p.lat.l2_hit_cycles;
+          if (!m_.l2[socket]->access(ea)) {
+            ++s.stats.l2_misses;
+            bool remote = p.home_socket(ea) != socket;
+            if (remote) ++s.stats.remote_accesses;
+            lat = unsigned(remote ? m_.mem_cycles_remote : m_.mem_cycles_local);
+          }
+        }
+      } else {
+        m_.l2[socket]->access(ea);   // write-through: the store buffer hides it
+      }
+    }
+  }
+  s.ready_at = cycles + lat;
+  RunResult r = s.interp.run(1);
+  s.stats.instructions += r.executed;
+  if (r.trap == TT_NONE) return true;
+
+  // Traps an OS or the hypervisor would handle.
+  Trap t = r.trap;
+  auto skip = [&] { st.pc = st.npc; st.npc += 4; };
+  if (t == kFastTrap) {
+    uint64_t fn = st.r(13), status = HV_EOK;
+    switch (fn) {
+      case FT_MACH_EXIT:
+        if (!m_.exit_code) m_.exit_code = int(st.r(8) & 0xff);
+        s.running = false;
+        --m_.running;
+        skip();
+        return false;
+      case FT_CPU_MYID: st.set_r(9, s.id); break;
+      case FT_CONS_PUTCHAR: m_.console.push_back(char(st.r(8))); break;
+      case FT_CONS_WRITE: {
+        std::string buf(st.r(9), '\0');
+        if (m_.mem.read(st.r(8), buf.data(), buf.size())) {
+          m_.console += buf;
+        } else {
+          status = HV_ENORADDR;
+        }
+        break;
+      }
+      default: status = HV_EBADTRAP; break;
+    }
+    st.set_r(8, status);
+    skip();
+    return true;
+  }
+  if (is_spill(t) && !spill_window_to_stack(st)) return true;
+  if (is_fill(t) && !fill_window_from_stack(st)) return true;
+  if (t == TT_CLEAN_WINDOW) { clean_window(st); return true; }
+  if (t == TT_FP_DISABLED && !st.fpu_enabled()) { st.fprs |= 4; st.pstate |= PSTATE_PEF; return true; }
+  uint32_t word = 0;
+  m_.mem.read(st.pc, &word, 4);
+  word = __builtin_bswap32(word);
+  m_.console += fmt::format("[strand {}: {} at pc {:#x} (insn {:#010x}: {}); strand stopped]\n",
+                            s.id, trap_name(t), st.pc, word, disassemble(word, st.pc));
+  if (!m_.exit_code) m_.exit_code = 128 + 4;
+  s.running = false;
+  --m_.running;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------
+BareMachine::BareMachine(sc_core::sc_module_name name, const platform::Platform& p)
+    : sc_module(name), plat(p), mem(p.memory_bytes), port(mem) {
+  quantum_cycles = std::max<uint64_t>(1, uint64_t(std::llround(p.quantum_ns / p.cycle_ns())));
+  mem_cycles_local = uint64_t(std::llround(p.lat.local_memory_ns / p.cycle_ns()));
+  mem_cycles_remote = uint64_t(std::llround((p.lat.local_memory_ns + p.lat.remote_memory_extra_ns) / p.cycle_ns()));
+  for (unsigned s = 0; s < p.sockets; ++s) {
+    l2.push_back(std::make_unique<CacheModel>(p.l2));
+    for (unsigned c = 0; c < p.cores_per_socket; ++c)
+      cores.push_back(std::make_unique<Core>(fmt::format("socket{}_core{}", s, c).c_str(), *this, s, c));
+  }
+}
+
+uint64_t BareMachine::load_elf(const std::string& path) {
+  ElfFile e = read_elf(path, "vfsim-bare");
+  for (const ElfSegment& sg : e.segments) {
+    if (!mem.contains(sg.paddr, sg.memsz))
+      throw ElfError(fmt::format("{}: segment at physical {:#x} (+{:#x}) is outside the platform's {} GB of memory",
+                                 path, sg.paddr, sg.memsz, plat.memory_bytes >> 30));
+    mem.write(sg.paddr, sg.data, sg.filesz);
+  }
+  return e.entry;
+}
+
+void BareMachine::start_strands(unsigned count, uint64_t entry, bool pack) {
+  unsigned total = plat.strands();
+  count = std::min(count, total);
+  for (unsigned k = 0; k < count; ++k) {
+    unsigned socket, core, slot;
+    if (pack) {   // fill a core's strands, then the next core
+      socket = k / (plat.cores_per_socket * plat.strands_per_core);
+      core = (k / plat.strands_per_core) % plat.cores_per_socket;
+      slot = k % plat.strands_per_core;
+    } else {      // one strand per core, round robin over sockets first, then fill up
+      unsigned ncores = plat.cores();
+      unsigned c = k % ncores;
+      socket = c % plat.sockets;
+      core = c / plat.sockets;
+      // alternate thread groups: slots 0,4,1,5,2,6,3,7
+      unsigned round = k / ncores;
+      slot = (round % 2) * 4 + round / 2;
+      if (slot >= plat.strands_per_core) slot = round % plat.strands_per_core;
+    }
+    Strand& s = *cores[socket * plat.cores_per_socket + core]->strands[slot];
+    s.state.pc = entry;
+    s.state.npc = entry + 4;
+    s.state.set_r(8, s.id);   // %o0 = own cpuid, as cpu_start hands over its argument
+    s.running = true;
+    ++running;
+  }
+}
+
+int BareMachine::run(sc_time max_time) {
+  sc_core::sc_start(max_time, sc_core::SC_EXIT_ON_STARVATION);   // ends when every core parks
+  if (console_out) *console_out << console << std::flush;
+  if (running && !exit_code) exit_code = 124;   // time limit reached with strands alive
+  return exit_code;
+}
+
+void BareMachine::print_stats(std::ostream& os) const {
+  uint64_t insns = 0, cycles = 0;
+  fmt::print(os, "{:<18} {:>12} {:>12} {:>6} {:>9} {:>8} {:>8} {:>8}\n", "strand", "instructions",
+             "stall cyc", "IPC", "loads", "L1 miss", "L2 miss", "remote");
+  for (const auto& c : cores)
+    for (const auto& s : c->strands) {
+      if (!s->stats.instructions) continue;
+      insns += s->stats.instructions;
+      fmt::print(os, "{:<18} {:>12} {:>12} {:>6.3f} {:>9} {:>8} {:>8} {:>8}\n",
+                 fmt::format("{} (s{}c{}t{})", s->id, c->socket, c->index, s->id % plat.strands_per_core),
+                 s->stats.instructions, s->stats.stall_cycles,
+                 c->cycles ? double(s->stats.instructions) / double(c->cycles) : 0.0, s->stats.loads,
+                 s->stats.l1_misses, s->stats.l2_misses, s->stats.remote_accesses);
+    }
+  fmt::print(os, "{:<18} {:>12} {:>12} {:>6}\n", "core", "instructions", "cycles", "IPC");
+  for (const auto& c : cores) {
+    uint64_t ci = 0;
+    for (const auto& s : c->strands) ci += s->stats.instructions;
+    if (!ci) continue;
+    cycles = std::max(cycles, c->cycles);
+    fmt::print(os, "{:<18} {:>12} {:>12} {:>6.3f}\n", fmt::format("s{}c{}", c->socket, c->index), ci,
+               c->cycles, double(ci) / double(c->cycles));
+  }
+  for (unsigned s = 0; s < l2.size(); ++s)
+    fmt::print(os, "socket {} L2: {} hits, {} misses\n", s, l2[s]->hits(), l2[s]->misses());
+  fmt::print(os, "total: {} instructions, {} cycles on the busiest core, simulated time {}\n", insns,
+             cycles, sc_core::sc_time_stamp().to_string());
+}
+
+void BareMachine::write_stats_json(std::ostream& os) const {
+  fmt::print(os, "{{\"platform\":\"{}\",\"clock_hz\":{},\"simulated_ns\":{:.1f},\"strands\":[", plat.name,
+             plat.clock_hz, sc_core::sc_time_stamp().to_seconds() * 1e9);
+  bool first = true;
+  for (const auto& c : cores)
+    for (const auto& s : c->strands) {
+      if (!s->stats.instructions) continue;
+      fmt::print(os, "{}{{\"id\":{},\"socket\":{},\"core\":{},\"instructions\":{},\"stall_cycles\":{},"
+                     "\"loads\":{},\"l1_misses\":{},\"l2_misses\":{},\"remote\":{}}}",
+                 first ? "" : ",", s->id, c->socket, c->index, s->stats.instructions,
+                 s->stats.stall_cycles, s->stats.loads, s->stats.l1_misses, s->stats.l2_misses,
+                 s->stats.remote_accesses);
+      first = false;
+    }
+  fmt::print(os, "],\"cores\":[");
+  first = true;
+  for (const auto& c : cores) {
+    uint64_t ci = 0;
+    for (const auto& s : c->strands) ci += s->stats.instructions;
+    if (!ci) continue;
+    fmt::print(os, "{}{{\"socket\":{},\"core\":{},\"instructions\":{},\"cycles\":{},\"busy_cycles\":{}}}",
+               first ? "" : ",", c->socket, c->index, ci, c->cycles, c->busy_cycles);
+    first = false;
+  }
+  fmt::print(os, "],\"l2\":[");
+  for (unsigned s = 0; s < l2.size(); ++s)
+    fmt::print(os, "{}{{\"socket\":{},\"hits\":{},\"misses\":{}}}", s ? "," : "", s, l2[s]->hits(), l2[s]->misses());
+  fmt::print(os, "]}}\n");
+}
+
+}  // namespace vfsim::cmt

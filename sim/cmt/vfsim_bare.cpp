@@ -1,0 +1,75 @@
+// vfsim-bare: run bare-metal SPARC code on the timed CMT machine, before the hypervisor.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "sim/cmt/bare_machine.h"
+#include "sim/isa/elf_image.h"
+
+namespace po = boost::program_options;
+
+int sc_main(int argc, char** argv) {
+  po::options_description opts(
+      "Usage: vfsim-bare --platform NAME|FILE [--strands N] [--pack] [--stats] [--stats-json FILE] ELF\nOptions");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
+      ("strands", po::value<unsigned>()->default_value(1), "strands to start at the ELF's entry")
+      ("pack", "fill each core's 8 strands before using the next core (default: one strand per core, spread over sockets)")
+      ("stats", "print per-strand, per-core and L2 statistics to stderr")
+      ("stats-json", po::value<std::string>(), "write the statistics as JSON to FILE")
+      ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)");
+  po::options_description hidden;
+  hidden.add_options()("elf", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("elf", 1);
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "vfsim-bare: {}\n", e.what());
+    return 2;
+  }
+  if (vm.count("help") || !vm.count("elf")) {
+    std::cerr << opts;
+    return vm.count("help") ? 0 : 2;
+  }
+  try {
+    vfsim::platform::Platform p = vfsim::platform::load_platform(vm["platform"].as<std::string>());
+    vfsim::cmt::BareMachine m("machine", p);
+    uint64_t entry = m.load_elf(vm["elf"].as<std::string>());
+    unsigned n = vm["strands"].as<unsigned>();
+    if (n == 0 || n > p.strands()) {
+      fmt::print(stderr, "vfsim-bare: --strands must be 1..{} on {}\n", p.strands(), p.name);
+      return 2;
+    }
+    m.start_strands(n, entry, vm.count("pack"));
+    m.console_out = &std::cout;
+    int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
+    if (vm.count("stats")) m.print_stats(std::cerr);
+    if (vm.count("stats-json")) {
+      std::ofstream js(vm["stats-json"].as<std::string>());
+      m.write_stats_json(js);
+    }
+    return rc;
+  } catch (const vfsim::platform::PlatformError& e) {
+    fmt::print(stderr, "vfsim-bare: {}\n", e.what());
+    return 2;
+  } catch (const vfsim::isa::ElfError& e) {
+    fmt::print(stderr, "vfsim-bare: {}\n", e.what());
+    return 2;
+  }
+}
+
+// Our own main: silence the SystemC banner (stdout belongs to the simulated program) before
+// the kernel starts, then hand over to SystemC, which calls sc_main.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
