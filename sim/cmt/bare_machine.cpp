@@ -144,6 +144,8 @@ bool Core::step(Strand& s) {
     }
   }
   s.ready_at = cycles + lat;
+  // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
+  st.tick = st.stick = cycles - st.icount;
   RunResult r = s.interp.run(1);
   s.stats.instructions += r.executed;
   if (r.trap == TT_NONE) return true;

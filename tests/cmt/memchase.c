@@ -1,0 +1,32 @@
+/* A memory-bound loop: each strand links the lines of the first half of its own 8 MB region
+ * into a ring, overwrites the second half (evicting the ring from the 4 MB L2), then chases
+ * 20000 steps and prints the %stick (core cycle) values around the chase. */
+#include "bare.h"
+
+#define REGION (8u << 20)
+#define RING_LINES ((REGION / 2) / 64)
+static u64 mem[8 * (REGION / 8)] __attribute__((aligned(64)));
+
+static inline u64 stick(void) { u64 t; __asm__ volatile("rd %%stick, %0" : "=r"(t)); return t; }
+
+int main(u64 cpuid) {
+  u64 *base = &mem[(cpuid % 8) * (REGION / 8)];
+  /* an odd-multiplier permutation of the ring's lines, linked into one cycle */
+  for (u64 i = 0; i < RING_LINES; i++)
+    base[((i * 2654435761u) & (RING_LINES - 1)) * 8] =
+        (u64)&base[(((i + 1) * 2654435761u) & (RING_LINES - 1)) * 8];
+  for (u64 i = RING_LINES * 8; i < REGION / 8; i += 8) base[i] = i;
+  u64 *p = &base[0];
+  u64 t0 = stick();
+  for (u64 i = 0; i < 20000; i++) p = (u64 *)*p;
+  u64 t1 = stick();
+  struct line l = {{0}, 0};
+  line_str(&l, "chase ");
+  line_u64(&l, cpuid);
+  line_str(&l, " ");
+  line_u64(&l, t0);
+  line_str(&l, " ");
+  line_u64(&l, t1);
+  line_end(&l);
+  return p == 0;
+}
