@@ -78,7 +78,7 @@ Core::Core(sc_core::sc_module_name name, BareMachine& m, unsigned sock, unsigned
 void Core::run() {
   const double cycle_ns = m_.plat.cycle_ns();
   while (true) {
-    bool any = std::any_of(strands.begin(), strands.end(), [](auto& s) { return s->running; });
+    bool any = std::any_of(std::begin(running), std::end(running), [](bool r) { return r; });
     if (!any) return;   // parked strands cost nothing
     const uint64_t start = cycles, end = cycles + m_.quantum_cycles;
     while (cycles < end) {
@@ -86,10 +86,8 @@ void Core::run() {
       for (unsigned tg = 0; tg < 2; ++tg) {
         for (unsigned k = 0; k < 4; ++k) {
           unsigned slot = lru_[tg][k], i = tg * 4 + slot;
-          if (i >= strands.size()) continue;
-          Strand& s = *strands[i];
-          if (!s.running || s.ready_at > cycles) continue;
-          step(s);
+          if (!running[i] || ready_at[i] > cycles) continue;
+          step(i);
           issued = true;
           // least recently picked order: move the picked strand to the back
           std::rotate(&lru_[tg][k], &lru_[tg][k + 1], &lru_[tg][4]);
@@ -104,18 +102,19 @@ void Core::run() {
       }
       // Nobody could issue: jump to the next cycle at which a strand becomes ready.
       uint64_t next = UINT64_MAX;
-      for (auto& s : strands)
-        if (s->running) next = std::min(next, s->ready_at);
+      for (unsigned i = 0; i < strands.size(); ++i)
+        if (running[i]) next = std::min(next, ready_at[i]);
       if (next == UINT64_MAX) break;
-      for (auto& s : strands)
-        if (s->running && s->ready_at > cycles) s->stats.stall_cycles += std::min(next, end) - cycles;
+      for (unsigned i = 0; i < strands.size(); ++i)
+        if (running[i] && ready_at[i] > cycles) strands[i]->stats.stall_cycles += std::min(next, end) - cycles;
       cycles = std::max(cycles + 1, std::min(next, end));
     }
     wait(sc_time(double(cycles - start) * cycle_ns, SC_NS));
   }
 }
 
-bool Core::step(Strand& s) {
+bool Core::step(unsigned i) {
+  Strand& s = *strands[i];
   StrandState& st = s.state;
   const platform::Platform& p = m_.plat;
   unsigned lat = 1;
@@ -143,7 +142,7 @@ bool Core::step(Strand& s) {
       }
     }
   }
-  s.ready_at = cycles + lat;
+  ready_at[i] = cycles + lat;
   // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
   st.tick = st.stick = cycles - st.icount;
   RunResult r = s.interp.run(1);
@@ -158,7 +157,7 @@ bool Core::step(Strand& s) {
     switch (fn) {
       case FT_MACH_EXIT:
         if (!m_.exit_code) m_.exit_code = int(st.r(8) & 0xff);
-        s.running = false;
+        running[i] = false;
         --m_.running;
         skip();
         return false;
@@ -189,7 +188,7 @@ bool Core::step(Strand& s) {
   m_.console += fmt::format("[strand {}: {} at pc {:#x} (insn {:#010x}: {}); strand stopped]\n",
                             s.id, trap_name(t), st.pc, word, disassemble(word, st.pc));
   if (!m_.exit_code) m_.exit_code = 128 + 4;
-  s.running = false;
+  running[i] = false;
   --m_.running;
   return false;
 }
@@ -237,11 +236,12 @@ void BareMachine::start_strands(unsigned count, uint64_t entry, bool pack) {
       slot = (round % 2) * 4 + round / 2;
       if (slot >= plat.strands_per_core) slot = round % plat.strands_per_core;
     }
-    Strand& s = *cores[socket * plat.cores_per_socket + core]->strands[slot];
+    Core& c = *cores[socket * plat.cores_per_socket + core];
+    Strand& s = *c.strands[slot];
     s.state.pc = entry;
     s.state.npc = entry + 4;
     s.state.set_r(8, s.id);   // %o0 = own cpuid, as cpu_start hands over its argument
-    s.running = true;
+    c.running[slot] = true;
     ++running;
   }
 }

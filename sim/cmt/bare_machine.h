@@ -42,8 +42,6 @@ struct Strand {
   unsigned id = 0;                 // global strand id (cpuid)
   isa::StrandState state;
   isa::Interpreter interp{state};
-  bool running = false;
-  uint64_t ready_at = 0;           // core cycle at which it may issue again
   StrandStats stats;
 };
 
@@ -52,13 +50,16 @@ class Core : public sc_core::sc_module {
   Core(sc_core::sc_module_name name, BareMachine& m, unsigned socket, unsigned index);
   std::vector<std::unique_ptr<Strand>> strands;
   unsigned socket, index;
+  // The picker's hot state, kept together (a Strand is ~20 KB with its SoftTlb).
+  bool running[8] = {};
+  uint64_t ready_at[8] = {};       // core cycle at which each strand may issue again
   uint64_t cycles = 0;             // cycles this core has simulated
   uint64_t busy_cycles = 0;        // cycles in which at least one strand issued
   CacheModel l1d;
 
  private:
   void run();
-  bool step(Strand& s);            // issue one instruction; false when the strand stopped
+  bool step(unsigned i);           // issue one instruction; false when the strand stopped
   BareMachine& m_;
   uint8_t lru_[2][4] = {{0, 1, 2, 3}, {0, 1, 2, 3}};   // pick order per thread group
 };

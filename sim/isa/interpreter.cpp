@@ -75,10 +75,13 @@ refetch:
   s.pc = pc;
   s.npc = npc;
   if (pc & 3) { r.trap = TT_MEM_ADDRESS_NOT_ALIGNED; goto out; }
-  {
+  if (last_page_ && last_page_->vpn == (pc >> kPageBits)) {
+    page = last_page_;
+  } else {
     Trap f = TT_NONE;
     page = fetch_page(pc, f, kLabels);
     if (!page) { r.trap = f; goto out; }
+    last_page_ = page;
   }
   cur_vpn_ = pc >> kPageBits;
   in = &page->insns[(pc & (kPageSize - 1)) >> 2];
@@ -130,21 +133,29 @@ out:
 
 const Insn* Interpreter::insn_at(uint64_t pc) {
   if (!labels_) run(0);   // learn the handler table
-  Trap f = TT_NONE;
-  CodePage* p = (pc & 3) ? nullptr : fetch_page(pc, f, labels_);
-  return p ? &p->insns[(pc & (kPageSize - 1)) >> 2] : nullptr;
+  if (pc & 3) return nullptr;
+  CodePage* p = last_page_;
+  if (!p || p->vpn != (pc >> kPageBits)) {
+    Trap f = TT_NONE;
+    p = fetch_page(pc, f, labels_);
+    if (!p) return nullptr;
+    last_page_ = p;
+  }
+  return &p->insns[(pc & (kPageSize - 1)) >> 2];
 }
 
 void Interpreter::invalidate_page(uint64_t va) {
   uint64_t vpn = va >> kPageBits;
   CodePage*& slot = fast_[vpn % kFastPages];
   if (slot && slot->vpn == vpn) slot = nullptr;
+  if (last_page_ && last_page_->vpn == vpn) last_page_ = nullptr;
   if (pages_.erase(vpn)) cur_vpn_ = ~0ull;   // a running loop looks its page up again
 }
 
 void Interpreter::invalidate_all() {
   for (auto& p : fast_) p = nullptr;
   pages_.clear();
+  last_page_ = nullptr;
   cur_vpn_ = ~0ull;
 }
 

@@ -39,6 +39,7 @@ class Interpreter {
   };
   CodePage* fetch_page(uint64_t pc, Trap& fault, const void* const* labels);
   const void* const* labels_ = nullptr;   // handler addresses, known after the first run()
+  CodePage* last_page_ = nullptr;          // page of the last fetch: run(1) callers hit it
 
   StrandState& s_;
   std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;
