@@ -20,3 +20,15 @@ function(vfsim_sparc_program name)
     VERBATIM)
   add_custom_target(sparcprog_${name} ALL DEPENDS ${out})
 endfunction()
+
+# vfsim_bare_program(<out-name> SOURCES a.c ... [FLAGS ...]): a bare-metal program for
+# vfsim-bare, linked at physical 0x100000 with the runtime in examples/bare/.
+set(VFSIM_BARE_DIR ${CMAKE_SOURCE_DIR}/examples/bare)
+set(VFSIM_BARE_FLAGS -m64 -mcpu=niagara2 -O2 -ffreestanding -fno-pic -fno-pie -no-pie
+    -fno-stack-protector -fno-asynchronous-unwind-tables -nostdlib -nostartfiles
+    -Wl,--build-id=none -Wl,-z,max-page-size=0x2000 -T ${VFSIM_BARE_DIR}/link.ld -I${VFSIM_BARE_DIR})
+function(vfsim_bare_program name)
+  cmake_parse_arguments(P "" "" "SOURCES;FLAGS" ${ARGN})
+  vfsim_sparc_program(${name} SOURCES ${VFSIM_BARE_DIR}/start.S ${VFSIM_BARE_DIR}/runtime.c ${P_SOURCES}
+                      FLAGS ${VFSIM_BARE_FLAGS} ${P_FLAGS} LIBS -lgcc)
+endfunction()
