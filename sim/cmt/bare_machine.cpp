@@ -59,7 +59,7 @@ Translation RealMemoryPort::translate(StrandState&, uint64_t va, Access, uint8_t
 
 // ---------------------------------------------------------------------------------------
 Core::Core(sc_core::sc_module_name name, BareMachine& m, unsigned sock, unsigned idx)
-    : sc_module(name), socket(sock), index(idx), l1d(m.plat.l1d), m_(m) {
+    : sc_module(name), socket(sock), index(idx), l1i(m.plat.l1i), l1d(m.plat.l1d), m_(m) {
   for (unsigned i = 0; i < m.plat.strands_per_core; ++i) {
     auto s = std::make_unique<Strand>();
     s->id = (sock * m.plat.cores_per_socket + idx) * m.plat.strands_per_core + i;
@@ -118,6 +118,21 @@ bool Core::step(unsigned i) {
   StrandState& st = s.state;
   const platform::Platform& p = m_.plat;
   unsigned lat = 1;
+  // Instruction fetch: the shared I-cache is looked up once per 32-byte line; a miss stalls
+  // the strand for the L2 (or memory) latency before the instruction issues.
+  unsigned fetch_stall = 0;
+  uint64_t fline = st.pc / p.l1i.line_bytes;
+  if (fline != s.fetch_line) {
+    s.fetch_line = fline;
+    if (!l1i.access(st.pc)) {
+      ++s.stats.l1i_misses;
+      fetch_stall = p.lat.l2_hit_cycles;
+      if (!m_.l2[socket]->access(st.pc)) {
+        m_.memory_bytes[socket] += p.l2.line_bytes;
+        fetch_stall = unsigned(p.home_socket(st.pc) != socket ? m_.mem_cycles_remote : m_.mem_cycles_local);
+      }
+    }
+  }
   if (const Insn* in = s.interp.insn_at(st.pc)) {
     const InsnSpec& sp = *in->spec;
     lat = op_latency(sp, p.lat);
@@ -132,6 +147,7 @@ bool Core::step(unsigned i) {
           lat = p.lat.l2_hit_cycles;
           if (!m_.l2[socket]->access(ea)) {
             ++s.stats.l2_misses;
+            m_.memory_bytes[socket] += p.l2.line_bytes;
             bool remote = p.home_socket(ea) != socket;
             if (remote) ++s.stats.remote_accesses;
             lat = unsigned(remote ? m_.mem_cycles_remote : m_.mem_cycles_local);
@@ -142,7 +158,7 @@ bool Core::step(unsigned i) {
       }
     }
   }
-  ready_at[i] = cycles + lat;
+  ready_at[i] = cycles + fetch_stall + lat;
   // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
   st.tick = st.stick = cycles - st.icount;
   RunResult r = s.interp.run(1);
@@ -201,6 +217,7 @@ BareMachine::BareMachine(sc_core::sc_module_name name, const platform::Platform&
   mem_cycles_remote = uint64_t(std::llround((p.lat.local_memory_ns + p.lat.remote_memory_extra_ns) / p.cycle_ns()));
   for (unsigned s = 0; s < p.sockets; ++s) {
     l2.push_back(std::make_unique<CacheModel>(p.l2));
+    memory_bytes.push_back(0);
     for (unsigned c = 0; c < p.cores_per_socket; ++c)
       cores.push_back(std::make_unique<Core>(fmt::format("socket{}_core{}", s, c).c_str(), *this, s, c));
   }
@@ -255,17 +272,17 @@ int BareMachine::run(sc_time max_time) {
 
 void BareMachine::print_stats(std::ostream& os) const {
   uint64_t insns = 0, cycles = 0;
-  fmt::print(os, "{:<18} {:>12} {:>12} {:>6} {:>9} {:>8} {:>8} {:>8}\n", "strand", "instructions",
-             "stall cyc", "IPC", "loads", "L1 miss", "L2 miss", "remote");
+  fmt::print(os, "{:<18} {:>12} {:>12} {:>6} {:>9} {:>8} {:>8} {:>8} {:>8}\n", "strand", "instructions",
+             "stall cyc", "IPC", "loads", "L1D miss", "L2 miss", "remote", "L1I miss");
   for (const auto& c : cores)
     for (const auto& s : c->strands) {
       if (!s->stats.instructions) continue;
       insns += s->stats.instructions;
-      fmt::print(os, "{:<18} {:>12} {:>12} {:>6.3f} {:>9} {:>8} {:>8} {:>8}\n",
+      fmt::print(os, "{:<18} {:>12} {:>12} {:>6.3f} {:>9} {:>8} {:>8} {:>8} {:>8}\n",
                  fmt::format("{} (s{}c{}t{})", s->id, c->socket, c->index, s->id % plat.strands_per_core),
                  s->stats.instructions, s->stats.stall_cycles,
                  c->cycles ? double(s->stats.instructions) / double(c->cycles) : 0.0, s->stats.loads,
-                 s->stats.l1_misses, s->stats.l2_misses, s->stats.remote_accesses);
+                 s->stats.l1_misses, s->stats.l2_misses, s->stats.remote_accesses, s->stats.l1i_misses);
     }
   fmt::print(os, "{:<18} {:>12} {:>12} {:>6}\n", "core", "instructions", "cycles", "IPC");
   for (const auto& c : cores) {
@@ -277,7 +294,10 @@ void BareMachine::print_stats(std::ostream& os) const {
                c->cycles, double(ci) / double(c->cycles));
   }
   for (unsigned s = 0; s < l2.size(); ++s)
-    fmt::print(os, "socket {} L2: {} hits, {} misses\n", s, l2[s]->hits(), l2[s]->misses());
+    fmt::print(os, "socket {} L2: {} hits, {} misses ({:.1f}% miss), memory traffic {} bytes\n", s,
+               l2[s]->hits(), l2[s]->misses(),
+               l2[s]->hits() + l2[s]->misses() ? 100.0 * double(l2[s]->misses()) / double(l2[s]->hits() + l2[s]->misses()) : 0.0,
+               memory_bytes[s]);
   fmt::print(os, "total: {} instructions, {} cycles on the busiest core, simulated time {}\n", insns,
              cycles, sc_core::sc_time_stamp().to_string());
 }
@@ -290,10 +310,10 @@ void BareMachine::write_stats_json(std::ostream& os) const {
     for (const auto& s : c->strands) {
       if (!s->stats.instructions) continue;
       fmt::print(os, "{}{{\"id\":{},\"socket\":{},\"core\":{},\"instructions\":{},\"stall_cycles\":{},"
-                     "\"loads\":{},\"l1_misses\":{},\"l2_misses\":{},\"remote\":{}}}",
+                     "\"loads\":{},\"l1_misses\":{},\"l2_misses\":{},\"remote\":{},\"l1i_misses\":{}}}",
                  first ? "" : ",", s->id, c->socket, c->index, s->stats.instructions,
                  s->stats.stall_cycles, s->stats.loads, s->stats.l1_misses, s->stats.l2_misses,
-                 s->stats.remote_accesses);
+                 s->stats.remote_accesses, s->stats.l1i_misses);
       first = false;
     }
   fmt::print(os, "],\"cores\":[");
@@ -308,7 +328,8 @@ void BareMachine::write_stats_json(std::ostream& os) const {
   }
   fmt::print(os, "],\"l2\":[");
   for (unsigned s = 0; s < l2.size(); ++s)
-    fmt::print(os, "{}{{\"socket\":{},\"hits\":{},\"misses\":{}}}", s ? "," : "", s, l2[s]->hits(), l2[s]->misses());
+    fmt::print(os, "{}{{\"socket\":{},\"hits\":{},\"misses\":{},\"memory_bytes\":{}}}", s ? "," : "", s,
+               l2[s]->hits(), l2[s]->misses(), memory_bytes[s]);
   fmt::print(os, "]}}\n");
 }
 

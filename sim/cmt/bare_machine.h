@@ -24,7 +24,7 @@ namespace vfsim::cmt {
 
 struct StrandStats {
   uint64_t instructions = 0, stall_cycles = 0, loads = 0, l1_misses = 0, l2_misses = 0,
-           remote_accesses = 0;
+           remote_accesses = 0, l1i_misses = 0;
 };
 
 class BareMachine;
@@ -40,6 +40,7 @@ class RealMemoryPort : public isa::MemoryPort {
 
 struct Strand {
   unsigned id = 0;                 // global strand id (cpuid)
+  uint64_t fetch_line = ~0ull;     // I-cache line of the last fetch (looked up once per line)
   isa::StrandState state;
   isa::Interpreter interp{state};
   StrandStats stats;
@@ -55,7 +56,7 @@ class Core : public sc_core::sc_module {
   uint64_t ready_at[8] = {};       // core cycle at which each strand may issue again
   uint64_t cycles = 0;             // cycles this core has simulated
   uint64_t busy_cycles = 0;        // cycles in which at least one strand issued
-  CacheModel l1d;
+  CacheModel l1i, l1d;
 
  private:
   void run();
@@ -83,6 +84,7 @@ class BareMachine : public sc_core::sc_module {
   RealMemoryPort port;
   std::vector<std::unique_ptr<Core>> cores;
   std::vector<std::unique_ptr<CacheModel>> l2;   // per socket
+  std::vector<uint64_t> memory_bytes;             // per socket: lines moved to/from DRAM
   std::string console;             // everything the strands wrote
   std::ostream* console_out = nullptr;
   int exit_code = 0;

@@ -1,0 +1,39 @@
+// The tag-and-LRU cache model behind the L1 and L2 timing.
+#include <catch2/catch.hpp>
+
+#include "sim/cmt/cache_model.h"
+
+using vfsim::cmt::CacheModel;
+using vfsim::platform::CacheGeometry;
+
+TEST_CASE("a line hits after its first miss, anywhere in the line", "[cmt][cache]") {
+  CacheModel c(CacheGeometry{8 * 1024, 4, 16, 1});   // the T2 L1 D-cache
+  CHECK_FALSE(c.access(0x1000));
+  CHECK(c.access(0x1000));
+  CHECK(c.access(0x100f));          // same 16-byte line
+  CHECK_FALSE(c.access(0x1010));    // next line
+  CHECK(c.hits() == 2);
+  CHECK(c.misses() == 2);
+}
+
+TEST_CASE("least recently used way is evicted from a full set", "[cmt][cache]") {
+  CacheModel c(CacheGeometry{8 * 1024, 4, 16, 1});   // 128 sets: same set every 2 KB
+  const uint64_t stride = 128 * 16;
+  for (uint64_t w = 0; w < 4; ++w) CHECK_FALSE(c.access(w * stride));   // fill the 4 ways
+  CHECK(c.access(0));                  // touch way 0: now way 1 is the oldest
+  CHECK_FALSE(c.access(4 * stride));   // a fifth line evicts line 1
+  CHECK(c.access(0));
+  CHECK_FALSE(c.access(1 * stride));   // line 1 was the victim
+  CHECK(c.access(3 * stride));         // line 3 is still there...
+  CHECK_FALSE(c.access(2 * stride));   // ...because refilling line 1 evicted line 2, the oldest
+}
+
+TEST_CASE("a footprint that fits stays resident, one twice the size thrashes", "[cmt][cache]") {
+  CacheModel fits(CacheGeometry{8 * 1024, 4, 16, 1}), thrash(CacheGeometry{8 * 1024, 4, 16, 1});
+  for (int pass = 0; pass < 3; ++pass)
+    for (uint64_t a = 0; a < 8 * 1024; a += 16) fits.access(a);
+  CHECK(fits.misses() == 512);           // only the first pass
+  for (int pass = 0; pass < 3; ++pass)
+    for (uint64_t a = 0; a < 16 * 1024; a += 16) thrash.access(a);
+  CHECK(thrash.hits() == 0);             // LRU with a cyclic sweep of 2x capacity never hits
+}
