@@ -44,6 +44,17 @@ bool is_load(const InsnSpec& sp) {
   return sp.fmt == Fmt::Load || sp.fmt == Fmt::LoadA || sp.fmt == Fmt::Cas;
 }
 bool is_store(const InsnSpec& sp) { return sp.fmt == Fmt::Store || sp.fmt == Fmt::StoreA; }
+
+// The shared units an instruction needs: one load/store unit and one FGU per core.
+enum Unit : unsigned { UNIT_NONE = 0, UNIT_LSU = 1, UNIT_FGU = 2 };
+unsigned unit_of(const Insn* in) {
+  if (!in) return UNIT_NONE;
+  const InsnSpec& sp = *in->spec;
+  if (is_load(sp) || is_store(sp) || sp.fmt == Fmt::MemNoRd) return UNIT_LSU;
+  unsigned op = sp.match >> 30, op3 = (sp.match >> 19) & 0x3f;
+  if (op == 2 && (op3 == 0x34 || op3 == 0x35 || op3 == 0x36)) return UNIT_FGU;
+  return UNIT_NONE;
+}
 }  // namespace
 
 Translation RealMemoryPort::translate(StrandState&, uint64_t va, Access, uint8_t) {
@@ -81,17 +92,30 @@ void Core::run() {
     bool any = std::any_of(std::begin(running), std::end(running), [](bool r) { return r; });
     if (!any) return;   // parked strands cost nothing
     const uint64_t start = cycles, end = cycles + m_.quantum_cycles;
+    q_start_cycles_ = cycles;
+    q_start_ns_ = sc_core::sc_time_stamp().to_seconds() * 1e9;
     while (cycles < end) {
       bool issued = false;
-      for (unsigned tg = 0; tg < 2; ++tg) {
+      unsigned units = UNIT_NONE;
+      // The favoured thread group picks first; if both want the LSU or the FGU in the same
+      // cycle, the other is held and the favour flips (as the T2's decode stage does).
+      for (unsigned n = 0; n < 2; ++n) {
+        unsigned tg = n ^ unsigned(favor_tg1_);
         for (unsigned k = 0; k < 4; ++k) {
           unsigned slot = lru_[tg][k], i = tg * 4 + slot;
           if (!running[i] || ready_at[i] > cycles) continue;
-          step(i);
+          const Insn* in = strands[i]->interp.insn_at(strands[i]->state.pc);
+          unsigned u = unit_of(in);
+          if (u & units) {
+            ++strands[i]->stats.unit_conflicts;
+            favor_tg1_ = !favor_tg1_;
+            break;   // this group loses the cycle
+          }
+          units |= u;
+          step(i, in);
           issued = true;
           // least recently picked order: move the picked strand to the back
           std::rotate(&lru_[tg][k], &lru_[tg][k + 1], &lru_[tg][4]);
-          lru_[tg][3] = uint8_t(slot);
           break;
         }
       }
@@ -113,7 +137,22 @@ void Core::run() {
   }
 }
 
-bool Core::step(unsigned i) {
+// An L2 miss: the line comes from the memory controller of its home socket (PA[8] picks one
+// of two on T2 Plus), which starts one line every mcu_line_ns; queueing there adds latency,
+// which is what limits bandwidth when many strands miss at once.
+unsigned Core::memory_latency(uint64_t pa) {
+  const platform::Platform& p = m_.plat;
+  unsigned home = p.home_socket(pa), per = p.memory_controllers_per_socket;
+  unsigned mcu = home * per + unsigned((pa >> 8) % per);
+  double cycle_ns = p.cycle_ns();
+  double now = q_start_ns_ + double(cycles - q_start_cycles_) * cycle_ns;
+  double begin = m_.mcus[mcu].reserve(now, m_.mcu_line_ns);
+  m_.memory_bytes[home] += p.l2.line_bytes;
+  uint64_t base = home != socket ? m_.mem_cycles_remote : m_.mem_cycles_local;
+  return unsigned(base + uint64_t(std::llround((begin - now) / cycle_ns)));
+}
+
+bool Core::step(unsigned i, const Insn* in) {
   Strand& s = *strands[i];
   StrandState& st = s.state;
   const platform::Platform& p = m_.plat;
@@ -127,13 +166,11 @@ bool Core::step(unsigned i) {
     if (!l1i.access(st.pc)) {
       ++s.stats.l1i_misses;
       fetch_stall = p.lat.l2_hit_cycles;
-      if (!m_.l2[socket]->access(st.pc)) {
-        m_.memory_bytes[socket] += p.l2.line_bytes;
-        fetch_stall = unsigned(p.home_socket(st.pc) != socket ? m_.mem_cycles_remote : m_.mem_cycles_local);
-      }
+      if (!m_.l2[socket]->access(st.pc)) fetch_stall = memory_latency(st.pc);
     }
   }
-  if (const Insn* in = s.interp.insn_at(st.pc)) {
+  unsigned sb_stall = 0;
+  if (in) {
     const InsnSpec& sp = *in->spec;
     lat = op_latency(sp, p.lat);
     if (is_load(sp) || is_store(sp)) {
@@ -147,18 +184,26 @@ bool Core::step(unsigned i) {
           lat = p.lat.l2_hit_cycles;
           if (!m_.l2[socket]->access(ea)) {
             ++s.stats.l2_misses;
-            m_.memory_bytes[socket] += p.l2.line_bytes;
-            bool remote = p.home_socket(ea) != socket;
-            if (remote) ++s.stats.remote_accesses;
-            lat = unsigned(remote ? m_.mem_cycles_remote : m_.mem_cycles_local);
+            if (p.home_socket(ea) != socket) ++s.stats.remote_accesses;
+            lat = memory_latency(ea);
           }
         }
       } else {
-        m_.l2[socket]->access(ea);   // write-through: the store buffer hides it
+        // Write-through via the strand's store buffer: the store waits only when every entry
+        // is still on its way to L2.
+        m_.l2[socket]->access(ea);
+        unsigned n = std::min<unsigned>(p.lat.store_buffer_entries, 8);
+        uint64_t& entry = s.store_buffer[s.store_next];
+        if (entry > cycles) {
+          sb_stall = unsigned(entry - cycles);
+          ++s.stats.store_buffer_full;
+        }
+        entry = cycles + sb_stall + p.lat.store_drain_cycles;
+        s.store_next = (s.store_next + 1) % n;
       }
     }
   }
-  ready_at[i] = cycles + fetch_stall + lat;
+  ready_at[i] = cycles + fetch_stall + sb_stall + lat;
   // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
   st.tick = st.stick = cycles - st.icount;
   RunResult r = s.interp.run(1);
@@ -213,13 +258,28 @@ bool Core::step(unsigned i) {
 BareMachine::BareMachine(sc_core::sc_module_name name, const platform::Platform& p)
     : sc_module(name), plat(p), mem(p.memory_bytes), port(mem) {
   quantum_cycles = std::max<uint64_t>(1, uint64_t(std::llround(p.quantum_ns / p.cycle_ns())));
+  mcu_line_ns = double(p.l2.line_bytes) / p.lat.mcu_read_gbps;   // bytes / (GB/s) = ns
   mem_cycles_local = uint64_t(std::llround(p.lat.local_memory_ns / p.cycle_ns()));
   mem_cycles_remote = uint64_t(std::llround((p.lat.local_memory_ns + p.lat.remote_memory_extra_ns) / p.cycle_ns()));
   for (unsigned s = 0; s < p.sockets; ++s) {
     l2.push_back(std::make_unique<CacheModel>(p.l2));
     memory_bytes.push_back(0);
+    for (unsigned k = 0; k < p.memory_controllers_per_socket; ++k) mcus.emplace_back();
     for (unsigned c = 0; c < p.cores_per_socket; ++c)
       cores.push_back(std::make_unique<Core>(fmt::format("socket{}_core{}", s, c).c_str(), *this, s, c));
+  }
+}
+
+double BareMachine::McuBins::reserve(double now_ns, double need_ns) {
+  uint64_t b = uint64_t(now_ns / kBinNs);
+  for (;; ++b) {
+    auto& [tag, used] = bins[b % bins.size()];
+    if (tag != b) { tag = b; used = 0; }   // a bin not seen yet (or long past): empty
+    if (used + need_ns <= kBinNs) {
+      double start = std::max(now_ns, double(b) * kBinNs + used);
+      used += need_ns;
+      return start;
+    }
   }
 }
 
@@ -310,10 +370,12 @@ void BareMachine::write_stats_json(std::ostream& os) const {
     for (const auto& s : c->strands) {
       if (!s->stats.instructions) continue;
       fmt::print(os, "{}{{\"id\":{},\"socket\":{},\"core\":{},\"instructions\":{},\"stall_cycles\":{},"
-                     "\"loads\":{},\"l1_misses\":{},\"l2_misses\":{},\"remote\":{},\"l1i_misses\":{}}}",
+                     "\"loads\":{},\"l1_misses\":{},\"l2_misses\":{},\"remote\":{},\"l1i_misses\":{},"
+                     "\"unit_conflicts\":{},\"store_buffer_full\":{}}}",
                  first ? "" : ",", s->id, c->socket, c->index, s->stats.instructions,
                  s->stats.stall_cycles, s->stats.loads, s->stats.l1_misses, s->stats.l2_misses,
-                 s->stats.remote_accesses, s->stats.l1i_misses);
+                 s->stats.remote_accesses, s->stats.l1i_misses, s->stats.unit_conflicts,
+                 s->stats.store_buffer_full);
       first = false;
     }
   fmt::print(os, "],\"cores\":[");

@@ -24,7 +24,7 @@ namespace vfsim::cmt {
 
 struct StrandStats {
   uint64_t instructions = 0, stall_cycles = 0, loads = 0, l1_misses = 0, l2_misses = 0,
-           remote_accesses = 0, l1i_misses = 0;
+           remote_accesses = 0, l1i_misses = 0, unit_conflicts = 0, store_buffer_full = 0;
 };
 
 class BareMachine;
@@ -41,6 +41,8 @@ class RealMemoryPort : public isa::MemoryPort {
 struct Strand {
   unsigned id = 0;                 // global strand id (cpuid)
   uint64_t fetch_line = ~0ull;     // I-cache line of the last fetch (looked up once per line)
+  uint64_t store_buffer[8] = {};   // cycle at which each entry drains to L2
+  unsigned store_next = 0;
   isa::StrandState state;
   isa::Interpreter interp{state};
   StrandStats stats;
@@ -60,7 +62,11 @@ class Core : public sc_core::sc_module {
 
  private:
   void run();
-  bool step(unsigned i);           // issue one instruction; false when the strand stopped
+  bool step(unsigned i, const isa::Insn* in);   // issue one instruction; false when it stopped
+  unsigned memory_latency(uint64_t pa);         // cycles for an L2 miss, MCU queueing included
+  bool favor_tg1_ = false;         // which thread group wins the next LSU/FGU conflict
+  uint64_t q_start_cycles_ = 0;    // core cycle and SystemC time (ns) at the quantum's start
+  double q_start_ns_ = 0;
   BareMachine& m_;
   uint8_t lru_[2][4] = {{0, 1, 2, 3}, {0, 1, 2, 3}};   // pick order per thread group
 };
@@ -85,6 +91,16 @@ class BareMachine : public sc_core::sc_module {
   std::vector<std::unique_ptr<Core>> cores;
   std::vector<std::unique_ptr<CacheModel>> l2;   // per socket
   std::vector<uint64_t> memory_bytes;             // per socket: lines moved to/from DRAM
+  // Memory-controller bandwidth as capacity per 50 ns time bin: cores run their quanta one
+  // after another, so requests arrive out of time order, and a single "free at" time would
+  // block early requests behind later ones.
+  struct McuBins {
+    static constexpr double kBinNs = 50;
+    std::vector<std::pair<uint64_t, double>> bins = std::vector<std::pair<uint64_t, double>>(8192, {~0ull, 0});
+    double reserve(double now_ns, double need_ns);   // returns the start time of the transfer
+  };
+  std::vector<McuBins> mcus;                      // per memory controller
+  double mcu_line_ns;                             // time an MCU needs per 64-byte line
   std::string console;             // everything the strands wrote
   std::ostream* console_out = nullptr;
   int exit_code = 0;

@@ -29,6 +29,8 @@ struct Latencies {
   uint32_t fp_cycles = 6;                // dependent FP op [S]
   uint32_t fdivs_cycles = 19, fdivd_cycles = 33;   // [S]
   uint32_t store_buffer_entries = 8;     // per strand [V]
+  uint32_t store_drain_cycles = 22;      // a store buffer entry frees when the store reaches L2 [U]
+  double mcu_read_gbps = 10.6;           // per memory controller: ~21 GB/s read per socket [D]
 };
 
 struct Platform {

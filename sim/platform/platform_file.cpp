@@ -159,6 +159,8 @@ Platform load_platform_file(const std::string& path) {
              {"fdivs_cycles", cycles(l.fdivs_cycles)},
              {"fdivd_cycles", cycles(l.fdivd_cycles)},
              {"store_buffer_entries", cycles(l.store_buffer_entries)},
+             {"store_drain_cycles", cycles(l.store_drain_cycles)},
+             {"mcu_read_gbps", nanos(l.mcu_read_gbps)},
          });
        }},
   });

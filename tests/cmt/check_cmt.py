@@ -71,6 +71,34 @@ elif CHECK == "mlp":
     speedup = eight / one
     ok &= speedup >= 4
     print(("ok  " if speedup >= 4 else "FAIL") + f" 8 strands hide memory latency: aggregate throughput {speedup:.2f}x one strand (at least 4x)")
+elif CHECK == "bandwidth":
+    # Memory controllers: 2 per socket at 10.6 GB/s each. 64 strands chasing at once (one
+    # socket, barrier before the chase) saturate them; 8 strands (one core) do not.
+    peak = 2 * 10.6
+    def gbps(n):
+        text, _ = run(["--strands", str(n), "--pack"], f"bare_bwchase{n}")
+        spans = [tuple(map(int, l.split()[2:4])) for l in text.splitlines() if l.startswith("chase")]
+        assert len(spans) == n, text
+        ns = (max(b for _, b in spans) - min(a for a, _ in spans)) / 1.415
+        return n * 5000 * 64 / ns
+    b8, b64 = gbps(8), gbps(64)
+    print(f"read bandwidth: 8 strands {b8:.1f} GB/s, 64 strands {b64:.1f} GB/s (peak {peak:.1f})")
+    ok &= b8 < 0.3 * peak
+    print(("ok  " if b8 < 0.3 * peak else "FAIL") + " one core's 8 strands stay well below the peak")
+    ok &= near("64 strands saturate the socket's memory controllers, GB/s", b64, 0.9 * peak, 0.12) and b64 <= peak
+elif CHECK == "lsu":
+    # One load/store unit per core: with 8 strands of a load-heavy loop the core never issues
+    # more than one memory instruction per cycle, and the thread groups do contend for it.
+    _, j = run(["--strands", "8", "--pack"], "bare_l1loads")
+    loads = sum(s["loads"] for s in j["strands"])
+    cycles = j["cores"][0]["cycles"]
+    conflicts = sum(s.get("unit_conflicts", 0) for s in j["strands"])
+    _, j4 = run(["--strands", "4", "--pack"], "bare_l1loads")   # one thread group only
+    conflicts4 = sum(s.get("unit_conflicts", 0) for s in j4["strands"])
+    print(f"8 strands: {loads} loads in {cycles} core cycles ({loads / cycles:.2f} per cycle), "
+          f"{conflicts} LSU conflicts; 4 strands of one group: {conflicts4} conflicts")
+    ok &= loads / cycles <= 1.0 and conflicts > 0 and conflicts4 == 0
+    print(("ok  " if ok else "FAIL") + " at most one load per core cycle; the two groups contend, one group alone never does")
 else:
     sys.exit("unknown check " + CHECK)
 print("1 passed, 0 failed" if ok else "0 passed, 1 failed")

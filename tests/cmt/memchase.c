@@ -1,24 +1,38 @@
-/* A memory-bound loop: each strand links the lines of the first half of its own 8 MB region
- * into a ring, overwrites the second half (evicting the ring from the 4 MB L2), then chases
- * 20000 steps and prints the %stick (core cycle) values around the chase. */
+/* A memory-bound loop: each strand links the lines of the first half of its own REGION into
+ * a ring, overwrites the second half (evicting the ring from the 4 MB L2), then chases STEPS
+ * steps and prints the %stick (core cycle) values around the chase. */
 #include "bare.h"
 
-#define REGION (8u << 20)
+#ifndef REGION
+#define REGION (8u << 20)   /* per strand */
+#endif
+#ifndef NREGIONS
+#define NREGIONS 8          /* strands with distinct regions */
+#endif
+#ifndef STEPS
+#define STEPS 20000
+#endif
 #define RING_LINES ((REGION / 2) / 64)
-static u64 mem[8 * (REGION / 8)] __attribute__((aligned(64)));
+static u64 mem[NREGIONS * (REGION / 8)] __attribute__((aligned(64)));
 
 static inline u64 stick(void) { u64 t; __asm__ volatile("rd %%stick, %0" : "=r"(t)); return t; }
 
 int main(u64 cpuid) {
-  u64 *base = &mem[(cpuid % 8) * (REGION / 8)];
+  u64 *base = &mem[(cpuid % NREGIONS) * (REGION / 8)];
   /* an odd-multiplier permutation of the ring's lines, linked into one cycle */
   for (u64 i = 0; i < RING_LINES; i++)
     base[((i * 2654435761u) & (RING_LINES - 1)) * 8] =
         (u64)&base[(((i + 1) * 2654435761u) & (RING_LINES - 1)) * 8];
   for (u64 i = RING_LINES * 8; i < REGION / 8; i += 8) base[i] = i;
   u64 *p = &base[0];
+#ifdef NSTRANDS
+  /* all NSTRANDS strands start chasing together, so their misses overlap */
+  static volatile u64 arrived;
+  __atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
+  while (arrived < NSTRANDS) {}
+#endif
   u64 t0 = stick();
-  for (u64 i = 0; i < 20000; i++) p = (u64 *)*p;
+  for (u64 i = 0; i < STEPS; i++) p = (u64 *)*p;
   u64 t1 = stick();
   struct line l = {{0}, 0};
   line_str(&l, "chase ");
