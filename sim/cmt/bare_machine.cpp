@@ -206,7 +206,7 @@ bool Core::step(unsigned i, const Insn* in) {
   ready_at[i] = cycles + fetch_stall + sb_stall + lat;
   // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
   st.tick = st.stick = cycles - st.icount;
-  RunResult r = s.interp.run(1);
+  RunResult r = in ? s.interp.exec(*in) : s.interp.run(1);   // run(1) reports fetch faults
   s.stats.instructions += r.executed;
   if (r.trap == TT_NONE) return true;
 

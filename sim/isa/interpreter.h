@@ -24,6 +24,25 @@ class Interpreter {
   RunResult run(uint64_t n);
   // Single step (for tracing and tests).
   RunResult step() { return run(1); }
+  // Execute exactly `in`, the instruction at the current pc (from insn_at): the cheap path
+  // for timing models that pick one instruction at a time.
+  RunResult exec(const Insn& in) {
+    StrandState& s = s_;
+    s.next_pc = s.npc;
+    s.next_npc = s.npc + 4;
+    Trap t = in.spec->fn(s, in);
+    if (t == TT_NONE) {
+      s.pc = s.npc;
+      s.npc += 4;
+    } else if (t == TT_FLOW) {
+      s.pc = s.next_pc;
+      s.npc = s.next_npc;
+    } else {
+      return {0, t};
+    }
+    ++s.icount;
+    return {1, TT_NONE};
+  }
   // The predecoded instruction at pc (decoding its page if needed), or nullptr if pc cannot
   // be fetched. Timing models peek at it before executing (load/store address, class).
   const Insn* insn_at(uint64_t pc);
