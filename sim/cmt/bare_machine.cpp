@@ -204,6 +204,9 @@ bool Core::step(unsigned i, const Insn* in) {
     }
   }
   ready_at[i] = cycles + fetch_stall + sb_stall + lat;
+  s.stats.wait_fetch += fetch_stall;
+  s.stats.wait_store_buffer += sb_stall;
+  if (in && lat > 1) (is_load(*in->spec) ? s.stats.wait_load : s.stats.wait_long_op) += lat - 1;
   // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
   st.tick = st.stick = cycles - st.icount;
   RunResult r = in ? s.interp.exec(*in) : s.interp.run(1);   // run(1) reports fetch faults
@@ -344,6 +347,15 @@ void BareMachine::print_stats(std::ostream& os) const {
                  c->cycles ? double(s->stats.instructions) / double(c->cycles) : 0.0, s->stats.loads,
                  s->stats.l1_misses, s->stats.l2_misses, s->stats.remote_accesses, s->stats.l1i_misses);
     }
+  fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "waits by cause", "fetch", "load",
+             "long op", "store buffer", "LSU/FGU held");
+  for (const auto& c : cores)
+    for (const auto& s : c->strands) {
+      if (!s->stats.instructions) continue;
+      const StrandStats& t = s->stats;
+      fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12}\n", fmt::format("{}", s->id), t.wait_fetch,
+                 t.wait_load, t.wait_long_op, t.wait_store_buffer, t.unit_conflicts);
+    }
   fmt::print(os, "{:<18} {:>12} {:>12} {:>6}\n", "core", "instructions", "cycles", "IPC");
   for (const auto& c : cores) {
     uint64_t ci = 0;
@@ -371,11 +383,13 @@ void BareMachine::write_stats_json(std::ostream& os) const {
       if (!s->stats.instructions) continue;
       fmt::print(os, "{}{{\"id\":{},\"socket\":{},\"core\":{},\"instructions\":{},\"stall_cycles\":{},"
                      "\"loads\":{},\"l1_misses\":{},\"l2_misses\":{},\"remote\":{},\"l1i_misses\":{},"
-                     "\"unit_conflicts\":{},\"store_buffer_full\":{}}}",
+                     "\"unit_conflicts\":{},\"store_buffer_full\":{},\"wait_fetch\":{},\"wait_load\":{},"
+                     "\"wait_long_op\":{},\"wait_store_buffer\":{}}}",
                  first ? "" : ",", s->id, c->socket, c->index, s->stats.instructions,
                  s->stats.stall_cycles, s->stats.loads, s->stats.l1_misses, s->stats.l2_misses,
                  s->stats.remote_accesses, s->stats.l1i_misses, s->stats.unit_conflicts,
-                 s->stats.store_buffer_full);
+                 s->stats.store_buffer_full, s->stats.wait_fetch, s->stats.wait_load,
+                 s->stats.wait_long_op, s->stats.wait_store_buffer);
       first = false;
     }
   fmt::print(os, "],\"cores\":[");

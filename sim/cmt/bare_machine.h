@@ -25,6 +25,8 @@ namespace vfsim::cmt {
 struct StrandStats {
   uint64_t instructions = 0, stall_cycles = 0, loads = 0, l1_misses = 0, l2_misses = 0,
            remote_accesses = 0, l1i_misses = 0, unit_conflicts = 0, store_buffer_full = 0;
+  // Cycles of waiting charged by cause when an instruction issues (beyond its 1 issue cycle).
+  uint64_t wait_fetch = 0, wait_load = 0, wait_long_op = 0, wait_store_buffer = 0;
 };
 
 class BareMachine;
