@@ -70,7 +70,8 @@ Translation RealMemoryPort::translate(StrandState&, uint64_t va, Access, uint8_t
 
 // ---------------------------------------------------------------------------------------
 Core::Core(sc_core::sc_module_name name, BareMachine& m, unsigned sock, unsigned idx)
-    : sc_module(name), socket(sock), index(idx), l1i(m.plat.l1i), l1d(m.plat.l1d), m_(m) {
+    : sc_module(name), socket(sock), index(idx), l1i(m.plat.l1i), l1d(m.plat.l1d),
+      itlb(m.plat.itlb_entries), dtlb(m.plat.dtlb_entries), m_(m) {
   for (unsigned i = 0; i < m.plat.strands_per_core; ++i) {
     auto s = std::make_unique<Strand>();
     s->id = (sock * m.plat.cores_per_socket + idx) * m.plat.strands_per_core + i;
@@ -159,14 +160,20 @@ bool Core::step(unsigned i, const Insn* in) {
   unsigned lat = 1;
   // Instruction fetch: the shared I-cache is looked up once per 32-byte line; a miss stalls
   // the strand for the L2 (or memory) latency before the instruction issues.
-  unsigned fetch_stall = 0;
+  unsigned fetch_stall = 0, tlb_wait = 0;
+  if (m_.model_tlbs && (st.pc >> 13) != s.fetch_page) {
+    s.fetch_page = st.pc >> 13;
+    if (!itlb.access(st.pc)) {
+      ++s.stats.itlb_misses;
+      tlb_wait += p.lat.tlb_miss_cycles;   // hardware tablewalk before the fetch
+    }
+  }
   uint64_t fline = st.pc / p.l1i.line_bytes;
   if (fline != s.fetch_line) {
     s.fetch_line = fline;
     if (!l1i.access(st.pc)) {
       ++s.stats.l1i_misses;
-      fetch_stall = p.lat.l2_hit_cycles;
-      if (!m_.l2[socket]->access(st.pc)) fetch_stall = memory_latency(st.pc);
+      fetch_stall += m_.l2[socket]->access(st.pc) ? p.lat.l2_hit_cycles : memory_latency(st.pc);
     }
   }
   unsigned sb_stall = 0;
@@ -176,6 +183,13 @@ bool Core::step(unsigned i, const Insn* in) {
     if (is_load(sp) || is_store(sp)) {
       uint64_t ea = st.r(in->rs1);
       if (sp.fmt != Fmt::Cas) ea += in->use_imm ? uint64_t(in->imm) : st.r(in->rs2);
+      if (m_.model_tlbs && (ea >> 13) != s.data_page) {
+        s.data_page = ea >> 13;
+        if (!dtlb.access(ea)) {
+          ++s.stats.dtlb_misses;
+          tlb_wait += p.lat.tlb_miss_cycles;   // hardware tablewalk before the access
+        }
+      }
       if (is_load(sp)) {
         ++s.stats.loads;
         lat = p.lat.l1_hit_cycles;
@@ -203,8 +217,9 @@ bool Core::step(unsigned i, const Insn* in) {
       }
     }
   }
-  ready_at[i] = cycles + fetch_stall + sb_stall + lat;
+  ready_at[i] = cycles + fetch_stall + tlb_wait + sb_stall + lat;
   s.stats.wait_fetch += fetch_stall;
+  s.stats.wait_tlb += tlb_wait;
   s.stats.wait_store_buffer += sb_stall;
   if (in && lat > 1) (is_load(*in->spec) ? s.stats.wait_load : s.stats.wait_long_op) += lat - 1;
   // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
@@ -347,14 +362,15 @@ void BareMachine::print_stats(std::ostream& os) const {
                  c->cycles ? double(s->stats.instructions) / double(c->cycles) : 0.0, s->stats.loads,
                  s->stats.l1_misses, s->stats.l2_misses, s->stats.remote_accesses, s->stats.l1i_misses);
     }
-  fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "waits by cause", "fetch", "load",
-             "long op", "store buffer", "LSU/FGU held");
+  fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9} {:>9} {:>9}\n", "waits by cause", "fetch",
+             "load", "long op", "store buffer", "LSU/FGU held", "TLB", "ITLB miss", "DTLB miss");
   for (const auto& c : cores)
     for (const auto& s : c->strands) {
       if (!s->stats.instructions) continue;
       const StrandStats& t = s->stats;
-      fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12}\n", fmt::format("{}", s->id), t.wait_fetch,
-                 t.wait_load, t.wait_long_op, t.wait_store_buffer, t.unit_conflicts);
+      fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9} {:>9} {:>9}\n", fmt::format("{}", s->id),
+                 t.wait_fetch, t.wait_load, t.wait_long_op, t.wait_store_buffer, t.unit_conflicts,
+                 t.wait_tlb, t.itlb_misses, t.dtlb_misses);
     }
   fmt::print(os, "{:<18} {:>12} {:>12} {:>6}\n", "core", "instructions", "cycles", "IPC");
   for (const auto& c : cores) {
@@ -384,12 +400,14 @@ void BareMachine::write_stats_json(std::ostream& os) const {
       fmt::print(os, "{}{{\"id\":{},\"socket\":{},\"core\":{},\"instructions\":{},\"stall_cycles\":{},"
                      "\"loads\":{},\"l1_misses\":{},\"l2_misses\":{},\"remote\":{},\"l1i_misses\":{},"
                      "\"unit_conflicts\":{},\"store_buffer_full\":{},\"wait_fetch\":{},\"wait_load\":{},"
-                     "\"wait_long_op\":{},\"wait_store_buffer\":{}}}",
+                     "\"wait_long_op\":{},\"wait_store_buffer\":{},\"itlb_misses\":{},\"dtlb_misses\":{},"
+                     "\"wait_tlb\":{}}}",
                  first ? "" : ",", s->id, c->socket, c->index, s->stats.instructions,
                  s->stats.stall_cycles, s->stats.loads, s->stats.l1_misses, s->stats.l2_misses,
                  s->stats.remote_accesses, s->stats.l1i_misses, s->stats.unit_conflicts,
                  s->stats.store_buffer_full, s->stats.wait_fetch, s->stats.wait_load,
-                 s->stats.wait_long_op, s->stats.wait_store_buffer);
+                 s->stats.wait_long_op, s->stats.wait_store_buffer, s->stats.itlb_misses,
+                 s->stats.dtlb_misses, s->stats.wait_tlb);
       first = false;
     }
   fmt::print(os, "],\"cores\":[");

@@ -16,6 +16,7 @@
 
 #include "sim/cmt/cache_model.h"
 #include "sim/cmt/physical_memory.h"
+#include "sim/cmt/tlb_model.h"
 #include "sim/isa/interpreter.h"
 #include "sim/isa/memory_port.h"
 #include "sim/platform/platform.h"
@@ -27,6 +28,7 @@ struct StrandStats {
            remote_accesses = 0, l1i_misses = 0, unit_conflicts = 0, store_buffer_full = 0;
   // Cycles of waiting charged by cause when an instruction issues (beyond its 1 issue cycle).
   uint64_t wait_fetch = 0, wait_load = 0, wait_long_op = 0, wait_store_buffer = 0;
+  uint64_t itlb_misses = 0, dtlb_misses = 0, wait_tlb = 0;
 };
 
 class BareMachine;
@@ -44,6 +46,7 @@ struct Strand {
   unsigned id = 0;                 // global strand id (cpuid)
   uint64_t fetch_line = ~0ull;     // I-cache line of the last fetch (looked up once per line)
   uint64_t store_buffer[8] = {};   // cycle at which each entry drains to L2
+  uint64_t fetch_page = ~0ull, data_page = ~0ull;   // last pages looked up in the TLBs
   unsigned store_next = 0;
   isa::StrandState state;
   isa::Interpreter interp{state};
@@ -61,6 +64,7 @@ class Core : public sc_core::sc_module {
   uint64_t cycles = 0;             // cycles this core has simulated
   uint64_t busy_cycles = 0;        // cycles in which at least one strand issued
   CacheModel l1i, l1d;
+  TlbModel itlb, dtlb;             // timed only when the machine models translation
 
  private:
   void run();
@@ -104,6 +108,10 @@ class BareMachine : public sc_core::sc_module {
   std::vector<McuBins> mcus;                      // per memory controller
   double mcu_line_ns;                             // time an MCU needs per 64-byte line
   std::string console;             // everything the strands wrote
+  // Bare code runs with real addressing, which bypasses the TLBs; with model_tlbs the timing
+  // model charges ITLB/DTLB misses as if the program ran on 8 KB pages mapped 1:1 (the
+  // hypervisor's MMU will turn this on for guests).
+  bool model_tlbs = false;
   std::ostream* console_out = nullptr;
   int exit_code = 0;
   unsigned running = 0;

@@ -21,7 +21,8 @@ int sc_main(int argc, char** argv) {
       ("pack", "fill each core's 8 strands before using the next core (default: one strand per core, spread over sockets)")
       ("stats", "print per-strand, per-core and L2 statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the statistics as JSON to FILE")
-      ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)");
+      ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)")
+      ("tlb", "charge ITLB/DTLB misses as if the program ran on 8 KB pages mapped 1:1 (bare code otherwise uses real addressing, which bypasses the TLBs)");
   po::options_description hidden;
   hidden.add_options()("elf", po::value<std::string>());
   po::positional_options_description pos;
@@ -49,6 +50,7 @@ int sc_main(int argc, char** argv) {
       fmt::print(stderr, "vfsim-bare: --strands must be 1..{} on {}\n", p.strands(), p.name);
       return 2;
     }
+    m.model_tlbs = vm.count("tlb");
     m.start_strands(n, entry, vm.count("pack"));
     m.console_out = &std::cout;
     int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));

@@ -99,6 +99,16 @@ elif CHECK == "lsu":
           f"{conflicts} LSU conflicts; 4 strands of one group: {conflicts4} conflicts")
     ok &= loads / cycles <= 1.0 and conflicts > 0 and conflicts4 == 0
     print(("ok  " if ok else "FAIL") + " at most one load per core cycle; the two groups contend, one group alone never does")
+elif CHECK == "tlb":
+    # With --tlb, a DTLB of 128 entries over 8 KB pages (1 MB of reach): a chase within 1 MB
+    # never misses; over N pages a random chase misses with probability 1 - 128/N, each miss
+    # costing a 30-cycle tablewalk.
+    base, t = curve(["--platform", "T5240"]), curve(["--platform", "T5240", "--tlb"])
+    ok &= near("1 MB (128 pages) with TLB timing, cycles", t[1024], base[1024], 0.01)
+    for kb in (2048, 32768):
+        pages = kb * 1024 // 8192
+        ok &= near(f"{kb} KB ({pages} pages) with TLB timing, cycles", t[kb],
+                   base[kb] + 30 * (1 - 128 / pages), 0.03)
 else:
     sys.exit("unknown check " + CHECK)
 print("1 passed, 0 failed" if ok else "0 passed, 1 failed")

@@ -37,3 +37,16 @@ TEST_CASE("a footprint that fits stays resident, one twice the size thrashes", "
     for (uint64_t a = 0; a < 16 * 1024; a += 16) thrash.access(a);
   CHECK(thrash.hits() == 0);             // LRU with a cyclic sweep of 2x capacity never hits
 }
+
+#include "sim/cmt/tlb_model.h"
+
+TEST_CASE("TLB: fully associative over 8 KB pages, LRU replacement", "[cmt][tlb]") {
+  vfsim::cmt::TlbModel t(4);
+  for (uint64_t p = 0; p < 4; ++p) CHECK_FALSE(t.access(p << 13));
+  CHECK(t.access(0x1fff));               // same 8 KB page as 0
+  CHECK_FALSE(t.access(4ull << 13));     // evicts page 1, the least recently used
+  CHECK(t.access(0));
+  CHECK_FALSE(t.access(1ull << 13));
+  CHECK(t.misses() == 6);
+  CHECK(t.hits() == 2);
+}
