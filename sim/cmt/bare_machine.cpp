@@ -138,6 +138,21 @@ void Core::run() {
   }
 }
 
+double Core::now_ns() const {
+  return q_start_ns_ + double(cycles - q_start_cycles_) * m_.plat.cycle_ns();
+}
+
+// Every L2 access occupies its bank (PA[8:6]) for l2_bank_busy_cycles; requests from all
+// cores of the socket queue there.
+unsigned Core::l2_bank_wait(uint64_t pa) {
+  const platform::Platform& p = m_.plat;
+  unsigned nbanks = p.l2.banks;
+  auto& bank = m_.l2_banks[socket * nbanks + unsigned((pa >> 6) % nbanks)];
+  double now = now_ns();
+  double begin = bank.reserve(now, p.lat.l2_bank_busy_cycles * p.cycle_ns());
+  return unsigned(std::llround((begin - now) / p.cycle_ns()));
+}
+
 // An L2 miss: the line comes from the memory controller of its home socket (PA[8] picks one
 // of two on T2 Plus), which starts one line every mcu_line_ns; queueing there adds latency,
 // which is what limits bandwidth when many strands miss at once.
@@ -146,7 +161,7 @@ unsigned Core::memory_latency(uint64_t pa) {
   unsigned home = p.home_socket(pa), per = p.memory_controllers_per_socket;
   unsigned mcu = home * per + unsigned((pa >> 8) % per);
   double cycle_ns = p.cycle_ns();
-  double now = q_start_ns_ + double(cycles - q_start_cycles_) * cycle_ns;
+  double now = now_ns();
   double begin = m_.mcus[mcu].reserve(now, m_.mcu_line_ns);
   m_.memory_bytes[home] += p.l2.line_bytes;
   uint64_t base = home != socket ? m_.mem_cycles_remote : m_.mem_cycles_local;
@@ -173,6 +188,7 @@ bool Core::step(unsigned i, const Insn* in) {
     s.fetch_line = fline;
     if (!l1i.access(st.pc)) {
       ++s.stats.l1i_misses;
+      fetch_stall += l2_bank_wait(st.pc);
       fetch_stall += m_.l2[socket]->access(st.pc) ? p.lat.l2_hit_cycles : memory_latency(st.pc);
     }
   }
@@ -195,16 +211,17 @@ bool Core::step(unsigned i, const Insn* in) {
         lat = p.lat.l1_hit_cycles;
         if (!l1d.access(ea)) {
           ++s.stats.l1_misses;
-          lat = p.lat.l2_hit_cycles;
+          lat = p.lat.l2_hit_cycles + l2_bank_wait(ea);
           if (!m_.l2[socket]->access(ea)) {
             ++s.stats.l2_misses;
             if (p.home_socket(ea) != socket) ++s.stats.remote_accesses;
-            lat = memory_latency(ea);
+            lat += memory_latency(ea) - p.lat.l2_hit_cycles;
           }
         }
       } else {
         // Write-through via the strand's store buffer: the store waits only when every entry
-        // is still on its way to L2.
+        // is still on its way to L2 (where it occupies a bank like a load).
+        l2_bank_wait(ea);
         m_.l2[socket]->access(ea);
         unsigned n = std::min<unsigned>(p.lat.store_buffer_entries, 8);
         uint64_t& entry = s.store_buffer[s.store_next];
@@ -283,12 +300,13 @@ BareMachine::BareMachine(sc_core::sc_module_name name, const platform::Platform&
     l2.push_back(std::make_unique<CacheModel>(p.l2));
     memory_bytes.push_back(0);
     for (unsigned k = 0; k < p.memory_controllers_per_socket; ++k) mcus.emplace_back();
+    for (unsigned b = 0; b < p.l2.banks; ++b) l2_banks.emplace_back();
     for (unsigned c = 0; c < p.cores_per_socket; ++c)
       cores.push_back(std::make_unique<Core>(fmt::format("socket{}_core{}", s, c).c_str(), *this, s, c));
   }
 }
 
-double BareMachine::McuBins::reserve(double now_ns, double need_ns) {
+double BareMachine::BandwidthBins::reserve(double now_ns, double need_ns) {
   uint64_t b = uint64_t(now_ns / kBinNs);
   for (;; ++b) {
     auto& [tag, used] = bins[b % bins.size()];

@@ -70,6 +70,8 @@ class Core : public sc_core::sc_module {
   void run();
   bool step(unsigned i, const isa::Insn* in);   // issue one instruction; false when it stopped
   unsigned memory_latency(uint64_t pa);         // cycles for an L2 miss, MCU queueing included
+  unsigned l2_bank_wait(uint64_t pa);           // cycles queued at the L2 bank before access
+  double now_ns() const;                        // this core's local time
   bool favor_tg1_ = false;         // which thread group wins the next LSU/FGU conflict
   uint64_t q_start_cycles_ = 0;    // core cycle and SystemC time (ns) at the quantum's start
   double q_start_ns_ = 0;
@@ -97,15 +99,16 @@ class BareMachine : public sc_core::sc_module {
   std::vector<std::unique_ptr<Core>> cores;
   std::vector<std::unique_ptr<CacheModel>> l2;   // per socket
   std::vector<uint64_t> memory_bytes;             // per socket: lines moved to/from DRAM
-  // Memory-controller bandwidth as capacity per 50 ns time bin: cores run their quanta one
-  // after another, so requests arrive out of time order, and a single "free at" time would
-  // block early requests behind later ones.
-  struct McuBins {
+  // A shared resource's capacity as busy time per 50 ns bin: cores run their quanta one after
+  // another, so requests arrive out of time order, and a single "free at" time would block
+  // early requests behind later ones.
+  struct BandwidthBins {
     static constexpr double kBinNs = 50;
     std::vector<std::pair<uint64_t, double>> bins = std::vector<std::pair<uint64_t, double>>(8192, {~0ull, 0});
-    double reserve(double now_ns, double need_ns);   // returns the start time of the transfer
+    double reserve(double now_ns, double need_ns);   // returns when the request is served
   };
-  std::vector<McuBins> mcus;                      // per memory controller
+  std::vector<BandwidthBins> mcus;                // per memory controller
+  std::vector<BandwidthBins> l2_banks;            // per socket x 8 banks
   double mcu_line_ns;                             // time an MCU needs per 64-byte line
   std::string console;             // everything the strands wrote
   // Bare code runs with real addressing, which bypasses the TLBs; with model_tlbs the timing

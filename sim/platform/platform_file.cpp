@@ -149,6 +149,7 @@ Platform load_platform_file(const std::string& path) {
          apply(c, *t, f, {
              {"l1_hit_cycles", cycles(l.l1_hit_cycles)},
              {"l2_hit_cycles", cycles(l.l2_hit_cycles)},
+             {"l2_bank_busy_cycles", cycles(l.l2_bank_busy_cycles)},
              {"tlb_miss_cycles", cycles(l.tlb_miss_cycles)},
              {"local_memory_ns", nanos(l.local_memory_ns)},
              {"remote_memory_extra_ns", nanos(l.remote_memory_extra_ns)},

@@ -99,6 +99,24 @@ elif CHECK == "lsu":
           f"{conflicts} LSU conflicts; 4 strands of one group: {conflicts4} conflicts")
     ok &= loads / cycles <= 1.0 and conflicts > 0 and conflicts4 == 0
     print(("ok  " if ok else "FAIL") + " at most one load per core cycle; the two groups contend, one group alone never does")
+elif CHECK == "l2banks":
+    # 64 strands of one socket hit L2 lines in a single bank (stride 512 B) or spread over the
+    # 8 banks (stride 576 B). One bank serves a request every 2 cycles, so the single-bank
+    # case is capped at 0.5 accesses per cycle; spread out, each access costs about the L2
+    # hit latency.
+    def chase(prog):
+        text, _ = run(["--strands", "64", "--pack"], prog)
+        spans = [tuple(map(int, l.split()[2:4])) for l in text.splitlines() if l.startswith("chase")]
+        assert len(spans) == 64, text
+        per_step = sum(b - a for a, b in spans) / len(spans) / 4000
+        return per_step, 64 / per_step   # all 64 chase at once: aggregate accesses per cycle
+    same_step, same_rate = chase("bare_l2bank_same")
+    spread_step, spread_rate = chase("bare_l2bank_spread")
+    print(f"one bank: {same_step:.1f} cycles per access, {same_rate:.2f} accesses/cycle; "
+          f"8 banks: {spread_step:.1f} cycles per access, {spread_rate:.2f} accesses/cycle")
+    ok &= 0.4 <= same_rate <= 0.52
+    print(("ok  " if 0.4 <= same_rate <= 0.52 else "FAIL") + " one bank saturates at one access per 2 cycles")
+    ok &= near("8 banks: cycles per chase step (L2 hit 22 + loop 3)", spread_step, 25, 0.25)
 elif CHECK == "tlb":
     # With --tlb, a DTLB of 128 entries over 8 KB pages (1 MB of reach): a chase within 1 MB
     # never misses; over N pages a random chase misses with probability 1 - 128/N, each miss
