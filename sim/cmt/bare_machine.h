@@ -1,10 +1,10 @@
 // The timed machine without a hypervisor: a platform's sockets of cores in SystemC, physical
 // memory, and strands running bare-metal code with real addressing (VA = PA). Programs talk
 // to the harness through sun4v fast traps (ta 0x80, function in %o5): mach_exit (0x00),
-// cpu_myid (0x16), cons_putchar (0x61), cons_write (0x63). This is the CMT model's first
-// slice: one SC_THREAD per core, 8 strands in 2 thread groups picking the least recently
-// picked ready strand each cycle, D-cache/L2/memory latencies from the platform, a quantum of
-// simulated time between synchronisations.
+// cpu_myid (0x16), cons_putchar (0x61), cons_write (0x63). One SC_THREAD per core: 8 strands
+// in 2 thread groups picking the least recently picked ready strand each cycle, a shared LSU
+// and FGU, I/D caches, TLBs, L2 banks, memory controllers and socket interleave, with the
+// platform's latencies; a quantum of simulated time between synchronisations (docs/cmt.md).
 #pragma once
 #include <cstdint>
 #include <memory>
