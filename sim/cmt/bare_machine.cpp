@@ -71,7 +71,7 @@ Translation RealMemoryPort::translate(StrandState&, uint64_t va, Access, uint8_t
 // ---------------------------------------------------------------------------------------
 Core::Core(sc_core::sc_module_name name, BareMachine& m, unsigned sock, unsigned idx)
     : sc_module(name), socket(sock), index(idx), l1i(m.plat.l1i), l1d(m.plat.l1d),
-      itlb(m.plat.itlb_entries), dtlb(m.plat.dtlb_entries), m_(m) {
+      itlb(make_tlb(m.plat.itlb_entries)), dtlb(make_tlb(m.plat.dtlb_entries)), m_(m) {
   for (unsigned i = 0; i < m.plat.strands_per_core; ++i) {
     auto s = std::make_unique<Strand>();
     s->id = (sock * m.plat.cores_per_socket + idx) * m.plat.strands_per_core + i;

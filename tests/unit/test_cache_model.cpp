@@ -41,7 +41,7 @@ TEST_CASE("a footprint that fits stays resident, one twice the size thrashes", "
 #include "sim/cmt/tlb_model.h"
 
 TEST_CASE("TLB: fully associative over 8 KB pages, LRU replacement", "[cmt][tlb]") {
-  vfsim::cmt::TlbModel t(4);
+  vfsim::cmt::TlbModel t = vfsim::cmt::make_tlb(4);
   for (uint64_t p = 0; p < 4; ++p) CHECK_FALSE(t.access(p << 13));
   CHECK(t.access(0x1fff));               // same 8 KB page as 0
   CHECK_FALSE(t.access(4ull << 13));     // evicts page 1, the least recently used
