@@ -14,13 +14,17 @@ bare, prog = os.path.join(build, "bin", "vfsim-bare"), os.path.join(build, "exam
 clock = {"T5140": 1165e6, "T5240": 1415e6, "T5440": 1415e6}
 
 def curve(platform):
-    out = subprocess.run([bare, "--platform", platform, prog], capture_output=True, text=True, check=True).stdout
+    cpus = []
+    if platform.endswith("@64"):   # run on cpu 64: socket 1, while memory is homed on socket 0
+        platform, cpus = platform[:-3], ["--cpus", "64"]
+    out = subprocess.run([bare, "--platform", platform, *cpus, prog], capture_output=True, text=True, check=True).stdout
     return [(int(a), float(b)) for a, b in (l.split() for l in out.splitlines())]
 
 fig, ax = plt.subplots(figsize=(8, 5))
 rows = []
 for name in ("T5140", "T5240", "T5440"):
     series = [(name, name)]
+    series.append((name + "@64", f"{name}, strand on socket 1 (all memory remote)"))
     if name != "T5140":
         f = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
         f.write(f'name = "{name}-512B"\nbase = "{name}"\ninterleave_512b_ceiling_gb = 64\n')

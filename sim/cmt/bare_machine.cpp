@@ -349,14 +349,22 @@ void BareMachine::start_strands(unsigned count, uint64_t entry, bool pack) {
       slot = (round % 2) * 4 + round / 2;
       if (slot >= plat.strands_per_core) slot = round % plat.strands_per_core;
     }
-    Core& c = *cores[socket * plat.cores_per_socket + core];
-    Strand& s = *c.strands[slot];
-    s.state.pc = entry;
-    s.state.npc = entry + 4;
-    s.state.set_r(8, s.id);   // %o0 = own cpuid, as cpu_start hands over its argument
-    c.running[slot] = true;
-    ++running;
+    start_cpu((socket * plat.cores_per_socket + core) * plat.strands_per_core + slot, entry);
   }
+}
+
+bool BareMachine::start_cpu(unsigned cpuid, uint64_t entry) {
+  if (cpuid >= plat.strands()) return false;
+  Core& c = *cores[cpuid / plat.strands_per_core];
+  unsigned slot = cpuid % plat.strands_per_core;
+  if (c.running[slot]) return false;
+  Strand& s = *c.strands[slot];
+  s.state.pc = entry;
+  s.state.npc = entry + 4;
+  s.state.set_r(8, s.id);   // %o0 = own cpuid, as cpu_start hands over its argument
+  c.running[slot] = true;
+  ++running;
+  return true;
 }
 
 int BareMachine::run(sc_time max_time) {

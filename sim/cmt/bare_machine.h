@@ -87,6 +87,8 @@ class BareMachine : public sc_core::sc_module {
   // Start `count` strands at `entry` with %o0 = their cpuid: spread one per core over the
   // sockets first (default), or packed 8 to a core (pack). See docs/cmt.md.
   void start_strands(unsigned count, uint64_t entry, bool pack = false);
+  // Start exactly these strands (cpuids); false if one does not exist or is already started.
+  bool start_cpu(unsigned cpuid, uint64_t entry);
   // Run until every strand has exited (or max_time). Returns the first nonzero exit code.
   int run(sc_core::sc_time max_time = sc_core::sc_time(10, sc_core::SC_SEC));
 

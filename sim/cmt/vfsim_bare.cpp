@@ -1,4 +1,5 @@
 // vfsim-bare: run bare-metal SPARC code on the timed CMT machine, before the hypervisor.
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -19,6 +20,7 @@ int sc_main(int argc, char** argv) {
       ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
       ("strands", po::value<unsigned>()->default_value(1), "strands to start at the ELF's entry")
       ("pack", "fill each core's 8 strands before using the next core (default: one strand per core, spread over sockets)")
+      ("cpus", po::value<std::string>(), "start exactly these strands, e.g. 0,64 or 8-15 (cpuid = (socket*cores + core)*8 + strand)")
       ("stats", "print per-strand, per-core and L2 statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the statistics as JSON to FILE")
       ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)")
@@ -45,13 +47,38 @@ int sc_main(int argc, char** argv) {
     vfsim::platform::Platform p = vfsim::platform::load_platform(vm["platform"].as<std::string>());
     vfsim::cmt::BareMachine m("machine", p);
     uint64_t entry = m.load_elf(vm["elf"].as<std::string>());
-    unsigned n = vm["strands"].as<unsigned>();
-    if (n == 0 || n > p.strands()) {
-      fmt::print(stderr, "vfsim-bare: --strands must be 1..{} on {}\n", p.strands(), p.name);
-      return 2;
-    }
     m.model_tlbs = vm.count("tlb");
-    m.start_strands(n, entry, vm.count("pack"));
+    if (vm.count("cpus")) {
+      std::string list = vm["cpus"].as<std::string>();
+      size_t pos = 0;
+      while (pos <= list.size()) {
+        size_t comma = list.find(',', pos);
+        std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        unsigned lo = 0, hi = 0;
+        char dash = 0;
+        int k = std::sscanf(item.c_str(), "%u%c%u", &lo, &dash, &hi);
+        if (k == 1) hi = lo;
+        if (!(k == 1 || (k == 3 && dash == '-')) || hi < lo) {
+          fmt::print(stderr, "vfsim-bare: --cpus: '{}' is not a cpuid or range\n", item);
+          return 2;
+        }
+        for (unsigned c = lo; c <= hi; ++c)
+          if (!m.start_cpu(c, entry)) {
+            fmt::print(stderr, "vfsim-bare: --cpus: cpu {} does not exist on {} (0..{}) or is listed twice\n", c,
+                       p.name, p.strands() - 1);
+            return 2;
+          }
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+      }
+    } else {
+      unsigned n = vm["strands"].as<unsigned>();
+      if (n == 0 || n > p.strands()) {
+        fmt::print(stderr, "vfsim-bare: --strands must be 1..{} on {}\n", p.strands(), p.name);
+        return 2;
+      }
+      m.start_strands(n, entry, vm.count("pack"));
+    }
     m.console_out = &std::cout;
     int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
     if (vm.count("stats")) m.print_stats(std::cerr);

@@ -36,6 +36,13 @@ if CHECK == "latency":
     ok &= all(abs(c[k] - c[4]) < 0.5 for k in (2, 6)) and all(abs(c[k] - c[256]) < 0.5 for k in (16, 64, 1024, 2048))
     print(("ok  " if ok else "FAIL") + " plateaus are flat within each level")
 elif CHECK == "remote":
+    # A strand on socket 1 chasing memory homed on socket 0 (1 GB interleave): every miss is
+    # remote, +60 ns on the glueless T5240, +60 +30 ns through a Zambezi hub on the T5440.
+    for plat, extra in (("T5240", 60), ("T5440", 90)):
+        local, remote = curve(["--platform", plat]), curve(["--platform", plat, "--cpus", "64"])
+        ok &= near(f"{plat}: remote memory from socket 1, ns", (remote[32768] - local[2] + 3) / 1.415,
+                   152 + extra, 0.05)
+        ok &= near(f"{plat}: L2 hit from socket 1 stays local, cycles", remote[256], local[256], 0.01)
     # 512 B socket interleave: on 2 sockets half the lines are remote (+60 ns), on the
     # 4-socket T5440 three quarters (+60 ns, +30 ns through a Zambezi hub).
     for plat, frac, extra in (("T5240", 0.5, 60), ("T5440", 0.75, 90)):
