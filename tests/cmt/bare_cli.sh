@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# vfsim-bare's command line: platforms by name and file, errors that name the problem, the
+# console, exit codes, statistics, a trap in bare code, the simulated-time limit.
+# Usage: bare_cli.sh VFSIM_BARE EXAMPLES_DIR
+set -u
+B=$1 EX=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 passes=0
+check() { if [ "$2" = 0 ]; then echo "ok   $1"; passes=$((passes + 1)); else echo "FAIL $1"; fails=$((fails + 1)); fi; }
+
+for plat in T5140 T5240 T5440 t5440; do
+  out=$("$B" --platform $plat --strands 3 "$EX/bare_hello" 2>&1)
+  rc=$?
+  [ $rc = 0 ] && [ "$(grep -c '^hello from strand' <<<"$out")" = 3 ]
+  check "platform $plat runs 3 strands (rc=$rc)" $?
+done
+
+"$B" --platform T9999 "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "unknown platform 'T9999'" "$tmp/e"
+check "unknown platform named (rc=$rc)" $?
+
+printf 'name = "x"\ncores_per_socket = 0\n' >"$tmp/bad.toml"
+"$B" --platform "$tmp/bad.toml" "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "bad.toml:2:20: cores_per_socket: must be 1..8" "$tmp/e"
+check "bad platform file: file, line, field (rc=$rc: $(cat "$tmp/e"))" $?
+
+"$B" "$tmp/none" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "cannot open file" "$tmp/e"
+check "missing ELF (rc=$rc)" $?
+
+"$B" --strands 999 "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "strands must be 1..128 on T5240" "$tmp/e"
+check "too many strands (rc=$rc)" $?
+
+printf 'name = "tiny"\nmemory_gb = 1\n' >"$tmp/tiny.toml"
+"$B" --platform "$tmp/tiny.toml" --stats --stats-json "$tmp/s.json" "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 0 ] && grep -q '"platform":"tiny"' "$tmp/s.json" && grep -q "^total: " "$tmp/e" &&
+  grep -q "socket 0 L2:" "$tmp/e"
+check "statistics as a table and JSON (rc=$rc)" $?
+
+"$B" --max-ms 0.01 "$EX/bare_chase" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 124 ]
+check "simulated-time limit ends the run with 124 (rc=$rc)" $?
+
+"$B" "$EX/bare_trap" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 132 ] && grep -q "about to trap" "$tmp/o" &&
+  grep -Eq 'strand 0: illegal_instruction at pc 0x[0-9a-f]+ \(insn 0x00000042: illtrap 0x42\); strand stopped' "$tmp/o"
+check "a trap in bare code stops the strand with a message, exit 132 (rc=$rc)" $?
+
+echo "$passes passed, $fails failed"
+[ $fails = 0 ]
