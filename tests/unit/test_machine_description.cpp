@@ -23,7 +23,7 @@ const Property& prop(const MachineDescription& md, int node, const std::string& 
 }
 }  // namespace
 
-TEST_CASE("mdgen's guest MD decodes node by node", "[md]") {
+TEST_CASE("mdgen's guest MD decodes node by node", "[md][mdgen]") {
   auto bytes = read_file("opensparc-t1-1up-guest.md.bin");
   MachineDescription md = decode(bytes);
   REQUIRE(md.nodes.size() == 11);
@@ -57,7 +57,7 @@ TEST_CASE("mdgen's guest MD decodes node by node", "[md]") {
   CHECK(text.find("isalist = {\"sparcv9\", \"sparcv8plus\"") != std::string::npos);
 }
 
-TEST_CASE("mdgen's hypervisor MD decodes, arcs by name", "[md]") {
+TEST_CASE("mdgen's hypervisor MD decodes, arcs by name", "[md][mdgen]") {
   MachineDescription md = decode(read_file("opensparc-t1-1up-hv.md.bin"));
   REQUIRE(md.nodes.size() == 5);
   const Property& guests = prop(md, 0, "guests");
@@ -68,7 +68,7 @@ TEST_CASE("mdgen's hypervisor MD decodes, arcs by name", "[md]") {
   CHECK(prop(md, guest, "memsize").value == 0x10000000);
 }
 
-TEST_CASE("mdgen's MDs re-encode byte for byte", "[md]") {
+TEST_CASE("mdgen's MDs re-encode byte for byte", "[md][mdgen]") {
   for (const char* f : {"opensparc-t1-1up-guest.md.bin", "opensparc-t1-1up-hv.md.bin"}) {
     auto bytes = read_file(f);
     CHECK(encode(decode(bytes)) == bytes);
@@ -102,7 +102,7 @@ TEST_CASE("an MD we build round-trips", "[md]") {
   CHECK(name_sz % 16 == 0);
 }
 
-TEST_CASE("damaged MDs give an error with the offset, never a crash", "[md]") {
+TEST_CASE("damaged MDs give an error with the offset, never a crash", "[md][mdgen]") {
   auto good = read_file("opensparc-t1-1up-guest.md.bin");
   // Every truncation fails cleanly.
   for (size_t n = 0; n < good.size(); ++n) {
