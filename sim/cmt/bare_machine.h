@@ -15,69 +15,12 @@
 #include <systemc>
 
 #include "sim/cmt/cache_model.h"
+#include "sim/cmt/core.h"
 #include "sim/cmt/physical_memory.h"
-#include "sim/cmt/tlb_model.h"
-#include "sim/isa/interpreter.h"
-#include "sim/isa/memory_port.h"
+#include "sim/cmt/real_memory_port.h"
 #include "sim/platform/platform.h"
 
 namespace vfsim::cmt {
-
-struct StrandStats {
-  uint64_t instructions = 0, stall_cycles = 0, loads = 0, l1_misses = 0, l2_misses = 0,
-           remote_accesses = 0, l1i_misses = 0, unit_conflicts = 0, store_buffer_full = 0;
-  // Cycles of waiting charged by cause when an instruction issues (beyond its 1 issue cycle).
-  uint64_t wait_fetch = 0, wait_load = 0, wait_long_op = 0, wait_store_buffer = 0;
-  uint64_t itlb_misses = 0, dtlb_misses = 0, wait_tlb = 0;
-};
-
-class BareMachine;
-
-// Real addressing onto physical memory; every page is readable, writable and executable.
-class RealMemoryPort : public isa::MemoryPort {
- public:
-  explicit RealMemoryPort(PhysicalMemory& m) : mem_(m) {}
-  isa::Translation translate(isa::StrandState&, uint64_t va, isa::Access acc, uint8_t) override;
- private:
-  PhysicalMemory& mem_;
-};
-
-struct Strand {
-  unsigned id = 0;                 // global strand id (cpuid)
-  uint64_t fetch_line = ~0ull;     // I-cache line of the last fetch (looked up once per line)
-  uint64_t store_buffer[8] = {};   // cycle at which each entry drains to L2
-  uint64_t fetch_page = ~0ull, data_page = ~0ull;   // last pages looked up in the TLBs
-  unsigned store_next = 0;
-  isa::StrandState state;
-  isa::Interpreter interp{state};
-  StrandStats stats;
-};
-
-class Core : public sc_core::sc_module {
- public:
-  Core(sc_core::sc_module_name name, BareMachine& m, unsigned socket, unsigned index);
-  std::vector<std::unique_ptr<Strand>> strands;
-  unsigned socket, index;
-  // The picker's hot state, kept together (a Strand is ~20 KB with its SoftTlb).
-  bool running[8] = {};
-  uint64_t ready_at[8] = {};       // core cycle at which each strand may issue again
-  uint64_t cycles = 0;             // cycles this core has simulated
-  uint64_t busy_cycles = 0;        // cycles in which at least one strand issued
-  CacheModel l1i, l1d;
-  TlbModel itlb, dtlb;             // timed only when the machine models translation
-
- private:
-  void run();
-  bool step(unsigned i, const isa::Insn* in);   // issue one instruction; false when it stopped
-  unsigned memory_latency(uint64_t pa);         // cycles for an L2 miss, MCU queueing included
-  unsigned l2_bank_wait(uint64_t pa);           // cycles queued at the L2 bank before access
-  double now_ns() const;                        // this core's local time
-  bool favor_tg1_ = false;         // which thread group wins the next LSU/FGU conflict
-  uint64_t q_start_cycles_ = 0;    // core cycle and SystemC time (ns) at the quantum's start
-  double q_start_ns_ = 0;
-  BareMachine& m_;
-  uint8_t lru_[2][4] = {{0, 1, 2, 3}, {0, 1, 2, 3}};   // pick order per thread group
-};
 
 class BareMachine : public sc_core::sc_module {
  public:

@@ -1,0 +1,280 @@
+#include "sim/cmt/core.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sim/cmt/bare_machine.h"
+#include "sim/isa/decoder.h"
+#include "sim/isa/disasm.h"
+#include "sim/isa/window_traps.h"
+
+namespace vfsim::cmt {
+
+using namespace isa;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+namespace {
+constexpr Trap kFastTrap = TT_TRAP_INSTRUCTION + 0x80;   // ta 0x80: sun4v FAST_TRAP
+enum : uint64_t { HV_EOK = 0, HV_ENORADDR = 2, HV_EBADTRAP = 7 };
+enum : uint64_t { FT_MACH_EXIT = 0x00, FT_CPU_MYID = 0x16, FT_CONS_PUTCHAR = 0x61, FT_CONS_WRITE = 0x63 };
+
+// Cycles a strand waits after issuing this instruction before it may issue again. Loads
+// block until their data returns (exact for dependent chains such as pointer chasing,
+// pessimistic for independent code); long-latency ops block for their latency.
+unsigned op_latency(const InsnSpec& sp, const platform::Latencies& l) {
+  switch (sp.id) {
+    case ID_mulx: case ID_umul: case ID_smul: case ID_umulcc: case ID_smulcc: case ID_mulscc:
+      return l.mul_cycles;
+    case ID_udivx: case ID_sdivx: case ID_udiv: case ID_sdiv: case ID_udivcc: case ID_sdivcc:
+      return l.div_cycles;
+    case ID_fdivs: case ID_fsqrts: return l.fdivs_cycles;
+    case ID_fdivd: case ID_fsqrtd: return l.fdivd_cycles;
+    default: break;
+  }
+  unsigned op = sp.match >> 30, op3 = (sp.match >> 19) & 0x3f;
+  if (op == 2 && (op3 == 0x34 || op3 == 0x35)) return l.fp_cycles;   // FPop1/FPop2
+  return 1;
+}
+
+bool is_load(const InsnSpec& sp) {
+  return sp.fmt == Fmt::Load || sp.fmt == Fmt::LoadA || sp.fmt == Fmt::Cas;
+}
+bool is_store(const InsnSpec& sp) { return sp.fmt == Fmt::Store || sp.fmt == Fmt::StoreA; }
+
+// The shared units an instruction needs: one load/store unit and one FGU per core.
+enum Unit : unsigned { UNIT_NONE = 0, UNIT_LSU = 1, UNIT_FGU = 2 };
+unsigned unit_of(const Insn* in) {
+  if (!in) return UNIT_NONE;
+  const InsnSpec& sp = *in->spec;
+  if (is_load(sp) || is_store(sp) || sp.fmt == Fmt::MemNoRd) return UNIT_LSU;
+  unsigned op = sp.match >> 30, op3 = (sp.match >> 19) & 0x3f;
+  if (op == 2 && (op3 == 0x34 || op3 == 0x35 || op3 == 0x36)) return UNIT_FGU;
+  return UNIT_NONE;
+}
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+Core::Core(sc_core::sc_module_name name, BareMachine& m, unsigned sock, unsigned idx)
+    : sc_module(name), socket(sock), index(idx), l1i(m.plat.l1i), l1d(m.plat.l1d),
+      itlb(make_tlb(m.plat.itlb_entries)), dtlb(make_tlb(m.plat.dtlb_entries)), m_(m) {
+  for (unsigned i = 0; i < m.plat.strands_per_core; ++i) {
+    auto s = std::make_unique<Strand>();
+    s->id = (sock * m.plat.cores_per_socket + idx) * m.plat.strands_per_core + i;
+    s->state.mem = &m.port;
+    s->state.pstate = PSTATE_PRIV | PSTATE_PEF;   // bare metal: privileged, FPU on
+    s->state.fprs = 4;
+    strands.push_back(std::move(s));
+  }
+  SC_HAS_PROCESS(Core);
+  SC_THREAD(run);
+}
+
+// One SystemC thread per core. Each cycle each thread group (strands 0-3, 4-7) issues one
+// instruction from its least recently picked ready strand; a quantum of cycles runs between
+// synchronisations with the SystemC kernel; idle stretches are skipped, not simulated.
+void Core::run() {
+  const double cycle_ns = m_.plat.cycle_ns();
+  while (true) {
+    bool any = std::any_of(std::begin(running), std::end(running), [](bool r) { return r; });
+    if (!any) return;   // parked strands cost nothing
+    const uint64_t start = cycles, end = cycles + m_.quantum_cycles;
+    q_start_cycles_ = cycles;
+    q_start_ns_ = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    while (cycles < end) {
+      bool issued = false;
+      unsigned units = UNIT_NONE;
+      // The favoured thread group picks first; if both want the LSU or the FGU in the same
+      // cycle, the other is held and the favour flips (as the T2's decode stage does).
+      for (unsigned n = 0; n < 2; ++n) {
+        unsigned tg = n ^ unsigned(favor_tg1_);
+        for (unsigned k = 0; k < 4; ++k) {
+          unsigned slot = lru_[tg][k], i = tg * 4 + slot;
+          if (!running[i] || ready_at[i] > cycles) continue;
+          const Insn* in = strands[i]->interp.insn_at(strands[i]->state.pc);
+          unsigned u = unit_of(in);
+          if (u & units) {
+            ++strands[i]->stats.unit_conflicts;
+            favor_tg1_ = !favor_tg1_;
+            break;   // this group loses the cycle
+          }
+          units |= u;
+          step(i, in);
+          issued = true;
+          // least recently picked order: move the picked strand to the back
+          std::rotate(&lru_[tg][k], &lru_[tg][k + 1], &lru_[tg][4]);
+          break;
+        }
+      }
+      if (issued) {
+        ++busy_cycles;
+        ++cycles;
+        continue;
+      }
+      // Nobody could issue: jump to the next cycle at which a strand becomes ready.
+      uint64_t next = UINT64_MAX;
+      for (unsigned i = 0; i < strands.size(); ++i)
+        if (running[i]) next = std::min(next, ready_at[i]);
+      if (next == UINT64_MAX) break;
+      for (unsigned i = 0; i < strands.size(); ++i)
+        if (running[i] && ready_at[i] > cycles) strands[i]->stats.stall_cycles += std::min(next, end) - cycles;
+      cycles = std::max(cycles + 1, std::min(next, end));
+    }
+    wait(sc_time(double(cycles - start) * cycle_ns, SC_NS));
+  }
+}
+
+double Core::now_ns() const {
+  return q_start_ns_ + double(cycles - q_start_cycles_) * m_.plat.cycle_ns();
+}
+
+// Every L2 access occupies its bank (PA[8:6]) for l2_bank_busy_cycles; requests from all
+// cores of the socket queue there.
+unsigned Core::l2_bank_wait(uint64_t pa) {
+  const platform::Platform& p = m_.plat;
+  unsigned nbanks = p.l2.banks;
+  auto& bank = m_.l2_banks[socket * nbanks + unsigned((pa >> 6) % nbanks)];
+  double now = now_ns();
+  double begin = bank.reserve(now, p.lat.l2_bank_busy_cycles * p.cycle_ns());
+  return unsigned(std::llround((begin - now) / p.cycle_ns()));
+}
+
+// An L2 miss: the line comes from the memory controller of its home socket (PA[8] picks one
+// of two on T2 Plus), which starts one line every mcu_line_ns; queueing there adds latency,
+// which is what limits bandwidth when many strands miss at once.
+unsigned Core::memory_latency(uint64_t pa) {
+  const platform::Platform& p = m_.plat;
+  unsigned home = p.home_socket(pa), per = p.memory_controllers_per_socket;
+  unsigned mcu = home * per + unsigned((pa >> 8) % per);
+  double cycle_ns = p.cycle_ns();
+  double now = now_ns();
+  double begin = m_.mcus[mcu].reserve(now, m_.mcu_line_ns);
+  m_.memory_bytes[home] += p.l2.line_bytes;
+  uint64_t base = home != socket ? m_.mem_cycles_remote : m_.mem_cycles_local;
+  return unsigned(base + uint64_t(std::llround((begin - now) / cycle_ns)));
+}
+
+bool Core::step(unsigned i, const Insn* in) {
+  Strand& s = *strands[i];
+  StrandState& st = s.state;
+  const platform::Platform& p = m_.plat;
+  unsigned lat = 1;
+  // Instruction fetch: the shared I-cache is looked up once per 32-byte line; a miss stalls
+  // the strand for the L2 (or memory) latency before the instruction issues.
+  unsigned fetch_stall = 0, tlb_wait = 0;
+  if (m_.model_tlbs && (st.pc >> 13) != s.fetch_page) {
+    s.fetch_page = st.pc >> 13;
+    if (!itlb.access(st.pc)) {
+      ++s.stats.itlb_misses;
+      tlb_wait += p.lat.tlb_miss_cycles;   // hardware tablewalk before the fetch
+    }
+  }
+  uint64_t fline = st.pc / p.l1i.line_bytes;
+  if (fline != s.fetch_line) {
+    s.fetch_line = fline;
+    if (!l1i.access(st.pc)) {
+      ++s.stats.l1i_misses;
+      fetch_stall += l2_bank_wait(st.pc);
+      fetch_stall += m_.l2[socket]->access(st.pc) ? p.lat.l2_hit_cycles : memory_latency(st.pc);
+    }
+  }
+  unsigned sb_stall = 0;
+  if (in) {
+    const InsnSpec& sp = *in->spec;
+    lat = op_latency(sp, p.lat);
+    if (is_load(sp) || is_store(sp)) {
+      uint64_t ea = st.r(in->rs1);
+      if (sp.fmt != Fmt::Cas) ea += in->use_imm ? uint64_t(in->imm) : st.r(in->rs2);
+      if (m_.model_tlbs && (ea >> 13) != s.data_page) {
+        s.data_page = ea >> 13;
+        if (!dtlb.access(ea)) {
+          ++s.stats.dtlb_misses;
+          tlb_wait += p.lat.tlb_miss_cycles;   // hardware tablewalk before the access
+        }
+      }
+      if (is_load(sp)) {
+        ++s.stats.loads;
+        lat = p.lat.l1_hit_cycles;
+        if (!l1d.access(ea)) {
+          ++s.stats.l1_misses;
+          lat = p.lat.l2_hit_cycles + l2_bank_wait(ea);
+          if (!m_.l2[socket]->access(ea)) {
+            ++s.stats.l2_misses;
+            if (p.home_socket(ea) != socket) ++s.stats.remote_accesses;
+            lat += memory_latency(ea) - p.lat.l2_hit_cycles;
+          }
+        }
+      } else {
+        // Write-through via the strand's store buffer: the store waits only when every entry
+        // is still on its way to L2 (where it occupies a bank like a load).
+        l2_bank_wait(ea);
+        m_.l2[socket]->access(ea);
+        unsigned n = std::min<unsigned>(p.lat.store_buffer_entries, 8);
+        uint64_t& entry = s.store_buffer[s.store_next];
+        if (entry > cycles) {
+          sb_stall = unsigned(entry - cycles);
+          ++s.stats.store_buffer_full;
+        }
+        entry = cycles + sb_stall + p.lat.store_drain_cycles;
+        s.store_next = (s.store_next + 1) % n;
+      }
+    }
+  }
+  ready_at[i] = cycles + fetch_stall + tlb_wait + sb_stall + lat;
+  s.stats.wait_fetch += fetch_stall;
+  s.stats.wait_tlb += tlb_wait;
+  s.stats.wait_store_buffer += sb_stall;
+  if (in && lat > 1) (is_load(*in->spec) ? s.stats.wait_load : s.stats.wait_long_op) += lat - 1;
+  // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
+  st.tick = st.stick = cycles - st.icount;
+  RunResult r = in ? s.interp.exec(*in) : s.interp.run(1);   // run(1) reports fetch faults
+  s.stats.instructions += r.executed;
+  if (r.trap == TT_NONE) return true;
+
+  // Traps an OS or the hypervisor would handle.
+  Trap t = r.trap;
+  auto skip = [&] { st.pc = st.npc; st.npc += 4; };
+  if (t == kFastTrap) {
+    uint64_t fn = st.r(13), status = HV_EOK;
+    switch (fn) {
+      case FT_MACH_EXIT:
+        if (!m_.exit_code) m_.exit_code = int(st.r(8) & 0xff);
+        running[i] = false;
+        --m_.running;
+        skip();
+        return false;
+      case FT_CPU_MYID: st.set_r(9, s.id); break;
+      case FT_CONS_PUTCHAR: m_.console.push_back(char(st.r(8))); break;
+      case FT_CONS_WRITE: {
+        std::string buf(st.r(9), '\0');
+        if (m_.mem.read(st.r(8), buf.data(), buf.size())) {
+          m_.console += buf;
+        } else {
+          status = HV_ENORADDR;
+        }
+        break;
+      }
+      default: status = HV_EBADTRAP; break;
+    }
+    st.set_r(8, status);
+    skip();
+    return true;
+  }
+  if (is_spill(t) && !spill_window_to_stack(st)) return true;
+  if (is_fill(t) && !fill_window_from_stack(st)) return true;
+  if (t == TT_CLEAN_WINDOW) { clean_window(st); return true; }
+  if (t == TT_FP_DISABLED && !st.fpu_enabled()) { st.fprs |= 4; st.pstate |= PSTATE_PEF; return true; }
+  uint32_t word = 0;
+  m_.mem.read(st.pc, &word, 4);
+  word = __builtin_bswap32(word);
+  m_.console += fmt::format("[strand {}: {} at pc {:#x} (insn {:#010x}: {}); strand stopped]\n",
+                            s.id, trap_name(t), st.pc, word, disassemble(word, st.pc));
+  if (!m_.exit_code) m_.exit_code = 128 + 4;
+  running[i] = false;
+  --m_.running;
+  return false;
+}
+
+}  // namespace vfsim::cmt

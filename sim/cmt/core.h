@@ -1,0 +1,46 @@
+// A T2 Plus core in SystemC: 8 strands in 2 thread groups, least-recently-picked issue per
+// group each cycle, one LSU and one FGU shared by the groups, I/D caches and TLBs, and the
+// latencies of the platform; one SC_THREAD that runs a quantum of cycles between
+// synchronisations (docs/cmt.md).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+
+#include "sim/cmt/cache_model.h"
+#include "sim/cmt/strand.h"
+#include "sim/cmt/tlb_model.h"
+
+namespace vfsim::cmt {
+
+class BareMachine;
+
+class Core : public sc_core::sc_module {
+ public:
+  Core(sc_core::sc_module_name name, BareMachine& m, unsigned socket, unsigned index);
+  std::vector<std::unique_ptr<Strand>> strands;
+  unsigned socket, index;
+  // The picker's hot state, kept together (a Strand is ~20 KB with its SoftTlb).
+  bool running[8] = {};
+  uint64_t ready_at[8] = {};       // core cycle at which each strand may issue again
+  uint64_t cycles = 0;             // cycles this core has simulated
+  uint64_t busy_cycles = 0;        // cycles in which at least one strand issued
+  CacheModel l1i, l1d;
+  TlbModel itlb, dtlb;             // timed only when the machine models translation
+
+ private:
+  void run();
+  bool step(unsigned i, const isa::Insn* in);   // issue one instruction; false when it stopped
+  unsigned memory_latency(uint64_t pa);         // cycles for an L2 miss, MCU queueing included
+  unsigned l2_bank_wait(uint64_t pa);           // cycles queued at the L2 bank before access
+  double now_ns() const;                        // this core's local time
+  bool favor_tg1_ = false;         // which thread group wins the next LSU/FGU conflict
+  uint64_t q_start_cycles_ = 0;    // core cycle and SystemC time (ns) at the quantum's start
+  double q_start_ns_ = 0;
+  BareMachine& m_;
+  uint8_t lru_[2][4] = {{0, 1, 2, 3}, {0, 1, 2, 3}};   // pick order per thread group
+};
+
+}  // namespace vfsim::cmt
