@@ -1,0 +1,33 @@
+// The machine description a guest domain is given: built from the platform and the
+// resources bound to the domain (strands, memory blocks, console), with the nodes and
+// properties sun4v guests (Solaris, Linux, OpenBSD) look for. Values the reference could not
+// confirm for a T2 Plus guest (queue sizes) are named defaults here.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hv/machine_description.h"
+#include "sim/platform/platform.h"
+
+namespace vfsim::hv {
+
+struct GuestResources {
+  std::string domain = "primary";
+  std::vector<unsigned> strands;            // physical strand ids; vCPU i runs on strands[i]
+  struct Mblock { uint64_t base, size; };   // real-address ranges
+  std::vector<Mblock> memory;
+  uint64_t hostid = 0x84a2b3c4;
+  uint64_t mac_address = 0x00144ffa0000ull;  // Sun's LDoms MAC range 00:14:4f:f8-fb
+  // Interrupt queue sizes (log2 entries) the guest may configure [U: T2 Plus values unconfirmed]
+  unsigned q_cpu_mondo_bits = 7, q_dev_mondo_bits = 7, q_resumable_bits = 6, q_nonresumable_bits = 2;
+  uint64_t md_generation = 1;
+};
+
+md::MachineDescription build_guest_md(const platform::Platform& p, const GuestResources& g);
+
+// The checks a guest OS makes before it trusts an MD (Solaris panics on most of these):
+// returns one line per problem, empty when the MD is usable.
+std::vector<std::string> check_guest_md(const md::MachineDescription& md);
+
+}  // namespace vfsim::hv
