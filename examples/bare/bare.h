@@ -31,4 +31,20 @@ static inline void line_u64(struct line *l, u64 v) {
 }
 static inline void line_end(struct line *l) { line_str(l, "\n"); hv_write(l->buf, l->n); l->n = 0; }
 
+/* %stick counts core cycles on these machines: programs time themselves with it. */
+static inline u64 rd_stick(void) { u64 t; __asm__ volatile("rd %%stick, %0" : "=r"(t)); return t; }
+
+/* One line "<tag> <cpuid> <t0> <t1>": how the timing tests report a measured span. */
+static inline void report_span(const char *tag, u64 cpuid, u64 t0, u64 t1) {
+  struct line l = {{0}, 0};
+  line_str(&l, tag);
+  line_str(&l, " ");
+  line_u64(&l, cpuid);
+  line_str(&l, " ");
+  line_u64(&l, t0);
+  line_str(&l, " ");
+  line_u64(&l, t1);
+  line_end(&l);
+}
+
 #endif

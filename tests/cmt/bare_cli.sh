@@ -6,8 +6,7 @@ set -u
 B=$1 EX=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0 passes=0
-check() { if [ "$2" = 0 ]; then echo "ok   $1"; passes=$((passes + 1)); else echo "FAIL $1"; fails=$((fails + 1)); fi; }
+source "$(dirname "$0")/../lib/check.sh"
 
 for plat in T5140 T5240 T5440 t5440; do
   out=$("$B" --platform $plat --strands 3 "$EX/bare_hello" 2>&1)
@@ -55,5 +54,4 @@ rc=$?
   grep -Eq 'strand 0: illegal_instruction at pc 0x[0-9a-f]+ \(insn 0x00000042: illtrap 0x42\); strand stopped' "$tmp/o"
 check "a trap in bare code stops the strand with a message, exit 132 (rc=$rc)" $?
 
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+finish

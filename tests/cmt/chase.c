@@ -6,8 +6,6 @@
 #define MAX_BYTES (32u << 20)
 static u64 nodes[MAX_BYTES / 8] __attribute__((aligned(64)));
 
-static inline u64 stick(void) { u64 t; __asm__ volatile("rd %%stick, %0" : "=r"(t)); return t; }
-
 static u64 rng = 0x9e3779b97f4a7c15ul;
 static u64 next_rand(void) { rng = rng * 6364136223846793005ul + 1442695040888963407ul; return rng >> 33; }
 
@@ -32,9 +30,9 @@ int main(u64 cpuid) {
     u64 *p = build_ring(nodes, lines);
     u64 steps = lines * 4 < 20000 ? 20000 : lines * 4;
     for (u64 i = 0; i < lines; i++) p = (u64 *)*p;   /* warm up */
-    u64 t0 = stick();
+    u64 t0 = rd_stick();
     for (u64 i = 0; i < steps; i++) p = (u64 *)*p;
-    u64 t1 = stick();
+    u64 t1 = rd_stick();
     u64 hundredths = (t1 - t0) * 100 / steps;
     line_u64(&l, kb[k]);
     line_str(&l, " ");

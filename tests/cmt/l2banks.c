@@ -7,8 +7,6 @@
 #define LINES 256
 static u64 mem[64 * LINES * STRIDE / 8] __attribute__((aligned(4096)));
 
-static inline u64 stick(void) { u64 t; __asm__ volatile("rd %%stick, %0" : "=r"(t)); return t; }
-
 int main(u64 cpuid) {
   u64 *base = &mem[(cpuid % 64) * LINES * STRIDE / 8];
   for (u64 i = 0; i < LINES; i++)
@@ -18,16 +16,9 @@ int main(u64 cpuid) {
   static volatile u64 arrived;
   __atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
   while (arrived < NSTRANDS) {}
-  u64 t0 = stick();
+  u64 t0 = rd_stick();
   for (u64 i = 0; i < 4000; i++) p = (u64 *)*p;
-  u64 t1 = stick();
-  struct line l = {{0}, 0};
-  line_str(&l, "chase ");
-  line_u64(&l, cpuid);
-  line_str(&l, " ");
-  line_u64(&l, t0);
-  line_str(&l, " ");
-  line_u64(&l, t1);
-  line_end(&l);
+  u64 t1 = rd_stick();
+  report_span("chase", cpuid, t0, t1);
   return p == 0;
 }

@@ -15,8 +15,6 @@
 #define RING_LINES ((REGION / 2) / 64)
 static u64 mem[NREGIONS * (REGION / 8)] __attribute__((aligned(64)));
 
-static inline u64 stick(void) { u64 t; __asm__ volatile("rd %%stick, %0" : "=r"(t)); return t; }
-
 int main(u64 cpuid) {
   u64 *base = &mem[(cpuid % NREGIONS) * (REGION / 8)];
   /* an odd-multiplier permutation of the ring's lines, linked into one cycle */
@@ -31,16 +29,9 @@ int main(u64 cpuid) {
   __atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
   while (arrived < NSTRANDS) {}
 #endif
-  u64 t0 = stick();
+  u64 t0 = rd_stick();
   for (u64 i = 0; i < STEPS; i++) p = (u64 *)*p;
-  u64 t1 = stick();
-  struct line l = {{0}, 0};
-  line_str(&l, "chase ");
-  line_u64(&l, cpuid);
-  line_str(&l, " ");
-  line_u64(&l, t0);
-  line_str(&l, " ");
-  line_u64(&l, t1);
-  line_end(&l);
+  u64 t1 = rd_stick();
+  report_span("chase", cpuid, t0, t1);
   return p == 0;
 }

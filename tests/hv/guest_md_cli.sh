@@ -5,8 +5,7 @@ set -u
 G=$1 M=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0 passes=0
-check() { if [ "$2" = 0 ]; then echo "ok   $1"; passes=$((passes + 1)); else echo "FAIL $1"; fails=$((fails + 1)); fi; }
+source "$(dirname "$0")/../lib/check.sh"
 "$G" --platform T5440 --strands 0-7,64 --memory 0x80000000:2G -o "$tmp/g.md"
 rc=$?
 out=$("$M" "$tmp/g.md")
@@ -21,5 +20,4 @@ check "a strand the platform lacks is refused (rc=$rc)" $?
 rc=$?
 [ $rc = 2 ] && grep -q "unknown size unit 'X'" "$tmp/e"
 check "a bad memory size is refused (rc=$rc)" $?
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+finish

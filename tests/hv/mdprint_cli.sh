@@ -3,8 +3,7 @@
 # Usage: mdprint_cli.sh MDPRINT TESTDATA_MD_DIR
 set -u
 M=$1 D=$2
-fails=0 passes=0
-check() { if [ "$2" = 0 ]; then echo "ok   $1"; passes=$((passes + 1)); else echo "FAIL $1"; fails=$((fails + 1)); fi; }
+source "$(dirname "$0")/../lib/check.sh"
 out=$("$M" "$D/opensparc-t1-1up-guest.md.bin")
 rc=$?
 [ $rc = 0 ] && grep -q "^11 nodes, 65 properties (6 arcs)$" <<<"$out" && grep -q "^node 10 mblock$" <<<"$out"
@@ -17,5 +16,4 @@ err=$(head -c 1000 "$D/opensparc-t1-1up-guest.md.bin" | "$M" - 2>&1 >/dev/null)
 rc=$?
 [ $rc = 1 ] && grep -q "mdprint: -: offset 0x4: blocks need 0x968 bytes, the MD has 0x3e8" <<<"$err"
 check "truncated MD: error with the offset (rc=$rc: $err)" $?
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+finish

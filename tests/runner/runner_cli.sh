@@ -6,10 +6,7 @@ set -u
 R=$1 HELLO=$2 ILLEGAL=$3 UNKNOWN=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0 passes=0
-check() {   # check NAME CONDITION-RESULT
-  if [ "$2" = 0 ]; then echo "ok   $1"; passes=$((passes + 1)); else echo "FAIL $1"; fails=$((fails + 1)); fi
-}
+source "$(dirname "$0")/../lib/check.sh"
 expect_127() {   # expect_127 NAME ARGS...: exit 127 and exactly one line on stderr
   local name=$1; shift
   "$R" "$@" >"$tmp/out" 2>"$tmp/err"
@@ -57,5 +54,4 @@ check "unknown syscall -> ENOSYS and named (rc=$rc: $(head -1 "$tmp/err"))" $?
 grep -q "ta %icc, 0x6d" "$tmp/trace" && grep -q "trap 0x16d trap_instruction" "$tmp/trace"
 check "--trace writes disassembly and traps" $?
 
-echo "$passes passed, $fails failed"
-[ $fails = 0 ]
+finish
