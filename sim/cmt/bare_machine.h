@@ -7,6 +7,7 @@
 // platform's latencies; a quantum of simulated time between synchronisations (docs/cmt.md).
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -60,6 +61,10 @@ class BareMachine : public sc_core::sc_module {
   // model charges ITLB/DTLB misses as if the program ran on 8 KB pages mapped 1:1 (the
   // hypervisor's MMU will turn this on for guests).
   bool model_tlbs = false;
+  // Cycle-level trace for students: one line per issued instruction (core cycle, socket/
+  // core/strand, pc, word, disassembly, cycles until the strand may issue again).
+  std::FILE* trace = nullptr;
+  uint64_t trace_limit = 0, traced = 0;
   std::ostream* console_out = nullptr;
   int exit_code = 0;
   unsigned running = 0;

@@ -223,6 +223,12 @@ bool Core::step(unsigned i, const Insn* in) {
     }
   }
   ready_at[i] = cycles + fetch_stall + tlb_wait + sb_stall + lat;
+  if (m_.trace && m_.traced < m_.trace_limit) {
+    ++m_.traced;
+    fmt::print(m_.trace, "{:>10} s{}c{}t{} {:#012x} {:08x}  {:<36} +{}\n", cycles, socket, index,
+               i, st.pc, in ? in->word : 0u, in ? disassemble(in->word, st.pc) : std::string("?"),
+               ready_at[i] - cycles);
+  }
   s.stats.wait_fetch += fetch_stall;
   s.stats.wait_tlb += tlb_wait;
   s.stats.wait_store_buffer += sb_stall;

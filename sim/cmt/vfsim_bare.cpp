@@ -24,6 +24,8 @@ int sc_main(int argc, char** argv) {
       ("stats", "print per-strand, per-core and L2 statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the statistics as JSON to FILE")
       ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)")
+      ("trace", po::value<std::string>(), "write a cycle-level trace (cycle, strand, pc, instruction, cycles until its next issue) to FILE ('-' for stderr)")
+      ("trace-limit", po::value<uint64_t>()->default_value(100000), "trace at most N instructions")
       ("tlb", "charge ITLB/DTLB misses as if the program ran on 8 KB pages mapped 1:1 (bare code otherwise uses real addressing, which bypasses the TLBs)");
   po::options_description hidden;
   hidden.add_options()("elf", po::value<std::string>());
@@ -48,6 +50,15 @@ int sc_main(int argc, char** argv) {
     vfsim::cmt::BareMachine m("machine", p);
     uint64_t entry = m.load_elf(vm["elf"].as<std::string>());
     m.model_tlbs = vm.count("tlb");
+    if (vm.count("trace")) {
+      std::string t = vm["trace"].as<std::string>();
+      m.trace = t == "-" ? stderr : std::fopen(t.c_str(), "w");
+      if (!m.trace) {
+        fmt::print(stderr, "vfsim-bare: cannot write trace file {}\n", t);
+        return 2;
+      }
+      m.trace_limit = vm["trace-limit"].as<uint64_t>();
+    }
     if (vm.count("cpus")) {
       std::string list = vm["cpus"].as<std::string>();
       size_t pos = 0;
@@ -81,6 +92,7 @@ int sc_main(int argc, char** argv) {
     }
     m.console_out = &std::cout;
     int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
+    if (m.trace && m.trace != stderr) std::fclose(m.trace);
     if (vm.count("stats")) m.print_stats(std::cerr);
     if (vm.count("stats-json")) {
       std::ofstream js(vm["stats-json"].as<std::string>());
