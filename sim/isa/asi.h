@@ -63,6 +63,5 @@ inline bool asi_is_primary_like(uint8_t asi) {
 // ASIs below 0x80 are restricted: user code gets privileged_action.
 inline bool asi_is_restricted(uint8_t asi) { return asi < 0x80; }
 
-const char* asi_name(uint8_t asi);
 
 }  // namespace vfsim::isa

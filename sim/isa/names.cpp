@@ -1,5 +1,4 @@
-// Human-readable names for trap types and ASIs (messages, traces, docs).
-#include "sim/isa/asi.h"
+// Human-readable names of trap types (messages, traces, docs).
 #include "sim/isa/traps.h"
 
 namespace vfsim::isa {
@@ -29,20 +28,6 @@ const char* trap_name(Trap t) {
   if (is_fill(t)) return t >= TT_FILL_0_OTHER ? "fill_n_other" : "fill_n_normal";
   if (t >= TT_TRAP_INSTRUCTION && t < 0x200) return "trap_instruction";
   return "unknown_trap";
-}
-
-const char* asi_name(uint8_t asi) {
-  switch (asi) {
-    case ASI_PRIMARY: return "ASI_PRIMARY";
-    case ASI_SECONDARY: return "ASI_SECONDARY";
-    case ASI_PRIMARY_NOFAULT: return "ASI_PRIMARY_NOFAULT";
-    case ASI_SECONDARY_NOFAULT: return "ASI_SECONDARY_NOFAULT";
-    case ASI_PRIMARY_LITTLE: return "ASI_PRIMARY_LITTLE";
-    case ASI_SECONDARY_LITTLE: return "ASI_SECONDARY_LITTLE";
-    case ASI_TWINX_P: return "ASI_TWINX_P";
-    case ASI_BLK_P: return "ASI_BLK_P";
-    default: return "ASI_?";
-  }
 }
 
 }  // namespace vfsim::isa

@@ -45,7 +45,6 @@ struct StrandState {
   uint8_t ccr = 0;
   uint8_t asi = 0x80;
   uint8_t fprs = 4;                      // FEF set: Linux enables the FPU for user code
-  uint8_t pad0 = 0;
   uint32_t pstate = PSTATE_PEF;
   uint64_t y = 0;
   uint64_t fsr = 0;

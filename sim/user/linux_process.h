@@ -20,7 +20,6 @@ struct ProcessOptions {
   std::vector<std::string> argv;     // argv[0] included
   std::vector<std::string> envp;
   uint64_t stack_size = 64ull << 20; // grows on demand up to this
-  bool report_unknown_syscalls = false;
   std::FILE* trace = nullptr;        // instruction trace (pc, word, disassembly) or null
   uint64_t trace_limit = 0;          // stop tracing after this many instructions
 };

@@ -62,7 +62,7 @@ Trap exec_stxfsr(StrandState& s, const Insn& d) {
   if (!t) s.fsr &= ~FSR_FTT_MASK;
   return t;
 }
-// Quad loads/stores are not implemented by the T2.
+// The T2 has no quad-precision loads or stores: LDQF/STQF are illegal instructions there.
 Trap exec_ldqf(StrandState& s, const Insn&) { FP_CHECK(); return TT_ILLEGAL_INSTRUCTION; }
 Trap exec_stqf(StrandState& s, const Insn&) { FP_CHECK(); return TT_ILLEGAL_INSTRUCTION; }
 
