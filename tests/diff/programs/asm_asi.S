@@ -20,17 +20,9 @@ dst:
 
 #define DUMPX(name, base, off) ldx [base + off], %l4 ; REC(name, %l4)
 
-  .text
-  .align 4
-  .global main
-  .type main, #function
-main:
-  save %sp, -192, %sp
-  REC_INIT
-  sethi %hi(src), %l0
-  or %l0, %lo(src), %l0
-  sethi %hi(dst), %l1
-  or %l1, %lo(dst), %l1
+  MAIN_BEGIN(192)
+  SETADDR(src, %l0)
+  SETADDR(dst, %l1)
 
   ! twin loads
   ldda [%l0] 0xe2, %l2
@@ -116,8 +108,4 @@ main:
   stda %f4, [%l7 + %l6] 0xd2       ! FL16 store of the low half
   DUMPX("fl8/fl16 stores", %l1, 24)
 
-  call rec_dump
-   nop
-  ret
-   restore %o0, 0, %o0
-  .size main, . - main
+  MAIN_END

@@ -9,15 +9,8 @@ mem:
   .xword 0x0011223344556677, 0x8899aabbccddeeff, 0xfedcba9876543210, 0
   .xword 0, 0, 0, 0
 
-  .text
-  .align 4
-  .global main
-  .type main, #function
-main:
-  save %sp, -192, %sp
-  REC_INIT
-  sethi %hi(mem), %l0
-  or %l0, %lo(mem), %l0
+  MAIN_BEGIN(192)
+  SETADDR(mem, %l0)
 
   ! ldstub: returns old byte, sets it to 0xff
   ldstub [%l0 + 1], %l1
@@ -155,8 +148,4 @@ main:
   bl,pt %icc, 2b
    nop
 
-  call rec_dump
-   nop
-  ret
-   restore %o0, 0, %o0
-  .size main, . - main
+  MAIN_END

@@ -84,17 +84,9 @@ dvals_end:
   .align 8
 nan_d: .xword 0x7ff8000000000000
 
-  .text
-  .align 4
-  .global main
-  .type main, #function
-main:
-  save %sp, -192, %sp
-  REC_INIT
-  sethi %hi(pairs), %l6
-  or %l6, %lo(pairs), %l6
-  sethi %hi(pairs_end), %l7
-  or %l7, %lo(pairs_end), %l7
+  MAIN_BEGIN(192)
+  SETADDR(pairs, %l6)
+  SETADDR(pairs_end, %l7)
 1:
   ldx [%l6], %l0
   ldx [%l6 + 8], %l1
@@ -122,10 +114,8 @@ main:
   blu,pt %xcc, 1b
    nop
 
-  sethi %hi(dvals), %l6
-  or %l6, %lo(dvals), %l6
-  sethi %hi(dvals_end), %l7
-  or %l7, %lo(dvals_end), %l7
+  SETADDR(dvals, %l6)
+  SETADDR(dvals_end, %l7)
   sethi %hi(nan_d), %l5
   ldd [%l5 + %lo(nan_d)], %f20
 2:
@@ -177,8 +167,4 @@ main:
    add %l1, %l0, %l1
   REC("brnz,a loop sum", %l1)
 
-  call rec_dump
-   nop
-  ret
-   restore %o0, 0, %o0
-  .size main, . - main
+  MAIN_END

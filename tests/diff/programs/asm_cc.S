@@ -25,17 +25,9 @@ pairs:
   .xword 0x7ffffffc, 0x7ffffffc
 pairs_end:
 
-  .text
-  .align 4
-  .global main
-  .type main, #function
-main:
-  save %sp, -192, %sp
-  REC_INIT
-  sethi %hi(pairs), %l6
-  or %l6, %lo(pairs), %l6
-  sethi %hi(pairs_end), %l7
-  or %l7, %lo(pairs_end), %l7
+  MAIN_BEGIN(192)
+  SETADDR(pairs, %l6)
+  SETADDR(pairs_end, %l7)
 loop:
   ldx [%l6], %l0
   ldx [%l6 + 8], %l1
@@ -123,8 +115,4 @@ loop:
   REC("carry chain mid", %l2)
   REC("carry chain hi", %l3)
 
-  call rec_dump
-   nop
-  ret
-   restore %o0, 0, %o0
-  .size main, . - main
+  MAIN_END

@@ -24,6 +24,27 @@
   stx %g4, [%g5 + 8] ;                                    \
   add %g5, 16, %g5
 
+/* The test's main: a frame of `frame` bytes and the record cursor; MAIN_END prints the
+ * records and returns their checksum. */
+#define MAIN_BEGIN(frame)                                 \
+  .text ;                                                 \
+  .align 4 ;                                              \
+  .global main ;                                          \
+  .type main, #function ;                                 \
+main:                                                     \
+  save %sp, -(frame), %sp ;                               \
+  REC_INIT
+
+#define MAIN_END                                          \
+  call rec_dump ;                                         \
+   nop ;                                                  \
+  ret ;                                                   \
+   restore %o0, 0, %o0 ;                                  \
+  .size main, . - main
+
+/* reg = address of sym (absolute, medlow) */
+#define SETADDR(sym, reg) sethi %hi(sym), reg ; or reg, %lo(sym), reg
+
 /* record the condition codes */
 #define REC_CCR(name) rd %ccr, %g4 ; REC(name, %g4)
 

@@ -49,26 +49,16 @@ tmp:    .xword 0, 0
 #define RS3(name) st %f3, [%l7 + 8] ; lduw [%l7 + 8], %l2 ; REC(name, %l2) ; \
   stx %fsr, [%l7] ; ldx [%l7], %l2 ; and %l2, %l4, %l2 ; REC(name " fsr", %l2)
 
-  .text
-  .align 4
-  .global main
-  .type main, #function
-main:
-  save %sp, -192, %sp
-  REC_INIT
-  sethi %hi(fsrbuf), %l7
-  or %l7, %lo(fsrbuf), %l7
+  MAIN_BEGIN(192)
+  SETADDR(fsrbuf, %l7)
   setx 0xfffffffffff1ffff, %l2, %l4   ! mask out FSR.ver (bits 19:17)
-  sethi %hi(rmodes), %o4
-  or %o4, %lo(rmodes), %o4
+  SETADDR(rmodes, %o4)
   mov 0, %o5                      ! rounding mode index
 rmode_loop:
   sllx %o5, 3, %l2
   ldx [%o4 + %l2], %l5
-  sethi %hi(dpairs), %l6
-  or %l6, %lo(dpairs), %l6
-  sethi %hi(dpairs_end), %l3
-  or %l3, %lo(dpairs_end), %l3
+  SETADDR(dpairs, %l6)
+  SETADDR(dpairs_end, %l3)
 1:
   ldd [%l6], %f4
   ldd [%l6 + 8], %f6
@@ -115,10 +105,8 @@ rmode_loop:
   blu,pt %xcc, 1b
    nop
   ! single precision
-  sethi %hi(spairs), %l6
-  or %l6, %lo(spairs), %l6
-  sethi %hi(spairs_end), %l3
-  or %l3, %lo(spairs_end), %l3
+  SETADDR(spairs, %l6)
+  SETADDR(spairs_end, %l3)
 2:
   ld [%l6], %f9
   ld [%l6 + 4], %f11
@@ -160,8 +148,7 @@ rmode_loop:
   ! accumulated exceptions across several ops (aexc)
   mov 0, %l5
   CLRFSR
-  sethi %hi(dpairs), %l6
-  or %l6, %lo(dpairs), %l6
+  SETADDR(dpairs, %l6)
   ldd [%l6], %f4                  ! 1
   ldd [%l6 + 8], %f6              ! 3
   fdivd %f4, %f6, %f2             ! inexact
@@ -185,8 +172,4 @@ rmode_loop:
   stx %g0, [%l7]
   ldx [%l7], %fsr
 
-  call rec_dump
-   nop
-  ret
-   restore %o0, 0, %o0
-  .size main, . - main
+  MAIN_END

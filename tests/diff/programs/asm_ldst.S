@@ -15,17 +15,9 @@ pat:
 buf:
   .skip 64
 
-  .text
-  .align 4
-  .global main
-  .type main, #function
-main:
-  save %sp, -192, %sp
-  REC_INIT
-  sethi %hi(pat), %l0
-  or %l0, %lo(pat), %l0
-  sethi %hi(buf), %l1
-  or %l1, %lo(buf), %l1
+  MAIN_BEGIN(192)
+  SETADDR(pat, %l0)
+  SETADDR(buf, %l1)
 
   ! byte loads at every offset 0..31
   mov 0, %l2
@@ -205,8 +197,4 @@ main:
   ldx [%l0], %l2
   REC("after prefetch", %l2)
 
-  call rec_dump
-   nop
-  ret
-   restore %o0, 0, %o0
-  .size main, . - main
+  MAIN_END

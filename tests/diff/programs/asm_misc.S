@@ -106,15 +106,9 @@ ret_test:
   return %i7 + 8
    add %o0, 1, %o0                ! %o0 here is the caller's %o0 (= our %i0)
 
-  .global main
-  .type main, #function
-main:
-  save %sp, -192, %sp
-  REC_INIT
-  sethi %hi(vals), %l6
-  or %l6, %lo(vals), %l6
-  sethi %hi(vals_end), %l7
-  or %l7, %lo(vals_end), %l7
+  MAIN_BEGIN(192)
+  SETADDR(vals, %l6)
+  SETADDR(vals_end, %l7)
 1:
   ldx [%l6], %l0
   popc %l0, %l1
@@ -264,8 +258,4 @@ main:
   REC("gsr", %l1)
   .word 0xa7802000                 ! wr %g0, 0, %gsr
 
-  call rec_dump
-   nop
-  ret
-   restore %o0, 0, %o0
-  .size main, . - main
+  MAIN_END

@@ -21,17 +21,9 @@ pairs:
   .xword 65536, 65536
 pairs_end:
 
-  .text
-  .align 4
-  .global main
-  .type main, #function
-main:
-  save %sp, -192, %sp
-  REC_INIT
-  sethi %hi(pairs), %l6
-  or %l6, %lo(pairs), %l6
-  sethi %hi(pairs_end), %l7
-  or %l7, %lo(pairs_end), %l7
+  MAIN_BEGIN(192)
+  SETADDR(pairs, %l6)
+  SETADDR(pairs_end, %l7)
 loop:
   ldx [%l6], %l0
   ldx [%l6 + 8], %l1
@@ -125,8 +117,4 @@ loop:
   rd %y, %l2
   REC("wr/rd y", %l2)
 
-  call rec_dump
-   nop
-  ret
-   restore %o0, 0, %o0
-  .size main, . - main
+  MAIN_END
