@@ -108,6 +108,13 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
                                            list("compatible", {"SUNW,sun4v-channel-devices"}),
                                            val("cfg-handle", 0x200)});
   b.link(vdevs, chans);
+  if (!g.variables.empty()) {
+    size_t ob = b.add("openboot", {});
+    b.link(root, ob);
+    std::vector<Property> vars;
+    for (const auto& [k, v] : g.variables) vars.push_back(str(k, v));
+    b.link(ob, b.add("variables", vars));
+  }
   return b.md;
 }
 

@@ -4,6 +4,7 @@
 // confirm for a T2 Plus guest (queue sizes) are named defaults here.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct GuestResources {
   // Interrupt queue sizes (log2 entries) the guest may configure [U: T2 Plus values unconfirmed]
   unsigned q_cpu_mondo_bits = 7, q_dev_mondo_bits = 7, q_resumable_bits = 6, q_nonresumable_bits = 2;
   uint64_t md_generation = 1;
+  // OpenBoot variables (openboot/variables node): boot-file, auto-boot?, ... as ldm set-var sets them.
+  std::map<std::string, std::string> variables;
 };
 
 md::MachineDescription build_guest_md(const platform::Platform& p, const GuestResources& g);

@@ -19,6 +19,7 @@
 #include "sim/cmt/core.h"
 #include "sim/cmt/physical_memory.h"
 #include "sim/cmt/real_memory_port.h"
+#include "sim/cmt/strand_host.h"
 #include "sim/platform/platform.h"
 
 namespace vfsim::cmt {
@@ -66,6 +67,10 @@ class BareMachine : public sc_core::sc_module {
   std::FILE* trace = nullptr;
   uint64_t trace_limit = 0, traced = 0;
   std::ostream* console_out = nullptr;
+  // The hypervisor, when one runs: it then owns every trap and interrupt (strand_host.h).
+  StrandHost* host = nullptr;
+  Core& core_of(unsigned cpuid) { return *cores[cpuid / plat.strands_per_core]; }
+  Strand& strand(unsigned cpuid) { return *core_of(cpuid).strands[cpuid % plat.strands_per_core]; }
   int exit_code = 0;
   unsigned running = 0;
   uint64_t quantum_cycles;

@@ -79,7 +79,12 @@ void Core::run() {
   const double cycle_ns = m_.plat.cycle_ns();
   while (true) {
     bool any = std::any_of(std::begin(running), std::end(running), [](bool r) { return r; });
-    if (!any) return;   // parked strands cost nothing
+    if (!any) {
+      // Parked strands cost nothing; a host's cpu_start wakes the core at the current time.
+      wait(wake_event_);
+      cycles = std::max(cycles, uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e9 / cycle_ns));
+      continue;
+    }
     const uint64_t start = cycles, end = cycles + m_.quantum_cycles;
     q_start_cycles_ = cycles;
     q_start_ns_ = sc_core::sc_time_stamp().to_seconds() * 1e9;
@@ -126,6 +131,53 @@ void Core::run() {
   }
 }
 
+void Core::start(unsigned slot) {
+  if (running[slot]) return;
+  running[slot] = true;
+  ready_at[slot] = cycles;
+  ++m_.running;
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Core::stop(unsigned slot) {
+  if (!running[slot]) return;
+  running[slot] = false;
+  --m_.running;
+}
+
+void Core::sleep_until(unsigned slot, uint64_t cycle) {
+  if (cycle > ready_at[slot]) {
+    strands[slot]->stats.yield_cycles += cycle - std::max(ready_at[slot], cycles);
+    ready_at[slot] = cycle;
+  }
+}
+
+void Core::wake(unsigned slot) {
+  if (ready_at[slot] > cycles) {
+    strands[slot]->stats.yield_cycles -= std::min(strands[slot]->stats.yield_cycles, ready_at[slot] - cycles);
+    ready_at[slot] = cycles;
+  }
+}
+
+// Before each issue of a host-managed strand: a %stick_cmpr match sets SOFTINT.SM (bit 16);
+// then, with PSTATE.IE set, a queue with entries or a SOFTINT level above PIL is an
+// interrupt for the host to deliver. Returns true if the strand's pc moved.
+bool Core::check_interrupts(unsigned i) {
+  Strand& s = *strands[i];
+  StrandState& st = s.state;
+  uint64_t cmpr = st.stick_cmpr;
+  if (!(cmpr >> 63) && cycles >= cmpr && s.stick_fired != cmpr) {
+    st.softint |= 1u << 16;
+    s.stick_fired = cmpr;
+  }
+  if (!(st.pstate & PSTATE_IE)) return false;
+  uint64_t levels = (st.softint & 0xfffe) | ((st.softint & 0x10001) ? 1u << 14 : 0);
+  if (!s.queue_pending && !(levels >> (st.pil + 1))) return false;
+  uint64_t pc = st.pc;
+  m_.host->on_interrupt(*this, i);
+  return st.pc != pc;
+}
+
 double Core::now_ns() const {
   return q_start_ns_ + double(cycles - q_start_cycles_) * m_.plat.cycle_ns();
 }
@@ -160,6 +212,10 @@ bool Core::step(unsigned i, const Insn* in) {
   Strand& s = *strands[i];
   StrandState& st = s.state;
   const platform::Platform& p = m_.plat;
+  if (m_.host && check_interrupts(i)) {
+    ++s.stats.interrupts;
+    in = s.interp.insn_at(st.pc);
+  }
   unsigned lat = 1;
   // Instruction fetch: the shared I-cache is looked up once per 32-byte line; a miss stalls
   // the strand for the L2 (or memory) latency before the instruction issues.
@@ -237,9 +293,16 @@ bool Core::step(unsigned i, const Insn* in) {
   st.tick = st.stick = cycles - st.icount;
   RunResult r = in ? s.interp.exec(*in) : s.interp.run(1);   // run(1) reports fetch faults
   s.stats.instructions += r.executed;
+  if (s.translations_changed) {   // after the instruction: its decoded page may be dropped
+    s.translations_changed = false;
+    st.tlb.flush();
+    s.interp.invalidate_all();
+  }
   if (r.trap == TT_NONE) return true;
+  ++s.stats.traps;
+  if (m_.host) return m_.host->on_trap(*this, i, r.trap);
 
-  // Traps an OS or the hypervisor would handle.
+  // Without a host, the bare harness's own small set of traps.
   Trap t = r.trap;
   auto skip = [&] { st.pc = st.npc; st.npc += 4; };
   if (t == kFastTrap) {
@@ -247,8 +310,7 @@ bool Core::step(unsigned i, const Insn* in) {
     switch (fn) {
       case FT_MACH_EXIT:
         if (!m_.exit_code) m_.exit_code = int(st.r(8) & 0xff);
-        running[i] = false;
-        --m_.running;
+        stop(i);
         skip();
         return false;
       case FT_CPU_MYID: st.set_r(9, s.id); break;
@@ -278,8 +340,7 @@ bool Core::step(unsigned i, const Insn* in) {
   m_.console += fmt::format("[strand {}: {} at pc {:#x} (insn {:#010x}: {}); strand stopped]\n",
                             s.id, trap_name(t), st.pc, word, disassemble(word, st.pc));
   if (!m_.exit_code) m_.exit_code = 128 + 4;
-  running[i] = false;
-  --m_.running;
+  stop(i);
   return false;
 }
 

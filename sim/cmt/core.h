@@ -30,12 +30,23 @@ class Core : public sc_core::sc_module {
   CacheModel l1i, l1d;
   TlbModel itlb, dtlb;             // timed only when the machine models translation
 
+  // Strand control for a host (cpu_start, cpu_stop, cpu_yield, cross-calls). A core whose
+  // strands are all stopped sleeps on an event, so starting one wakes it at the current time.
+  void start(unsigned slot);
+  void stop(unsigned slot);
+  void sleep_until(unsigned slot, uint64_t cycle);   // the strand issues nothing before cycle
+  void wake(unsigned slot);                          // end a sleep now
+  void delay(unsigned slot, uint64_t n) { ready_at[slot] += n; }   // time spent outside the strand (a hypercall)
+  BareMachine& machine() { return m_; }
+
  private:
   void run();
   bool step(unsigned i, const isa::Insn* in);   // issue one instruction; false when it stopped
   unsigned memory_latency(uint64_t pa);         // cycles for an L2 miss, MCU queueing included
   unsigned l2_bank_wait(uint64_t pa);           // cycles queued at the L2 bank before access
   double now_ns() const;                        // this core's local time
+  bool check_interrupts(unsigned i);           // stick match, then ask the host if one is due
+  sc_core::sc_event wake_event_;
   bool favor_tg1_ = false;         // which thread group wins the next LSU/FGU conflict
   uint64_t q_start_cycles_ = 0;    // core cycle and SystemC time (ns) at the quantum's start
   double q_start_ns_ = 0;

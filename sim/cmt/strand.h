@@ -14,6 +14,7 @@ struct StrandStats {
   // Cycles of waiting charged by cause when an instruction issues (beyond its 1 issue cycle).
   uint64_t wait_fetch = 0, wait_load = 0, wait_long_op = 0, wait_store_buffer = 0;
   uint64_t itlb_misses = 0, dtlb_misses = 0, wait_tlb = 0;
+  uint64_t traps = 0, interrupts = 0, yield_cycles = 0;
 };
 
 struct Strand {
@@ -22,6 +23,13 @@ struct Strand {
   uint64_t store_buffer[8] = {};   // cycle at which each entry drains to L2
   uint64_t fetch_page = ~0ull, data_page = ~0ull;   // last pages looked up in the TLBs
   unsigned store_next = 0;
+  // Set by a host: this strand's interrupt queues have entries (cpu/dev mondo, resumable
+  // error), so the core asks the host before the next issue whether to take the trap.
+  bool queue_pending = false;
+  // Set when mappings change under a running instruction (context register writes): the
+  // core drops the SoftTlb and decoded code once the instruction has finished.
+  bool translations_changed = false;
+  uint64_t stick_fired = ~0ull;    // %stick_cmpr value whose match already raised SOFTINT.SM
   isa::StrandState state;
   isa::Interpreter interp{state};
   StrandStats stats;

@@ -1,0 +1,108 @@
+// A guest domain as the hypervisor sees it: the strands it was given (its vCPUs), its memory
+// as real-address ranges backed by physical mblocks, and the per-vCPU sun4v state that lives
+// outside the strand's registers (interrupt queues, MMU configuration and TLB, RTBA).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hv/sun4v.h"
+
+namespace vfsim::hv {
+
+struct Mblock {
+  uint64_t ra, size, pa;   // guest real range [ra, ra+size) lives at physical [pa, pa+size)
+};
+
+// One TLB entry as the sun4v MMU keeps it: a translation of one page of one context.
+struct TlbEntry {
+  uint64_t va = 0;         // page-aligned virtual address
+  uint64_t ctx = 0;
+  uint64_t tte = 0;        // sun4v TTE data word
+  uint64_t flags = 0;      // MAP_DTLB | MAP_ITLB
+  unsigned shift() const { return pgsz_shift(unsigned(tte & TTE_SZ_MASK)); }
+  bool covers(uint64_t a, uint64_t c) const { return c == ctx && ((a ^ va) >> shift()) == 0; }
+};
+
+// A TSB the guest gave with mmu_tsb_ctx0/ctxnon0 (32-byte descriptor).
+struct TsbDescriptor {
+  uint16_t idx_pgsz = 0, assoc = 0;
+  uint32_t entries = 0, ctx_index = 0, pgsz_mask = 0;
+  uint64_t base_ra = 0;
+};
+
+struct InterruptQueue {
+  uint64_t base_ra = 0, entries = 0;   // entries == 0: not configured
+  uint64_t head = 0, tail = 0;         // byte offsets, multiples of 64
+  bool full() const { return entries && ((tail + kQueueEntryBytes) & (entries * kQueueEntryBytes - 1)) == head; }
+};
+
+struct Vcpu {
+  unsigned id = 0;          // vCPU id inside the guest
+  unsigned strand = 0;      // physical strand (cpuid of the machine)
+  uint64_t state = CPU_STATE_STOPPED;
+  uint64_t rtba = 0;
+  std::array<InterruptQueue, 4> queues;   // cpu mondo, dev mondo, resumable, non-resumable
+  InterruptQueue& queue(unsigned id) { return queues[id - Q_CPU_MONDO]; }
+  uint64_t fault_area = 0;  // RA of the MMU fault status area (0: none)
+  std::vector<TsbDescriptor> tsb_ctx0, tsb_ctxnon0;
+  bool mmu_enabled = false;
+  uint64_t primary_ctx = 0, secondary_ctx = 0;
+  std::vector<TlbEntry> tlb;   // entries loaded by mmu_map_addr and by TSB walks
+  // Counters for statistics and students.
+  uint64_t hypercalls = 0, tsb_hits = 0, mmu_miss_traps = 0;
+};
+
+struct InterruptSource {   // a virtual interrupt (devhandle, devino), e.g. the console
+  uint64_t devhandle = 0, devino = 0, cookie = 0, target = 0;
+  bool valid = false;
+  uint64_t state = 0;      // 0 idle, 1 received, 2 delivered
+};
+
+struct Guest {
+  unsigned id = 0;
+  std::string name;
+  std::vector<Mblock> memory;
+  std::vector<Vcpu> vcpus;
+  std::vector<uint8_t> md;                   // the binary machine description
+  std::map<unsigned, std::pair<uint64_t, uint64_t>> api;   // negotiated group -> major, minor
+  std::vector<TlbEntry> perm;                // mmu_map_perm_addr mappings (at most 8)
+  std::vector<InterruptSource> intr;
+  std::string console;                       // all the guest wrote to its console
+  std::string console_input;                 // what cons_getchar/cons_read will return
+  uint64_t soft_state = 0;
+  std::string soft_state_desc;
+  int64_t tod_offset = 0;                    // tod_set minus the platform clock
+  std::map<uint64_t, uint64_t> perf_regs;    // N2 / VF performance registers by id
+  bool exited = false;
+  uint64_t exit_code = 0;
+  uint64_t boot_entry = 0;
+
+  // Physical address of [ra, ra+len) if the whole range lies in one of the guest's mblocks.
+  bool ra_to_pa(uint64_t ra, uint64_t len, uint64_t& pa) const {
+    for (const Mblock& m : memory)
+      if (ra >= m.ra && len <= m.size && ra - m.ra <= m.size - len) {
+        pa = m.pa + (ra - m.ra);
+        return true;
+      }
+    return false;
+  }
+  bool ra_ok(uint64_t ra, uint64_t len) const {
+    uint64_t pa;
+    return ra_to_pa(ra, len, pa);
+  }
+  uint64_t memory_bytes() const {
+    uint64_t n = 0;
+    for (const Mblock& m : memory) n += m.size;
+    return n;
+  }
+  Vcpu* vcpu(uint64_t id) { return id < vcpus.size() ? &vcpus[id] : nullptr; }
+  bool negotiated(unsigned group, uint64_t major = 1, uint64_t minor = 0) const {
+    auto it = api.find(group);
+    return it != api.end() && (it->second.first > major || (it->second.first == major && it->second.second >= minor));
+  }
+};
+
+}  // namespace vfsim::hv

@@ -1,0 +1,123 @@
+// Interrupt sources: the sysino calls of INTR 1.0 and the (devhandle, devino) vintr calls
+// virtual devices use. A guest's sources so far: its console (devhandle 0x100, ino 0x11);
+// LDC endpoints will add theirs. sysino = devhandle << 16 | devino (our own encoding).
+#include "hv/hcall.h"
+
+namespace vfsim::hv {
+
+namespace {
+
+InterruptSource* by_sysino(Call& c, uint64_t sysino) {
+  for (InterruptSource& s : c.g.intr)
+    if ((s.devhandle << 16 | s.devino) == sysino) return &s;
+  return nullptr;
+}
+InterruptSource* by_dev(Call& c) {
+  for (InterruptSource& s : c.g.intr)
+    if (s.devhandle == c.arg(0) && s.devino == c.arg(1)) return &s;
+  return nullptr;
+}
+// INTR 2.0 retired the sysino calls (the spec's HV_ENOTSUPPORTED).
+bool sysino_api(Call& c) { return !c.g.negotiated(GROUP_INTR, 2, 0); }
+
+}  // namespace
+
+uint64_t hc_intr_devino2sysino(Call& c) {
+  if (!sysino_api(c)) return HV_ENOTSUPPORTED;
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_EINVAL;
+  c.ret(1, s->devhandle << 16 | s->devino);
+  return HV_EOK;
+}
+
+#define SYSINO_GET(name, expr)                      \
+  uint64_t hc_##name(Call& c) {                     \
+    if (!sysino_api(c)) return HV_ENOTSUPPORTED;       \
+    InterruptSource* s = by_sysino(c, c.arg(0));    \
+    if (!s) return HV_ENOINTR;                         \
+    c.ret(1, expr);                                 \
+    return HV_EOK;                                     \
+  }
+SYSINO_GET(intr_getenabled, s->valid ? 1 : 0)
+SYSINO_GET(intr_getstate, s->state)
+SYSINO_GET(intr_gettarget, s->target)
+#undef SYSINO_GET
+
+uint64_t hc_intr_setenabled(Call& c) {
+  if (!sysino_api(c)) return HV_ENOTSUPPORTED;
+  InterruptSource* s = by_sysino(c, c.arg(0));
+  if (!s) return HV_ENOINTR;
+  if (c.arg(1) > 1) return HV_EINVAL;
+  s->valid = c.arg(1);
+  return HV_EOK;
+}
+uint64_t hc_intr_setstate(Call& c) {
+  if (!sysino_api(c)) return HV_ENOTSUPPORTED;
+  InterruptSource* s = by_sysino(c, c.arg(0));
+  if (!s) return HV_ENOINTR;
+  if (c.arg(1) > 2) return HV_EINVAL;
+  s->state = c.arg(1);
+  return HV_EOK;
+}
+uint64_t hc_intr_settarget(Call& c) {
+  if (!sysino_api(c)) return HV_ENOTSUPPORTED;
+  InterruptSource* s = by_sysino(c, c.arg(0));
+  if (!s) return HV_ENOINTR;
+  if (!c.g.vcpu(c.arg(1))) return HV_ENOCPU;
+  s->target = c.arg(1);
+  return HV_EOK;
+}
+
+uint64_t hc_vintr_getcookie(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_ENOINTR;
+  c.ret(1, s->cookie);
+  return HV_EOK;
+}
+uint64_t hc_vintr_setcookie(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_ENOINTR;
+  s->cookie = c.arg(2);
+  return HV_EOK;
+}
+uint64_t hc_vintr_getvalid(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_ENOINTR;
+  c.ret(1, s->valid ? 1 : 0);
+  return HV_EOK;
+}
+uint64_t hc_vintr_setvalid(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_ENOINTR;
+  if (c.arg(2) > 1) return HV_EINVAL;
+  s->valid = c.arg(2);
+  return HV_EOK;
+}
+uint64_t hc_vintr_getstate(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_ENOINTR;
+  c.ret(1, s->state);
+  return HV_EOK;
+}
+uint64_t hc_vintr_setstate(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_ENOINTR;
+  if (c.arg(2) > 2) return HV_EINVAL;
+  s->state = c.arg(2);
+  return HV_EOK;
+}
+uint64_t hc_vintr_gettarget(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_ENOINTR;
+  c.ret(1, s->target);
+  return HV_EOK;
+}
+uint64_t hc_vintr_settarget(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s) return HV_ENOINTR;
+  if (!c.g.vcpu(c.arg(2))) return HV_ENOCPU;
+  s->target = c.arg(2);
+  return HV_EOK;
+}
+
+}  // namespace vfsim::hv

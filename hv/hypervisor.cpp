@@ -1,0 +1,329 @@
+#include "hv/hypervisor.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "hv/guest_md.h"
+#include "hv/hcall.h"
+#include "sim/isa/elf_image.h"
+#include "sim/isa/disasm.h"
+
+namespace vfsim::hv {
+
+using namespace isa;
+
+const char* status_name(uint64_t s) {
+  static const char* const kNames[] = {"EOK", "ENOCPU", "ENORADDR", "ENOINTR", "EBADPGSZ", "EBADTSB",
+                                       "EINVAL", "EBADTRAP", "EBADALIGN", "EWOULDBLOCK", "ENOACCESS",
+                                       "EIO", "ECPUERROR", "ENOTSUPPORTED", "ENOMAP", "ETOOMANY",
+                                       "ECHANNEL", "EBUSY"};
+  return s < sizeof kNames / sizeof kNames[0] ? kNames[s] : "E?";
+}
+
+namespace {
+
+struct HcallSpec {
+  const char* name;
+  unsigned trap, fn, group, major, minor, nargs, nres;
+  uint64_t (*handler)(Call&);
+};
+const HcallSpec kHcalls[] = {
+#define HCALL(name, trap, fn, group, major, minor, nargs, nres) \
+  {#name, trap, fn, group, major, minor, nargs, nres, hc_##name},
+#include "hv/hcall_table.def"
+#undef HCALL
+};
+
+const HcallSpec* find_hcall(unsigned trap, uint64_t fn) {
+  for (const HcallSpec& h : kHcalls)
+    if (h.trap == trap && (trap == TRAP_MMU_MAP_ADDR || trap == TRAP_MMU_UNMAP_ADDR || h.fn == fn)) return &h;
+  return nullptr;
+}
+
+// A vCPU's registers as the sun4v boot convention leaves them (docs/hypervisor.md).
+void reset_strand(cmt::Strand& s, uint64_t pc, uint64_t tba, uint64_t o0, uint64_t o1) {
+  StrandState& st = s.state;
+  std::memset(st.reg, 0, sizeof st.reg);
+  std::memset(st.win, 0, sizeof st.win);
+  std::memset(st.globals, 0, sizeof st.globals);
+  std::memset(st.f, 0, sizeof st.f);
+  std::memset(st.scratchpad, 0, sizeof st.scratchpad);
+  st.cwp = 0; st.cansave = kNWindows - 2; st.canrestore = 0; st.otherwin = 0;
+  st.cleanwin = kNWindows - 2; st.wstate = 0; st.gl = 0; st.tl = 0;
+  st.pstate = PSTATE_PRIV; st.fprs = 0; st.fsr = 0; st.gsr = 0; st.y = 0; st.ccr = 0; st.asi = 0;
+  st.pil = 0; st.softint = 0; st.tba = tba;
+  st.tick_cmpr = st.stick_cmpr = 1ull << 63;   // INT_DIS: no timer interrupt until armed
+  st.pc = pc;
+  st.npc = pc + 4;
+  st.set_r(8, o0);
+  st.set_r(9, o1);
+  st.tlb.flush();
+  s.interp.invalidate_all();
+  s.queue_pending = false;
+  s.stick_fired = ~0ull;
+}
+
+}  // namespace
+
+Hypervisor::Hypervisor(cmt::BareMachine& m) : machine(m), owners_(m.plat.strands()), mmus_(m.plat.strands()) {
+  machine.host = this;
+  machine.model_tlbs = true;   // guests run translated: charge ITLB/DTLB misses
+}
+
+Hypervisor::~Hypervisor() {
+  if (machine.host == this) machine.host = nullptr;
+}
+
+Guest& Hypervisor::create_guest(const GuestConfig& c) {
+  const platform::Platform& p = machine.plat;
+  for (const auto& g : guests)
+    if (g->name == c.name) throw HvError(fmt::format("a guest named '{}' exists already", c.name));
+  std::vector<unsigned> strands = c.strands;
+  if (strands.empty()) {
+    for (unsigned s = 0; s < p.strands() && strands.size() < c.vcpus; ++s)
+      if (!owners_[s].guest) strands.push_back(s);
+    if (strands.size() < c.vcpus)
+      throw HvError(fmt::format("guest '{}': {} vCPUs requested, only {} strands free on {}", c.name, c.vcpus,
+                                strands.size(), p.name));
+  }
+  if (strands.empty()) throw HvError(fmt::format("guest '{}': no vCPUs", c.name));
+  for (size_t i = 0; i < strands.size(); ++i) {
+    if (strands[i] >= p.strands())
+      throw HvError(fmt::format("guest '{}': strand {} does not exist on {} (0..{})", c.name, strands[i], p.name,
+                                p.strands() - 1));
+    if (owners_[strands[i]].guest || std::count(strands.begin(), strands.end(), strands[i]) > 1)
+      throw HvError(fmt::format("guest '{}': strand {} is already bound", c.name, strands[i]));
+  }
+  if (c.mblocks.empty()) throw HvError(fmt::format("guest '{}': no memory", c.name));
+  auto g = std::make_unique<Guest>();
+  g->id = unsigned(guests.size());
+  g->name = c.name;
+  uint64_t ra = kGuestRaBase, pa = next_pa_;
+  for (uint64_t size : c.mblocks) {
+    if (size == 0 || size % kMblockAlign)
+      throw HvError(fmt::format("guest '{}': memory block of {:#x} bytes is not a multiple of 4 MB", c.name, size));
+    if (pa + size > p.memory_bytes)
+      throw HvError(fmt::format("guest '{}': not enough free memory for {} MB more on {}", c.name, size >> 20, p.name));
+    g->memory.push_back({ra, size, pa});
+    pa += size;
+    // The next block starts at the next 256 MB boundary past a hole, so blocks are never
+    // contiguous in real address space (guests must use the MD, not assume one range).
+    ra = (ra + size + (256ull << 20)) & ~((256ull << 20) - 1);
+  }
+  next_pa_ = pa;
+  for (size_t i = 0; i < strands.size(); ++i) {
+    Vcpu v;
+    v.id = unsigned(i);
+    v.strand = strands[i];
+    g->vcpus.push_back(v);
+  }
+  GuestResources res;
+  res.domain = c.name;
+  res.strands = strands;
+  for (const Mblock& m : g->memory) res.memory.push_back({m.ra, m.size});
+  res.variables = c.variables;
+  g->md = md::encode(build_guest_md(p, res));
+  // The console is interrupt source (0x100, 0x11) as its MD node says.
+  InterruptSource cons;
+  cons.devhandle = 0x100;
+  cons.devino = 0x11;
+  g->intr.push_back(cons);
+  Guest& ref = *g;
+  guests.push_back(std::move(g));
+  for (Vcpu& v : ref.vcpus) {
+    owners_[v.strand] = {&ref, &v};
+    cmt::Strand& s = machine.strand(v.strand);
+    mmus_[v.strand] = std::make_unique<GuestMmu>(*this, ref, v, s, machine.mem);
+    s.state.mem = mmus_[v.strand].get();
+  }
+  return ref;
+}
+
+void Hypervisor::load_image(Guest& g, const std::string& path) {
+  ElfFile e = read_elf(path, "vfsim-hv");
+  for (const ElfSegment& sg : e.segments) {
+    uint64_t pa;
+    if (!g.ra_to_pa(sg.paddr, sg.memsz, pa))
+      throw HvError(fmt::format("{}: segment at real address {:#x} (+{:#x}) is outside guest '{}' memory", path,
+                                sg.paddr, sg.memsz, g.name));
+    machine.mem.write(pa, sg.data, sg.filesz);
+    std::vector<uint8_t> zero(sg.memsz - sg.filesz);
+    machine.mem.write(pa + sg.filesz, zero.data(), zero.size());
+  }
+  if (!g.ra_ok(e.entry, 4))
+    throw HvError(fmt::format("{}: entry point {:#x} is outside guest '{}' memory", path, e.entry, g.name));
+  g.boot_entry = e.entry;
+}
+
+void Hypervisor::boot(Guest& g) {
+  Vcpu& v = g.vcpus[0];
+  cmt::Strand& s = machine.strand(v.strand);
+  reset_strand(s, g.boot_entry, 0, g.memory[0].ra, g.memory_bytes());
+  v.state = CPU_STATE_RUNNING;
+  machine.core_of(v.strand).start(v.strand % machine.plat.strands_per_core);
+}
+
+uint64_t Hypervisor::now_cycles(const Vcpu& v) { return machine.core_of(v.strand).cycles; }
+double Hypervisor::now_seconds() const { return sc_core::sc_time_stamp().to_seconds(); }
+
+void Hypervisor::console_write(Guest& g, const std::string& text) {
+  g.console += text;
+  if (!console_out) return;
+  std::string& buf = line_buf_[&g];
+  buf += text;
+  size_t nl;
+  while ((nl = buf.find('\n')) != std::string::npos) {
+    if (prefix_console) *console_out << '[' << g.name << "] ";
+    *console_out << buf.substr(0, nl + 1) << std::flush;
+    buf.erase(0, nl + 1);
+  }
+}
+
+void Hypervisor::flush_translations(Vcpu& v) {
+  cmt::Strand& s = machine.strand(v.strand);
+  s.state.tlb.flush();
+  s.interp.invalidate_all();
+}
+
+void Hypervisor::stop_vcpu(Guest& g, Vcpu& v, uint64_t state) {
+  (void)g;
+  v.state = state;
+  machine.core_of(v.strand).stop(v.strand % machine.plat.strands_per_core);
+}
+
+void Hypervisor::exit_guest(Guest& g, uint64_t code) {
+  if (!g.exited) {
+    g.exited = true;
+    g.exit_code = code;
+  }
+  for (Vcpu& v : g.vcpus)
+    if (v.state == CPU_STATE_RUNNING) stop_vcpu(g, v, CPU_STATE_STOPPED);
+  if (!machine.exit_code && code) machine.exit_code = int(code & 0xff) ? int(code & 0xff) : 1;
+}
+
+void Hypervisor::update_queue_pending(Vcpu& v) {
+  bool pending = false;
+  for (unsigned q = 0; q < 3; ++q)   // the non-resumable queue is not watched by hardware
+    pending |= v.queues[q].entries && v.queues[q].head != v.queues[q].tail;
+  machine.strand(v.strand).queue_pending = pending;
+}
+
+bool Hypervisor::enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[64]) {
+  InterruptQueue& q = v.queue(queue);
+  uint64_t pa;
+  if (!q.entries || q.full() || !g.ra_to_pa(q.base_ra + q.tail, kQueueEntryBytes, pa)) return false;
+  machine.mem.write(pa, entry, kQueueEntryBytes);
+  q.tail = (q.tail + kQueueEntryBytes) & (q.entries * kQueueEntryBytes - 1);
+  update_queue_pending(v);
+  if (v.state == CPU_STATE_RUNNING) machine.core_of(v.strand).wake(v.strand % machine.plat.strands_per_core);
+  return true;
+}
+
+void Hypervisor::deliver_trap(cmt::Core& core, unsigned slot, unsigned tt) {
+  cmt::Strand& s = *core.strands[slot];
+  StrandState& st = s.state;
+  Owner o = owner(s.id);
+  // Guests own trap levels 1..2 (sun4v MAXPTL); a trap beyond that, or before the guest
+  // has a trap table, is what real firmware turns into a guest watchdog reset: here the vCPU
+  // goes to the error state with a message on the guest's console.
+  if (st.tl >= 2 || st.tba == 0) {
+    uint32_t word = 0;
+    uint64_t pa;
+    if (!o.vcpu->mmu_enabled && o.guest->ra_to_pa(st.pc, 4, pa)) {
+      machine.mem.read(pa, &word, 4);
+      word = __builtin_bswap32(word);
+    }
+    console_write(*o.guest, fmt::format("[hv: vcpu {} {} at pc {:#x}{} with {}; vcpu stopped in error state]\n",
+                                        o.vcpu->id, trap_name(Trap(tt)), st.pc,
+                                        word ? fmt::format(" ({})", disassemble(word, st.pc)) : "",
+                                        st.tba == 0 ? "no trap table (TBA 0)" : "TL already 2"));
+    stop_vcpu(*o.guest, *o.vcpu, CPU_STATE_ERROR);
+    bool any = false;
+    for (const Vcpu& v : o.guest->vcpus) any |= v.state == CPU_STATE_RUNNING;
+    if (!any) exit_guest(*o.guest, 128 + 4);
+    return;
+  }
+  st.enter_trap(tt);
+}
+
+bool Hypervisor::on_trap(cmt::Core& core, unsigned slot, Trap t) {
+  cmt::Strand& s = *core.strands[slot];
+  if (!owner(s.id).guest) return false;
+  if (t >= TT_TRAP_INSTRUCTION + 0x80 && t <= TT_TRAP_INSTRUCTION + 0xff && s.state.privileged()) {
+    dispatch(core, slot, t - TT_TRAP_INSTRUCTION);
+  } else {
+    deliver_trap(core, slot, t);
+  }
+  return core.running[slot];
+}
+
+void Hypervisor::on_interrupt(cmt::Core& core, unsigned slot) {
+  cmt::Strand& s = *core.strands[slot];
+  StrandState& st = s.state;
+  Owner o = owner(s.id);
+  if (!o.vcpu) return;
+  // Mondo and error queues first (sun4v priority 16), then SOFTINT levels above PIL.
+  static const unsigned kQueueTrap[3] = {TT_CPU_MONDO, TT_DEV_MONDO, TT_RESUMABLE_ERROR};
+  for (unsigned q = 0; q < 3; ++q) {
+    const InterruptQueue& iq = o.vcpu->queues[q];
+    if (iq.entries && iq.head != iq.tail) {
+      deliver_trap(core, slot, kQueueTrap[q]);
+      return;
+    }
+  }
+  uint64_t levels = (st.softint & 0xfffe) | ((st.softint & 0x10001) ? 1u << 14 : 0);
+  for (unsigned level = 15; level > st.pil; --level)
+    if (levels & (1u << level)) {
+      deliver_trap(core, slot, TT_INTERRUPT_LEVEL_1 + level - 1);
+      return;
+    }
+}
+
+void Hypervisor::dispatch(cmt::Core& core, unsigned slot, unsigned trap) {
+  cmt::Strand& s = *core.strands[slot];
+  StrandState& st = s.state;
+  Owner o = owner(s.id);
+  Call c{*this, *o.guest, *o.vcpu, core, slot, st, *mmus_[s.id]};
+  uint64_t fn = trap == TRAP_FAST || trap == TRAP_CORE ? st.r(13) : 0;
+  const HcallSpec* h = find_hcall(trap, fn);
+  uint64_t args[5] = {st.r(8), st.r(9), st.r(10), st.r(11), st.r(12)};
+  uint64_t status;
+  // Nothing but the CORE_TRAP calls works before the guest negotiated the call's API group.
+  if (!h) {
+    status = HV_EBADTRAP;
+  } else if (h->trap != TRAP_CORE && !o.guest->negotiated(h->group, h->major, h->minor)) {
+    status = HV_EBADTRAP;
+  } else {
+    status = h->handler(c);
+  }
+  ++o.vcpu->hypercalls;
+  if (trace) {
+    std::string a;
+    unsigned nargs = h ? h->nargs : 5;
+    for (unsigned i = 0; i < nargs; ++i) a += fmt::format("{}{:#x}", i ? ", " : "", args[i]);
+    std::string r;
+    if (status == HV_EOK && h && c.returns)
+      for (unsigned i = 0; i < h->nres; ++i) r += fmt::format(" {:#x}", st.r(9 + i));
+    std::string name = h ? h->name : fmt::format("{}_{:#x}", trap == TRAP_FAST ? "fast_trap" : "trap", trap == TRAP_FAST ? fn : trap);
+    fmt::print(trace, "{:>12.3f} us  {}/vcpu{}  {}({}) -> {}{}\n", now_seconds() * 1e6, o.guest->name,
+               o.vcpu->id, name, a, status_name(status), r);
+  }
+  if (!c.returns) return;
+  st.set_r(8, status);
+  st.pc = st.npc;
+  st.npc += 4;
+  core.delay(slot, hcall_cycles);
+}
+
+bool Call::read(uint64_t ra, void* dst, uint64_t len) {
+  uint64_t pa;
+  return len == 0 || (g.ra_to_pa(ra, len, pa) && hv.machine.mem.read(pa, dst, len));
+}
+bool Call::write(uint64_t ra, const void* src, uint64_t len) {
+  uint64_t pa;
+  return len == 0 || (g.ra_to_pa(ra, len, pa) && hv.machine.mem.write(pa, src, len));
+}
+
+}  // namespace vfsim::hv

@@ -1,0 +1,93 @@
+// The sun4v hypervisor: partitions the timed machine into guests, serves their hypercalls
+// (hcall_table.def), runs their sun4v MMU (sun4v_mmu.h) and delivers their traps and
+// interrupts to their own trap tables. It is C++ beside the cores, not SPARC code on them:
+// the cores hand it every trap and pending interrupt through cmt::StrandHost.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hv/guest.h"
+#include "hv/sun4v_mmu.h"
+#include "sim/cmt/bare_machine.h"
+
+namespace vfsim::hv {
+
+struct HvError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What a guest is given (ldmd will fill this from a domain's bindings).
+struct GuestConfig {
+  std::string name = "primary";
+  unsigned vcpus = 1;                          // taken from the lowest free strands...
+  std::vector<unsigned> strands;               // ...unless given explicitly
+  std::vector<uint64_t> mblocks = {64ull << 20};   // sizes; RAs from kGuestRaBase, with holes
+  std::map<std::string, std::string> variables;    // MD openboot/variables (boot-file ...)
+};
+
+// Where guest real addresses start (as LDoms guests see theirs) and where the hypervisor
+// begins handing out physical memory; both are named parameters, not measured facts.
+constexpr uint64_t kGuestRaBase = 0x8000000;
+constexpr uint64_t kGuestPaBase = 0x40000000;
+constexpr uint64_t kMblockAlign = 4ull << 20;
+
+struct Call;   // one hypercall in progress (hcall.h)
+
+class Hypervisor : public cmt::StrandHost {
+ public:
+  explicit Hypervisor(cmt::BareMachine& m);
+  ~Hypervisor() override;
+
+  // Bind strands and memory, build the MD. Throws HvError naming what is wrong.
+  Guest& create_guest(const GuestConfig& c);
+  // Load an ELF's PT_LOAD segments at their physical-address fields as guest real addresses.
+  void load_image(Guest& g, const std::string& path);
+  // Start the boot vCPU at the image's entry (sun4v boot convention, docs/hypervisor.md).
+  void boot(Guest& g);
+
+  bool on_trap(cmt::Core& core, unsigned slot, isa::Trap t) override;
+  void on_interrupt(cmt::Core& core, unsigned slot) override;
+
+  // Deliver trap tt to the guest's trap table (TL+1); a trap at the guest's maximum TL or
+  // without a trap table puts the vCPU in error and stops it.
+  void deliver_trap(cmt::Core& core, unsigned slot, unsigned tt);
+  void stop_vcpu(Guest& g, Vcpu& v, uint64_t state);
+  void exit_guest(Guest& g, uint64_t code);
+  // Append 64 bytes to a vCPU's interrupt queue; false if the queue is absent or full.
+  bool enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[64]);
+  void update_queue_pending(Vcpu& v);
+  void console_write(Guest& g, const std::string& text);
+  void flush_translations(Vcpu& v);   // after MMU changes from a hypercall
+  uint64_t now_cycles(const Vcpu& v);
+  double now_seconds() const;
+
+  struct Owner { Guest* guest = nullptr; Vcpu* vcpu = nullptr; };
+  Owner owner(unsigned strand) const { return strand < owners_.size() ? owners_[strand] : Owner{}; }
+
+  cmt::BareMachine& machine;
+  std::vector<std::unique_ptr<Guest>> guests;
+  std::FILE* trace = nullptr;                  // one line per hypercall (--hv-trace)
+  std::ostream* console_out = nullptr;         // guests' console lines as they are written
+  bool prefix_console = false;                 // "[name] " before each line (several guests)
+  // Named parameters [U: not measured on real hardware].
+  uint64_t hcall_cycles = 60;                  // cost of a hypercall's trip through the HV
+  uint64_t yield_max_cycles = 140000;          // cpu_yield sleeps at most ~100 us
+  uint64_t tod_base = 1798761600;              // tod_get at power-on: 2027-01-01 UTC
+  unsigned max_perm_mappings = 8;              // mmu_map_perm_addr limit (ETOOMANY)
+  unsigned tlb_entries = 128;                  // functional TLB per vCPU (T2 DTLB size)
+
+ private:
+  void dispatch(cmt::Core& core, unsigned slot, unsigned trap);
+  std::vector<Owner> owners_;
+  std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands
+  uint64_t next_pa_ = kGuestPaBase;
+  std::map<Guest*, std::string> line_buf_;
+};
+
+}  // namespace vfsim::hv

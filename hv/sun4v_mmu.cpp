@@ -1,0 +1,219 @@
+#include "hv/sun4v_mmu.h"
+
+#include "hv/hypervisor.h"
+#include "sim/isa/asi.h"
+#include "sim/isa/strand_state.h"
+
+namespace vfsim::hv {
+
+using namespace isa;
+
+bool GuestMmu::read_ra(uint64_t ra, uint64_t& v) {
+  uint64_t pa, be;
+  if ((ra & 7) || !g_.ra_to_pa(ra, 8, pa) || !mem_.read(pa, &be, 8)) return false;
+  v = __builtin_bswap64(be);
+  return true;
+}
+
+bool GuestMmu::write_ra(uint64_t ra, uint64_t v) {
+  uint64_t pa, be = __builtin_bswap64(v);
+  return !(ra & 7) && g_.ra_to_pa(ra, 8, pa) && mem_.write(pa, &be, 8);
+}
+
+void GuestMmu::record_fault(bool instruction, uint64_t type, uint64_t addr, uint64_t ctx) {
+  if (!v_.fault_area) return;
+  uint64_t base = v_.fault_area + (instruction ? MMFSA_I_TYPE : MMFSA_D_TYPE);
+  write_ra(base, type);
+  write_ra(base + 8, addr);
+  write_ra(base + 16, ctx);
+}
+
+Translation GuestMmu::real(uint64_t ra, bool instruction) {
+  Translation t;
+  uint64_t pa;
+  if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
+  if (!t.page) {
+    record_fault(instruction, FT_INVALID_RA, ra, 0);
+    t.fault = instruction ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
+  }
+  return t;
+}
+
+const TlbEntry* GuestMmu::lookup(uint64_t va, uint64_t ctx, uint64_t flag) {
+  for (const TlbEntry& e : g_.perm)   // permanent mappings: context 0, every vCPU
+    if ((e.flags & flag) && e.covers(va, 0) && ctx == 0) return &e;
+  for (const TlbEntry& e : v_.tlb)
+    if ((e.flags & flag) && e.covers(va, ctx)) return &e;
+  return nullptr;
+}
+
+void GuestMmu::insert(const TlbEntry& e) {
+  for (TlbEntry& x : v_.tlb)   // a new translation of the same page replaces the old one
+    if (x.ctx == e.ctx && x.va == e.va && x.shift() == e.shift()) {
+      x = e;
+      return;
+    }
+  if (v_.tlb.size() < hv_.tlb_entries) {
+    v_.tlb.push_back(e);
+  } else {   // round-robin replacement, as the T2's TLBs do with no used bits set
+    v_.tlb[next_victim_ % v_.tlb.size()] = e;
+    ++next_victim_;
+  }
+}
+
+unsigned GuestMmu::demap(uint64_t va, uint64_t ctx, uint64_t flags, bool all_va, bool all_ctx) {
+  unsigned n = 0;
+  for (size_t i = 0; i < v_.tlb.size();) {
+    TlbEntry& e = v_.tlb[i];
+    bool hit = (all_ctx || e.ctx == ctx) && (all_va || ((va ^ e.va) >> e.shift()) == 0);
+    if (hit) e.flags &= ~flags;
+    if (hit && !e.flags) {
+      v_.tlb.erase(v_.tlb.begin() + long(i));
+      ++n;
+    } else {
+      ++i;
+    }
+  }
+  return n;
+}
+
+// The hardware tablewalk: each TSB of the context is indexed by the VA for every page size
+// its mask allows; an entry whose tag matches and whose data is valid loads the TLB.
+const TlbEntry* GuestMmu::tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag) {
+  const auto& tsbs = ctx == 0 ? v_.tsb_ctx0 : v_.tsb_ctxnon0;
+  for (const TsbDescriptor& d : tsbs)
+    for (unsigned code = 0; code < 8; ++code) {
+      if (!(d.pgsz_mask & (1u << code)) || !pgsz_supported(code)) continue;
+      uint64_t index = (va >> pgsz_shift(code)) & (d.entries - 1);
+      uint64_t tag, data;
+      if (!read_ra(d.base_ra + 16 * index, tag) || !read_ra(d.base_ra + 16 * index + 8, data)) continue;
+      if (!(data & TTE_V) || (data & TTE_SZ_MASK) != code) continue;
+      if ((tag >> 48) != ctx || (tag & 0x3ffffffffffull) != ((va >> 22) & 0x3ffffffffffull)) continue;
+      TlbEntry e{va & ~((1ull << pgsz_shift(code)) - 1), ctx, data, MAP_DTLB | MAP_ITLB};
+      insert(e);
+      ++v_.tsb_hits;
+      (void)flag;
+      return lookup(va, ctx, flag);
+    }
+  return nullptr;
+}
+
+Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t asi) {
+  bool fetch = acc == Access::Fetch;
+  if (!v_.mmu_enabled) return real(va, fetch);
+  // Implicit accesses at TL>0 and the nucleus ASIs use context 0; secondary ASIs the
+  // secondary context; everything else the primary context.
+  uint64_t ctx = v_.primary_ctx;
+  if (s.tl > 0 || asi == ASI_NUCLEUS || asi == ASI_NUCLEUS_LITTLE) ctx = 0;
+  else if (!fetch && (asi & 0xf1) == 0x81) ctx = v_.secondary_ctx;   // 0x81 0x83 0x89 0x8b
+  uint64_t flag = fetch ? MAP_ITLB : MAP_DTLB;
+  const TlbEntry* e = lookup(va, ctx, flag);
+  if (!e) e = tsb_walk(va, ctx, flag);
+  Translation t;
+  if (!e) {
+    ++v_.mmu_miss_traps;
+    record_fault(fetch, FT_FAST_MISS, va, ctx);
+    t.fault = fetch ? TT_FAST_INSTRUCTION_ACCESS_MMU_MISS : TT_FAST_DATA_ACCESS_MMU_MISS;
+    return t;
+  }
+  uint64_t tte = e->tte;
+  if ((tte & TTE_P) && !s.privileged()) {
+    record_fault(fetch, FT_PRIV, va, ctx);
+    t.fault = fetch ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
+    return t;
+  }
+  if (fetch && !(tte & TTE_X)) {
+    record_fault(true, FT_PROT, va, ctx);
+    t.fault = TT_INSTRUCTION_ACCESS_EXCEPTION;
+    return t;
+  }
+  if (acc == Access::Write && !(tte & TTE_W)) {
+    record_fault(false, FT_FAST_PROT, va, ctx);
+    t.fault = TT_FAST_DATA_ACCESS_PROTECTION;
+    return t;
+  }
+  uint64_t mask = (1ull << e->shift()) - 1;
+  uint64_t ra = ((tte & TTE_RA_MASK) & ~mask) | (va & mask);
+  uint64_t pa;
+  if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
+  if (!t.page) {
+    record_fault(fetch, FT_INVALID_RA, va, ctx);
+    t.fault = fetch ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
+  }
+  return t;
+}
+
+void GuestMmu::flush_icache(StrandState&, uint64_t va) { s_.interp.invalidate_page(va); }
+
+Trap GuestMmu::asi_load(StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t& out) {
+  switch (asi) {
+    case ASI_REAL: case ASI_REAL_LITTLE: {   // loads by real address, MMU on or off
+      uint64_t pa;
+      uint8_t b[8];
+      if (!g_.ra_to_pa(va, size, pa) || !mem_.read(pa, b, size)) {
+        record_fault(false, FT_INVALID_RA, va, 0);
+        return TT_DATA_ACCESS_EXCEPTION;
+      }
+      out = 0;
+      for (unsigned i = 0; i < size; ++i)
+        out |= uint64_t(b[i]) << (asi == ASI_REAL_LITTLE ? 8 * i : 8 * (size - 1 - i));
+      return TT_NONE;
+    }
+    case ASI_SCRATCHPAD:
+      if (size != 8 || va > 0x38) break;
+      out = s.scratchpad[va >> 3];
+      return TT_NONE;
+    case ASI_MMU:
+      if (size != 8) break;
+      if (va == 0x8) { out = v_.primary_ctx; return TT_NONE; }
+      if (va == 0x10) { out = v_.secondary_ctx; return TT_NONE; }
+      break;
+    case ASI_QUEUE: {
+      if (size != 8 || va < 0x3c0 || va > 0x3f8) break;
+      const InterruptQueue& q = v_.queues[(va - 0x3c0) >> 4];
+      out = (va & 8) ? q.tail : q.head;
+      return TT_NONE;
+    }
+    default: break;
+  }
+  record_fault(false, FT_INVALID_ASI, va, 0);
+  return TT_DATA_ACCESS_EXCEPTION;
+}
+
+Trap GuestMmu::asi_store(StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t val) {
+  switch (asi) {
+    case ASI_REAL: case ASI_REAL_LITTLE: {
+      uint64_t pa;
+      uint8_t b[8];
+      for (unsigned i = 0; i < size; ++i)
+        b[i] = uint8_t(val >> (asi == ASI_REAL_LITTLE ? 8 * i : 8 * (size - 1 - i)));
+      if (!g_.ra_to_pa(va, size, pa) || !mem_.write(pa, b, size)) {
+        record_fault(false, FT_INVALID_RA, va, 0);
+        return TT_DATA_ACCESS_EXCEPTION;
+      }
+      return TT_NONE;
+    }
+    case ASI_SCRATCHPAD:
+      if (size != 8 || va > 0x38) break;
+      s.scratchpad[va >> 3] = val;
+      return TT_NONE;
+    case ASI_MMU:
+      if (size != 8 || (va != 0x8 && va != 0x10)) break;
+      (va == 0x8 ? v_.primary_ctx : v_.secondary_ctx) = val & 0x1fff;   // 13 context bits
+      s_.translations_changed = true;   // the SoftTlb is keyed by VA only
+      return TT_NONE;
+    case ASI_QUEUE: {
+      if (size != 8 || va < 0x3c0 || va > 0x3f8 || (va & 8)) break;   // tails are read-only
+      InterruptQueue& q = v_.queues[(va - 0x3c0) >> 4];
+      if ((val & (kQueueEntryBytes - 1)) || (q.entries && val >= q.entries * kQueueEntryBytes)) break;
+      q.head = val;
+      hv_.update_queue_pending(v_);
+      return TT_NONE;
+    }
+    default: break;
+  }
+  record_fault(false, FT_INVALID_ASI, va, 0);
+  return TT_DATA_ACCESS_EXCEPTION;
+}
+
+}  // namespace vfsim::hv

@@ -1,0 +1,49 @@
+// The sun4v MMU a guest vCPU sees: real addressing until mmu_enable, then virtual addresses
+// translated through a TLB loaded by mmu_map_addr/mmu_map_perm_addr and by a hardware walk of
+// the guest's TSBs; a miss everywhere is a fast MMU miss trap to the guest, with the fault
+// status area filled. Every real address (the TTE's, or the address itself in real mode) is
+// checked against the guest's mblocks before it becomes a physical one. Also serves the
+// per-strand ASIs: scratchpad, MMU contexts, interrupt queue registers, ASI_REAL.
+#pragma once
+#include <cstdint>
+
+#include "hv/guest.h"
+#include "sim/cmt/physical_memory.h"
+#include "sim/cmt/strand.h"
+#include "sim/isa/memory_port.h"
+
+namespace vfsim::hv {
+
+class Hypervisor;
+
+class GuestMmu : public isa::MemoryPort {
+ public:
+  GuestMmu(Hypervisor& hv, Guest& g, Vcpu& v, cmt::Strand& s, cmt::PhysicalMemory& mem)
+      : hv_(hv), g_(g), v_(v), s_(s), mem_(mem) {}
+  isa::Translation translate(isa::StrandState& s, uint64_t va, isa::Access acc, uint8_t asi) override;
+  isa::Trap asi_load(isa::StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t& out) override;
+  isa::Trap asi_store(isa::StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t v) override;
+  void flush_icache(isa::StrandState& s, uint64_t va) override;
+
+  // TLB maintenance for the hypercalls.
+  void insert(const TlbEntry& e);
+  unsigned demap(uint64_t va, uint64_t ctx, uint64_t flags, bool all_va, bool all_ctx);
+  // Write the fault status area (I or D side) if the guest configured one.
+  void record_fault(bool instruction, uint64_t type, uint64_t addr, uint64_t ctx);
+  // Guest real memory as big-endian words (false if the RA is not the guest's).
+  bool read_ra(uint64_t ra, uint64_t& v);
+  bool write_ra(uint64_t ra, uint64_t v);
+
+ private:
+  const TlbEntry* lookup(uint64_t va, uint64_t ctx, uint64_t flag);
+  const TlbEntry* tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag);
+  isa::Translation real(uint64_t ra, bool instruction);
+  Hypervisor& hv_;
+  Guest& g_;
+  Vcpu& v_;
+  cmt::Strand& s_;
+  cmt::PhysicalMemory& mem_;
+  size_t next_victim_ = 0;
+};
+
+}  // namespace vfsim::hv

@@ -1,0 +1,180 @@
+// vfsim-hv: boot guest domains on the sun4v hypervisor of a timed T2 Plus machine (until
+// ldmd takes this over). Each --domain starts a guest; the options after it describe it.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "hv/hypervisor.h"
+#include "sim/isa/elf_image.h"
+
+namespace po = boost::program_options;
+using namespace vfsim;
+
+namespace {
+
+struct DomainArgs {
+  hv::GuestConfig cfg;
+  std::string image;
+};
+
+// "64M", "1G", "4096K" or bytes.
+uint64_t parse_size(const std::string& s) {
+  size_t used = 0;
+  uint64_t v = std::stoull(s, &used, 0);
+  std::string unit = s.substr(used);
+  if (unit == "K" || unit == "k") v <<= 10;
+  else if (unit == "M" || unit == "m") v <<= 20;
+  else if (unit == "G" || unit == "g") v <<= 30;
+  else if (!unit.empty()) throw std::invalid_argument("bad size '" + s + "'");
+  return v;
+}
+
+std::string default_image(const char* argv0) {
+  std::string exe = argv0;
+  size_t slash = exe.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : exe.substr(0, slash);
+  return dir + "/../firmware/vfsim-runtime";
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  po::options_description opts(
+      "Usage: vfsim-hv [--platform NAME|FILE] [--domain NAME [domain options]]...\n"
+      "Boots each domain's image (default: the vfsim guest runtime) on the sun4v hypervisor.\n"
+      "Options");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
+      ("domain", po::value<std::vector<std::string>>(), "start describing a new domain NAME (default: one domain 'primary')")
+      ("vcpus", po::value<std::vector<unsigned>>(), "the domain's vCPUs (default 1), bound to the lowest free strands")
+      ("strands", po::value<std::vector<std::string>>(), "bind exactly these strands instead, e.g. 0-7 or 64,65")
+      ("memory", po::value<std::vector<std::string>>(), "the domain's memory blocks, e.g. 64M or 64M,32M (default 64M)")
+      ("boot-file", po::value<std::vector<std::string>>(), "the OpenBoot variable boot-file: the runtime's workload, e.g. 'compute iterations=1000'")
+      ("image", po::value<std::vector<std::string>>(), "the guest ELF to boot (default: build/firmware/vfsim-runtime)")
+      ("hv-trace", po::value<std::string>(), "write one line per hypercall (time, domain/vcpu, call, arguments, status, results) to FILE ('-' for stderr)")
+      ("stats", "print per-domain and per-strand statistics to stderr")
+      ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)");
+  po::variables_map vm;
+  std::vector<DomainArgs> domains;
+  try {
+    po::parsed_options parsed = po::command_line_parser(argc, argv).options(opts).run();
+    po::store(parsed, vm);
+    po::notify(vm);
+    // Domain options apply to the latest --domain, in command-line order.
+    for (const po::option& o : parsed.options) {
+      if (o.string_key == "domain" || (domains.empty() && (o.string_key == "vcpus" || o.string_key == "memory" ||
+                                                           o.string_key == "boot-file" || o.string_key == "image" ||
+                                                           o.string_key == "strands"))) {
+        domains.emplace_back();
+        domains.back().cfg.name = o.string_key == "domain" ? o.value[0] : "primary";
+        if (o.string_key == "domain") continue;
+      }
+      if (domains.empty()) continue;
+      DomainArgs& d = domains.back();
+      const std::string& v = o.value.empty() ? std::string() : o.value[0];
+      if (o.string_key == "vcpus") {
+        d.cfg.vcpus = unsigned(std::stoul(v));
+      } else if (o.string_key == "memory") {
+        d.cfg.mblocks.clear();
+        size_t pos = 0;
+        while (pos <= v.size()) {
+          size_t comma = v.find(',', pos);
+          d.cfg.mblocks.push_back(parse_size(v.substr(pos, comma - pos)));
+          if (comma == std::string::npos) break;
+          pos = comma + 1;
+        }
+      } else if (o.string_key == "boot-file") {
+        d.cfg.variables["boot-file"] = v;
+      } else if (o.string_key == "image") {
+        d.image = v;
+      } else if (o.string_key == "strands") {
+        size_t pos = 0;
+        while (pos <= v.size()) {
+          size_t comma = v.find(',', pos);
+          std::string item = v.substr(pos, comma - pos);
+          unsigned lo = 0, hi = 0;
+          char dash = 0;
+          int k = std::sscanf(item.c_str(), "%u%c%u", &lo, &dash, &hi);
+          if (k == 1) hi = lo;
+          if (!(k == 1 || (k == 3 && dash == '-')) || hi < lo)
+            throw std::invalid_argument("--strands: '" + item + "' is not a strand or range");
+          for (unsigned s = lo; s <= hi; ++s) d.cfg.strands.push_back(s);
+          if (comma == std::string::npos) break;
+          pos = comma + 1;
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "vfsim-hv: {}\n", e.what());
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cerr << opts;
+    return 0;
+  }
+  if (domains.empty()) {
+    domains.emplace_back();
+    domains.back().cfg.name = "primary";
+  }
+  try {
+    platform::Platform p = platform::load_platform(vm["platform"].as<std::string>());
+    cmt::BareMachine m("machine", p);
+    hv::Hypervisor h(m);
+    std::FILE* trace = nullptr;
+    if (vm.count("hv-trace")) {
+      std::string t = vm["hv-trace"].as<std::string>();
+      trace = t == "-" ? stderr : std::fopen(t.c_str(), "w");
+      if (!trace) {
+        fmt::print(stderr, "vfsim-hv: cannot write {}\n", t);
+        return 2;
+      }
+      h.trace = trace;
+    }
+    h.console_out = &std::cout;
+    h.prefix_console = domains.size() > 1;
+    std::vector<hv::Guest*> guests;
+    for (DomainArgs& d : domains) {
+      hv::Guest& g = h.create_guest(d.cfg);
+      h.load_image(g, d.image.empty() ? default_image(argv[0]) : d.image);
+      guests.push_back(&g);
+    }
+    for (hv::Guest* g : guests) h.boot(*g);
+    int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
+    if (trace && trace != stderr) std::fclose(trace);
+    for (hv::Guest* g : guests) {
+      uint64_t calls = 0, misses = 0, walks = 0;
+      for (const hv::Vcpu& v : g->vcpus) {
+        calls += v.hypercalls;
+        misses += v.mmu_miss_traps;
+        walks += v.tsb_hits;
+      }
+      fmt::print(stderr, "vfsim-hv: domain {} ({} vCPUs, {} MB): {}, {} hypercalls, {} TSB walk hits, {} MMU miss traps\n",
+                 g->name, g->vcpus.size(), g->memory_bytes() >> 20,
+                 g->exited ? fmt::format("exited with {}", g->exit_code) : std::string("still running"), calls,
+                 walks, misses);
+    }
+    fmt::print(stderr, "vfsim-hv: simulated time {}\n", sc_core::sc_time_stamp().to_string());
+    if (vm.count("stats")) m.print_stats(std::cerr);
+    return rc;
+  } catch (const platform::PlatformError& e) {
+    fmt::print(stderr, "vfsim-hv: {}\n", e.what());
+    return 2;
+  } catch (const isa::ElfError& e) {
+    fmt::print(stderr, "vfsim-hv: {}\n", e.what());
+    return 2;
+  } catch (const hv::HvError& e) {
+    fmt::print(stderr, "vfsim-hv: {}\n", e.what());
+    return 2;
+  }
+}
+
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
