@@ -307,7 +307,8 @@ void Hypervisor::dispatch(cmt::Core& core, unsigned slot, unsigned trap) {
     if (status == HV_EOK && h && c.returns)
       for (unsigned i = 0; i < h->nres; ++i) r += fmt::format(" {:#x}", st.r(9 + i));
     std::string name = h ? h->name : fmt::format("{}_{:#x}", trap == TRAP_FAST ? "fast_trap" : "trap", trap == TRAP_FAST ? fn : trap);
-    fmt::print(trace, "{:>12.3f} us  {}/vcpu{}  {}({}) -> {}{}\n", now_seconds() * 1e6, o.guest->name,
+    // The calling core's own clock: SystemC time only advances once per quantum.
+    fmt::print(trace, "{:>12.3f} us  {}/vcpu{}  {}({}) -> {}{}\n", double(core.cycles) * machine.plat.cycle_ns() / 1e3, o.guest->name,
                o.vcpu->id, name, a, status_name(status), r);
   }
   if (!c.returns) return;
