@@ -70,6 +70,8 @@ struct Guest {
   std::map<unsigned, std::pair<uint64_t, uint64_t>> api;   // negotiated group -> major, minor
   std::vector<TlbEntry> perm;                // mmu_map_perm_addr mappings (at most 8)
   std::vector<InterruptSource> intr;
+  std::vector<unsigned> crypto_units;        // core ids: one crypto unit per core
+  std::vector<std::string> pcie_buses;       // root complexes (pci@400 ...)
   std::string console;                       // all the guest wrote to its console
   std::string console_input;                 // what cons_getchar/cons_read will return
   uint64_t soft_state = 0;

@@ -67,6 +67,7 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
     return b.add("tlb", {val("level", 1), list("type", {type}), val("entries", entries),
                          val("associativity", entries), val("page-size-list", 0x2b)});
   };
+  std::map<unsigned, std::vector<size_t>> core_cpus;   // core -> cpu nodes (for crypto units)
   for (size_t v = 0; v < g.strands.size(); ++v) {
     unsigned strand = g.strands[v], core = strand / p.strands_per_core, socket = core / p.cores_per_socket;
     size_t cpu = b.add("cpu", {val("id", v), val("clock-frequency", p.clock_hz),
@@ -82,6 +83,7 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
                                val("q-resumable-#bits", g.q_resumable_bits),
                                val("q-nonresumable-#bits", g.q_nonresumable_bits)});
     b.link(cpus, cpu);
+    core_cpus[core].push_back(cpu);
     auto& units = core_units[core];
     if (units.empty())
       units = {cache(1, "instn", p.l1i), cache(1, "data", p.l1d), tlb("instn", p.itlb_entries),
@@ -108,6 +110,26 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
                                            list("compatible", {"SUNW,sun4v-channel-devices"}),
                                            val("cfg-handle", 0x200)});
   b.link(vdevs, chans);
+  // Crypto units as the T2 guest MD lists them [U: layout after the reference's node list;
+  // property set unconfirmed]: one "mau" and one "cwq" node per unit, each linked to the
+  // cpus of its core.
+  for (unsigned core : g.crypto_units)
+    for (const char* kind : {"mau", "cwq"}) {
+      size_t unit = b.add(kind, {val("id", core)});
+      b.link(root, unit);
+      for (size_t cpu : core_cpus[core]) b.link(unit, cpu);
+    }
+  // PCIe root complexes the domain owns [U: property set unconfirmed]: cfg-handle from the
+  // bus name (pci@400 -> 0x400), as Solaris names the nodes.
+  if (!g.pcie_buses.empty()) {
+    size_t io = b.add("phys_io", {});
+    b.link(root, io);
+    for (const std::string& bus : g.pcie_buses) {
+      uint64_t handle = std::stoull(bus.substr(bus.find('@') + 1), nullptr, 16);
+      b.link(io, b.add("iodevice", {str("name", "pci"), str("device-type", "pciex"),
+                                    list("compatible", {"SUNW,sun4v-pci"}), val("cfg-handle", handle)}));
+    }
+  }
   if (!g.variables.empty()) {
     size_t ob = b.add("openboot", {});
     b.link(root, ob);

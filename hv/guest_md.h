@@ -25,6 +25,8 @@ struct GuestResources {
   uint64_t md_generation = 1;
   // OpenBoot variables (openboot/variables node): boot-file, auto-boot?, ... as ldm set-var sets them.
   std::map<std::string, std::string> variables;
+  std::vector<unsigned> crypto_units;       // cores whose MAU and CWQ the domain owns
+  std::vector<std::string> pcie_buses;      // root complexes, "pci@400" ...
 };
 
 md::MachineDescription build_guest_md(const platform::Platform& p, const GuestResources& g);

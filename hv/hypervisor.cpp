@@ -97,9 +97,29 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
       throw HvError(fmt::format("guest '{}': strand {} is already bound", c.name, strands[i]));
   }
   if (c.mblocks.empty()) throw HvError(fmt::format("guest '{}': no memory", c.name));
+  // A crypto unit serves the strands of its own core: a guest may only own one on a core
+  // where it has a vCPU (the rule ldm enforces), and each unit and bus has one owner.
+  for (unsigned core : c.crypto_units) {
+    if (!p.crypto_unit_per_core || core >= p.cores())
+      throw HvError(fmt::format("guest '{}': no crypto unit {} on {}", c.name, core, p.name));
+    if (std::none_of(strands.begin(), strands.end(), [&](unsigned s) { return s / p.strands_per_core == core; }))
+      throw HvError(fmt::format("guest '{}': crypto unit {} needs a vCPU on core {}", c.name, core, core));
+    for (const auto& g : guests)
+      if (std::count(g->crypto_units.begin(), g->crypto_units.end(), core))
+        throw HvError(fmt::format("guest '{}': crypto unit {} is already bound to '{}'", c.name, core, g->name));
+  }
+  for (const std::string& bus : c.pcie_buses) {
+    if (std::find(p.pcie_roots.begin(), p.pcie_roots.end(), bus) == p.pcie_roots.end())
+      throw HvError(fmt::format("guest '{}': no PCIe root complex {} on {}", c.name, bus, p.name));
+    for (const auto& g : guests)
+      if (std::count(g->pcie_buses.begin(), g->pcie_buses.end(), bus))
+        throw HvError(fmt::format("guest '{}': {} is already bound to '{}'", c.name, bus, g->name));
+  }
   auto g = std::make_unique<Guest>();
   g->id = unsigned(guests.size());
   g->name = c.name;
+  g->crypto_units = c.crypto_units;
+  g->pcie_buses = c.pcie_buses;
   uint64_t ra = kGuestRaBase, pa = next_pa_;
   for (uint64_t size : c.mblocks) {
     if (size == 0 || size % kMblockAlign)
@@ -124,6 +144,8 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   res.strands = strands;
   for (const Mblock& m : g->memory) res.memory.push_back({m.ra, m.size});
   res.variables = c.variables;
+  res.crypto_units = c.crypto_units;
+  res.pcie_buses = c.pcie_buses;
   g->md = md::encode(build_guest_md(p, res));
   // The console is interrupt source (0x100, 0x11) as its MD node says.
   InterruptSource cons;

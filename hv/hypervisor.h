@@ -29,6 +29,8 @@ struct GuestConfig {
   std::vector<unsigned> strands;               // ...unless given explicitly
   std::vector<uint64_t> mblocks = {64ull << 20};   // sizes; RAs from kGuestRaBase, with holes
   std::map<std::string, std::string> variables;    // MD openboot/variables (boot-file ...)
+  std::vector<unsigned> crypto_units;          // cores whose crypto unit (MAU + CWQ) it owns
+  std::vector<std::string> pcie_buses;         // root complexes it owns, e.g. pci@400
 };
 
 // Where guest real addresses start (as LDoms guests see theirs) and where the hypervisor

@@ -34,6 +34,17 @@ uint64_t parse_size(const std::string& s) {
   return v;
 }
 
+std::vector<std::string> split(const std::string& v) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t comma = v.find(',', pos);
+    out.push_back(v.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) return out;
+    pos = comma + 1;
+  }
+}
+
 std::string default_image(const char* argv0) {
   std::string exe = argv0;
   size_t slash = exe.rfind('/');
@@ -57,6 +68,8 @@ int sc_main(int argc, char** argv) {
       ("memory", po::value<std::vector<std::string>>(), "the domain's memory blocks, e.g. 64M or 64M,32M (default 64M)")
       ("boot-file", po::value<std::vector<std::string>>(), "the OpenBoot variable boot-file: the runtime's workload, e.g. 'compute iterations=1000'")
       ("image", po::value<std::vector<std::string>>(), "the guest ELF to boot (default: build/firmware/vfsim-runtime)")
+      ("crypto", po::value<std::vector<std::string>>(), "the crypto units (by core number) the domain owns, e.g. 0,1; each needs a vCPU on its core")
+      ("pcie", po::value<std::vector<std::string>>(), "the PCIe root complexes the domain owns, e.g. pci@400")
       ("hv-trace", po::value<std::string>(), "write one line per hypercall (time, domain/vcpu, call, arguments, status, results) to FILE ('-' for stderr)")
       ("stats", "print per-domain and per-strand statistics to stderr")
       ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)");
@@ -70,7 +83,8 @@ int sc_main(int argc, char** argv) {
     for (const po::option& o : parsed.options) {
       if (o.string_key == "domain" || (domains.empty() && (o.string_key == "vcpus" || o.string_key == "memory" ||
                                                            o.string_key == "boot-file" || o.string_key == "image" ||
-                                                           o.string_key == "strands"))) {
+                                                           o.string_key == "strands" || o.string_key == "crypto" ||
+                                                           o.string_key == "pcie"))) {
         domains.emplace_back();
         domains.back().cfg.name = o.string_key == "domain" ? o.value[0] : "primary";
         if (o.string_key == "domain") continue;
@@ -82,22 +96,17 @@ int sc_main(int argc, char** argv) {
         d.cfg.vcpus = unsigned(std::stoul(v));
       } else if (o.string_key == "memory") {
         d.cfg.mblocks.clear();
-        size_t pos = 0;
-        while (pos <= v.size()) {
-          size_t comma = v.find(',', pos);
-          d.cfg.mblocks.push_back(parse_size(v.substr(pos, comma - pos)));
-          if (comma == std::string::npos) break;
-          pos = comma + 1;
-        }
+        for (const std::string& item : split(v)) d.cfg.mblocks.push_back(parse_size(item));
       } else if (o.string_key == "boot-file") {
         d.cfg.variables["boot-file"] = v;
+      } else if (o.string_key == "crypto") {
+        for (const std::string& item : split(v)) d.cfg.crypto_units.push_back(unsigned(std::stoul(item)));
+      } else if (o.string_key == "pcie") {
+        for (const std::string& item : split(v)) d.cfg.pcie_buses.push_back(item);
       } else if (o.string_key == "image") {
         d.image = v;
       } else if (o.string_key == "strands") {
-        size_t pos = 0;
-        while (pos <= v.size()) {
-          size_t comma = v.find(',', pos);
-          std::string item = v.substr(pos, comma - pos);
+        for (const std::string& item : split(v)) {
           unsigned lo = 0, hi = 0;
           char dash = 0;
           int k = std::sscanf(item.c_str(), "%u%c%u", &lo, &dash, &hi);
@@ -105,8 +114,6 @@ int sc_main(int argc, char** argv) {
           if (!(k == 1 || (k == 3 && dash == '-')) || hi < lo)
             throw std::invalid_argument("--strands: '" + item + "' is not a strand or range");
           for (unsigned s = lo; s <= hi; ++s) d.cfg.strands.push_back(s);
-          if (comma == std::string::npos) break;
-          pos = comma + 1;
         }
       }
     }
