@@ -1,0 +1,10 @@
+/* Hypervisor API negotiation: until api_set_version is called every FAST_TRAP fails. */
+#ifndef FW_API_H
+#define FW_API_H
+
+/* Negotiates the groups the runtime uses, exiting when a required one is refused. */
+void api_negotiate(void);
+/* One "api: <group> <major>.<minor>" line per group (after the boot banner). */
+void api_print(void);
+
+#endif

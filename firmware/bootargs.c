@@ -1,0 +1,126 @@
+/* Parsing of the boot-file string: a workload name then key=value words. */
+#include "bootargs.h"
+
+#include "format.h"
+
+const char *workload_name(enum workload_kind kind) {
+  switch (kind) {
+    case WL_COMPUTE: return "compute";
+    case WL_MEMORY: return "memory";
+    case WL_COUNTER: return "counter";
+  }
+  return "?";
+}
+
+static int word_is(const char *w, size_t len, const char *s) {
+  size_t i = 0;
+  for (; i < len; i++)
+    if (s[i] != w[i]) return 0;
+  return s[i] == 0;
+}
+
+/* A number: decimal or 0x hex, optionally with K/M/G (only where sizes are allowed). */
+static int parse_number(const char *s, size_t len, int sized, uint64_t *out) {
+  uint64_t v = 0;
+  size_t i = 0;
+  unsigned base = 10;
+  if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) { base = 16; i = 2; }
+  size_t start = i;
+  for (; i < len; i++) {
+    char c = s[i];
+    unsigned d;
+    if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
+    else if (base == 16 && c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
+    else if (base == 16 && c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
+    else break;
+    if (v > (~(uint64_t)0 - d) / base) return -1;
+    v = v * base + d;
+  }
+  if (i == start) return -1;
+  if (i < len && sized) {
+    unsigned shift;
+    switch (s[i]) {
+      case 'k': case 'K': shift = 10; break;
+      case 'm': case 'M': shift = 20; break;
+      case 'g': case 'G': shift = 30; break;
+      default: return -1;
+    }
+    if (v > (~(uint64_t)0 >> shift)) return -1;
+    v <<= shift;
+    i++;
+  }
+  if (i != len) return -1;
+  *out = v;
+  return 0;
+}
+
+int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) {
+  w->kind = WL_COMPUTE;
+  w->iterations = 100000;
+  w->footprint = 1u << 20;
+  w->writes = 50;
+  w->rate = 1000;
+  w->count = 20;
+
+  while (*s == ' ' || *s == '\t') s++;
+  const char *name = s;
+  while (*s && *s != ' ' && *s != '\t') s++;
+  size_t nlen = (size_t)(s - name);
+  if (nlen == 0 || word_is(name, nlen, "compute")) w->kind = WL_COMPUTE;
+  else if (word_is(name, nlen, "memory")) w->kind = WL_MEMORY;
+  else if (word_is(name, nlen, "counter")) w->kind = WL_COUNTER;
+  else {
+    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory or counter)", (int)nlen,
+               name);
+    return -1;
+  }
+
+  for (;;) {
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s) break;
+    const char *key = s;
+    while (*s && *s != '=' && *s != ' ' && *s != '\t') s++;
+    size_t klen = (size_t)(s - key);
+    const char *val = s;
+    size_t vlen = 0;
+    if (*s == '=') {
+      val = ++s;
+      while (*s && *s != ' ' && *s != '\t') s++;
+      vlen = (size_t)(s - val);
+    }
+    uint64_t *slot = 0;
+    int sized = 0;
+    if (w->kind == WL_COMPUTE && word_is(key, klen, "iterations")) slot = &w->iterations;
+    else if (w->kind == WL_MEMORY && word_is(key, klen, "footprint")) slot = &w->footprint, sized = 1;
+    else if (w->kind == WL_MEMORY && word_is(key, klen, "writes")) slot = &w->writes;
+    else if (w->kind == WL_COUNTER && word_is(key, klen, "rate")) slot = &w->rate;
+    else if (w->kind == WL_COUNTER && word_is(key, klen, "count")) slot = &w->count;
+    if (!slot) {
+      fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
+                 (int)klen, key);
+      return -1;
+    }
+    if (parse_number(val, vlen, sized, slot)) {
+      fmt_format(err, errlen, "%s: bad value \"%.*s\" for %.*s", workload_name(w->kind),
+                 (int)vlen, val, (int)klen, key);
+      return -1;
+    }
+  }
+
+  if (w->kind == WL_MEMORY) {
+    w->footprint = (w->footprint + 0x1fff) & ~(uint64_t)0x1fff;   /* whole 8K pages */
+    if (w->footprint == 0 || w->footprint > MEMORY_MAX_FOOTPRINT) {
+      fmt_format(err, errlen, "memory: footprint must be 1..%luM", MEMORY_MAX_FOOTPRINT >> 20);
+      return -1;
+    }
+    if (w->writes > 100) {
+      fmt_format(err, errlen, "memory: writes is a percentage (0..100)");
+      return -1;
+    }
+  }
+  if (w->kind == WL_COUNTER && w->rate == 0) {
+    fmt_format(err, errlen, "counter: rate must be at least 1 Hz");
+    return -1;
+  }
+  return 0;
+}

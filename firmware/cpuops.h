@@ -1,0 +1,27 @@
+/* Small privileged operations on this vCPU. */
+#ifndef FW_CPUOPS_H
+#define FW_CPUOPS_H
+
+#include <stdint.h>
+
+#include "sun4v.h"
+
+static inline uint64_t rd_stick(void) {
+  uint64_t t;
+  __asm__ volatile("rd %%stick, %0" : "=r"(t));
+  return t;
+}
+static inline void wr_stick_cmpr(uint64_t v) { __asm__ volatile("wr %0, %%g0, %%stick_cmpr" : : "r"(v)); }
+
+/* PSTATE.IE: interrupts (queue and SOFTINT traps) on or off */
+static inline void irq_enable(void) {
+  __asm__ volatile("wrpr %%g0, %0, %%pstate" : : "i"(PSTATE_PRIV | PSTATE_PEF | PSTATE_IE) : "memory");
+}
+static inline void irq_disable(void) {
+  __asm__ volatile("wrpr %%g0, %0, %%pstate" : : "i"(PSTATE_PRIV | PSTATE_PEF) : "memory");
+}
+
+/* results must be visible before the message that announces them */
+static inline void membar_sync(void) { __asm__ volatile("membar #Sync" : : : "memory"); }
+
+#endif

@@ -1,0 +1,132 @@
+/* sun4v hypercalls (reference §1-§2): FAST_TRAP `ta 0x80` with the function in %o5,
+ * CORE_TRAP `ta 0xff` for the always-available API calls. Status comes back in %o0
+ * (HV_EOK = 0), results in %o1..%o4. All arguments that are addresses are real
+ * addresses; with the runtime's identity mappings that is just the pointer. */
+#ifndef FW_HCALL_H
+#define FW_HCALL_H
+
+#include <stdint.h>
+
+/* status codes */
+enum {
+  HV_EOK = 0, HV_ENOCPU = 1, HV_ENORADDR = 2, HV_ENOINTR = 3, HV_EBADPGSZ = 4,
+  HV_EBADTSB = 5, HV_EINVAL = 6, HV_EBADTRAP = 7, HV_EBADALIGN = 8, HV_EWOULDBLOCK = 9,
+  HV_ENOACCESS = 10, HV_EIO = 11, HV_ECPUERROR = 12, HV_ENOTSUPPORTED = 13,
+  HV_ENOMAP = 14, HV_ETOOMANY = 15, HV_ECHANNEL = 16, HV_EBUSY = 17,
+};
+
+/* FAST_TRAP function numbers */
+enum {
+  HV_MACH_EXIT = 0x00, HV_MACH_DESC = 0x01,
+  HV_CPU_START = 0x10, HV_CPU_YIELD = 0x12, HV_CPU_QCONF = 0x14, HV_CPU_MYID = 0x16,
+  HV_MMU_TSB_CTX0 = 0x20, HV_MMU_MAP_PERM_ADDR = 0x25, HV_MMU_FAULT_AREA_CONF = 0x26,
+  HV_MMU_ENABLE = 0x27, HV_CPU_MONDO_SEND = 0x42,
+  HV_CONS_PUTCHAR = 0x61, HV_CONS_WRITE = 0x63,
+};
+
+/* CORE_TRAP function numbers */
+enum { HV_API_SET_VERSION = 0x00, HV_API_PUTCHAR = 0x01, HV_API_EXIT = 0x02 };
+
+/* API groups negotiated at boot */
+enum {
+  HV_GRP_SUN4V = 0x000, HV_GRP_CORE = 0x001, HV_GRP_INTR = 0x002,
+  HV_GRP_SOFT_STATE = 0x003, HV_GRP_VF_CPU = 0x205,
+};
+
+#define HV_MMU_DMMU 1
+#define HV_MMU_IMMU 2
+#define HV_MMU_ALL  3
+
+/* The generic call: five arguments in, status plus four results out (any may be 0). */
+static inline uint64_t hv_call(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                               uint64_t a4, uint64_t *r1, uint64_t *r2, uint64_t *r3,
+                               uint64_t *r4) {
+  register uint64_t o0 __asm__("o0") = a0;
+  register uint64_t o1 __asm__("o1") = a1;
+  register uint64_t o2 __asm__("o2") = a2;
+  register uint64_t o3 __asm__("o3") = a3;
+  register uint64_t o4 __asm__("o4") = a4;
+  register uint64_t o5 __asm__("o5") = fn;
+  __asm__ volatile("ta 0x80"
+                   : "+r"(o0), "+r"(o1), "+r"(o2), "+r"(o3), "+r"(o4), "+r"(o5)
+                   :
+                   : "memory", "cc");
+  if (r1) *r1 = o1;
+  if (r2) *r2 = o2;
+  if (r3) *r3 = o3;
+  if (r4) *r4 = o4;
+  return o0;
+}
+
+/* Short forms: up to four arguments, one result. %o5 is clobbered by every call. */
+static inline uint64_t hv_fast(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                               uint64_t *r1) {
+  register uint64_t o0 __asm__("o0") = a0;
+  register uint64_t o1 __asm__("o1") = a1;
+  register uint64_t o2 __asm__("o2") = a2;
+  register uint64_t o3 __asm__("o3") = a3;
+  register uint64_t o5 __asm__("o5") = fn;
+  __asm__ volatile("ta 0x80" : "+r"(o0), "+r"(o1), "+r"(o2), "+r"(o3), "+r"(o5) : : "memory", "cc");
+  if (r1) *r1 = o1;
+  return o0;
+}
+
+static inline uint64_t hv_core(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *r1) {
+  register uint64_t o0 __asm__("o0") = a0;
+  register uint64_t o1 __asm__("o1") = a1;
+  register uint64_t o2 __asm__("o2") = a2;
+  register uint64_t o5 __asm__("o5") = fn;
+  __asm__ volatile("ta 0xff" : "+r"(o0), "+r"(o1), "+r"(o2), "+r"(o5) : : "memory", "cc");
+  if (r1) *r1 = o1;
+  return o0;
+}
+
+/* ---- CORE_TRAP ---- */
+static inline uint64_t hv_api_set_version(uint64_t group, uint64_t major, uint64_t minor,
+                                          uint64_t *actual_minor) {
+  return hv_core(HV_API_SET_VERSION, group, major, minor, actual_minor);
+}
+static inline void hv_api_putchar(char c) { hv_core(HV_API_PUTCHAR, (unsigned char)c, 0, 0, 0); }
+static inline void hv_api_exit(uint64_t code) { hv_core(HV_API_EXIT, code, 0, 0, 0); }
+
+/* ---- machine ---- */
+static inline uint64_t hv_mach_exit(uint64_t code) { return hv_fast(HV_MACH_EXIT, code, 0, 0, 0, 0); }
+static inline uint64_t hv_mach_desc(void *buf, uint64_t len, uint64_t *md_size) {
+  return hv_fast(HV_MACH_DESC, (uint64_t)buf, len, 0, 0, md_size);
+}
+
+/* ---- cpus ---- */
+static inline uint64_t hv_cpu_start(uint64_t cpuid, uint64_t pc, uint64_t rtba, uint64_t arg) {
+  return hv_fast(HV_CPU_START, cpuid, pc, rtba, arg, 0);
+}
+static inline uint64_t hv_cpu_yield(void) { return hv_fast(HV_CPU_YIELD, 0, 0, 0, 0, 0); }
+static inline uint64_t hv_cpu_qconf(uint64_t queue, uint64_t base, uint64_t entries) {
+  return hv_fast(HV_CPU_QCONF, queue, base, entries, 0, 0);
+}
+static inline uint64_t hv_cpu_myid(uint64_t *id) { return hv_fast(HV_CPU_MYID, 0, 0, 0, 0, id); }
+static inline uint64_t hv_cpu_mondo_send(uint64_t ncpus, const uint16_t *list, const void *data) {
+  return hv_fast(HV_CPU_MONDO_SEND, ncpus, (uint64_t)list, (uint64_t)data, 0, 0);
+}
+
+/* ---- MMU ---- */
+static inline uint64_t hv_mmu_tsb_ctx0(uint64_t ndesc, const void *descs) {
+  return hv_fast(HV_MMU_TSB_CTX0, ndesc, (uint64_t)descs, 0, 0, 0);
+}
+static inline uint64_t hv_mmu_map_perm_addr(uint64_t va, uint64_t tte, uint64_t flags) {
+  return hv_fast(HV_MMU_MAP_PERM_ADDR, va, 0, tte, flags, 0);
+}
+static inline uint64_t hv_mmu_fault_area_conf(void *area, uint64_t *prev) {
+  return hv_fast(HV_MMU_FAULT_AREA_CONF, (uint64_t)area, 0, 0, 0, prev);
+}
+/* mmu_enable continues at a given VA, so it needs its own assembly stub (start.S):
+ * turns the MMU on and returns HV_EOK there, or returns the failure status. */
+uint64_t hv_mmu_enable_here(void);
+
+/* ---- console ---- */
+static inline uint64_t hv_cons_write(const void *buf, uint64_t len, uint64_t *written) {
+  return hv_fast(HV_CONS_WRITE, (uint64_t)buf, len, 0, 0, written);
+}
+
+const char *hv_strerror(uint64_t status);
+
+#endif

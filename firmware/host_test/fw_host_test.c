@@ -1,0 +1,321 @@
+/* Host tests of the runtime's portable parts (MD reader, formatting, boot-file parsing,
+ * workload kernels), built with the host compiler.
+ *   fw_host_test --selftest
+ *   fw_host_test --expect FILE [cpus=N] [mblocks=N] [mblockI=BASE:SIZE] [stick=HZ]
+ *                [boot-file=S] [error=MESSAGE]
+ *   fw_host_test --summary FILE           (the format md_vs_mdprint.sh compares)
+ *   fw_host_test --results "BOOT-FILE" N  (the result lines a guest with N vcpus must print,
+ *                                          without cycles) */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootargs.h"
+#include "format.h"
+#include "kernels.h"
+#include "md.h"
+
+static int failures;
+#define CHECK(cond, ...)                                     \
+  do {                                                       \
+    if (!(cond)) {                                           \
+      failures++;                                            \
+      printf("FAIL %s:%d: ", __FILE__, __LINE__);            \
+      printf(__VA_ARGS__);                                   \
+      printf("\n");                                          \
+    }                                                        \
+  } while (0)
+
+/* ---- formatting ---- */
+static void check_fmt(const char *want, const char *fmt, ...) {
+  char buf[128];
+  va_list ap;
+  va_start(ap, fmt);
+  size_t n = fmt_vformat(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  CHECK(strcmp(buf, want) == 0 && n == strlen(want), "format \"%s\": got \"%s\" (%zu), want \"%s\"",
+        fmt, buf, n, want);
+}
+
+static void test_format(void) {
+  check_fmt("42 -7 0", "%d %d %u", 42, -7, 0u);
+  check_fmt("-9223372036854775808", "%ld", (long)INT64_MIN);
+  check_fmt("18446744073709551615", "%lu", (unsigned long)UINT64_MAX);
+  check_fmt("ff FF 0x1f", "%x %X %p", 255u, 255u, (void *)0x1f);
+  check_fmt("0x00000000deadbeef", "0x%016lx", 0xdeadbeeful);
+  check_fmt("[   12][12   ][00012]", "[%5d][%-5d][%05d]", 12, 12, 12);
+  check_fmt("[  -12][-0012]", "[%5d][%05d]", -12, -12);
+  check_fmt("hi x %", "%s %c %%", "hi", 'x');
+  check_fmt("[  ab][abc]", "[%4.2s][%.*s]", "abcdef", 3, "abcdef");
+  check_fmt("(null)", "%s", (char *)0);
+  check_fmt("vcpu 3: compute iterations=100", "vcpu %lu: compute iterations=%lu", 3ul, 100ul);
+  char small[6];
+  size_t n = fmt_format(small, sizeof small, "%s", "truncated");
+  CHECK(n == 5 && strcmp(small, "trunc") == 0, "truncation: got \"%s\" (%zu)", small, n);
+}
+
+/* ---- boot-file parsing ---- */
+static void test_bootargs(void) {
+  struct workload w;
+  char err[128];
+  CHECK(workload_parse("", &w, err, sizeof err) == 0 && w.kind == WL_COMPUTE && w.iterations == 100000,
+        "empty boot-file is compute with defaults");
+  CHECK(workload_parse("compute iterations=200000", &w, err, sizeof err) == 0 &&
+            w.kind == WL_COMPUTE && w.iterations == 200000, "compute iterations");
+  CHECK(workload_parse("memory footprint=4M writes=25", &w, err, sizeof err) == 0 &&
+            w.kind == WL_MEMORY && w.footprint == 4u << 20 && w.writes == 25, "memory 4M");
+  CHECK(workload_parse("memory", &w, err, sizeof err) == 0 && w.footprint == 1u << 20 && w.writes == 50,
+        "memory defaults");
+  CHECK(workload_parse("  memory footprint=100K", &w, err, sizeof err) == 0 && w.footprint == 106496,
+        "footprint rounds up to 8K pages: %" PRIu64, w.footprint);
+  CHECK(workload_parse("counter rate=0x10 count=0", &w, err, sizeof err) == 0 && w.kind == WL_COUNTER &&
+            w.rate == 16 && w.count == 0, "counter hex rate");
+  CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
+        "counter defaults");
+  CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
+            strcmp(err, "unknown workload \"bogus\" (compute, memory or counter)") == 0, "unknown: %s", err);
+  CHECK(workload_parse("compute rate=5", &w, err, sizeof err) != 0 &&
+            strcmp(err, "compute: unknown parameter \"rate\"") == 0, "bad key: %s", err);
+  CHECK(workload_parse("compute iterations=12x", &w, err, sizeof err) != 0 &&
+            strcmp(err, "compute: bad value \"12x\" for iterations") == 0, "bad value: %s", err);
+  CHECK(workload_parse("memory footprint=1G", &w, err, sizeof err) != 0, "footprint above 256M refused");
+  CHECK(workload_parse("memory writes=101", &w, err, sizeof err) != 0, "writes above 100 refused");
+  CHECK(workload_parse("counter rate=0", &w, err, sizeof err) != 0, "rate 0 refused");
+}
+
+/* ---- a small MD encoder, to test what mdgen's samples lack (cpus/memory/openboot) ---- */
+struct enc {
+  uint8_t el[64][16];
+  unsigned ne, last_node;
+  int have_node;
+  char names[1024];
+  unsigned nn;
+  uint8_t data[1024];
+  unsigned nd;
+};
+
+static void put32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
+static void put64(uint8_t *p, uint64_t v) { put32(p, v >> 32); put32(p + 4, (uint32_t)v); }
+
+static unsigned add(struct enc *e, uint8_t tag, const char *name, uint64_t v) {
+  uint8_t *p = e->el[e->ne];
+  memset(p, 0, 16);
+  p[0] = tag;
+  if (name) {
+    p[1] = (uint8_t)strlen(name);
+    put32(p + 4, e->nn);
+    strcpy(e->names + e->nn, name);
+    e->nn += (unsigned)strlen(name) + 1;
+  }
+  put64(p + 8, v);
+  return e->ne++;
+}
+static void node(struct enc *e, const char *name) {
+  if (e->have_node) add(e, 'E', 0, 0);
+  unsigned i = add(e, 'N', name, 0);
+  if (e->have_node) put64(e->el[e->last_node] + 8, i);
+  e->last_node = i;
+  e->have_node = 1;
+}
+static void str(struct enc *e, const char *name, const char *s) {
+  unsigned len = (unsigned)strlen(s) + 1;
+  memcpy(e->data + e->nd, s, len);
+  add(e, 's', name, (uint64_t)len << 32 | e->nd);
+  e->nd += (len + 7) & ~7u;
+}
+static size_t finish(struct enc *e, uint8_t *out) {
+  add(e, 'E', 0, 0);
+  unsigned end = add(e, 0, 0, 0);
+  put64(e->el[e->last_node] + 8, end);
+  unsigned names = (e->nn + 15) & ~15u;
+  put32(out, 0x10000);
+  put32(out + 4, e->ne * 16);
+  put32(out + 8, names);
+  put32(out + 12, e->nd);
+  memcpy(out + 16, e->el, e->ne * 16);
+  memset(out + 16 + e->ne * 16, 0, names);
+  memcpy(out + 16 + e->ne * 16, e->names, e->nn);
+  memcpy(out + 16 + e->ne * 16 + names, e->data, e->nd);
+  return 16 + e->ne * 16 + names + e->nd;
+}
+
+static size_t synthetic_md(uint8_t *out, const char *boot_file) {
+  static struct enc e;
+  memset(&e, 0, sizeof e);
+  node(&e, "root");
+  node(&e, "platform");
+  add(&e, 'v', "stick-frequency", 1415000000);
+  node(&e, "cpus");
+  for (unsigned id = 0; id < 3; id++) {
+    node(&e, "cpu");
+    add(&e, 'v', "id", id == 2 ? 5 : id);   /* ids need not be contiguous */
+    add(&e, 'v', "q-cpu-mondo-#bits", id == 1 ? 5 : 7);
+  }
+  node(&e, "memory");
+  node(&e, "mblock");
+  add(&e, 'v', "base", 0x8000000);
+  add(&e, 'v', "size", 0x10000000);
+  node(&e, "mblock");
+  add(&e, 'v', "base", 0x400000000);
+  add(&e, 'v', "size", 0x4000000);
+  node(&e, "openboot");
+  node(&e, "variables");
+  str(&e, "boot-device", "disk");
+  if (boot_file) str(&e, "boot-file", boot_file);
+  return finish(&e, out);
+}
+
+static void test_md(void) {
+  static uint8_t buf[4096];
+  static struct md_info info;
+  char err[128];
+  size_t len = synthetic_md(buf, "memory footprint=4M writes=25");
+  int rc = md_summarize(buf, len, &info, err, sizeof err);
+  CHECK(rc == 0, "synthetic MD: %s", err);
+  CHECK(info.ncpus == 3 && info.cpu_id[0] == 0 && info.cpu_id[1] == 1 && info.cpu_id[2] == 5,
+        "synthetic MD cpus: %u", info.ncpus);
+  CHECK(info.cpu_mondo_bits == 5, "smallest q-cpu-mondo-#bits: %u", info.cpu_mondo_bits);
+  CHECK(info.nmblocks == 2 && info.mblock[0].base == 0x8000000 && info.mblock[0].size == 0x10000000 &&
+            info.mblock[1].base == 0x400000000 && info.mblock[1].size == 0x4000000,
+        "synthetic MD mblocks");
+  CHECK(info.stick_freq == 1415000000, "stick %" PRIu64, info.stick_freq);
+  CHECK(info.has_boot_file && strcmp(info.boot_file, "memory footprint=4M writes=25") == 0,
+        "boot-file \"%s\"", info.boot_file);
+
+  len = synthetic_md(buf, 0);
+  CHECK(md_summarize(buf, len, &info, err, sizeof err) == 0 && !info.has_boot_file &&
+            info.boot_file[0] == 0, "no boot-file");
+
+  /* damaged copies: every one must give an error, never a crash */
+  CHECK(md_summarize(buf, len - 1, &info, err, sizeof err) != 0 && strstr(err, "only"),
+        "truncated MD: %s", err);
+  CHECK(md_summarize(buf, 8, &info, err, sizeof err) != 0, "no header");
+  buf[1] = 2;
+  CHECK(md_summarize(buf, len, &info, err, sizeof err) != 0 &&
+            strcmp(err, "MD transport version 0x20000, expected 0x10000") == 0, "version: %s", err);
+  buf[1] = 1;
+  static uint8_t copy[4096];
+  for (size_t i = 16; i < len; i++) {   /* flip each byte in turn */
+    memcpy(copy, buf, len);
+    copy[i] ^= 0xff;
+    md_summarize(copy, len, &info, err, sizeof err);
+  }
+}
+
+static void test_kernels(void) {
+  uint64_t a = compute_kernel(0, 1000), b = compute_kernel(1, 1000);
+  CHECK(a != b && a == compute_kernel(0, 1000), "compute checksums depend on the vcpu only");
+  static uint64_t m1[1 << 14], m2[1 << 14];
+  uint64_t n1, n2;
+  memset(m2, 0xa5, sizeof m2);   /* different initial contents: same result */
+  uint64_t c1 = memory_kernel(m1, sizeof m1, 3, 50, &n1), c2 = memory_kernel(m2, sizeof m2, 3, 50, &n2);
+  CHECK(c1 == c2 && n1 == n2 && n1 == MEMORY_PASSES * sizeof m1 / MEMORY_STRIDE,
+        "memory kernel deterministic (%" PRIu64 " accesses)", n1);
+  CHECK(memory_kernel(m1, sizeof m1, 3, 0, &n1) != memory_kernel(m1, sizeof m1, 3, 100, &n1),
+        "writes changes the checksum");
+}
+
+/* ---- MD files ---- */
+static uint8_t *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) { perror(path); exit(2); }
+  static uint8_t buf[1 << 20];
+  *len = fread(buf, 1, sizeof buf, f);
+  fclose(f);
+  return buf;
+}
+
+static int summary(const char *path) {
+  size_t len;
+  uint8_t *buf = read_file(path, &len);
+  static struct md_info info;
+  char err[128];
+  if (md_summarize(buf, len, &info, err, sizeof err)) { printf("error %s\n", err); return 1; }
+  printf("cpus %u\n", info.ncpus);
+  for (unsigned i = 0; i < info.nmblocks; i++)
+    printf("mblock 0x%" PRIx64 " 0x%" PRIx64 "\n", info.mblock[i].base, info.mblock[i].size);
+  printf("stick %" PRIu64 "\n", info.stick_freq);
+  return 0;
+}
+
+static int expect(const char *path, int argc, char **argv) {
+  size_t len;
+  uint8_t *buf = read_file(path, &len);
+  static struct md_info info;
+  char err[128] = "";
+  int rc = md_summarize(buf, len, &info, err, sizeof err);
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    char want[200];
+    if (!strncmp(a, "error=", 6)) {
+      CHECK(rc != 0 && strcmp(err, a + 6) == 0, "%s: error \"%s\", want \"%s\"", path, rc ? err : "(none)", a + 6);
+      continue;
+    }
+    CHECK(rc == 0, "%s: %s", path, err);
+    if (rc) break;
+    if (!strncmp(a, "cpus=", 5)) {
+      CHECK(info.ncpus == strtoul(a + 5, 0, 0), "%s: %u cpus, want %s", path, info.ncpus, a + 5);
+    } else if (!strncmp(a, "mblocks=", 8)) {
+      CHECK(info.nmblocks == strtoul(a + 8, 0, 0), "%s: %u mblocks, want %s", path, info.nmblocks, a + 8);
+    } else if (!strncmp(a, "mblock", 6)) {
+      unsigned idx = (unsigned)strtoul(a + 6, 0, 10);
+      snprintf(want, sizeof want, "0x%" PRIx64 ":0x%" PRIx64, info.mblock[idx].base, info.mblock[idx].size);
+      CHECK(idx < info.nmblocks && strcmp(strchr(a, '=') + 1, want) == 0, "%s: mblock %u is %s, want %s",
+            path, idx, want, strchr(a, '=') + 1);
+    } else if (!strncmp(a, "stick=", 6)) {
+      CHECK(info.stick_freq == strtoull(a + 6, 0, 0), "%s: stick %" PRIu64 ", want %s", path,
+            info.stick_freq, a + 6);
+    } else if (!strncmp(a, "boot-file=", 10)) {
+      CHECK(strcmp(info.boot_file, a + 10) == 0, "%s: boot-file \"%s\", want \"%s\"", path, info.boot_file, a + 10);
+    } else {
+      printf("unknown expectation %s\n", a);
+      return 2;
+    }
+  }
+  return failures != 0;
+}
+
+/* the lines a guest prints per vcpu (ids 0..n-1), without the cycles field */
+static int results(const char *boot_file, unsigned n) {
+  struct workload w;
+  char err[128];
+  if (workload_parse(boot_file, &w, err, sizeof err)) { printf("error %s\n", err); return 2; }
+  for (unsigned id = 0; id < n; id++) {
+    if (w.kind == WL_COMPUTE) {
+      printf("vcpu %u: compute iterations=%" PRIu64 " checksum=0x%016" PRIx64 "\n", id, w.iterations,
+             compute_kernel(id, w.iterations));
+    } else if (w.kind == WL_MEMORY) {
+      uint64_t *buf = malloc(w.footprint), accesses;
+      uint64_t sum = memory_kernel(buf, w.footprint, id, (unsigned)w.writes, &accesses);
+      printf("vcpu %u: memory footprint=%" PRIu64 " touched=%" PRIu64 " misses=%" PRIu64
+             " checksum=0x%016" PRIx64 "\n", id, w.footprint, accesses * 8, w.footprint / 8192, sum);
+      free(buf);
+    } else {
+      printf("counter: no per-vcpu results\n");
+      return 0;
+    }
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 2 && !strcmp(argv[1], "--selftest")) {
+    test_format();
+    test_bootargs();
+    test_md();
+    test_kernels();
+    printf("%s\n", failures ? "selftest FAILED" : "selftest ok");
+    return failures != 0;
+  }
+  if (argc >= 3 && !strcmp(argv[1], "--expect")) {
+    int rc = expect(argv[2], argc - 3, argv + 3);
+    printf("%s: %s\n", argv[2], rc ? "FAILED" : "as expected");
+    return rc;
+  }
+  if (argc == 3 && !strcmp(argv[1], "--summary")) return summary(argv[2]);
+  if (argc == 4 && !strcmp(argv[1], "--results")) return results(argv[2], (unsigned)atoi(argv[3]));
+  fprintf(stderr, "usage: %s --selftest | --expect FILE KEY=VALUE... | --summary FILE | --results BOOT-FILE N\n",
+          argv[0]);
+  return 2;
+}

@@ -1,0 +1,188 @@
+/* Machine description reader: header | node block | name block | data block, 16-byte
+ * elements {u8 tag, u8 name length, u16 0, u32 name offset, 8 bytes value}. */
+#include "md.h"
+
+#include "format.h"
+
+enum { TAG_END = 0x00, TAG_NODE = 0x4e, TAG_NODE_END = 0x45, TAG_VAL = 0x76,
+       TAG_STR = 0x73, TAG_DATA = 0x64 };
+#define MD_HEADER_SIZE 16
+#define MD_ELEM_SIZE 16
+#define MD_VERSION 0x10000u
+
+static uint32_t be32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static uint64_t be64(const uint8_t *p) { return (uint64_t)be32(p) << 32 | be32(p + 4); }
+
+static const uint8_t *elem(const struct md *md, uint64_t i) { return md->nodes + i * MD_ELEM_SIZE; }
+
+int md_open(struct md *md, const void *buf, size_t len, char *err, size_t errlen) {
+  const uint8_t *b = buf;
+  if (len < MD_HEADER_SIZE) {
+    fmt_format(err, errlen, "MD of %lu bytes has no header", (unsigned long)len);
+    return -1;
+  }
+  uint32_t version = be32(b), node_size = be32(b + 4);
+  md->name_size = be32(b + 8);
+  md->data_size = be32(b + 12);
+  if (version != MD_VERSION) {
+    fmt_format(err, errlen, "MD transport version 0x%x, expected 0x%x", version, MD_VERSION);
+    return -1;
+  }
+  uint64_t total = (uint64_t)MD_HEADER_SIZE + node_size + md->name_size + md->data_size;
+  if (total > len) {
+    fmt_format(err, errlen, "MD blocks need %lu bytes, only %lu present", (unsigned long)total,
+               (unsigned long)len);
+    return -1;
+  }
+  if (node_size == 0 || node_size % MD_ELEM_SIZE) {
+    fmt_format(err, errlen, "MD node block size 0x%x is not a multiple of 16", node_size);
+    return -1;
+  }
+  md->nodes = b + MD_HEADER_SIZE;
+  md->names = md->nodes + node_size;
+  md->data = md->names + md->name_size;
+  md->nelems = node_size / MD_ELEM_SIZE;
+  if (elem(md, 0)[0] != TAG_NODE) {
+    fmt_format(err, errlen, "MD element 0 (offset 0x10) is not a node");
+    return -1;
+  }
+  return 0;
+}
+
+/* Does element e carry the name `name`? (name offset and length checked against the block) */
+static int name_is(const struct md *md, const uint8_t *e, const char *name) {
+  uint32_t nlen = e[1], off = be32(e + 4);
+  if ((uint64_t)off + nlen >= md->name_size) return 0;
+  const char *n = (const char *)md->names + off;
+  for (uint32_t i = 0; i < nlen; i++)
+    if (!name[i] || name[i] != n[i]) return 0;
+  return name[nlen] == 0;
+}
+
+uint64_t md_next_node(const struct md *md, uint64_t node, const char *name) {
+  uint64_t prev = node, i = node == MD_NONE ? 0 : be64(elem(md, node) + 8);
+  while (i < md->nelems) {
+    /* indices only grow along the chain, so a corrupt MD cannot make this loop forever */
+    if (prev != MD_NONE && i <= prev) return MD_NONE;
+    const uint8_t *e = elem(md, i);
+    if (e[0] != TAG_NODE) return MD_NONE;   /* LIST_END (or garbage) ends the walk */
+    if (!name || name_is(md, e, name)) return i;
+    prev = i;
+    i = be64(e + 8);
+  }
+  return MD_NONE;
+}
+
+/* The element of property `prop` of `node` with tag `tag`, or NULL. */
+static const uint8_t *find_prop(const struct md *md, uint64_t node, const char *prop, int tag,
+                                int tag2) {
+  if (node >= md->nelems) return 0;
+  for (uint64_t i = node + 1; i < md->nelems; i++) {
+    const uint8_t *e = elem(md, i);
+    if (e[0] == TAG_NODE_END || e[0] == TAG_END || e[0] == TAG_NODE) return 0;
+    if ((e[0] == tag || e[0] == tag2) && name_is(md, e, prop)) return e;
+  }
+  return 0;
+}
+
+int md_get_value(const struct md *md, uint64_t node, const char *prop, uint64_t *value) {
+  const uint8_t *e = find_prop(md, node, prop, TAG_VAL, TAG_VAL);
+  if (!e) return -1;
+  *value = be64(e + 8);
+  return 0;
+}
+
+int md_get_string(const struct md *md, uint64_t node, const char *prop, const char **s,
+                  size_t *len) {
+  const uint8_t *e = find_prop(md, node, prop, TAG_STR, TAG_DATA);
+  if (!e) return -1;
+  uint32_t dlen = be32(e + 8), off = be32(e + 12);
+  if ((uint64_t)off + dlen > md->data_size) return -1;
+  const char *p = (const char *)md->data + off;
+  size_t n = 0;   /* up to the first NUL: for 'd' lists that is the first string */
+  while (n < dlen && p[n]) n++;
+  *s = p;
+  *len = n;
+  return 0;
+}
+
+int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, size_t errlen) {
+  struct md md;
+  if (md_open(&md, buf, len, err, errlen)) return -1;
+  info->ncpus = 0;
+  info->nmblocks = 0;
+  info->stick_freq = 0;
+  info->cpu_mondo_bits = 7;   /* Linux's default when the property is absent */
+  info->has_boot_file = 0;
+  info->boot_file[0] = 0;
+
+  uint64_t n = md_next_node(&md, MD_NONE, "platform");
+  if (n != MD_NONE) md_get_value(&md, n, "stick-frequency", &info->stick_freq);
+
+  unsigned min_bits = 64;
+  for (n = md_next_node(&md, MD_NONE, "cpu"); n != MD_NONE; n = md_next_node(&md, n, "cpu")) {
+    uint64_t id, bits;
+    if (md_get_value(&md, n, "id", &id)) {
+      fmt_format(err, errlen, "cpu node at element %lu has no id", (unsigned long)n);
+      return -1;
+    }
+    if (id >= MD_MAX_CPUS || info->ncpus >= MD_MAX_CPUS) {
+      fmt_format(err, errlen, "cpu id %lu: at most %d vcpus supported", (unsigned long)id,
+                 MD_MAX_CPUS);
+      return -1;
+    }
+    for (unsigned i = 0; i < info->ncpus; i++)
+      if (info->cpu_id[i] == id) {
+        fmt_format(err, errlen, "cpu id %lu appears twice", (unsigned long)id);
+        return -1;
+      }
+    if (!md_get_value(&md, n, "q-cpu-mondo-#bits", &bits) && bits < min_bits)
+      min_bits = (unsigned)bits;
+    info->cpu_id[info->ncpus++] = (uint16_t)id;
+  }
+  if (min_bits < 64) info->cpu_mondo_bits = min_bits;
+  if (!info->ncpus) {
+    fmt_format(err, errlen, "MD has no cpu nodes");
+    return -1;
+  }
+
+  for (n = md_next_node(&md, MD_NONE, "mblock"); n != MD_NONE;
+       n = md_next_node(&md, n, "mblock")) {
+    uint64_t base, size;
+    if (md_get_value(&md, n, "base", &base) || md_get_value(&md, n, "size", &size)) {
+      fmt_format(err, errlen, "mblock node at element %lu lacks base or size", (unsigned long)n);
+      return -1;
+    }
+    if (info->nmblocks >= MD_MAX_MBLOCKS) {
+      fmt_format(err, errlen, "more than %d mblocks", MD_MAX_MBLOCKS);
+      return -1;
+    }
+    info->mblock[info->nmblocks].base = base;
+    info->mblock[info->nmblocks].size = size;
+    info->nmblocks++;
+  }
+  if (!info->nmblocks) {
+    fmt_format(err, errlen, "MD has no mblock nodes");
+    return -1;
+  }
+
+  /* the workload string: openboot's variables node, property boot-file */
+  for (n = md_next_node(&md, MD_NONE, "variables"); n != MD_NONE;
+       n = md_next_node(&md, n, "variables")) {
+    const char *s;
+    size_t slen;
+    if (md_get_string(&md, n, "boot-file", &s, &slen)) continue;
+    if (slen >= sizeof info->boot_file) {
+      fmt_format(err, errlen, "boot-file is %lu bytes long, at most %lu supported",
+                 (unsigned long)slen, (unsigned long)sizeof info->boot_file - 1);
+      return -1;
+    }
+    for (size_t i = 0; i < slen; i++) info->boot_file[i] = s[i];
+    info->boot_file[slen] = 0;
+    info->has_boot_file = 1;
+    break;
+  }
+  return 0;
+}

@@ -1,0 +1,45 @@
+/* Reader for the binary sun4v machine description (reference §6.1). Every field is read
+ * with explicit big-endian byte loads, so the same file runs in the guest and on the
+ * host tests. */
+#ifndef FW_MD_H
+#define FW_MD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MD_NONE (~(uint64_t)0)
+
+struct md {
+  const uint8_t *nodes, *names, *data;
+  uint64_t nelems;
+  uint32_t name_size, data_size;
+};
+
+/* Checks the header and block sizes; 0 on success, else writes a reason to err. */
+int md_open(struct md *md, const void *buf, size_t len, char *err, size_t errlen);
+/* The next node (element index) after `node` whose name is `name` (NULL = any), walking
+ * the nodes' next-node chain from the root; MD_NONE at the end or on a broken chain. */
+uint64_t md_next_node(const struct md *md, uint64_t node, const char *name);
+/* Properties of a node: 0 when found with the right kind. Strings accept 's' and 'd'. */
+int md_get_value(const struct md *md, uint64_t node, const char *prop, uint64_t *value);
+int md_get_string(const struct md *md, uint64_t node, const char *prop, const char **s,
+                  size_t *len);
+
+/* What the runtime needs from the guest's MD. */
+#define MD_MAX_CPUS 256
+#define MD_MAX_MBLOCKS 16
+struct md_info {
+  unsigned ncpus;
+  uint16_t cpu_id[MD_MAX_CPUS];       /* in MD order */
+  unsigned nmblocks;
+  struct { uint64_t base, size; } mblock[MD_MAX_MBLOCKS];   /* in MD order */
+  uint64_t stick_freq;                /* platform stick-frequency, 0 when absent */
+  unsigned cpu_mondo_bits;            /* smallest q-cpu-mondo-#bits of all cpus (7 if absent) */
+  int has_boot_file;
+  char boot_file[160];                /* openboot/variables boot-file, "" when absent */
+};
+
+/* 0 on success, else a reason in err. */
+int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, size_t errlen);
+
+#endif
