@@ -1,13 +1,11 @@
 /* The end of trap_unexpected: a report of the trap, then mach_exit(1). Runs at TL=0 on
  * the fatal stack; the trap state was saved into the vCPU's struct by the assembly. */
 #include "console.h"
+#include "format.h"
 #include "percpu.h"
 #include "sun4v.h"
 
-static const char *trap_name(uint64_t tt) {
-  if (tt >= 0x41 && tt <= 0x4f) return "interrupt_level_n";
-  if (tt >= 0x80 && tt < 0x100) return "spill/fill (unhandled kind)";
-  if (tt >= 0x100 && tt < 0x180) return "trap_instruction";
+static const char *fixed_name(uint64_t tt) {
   switch (tt) {
     case 0x001: return "power_on_reset";
     case 0x008: return "instruction_access_exception";
@@ -33,6 +31,17 @@ static const char *trap_name(uint64_t tt) {
   }
 }
 
+/* names for the numbered families, e.g. spill_2_other, interrupt_level_9, ta 0x10 */
+static const char *trap_name(uint64_t tt, char *buf, size_t size) {
+  static const char *const window[] = {"spill_%lu_normal", "spill_%lu_other", "fill_%lu_normal",
+                                       "fill_%lu_other"};
+  if (tt >= 0x41 && tt <= 0x4f) fmt_format(buf, size, "interrupt_level_%lu", tt - 0x40);
+  else if (tt >= 0x80 && tt < 0x100) fmt_format(buf, size, window[(tt - 0x80) >> 5], (tt >> 2) & 7);
+  else if (tt >= 0x100 && tt < 0x180) fmt_format(buf, size, "trap_instruction (ta 0x%lx)", tt - 0x100);
+  else return fixed_name(tt);
+  return buf;
+}
+
 static int is_mmu_trap(uint64_t tt) {
   return tt == TT_INSTRUCTION_ACCESS_EXCEPTION || tt == TT_DATA_ACCESS_EXCEPTION ||
          tt == TT_MEM_ADDRESS_NOT_ALIGNED || tt == TT_FAST_INSTRUCTION_MMU_MISS ||
@@ -42,12 +51,13 @@ static int is_mmu_trap(uint64_t tt) {
 void trap_fatal(struct cpu *c) __attribute__((noreturn));
 void trap_fatal(struct cpu *c) {
   unsigned tl = c->trap_tl >= 2 ? 2 : 1, i = tl - 1;
+  char name[40];
   printf("vfsim-runtime: unexpected trap 0x%03lx %s at tl %u on vcpu %lu: tpc 0x%lx tnpc 0x%lx tstate 0x%lx\n",
-         c->trap_tt[i], trap_name(c->trap_tt[i]), tl, c->id, c->trap_tpc[i], c->trap_tnpc[i],
-         c->trap_tstate[i]);
+         c->trap_tt[i], trap_name(c->trap_tt[i], name, sizeof name), tl, c->id, c->trap_tpc[i],
+         c->trap_tnpc[i], c->trap_tstate[i]);
   if (tl == 2)
     printf("vfsim-runtime:   while handling trap 0x%03lx %s from tpc 0x%lx\n", c->trap_tt[0],
-           trap_name(c->trap_tt[0]), c->trap_tpc[0]);
+           trap_name(c->trap_tt[0], name, sizeof name), c->trap_tpc[0]);
   if (is_mmu_trap(c->trap_tt[i]) || (tl == 2 && is_mmu_trap(c->trap_tt[0]))) {
     const uint64_t *f = c->fault_area;
     printf("vfsim-runtime:   fault area: d-side type %lu addr 0x%lx ctx %lu, i-side type %lu addr 0x%lx ctx %lu\n",
