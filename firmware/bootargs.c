@@ -8,6 +8,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_COMPUTE: return "compute";
     case WL_MEMORY: return "memory";
     case WL_COUNTER: return "counter";
+    case WL_PROBE: return "probe";
   }
   return "?";
 }
@@ -61,6 +62,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->writes = 50;
   w->rate = 1000;
   w->count = 20;
+  w->ra = 0x40000000;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -69,8 +71,9 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   if (nlen == 0 || word_is(name, nlen, "compute")) w->kind = WL_COMPUTE;
   else if (word_is(name, nlen, "memory")) w->kind = WL_MEMORY;
   else if (word_is(name, nlen, "counter")) w->kind = WL_COUNTER;
+  else if (word_is(name, nlen, "probe")) w->kind = WL_PROBE;
   else {
-    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory or counter)", (int)nlen,
+    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory, counter or probe)", (int)nlen,
                name);
     return -1;
   }
@@ -95,6 +98,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_MEMORY && word_is(key, klen, "writes")) slot = &w->writes;
     else if (w->kind == WL_COUNTER && word_is(key, klen, "rate")) slot = &w->rate;
     else if (w->kind == WL_COUNTER && word_is(key, klen, "count")) slot = &w->count;
+    else if (w->kind == WL_PROBE && word_is(key, klen, "ra")) slot = &w->ra;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);

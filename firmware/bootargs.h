@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE };
 
 struct workload {
   enum workload_kind kind;
@@ -15,6 +15,7 @@ struct workload {
   uint64_t writes;       /* memory: percent of accesses that store */
   uint64_t rate;         /* counter: lines per second of simulated time */
   uint64_t count;        /* counter: lines in total, 0 = forever */
+  uint64_t ra;           /* probe: a real address outside this guest (someone else's) */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */

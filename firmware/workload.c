@@ -46,6 +46,37 @@ static void counter_run(struct cpu *c, const struct workload *w, const struct md
   fw_exit(0);
 }
 
+/* Misbehaviour on purpose, for the isolation tests: hand the hypervisor a real address
+ * that is not ours (another guest's memory, or where it lives physically) and name vCPUs
+ * we do not have; every call must fail with the sun4v error, and finally a load by that
+ * real address must trap (data_access_exception, fault type 4 = invalid RA), which the
+ * runtime reports as fatal. */
+static const char *status_name(uint64_t s) {
+  static const char *const names[] = {"EOK", "ENOCPU", "ENORADDR", "ENOINTR", "EBADPGSZ", "EBADTSB",
+                                      "EINVAL", "EBADTRAP", "EBADALIGN", "EWOULDBLOCK"};
+  return s < sizeof names / sizeof names[0] ? names[s] : "E?";
+}
+
+static void probe_run(const struct workload *w, const struct md_info *md) {
+  uint64_t ra = w->ra, r1 = 0;
+  printf("probe: real address 0x%lx, vcpu %u\n", ra, md->ncpus);
+  uint64_t st = hv_call(HV_MACH_DESC, ra, 0x10000, 0, 0, 0, &r1, 0, 0, 0);
+  printf("probe: mach_desc(0x%lx) -> %s\n", ra, status_name(st));
+  st = hv_call(HV_CONS_WRITE, ra, 64, 0, 0, 0, 0, 0, 0, 0);
+  printf("probe: cons_write(0x%lx) -> %s\n", ra, status_name(st));
+  st = hv_call(HV_CPU_QCONF, 0x3d, ra & ~0x3fful, 16, 0, 0, 0, 0, 0, 0);
+  printf("probe: cpu_qconf(dev mondo, 0x%lx) -> %s\n", ra & ~0x3fful, status_name(st));
+  st = hv_call(HV_CPU_START, md->ncpus, ra, ra & ~0x7ffful, 0, 0, 0, 0, 0, 0);
+  printf("probe: cpu_start(%u) -> %s\n", md->ncpus, status_name(st));
+  st = hv_call(HV_CPU_STATE, md->ncpus, 0, 0, 0, 0, 0, 0, 0, 0);
+  printf("probe: cpu_state(%u) -> %s\n", md->ncpus, status_name(st));
+  printf("probe: loading from real address 0x%lx\n", ra);
+  uint64_t v;
+  __asm__ volatile("ldxa [%1] 0x14, %0" : "=r"(v) : "r"(ra) : "memory");
+  printf("probe: read 0x%lx: isolation broken\n", v);
+  fw_exit(3);
+}
+
 void workload_run(struct cpu *c, const struct workload *w, const struct md_info *md, int is_boot) {
   struct result *r = &c->result;
   uint64_t t0 = rd_stick();
@@ -67,6 +98,9 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
     }
     case WL_COUNTER:
       if (is_boot) counter_run(c, w, md);
+      for (;;) hv_cpu_yield();
+    case WL_PROBE:
+      if (is_boot) probe_run(w, md);
       for (;;) hv_cpu_yield();
   }
   r->cycles = rd_stick() - t0;

@@ -79,18 +79,17 @@ int sc_main(int argc, char** argv) {
     po::parsed_options parsed = po::command_line_parser(argc, argv).options(opts).run();
     po::store(parsed, vm);
     po::notify(vm);
-    // Domain options apply to the latest --domain, in command-line order.
+    // Domain options apply to the latest --domain, in command-line order; those before the
+    // first --domain are defaults for every domain (or describe the only one, 'primary').
+    DomainArgs defaults;
+    defaults.cfg.name = "primary";
     for (const po::option& o : parsed.options) {
-      if (o.string_key == "domain" || (domains.empty() && (o.string_key == "vcpus" || o.string_key == "memory" ||
-                                                           o.string_key == "boot-file" || o.string_key == "image" ||
-                                                           o.string_key == "strands" || o.string_key == "crypto" ||
-                                                           o.string_key == "pcie"))) {
-        domains.emplace_back();
-        domains.back().cfg.name = o.string_key == "domain" ? o.value[0] : "primary";
-        if (o.string_key == "domain") continue;
+      if (o.string_key == "domain") {
+        domains.push_back(defaults);
+        domains.back().cfg.name = o.value[0];
+        continue;
       }
-      if (domains.empty()) continue;
-      DomainArgs& d = domains.back();
+      DomainArgs& d = domains.empty() ? defaults : domains.back();
       const std::string& v = o.value.empty() ? std::string() : o.value[0];
       if (o.string_key == "vcpus") {
         d.cfg.vcpus = unsigned(std::stoul(v));
@@ -117,6 +116,7 @@ int sc_main(int argc, char** argv) {
         }
       }
     }
+    if (domains.empty()) domains.push_back(defaults);
   } catch (const std::exception& e) {
     fmt::print(stderr, "vfsim-hv: {}\n", e.what());
     return 2;
@@ -125,10 +125,7 @@ int sc_main(int argc, char** argv) {
     std::cerr << opts;
     return 0;
   }
-  if (domains.empty()) {
-    domains.emplace_back();
-    domains.back().cfg.name = "primary";
-  }
+
   try {
     platform::Platform p = platform::load_platform(vm["platform"].as<std::string>());
     cmt::BareMachine m("machine", p);
