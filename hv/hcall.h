@@ -17,9 +17,13 @@ struct Call {
   isa::StrandState& st;
   GuestMmu& mmu;
   bool returns = true;   // false: the handler set pc itself (or stopped the vCPU)
+  unsigned results = 0;  // bit i: %o(i) was set as a result (shown by the trace)
 
   uint64_t arg(unsigned i) const { return st.r(8 + i); }
-  void ret(unsigned i, uint64_t value) { st.set_r(8 + i, value); }
+  void ret(unsigned i, uint64_t value) {
+    st.set_r(8 + i, value);
+    results |= 1u << i;
+  }
   // The guest's memory: [ra, ra+len) must lie inside one of its mblocks.
   bool read(uint64_t ra, void* dst, uint64_t len);
   bool write(uint64_t ra, const void* src, uint64_t len);

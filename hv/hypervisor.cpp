@@ -326,8 +326,8 @@ void Hypervisor::dispatch(cmt::Core& core, unsigned slot, unsigned trap) {
     unsigned nargs = h ? h->nargs : 5;
     for (unsigned i = 0; i < nargs; ++i) a += fmt::format("{}{:#x}", i ? ", " : "", args[i]);
     std::string r;
-    if (status == HV_EOK && h && c.returns)
-      for (unsigned i = 0; i < h->nres; ++i) r += fmt::format(" {:#x}", st.r(9 + i));
+    for (unsigned i = 1; i <= 4; ++i)   // the results the call set, also with an error status
+      if (c.results & (1u << i)) r += fmt::format(" {:#x}", st.r(8 + i));
     std::string name = h ? h->name : fmt::format("{}_{:#x}", trap == TRAP_FAST ? "fast_trap" : "trap", trap == TRAP_FAST ? fn : trap);
     // The calling core's own clock: SystemC time only advances once per quantum.
     fmt::print(trace, "{:>12.3f} us  {}/vcpu{}  {}({}) -> {}{}\n", double(core.cycles) * machine.plat.cycle_ns() / 1e3, o.guest->name,
