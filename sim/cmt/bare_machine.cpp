@@ -110,15 +110,16 @@ void BareMachine::print_stats(std::ostream& os) const {
                  c->cycles ? double(s->stats.instructions) / double(c->cycles) : 0.0, s->stats.loads,
                  s->stats.l1_misses, s->stats.l2_misses, s->stats.remote_accesses, s->stats.l1i_misses);
     }
-  fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9} {:>9} {:>9}\n", "waits by cause", "fetch",
-             "load", "long op", "store buffer", "LSU/FGU held", "TLB", "ITLB miss", "DTLB miss");
+  fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n", "waits by cause",
+             "fetch", "load", "long op", "store buffer", "LSU/FGU held", "TLB", "ITLB miss", "DTLB miss", "traps",
+             "intr", "yielded");
   for (const auto& c : cores)
     for (const auto& s : c->strands) {
       if (!s->stats.instructions) continue;
       const StrandStats& t = s->stats;
-      fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9} {:>9} {:>9}\n", fmt::format("{}", s->id),
-                 t.wait_fetch, t.wait_load, t.wait_long_op, t.wait_store_buffer, t.unit_conflicts,
-                 t.wait_tlb, t.itlb_misses, t.dtlb_misses);
+      fmt::print(os, "{:<18} {:>12} {:>12} {:>12} {:>12} {:>12} {:>9} {:>9} {:>9} {:>8} {:>8} {:>12}\n",
+                 fmt::format("{}", s->id), t.wait_fetch, t.wait_load, t.wait_long_op, t.wait_store_buffer,
+                 t.unit_conflicts, t.wait_tlb, t.itlb_misses, t.dtlb_misses, t.traps, t.interrupts, t.yield_cycles);
     }
   fmt::print(os, "{:<18} {:>12} {:>12} {:>6}\n", "core", "instructions", "cycles", "IPC");
   for (const auto& c : cores) {
