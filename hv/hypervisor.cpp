@@ -272,13 +272,69 @@ void Hypervisor::deliver_trap(cmt::Core& core, unsigned slot, unsigned tt) {
 
 bool Hypervisor::on_trap(cmt::Core& core, unsigned slot, Trap t) {
   cmt::Strand& s = *core.strands[slot];
-  if (!owner(s.id).guest) return false;
+  Owner o = owner(s.id);
+  if (!o.guest) return false;
   if (t >= TT_TRAP_INSTRUCTION + 0x80 && t <= TT_TRAP_INSTRUCTION + 0xff && s.state.privileged()) {
     dispatch(core, slot, t - TT_TRAP_INSTRUCTION);
   } else {
+    if (t == TT_MEM_ADDRESS_NOT_ALIGNED || t == TT_LDDF_MEM_ADDRESS_NOT_ALIGNED ||
+        t == TT_STDF_MEM_ADDRESS_NOT_ALIGNED) {
+      // sun4v reports the misaligned address in the D-side fault area (guests read it from
+      // there): recompute it from the trapping load/store.
+      const StrandState& st = s.state;
+      if (const Insn* in = s.interp.insn_at(st.pc)) {
+        uint64_t ea = st.r(in->rs1);
+        if (in->spec->fmt != Fmt::Cas) ea += in->use_imm ? uint64_t(in->imm) : st.r(in->rs2);
+        mmus_[s.id]->record_fault(false, FT_UNALIGNED, ea, st.tl > 0 ? 0 : o.vcpu->primary_ctx);
+      }
+    }
     deliver_trap(core, slot, t);
   }
   return core.running[slot];
+}
+
+void Hypervisor::console_input(Guest& g, const std::string& text) {
+  g.console_input += text;
+  raise_interrupt(g, g.intr[0]);   // the console is the guest's first source
+}
+
+// A device interrupt: when the source is valid and idle, its cookie (or sysino) goes to the
+// target vCPU's device mondo queue and the source waits in "delivered" until the guest
+// sets it idle again (the sun4v end-of-interrupt).
+bool Hypervisor::raise_interrupt(Guest& g, InterruptSource& src) {
+  if (!src.valid || src.state != 0) return false;
+  Vcpu* v = g.vcpu(src.target);
+  if (!v) return false;
+  uint8_t entry[64] = {};
+  uint64_t word0 = src.cookie ? src.cookie : (src.devhandle << 16 | src.devino);
+  for (unsigned i = 0; i < 8; ++i) entry[i] = uint8_t(word0 >> (56 - 8 * i));
+  if (!enqueue(g, *v, Q_DEV_MONDO, entry)) return false;
+  src.state = 2;
+  return true;
+}
+
+// An error report (64 bytes, reference §3.2) for a vCPU: resumable errors go to the
+// resumable queue, which the core watches; non-resumable ones are queued and the
+// hypervisor vectors the vCPU to TT 0x7f itself.
+bool Hypervisor::report_error(Guest& g, Vcpu& v, bool resumable, uint8_t type, uint32_t attrs, uint64_t ra,
+                              uint32_t size) {
+  uint8_t e[64] = {};
+  auto put = [&](unsigned off, unsigned bytes, uint64_t val) {
+    for (unsigned i = 0; i < bytes; ++i) e[off + i] = uint8_t(val >> (8 * (bytes - 1 - i)));
+  };
+  put(0x00, 8, next_error_handle_++);
+  put(0x08, 8, now_cycles(v));
+  put(0x13, 1, type);
+  put(0x14, 4, attrs);
+  put(0x18, 8, ra);
+  put(0x20, 4, size);
+  put(0x24, 2, v.id);
+  if (!enqueue(g, v, resumable ? Q_RESUMABLE : Q_NONRESUMABLE, e)) return false;
+  if (!resumable && v.state == CPU_STATE_RUNNING) {
+    cmt::Core& core = machine.core_of(v.strand);
+    deliver_trap(core, v.strand % machine.plat.strands_per_core, TT_NONRESUMABLE_ERROR);
+  }
+  return true;
 }
 
 void Hypervisor::on_interrupt(cmt::Core& core, unsigned slot) {

@@ -64,6 +64,11 @@ class Hypervisor : public cmt::StrandHost {
   // Append 64 bytes to a vCPU's interrupt queue; false if the queue is absent or full.
   bool enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[64]);
   void update_queue_pending(Vcpu& v);
+  // Devices and errors: typed console input (raises the console's interrupt), a device
+  // interrupt from a source, an error report into a vCPU's error queues (reference §3.2).
+  void console_input(Guest& g, const std::string& text);
+  bool raise_interrupt(Guest& g, InterruptSource& src);
+  bool report_error(Guest& g, Vcpu& v, bool resumable, uint8_t type, uint32_t attrs, uint64_t ra, uint32_t size);
   void console_write(Guest& g, const std::string& text);
   void flush_translations(Vcpu& v);   // after MMU changes from a hypercall
   uint64_t now_cycles(const Vcpu& v);
@@ -89,6 +94,7 @@ class Hypervisor : public cmt::StrandHost {
   std::vector<Owner> owners_;
   std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands
   uint64_t next_pa_ = kGuestPaBase;
+  uint64_t next_error_handle_ = 1;   // error reports carry a non-zero handle
   std::map<Guest*, std::string> line_buf_;
 };
 
