@@ -51,6 +51,9 @@ uint64_t hc_api_set_version(Call& c) {
 }
 
 uint64_t hc_api_get_version(Call& c) {
+  // All 64 bits of the group count (reference §1.2): without this check group 2^32 + 1 was
+  // truncated to CORE and reported CORE's version instead of EINVAL.
+  if (c.arg(0) > 0xffffffffu) return HV_EINVAL;
   auto it = c.g.api.find(unsigned(c.arg(0)));
   if (it == c.g.api.end()) return HV_EINVAL;
   c.ret(1, it->second.first);

@@ -68,6 +68,9 @@ uint64_t hc_cons_read(Call& c) {
 
 uint64_t hc_cons_write(Call& c) {
   uint64_t buf = c.arg(0), size = c.arg(1);
+  // Check the range before allocating: a huge size from the guest was a bad_alloc /
+  // length_error in the simulator instead of HV_ENORADDR.
+  if (size && !c.g.ra_ok(buf, size)) return HV_ENORADDR;
   std::string text(size, '\0');
   if (!c.read(buf, text.data(), size)) return HV_ENORADDR;
   c.hv.console_write(c.g, text);

@@ -60,6 +60,8 @@ uint64_t set_tsbs(Call& c, std::vector<TsbDescriptor>& out) {
 
 uint64_t tsb_info(Call& c, const std::vector<TsbDescriptor>& tsbs) {
   uint64_t max = c.arg(0), buf = c.arg(1);
+  // A misaligned buffer is HV_EBADALIGN (it was reported as ENORADDR).
+  if (max && !tsbs.empty() && (buf & 7)) return HV_EBADALIGN;
   for (uint64_t i = 0; i < tsbs.size() && i < max; ++i) {
     const TsbDescriptor& d = tsbs[i];
     uint8_t raw[32] = {};
@@ -68,7 +70,7 @@ uint64_t tsb_info(Call& c, const std::vector<TsbDescriptor>& tsbs) {
     };
     put(0, 2, d.idx_pgsz); put(2, 2, d.assoc); put(4, 4, d.entries); put(8, 4, d.ctx_index);
     put(12, 4, d.pgsz_mask); put(16, 8, d.base_ra);
-    if ((buf & 7) || !c.write(buf + 32 * i, raw, 32)) return HV_ENORADDR;
+    if (!c.write(buf + 32 * i, raw, 32)) return HV_ENORADDR;
   }
   c.ret(1, tsbs.size());
   return HV_EOK;
@@ -114,6 +116,9 @@ uint64_t hc_mmu_map_perm_addr(Call& c) {
   for (TlbEntry& p : c.g.perm)
     if (p.va == e.va && p.shift() == e.shift()) {
       p = e;
+      // A replaced mapping must not survive in any vCPU's cached translations (the
+      // replacement returned without flushing, so strands kept using the old page).
+      for (Vcpu& v : c.g.vcpus) c.hv.flush_translations(v);
       return HV_EOK;
     }
   if (c.g.perm.size() >= c.hv.max_perm_mappings) return HV_ETOOMANY;
