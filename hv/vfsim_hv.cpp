@@ -72,6 +72,7 @@ int sc_main(int argc, char** argv) {
       ("pcie", po::value<std::vector<std::string>>(), "the PCIe root complexes the domain owns, e.g. pci@400")
       ("hv-trace", po::value<std::string>(), "write one line per hypercall (time, domain/vcpu, call, arguments, status, results) to FILE ('-' for stderr)")
       ("stats", "print per-domain and per-strand statistics to stderr")
+      ("stats-json", po::value<std::string>(), "write the per-strand statistics as JSON to FILE")
       ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)");
   po::variables_map vm;
   std::vector<DomainArgs> domains;
@@ -165,6 +166,10 @@ int sc_main(int argc, char** argv) {
     }
     fmt::print(stderr, "vfsim-hv: simulated time {}\n", sc_core::sc_time_stamp().to_string());
     if (vm.count("stats")) m.print_stats(std::cerr);
+    if (vm.count("stats-json")) {
+      std::ofstream js(vm["stats-json"].as<std::string>());
+      m.write_stats_json(js);
+    }
     return rc;
   } catch (const platform::PlatformError& e) {
     fmt::print(stderr, "vfsim-hv: {}\n", e.what());
