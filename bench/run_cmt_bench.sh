@@ -11,18 +11,7 @@ for f in "$bare" "$run" "$prog" "$user"; do [[ -x $f || -f $f ]] || { echo "miss
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-now() { date +%s.%N; }
-best_of_3() {   # best_of_3 CMD...: prints the best wall time; leaves the last stderr in $tmp/err
-  local best=""
-  for _ in 1 2 3; do
-    local t0 t1
-    t0=$(now)
-    "$@" >"$tmp/out" 2>"$tmp/err" || { echo "failed: $*" >&2; cat "$tmp/err" >&2; exit 1; }
-    t1=$(now)
-    best=$(awk -v a="$best" -v b="$(awk -v x="$t0" -v y="$t1" 'BEGIN{print y-x}')" 'BEGIN{print (a=="" || b<a) ? b : a}')
-  done
-  echo "$best"
-}
+source "$(dirname "$0")/lib.sh"
 
 # Untimed reference: the same loop under sparc64-run, long enough to time (50M instructions).
 t_user=$(best_of_3 "$run" --stats "$user" 5000000)

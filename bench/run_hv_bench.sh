@@ -12,18 +12,7 @@ for f in "$hv" "$bare" "$rt" "$prog"; do [[ -x $f || -f $f ]] || { echo "missing
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-now() { date +%s.%N; }
-best_of_3() {   # best_of_3 CMD...: prints the best wall time
-  local best=""
-  for _ in 1 2 3; do
-    local t0 t1
-    t0=$(now)
-    "$@" >"$tmp/out" 2>"$tmp/err" || { echo "failed: $*" >&2; cat "$tmp/err" >&2; exit 1; }
-    t1=$(now)
-    best=$(awk -v a="$best" -v b="$(awk -v x="$t0" -v y="$t1" 'BEGIN{print y-x}')" 'BEGIN{print (a=="" || b<a) ? b : a}')
-  done
-  echo "$best"
-}
+source "$(dirname "$0")/lib.sh"
 insns() { python3 -c "import json;print(sum(c['instructions'] for c in json.load(open('$1'))['cores']))"; }
 
 echo "| configuration | strands | instructions | host s | host MIPS | vs bare |"

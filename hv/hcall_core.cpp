@@ -107,24 +107,8 @@ uint64_t hc_cpu_start(Call& c) {
   if ((pc & 3) || (rtba & 0xff)) return HV_EBADALIGN;
   if (!c.g.ra_ok(pc, 4) || !c.g.ra_ok(rtba, 4)) return HV_ENORADDR;
   if (v->state != CPU_STATE_STOPPED) return HV_EINVAL;
-  cmt::Strand& s = c.hv.machine.strand(v->strand);
-  isa::StrandState& st = s.state;
   // The boot convention of a started vCPU: MMU off, TL 0, TBA = RTBA, %o0 = arg.
-  std::fill(std::begin(st.reg), std::end(st.reg), 0);
-  for (auto& w : st.win) std::fill(std::begin(w), std::end(w), 0);
-  for (auto& g : st.globals) std::fill(std::begin(g), std::end(g), 0);
-  st.cwp = 0; st.cansave = isa::kNWindows - 2; st.canrestore = 0; st.otherwin = 0;
-  st.cleanwin = isa::kNWindows - 2; st.wstate = 0; st.gl = 0; st.tl = 0;
-  st.pstate = isa::PSTATE_PRIV; st.fprs = 0; st.pil = 0; st.softint = 0;
-  st.tick_cmpr = st.stick_cmpr = 1ull << 63;
-  st.tba = rtba;
-  st.pc = pc;
-  st.npc = pc + 4;
-  st.set_r(8, arg);
-  v->rtba = rtba;
-  v->mmu_enabled = false;
-  v->tlb.clear();
-  c.hv.flush_translations(*v);
+  c.hv.reset_vcpu(*v, pc, rtba, arg);
   v->state = CPU_STATE_RUNNING;
   c.hv.machine.core_of(v->strand).start(v->strand % c.hv.machine.plat.strands_per_core);
   return HV_EOK;

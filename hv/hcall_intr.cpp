@@ -68,50 +68,33 @@ uint64_t hc_intr_settarget(Call& c) {
   return HV_EOK;
 }
 
-uint64_t hc_vintr_getcookie(Call& c) {
-  InterruptSource* s = by_dev(c);
-  if (!s) return HV_ENOINTR;
-  c.ret(1, s->cookie);
-  return HV_EOK;
-}
-uint64_t hc_vintr_setcookie(Call& c) {
-  InterruptSource* s = by_dev(c);
-  if (!s) return HV_ENOINTR;
-  s->cookie = c.arg(2);
-  return HV_EOK;
-}
-uint64_t hc_vintr_getvalid(Call& c) {
-  InterruptSource* s = by_dev(c);
-  if (!s) return HV_ENOINTR;
-  c.ret(1, s->valid ? 1 : 0);
-  return HV_EOK;
-}
-uint64_t hc_vintr_setvalid(Call& c) {
-  InterruptSource* s = by_dev(c);
-  if (!s) return HV_ENOINTR;
-  if (c.arg(2) > 1) return HV_EINVAL;
-  s->valid = c.arg(2);
-  return HV_EOK;
-}
-uint64_t hc_vintr_getstate(Call& c) {
-  InterruptSource* s = by_dev(c);
-  if (!s) return HV_ENOINTR;
-  c.ret(1, s->state);
-  return HV_EOK;
-}
-uint64_t hc_vintr_setstate(Call& c) {
-  InterruptSource* s = by_dev(c);
-  if (!s) return HV_ENOINTR;
-  if (c.arg(2) > 2) return HV_EINVAL;
-  s->state = c.arg(2);
-  return HV_EOK;
-}
-uint64_t hc_vintr_gettarget(Call& c) {
-  InterruptSource* s = by_dev(c);
-  if (!s) return HV_ENOINTR;
-  c.ret(1, s->target);
-  return HV_EOK;
-}
+// The (devhandle, devino) calls: getters return the field in %o1, setters take it in %o2
+// (a value above `max`: EINVAL; a target that is not one of the guest's vCPUs: ENOCPU).
+#define VINTR_GET(name, expr)                       \
+  uint64_t hc_##name(Call& c) {                     \
+    InterruptSource* s = by_dev(c);                 \
+    if (!s) return HV_ENOINTR;                      \
+    c.ret(1, expr);                                 \
+    return HV_EOK;                                  \
+  }
+#define VINTR_SET(name, field, max)                 \
+  uint64_t hc_##name(Call& c) {                     \
+    InterruptSource* s = by_dev(c);                 \
+    if (!s) return HV_ENOINTR;                      \
+    if (c.arg(2) > (max)) return HV_EINVAL;         \
+    s->field = c.arg(2);                            \
+    return HV_EOK;                                  \
+  }
+VINTR_GET(vintr_getcookie, s->cookie)
+VINTR_GET(vintr_getvalid, s->valid ? 1 : 0)
+VINTR_GET(vintr_getstate, s->state)
+VINTR_GET(vintr_gettarget, s->target)
+VINTR_SET(vintr_setcookie, cookie, ~0ull)
+VINTR_SET(vintr_setvalid, valid, 1)
+VINTR_SET(vintr_setstate, state, 2)
+#undef VINTR_GET
+#undef VINTR_SET
+
 uint64_t hc_vintr_settarget(Call& c) {
   InterruptSource* s = by_dev(c);
   if (!s) return HV_ENOINTR;

@@ -42,8 +42,12 @@ const HcallSpec* find_hcall(unsigned trap, uint64_t fn) {
   return nullptr;
 }
 
-// A vCPU's registers as the sun4v boot convention leaves them (docs/hypervisor.md).
-void reset_strand(cmt::Strand& s, uint64_t pc, uint64_t tba, uint64_t o0, uint64_t o1) {
+}  // namespace
+
+// A vCPU's registers as the sun4v boot convention leaves them (docs/hypervisor.md): MMU off,
+// TL 0, PSTATE = PRIV, timers disarmed, no translations cached.
+void Hypervisor::reset_vcpu(Vcpu& v, uint64_t pc, uint64_t tba, uint64_t o0, uint64_t o1) {
+  cmt::Strand& s = machine.strand(v.strand);
   StrandState& st = s.state;
   std::memset(st.reg, 0, sizeof st.reg);
   std::memset(st.win, 0, sizeof st.win);
@@ -63,9 +67,11 @@ void reset_strand(cmt::Strand& s, uint64_t pc, uint64_t tba, uint64_t o0, uint64
   s.interp.invalidate_all();
   s.queue_pending = false;
   s.stick_fired = ~0ull;
+  v.rtba = tba;
+  v.mmu_enabled = false;
+  v.tlb.clear();
+  update_queue_pending(v);
 }
-
-}  // namespace
 
 Hypervisor::Hypervisor(cmt::BareMachine& m) : machine(m), owners_(m.plat.strands()), mmus_(m.plat.strands()) {
   machine.host = this;
@@ -181,8 +187,7 @@ void Hypervisor::load_image(Guest& g, const std::string& path) {
 
 void Hypervisor::boot(Guest& g) {
   Vcpu& v = g.vcpus[0];
-  cmt::Strand& s = machine.strand(v.strand);
-  reset_strand(s, g.boot_entry, 0, g.memory[0].ra, g.memory_bytes());
+  reset_vcpu(v, g.boot_entry, 0, g.memory[0].ra, g.memory_bytes());
   v.state = CPU_STATE_RUNNING;
   machine.core_of(v.strand).start(v.strand % machine.plat.strands_per_core);
 }

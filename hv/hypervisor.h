@@ -59,6 +59,7 @@ class Hypervisor : public cmt::StrandHost {
   // Deliver trap tt to the guest's trap table (TL+1); a trap at the guest's maximum TL or
   // without a trap table puts the vCPU in error and stops it.
   void deliver_trap(cmt::Core& core, unsigned slot, unsigned tt);
+  void reset_vcpu(Vcpu& v, uint64_t pc, uint64_t tba, uint64_t o0, uint64_t o1 = 0);
   void stop_vcpu(Guest& g, Vcpu& v, uint64_t state);
   void exit_guest(Guest& g, uint64_t code);
   // Append 64 bytes to a vCPU's interrupt queue; false if the queue is absent or full.

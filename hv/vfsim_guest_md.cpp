@@ -6,40 +6,14 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "hv/cli_args.h"
 #include "hv/guest_md.h"
 
 namespace po = boost::program_options;
 
-namespace {
-// "0-15,32" -> strand ids
-std::vector<unsigned> parse_strands(const std::string& s) {
-  std::vector<unsigned> out;
-  size_t pos = 0;
-  while (pos < s.size()) {
-    size_t comma = s.find(',', pos);
-    std::string item = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    size_t dash = item.find('-');
-    unsigned lo = unsigned(std::stoul(item.substr(0, dash)));
-    unsigned hi = dash == std::string::npos ? lo : unsigned(std::stoul(item.substr(dash + 1)));
-    if (hi < lo) throw std::invalid_argument("range '" + item + "' runs backwards");
-    for (unsigned i = lo; i <= hi; ++i) out.push_back(i);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
-}
-// "4G", "512M", "0x80000000" -> bytes
-uint64_t parse_size(const std::string& s) {
-  size_t idx = 0;
-  uint64_t v = std::stoull(s, &idx, 0);
-  std::string unit = s.substr(idx);
-  if (unit == "K" || unit == "k") v <<= 10;
-  else if (unit == "M" || unit == "m") v <<= 20;
-  else if (unit == "G" || unit == "g") v <<= 30;
-  else if (!unit.empty()) throw std::invalid_argument("unknown size unit '" + unit + "' in '" + s + "'");
-  return v;
-}
-}  // namespace
+using vfsim::hv::cli::parse_size;
+using vfsim::hv::cli::parse_strands;
+
 
 int main(int argc, char** argv) {
   po::options_description opts("Usage: vfsim-guest-md [--platform NAME|FILE] --strands LIST --memory BASE:SIZE[,...] [-o FILE]\nOptions");

@@ -9,11 +9,15 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "hv/cli_args.h"
 #include "hv/hypervisor.h"
 #include "sim/isa/elf_image.h"
 
 namespace po = boost::program_options;
 using namespace vfsim;
+using vfsim::hv::cli::parse_size;
+using vfsim::hv::cli::parse_strands;
+using vfsim::hv::cli::split;
 
 namespace {
 
@@ -21,29 +25,6 @@ struct DomainArgs {
   hv::GuestConfig cfg;
   std::string image;
 };
-
-// "64M", "1G", "4096K" or bytes.
-uint64_t parse_size(const std::string& s) {
-  size_t used = 0;
-  uint64_t v = std::stoull(s, &used, 0);
-  std::string unit = s.substr(used);
-  if (unit == "K" || unit == "k") v <<= 10;
-  else if (unit == "M" || unit == "m") v <<= 20;
-  else if (unit == "G" || unit == "g") v <<= 30;
-  else if (!unit.empty()) throw std::invalid_argument("bad size '" + s + "'");
-  return v;
-}
-
-std::vector<std::string> split(const std::string& v) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (true) {
-    size_t comma = v.find(',', pos);
-    out.push_back(v.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
-    if (comma == std::string::npos) return out;
-    pos = comma + 1;
-  }
-}
 
 std::string default_image(const char* argv0) {
   std::string exe = argv0;
@@ -106,15 +87,7 @@ int sc_main(int argc, char** argv) {
       } else if (o.string_key == "image") {
         d.image = v;
       } else if (o.string_key == "strands") {
-        for (const std::string& item : split(v)) {
-          unsigned lo = 0, hi = 0;
-          char dash = 0;
-          int k = std::sscanf(item.c_str(), "%u%c%u", &lo, &dash, &hi);
-          if (k == 1) hi = lo;
-          if (!(k == 1 || (k == 3 && dash == '-')) || hi < lo)
-            throw std::invalid_argument("--strands: '" + item + "' is not a strand or range");
-          for (unsigned s = lo; s <= hi; ++s) d.cfg.strands.push_back(s);
-        }
+        for (unsigned st : parse_strands(v)) d.cfg.strands.push_back(st);
       }
     }
     if (domains.empty()) domains.push_back(defaults);
