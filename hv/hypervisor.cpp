@@ -102,7 +102,7 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
     if (owners_[strands[i]].guest || std::count(strands.begin(), strands.end(), strands[i]) > 1)
       throw HvError(fmt::format("guest '{}': strand {} is already bound", c.name, strands[i]));
   }
-  if (c.mblocks.empty()) throw HvError(fmt::format("guest '{}': no memory", c.name));
+  if (c.mblocks.empty() && c.layout.empty()) throw HvError(fmt::format("guest '{}': no memory", c.name));
   // A crypto unit serves the strands of its own core: a guest may only own one on a core
   // where it has a vCPU (the rule ldm enforces), and each unit and bus has one owner.
   for (unsigned core : c.crypto_units) {
@@ -126,8 +126,19 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   g->name = c.name;
   g->crypto_units = c.crypto_units;
   g->pcie_buses = c.pcie_buses;
+  for (const Mblock& m : c.layout) {   // explicit placement: must not overlap anyone's memory
+    if (m.size == 0 || m.size % kMblockAlign || m.ra % kMblockAlign || m.pa % kMblockAlign ||
+        m.pa + m.size > p.memory_bytes)
+      throw HvError(fmt::format("guest '{}': memory block RA {:#x} PA {:#x} size {:#x} is not 4 MB aligned "
+                                "or outside memory", c.name, m.ra, m.pa, m.size));
+    for (const auto& other : guests)
+      for (const Mblock& o : other->memory)
+        if (m.pa < o.pa + o.size && o.pa < m.pa + m.size)
+          throw HvError(fmt::format("guest '{}': memory at PA {:#x} belongs to '{}'", c.name, m.pa, other->name));
+    g->memory.push_back(m);
+  }
   uint64_t ra = kGuestRaBase, pa = next_pa_;
-  for (uint64_t size : c.mblocks) {
+  for (uint64_t size : c.layout.empty() ? c.mblocks : std::vector<uint64_t>{}) {
     if (size == 0 || size % kMblockAlign)
       throw HvError(fmt::format("guest '{}': memory block of {:#x} bytes is not a multiple of 4 MB", c.name, size));
     if (pa + size > p.memory_bytes)
@@ -153,6 +164,7 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   res.crypto_units = c.crypto_units;
   res.pcie_buses = c.pcie_buses;
   g->md = md::encode(build_guest_md(p, res));
+  md_inputs_[g.get()] = res;
   // The console is interrupt source (0x100, 0x11) as its MD node says.
   InterruptSource cons;
   cons.devhandle = 0x100;
@@ -186,10 +198,56 @@ void Hypervisor::load_image(Guest& g, const std::string& path) {
 }
 
 void Hypervisor::boot(Guest& g) {
+  stop_guest(g);
+  g.exited = false;
+  g.exit_code = 0;
+  g.api.clear();
+  g.perm.clear();
+  for (Vcpu& x : g.vcpus) {   // a fresh boot: no queues, TSBs or fault area from before
+    x.queues = {};
+    x.tsb_ctx0.clear();
+    x.tsb_ctxnon0.clear();
+    x.fault_area = 0;
+    x.primary_ctx = x.secondary_ctx = 0;
+  }
   Vcpu& v = g.vcpus[0];
   reset_vcpu(v, g.boot_entry, 0, g.memory[0].ra, g.memory_bytes());
   v.state = CPU_STATE_RUNNING;
   machine.core_of(v.strand).start(v.strand % machine.plat.strands_per_core);
+}
+
+void Hypervisor::stop_guest(Guest& g) {
+  for (Vcpu& v : g.vcpus)
+    if (v.state != CPU_STATE_STOPPED) stop_vcpu(g, v, CPU_STATE_STOPPED);
+}
+
+void Hypervisor::destroy_guest(Guest& g) {
+  stop_guest(g);
+  for (Vcpu& v : g.vcpus) {
+    owners_[v.strand] = {};
+    machine.strand(v.strand).state.mem = &machine.port;
+    mmus_[v.strand].reset();
+  }
+  md_inputs_.erase(&g);
+  line_buf_.erase(&g);
+  for (size_t i = 0; i < guests.size(); ++i)
+    if (guests[i].get() == &g) {
+      guests.erase(guests.begin() + long(i));
+      break;
+    }
+}
+
+void Hypervisor::set_variables(Guest& g, const std::map<std::string, std::string>& vars) {
+  GuestResources& res = md_inputs_[&g];
+  res.variables = vars;
+  ++res.md_generation;
+  g.md = md::encode(build_guest_md(machine.plat, res));
+}
+
+Guest* Hypervisor::find_guest(const std::string& name) {
+  for (auto& g : guests)
+    if (g->name == name) return g.get();
+  return nullptr;
 }
 
 uint64_t Hypervisor::now_cycles(const Vcpu& v) { return machine.core_of(v.strand).cycles; }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hv/guest.h"
+#include "hv/guest_md.h"
 #include "hv/sun4v_mmu.h"
 #include "sim/cmt/bare_machine.h"
 
@@ -28,6 +29,7 @@ struct GuestConfig {
   unsigned vcpus = 1;                          // taken from the lowest free strands...
   std::vector<unsigned> strands;               // ...unless given explicitly
   std::vector<uint64_t> mblocks = {64ull << 20};   // sizes; RAs from kGuestRaBase, with holes
+  std::vector<Mblock> layout;                  // or exactly these (RA, size, PA), as ldmd binds them
   std::map<std::string, std::string> variables;    // MD openboot/variables (boot-file ...)
   std::vector<unsigned> crypto_units;          // cores whose crypto unit (MAU + CWQ) it owns
   std::vector<std::string> pcie_buses;         // root complexes it owns, e.g. pci@400
@@ -52,6 +54,12 @@ class Hypervisor : public cmt::StrandHost {
   void load_image(Guest& g, const std::string& path);
   // Start the boot vCPU at the image's entry (sun4v boot convention, docs/hypervisor.md).
   void boot(Guest& g);
+  // Stop every vCPU (a domain stop), or free the guest's strands and memory (unbind).
+  void stop_guest(Guest& g);
+  void destroy_guest(Guest& g);
+  // New OpenBoot variables: the MD the guest gets at its next boot carries them.
+  void set_variables(Guest& g, const std::map<std::string, std::string>& vars);
+  Guest* find_guest(const std::string& name);
 
   bool on_trap(cmt::Core& core, unsigned slot, isa::Trap t) override;
   void on_interrupt(cmt::Core& core, unsigned slot) override;
@@ -97,6 +105,7 @@ class Hypervisor : public cmt::StrandHost {
   uint64_t next_pa_ = kGuestPaBase;
   uint64_t next_error_handle_ = 1;   // error reports carry a non-zero handle
   std::map<Guest*, std::string> line_buf_;
+  std::map<Guest*, GuestResources> md_inputs_;   // what each guest's MD is built from
 };
 
 }  // namespace vfsim::hv

@@ -4,7 +4,7 @@
 # Usage: scripts/setup.sh [TARGET...]   (default: everything)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS=(cmake ninja-build g++ pkg-config libsystemc-dev libfmt-dev libboost-program-options-dev
+PKGS=(cmake ninja-build g++ pkg-config libsystemc-dev libfmt-dev libboost-program-options-dev libboost-dev nlohmann-json3-dev
       catch2 libtomlplusplus-dev gcc-sparc64-linux-gnu binutils-sparc64-linux-gnu qemu-user python3)
 missing=()
 for p in "${PKGS[@]}"; do
