@@ -9,6 +9,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_MEMORY: return "memory";
     case WL_COUNTER: return "counter";
     case WL_PROBE: return "probe";
+    case WL_IDLE: return "idle";
   }
   return "?";
 }
@@ -72,8 +73,9 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "memory")) w->kind = WL_MEMORY;
   else if (word_is(name, nlen, "counter")) w->kind = WL_COUNTER;
   else if (word_is(name, nlen, "probe")) w->kind = WL_PROBE;
+  else if (word_is(name, nlen, "idle")) w->kind = WL_IDLE;
   else {
-    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory, counter or probe)", (int)nlen,
+    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory, counter, probe or idle)", (int)nlen,
                name);
     return -1;
   }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE };
 
 struct workload {
   enum workload_kind kind;

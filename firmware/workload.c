@@ -102,6 +102,9 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
     case WL_PROBE:
       if (is_boot) probe_run(w, md);
       for (;;) hv_cpu_yield();
+    case WL_IDLE:   /* an OS with nothing to do: every vCPU sleeps until interrupted */
+      if (is_boot) printf("vfsim-runtime: idle\n");
+      for (;;) hv_cpu_yield();
   }
   r->cycles = rd_stick() - t0;
 }

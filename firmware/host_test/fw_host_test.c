@@ -74,7 +74,7 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter or probe)") == 0, "unknown: %s", err);
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe or idle)") == 0, "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
   CHECK(workload_parse("compute rate=5", &w, err, sizeof err) != 0 &&
