@@ -1,0 +1,619 @@
+// The command table (with the real aliases) and the domain, resource, variable, spconfig
+// and reconfiguration commands. Listings are in list.cpp, virtual I/O in commands_vio.cpp.
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "ldm/manager.h"
+#include "ldm/units.h"
+
+namespace vfsim::ldm {
+
+namespace {
+
+// ldm's short forms: verbs (ls, rm, create, destroy, start, ...) and nouns (vswitch, mem,
+// crypto, config, var, ...) become the canonical subcommand (reference §2.4).
+std::string canonical(std::string cmd) {
+  static const std::map<std::string, std::string> kWhole = {
+      {"ls", "list-domain"}, {"list", "list-domain"}, {"create", "add-domain"}, {"destroy", "remove-domain"},
+      {"start", "start-domain"}, {"stop", "stop-domain"}, {"bind", "bind-domain"}, {"unbind", "unbind-domain"},
+      {"panic", "panic-domain"}, {"migrate", "migrate-domain"}, {"cancel-op", "cancel-operation"},
+      {"list-config", "list-spconfig"}, {"ls-config", "list-spconfig"}};
+  if (auto it = kWhole.find(cmd); it != kWhole.end()) return it->second;
+  size_t dash = cmd.find('-');
+  if (dash == std::string::npos) return cmd;
+  std::string verb = cmd.substr(0, dash), noun = cmd.substr(dash + 1);
+  if (verb == "ls") verb = "list";
+  if (verb == "rm") verb = "remove";
+  static const std::map<std::string, std::string> kNouns = {
+      {"vswitch", "vsw"}, {"vdiskserver", "vds"}, {"vdiskserverdevice", "vdsdev"}, {"vconscon", "vcc"},
+      {"vconsole", "vcons"}, {"var", "variable"}, {"config", "spconfig"}, {"crypto", "mau"}, {"mem", "memory"},
+      {"dom", "domain"}, {"cpu", "vcpu"}};
+  if (auto it = kNouns.find(noun); it != kNouns.end()) noun = it->second;
+  if (verb == "cancel" && noun == "op") return "cancel-operation";
+  return verb + "-" + noun;
+}
+
+Reply fail(std::string msg, int code = 1) {
+  Reply r;
+  r.err = msg + "\n";
+  r.code = code;
+  return r;
+}
+
+bool valid_name(const std::string& n) {
+  if (n.empty() || n.size() > 64 || !std::isalpha(static_cast<unsigned char>(n[0]))) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '+';
+  });
+}
+
+struct Parsed {
+  std::map<std::string, std::string> props;   // key=value words
+  std::vector<std::string> flags;            // -f -a -l ...
+  std::vector<std::string> operands;
+  std::string o_format;                      // -o format
+  bool has(const std::string& f) const { return std::count(flags.begin(), flags.end(), f) > 0; }
+};
+
+Parsed parse(const std::vector<std::string>& a) {
+  Parsed p;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const std::string& w = a[i];
+    if (w == "-o" && i + 1 < a.size()) {
+      p.o_format = a[++i];
+    } else if (w.size() > 1 && w[0] == '-' && !std::isdigit(static_cast<unsigned char>(w[1]))) {
+      for (size_t k = 1; k < w.size(); ++k) p.flags.push_back(std::string("-") + w[k]);   // -lp = -l -p
+    } else if (w.find('=') != std::string::npos) {
+      p.props[w.substr(0, w.find('='))] = w.substr(w.find('=') + 1);
+    } else {
+      p.operands.push_back(w);
+    }
+  }
+  return p;
+}
+
+std::string usage(const std::string& cmd) {
+  static const std::map<std::string, std::string> kUsage = {
+      {"add-domain", "add-domain [mac-addr=<num>] [hostid=<num>] [failure-policy=ignore|panic|reset|stop] <ldom>..."},
+      {"set-domain", "set-domain [mac-addr=<num>] [hostid=<num>] [failure-policy=...] [master=...] <ldom>"},
+      {"remove-domain", "remove-domain (-a | <ldom>...)"},
+      {"bind-domain", "bind-domain <ldom>"},
+      {"unbind-domain", "unbind-domain <ldom>"},
+      {"start-domain", "start-domain (-a | <ldom>...)"},
+      {"stop-domain", "stop-domain [-f] (-a | <ldom>...)"},
+      {"panic-domain", "panic-domain <ldom>"},
+      {"add-vcpu", "add-vcpu <number> <ldom>"}, {"set-vcpu", "set-vcpu <number> <ldom>"},
+      {"remove-vcpu", "remove-vcpu <number> <ldom>"},
+      {"add-mau", "add-mau <number> <ldom>"}, {"set-mau", "set-mau <number> <ldom>"},
+      {"remove-mau", "remove-mau <number> <ldom>"},
+      {"add-memory", "add-memory <number>[GMK] <ldom>"}, {"set-memory", "set-memory <number>[GMK] <ldom>"},
+      {"remove-memory", "remove-memory <number>[GMK] <ldom>"},
+      {"add-io", "add-io [bypass=on] <bus> <ldom>"}, {"remove-io", "remove-io <bus> <ldom>"},
+      {"add-variable", "add-variable <var-name>=<value>... <ldom>"},
+      {"set-variable", "set-variable <var-name>=<value>... <ldom>"},
+      {"remove-variable", "remove-variable <var-name>... <ldom>"},
+      {"list-variable", "list-variable [<var-name>...] <ldom>"},
+      {"add-spconfig", "add-spconfig <config-name>"}, {"set-spconfig", "set-spconfig <config-name>"},
+      {"remove-spconfig", "remove-spconfig <config-name>"}, {"list-spconfig", "list-spconfig"},
+      {"cancel-operation", "cancel-operation (migration | reconf) <ldom>"},
+  };
+  auto it = kUsage.find(cmd);
+  return it == kUsage.end() ? "" : "Usage:\n    ldm " + it->second + "\n";
+}
+
+}  // namespace
+
+Reply Manager::run(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    Reply r;
+    r.out = "Usage:\n    ldm [--help] command [options] [properties] operands\n"
+            "    ldm -V\n\nCommand(s) for each resource (aliases in parens):\n"
+            "    domain: add-domain (create), set-domain, remove-domain (rm-domain, destroy),\n"
+            "            list-domain (ls, list), bind-domain (bind), unbind-domain (unbind),\n"
+            "            start-domain (start), stop-domain (stop), panic-domain (panic)\n"
+            "    vcpu, mau (crypto), memory (mem): add-*, set-*, remove-* (rm-*)\n"
+            "    io: add-io, remove-io\n"
+            "    vsw (vswitch), vnet, vds (vdiskserver), vdsdev (vdiskserverdevice), vdisk,\n"
+            "    vcc (vconscon): add-*, set-*, remove-*; set-vcons (set-vconsole)\n"
+            "    variable (var): add-*, set-*, remove-*, list-*\n"
+            "    spconfig (config): add-*, set-*, remove-*, list-*\n"
+            "    list-bindings, list-constraints, list-devices, list-services,\n"
+            "    cancel-operation (cancel-op) reconf\n";
+    if (args.empty()) { r.err = r.out; r.out.clear(); r.code = 1; }
+    return r;
+  }
+  if (args[0] == "-V") return cmd_version();
+  std::string cmd = canonical(args[0]);
+  Args rest(args.begin() + 1, args.end());
+  if (!powered_ && cmd != "list-spconfig") return fail("The system is powered off: power it on with 'vfctl sp poweron'");
+  Reply r = dispatch(cmd, rest);
+  if (r.code == 0 && cmd.rfind("list", 0) != 0) save();
+  return r;
+}
+
+Reply Manager::dispatch(const std::string& cmd, const Args& a) {
+  size_t dash = cmd.find('-');
+  std::string verb = cmd.substr(0, dash), noun = dash == std::string::npos ? "" : cmd.substr(dash + 1);
+  if (cmd == "add-domain") return cmd_add_domain(a);
+  if (cmd == "set-domain") return cmd_set_domain(a);
+  if (cmd == "remove-domain") return cmd_remove_domain(a);
+  if (cmd == "list-domain") return cmd_list(a);
+  if (cmd == "bind-domain") return cmd_bind(a);
+  if (cmd == "unbind-domain") return cmd_unbind(a);
+  if (cmd == "start-domain") return cmd_start(a);
+  if (cmd == "stop-domain") return cmd_stop(a);
+  if (cmd == "panic-domain") return cmd_panic(a);
+  if (cmd == "list-bindings") return cmd_list_bindings(a);
+  if (cmd == "list-constraints") return cmd_list_constraints(a);
+  if (cmd == "list-devices") return cmd_list_devices(a);
+  if (cmd == "list-services") return cmd_list_services(a);
+  if (cmd == "list-variable") return cmd_list_variable(a);
+  if (cmd == "cancel-operation") return cmd_cancel(a);
+  if (cmd == "migrate-domain") return fail("Domain migration is not available yet in this simulator");
+  bool verb_ok = verb == "add" || verb == "set" || verb == "remove" || verb == "list";
+  if (verb_ok && noun == "vcpu" && verb != "list") return cmd_vcpu(verb, a);
+  if (verb_ok && noun == "mau" && verb != "list") return cmd_mau(verb, a);
+  if (verb_ok && noun == "memory" && verb != "list") return cmd_memory(verb, a);
+  if ((verb == "add" || verb == "remove") && noun == "io") return cmd_io(verb, a);
+  if (verb_ok && noun == "variable" && verb != "list") return cmd_variable(verb, a);
+  if (verb_ok && noun == "spconfig") return cmd_spconfig(verb, a);
+  if (verb_ok && verb != "list" &&
+      (noun == "vcc" || noun == "vds" || noun == "vdsdev" || noun == "vdisk" || noun == "vsw" || noun == "vnet" ||
+       noun == "vcons"))
+    return cmd_vio(verb, noun, a);
+  return fail(fmt::format("Unknown command {}\n\n{}", cmd, "Use 'ldm --help' for the list of commands."));
+}
+
+Reply Manager::cmd_version() {
+  Reply r;
+  r.out = "\nLogical Domain Manager (v 1.2)\n"
+          "   Hypervisor control protocol v 1.3\n"
+          "   Using Hypervisor MD v 0.1\n\n"
+          "System PROM:\n"
+          "   Hypervisor  v. 1.7.0.    @(#)Hypervisor 1.7.0. vfsim sun4v hypervisor\n"
+          "   OpenBoot    v. 4.30.0.   @(#)OBP 4.30.0. vfsim guest runtime\n";
+  return r;
+}
+
+// ---- domains ----------------------------------------------------------------------------
+Reply Manager::cmd_add_domain(const Args& a) {
+  Parsed p = parse(a);
+  if (p.operands.empty()) return fail(usage("add-domain"));
+  for (const auto& [k, v] : p.props)
+    if (k != "mac-addr" && k != "hostid" && k != "failure-policy" && k != "master")
+      return fail(fmt::format("Invalid property: {}", k));
+  Reply r;
+  for (const std::string& name : p.operands) {
+    if (!valid_name(name)) return fail(fmt::format("Invalid LDom name: {}", name));
+    if (m_.find(name)) return fail(fmt::format("LDom {} already exists", name));
+    if (m_.domains.size() >= kMaxDomains)
+      return fail(fmt::format("The maximum number of LDoms ({}) has been reached", kMaxDomains));
+    if (other_changes_blocked(name, r)) return r;
+    Domain d;
+    d.name = name;
+    if (p.props.count("mac-addr")) {
+      std::string s = p.props["mac-addr"];
+      unsigned b[6];
+      if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+        return fail(fmt::format("Invalid MAC address: {}", s));
+      d.mac = 0;
+      for (unsigned x : b) d.mac = d.mac << 8 | (x & 0xff);
+    } else {
+      d.mac = alloc_mac();
+    }
+    d.hostid = p.props.count("hostid") ? std::stoull(p.props["hostid"], nullptr, 0) : 0x84000000ull | (d.mac & 0xffffff);
+    if (p.props.count("failure-policy")) {
+      const std::string& f = p.props["failure-policy"];
+      if (f != "ignore" && f != "panic" && f != "reset" && f != "stop")
+        return fail(fmt::format("Invalid failure-policy: {}", f));
+      d.failure_policy = f;
+    }
+    m_.domains.push_back(d);
+  }
+  return r;
+}
+
+Reply Manager::cmd_set_domain(const Args& a) {
+  Parsed p = parse(a);
+  if (p.operands.size() != 1) return fail(usage("set-domain"));
+  Domain* d = m_.find(p.operands[0]);
+  if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
+  if (p.props.count("failure-policy")) {
+    const std::string& f = p.props["failure-policy"];
+    if (f != "ignore" && f != "panic" && f != "reset" && f != "stop")
+      return fail(fmt::format("Invalid failure-policy: {}", f));
+    d->failure_policy = f;
+  }
+  if (p.props.count("master")) {
+    d->masters.clear();
+    std::string list = p.props["master"];
+    size_t pos = 0;
+    while (!list.empty() && pos <= list.size()) {
+      size_t c = list.find(',', pos);
+      std::string m = list.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
+      if (!m_.find(m)) return fail(fmt::format("LDom {} not found", m));
+      d->masters.push_back(m);
+      if (c == std::string::npos) break;
+      pos = c + 1;
+    }
+    if (d->masters.size() > 4) return fail("A domain can have at most 4 masters");
+  }
+  return {};
+}
+
+Reply Manager::cmd_remove_domain(const Args& a) {
+  Parsed p = parse(a);
+  std::vector<std::string> names = p.operands;
+  if (p.has("-a")) {
+    names.clear();
+    for (const Domain& d : m_.domains)
+      if (!d.control) names.push_back(d.name);
+  } else if (names.empty()) {
+    return fail(usage("remove-domain"));
+  }
+  Reply r;
+  for (const std::string& n : names) {
+    Domain* d = m_.find(n);
+    if (!d) return fail(fmt::format("LDom {} not found", n));
+    if (d->control) return fail(fmt::format("LDom {} is the control domain and cannot be removed", n));
+    if (d->state != State::Inactive)
+      return fail(fmt::format("LDom {} must be unbound before it can be removed", n));
+    if (other_changes_blocked(n, r)) return r;
+    for (const Domain& o : m_.domains)
+      for (const Vnet& v : o.vnets)
+        if (v.vsw_domain == n) return fail(fmt::format("LDom {} provides services used by LDom {}", n, o.name));
+    m_.domains.erase(std::find_if(m_.domains.begin(), m_.domains.end(), [&](const Domain& x) { return x.name == n; }));
+  }
+  return r;
+}
+
+Reply Manager::cmd_bind(const Args& a) {
+  Parsed p = parse(a);
+  if (p.operands.size() != 1) return fail(usage("bind-domain"));
+  Domain* d = m_.find(p.operands[0]);
+  if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
+  if (d->state == State::Bound) return fail(fmt::format("LDom {} is already bound", d->name));
+  if (d->state == State::Active) return fail(fmt::format("LDom {} is active", d->name));
+  Reply r;
+  if (other_changes_blocked(d->name, r)) return r;
+  std::string err = bind(*d);
+  if (!err.empty()) return fail(err);
+  return r;
+}
+
+Reply Manager::cmd_unbind(const Args& a) {
+  Parsed p = parse(a);
+  if (p.operands.size() != 1) return fail(usage("unbind-domain"));
+  Domain* d = m_.find(p.operands[0]);
+  if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
+  if (d->control) return fail("LDom primary is the control domain and cannot be unbound");
+  if (d->state == State::Active) return fail(fmt::format("LDom {} must be stopped before it can be unbound", d->name));
+  if (d->state == State::Inactive) return fail(fmt::format("LDom {} is not bound", d->name));
+  Reply r;
+  if (other_changes_blocked(d->name, r)) return r;
+  unbind(*d);
+  return r;
+}
+
+Reply Manager::cmd_start(const Args& a) {
+  Parsed p = parse(a);
+  std::vector<std::string> names = p.operands;
+  if (p.has("-a")) {
+    names.clear();
+    for (const Domain& d : m_.domains)
+      if (!d.control && d.state == State::Bound) names.push_back(d.name);
+  } else if (names.empty()) {
+    return fail(usage("start-domain"));
+  }
+  Reply r;
+  for (const std::string& n : names) {
+    Domain* d = m_.find(n);
+    if (!d) return fail(fmt::format("LDom {} not found", n));
+    if (d->state == State::Active) return fail(fmt::format("LDom {} is already active", n));
+    if (d->state == State::Inactive) return fail(fmt::format("LDom {} must be bound before it can be started", n));
+    if (host_) {
+      std::string err = host_->start(*d);
+      if (!err.empty()) return fail(fmt::format("LDom {} failed to start: {}", n, err));
+    }
+    d->state = State::Active;
+    d->started_at = now();
+    r.out += fmt::format("LDom {} started\n", n);
+  }
+  return r;
+}
+
+Reply Manager::cmd_stop(const Args& a) {
+  Parsed p = parse(a);
+  std::vector<std::string> names = p.operands;
+  Reply r;
+  if (p.has("-a")) {
+    if (other_changes_blocked(m_.domains.size() > 1 ? m_.domains[1].name : "", r)) return r;
+    names.clear();
+    for (const Domain& d : m_.domains)
+      if (!d.control && d.state == State::Active) names.push_back(d.name);
+  } else if (names.empty()) {
+    return fail(usage("stop-domain"));
+  }
+  for (const std::string& n : names) {
+    Domain* d = m_.find(n);
+    if (!d) return fail(fmt::format("LDom {} not found", n));
+    if (d->control) return fail("LDom primary is the control domain: reboot it with 'vfctl reboot primary'");
+    if (d->state != State::Active) return fail(fmt::format("LDom {} is not active", n));
+    if (host_) host_->stop(*d);
+    d->state = State::Bound;
+    r.out += fmt::format("LDom {} stopped\n", n);
+  }
+  return r;
+}
+
+// The guest panics: its OS goes down and comes back (stop, then boot again).
+Reply Manager::cmd_panic(const Args& a) {
+  Parsed p = parse(a);
+  if (p.operands.size() != 1) return fail(usage("panic-domain"));
+  Domain* d = m_.find(p.operands[0]);
+  if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
+  if (d->control) return fail("LDom primary is the control domain and cannot be panicked");
+  if (d->state != State::Active) return fail(fmt::format("LDom {} is not active", d->name));
+  if (host_) {
+    host_->stop(*d);
+    std::string err = host_->start(*d);
+    if (!err.empty()) { d->state = State::Bound; return fail(err); }
+  }
+  d->started_at = now();
+  return {};
+}
+
+// ---- CPUs, crypto units, memory ----------------------------------------------------------
+namespace {
+bool parse_count(const std::string& s, unsigned& n) {
+  if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return false;
+  n = unsigned(std::stoul(s));
+  return true;
+}
+}  // namespace
+
+// A change of a resource count: primary goes through delayed reconfiguration, an inactive
+// domain just changes its constraint, a bound one is re-bound (all or nothing), an active
+// guest would need the DR agent.
+Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
+  Parsed p = parse(a);
+  unsigned n = 0;
+  if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return fail(usage(verb + "-vcpu"));
+  Domain* d = m_.find(p.operands[1]);
+  if (!d) return fail(fmt::format("LDom {} not found", p.operands[1]));
+  unsigned have = d->delayed ? d->pending_vcpus : d->vcpus;
+  unsigned want = verb == "add" ? have + n : verb == "set" ? n : have - std::min(have, n);
+  if (verb == "remove" && n > have) return fail(fmt::format("LDom {} has only {} vcpus", d->name, have));
+  if (want == 0 && d->state != State::Inactive) return fail(fmt::format("LDom {} must keep at least one vcpu", d->name));
+  if (d->control) {
+    if (want > p_.strands()) return fail(fmt::format("Only {} vcpus exist on this system", p_.strands()));
+    return reconfigure_control([&](Domain& x) { x.pending_vcpus = want; });
+  }
+  Reply r;
+  if (other_changes_blocked(d->name, r)) return r;
+  if (d->state == State::Active)
+    return fail(fmt::format("LDom {} is active and does not run the DR agent (drd): stop it before changing its vcpus",
+                            d->name));
+  // Crypto units serve their own core's strands: reduce crypto before CPUs (guide).
+  if (d->maus > 0 && want < d->vcpus && d->state == State::Bound)
+    return fail(fmt::format("LDom {} has crypto units bound: remove them (set-mau) before removing vcpus", d->name));
+  unsigned old = d->vcpus;
+  d->vcpus = want;
+  if (d->state == State::Bound) {
+    unbind(*d);
+    std::string err = bind(*d);
+    if (!err.empty()) {
+      d->vcpus = old;
+      bind(*d);
+      return fail(err);
+    }
+  }
+  return r;
+}
+
+Reply Manager::cmd_mau(const std::string& verb, const Args& a) {
+  Parsed p = parse(a);
+  unsigned n = 0;
+  if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return fail(usage(verb + "-mau"));
+  Domain* d = m_.find(p.operands[1]);
+  if (!d) return fail(fmt::format("LDom {} not found", p.operands[1]));
+  unsigned have = d->delayed ? d->pending_maus : d->maus;
+  if (verb == "remove" && n > have) return fail(fmt::format("LDom {} has only {} crypto units", d->name, have));
+  unsigned want = verb == "add" ? have + n : verb == "set" ? n : have - n;
+  if (d->control) return reconfigure_control([&](Domain& x) { x.pending_maus = want; });
+  Reply r;
+  if (other_changes_blocked(d->name, r)) return r;
+  if (d->state == State::Active)
+    return fail(fmt::format("LDom {} is active: crypto units can only be changed while it is stopped", d->name));
+  unsigned old = d->maus;
+  d->maus = want;
+  if (d->state == State::Bound) {
+    unbind(*d);
+    std::string err = bind(*d);
+    if (!err.empty()) { d->maus = old; bind(*d); return fail(err); }
+  }
+  return r;
+}
+
+Reply Manager::cmd_memory(const std::string& verb, const Args& a) {
+  Parsed p = parse(a);
+  if (p.operands.size() != 2 && p.operands.size() != 3) return fail(usage(verb + "-memory"));
+  uint64_t bytes = 0;
+  std::string unit = p.operands.size() == 3 ? p.operands[1] : "";
+  if (!parse_size(p.operands[0], unit, bytes) || bytes == 0)
+    return fail(fmt::format("Invalid memory size: {}{}", p.operands[0], unit));
+  bytes = (bytes + 8191) & ~uint64_t(8191);   // whole 8 KB pages
+  Domain* d = m_.find(p.operands.back());
+  if (!d) return fail(fmt::format("LDom {} not found", p.operands.back()));
+  uint64_t have = d->delayed ? d->pending_memory : d->memory;
+  if (verb == "remove" && bytes > have)
+    return fail(fmt::format("LDom {} has only {} of memory", d->name, format_size(have)));
+  uint64_t want = verb == "add" ? have + bytes : verb == "set" ? bytes : have - bytes;
+  if (d->control) {
+    if (want > p_.memory_bytes - kSysTop) return fail("Insufficient memory available");
+    return reconfigure_control([&](Domain& x) { x.pending_memory = want; });
+  }
+  Reply r;
+  if (other_changes_blocked(d->name, r)) return r;
+  if (d->state == State::Active)
+    return fail(fmt::format("LDom {} is active: memory can only be changed while it is stopped", d->name));
+  uint64_t old = d->memory;
+  d->memory = want;
+  if (d->state == State::Bound) {
+    unbind(*d);
+    std::string err = bind(*d);
+    if (!err.empty()) { d->memory = old; bind(*d); return fail(err); }
+  }
+  return r;
+}
+
+Reply Manager::cmd_io(const std::string& verb, const Args& a) {
+  Parsed p = parse(a);
+  if (p.operands.size() != 2) return fail(usage(verb + "-io"));
+  std::string bus = p.operands[0];
+  // pseudonyms: pci_0 / bus_a name the first root complex, and so on
+  for (size_t i = 0; i < p_.pcie_roots.size(); ++i)
+    if (bus == fmt::format("pci_{}", i) || bus == std::string("bus_") + char('a' + i)) bus = p_.pcie_roots[i];
+  if (std::find(p_.pcie_roots.begin(), p_.pcie_roots.end(), bus) == p_.pcie_roots.end())
+    return fail(fmt::format("Invalid device: {}", p.operands[0]));
+  Domain* d = m_.find(p.operands[1]);
+  if (!d) return fail(fmt::format("LDom {} not found", p.operands[1]));
+  bool has = std::count(d->io.begin(), d->io.end(), bus) > 0;
+  if (verb == "add" && has) return fail(fmt::format("Device {} is already bound to LDom {}", bus, d->name));
+  if (verb == "remove" && !has) return fail(fmt::format("Device {} is not bound to LDom {}", bus, d->name));
+  if (verb == "add")
+    if (const Domain* o = owner_of_io(bus); o && o != d)
+      return fail(fmt::format("Device {} is bound to LDom {}", bus, o->name));
+  if (d->control) {
+    // Buses leave and join the control domain at its reboot; the change shows at once in
+    // the listings, as the guide's examples do.
+    Reply r = reconfigure_control([&](Domain& x) {
+      if (verb == "add") x.io.push_back(bus);
+      else x.io.erase(std::find(x.io.begin(), x.io.end(), bus));
+    });
+    return r;
+  }
+  Reply r;
+  if (other_changes_blocked(d->name, r)) return r;
+  if (d->state != State::Inactive)
+    return fail(fmt::format("LDom {} must be inactive to change its I/O devices", d->name));
+  if (verb == "add") d->io.push_back(bus);
+  else d->io.erase(std::find(d->io.begin(), d->io.end(), bus));
+  return r;
+}
+
+// ---- variables ---------------------------------------------------------------------------
+Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
+  if (a.size() < 2) return fail(usage(verb + "-variable"));
+  Domain* d = m_.find(a.back());
+  if (!d) return fail(fmt::format("LDom {} not found", a.back()));
+  for (size_t i = 0; i + 1 < a.size(); ++i) {
+    const std::string& w = a[i];
+    auto it = [&](const std::string& name) {
+      return std::find_if(d->variables.begin(), d->variables.end(), [&](const auto& v) { return v.first == name; });
+    };
+    if (verb == "remove") {
+      auto v = it(w);
+      if (v == d->variables.end()) return fail(fmt::format("Variable {} not found", w));
+      d->variables.erase(v);
+      continue;
+    }
+    size_t eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) return fail(usage(verb + "-variable"));
+    std::string name = w.substr(0, eq), value = w.substr(eq + 1);
+    auto v = it(name);
+    if (verb == "add" && v != d->variables.end()) return fail(fmt::format("Variable {} already exists", name));
+    if (v != d->variables.end()) v->second = value;
+    else d->variables.push_back({name, value});
+  }
+  return {};
+}
+
+Reply Manager::cmd_list_variable(const Args& a) {
+  if (a.empty()) return fail(usage("list-variable"));
+  Domain* d = m_.find(a.back());
+  if (!d) return fail(fmt::format("LDom {} not found", a.back()));
+  Reply r;
+  if (a.size() == 1) {
+    for (const auto& [k, v] : d->variables) r.out += k + "=" + v + "\n";
+    return r;
+  }
+  for (size_t i = 0; i + 1 < a.size(); ++i) {
+    auto v = std::find_if(d->variables.begin(), d->variables.end(), [&](const auto& x) { return x.first == a[i]; });
+    if (v == d->variables.end()) return fail(fmt::format("Variable {} not found", a[i]));
+    r.out += v->first + "=" + v->second + "\n";
+  }
+  return r;
+}
+
+// ---- SP configurations -------------------------------------------------------------------
+Reply Manager::cmd_spconfig(const std::string& verb, const Args& a) {
+  Reply r;
+  if (verb == "list") {
+    // factory-default first; the running one [current], or the one chosen for the next
+    // power-on [next poweron].
+    std::vector<std::string> names = {"factory-default"};
+    for (const SpConfig& c : m_.spconfigs) names.push_back(c.name);
+    for (const std::string& n : names) {
+      std::string tag;
+      if (!m_.next_config.empty() ? n == m_.next_config : n == m_.current_config)
+        tag = !m_.next_config.empty() ? " [next poweron]" : " [current]";
+      r.out += n + tag + "\n";
+    }
+    return r;
+  }
+  if (a.size() != 1) return fail(usage(verb + "-spconfig"));
+  const std::string& name = a[0];
+  auto it = std::find_if(m_.spconfigs.begin(), m_.spconfigs.end(), [&](const SpConfig& c) { return c.name == name; });
+  if (verb == "add") {
+    if (name.size() > 64 || !valid_name(name)) return fail(fmt::format("Invalid configuration name: {}", name));
+    if (name == "factory-default" || it != m_.spconfigs.end())
+      return fail(fmt::format("A configuration named {} already exists", name));
+    if (m_.spconfigs.size() + 1 >= kMaxSpConfigs)
+      return fail(fmt::format("The service processor holds at most {} configurations", kMaxSpConfigs));
+    SpConfig c;
+    c.name = name;
+    c.domains = m_.domains;
+    // A pending delayed reconfiguration is saved as it will be after the reboot.
+    for (Domain& d : c.domains)
+      if (d.delayed) { d.vcpus = d.pending_vcpus; d.maus = d.pending_maus; d.memory = d.pending_memory; d.delayed = false; }
+    m_.spconfigs.push_back(c);
+    m_.current_config = name;
+    m_.next_config.clear();
+    return r;
+  }
+  if (name != "factory-default" && it == m_.spconfigs.end())
+    return fail(fmt::format("No configuration named {} exists", name));
+  if (verb == "set") {
+    m_.next_config = name == m_.current_config ? "" : name;
+    return r;
+  }
+  // remove
+  if (name == "factory-default") return fail("The factory-default configuration cannot be removed");
+  m_.spconfigs.erase(it);
+  if (m_.next_config == name) m_.next_config.clear();
+  if (m_.current_config == name) m_.current_config = "factory-default";
+  return r;
+}
+
+Reply Manager::cmd_cancel(const Args& a) {
+  if (a.empty() || (a[0] != "reconf" && a[0] != "migration")) return fail(usage("cancel-operation"));
+  if (a[0] == "migration") return fail("No migration is in progress");
+  Domain& p = primary();
+  if (a.size() > 1 && a[1] != p.name) {
+    if (!m_.find(a[1])) return fail(fmt::format("LDom {} not found", a[1]));
+    return fail(fmt::format("LDom {} does not have a delayed reconfiguration in progress", a[1]));
+  }
+  if (!p.delayed) return fail("LDom primary does not have a delayed reconfiguration in progress");
+  p.delayed = false;
+  p.pending_vcpus = p.vcpus;
+  p.pending_maus = p.maus;
+  p.pending_memory = p.memory;
+  return {};
+}
+
+}  // namespace vfsim::ldm

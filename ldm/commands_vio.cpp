@@ -1,0 +1,332 @@
+// Virtual I/O services (vcc, vds, vsw) and devices (vdsdev volumes, vdisk, vnet, vcons):
+// stored, checked and listed. They carry traffic once LDC channels exist (issue 5); until
+// then nothing claims more than the configuration.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "ldm/manager.h"
+#include "ldm/units.h"
+
+namespace vfsim::ldm {
+
+namespace {
+
+Reply fail(std::string msg) {
+  Reply r;
+  r.err = msg + "\n";
+  r.code = 1;
+  return r;
+}
+
+struct Words {
+  std::map<std::string, std::string> props;
+  std::vector<std::string> operands;
+  bool force = false;
+};
+Words split_words(const std::vector<std::string>& a) {
+  Words w;
+  for (const std::string& s : a) {
+    if (s == "-f") w.force = true;
+    else if (s.find('=') != std::string::npos) w.props[s.substr(0, s.find('='))] = s.substr(s.find('=') + 1);
+    else w.operands.push_back(s);
+  }
+  return w;
+}
+
+bool parse_mac(const std::string& s, uint64_t& mac) {
+  unsigned b[6];
+  if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6) return false;
+  mac = 0;
+  for (unsigned x : b) mac = mac << 8 | (x & 0xff);
+  return true;
+}
+
+bool parse_uint(const std::string& s, unsigned& v) {
+  if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), ::isdigit)) return false;
+  v = unsigned(std::stoul(s));
+  return true;
+}
+
+}  // namespace
+
+Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const Args& a) {
+  Words w = split_words(a);
+  auto ops = [&](size_t n) { return w.operands.size() == n; };
+  auto bad_usage = [&]() { return fail(fmt::format("Usage: ldm {}-{} ... (see 'ldm --help')", verb, noun)); };
+  // Find a service by name anywhere.
+  auto find_vds = [&](const std::string& n, Domain** owner) -> Vds* {
+    for (Domain& d : m_.domains)
+      for (Vds& v : d.vdss)
+        if (v.name == n) { if (owner) *owner = &d; return &v; }
+    return nullptr;
+  };
+  auto find_vsw = [&](const std::string& n, Domain** owner) -> Vsw* {
+    for (Domain& d : m_.domains)
+      for (Vsw& v : d.vsws)
+        if (v.name == n) { if (owner) *owner = &d; return &v; }
+    return nullptr;
+  };
+  auto find_vcc = [&](const std::string& n, Domain** owner) -> Vcc* {
+    for (Domain& d : m_.domains)
+      for (Vcc& v : d.vccs)
+        if (v.name == n) { if (owner) *owner = &d; return &v; }
+    return nullptr;
+  };
+  auto service_exists = [&](const std::string& n) {
+    return find_vds(n, nullptr) || find_vsw(n, nullptr) || find_vcc(n, nullptr);
+  };
+  Reply r;
+
+  if (noun == "vcc") {
+    if (verb == "add") {
+      if (!ops(2) || !w.props.count("port-range")) return bad_usage();
+      Domain* d = m_.find(w.operands[1]);
+      if (!d) return fail(fmt::format("LDom {} not found", w.operands[1]));
+      if (service_exists(w.operands[0])) return fail(fmt::format("Service {} already exists", w.operands[0]));
+      Vcc v;
+      v.name = w.operands[0];
+      if (std::sscanf(w.props["port-range"].c_str(), "%u-%u", &v.port_lo, &v.port_hi) != 2 || v.port_hi < v.port_lo ||
+          v.port_hi > 65535)
+        return fail(fmt::format("Invalid port-range: {}", w.props["port-range"]));
+      d->vccs.push_back(v);
+      return r;
+    }
+    if (!ops(1)) return bad_usage();
+    Domain* owner = nullptr;
+    Vcc* v = find_vcc(w.operands[0], &owner);
+    if (!v) return fail(fmt::format("Service {} does not exist", w.operands[0]));
+    if (verb == "set") {
+      if (!w.props.count("port-range")) return bad_usage();
+      unsigned lo, hi;
+      if (std::sscanf(w.props["port-range"].c_str(), "%u-%u", &lo, &hi) != 2 || hi < lo || hi > 65535)
+        return fail(fmt::format("Invalid port-range: {}", w.props["port-range"]));
+      v->port_lo = lo; v->port_hi = hi;
+      return r;
+    }
+    for (const Domain& d : m_.domains)
+      if (d.cons_port >= 0 && d.state != State::Inactive && !w.force)
+        return fail(fmt::format("Service {} is in use by LDom {}", v->name, d.name));
+    owner->vccs.erase(owner->vccs.begin() + (v - owner->vccs.data()));
+    return r;
+  }
+
+  if (noun == "vds") {
+    if (verb == "add") {
+      if (!ops(2)) return bad_usage();
+      Domain* d = m_.find(w.operands[1]);
+      if (!d) return fail(fmt::format("LDom {} not found", w.operands[1]));
+      if (service_exists(w.operands[0])) return fail(fmt::format("Service {} already exists", w.operands[0]));
+      d->vdss.push_back({w.operands[0], {}});
+      return r;
+    }
+    if (verb != "remove" || !ops(1)) return bad_usage();
+    Domain* owner = nullptr;
+    Vds* v = find_vds(w.operands[0], &owner);
+    if (!v) return fail(fmt::format("Service {} does not exist", w.operands[0]));
+    if (!v->volumes.empty() && !w.force) return fail(fmt::format("Service {} has volumes: remove them first", v->name));
+    owner->vdss.erase(owner->vdss.begin() + (v - owner->vdss.data()));
+    return r;
+  }
+
+  if (noun == "vdsdev") {
+    // volume@service names the volume.
+    std::string spec = verb == "add" ? (ops(2) ? w.operands[1] : "") : (ops(1) ? w.operands[0] : "");
+    size_t at = spec.find('@');
+    if (at == std::string::npos) return bad_usage();
+    std::string vol = spec.substr(0, at), svc = spec.substr(at + 1);
+    Vds* v = find_vds(svc, nullptr);
+    if (!v) return fail(fmt::format("Service {} does not exist", svc));
+    auto it = std::find_if(v->volumes.begin(), v->volumes.end(), [&](const VdsVolume& x) { return x.name == vol; });
+    if (w.props.count("options")) {
+      std::string o = w.props["options"];
+      size_t pos = 0;
+      while (!o.empty() && pos <= o.size()) {
+        size_t c = o.find(',', pos);
+        std::string opt = o.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
+        if (opt != "ro" && opt != "slice" && opt != "excl") return fail(fmt::format("Invalid option: {}", opt));
+        if (c == std::string::npos) break;
+        pos = c + 1;
+      }
+    }
+    if (verb == "add") {
+      if (it != v->volumes.end()) return fail(fmt::format("Volume {} already exists in service {}", vol, svc));
+      v->volumes.push_back({vol, w.operands[0], w.props["options"], w.props["mpgroup"]});
+      return r;
+    }
+    if (it == v->volumes.end()) return fail(fmt::format("Volume {} does not exist in service {}", vol, svc));
+    if (verb == "set") {
+      if (w.props.count("options")) it->options = w.props["options"];
+      if (w.props.count("mpgroup")) it->mpgroup = w.props["mpgroup"];
+      return r;
+    }
+    for (const Domain& d : m_.domains)
+      for (const Vdisk& k : d.vdisks)
+        if (k.volume == vol && k.vds == svc && !w.force)
+          return fail(fmt::format("Volume {}@{} is attached to vdisk {} of LDom {}", vol, svc, k.name, d.name));
+    v->volumes.erase(it);
+    return r;
+  }
+
+  if (noun == "vdisk") {
+    size_t need = verb == "add" ? 3 : verb == "set" ? 2 : 2;
+    if (!ops(need)) return bad_usage();
+    Domain* d = m_.find(w.operands.back());
+    if (!d) return fail(fmt::format("LDom {} not found", w.operands.back()));
+    auto it = std::find_if(d->vdisks.begin(), d->vdisks.end(), [&](const Vdisk& k) { return k.name == w.operands[0]; });
+    auto volume_of = [&](const std::string& spec, Vdisk& k) -> std::string {
+      size_t at = spec.find('@');
+      if (at == std::string::npos) return fmt::format("Invalid volume: {}", spec);
+      Domain* owner = nullptr;
+      Vds* v = find_vds(spec.substr(at + 1), &owner);
+      if (!v) return fmt::format("Service {} does not exist", spec.substr(at + 1));
+      std::string vol = spec.substr(0, at);
+      if (std::none_of(v->volumes.begin(), v->volumes.end(), [&](const VdsVolume& x) { return x.name == vol; }))
+        return fmt::format("Volume {} does not exist in service {}", vol, v->name);
+      k.volume = vol;
+      k.vds = v->name;
+      k.vds_domain = owner->name;
+      return "";
+    };
+    if (verb == "add") {
+      if (it != d->vdisks.end()) return fail(fmt::format("Disk {} already exists in LDom {}", w.operands[0], d->name));
+      Vdisk k;
+      k.name = w.operands[0];
+      std::string err = volume_of(w.operands[1], k);
+      if (!err.empty()) return fail(err);
+      unsigned id = 0;
+      while (std::any_of(d->vdisks.begin(), d->vdisks.end(), [&](const Vdisk& x) { return x.id == id; })) ++id;
+      if (w.props.count("id") && !parse_uint(w.props["id"], id)) return fail("Invalid id: " + w.props["id"]);
+      if (w.props.count("timeout") && !parse_uint(w.props["timeout"], k.timeout))
+        return fail("Invalid timeout: " + w.props["timeout"]);
+      k.id = id;
+      d->vdisks.push_back(k);
+      return r;
+    }
+    if (it == d->vdisks.end()) return fail(fmt::format("Disk {} does not exist in LDom {}", w.operands[0], d->name));
+    if (verb == "set") {
+      if (w.props.count("volume")) {
+        std::string err = volume_of(w.props["volume"], *it);
+        if (!err.empty()) return fail(err);
+      }
+      if (w.props.count("timeout") && !parse_uint(w.props["timeout"], it->timeout))
+        return fail("Invalid timeout: " + w.props["timeout"]);
+      return r;
+    }
+    d->vdisks.erase(it);
+    return r;
+  }
+
+  if (noun == "vsw") {
+    if (verb == "add") {
+      if (!ops(2)) return bad_usage();
+      Domain* d = m_.find(w.operands[1]);
+      if (!d) return fail(fmt::format("LDom {} not found", w.operands[1]));
+      if (service_exists(w.operands[0])) return fail(fmt::format("Service {} already exists", w.operands[0]));
+      Vsw v;
+      v.name = w.operands[0];
+      v.net_dev = w.props["net-dev"];
+      v.mode = w.props["mode"];
+      if (w.props.count("mac-addr") ? !parse_mac(w.props["mac-addr"], v.mac) : false)
+        return fail("Invalid MAC address: " + w.props["mac-addr"]);
+      if (!w.props.count("mac-addr")) v.mac = alloc_mac();
+      if (w.props.count("mtu") && !parse_uint(w.props["mtu"], v.mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
+      unsigned id = 0;
+      for (const Domain& x : m_.domains)
+        for (const Vsw& s : x.vsws) id = std::max(id, s.id + 1);
+      v.id = id;
+      if (w.props.count("id") && !parse_uint(w.props["id"], v.id)) return fail("Invalid id: " + w.props["id"]);
+      d->vsws.push_back(v);
+      return r;
+    }
+    if (!ops(1)) return bad_usage();
+    Domain* owner = nullptr;
+    Vsw* v = find_vsw(w.operands[0], &owner);
+    if (!v) return fail(fmt::format("Service {} does not exist", w.operands[0]));
+    if (verb == "set") {
+      if (w.props.count("net-dev")) v->net_dev = w.props["net-dev"];
+      if (w.props.count("mode")) v->mode = w.props["mode"];
+      if (w.props.count("mac-addr") && !parse_mac(w.props["mac-addr"], v->mac))
+        return fail("Invalid MAC address: " + w.props["mac-addr"]);
+      if (w.props.count("mtu") && !parse_uint(w.props["mtu"], v->mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
+      return r;
+    }
+    for (const Domain& d : m_.domains)
+      for (const Vnet& n : d.vnets)
+        if (n.vsw == v->name && !w.force)
+          return fail(fmt::format("Service {} is in use by vnet {} of LDom {}", v->name, n.name, d.name));
+    owner->vsws.erase(owner->vsws.begin() + (v - owner->vsws.data()));
+    return r;
+  }
+
+  if (noun == "vnet") {
+    size_t need = verb == "add" ? 3 : 2;
+    if (!ops(need)) return bad_usage();
+    Domain* d = m_.find(w.operands.back());
+    if (!d) return fail(fmt::format("LDom {} not found", w.operands.back()));
+    auto it = std::find_if(d->vnets.begin(), d->vnets.end(), [&](const Vnet& n) { return n.name == w.operands[0]; });
+    if (verb == "add") {
+      if (it != d->vnets.end()) return fail(fmt::format("Network {} already exists in LDom {}", w.operands[0], d->name));
+      Domain* owner = nullptr;
+      Vsw* s = find_vsw(w.operands[1], &owner);
+      if (!s) return fail(fmt::format("Service {} does not exist", w.operands[1]));
+      Vnet n;
+      n.name = w.operands[0];
+      n.vsw = s->name;
+      n.vsw_domain = owner->name;
+      n.mode = w.props["mode"];
+      n.vid = w.props["vid"];
+      if (w.props.count("mac-addr") ? !parse_mac(w.props["mac-addr"], n.mac) : false)
+        return fail("Invalid MAC address: " + w.props["mac-addr"]);
+      if (!w.props.count("mac-addr")) n.mac = alloc_mac();
+      if (w.props.count("pvid") && !parse_uint(w.props["pvid"], n.pvid)) return fail("Invalid pvid: " + w.props["pvid"]);
+      if (w.props.count("mtu") && !parse_uint(w.props["mtu"], n.mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
+      unsigned id = 0;
+      while (std::any_of(d->vnets.begin(), d->vnets.end(), [&](const Vnet& x) { return x.id == id; })) ++id;
+      if (w.props.count("id") && !parse_uint(w.props["id"], id)) return fail("Invalid id: " + w.props["id"]);
+      n.id = id;
+      d->vnets.push_back(n);
+      return r;
+    }
+    if (it == d->vnets.end()) return fail(fmt::format("Network {} does not exist in LDom {}", w.operands[0], d->name));
+    if (verb == "set") {
+      if (w.props.count("vswitch")) {
+        Domain* owner = nullptr;
+        Vsw* s = find_vsw(w.props["vswitch"], &owner);
+        if (!s) return fail(fmt::format("Service {} does not exist", w.props["vswitch"]));
+        it->vsw = s->name;
+        it->vsw_domain = owner->name;
+      }
+      if (w.props.count("mac-addr") && !parse_mac(w.props["mac-addr"], it->mac))
+        return fail("Invalid MAC address: " + w.props["mac-addr"]);
+      if (w.props.count("mode")) it->mode = w.props["mode"];
+      if (w.props.count("pvid") && !parse_uint(w.props["pvid"], it->pvid)) return fail("Invalid pvid: " + w.props["pvid"]);
+      return r;
+    }
+    d->vnets.erase(it);
+    return r;
+  }
+
+  // set-vcons [port=N] [group=G] [service=vcc] ldom
+  if (noun == "vcons" && verb == "set") {
+    if (!ops(1)) return bad_usage();
+    Domain* d = m_.find(w.operands[0]);
+    if (!d) return fail(fmt::format("LDom {} not found", w.operands[0]));
+    if (d->control) return fail("The console of the control domain is on the service processor");
+    if (d->state != State::Inactive) return fail(fmt::format("LDom {} must be inactive to change its console", d->name));
+    if (w.props.count("service") && !w.props["service"].empty() && !find_vcc(w.props["service"], nullptr))
+      return fail(fmt::format("Service {} does not exist", w.props["service"]));
+    if (w.props.count("port")) {
+      unsigned port = 0;
+      if (w.props["port"].empty()) d->vcons_port = -1;
+      else if (!parse_uint(w.props["port"], port)) return fail("Invalid port: " + w.props["port"]);
+      else d->vcons_port = int(port);
+    }
+    if (w.props.count("group")) d->vcons_group = w.props["group"];
+    if (w.props.count("service")) d->vcons_service = w.props["service"];
+    return r;
+  }
+  return bad_usage();
+}
+
+}  // namespace vfsim::ldm

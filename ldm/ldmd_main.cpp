@@ -1,0 +1,265 @@
+// ldmd: one simulated host. Owns the timed machine (SystemC cores), the hypervisor and the
+// Logical Domains Manager; serves ldm and vfctl on a Unix socket between slices of
+// simulated time. With --deterministic, simulated time only advances on `vfctl clock
+// advance`, so a script's output is the same on every run.
+#include <poll.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include <boost/asio.hpp>
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hv/hypervisor.h"
+#include "ldm/hv_host.h"
+#include "ldm/manager.h"
+#include "ldm/protocol.h"
+#include "ldm/state_file.h"
+
+namespace po = boost::program_options;
+namespace local = boost::asio::local;
+using namespace vfsim;
+
+namespace {
+
+volatile std::sig_atomic_t g_quit = 0;
+void on_signal(int) { g_quit = 1; }
+
+// "10ms", "2s", "500us", "1m" -> SystemC time.
+bool parse_duration(const std::string& s, sc_core::sc_time& t) {
+  size_t used = 0;
+  double v;
+  try { v = std::stod(s, &used); } catch (...) { return false; }
+  std::string u = s.substr(used);
+  if (u == "ns") t = sc_core::sc_time(v, sc_core::SC_NS);
+  else if (u == "us") t = sc_core::sc_time(v, sc_core::SC_US);
+  else if (u == "ms") t = sc_core::sc_time(v, sc_core::SC_MS);
+  else if (u == "s" || u.empty()) t = sc_core::sc_time(v, sc_core::SC_SEC);
+  else if (u == "m") t = sc_core::sc_time(v * 60, sc_core::SC_SEC);
+  else return false;
+  return v >= 0;
+}
+
+struct Daemon {
+  ldm::Manager& mgr;
+  ldm::HvHost& host;
+  bool deterministic;
+
+  ldm::Reply vfctl(const std::vector<std::string>& a) {
+    ldm::Reply r;
+    auto usage = [&] {
+      r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
+              "    vfctl sp bootmode config=NAME\n    vfctl console DOMAIN\n"
+              "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show\n    vfctl shutdown\n";
+      r.code = 1;
+      return r;
+    };
+    if (a.empty()) return usage();
+    if (a[0] == "reboot" && a.size() == 2) {
+      if (a[1] != "primary") {
+        r.err = fmt::format("vfctl reboot only reboots the control domain; use ldm stop-domain/start-domain for {}\n", a[1]);
+        r.code = 1;
+        return r;
+      }
+      return mgr.reboot_control();
+    }
+    if (a[0] == "sp" && a.size() >= 2) {
+      if (a[1] == "poweron") return mgr.poweron();
+      if (a[1] == "poweroff") return mgr.poweroff();
+      if (a[1] == "powercycle") {
+        ldm::Reply off = mgr.poweroff();
+        if (off.code) return off;
+        ldm::Reply on = mgr.poweron();
+        on.out = off.out + on.out;
+        return on;
+      }
+      if (a[1] == "showhost") {
+        const auto& m = mgr.model();
+        r.out = fmt::format("Host: {}\nPlatform: SUNW,{}\nPower: {}\nConfiguration: {}{}\n", m.hostname,
+                            mgr.platform().name, mgr.powered_on() ? "on" : "off", m.current_config,
+                            m.next_config.empty() ? "" : fmt::format(" (next poweron: {})", m.next_config));
+        return r;
+      }
+      if (a[1] == "bootmode" && a.size() == 3 && a[2].rfind("config=", 0) == 0) return mgr.bootmode(a[2].substr(7));
+      return usage();
+    }
+    if (a[0] == "console" && a.size() == 2) {
+      hv::Guest* g = host.hypervisor().find_guest(a[1]);
+      if (!mgr.model().find(a[1])) {
+        r.err = fmt::format("LDom {} not found\n", a[1]);
+        r.code = 1;
+      } else if (!g) {
+        r.err = fmt::format("LDom {} is not bound: it has no console\n", a[1]);
+        r.code = 1;
+      } else {
+        r.out = g->console;
+      }
+      return r;
+    }
+    if (a[0] == "clock" && a.size() == 3 && a[1] == "advance") {
+      sc_core::sc_time t;
+      if (!parse_duration(a[2], t)) {
+        r.err = fmt::format("Invalid duration: {}\n", a[2]);
+        r.code = 1;
+        return r;
+      }
+      sc_core::sc_start(t);
+      mgr.poll();
+      r.out = fmt::format("simulated time {}\n", sc_core::sc_time_stamp().to_string());
+      return r;
+    }
+    if (a[0] == "clock" && a.size() == 2 && a[1] == "show") {
+      r.out = fmt::format("simulated time {}\n", sc_core::sc_time_stamp().to_string());
+      return r;
+    }
+    if (a[0] == "shutdown") {
+      g_quit = 1;
+      r.out = "ldmd stopping\n";
+      return r;
+    }
+    return usage();
+  }
+
+  void serve(local::stream_protocol::socket& s) {
+    boost::system::error_code ec;
+    boost::asio::streambuf buf;
+    boost::asio::read_until(s, buf, '\n', ec);
+    if (ec) return;
+    std::string line((std::istreambuf_iterator<char>(&buf)), std::istreambuf_iterator<char>());
+    ldm::Reply r;
+    try {
+      auto j = nlohmann::json::parse(line);
+      auto argv = j.at("argv").get<std::vector<std::string>>();
+      r = j.value("tool", "ldm") == "vfctl" ? vfctl(argv) : mgr.run(argv);
+    } catch (const std::exception& e) {
+      r.err = fmt::format("ldmd: {}\n", e.what());
+      r.code = 1;
+    }
+    std::string out = nlohmann::json{{"out", r.out}, {"err", r.err}, {"code", r.code}}.dump() + "\n";
+    boost::asio::write(s, boost::asio::buffer(out), ec);
+  }
+};
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  po::options_description opts("Usage: ldmd [options]\nOptions");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
+      ("hostname", po::value<std::string>()->default_value("vfsim"), "this host's name")
+      ("state-dir", po::value<std::string>()->default_value("/var/tmp/vfsim-ldmd"), "where the configuration and the SP's saved configurations live")
+      ("socket", po::value<std::string>(), "the Unix socket ldm and vfctl connect to (default: $LDMD_SOCKET or /tmp/vfsim-ldmd.sock)")
+      ("image", po::value<std::string>(), "the image domains boot (default: the guest runtime, build/firmware/vfsim-runtime)")
+      ("migration-listen", po::value<std::string>(), "ADDR:PORT to accept migrations on (migration is not implemented yet)")
+      ("peer", po::value<std::vector<std::string>>(), "NAME=ADDR:PORT: how a target host name resolves (repeatable)")
+      ("auth-file", po::value<std::string>(), "users allowed to migrate in")
+      ("deterministic", "simulated time advances only with 'vfctl clock advance'")
+      ("slice-ms", po::value<double>()->default_value(1.0), "simulated time run between two looks at the socket")
+      ("foreground", "stay in the foreground (default: detach once the socket is ready)");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "ldmd: " << e.what() << "\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  std::string sock = vm.count("socket") ? vm["socket"].as<std::string>() : ldm::socket_path();
+  std::string exe = argv[0];
+  std::string dir = exe.rfind('/') == std::string::npos ? "." : exe.substr(0, exe.rfind('/'));
+  std::string image = vm.count("image") ? vm["image"].as<std::string>() : dir + "/../firmware/vfsim-runtime";
+  try {
+    platform::Platform p = platform::load_platform(vm["platform"].as<std::string>());
+    cmt::BareMachine machine("machine", p);
+    hv::Hypervisor hyp(machine);
+    ldm::HvHost host(hyp, image);
+    ldm::Manager mgr(p, &host, vm["state-dir"].as<std::string>(), vm["hostname"].as<std::string>());
+
+    boost::asio::io_context io;
+    // A socket left by a dead ldmd is removed; a live one means another ldmd runs here.
+    {
+      local::stream_protocol::socket probe(io);
+      boost::system::error_code ec;
+      probe.connect(local::stream_protocol::endpoint(sock), ec);
+      if (!ec) {
+        std::cerr << "ldmd: another ldmd is already running on " << sock << "\n";
+        return 1;
+      }
+      std::filesystem::remove(sock);
+    }
+    local::stream_protocol::acceptor acceptor(io, local::stream_protocol::endpoint(sock));
+    acceptor.non_blocking(true);
+    if (!vm.count("foreground")) {
+      if (::daemon(1, 0) != 0) {
+        std::perror("ldmd: daemon");
+        return 1;
+      }
+    }
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    Daemon d{mgr, host, vm.count("deterministic") > 0};
+    sc_core::sc_time slice(vm["slice-ms"].as<double>(), sc_core::SC_MS);
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);   // elaborate: cores start, strands wait
+    // Free-running, simulated time never runs ahead of the wall clock (so UPTIME reads like
+    // a real machine's); a heavily loaded machine simply runs slower than real time.
+    auto wall0 = std::chrono::steady_clock::now();
+    double sim0 = sc_core::sc_time_stamp().to_seconds();
+    while (!g_quit) {
+      bool active = false;
+      for (const ldm::Domain& dom : mgr.model().domains) active |= !dom.control && dom.state == ldm::State::Active;
+      // Run a slice of simulated time while guests are active (not in deterministic mode);
+      // otherwise wait for a client.
+      double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+      bool behind = sc_core::sc_time_stamp().to_seconds() - sim0 < wall;
+      int wait_ms = (!d.deterministic && active) ? (behind ? 0 : 5) : 200;
+      pollfd pfd{acceptor.native_handle(), POLLIN, 0};
+      if (::poll(&pfd, 1, wait_ms) > 0) {
+        for (;;) {
+          local::stream_protocol::socket s(io);
+          boost::system::error_code ec;
+          acceptor.accept(s, ec);
+          if (ec) break;
+          s.non_blocking(false);
+          d.serve(s);
+        }
+      }
+      if (!d.deterministic && active && behind) {
+        sc_core::sc_start(slice);
+        mgr.poll();
+      } else if (!d.deterministic && !active) {
+        // Idle machine: simulated time follows the wall clock in one step.
+        double lag = wall - (sc_core::sc_time_stamp().to_seconds() - sim0);
+        if (lag > 0) sc_core::sc_start(sc_core::sc_time(lag, sc_core::SC_SEC));
+      }
+    }
+    acceptor.close();
+    std::filesystem::remove(sock);
+    return 0;
+  } catch (const platform::PlatformError& e) {
+    std::cerr << "ldmd: " << e.what() << "\n";
+    return 2;
+  } catch (const ldm::StateError& e) {
+    std::cerr << "ldmd: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ldmd: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}

@@ -1,0 +1,373 @@
+// Construction, factory-default, the command table, the binder, persistence and power.
+#include "ldm/manager.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "ldm/state_file.h"
+#include "ldm/units.h"
+
+namespace vfsim::ldm {
+
+const char* state_name(State s) {
+  switch (s) {
+    case State::Inactive: return "inactive";
+    case State::Bound: return "bound";
+    case State::Active: return "active";
+  }
+  return "?";
+}
+
+const std::vector<SysRange>& sys_memory() {
+  static const std::vector<SysRange> kSys = {
+      {0x0, 512ull << 10}, {0x80000, 1536ull << 10}, {0x200000, 94ull << 20},
+      {0x6000000, 32ull << 20}, {0x8000000, 96ull << 20}};
+  return kSys;
+}
+
+Manager::Manager(const platform::Platform& p, DomainHost* host, std::string state_dir, std::string hostname)
+    : p_(p), host_(host), state_dir_(std::move(state_dir)) {
+  m_.hostname = std::move(hostname);
+  m_.next_mac = kMacBase;
+  if (!state_dir_.empty()) std::filesystem::create_directories(state_dir_);
+  if (!state_dir_.empty() && std::filesystem::exists(state_dir_ + "/ldmd.json")) load();
+  else factory_default();
+  // Guests that were bound or active when ldmd last stopped get their resources again.
+  for (Domain& d : m_.domains) {
+    if (d.control || d.state == State::Inactive || !host_) continue;
+    State was = d.state;
+    if (!host_->bind(d).empty()) { d.state = State::Inactive; continue; }
+    d.state = State::Bound;
+    if (was == State::Active && host_->start(d).empty()) {
+      d.state = State::Active;
+      d.started_at = now();
+    }
+  }
+}
+
+// The control domain owns every strand, all memory above the hypervisor's, every crypto unit
+// and every PCIe root complex, and is active.
+void Manager::factory_default() {
+  m_.domains.clear();
+  Domain d;
+  d.name = "primary";
+  d.control = true;
+  d.state = State::Active;
+  for (unsigned s = 0; s < p_.strands(); ++s) d.strands.push_back(s);
+  d.vcpus = p_.strands();
+  d.mem.push_back({kSysTop, kSysTop, p_.memory_bytes - kSysTop});
+  d.memory = p_.memory_bytes - kSysTop;
+  if (p_.crypto_unit_per_core)
+    for (unsigned c = 0; c < p_.cores(); ++c) d.mau_cores.push_back(c);
+  d.maus = unsigned(d.mau_cores.size());
+  d.io = p_.pcie_roots;
+  d.mac = alloc_mac();
+  d.hostid = 0x84000000ull | (d.mac & 0xffffff);
+  m_.domains.push_back(d);
+}
+
+uint64_t Manager::alloc_mac() {
+  std::set<uint64_t> used;
+  for (const Domain& d : m_.domains) {
+    used.insert(d.mac);
+    for (const Vnet& v : d.vnets) used.insert(v.mac);
+    for (const Vsw& v : d.vsws) used.insert(v.mac);
+  }
+  while (used.count(m_.next_mac)) ++m_.next_mac;
+  return m_.next_mac++;
+}
+
+// ---- who holds what -------------------------------------------------------------------
+const Domain* Manager::owner_of_strand(unsigned s) const {
+  for (const Domain& d : m_.domains)
+    if (std::count(d.strands.begin(), d.strands.end(), s)) return &d;
+  return nullptr;
+}
+const Domain* Manager::owner_of_io(const std::string& bus) const {
+  for (const Domain& d : m_.domains)
+    if ((d.control || d.state != State::Inactive) && std::count(d.io.begin(), d.io.end(), bus)) return &d;
+  return nullptr;
+}
+const Domain* Manager::owner_of_mau(unsigned core) const {
+  for (const Domain& d : m_.domains)
+    if (std::count(d.mau_cores.begin(), d.mau_cores.end(), core)) return &d;
+  return nullptr;
+}
+std::vector<unsigned> Manager::free_strands() const {
+  std::vector<unsigned> out;
+  for (unsigned s = 0; s < p_.strands(); ++s)
+    if (!owner_of_strand(s)) out.push_back(s);
+  return out;
+}
+std::vector<unsigned> Manager::free_mau_cores() const {
+  std::vector<unsigned> out;
+  if (!p_.crypto_unit_per_core) return out;
+  for (unsigned c = 0; c < p_.cores(); ++c)
+    if (!owner_of_mau(c)) out.push_back(c);
+  return out;
+}
+std::vector<SysRange> Manager::free_memory() const {
+  std::vector<SysRange> held;
+  for (const Domain& d : m_.domains)
+    for (const MemRange& r : d.mem) held.push_back({r.pa, r.size});
+  std::sort(held.begin(), held.end(), [](const SysRange& a, const SysRange& b) { return a.pa < b.pa; });
+  std::vector<SysRange> out;
+  uint64_t at = kSysTop;
+  for (const SysRange& h : held) {
+    if (h.pa > at) out.push_back({at, h.pa - at});
+    at = std::max(at, h.pa + h.size);
+  }
+  if (at < p_.memory_bytes) out.push_back({at, p_.memory_bytes - at});
+  return out;
+}
+
+// ---- binding ----------------------------------------------------------------------------
+// Strands: the lowest free ones. Memory: 4 MB multiples, first fit over the free ranges
+// (several blocks if no single range is large enough), real addresses contiguous from
+// 0x8000000. Crypto units: free units of cores where the domain has strands. Buses must be
+// free. The console port: the lowest free port of the vcc's range. All or nothing.
+std::string Manager::bind(Domain& d) {
+  if (d.vcpus == 0) return fmt::format("LDom {} has no vcpus: add-vcpu first", d.name);
+  if (d.memory == 0) return fmt::format("LDom {} has no memory: add-memory first", d.name);
+  std::vector<unsigned> strands = free_strands();
+  if (strands.size() < d.vcpus)
+    return fmt::format("Insufficient vcpus available to bind LDom {}: {} requested, {} free", d.name, d.vcpus,
+                       strands.size());
+  strands.resize(d.vcpus);
+  uint64_t need = (d.memory + (4ull << 20) - 1) & ~((4ull << 20) - 1);
+  std::vector<MemRange> mem;
+  uint64_t ra = kRaBase, left = need;
+  for (const SysRange& f : free_memory()) {
+    uint64_t start = (f.pa + (4ull << 20) - 1) & ~((4ull << 20) - 1);
+    if (start >= f.pa + f.size) continue;
+    uint64_t avail = (f.pa + f.size - start) & ~((4ull << 20) - 1);
+    uint64_t take = std::min(avail, left);
+    if (!take) continue;
+    mem.push_back({ra, start, take});
+    ra += take;
+    left -= take;
+    if (!left) break;
+  }
+  if (left)
+    return fmt::format("Insufficient memory available to bind LDom {}: {} requested, {} free", d.name,
+                       format_size(need), format_size(need - left));
+  std::vector<unsigned> maus;
+  for (unsigned core : free_mau_cores()) {
+    if (maus.size() == d.maus) break;
+    if (std::any_of(strands.begin(), strands.end(), [&](unsigned s) { return s / p_.strands_per_core == core; }))
+      maus.push_back(core);
+  }
+  if (maus.size() < d.maus)
+    return fmt::format("Insufficient crypto units available to bind LDom {}: {} requested, {} free on its cores",
+                       d.name, d.maus, maus.size());
+  for (const std::string& bus : d.io)
+    if (const Domain* o = owner_of_io(bus); o && o != &d)
+      return fmt::format("Device {} is bound to LDom {}", bus, o->name);
+  int port = d.vcons_port;
+  const Vcc* vcc = nullptr;
+  for (const Domain& x : m_.domains)
+    for (const Vcc& v : x.vccs)
+      if (!vcc && (d.vcons_service.empty() || d.vcons_service == v.name)) vcc = &v;
+  if (vcc && port < 0) {
+    std::set<int> used;
+    for (const Domain& x : m_.domains)
+      if (x.cons_port >= 0) used.insert(x.cons_port);
+    for (unsigned p = vcc->port_lo; p <= vcc->port_hi && port < 0; ++p)
+      if (!used.count(int(p))) port = int(p);
+    if (port < 0) return fmt::format("No free console port in the range of {}", vcc->name);
+  }
+  d.strands = strands;
+  d.mem = mem;
+  d.mau_cores = maus;
+  d.cons_port = port;
+  if (host_) {
+    std::string err = host_->bind(d);
+    if (!err.empty()) {
+      d.strands.clear(); d.mem.clear(); d.mau_cores.clear(); d.cons_port = -1;
+      return err;
+    }
+  }
+  d.state = State::Bound;
+  return "";
+}
+
+void Manager::unbind(Domain& d) {
+  if (host_) host_->unbind(d);
+  d.strands.clear();
+  d.mem.clear();
+  d.mau_cores.clear();
+  d.cons_port = -1;
+  d.state = State::Inactive;
+}
+
+void Manager::poll() {
+  if (!host_) return;
+  for (Domain& d : m_.domains)
+    if (!d.control && d.state == State::Active && !host_->running(d)) d.state = State::Bound;
+}
+
+// ---- delayed reconfiguration ------------------------------------------------------------
+std::string Manager::delayed_notice() const {
+  return "------------------------------------------------------------------------------\n"
+         "Notice: LDom primary is in the process of a delayed reconfiguration.\n"
+         "Any changes made to primary will only take effect after it reboots.\n"
+         "------------------------------------------------------------------------------\n";
+}
+
+bool Manager::other_changes_blocked(const std::string& domain, Reply& r) const {
+  const Domain& p = m_.domains.front();
+  if (!p.delayed || domain == p.name) return false;
+  r.out += delayed_notice();
+  r.err += fmt::format("Delayed reconfiguration of LDom {} is not permitted\n", domain);
+  r.code = 1;
+  return true;
+}
+
+// Changes to the control domain's CPUs, crypto units and memory are queued until it reboots
+// (LDoms 1.2 guide): the first one starts the delayed reconfiguration with a notice.
+Reply Manager::reconfigure_control(const std::function<void(Domain&)>& change) {
+  Reply r;
+  Domain& p = primary();
+  if (!p.delayed) {
+    p.delayed = true;
+    p.pending_vcpus = p.vcpus;
+    p.pending_maus = p.maus;
+    p.pending_memory = p.memory;
+    r.out = "Initiating delayed reconfigure operation on LDom primary.  All configuration\n"
+            "changes for other LDoms are disabled until the LDom reboots, at which time\n"
+            "the new configuration for LDom primary will also take effect.\n";
+  } else {
+    r.out = delayed_notice();
+  }
+  change(p);
+  save();
+  return r;
+}
+
+Reply Manager::reboot_control() {
+  Reply r;
+  Domain& p = primary();
+  if (p.delayed) {
+    // Shrink or grow the control domain to its pending constraints: strands from the
+    // lowest of its own (or free ones), memory from the start of its range.
+    std::vector<unsigned> mine = p.strands;
+    std::vector<unsigned> fresh = free_strands();
+    mine.insert(mine.end(), fresh.begin(), fresh.end());
+    std::sort(mine.begin(), mine.end());
+    if (mine.size() < p.pending_vcpus) p.pending_vcpus = unsigned(mine.size());
+    mine.resize(p.pending_vcpus);
+    p.strands = mine;
+    p.vcpus = p.pending_vcpus;
+    uint64_t size = (p.pending_memory + (4ull << 20) - 1) & ~((4ull << 20) - 1);
+    uint64_t limit = p_.memory_bytes - kSysTop;
+    for (const Domain& d : m_.domains)
+      if (!d.control)
+        for (const MemRange& mr : d.mem) limit = std::min(limit, mr.pa - kSysTop);
+    size = std::min(size, limit);
+    p.mem = {{kSysTop, kSysTop, size}};
+    p.memory = size;
+    std::vector<unsigned> maus;
+    for (unsigned c = 0; c < p_.cores() && maus.size() < p.pending_maus; ++c)
+      if ((!owner_of_mau(c) || owner_of_mau(c) == &p) &&
+          std::any_of(p.strands.begin(), p.strands.end(), [&](unsigned s) { return s / p_.strands_per_core == c; }))
+        maus.push_back(c);
+    p.mau_cores = maus;
+    p.maus = unsigned(maus.size());
+    p.delayed = false;
+    m_.next_config.clear();
+  }
+  p.started_at = now();
+  save();
+  r.out = "primary rebooted\n";
+  return r;
+}
+
+// ---- power and the SP ------------------------------------------------------------------
+Reply Manager::poweroff() {
+  Reply r;
+  if (!powered_) {
+    r.err = "Chassis is already powered off\n";
+    r.code = 1;
+    return r;
+  }
+  for (Domain& d : m_.domains)
+    if (!d.control && d.state != State::Inactive && host_) {
+      if (d.state == State::Active) host_->stop(d);
+      host_->unbind(d);
+    }
+  powered_ = false;
+  r.out = "Chassis is powered off\n";
+  return r;
+}
+
+Reply Manager::poweron() {
+  Reply r;
+  if (powered_) {
+    r.err = "Chassis is already powered on\n";
+    r.code = 1;
+    return r;
+  }
+  // The configuration chosen for this power-on replaces the running one.
+  std::string cfg = m_.next_config.empty() ? m_.current_config : m_.next_config;
+  if (cfg == "factory-default") {
+    std::vector<SpConfig> keep = m_.spconfigs;
+    factory_default();
+    m_.spconfigs = keep;
+  } else {
+    for (const SpConfig& c : m_.spconfigs)
+      if (c.name == cfg) m_.domains = c.domains;
+  }
+  m_.current_config = cfg;
+  m_.next_config.clear();
+  powered_ = true;
+  for (Domain& d : m_.domains) {
+    d.delayed = false;
+    if (d.control) { d.state = State::Active; d.started_at = now(); continue; }
+    // Bound and active domains come back as they were saved.
+    State want = d.state;
+    d.state = State::Inactive;
+    if (want == State::Inactive) continue;
+    d.strands.clear(); d.mem.clear(); d.mau_cores.clear();
+    if (!bind(d).empty()) continue;
+    if (want == State::Active && host_ && host_->start(d).empty()) {
+      d.state = State::Active;
+      d.started_at = now();
+    }
+  }
+  save();
+  r.out = fmt::format("Chassis is powered on with configuration {}\n", cfg);
+  return r;
+}
+
+Reply Manager::bootmode(const std::string& config) {
+  Reply r;
+  if (config != "factory-default" &&
+      std::none_of(m_.spconfigs.begin(), m_.spconfigs.end(), [&](const SpConfig& c) { return c.name == config; })) {
+    r.err = fmt::format("No configuration named {} on the service processor\n", config);
+    r.code = 1;
+    return r;
+  }
+  m_.next_config = config == m_.current_config ? "" : config;
+  save();
+  return r;
+}
+
+// ---- persistence -------------------------------------------------------------------------
+void Manager::save() {
+  if (state_dir_.empty()) return;
+  write_state_atomically(state_dir_ + "/ldmd.json", m_);
+}
+
+void Manager::load() {
+  read_state(state_dir_ + "/ldmd.json", m_);
+  if (m_.domains.empty() || !m_.domains.front().control) factory_default();
+}
+
+}  // namespace vfsim::ldm

@@ -1,0 +1,109 @@
+// The Logical Domains Manager: ldm's subcommands on the model, the binder that gives bound
+// domains their strands, memory, crypto units, buses and console ports, the state machine,
+// delayed reconfiguration of the control domain, and the SP configurations. ldmd wraps it in
+// a socket server; tests drive it directly. Messages follow the real ldm
+// (../shared/reference/ldm-cli-reference.md); docs/ldm.md lists them.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ldm/domain_host.h"
+#include "ldm/model.h"
+#include "sim/platform/platform.h"
+
+namespace vfsim::ldm {
+
+struct Reply {
+  std::string out, err;
+  int code = 0;
+};
+
+// Memory the hypervisor keeps for itself, listed as _sys_ (the layout real T5x40s show).
+struct SysRange { uint64_t pa, size; };
+const std::vector<SysRange>& sys_memory();
+constexpr uint64_t kSysTop = 0xe000000;        // the control domain's memory starts here
+constexpr uint64_t kRaBase = 0x8000000;        // guests' first real address
+constexpr unsigned kMaxDomains = 128;          // T2 Plus
+constexpr unsigned kMaxSpConfigs = 8;          // factory-default included [R]
+constexpr uint64_t kMacBase = 0x00144ff80000ull;   // automatic MACs: 00:14:4f:f8:00:00 ...
+
+class Manager {
+ public:
+  // state_dir: where the configuration lives (empty: nothing persisted).
+  Manager(const platform::Platform& p, DomainHost* host, std::string state_dir, std::string hostname);
+
+  // One ldm command line (the words after "ldm").
+  Reply run(const std::vector<std::string>& args);
+  // vfctl: reboot the control domain (applies a delayed reconfiguration); power the SP's
+  // machine off and on with the configuration chosen for the next power-on.
+  Reply reboot_control();
+  Reply poweroff();
+  Reply poweron();
+  Reply bootmode(const std::string& config);
+  // Domains whose guest stopped by itself go back to bound (called by ldmd as time passes).
+  void poll();
+
+  Model& model() { return m_; }
+  const Model& model() const { return m_; }
+  const platform::Platform& platform() const { return p_; }
+  bool powered_on() const { return powered_; }
+
+  // Free resources (for listings and binding).
+  std::vector<unsigned> free_strands() const;
+  std::vector<SysRange> free_memory() const;   // PA ranges nobody holds
+  std::vector<unsigned> free_mau_cores() const;
+  const Domain* owner_of_strand(unsigned strand) const;
+  const Domain* owner_of_io(const std::string& bus) const;
+  const Domain* owner_of_mau(unsigned core) const;
+
+ private:
+  using Args = std::vector<std::string>;
+  Reply dispatch(const std::string& cmd, const Args& a);
+  void factory_default();
+  std::string bind(Domain& d);      // "" or the error
+  void unbind(Domain& d);
+  void save();
+  void load();
+  double now() const { return host_ ? host_->now_seconds() : 0; }
+  uint64_t alloc_mac();
+  Domain& primary() { return m_.domains.front(); }
+
+  // Commands (commands_*.cpp).
+  Reply cmd_add_domain(const Args& a);
+  Reply cmd_set_domain(const Args& a);
+  Reply cmd_remove_domain(const Args& a);
+  Reply cmd_bind(const Args& a);
+  Reply cmd_unbind(const Args& a);
+  Reply cmd_start(const Args& a);
+  Reply cmd_stop(const Args& a);
+  Reply cmd_panic(const Args& a);
+  Reply cmd_vcpu(const std::string& verb, const Args& a);
+  Reply cmd_mau(const std::string& verb, const Args& a);
+  Reply cmd_memory(const std::string& verb, const Args& a);
+  Reply cmd_io(const std::string& verb, const Args& a);
+  Reply cmd_variable(const std::string& verb, const Args& a);
+  Reply cmd_list_variable(const Args& a);
+  Reply cmd_spconfig(const std::string& verb, const Args& a);
+  Reply cmd_cancel(const Args& a);
+  Reply cmd_vio(const std::string& verb, const std::string& noun, const Args& a);
+  Reply cmd_list(const Args& a);
+  Reply cmd_list_bindings(const Args& a);
+  Reply cmd_list_constraints(const Args& a);
+  Reply cmd_list_devices(const Args& a);
+  Reply cmd_list_services(const Args& a);
+  Reply cmd_version();
+
+  // Delayed reconfiguration: changing the control domain's resources.
+  Reply reconfigure_control(const std::function<void(Domain&)>& change);
+  std::string delayed_notice() const;
+  bool other_changes_blocked(const std::string& domain, Reply& r) const;
+
+  const platform::Platform& p_;
+  DomainHost* host_;
+  std::string state_dir_;
+  Model m_;
+  bool powered_ = true;
+};
+
+}  // namespace vfsim::ldm

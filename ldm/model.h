@@ -1,0 +1,97 @@
+// What the Logical Domains Manager knows: the domains with their constraints (what was asked
+// for) and bindings (what they got), their virtual I/O services and devices, and the SP's
+// saved configurations. Plain data: persistence (state_file.cpp), listings (list_*.cpp) and
+// the commands (commands_*.cpp) all work on it.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vfsim::ldm {
+
+enum class State { Inactive, Bound, Active };
+const char* state_name(State s);
+
+struct MemRange {
+  uint64_t ra = 0, pa = 0, size = 0;
+};
+
+// Virtual I/O: services live in a (service) domain, devices in their client domain.
+struct Vcc { std::string name; unsigned port_lo = 5000, port_hi = 5100; };
+struct VdsVolume { std::string name, backend, options, mpgroup; };
+struct Vds { std::string name; std::vector<VdsVolume> volumes; };
+struct Vsw {
+  std::string name, net_dev, mode;
+  uint64_t mac = 0;
+  unsigned id = 0, default_vlan_id = 1, pvid = 1, mtu = 1500;
+  std::string vid;
+};
+struct Vnet {
+  std::string name, vsw, vsw_domain;   // service: vsw@vsw_domain
+  uint64_t mac = 0;
+  unsigned id = 0, pvid = 1, mtu = 1500;
+  std::string vid, mode;
+};
+struct Vdisk {
+  std::string name, volume, vds, vds_domain;   // volume@vds
+  unsigned id = 0, timeout = 0;
+};
+
+struct Domain {
+  std::string name;
+  State state = State::Inactive;
+  bool control = false;                       // the control domain (primary)
+  // Constraints: what the domain asks for.
+  unsigned vcpus = 0, maus = 0;
+  uint64_t memory = 0;
+  std::vector<std::string> io;                // PCIe root complexes (pci@400 ...)
+  // Bindings: what it holds while bound or active.
+  std::vector<unsigned> strands;
+  std::vector<MemRange> mem;
+  std::vector<unsigned> mau_cores;            // one crypto unit per core
+  int cons_port = -1;                         // guest console port from the vcc range
+  // Identity and policy.
+  uint64_t mac = 0, hostid = 0;
+  std::string failure_policy = "ignore";
+  std::vector<std::string> masters;
+  std::vector<std::pair<std::string, std::string>> variables;   // OBP variables, in order set
+  // Virtual I/O.
+  std::vector<Vcc> vccs;
+  std::vector<Vds> vdss;
+  std::vector<Vsw> vsws;
+  std::vector<Vnet> vnets;
+  std::vector<Vdisk> vdisks;
+  std::string vcons_group, vcons_service;    // set-vcons
+  int vcons_port = -1;                        // a fixed port asked with set-vcons port=
+  // Delayed reconfiguration (control domain only): the constraints to apply at reboot.
+  bool delayed = false;
+  unsigned pending_vcpus = 0, pending_maus = 0;
+  uint64_t pending_memory = 0;
+  // Runtime facts (not persisted across a power cycle).
+  double started_at = 0;                      // simulated seconds at start-domain
+};
+
+struct SpConfig {
+  std::string name;
+  std::vector<Domain> domains;                // the layout saved with add-spconfig
+};
+
+struct Model {
+  std::string hostname;
+  std::vector<Domain> domains;                // primary first, then in creation order
+  std::vector<SpConfig> spconfigs;            // factory-default is implicit, never stored
+  std::string current_config = "factory-default";
+  std::string next_config;                    // non-empty: shown [next poweron]
+  uint64_t next_mac = 0;                      // automatic MAC allocation cursor
+
+  Domain* find(const std::string& name) {
+    for (Domain& d : domains)
+      if (d.name == name) return &d;
+    return nullptr;
+  }
+  const Domain* find(const std::string& name) const { return const_cast<Model*>(this)->find(name); }
+};
+
+}  // namespace vfsim::ldm

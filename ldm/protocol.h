@@ -1,0 +1,20 @@
+// The ldm/vfctl <-> ldmd protocol: one request per connection on ldmd's Unix socket, a line
+// of JSON each way: {"tool": "ldm"|"vfctl", "argv": [...]} -> {"out": ..., "err": ..., "code": N}.
+#pragma once
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace vfsim::ldm {
+
+// $LDMD_SOCKET, else the documented default.
+inline std::string socket_path() {
+  const char* env = std::getenv("LDMD_SOCKET");
+  return env && *env ? env : "/tmp/vfsim-ldmd.sock";
+}
+
+// Sends argv to ldmd, prints its answer (stdout/stderr) and returns the exit code; when
+// ldmd cannot be reached, says so and returns 1.
+int client_main(const std::string& tool, const std::vector<std::string>& argv);
+
+}  // namespace vfsim::ldm

@@ -1,0 +1,62 @@
+#include "ldm/state_file.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+namespace vfsim::ldm {
+
+using nlohmann::json;
+
+NLOHMANN_JSON_SERIALIZE_ENUM(State, {{State::Inactive, "inactive"}, {State::Bound, "bound"}, {State::Active, "active"}})
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MemRange, ra, pa, size)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vcc, name, port_lo, port_hi)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VdsVolume, name, backend, options, mpgroup)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vds, name, volumes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vsw, name, net_dev, mode, mac, id, default_vlan_id, pvid, mtu, vid)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vnet, name, vsw, vsw_domain, mac, id, pvid, mtu, vid, mode)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vdisk, name, volume, vds, vds_domain, id, timeout)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Domain, name, state, control, vcpus, maus, memory, io, strands, mem,
+                                                mau_cores, cons_port, mac, hostid, failure_policy, masters,
+                                                variables, vccs, vdss, vsws, vnets, vdisks, vcons_group,
+                                                vcons_service, vcons_port, delayed, pending_vcpus, pending_maus,
+                                                pending_memory)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SpConfig, name, domains)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Model, hostname, domains, spconfigs, current_config, next_config,
+                                                next_mac)
+
+void write_state_atomically(const std::string& path, const Model& m) {
+  std::string text = json(m).dump(1) + "\n";
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw StateError("cannot write " + tmp);
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) { ::close(fd); throw StateError("cannot write " + tmp); }
+    done += size_t(n);
+  }
+  ::fsync(fd);   // the data is on disk before the name points at it
+  ::close(fd);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw StateError("cannot replace " + path);
+  std::string dir = path.substr(0, path.rfind('/') == std::string::npos ? 1 : path.rfind('/'));
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY);
+  if (dfd >= 0) { ::fsync(dfd); ::close(dfd); }
+}
+
+void read_state(const std::string& path, Model& m) {
+  std::ifstream in(path);
+  if (!in) throw StateError("cannot read " + path);
+  try {
+    m = json::parse(in).get<Model>();
+  } catch (const json::exception& e) {
+    throw StateError(path + ": " + e.what());
+  }
+}
+
+}  // namespace vfsim::ldm

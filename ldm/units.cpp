@@ -1,0 +1,55 @@
+#include "ldm/units.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace vfsim::ldm {
+
+bool parse_size(const std::string& number, const std::string& unit, uint64_t& bytes) {
+  std::string n = number, u = unit;
+  size_t digits = 0;
+  while (digits < n.size() && std::isdigit(static_cast<unsigned char>(n[digits]))) ++digits;
+  if (digits == 0) return false;
+  if (u.empty()) u = n.substr(digits);
+  else if (digits != n.size()) return false;
+  n = n.substr(0, digits);
+  if (n.size() > 15) return false;
+  uint64_t v = std::stoull(n);
+  unsigned shift;
+  if (u.empty() || u == "b" || u == "B") shift = 0;
+  else if (u == "k" || u == "K") shift = 10;
+  else if (u == "m" || u == "M") shift = 20;
+  else if (u == "g" || u == "G") shift = 30;
+  else return false;
+  bytes = v << shift;
+  return true;
+}
+
+std::string format_size(uint64_t b) {
+  if (b && b % (1ull << 30) == 0) return fmt::format("{}G", b >> 30);
+  if (b && b % (1ull << 20) == 0) return fmt::format("{}M", b >> 20);
+  if (b && b % (1ull << 10) == 0) return fmt::format("{}K", b >> 10);
+  return fmt::format("{}", b);
+}
+
+std::string format_uptime(uint64_t s) {
+  if (s < 60) return fmt::format("{}s", s);
+  uint64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+  std::string out;
+  if (d) out += fmt::format("{}d", d);
+  if (h) out += fmt::format("{}{}h", out.empty() ? "" : " ", h);
+  if (m || out.empty()) out += fmt::format("{}{}m", out.empty() ? "" : " ", m);
+  return out;
+}
+
+std::string format_util(double p) {
+  return p < 10 ? fmt::format("{:.1f}%", p) : fmt::format("{:.0f}%", p);
+}
+
+std::string format_mac(uint64_t mac) {
+  return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", (mac >> 40) & 0xff, (mac >> 32) & 0xff,
+                     (mac >> 24) & 0xff, (mac >> 16) & 0xff, (mac >> 8) & 0xff, mac & 0xff);
+}
+
+}  // namespace vfsim::ldm
