@@ -159,7 +159,7 @@ std::string sections(const Manager& m, const View& v, bool p, const std::string&
       std::string u = d.state == State::Active ? format_util(v.util) : "";
       rows.push_back(p ? fmt::format("|vid={}|pid={}|util={}|strand=100", i, d.strands[i],
                                      d.state == State::Active ? fmt::format("{:.1f}", v.util) : "")
-                       : col(std::to_string(i), 7) + col(std::to_string(d.strands[i]), 7) + col(u, 4) + " " +
+                       : col(std::to_string(i), 7) + col(std::to_string(d.strands[i]), 7) + col(u, 5) +
                              fmt::format("{:>6}", "100%"));
     }
     section("VCPU", "VID    PID    UTIL STRAND", rows);
