@@ -162,7 +162,8 @@ int sc_main(int argc, char** argv) {
       ("peer", po::value<std::vector<std::string>>(), "NAME=ADDR:PORT: how a target host name resolves (repeatable)")
       ("auth-file", po::value<std::string>(), "users allowed to migrate in")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
-      ("slice-ms", po::value<double>()->default_value(1.0), "simulated time run between two looks at the socket")
+      ("slice-ms", po::value<double>()->default_value(1.0), "longest simulated time run between two looks at the socket")
+      ("response-ms", po::value<double>()->default_value(5.0), "host time a slice may take: slices shrink on a busy machine so ldm stays responsive")
       ("foreground", "stay in the foreground (default: detach once the socket is ready)");
   po::variables_map vm;
   try {
@@ -210,7 +211,10 @@ int sc_main(int argc, char** argv) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     Daemon d{mgr, host, vm.count("deterministic") > 0};
-    sc_core::sc_time slice(vm["slice-ms"].as<double>(), sc_core::SC_MS);
+    // The slice adapts: a machine full of busy strands simulates slowly, and a 1 ms slice
+    // could keep ldm waiting for seconds; each slice should take about response-ms of host time.
+    const double max_slice = vm["slice-ms"].as<double>() * 1e-3, response = vm["response-ms"].as<double>() * 1e-3;
+    double slice = max_slice;
     sc_core::sc_start(sc_core::SC_ZERO_TIME);   // elaborate: cores start, strands wait
     // Free-running, simulated time never runs ahead of the wall clock (so UPTIME reads like
     // a real machine's); a heavily loaded machine simply runs slower than real time.
@@ -236,7 +240,11 @@ int sc_main(int argc, char** argv) {
         }
       }
       if (!d.deterministic && active && behind) {
-        sc_core::sc_start(slice);
+        auto t0 = std::chrono::steady_clock::now();
+        sc_core::sc_start(sc_core::sc_time(slice, sc_core::SC_SEC));
+        double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (took > response) slice = std::max(slice / 2, 1e-7);
+        else if (took < response / 2) slice = std::min(slice * 2, max_slice);
         mgr.poll();
       } else if (!d.deterministic && !active) {
         // Idle machine: simulated time follows the wall clock in one step.
