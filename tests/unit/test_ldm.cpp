@@ -2,7 +2,14 @@
 // delayed reconfiguration of the control domain (Manager with no DomainHost).
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
 #include "ldm/manager.h"
+#include "ldm/state_file.h"
 #include "ldm/units.h"
 #include "sim/platform/platform.h"
 
@@ -111,4 +118,37 @@ TEST_CASE("binding: lowest strands, 4 MB memory from the free ranges, all or not
   CHECK(f.run({"unbind", "ldg1"}).code == 0);
   CHECK(f.run({"destroy", "ldg1"}).code == 0);
   CHECK(f.run({"ls", "ldg1"}).err == "LDom ldg1 not found\n");
+}
+
+TEST_CASE("the configuration survives a restart, and a failed write leaves the last one intact", "[ldm]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / fmt::format("vfsim-ldm-test-{}", ::getpid());
+  fs::remove_all(dir);
+  platform::Platform p = platform::load_platform("T5240");
+  {
+    Manager m(p, nullptr, dir.string(), "host");
+    m.run({"set-vcpu", "8", "primary"});
+    m.reboot_control();
+    m.run({"create", "ldg1"});
+    m.run({"add-vcpu", "2", "ldg1"});
+    m.run({"add-memory", "512M", "ldg1"});
+    m.run({"set-var", "boot-file=compute", "ldg1"});
+    REQUIRE(m.run({"add-spconfig", "one"}).code == 0);
+  }
+  {
+    Manager m(p, nullptr, dir.string(), "host");
+    CHECK(m.run({"ls", "ldg1"}).out.find("ldg1       inactive   ------          2     512M") != std::string::npos);
+    CHECK(m.run({"list-variable", "ldg1"}).out == "boot-file=compute\n");
+    CHECK(m.run({"ls-config"}).out == "factory-default\none [current]\n");
+    // The temporary file cannot be created: the command's write fails, the file on disk
+    // is the previous one.
+    fs::create_directory(dir / "ldmd.json.tmp");
+    CHECK_THROWS_AS(write_state_atomically((dir / "ldmd.json").string(), m.model()), StateError);
+    fs::remove(dir / "ldmd.json.tmp");
+  }
+  Model back;
+  read_state((dir / "ldmd.json").string(), back);
+  REQUIRE(back.find("ldg1"));
+  CHECK(back.find("ldg1")->vcpus == 2);
+  fs::remove_all(dir);
 }
