@@ -2,6 +2,7 @@
 // and reconfiguration commands. Listings are in list.cpp, virtual I/O in commands_vio.cpp.
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 
 #include <fmt/format.h>
@@ -185,6 +186,19 @@ Reply Manager::cmd_add_domain(const Args& a) {
   for (const auto& [k, v] : p.props)
     if (k != "mac-addr" && k != "hostid" && k != "failure-policy" && k != "master")
       return fail(fmt::format("Invalid property: {}", k));
+  // Properties are checked before anything changes: a refused add-domain must not use up an
+  // automatic MAC address (it did, for a bad failure-policy), nor throw on a bad hostid.
+  if (p.props.count("failure-policy")) {
+    const std::string& f = p.props["failure-policy"];
+    if (f != "ignore" && f != "panic" && f != "reset" && f != "stop")
+      return fail(fmt::format("Invalid failure-policy: {}", f));
+  }
+  if (p.props.count("hostid")) {
+    const std::string& h = p.props["hostid"];
+    char* end = nullptr;
+    std::strtoull(h.c_str(), &end, 0);
+    if (h.empty() || *end) return fail(fmt::format("Invalid hostid: {}", h));
+  }
   Reply r;
   for (const std::string& name : p.operands) {
     if (!valid_name(name)) return fail(fmt::format("Invalid LDom name: {}", name));
@@ -205,12 +219,7 @@ Reply Manager::cmd_add_domain(const Args& a) {
       d.mac = alloc_mac();
     }
     d.hostid = p.props.count("hostid") ? std::stoull(p.props["hostid"], nullptr, 0) : 0x84000000ull | (d.mac & 0xffffff);
-    if (p.props.count("failure-policy")) {
-      const std::string& f = p.props["failure-policy"];
-      if (f != "ignore" && f != "panic" && f != "reset" && f != "stop")
-        return fail(fmt::format("Invalid failure-policy: {}", f));
-      d.failure_policy = f;
-    }
+    if (p.props.count("failure-policy")) d.failure_policy = p.props["failure-policy"];
     m_.domains.push_back(d);
   }
   return r;
@@ -570,7 +579,10 @@ Reply Manager::cmd_spconfig(const std::string& verb, const Args& a) {
   const std::string& name = a[0];
   auto it = std::find_if(m_.spconfigs.begin(), m_.spconfigs.end(), [&](const SpConfig& c) { return c.name == name; });
   if (verb == "add") {
-    if (name.size() > 64 || !valid_name(name)) return fail(fmt::format("Invalid configuration name: {}", name));
+    // SP configuration names may start with a digit: the LDoms 1.2 guide's list-config
+    // example has one named 3guests (valid_name wants a letter first, as domain names do).
+    if (name.size() > 64 || !valid_name(std::isdigit(static_cast<unsigned char>(name[0])) ? "c" + name : name))
+      return fail(fmt::format("Invalid configuration name: {}", name));
     if (name == "factory-default" || it != m_.spconfigs.end())
       return fail(fmt::format("A configuration named {} already exists", name));
     if (m_.spconfigs.size() + 1 >= kMaxSpConfigs)

@@ -173,6 +173,9 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     if (!ops(need)) return bad_usage();
     Domain* d = m_.find(w.operands.back());
     if (!d) return fail(fmt::format("LDom {} not found", w.operands.back()));
+    // A device of another domain is a reconfiguration of it: refused while the control
+    // domain has a delayed reconfiguration outstanding (seed 000), like add-vcpu or bind.
+    if (other_changes_blocked(d->name, r)) return r;
     auto it = std::find_if(d->vdisks.begin(), d->vdisks.end(), [&](const Vdisk& k) { return k.name == w.operands[0]; });
     auto volume_of = [&](const std::string& spec, Vdisk& k) -> std::string {
       size_t at = spec.find('@');
@@ -264,6 +267,9 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     if (!ops(need)) return bad_usage();
     Domain* d = m_.find(w.operands.back());
     if (!d) return fail(fmt::format("LDom {} not found", w.operands.back()));
+    // A device of another domain is a reconfiguration of it: refused while the control
+    // domain has a delayed reconfiguration outstanding (seed 000), like add-vcpu or bind.
+    if (other_changes_blocked(d->name, r)) return r;
     auto it = std::find_if(d->vnets.begin(), d->vnets.end(), [&](const Vnet& n) { return n.name == w.operands[0]; });
     if (verb == "add") {
       if (it != d->vnets.end()) return fail(fmt::format("Network {} already exists in LDom {}", w.operands[0], d->name));
@@ -313,6 +319,7 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     Domain* d = m_.find(w.operands[0]);
     if (!d) return fail(fmt::format("LDom {} not found", w.operands[0]));
     if (d->control) return fail("The console of the control domain is on the service processor");
+    if (other_changes_blocked(d->name, r)) return r;   // as for vdisk and vnet
     if (d->state != State::Inactive) return fail(fmt::format("LDom {} must be inactive to change its console", d->name));
     if (w.props.count("service") && !w.props["service"].empty() && !find_vcc(w.props["service"], nullptr))
       return fail(fmt::format("Service {} does not exist", w.props["service"]));

@@ -332,7 +332,8 @@ Reply Manager::cmd_list_constraints(const Args& a) {
     for (const Domain* d : doms) {
       r.out += fmt::format("    <ldom>\n      <ldom_info><ldom_name>{}</ldom_name></ldom_info>\n", d->name);
       r.out += fmt::format("      <cpu><number>{}</number></cpu>\n", d->delayed ? d->pending_vcpus : d->vcpus);
-      r.out += fmt::format("      <mau><number>{}</number></mau>\n", d->maus);
+      // The pending count during a delayed reconfiguration, like cpu and memory.
+      r.out += fmt::format("      <mau><number>{}</number></mau>\n", d->delayed ? d->pending_maus : d->maus);
       r.out += fmt::format("      <memory><size>{}</size></memory>\n", format_size(d->delayed ? d->pending_memory : d->memory));
       for (const auto& [k, v] : d->variables)
         r.out += fmt::format("      <var><name>{}</name><value>{}</value></var>\n", k, v);
@@ -345,10 +346,11 @@ Reply Manager::cmd_list_constraints(const Args& a) {
   for (const Domain* d : doms) {
     unsigned vcpus = d->delayed ? d->pending_vcpus : d->vcpus;
     uint64_t mem = d->delayed ? d->pending_memory : d->memory;
+    unsigned maus = d->delayed ? d->pending_maus : d->maus;   // pending too (was the bound count)
     if (o.p) {
       r.out += fmt::format("DOMAIN|name={}\nMAC|mac-addr={}\nVCPU|count={}\nMEMORY|size={}\n", d->name,
                            format_mac(d->mac), vcpus, mem);
-      if (d->maus) r.out += fmt::format("MAU|count={}\n", d->maus);
+      if (maus) r.out += fmt::format("MAU|count={}\n", maus);
       for (const std::string& b : d->io) r.out += fmt::format("IO\n|dev={}|alias={}\n", b, pseudonym(*this, b));
       if (!d->variables.empty()) {
         r.out += "VARIABLES\n";
@@ -361,7 +363,7 @@ Reply Manager::cmd_list_constraints(const Args& a) {
     }
     r.out += "DOMAIN\n" + d->name + "\n\nVCPU\n    COUNT\n    " + std::to_string(vcpus) + "\n\nMEMORY\n    SIZE\n    " +
              format_size(mem) + "\n";
-    if (d->maus) r.out += "\nMAU\n    COUNT\n    " + std::to_string(d->maus) + "\n";
+    if (maus) r.out += "\nMAU\n    COUNT\n    " + std::to_string(maus) + "\n";
     if (!d->io.empty()) {
       r.out += "\nIO\n    DEVICE           PSEUDONYM\n";
       for (const std::string& b : d->io) r.out += "    " + col(b, 17) + pseudonym(*this, b) + "\n";

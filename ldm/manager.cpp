@@ -327,6 +327,10 @@ Reply Manager::poweron() {
   m_.current_config = cfg;
   m_.next_config.clear();
   powered_ = true;
+  // The saved bindings are handed out again from scratch: clear every guest's first, so that
+  // a saved console port does not look taken (ldg1 came back on 5003 instead of 5000).
+  for (Domain& d : m_.domains)
+    if (!d.control) { d.strands.clear(); d.mem.clear(); d.mau_cores.clear(); d.cons_port = -1; }
   for (Domain& d : m_.domains) {
     d.delayed = false;
     if (d.control) { d.state = State::Active; d.started_at = now(); continue; }
@@ -334,7 +338,6 @@ Reply Manager::poweron() {
     State want = d.state;
     d.state = State::Inactive;
     if (want == State::Inactive) continue;
-    d.strands.clear(); d.mem.clear(); d.mau_cores.clear();
     if (!bind(d).empty()) continue;
     if (want == State::Active && host_ && host_->start(d).empty()) {
       d.state = State::Active;

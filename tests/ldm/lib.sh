@@ -1,0 +1,108 @@
+# Shared by the ldm command-line tests. Source it as
+#   source "$(dirname "$0")/lib.sh" "$@"      (arguments: LDMD LDM VFCTL)
+# It makes a temporary directory ($tmp), removed at exit together with any ldmd still
+# running, and provides:
+#   start_ldmd [args]   start ldmd (deterministic, T5240) on $tmp/state and $tmp/ldmd.sock
+#   stop_ldmd           vfctl shutdown, then kill as a fallback; waits for the process
+#   ldm ... / vfctl ... run the built clients
+#   run CMD...          run CMD, keep stdout in $tmp/out, stderr in $tmp/err, status in $rc
+#   expect_ok CMD...            check: exit 0 and nothing on stderr
+#   expect_out TEXT CMD...      check: exit 0, nothing on stderr, stdout is exactly TEXT
+#   expect_fail MESSAGE CMD...  check: non-zero exit and MESSAGE is a whole line of stderr
+#   verify NAME STATUS  check, showing the last run's output when STATUS is not 0
+# plus check/finish from tests/lib/check.sh.
+LDMD=$1 LDM=$2 VFCTL=$3
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
+tmp=$(mktemp -d)
+ldmd_pid=
+export LDMD_SOCKET=$tmp/ldmd.sock
+
+ldm() { "$LDM" "$@"; }
+vfctl() { "$VFCTL" "$@"; }
+
+start_ldmd() {
+  "$LDMD" --foreground --deterministic --platform T5240 --state-dir "$tmp/state" --socket "$LDMD_SOCKET" "$@" \
+    >>"$tmp/ldmd.log" 2>&1 &
+  ldmd_pid=$!
+  local i
+  for i in $(seq 100); do
+    [ -S "$LDMD_SOCKET" ] && return 0
+    kill -0 "$ldmd_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "ldmd did not start:"
+  cat "$tmp/ldmd.log"
+  return 1
+}
+
+stop_ldmd() {
+  [ -n "$ldmd_pid" ] || return 0
+  "$VFCTL" shutdown >/dev/null 2>&1
+  local i
+  for i in $(seq 100); do
+    kill -0 "$ldmd_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill "$ldmd_pid" 2>/dev/null
+  wait "$ldmd_pid" 2>/dev/null
+  ldmd_pid=
+}
+
+cleanup() {
+  stop_ldmd
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap "exit 143" TERM INT HUP
+
+run() {
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+}
+
+# Shows what a failed expectation got.
+show() {
+  echo "  \$ $*  (exit $rc)"
+  sed 's/^/  out| /' "$tmp/out"
+  sed 's/^/  err| /' "$tmp/err"
+}
+
+verify() {
+  [ "$2" = 0 ] || show "(last command)"
+  check "$1" "$2"
+}
+
+expect_ok() {
+  run "$@"
+  [ "$rc" = 0 ] && [ ! -s "$tmp/err" ]
+  local st=$?
+  [ $st = 0 ] || show "$@"
+  check "$* succeeds" $st
+}
+
+expect_out() {
+  local want=$1
+  shift
+  run "$@"
+  if [ -z "$want" ]; then
+    [ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && [ ! -s "$tmp/out" ]
+  else
+    [ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && [ "$(cat "$tmp/out"; echo x)" = "$want"$'\n'x ]
+  fi
+  local st=$?
+  if [ $st != 0 ]; then
+    show "$@"
+    printf '%s\n' "$want" | sed 's/^/ want| /'
+  fi
+  check "$* prints the expected output" $st
+}
+
+expect_fail() {
+  local msg=$1
+  shift
+  run "$@"
+  [ "$rc" != 0 ] && grep -qxF -- "$msg" "$tmp/err"
+  local st=$?
+  [ $st = 0 ] || show "$@"
+  check "$* fails: $msg" $st
+}
