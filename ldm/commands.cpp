@@ -625,6 +625,7 @@ Reply Manager::cmd_cancel(const Args& a) {
   p.pending_vcpus = p.vcpus;
   p.pending_maus = p.maus;
   p.pending_memory = p.memory;
+  p.io = p.io_before;   // buses added or removed during the reconfiguration go back
   return {};
 }
 

@@ -69,6 +69,7 @@ struct Domain {
   bool delayed = false;
   unsigned pending_vcpus = 0, pending_maus = 0;
   uint64_t pending_memory = 0;
+  std::vector<std::string> io_before;         // buses before the reconfiguration (for cancel)
   // Runtime facts (not persisted across a power cycle).
   double started_at = 0;                      // simulated seconds at start-domain
 };

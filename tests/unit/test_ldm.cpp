@@ -152,3 +152,11 @@ TEST_CASE("the configuration survives a restart, and a failed write leaves the l
   CHECK(back.find("ldg1")->vcpus == 2);
   fs::remove_all(dir);
 }
+
+TEST_CASE("cancel-operation reconf also gives back a bus removed from primary", "[ldm]") {
+  Fixture f;
+  REQUIRE(f.run({"remove-io", "pci@500", "primary"}).code == 0);
+  CHECK(f.m.owner_of_io("pci@500") == nullptr);
+  REQUIRE(f.run({"cancel-operation", "reconf"}).code == 0);
+  CHECK(f.m.owner_of_io("pci@500") == f.m.model().find("primary"));
+}
