@@ -86,8 +86,8 @@ std::string usage(const std::string& cmd) {
       {"start-domain", "start-domain (-a | <ldom>...)"},
       {"stop-domain", "stop-domain [-f] (-a | <ldom>...)"},
       {"panic-domain", "panic-domain <ldom>"},
-      {"add-vcpu", "add-vcpu <number> <ldom>"}, {"set-vcpu", "set-vcpu <number> <ldom>"},
-      {"remove-vcpu", "remove-vcpu <number> <ldom>"},
+      {"add-vcpu", "add-vcpu [-c] <number> <ldom>"}, {"set-vcpu", "set-vcpu [-c] <number> <ldom>"},
+      {"remove-vcpu", "remove-vcpu [-c] <number> <ldom>"},
       {"add-mau", "add-mau <number> <ldom>"}, {"set-mau", "set-mau <number> <ldom>"},
       {"remove-mau", "remove-mau <number> <ldom>"},
       {"add-memory", "add-memory <number>[GMK] <ldom>"}, {"set-memory", "set-memory <number>[GMK] <ldom>"},
@@ -394,6 +394,14 @@ Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
   if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return fail(usage(verb + "-vcpu"));
   Domain* d = m_.find(p.operands[1]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[1]));
+  // -c: the number counts whole cores, and the domain gets only cores of its own.
+  bool cores = p.has("-c");
+  if (cores && d->control) return fail("Whole-core allocation is not supported for the control domain");
+  if (cores && !d->whole_cores && d->vcpus && verb != "set")
+    return fail(fmt::format("LDom {} has vcpus that are not whole cores: use set-vcpu -c", d->name));
+  if (!cores && d->whole_cores && verb != "set")
+    return fail(fmt::format("LDom {} has whole cores: use {}-vcpu -c", d->name, verb));
+  if (cores) n *= p_.strands_per_core;
   unsigned have = d->delayed ? d->pending_vcpus : d->vcpus;
   unsigned want = verb == "add" ? have + n : verb == "set" ? n : have - std::min(have, n);
   if (verb == "remove" && n > have) return fail(fmt::format("LDom {} has only {} vcpus", d->name, have));
@@ -411,12 +419,15 @@ Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
   if (d->maus > 0 && want < d->vcpus && d->state == State::Bound)
     return fail(fmt::format("LDom {} has crypto units bound: remove them (set-mau) before removing vcpus", d->name));
   unsigned old = d->vcpus;
+  bool old_cores = d->whole_cores;
   d->vcpus = want;
+  d->whole_cores = cores;
   if (d->state == State::Bound) {
     unbind(*d);
     std::string err = bind(*d);
     if (!err.empty()) {
       d->vcpus = old;
+      d->whole_cores = old_cores;
       bind(*d);
       return fail(err);
     }

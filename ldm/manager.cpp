@@ -137,6 +137,19 @@ std::string Manager::bind(Domain& d) {
   if (d.vcpus == 0) return fmt::format("LDom {} has no vcpus: add-vcpu first", d.name);
   if (d.memory == 0) return fmt::format("LDom {} has no memory: add-memory first", d.name);
   std::vector<unsigned> strands = free_strands();
+  if (d.whole_cores) {   // only cores whose every strand is free
+    std::vector<unsigned> whole;
+    for (unsigned c = 0; c < p_.cores(); ++c) {
+      unsigned first = c * p_.strands_per_core, n = 0;
+      for (unsigned s = first; s < first + p_.strands_per_core; ++s) n += !owner_of_strand(s);
+      if (n == p_.strands_per_core)
+        for (unsigned s = first; s < first + p_.strands_per_core; ++s) whole.push_back(s);
+    }
+    if (whole.size() < d.vcpus)
+      return fmt::format("Insufficient cores available to bind LDom {}: {} requested, {} free", d.name,
+                         d.vcpus / p_.strands_per_core, whole.size() / p_.strands_per_core);
+    strands = whole;
+  }
   if (strands.size() < d.vcpus)
     return fmt::format("Insufficient vcpus available to bind LDom {}: {} requested, {} free", d.name, d.vcpus,
                        strands.size());

@@ -45,6 +45,7 @@ struct Domain {
   bool control = false;                       // the control domain (primary)
   // Constraints: what the domain asks for.
   unsigned vcpus = 0, maus = 0;
+  bool whole_cores = false;                   // vcpus come as whole cores (add-vcpu -c)
   uint64_t memory = 0;
   std::vector<std::string> io;                // PCIe root complexes (pci@400 ...)
   // Bindings: what it holds while bound or active.

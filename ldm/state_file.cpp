@@ -21,7 +21,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vds, name, volumes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vsw, name, net_dev, mode, mac, id, default_vlan_id, pvid, mtu, vid)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vnet, name, vsw, vsw_domain, mac, id, pvid, mtu, vid, mode)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vdisk, name, volume, vds, vds_domain, id, timeout)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Domain, name, state, control, vcpus, maus, memory, io, strands, mem,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Domain, name, state, control, vcpus, maus, whole_cores, memory, io, strands, mem,
                                                 mau_cores, cons_port, mac, hostid, failure_policy, masters,
                                                 variables, vccs, vdss, vsws, vnets, vdisks, vcons_group,
                                                 vcons_service, vcons_port, delayed, pending_vcpus, pending_maus,

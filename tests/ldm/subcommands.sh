@@ -197,7 +197,7 @@ expect_fail "LDom ldg1 has only 1G of memory" ldm rm-mem 2G ldg1
 expect_fail "LDom ldg1 has only 8 vcpus" ldm remove-vcpu 9 ldg1
 run ldm add-vcpu eight ldg1
 [ "$rc" = 1 ] && [ "$(cat "$tmp/err")" = "Usage:
-    ldm add-vcpu <number> <ldom>" ]
+    ldm add-vcpu [-c] <number> <ldom>" ]
 verify "add-vcpu with a bad count prints its usage" $?
 expect_ok ldm add-vdisk vdisk1 vol1@primary-vds0 ldg1
 expect_ok ldm add-vnet vnet1 primary-vsw0 ldg1

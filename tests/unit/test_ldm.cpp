@@ -160,3 +160,23 @@ TEST_CASE("cancel-operation reconf also gives back a bus removed from primary", 
   REQUIRE(f.run({"cancel-operation", "reconf"}).code == 0);
   CHECK(f.m.owner_of_io("pci@500") == f.m.model().find("primary"));
 }
+
+TEST_CASE("add-vcpu -c binds whole cores only", "[ldm]") {
+  Fixture f;
+  f.run({"set-vcpu", "12", "primary"});   // primary keeps core 0 and half of core 1
+  f.run({"set-memory", "4G", "primary"});
+  f.m.reboot_control();
+  f.run({"create", "ldg1"});
+  REQUIRE(f.run({"add-vcpu", "-c", "2", "ldg1"}).code == 0);
+  f.run({"add-memory", "1G", "ldg1"});
+  REQUIRE(f.run({"bind", "ldg1"}).code == 0);
+  const Domain* d = f.m.model().find("ldg1");
+  REQUIRE(d->strands.size() == 16);
+  CHECK(d->strands.front() == 16);   // core 1 is shared with primary: cores 2 and 3
+  CHECK(d->strands.back() == 31);
+  CHECK(f.run({"add-vcpu", "1", "ldg1"}).err == "LDom ldg1 has whole cores: use add-vcpu -c\n");
+  REQUIRE(f.run({"add-vcpu", "-c", "1", "ldg1"}).code == 0);
+  CHECK(f.m.model().find("ldg1")->strands.size() == 24);
+  REQUIRE(f.run({"set-vcpu", "3", "ldg1"}).code == 0);   // plain set: strands again
+  CHECK(f.m.model().find("ldg1")->strands == std::vector<unsigned>{12, 13, 14});
+}
