@@ -61,6 +61,21 @@ struct InterruptSource {   // a virtual interrupt (devhandle, devino), e.g. the 
   uint64_t state = 0;      // 0 idle, 1 received, 2 delivered
 };
 
+// One end of a Logical Domain Channel: the guest's own TX and RX queues (64-byte entries in
+// its memory), the map table it exports to the peer, and the peer endpoint.
+struct LdcEndpoint {
+  uint64_t id = 0;                 // channel id in this guest (its MD channel-endpoint id)
+  struct Guest* peer = nullptr;    // the other end
+  uint64_t peer_id = 0;
+  InterruptQueue tx, rx;           // head/tail byte offsets as the queue registers give them
+  bool reset_seen = true;          // the peer reconfigured its RX queue since our last look
+  uint64_t map_ra = 0, map_entries = 0;
+  uint64_t tx_ino() const { return 2 * id; }      // OpenBSD's numbering: tx 2n, rx 2n+1
+  uint64_t rx_ino() const { return 2 * id + 1; }
+};
+constexpr unsigned kMaxChannels = 768;   // per domain on T2 Plus (LDoms 1.3)
+constexpr uint64_t kChannelDevhandle = 0x200;   // the MD channel-devices cfg-handle
+
 struct Guest {
   unsigned id = 0;
   std::string name;
@@ -70,6 +85,17 @@ struct Guest {
   std::map<unsigned, std::pair<uint64_t, uint64_t>> api;   // negotiated group -> major, minor
   std::vector<TlbEntry> perm;                // mmu_map_perm_addr mappings (at most 8)
   std::vector<InterruptSource> intr;
+  std::vector<LdcEndpoint> ldc;
+  LdcEndpoint* channel(uint64_t id) {
+    for (LdcEndpoint& e : ldc)
+      if (e.id == id) return &e;
+    return nullptr;
+  }
+  InterruptSource* source(uint64_t devhandle, uint64_t devino) {
+    for (InterruptSource& s : intr)
+      if (s.devhandle == devhandle && s.devino == devino) return &s;
+    return nullptr;
+  }
   std::vector<unsigned> crypto_units;        // core ids: one crypto unit per core
   std::vector<std::string> pcie_buses;       // root complexes (pci@400 ...)
   std::string console;                       // all the guest wrote to its console

@@ -130,6 +130,13 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
                                     list("compatible", {"SUNW,sun4v-pci"}), val("cfg-handle", handle)}));
     }
   }
+  // LDC endpoints: id and the tx/rx devinos under the channel-devices devhandle.
+  if (!g.channels.empty()) {
+    size_t eps = b.add("channel-endpoints", {});
+    b.link(root, eps);
+    for (uint64_t id : g.channels)
+      b.link(eps, b.add("channel-endpoint", {val("id", id), val("tx-ino", 2 * id), val("rx-ino", 2 * id + 1)}));
+  }
   if (!g.variables.empty()) {
     size_t ob = b.add("openboot", {});
     b.link(root, ob);

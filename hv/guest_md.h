@@ -27,6 +27,7 @@ struct GuestResources {
   std::map<std::string, std::string> variables;
   std::vector<unsigned> crypto_units;       // cores whose MAU and CWQ the domain owns
   std::vector<std::string> pcie_buses;      // root complexes, "pci@400" ...
+  std::vector<uint64_t> channels;           // LDC channel ids of the domain's endpoints
 };
 
 md::MachineDescription build_guest_md(const platform::Platform& p, const GuestResources& g);

@@ -223,6 +223,9 @@ void Hypervisor::stop_guest(Guest& g) {
 
 void Hypervisor::destroy_guest(Guest& g) {
   stop_guest(g);
+  for (auto& other : guests)   // channels to this guest go down for good on the other side
+    for (LdcEndpoint& e : other->ldc)
+      if (e.peer == &g) e.peer = nullptr;
   for (Vcpu& v : g.vcpus) {
     owners_[v.strand] = {};
     machine.strand(v.strand).state.mem = &machine.port;

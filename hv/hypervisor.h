@@ -60,6 +60,13 @@ class Hypervisor : public cmt::StrandHost {
   // New OpenBoot variables: the MD the guest gets at its next boot carries them.
   void set_variables(Guest& g, const std::map<std::string, std::string>& vars);
   Guest* find_guest(const std::string& name);
+  // A Logical Domain Channel between two guests (ldc.cpp): each gets an endpoint with the
+  // lowest free id, its two interrupt sources and an MD channel-endpoint node.
+  std::pair<uint64_t, uint64_t> connect(Guest& a, Guest& b);
+  // Move what the sender's TX queue holds into the receiver's RX queue, as far as it fits;
+  // raises the receiver's rx interrupt when packets arrived.
+  void ldc_deliver(Guest& from, LdcEndpoint& ep);
+  void ldc_notify_reset(Guest& g, LdcEndpoint& ep);   // our RX queue changed: the peer sees RESET
 
   bool on_trap(cmt::Core& core, unsigned slot, isa::Trap t) override;
   void on_interrupt(cmt::Core& core, unsigned slot) override;

@@ -176,6 +176,7 @@ class HvFixture {
     negotiate(gi, hv::GROUP_SOFT_STATE, 1, 0);
     negotiate(gi, hv::GROUP_N2_CPU, 1, 0);
     negotiate(gi, hv::GROUP_VF_CPU, 1, 0);
+    negotiate(gi, hv::GROUP_LDC, 1, 0);
   }
 
   // Guest memory, by real address, through the guest's own mblocks.

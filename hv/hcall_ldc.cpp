@@ -1,0 +1,208 @@
+// The LDC hypercalls (group LDC 1.0, reference §4): queue configuration and state, moving
+// the queue pointers, the exported map table and copies through it with its permissions.
+#include <algorithm>
+#include <vector>
+
+#include "hv/hcall.h"
+
+namespace vfsim::hv {
+
+namespace {
+
+enum : uint64_t { LDC_DOWN = 0, LDC_UP = 1, LDC_RESET = 2 };
+enum : uint64_t { MTE_CR = 0x200, MTE_CW = 0x400, MTE_RA_MASK = 0x00ffffffffffe000ull };
+
+bool pow2(uint64_t n) { return n && !(n & (n - 1)); }
+
+uint64_t qconf(Call& c, LdcEndpoint& e, InterruptQueue& q) {
+  uint64_t ra = c.arg(1), n = c.arg(2);
+  if (n == 0) {
+    q = InterruptQueue{};
+    return HV_EOK;
+  }
+  if (!pow2(n) || n < 2) return HV_EINVAL;
+  if (ra & (n * kQueueEntryBytes - 1)) return HV_EBADALIGN;
+  if (!c.g.ra_ok(ra, n * kQueueEntryBytes)) return HV_ENORADDR;
+  q = InterruptQueue{ra, n, 0, 0};
+  (void)e;
+  return HV_EOK;
+}
+
+// The link as this endpoint sees it: down while the peer has no RX queue, RESET once after
+// the peer (re)configured it, else up.
+uint64_t link_state(LdcEndpoint& e) {
+  LdcEndpoint* p = e.peer ? e.peer->channel(e.peer_id) : nullptr;
+  if (!p || !p->rx.entries) return LDC_DOWN;
+  if (e.reset_seen) {
+    e.reset_seen = false;
+    return LDC_RESET;
+  }
+  return LDC_UP;
+}
+
+// A new queue pointer must be 64-byte aligned (EBADALIGN) and inside the queue (EINVAL).
+uint64_t check_offset(const InterruptQueue& q, uint64_t off) {
+  if (!q.entries) return HV_EINVAL;
+  if (off & (kQueueEntryBytes - 1)) return HV_EBADALIGN;
+  if (off >= q.entries * kQueueEntryBytes) return HV_EINVAL;
+  return HV_EOK;
+}
+
+}  // namespace
+
+#define CHANNEL(c)                                  \
+  LdcEndpoint* e = (c).g.channel((c).arg(0));       \
+  if (!e) return HV_ECHANNEL
+
+uint64_t hc_ldc_tx_qconf(Call& c) {
+  CHANNEL(c);
+  return qconf(c, *e, e->tx);
+}
+
+uint64_t hc_ldc_rx_qconf(Call& c) {
+  CHANNEL(c);
+  uint64_t s = qconf(c, *e, e->rx);
+  if (s != HV_EOK) return s;
+  c.hv.ldc_notify_reset(c.g, *e);
+  if (e->peer)   // packets the peer queued while we were down come in now
+    if (LdcEndpoint* p = e->peer->channel(e->peer_id)) c.hv.ldc_deliver(*e->peer, *p);
+  return HV_EOK;
+}
+
+uint64_t hc_ldc_tx_qinfo(Call& c) {
+  CHANNEL(c);
+  c.ret(1, e->tx.base_ra);
+  c.ret(2, e->tx.entries);
+  return HV_EOK;
+}
+uint64_t hc_ldc_rx_qinfo(Call& c) {
+  CHANNEL(c);
+  c.ret(1, e->rx.base_ra);
+  c.ret(2, e->rx.entries);
+  return HV_EOK;
+}
+
+uint64_t hc_ldc_tx_get_state(Call& c) {
+  CHANNEL(c);
+  if (!e->tx.entries) return HV_EINVAL;
+  c.hv.ldc_deliver(c.g, *e);
+  c.ret(1, e->tx.head);
+  c.ret(2, e->tx.tail);
+  c.ret(3, link_state(*e));
+  return HV_EOK;
+}
+
+uint64_t hc_ldc_rx_get_state(Call& c) {
+  CHANNEL(c);
+  if (!e->rx.entries) return HV_EINVAL;
+  if (e->peer)
+    if (LdcEndpoint* p = e->peer->channel(e->peer_id)) c.hv.ldc_deliver(*e->peer, *p);
+  c.ret(1, e->rx.head);
+  c.ret(2, e->rx.tail);
+  c.ret(3, link_state(*e));
+  return HV_EOK;
+}
+
+// The sender appended packets: the new tail may only add entries (it must lie in the free
+// part of the queue, never overtaking the head).
+uint64_t hc_ldc_tx_set_qtail(Call& c) {
+  CHANNEL(c);
+  uint64_t tail = c.arg(1);
+  if (uint64_t s = check_offset(e->tx, tail)) return s;
+  uint64_t size = e->tx.entries * kQueueEntryBytes;
+  uint64_t pending = (e->tx.tail - e->tx.head) & (size - 1), wanted = (tail - e->tx.head) & (size - 1);
+  if (wanted < pending) return HV_EINVAL;
+  e->tx.tail = tail;
+  c.hv.ldc_deliver(c.g, *e);
+  return HV_EOK;
+}
+
+// The receiver consumed packets: the new head must lie between the head and the tail.
+uint64_t hc_ldc_rx_set_qhead(Call& c) {
+  CHANNEL(c);
+  uint64_t head = c.arg(1);
+  if (uint64_t s = check_offset(e->rx, head)) return s;
+  uint64_t size = e->rx.entries * kQueueEntryBytes;
+  if (((head - e->rx.head) & (size - 1)) > ((e->rx.tail - e->rx.head) & (size - 1))) return HV_EINVAL;
+  e->rx.head = head;
+  if (e->peer)   // room again: the peer's waiting packets move on
+    if (LdcEndpoint* p = e->peer->channel(e->peer_id)) c.hv.ldc_deliver(*e->peer, *p);
+  return HV_EOK;
+}
+
+uint64_t hc_ldc_set_map_table(Call& c) {
+  CHANNEL(c);
+  uint64_t ra = c.arg(1), n = c.arg(2);
+  if (n == 0) {
+    e->map_ra = e->map_entries = 0;
+    return HV_EOK;
+  }
+  if (!pow2(n) || n < 2 || n >= (1ull << 30)) return HV_EINVAL;
+  if (ra & 63) return HV_EBADALIGN;
+  if (!c.g.ra_ok(ra, n * 16)) return HV_ENORADDR;
+  e->map_ra = ra;
+  e->map_entries = n;
+  return HV_EOK;
+}
+
+uint64_t hc_ldc_get_map_table(Call& c) {
+  CHANNEL(c);
+  c.ret(1, e->map_ra);
+  c.ret(2, e->map_entries);
+  return HV_EOK;
+}
+
+// Copy between local memory and what the peer exported with its map table: the cookie
+// names a slot (8 KB pages only) and an offset; copy-in needs CR, copy-out CW; a copy stops
+// at the end of the exported page and reports how much moved. Any error moves nothing.
+uint64_t hc_ldc_copy(Call& c) {
+  CHANNEL(c);
+  uint64_t dir = c.arg(1), cookie = c.arg(2), ra = c.arg(3), len = c.arg(4);
+  if (dir > 1 || len == 0) return HV_EINVAL;
+  if ((cookie | ra | len) & 7) return HV_EBADALIGN;
+  LdcEndpoint* p = e->peer ? e->peer->channel(e->peer_id) : nullptr;
+  if (!p || !p->map_entries) return HV_ENOMAP;
+  if (cookie >> 60) return HV_EBADPGSZ;
+  uint64_t index = cookie >> 13, offset = cookie & 8191;
+  if (index >= p->map_entries) return HV_ENOMAP;
+  Guest& peer = *e->peer;
+  uint8_t slot[8];
+  uint64_t slot_pa;
+  if (!peer.ra_to_pa(p->map_ra + 16 * index, 8, slot_pa)) return HV_ENOMAP;
+  c.hv.machine.mem.read(slot_pa, slot, 8);
+  uint64_t mte = 0;
+  for (uint8_t b : slot) mte = mte << 8 | b;
+  if ((mte & 0xf) != 0) return HV_EBADPGSZ;
+  if (!(mte & (dir == 0 ? MTE_CR : MTE_CW))) return HV_ENOACCESS;
+  uint64_t n = std::min(len, 8192 - offset);
+  uint64_t peer_pa, local_pa;
+  if (!peer.ra_to_pa((mte & MTE_RA_MASK) + offset, n, peer_pa)) return HV_ENORADDR;
+  if (!c.g.ra_to_pa(ra, n, local_pa)) return HV_ENORADDR;
+  std::vector<uint8_t> buf(n);
+  cmt::PhysicalMemory& mem = c.hv.machine.mem;
+  if (dir == 0) {
+    mem.read(peer_pa, buf.data(), n);
+    mem.write(local_pa, buf.data(), n);
+  } else {
+    mem.read(local_pa, buf.data(), n);
+    mem.write(peer_pa, buf.data(), n);
+  }
+  c.ret(1, n);
+  return HV_EOK;
+}
+
+// Direct mapping of the peer's pages into our real address space is not modelled yet:
+// guests use ldc_copy (what vds/vdc and vsw/vnet do by default).
+uint64_t hc_ldc_mapin(Call& c) {
+  CHANNEL(c);
+  return HV_ENOTSUPPORTED;
+}
+uint64_t hc_ldc_unmap(Call&) { return HV_ENOTSUPPORTED; }
+uint64_t hc_ldc_revoke(Call& c) {   // OpenSPARC's hypervisor does not implement it either
+  CHANNEL(c);
+  return HV_ENOTSUPPORTED;
+}
+
+#undef CHANNEL
+
+}  // namespace vfsim::hv

@@ -1,0 +1,83 @@
+// Logical Domain Channels in the hypervisor: endpoints, moving 64-byte packets from a
+// sender's TX queue to the receiver's RX queue (in guest memory), the receive interrupt and
+// the packet trace. The hypercalls are in hcall_ldc.cpp.
+#include <fmt/format.h>
+
+#include "hv/hypervisor.h"
+
+namespace vfsim::hv {
+
+std::pair<uint64_t, uint64_t> Hypervisor::connect(Guest& a, Guest& b) {
+  auto add = [&](Guest& g) -> LdcEndpoint& {
+    if (g.ldc.size() >= kMaxChannels)
+      throw HvError(fmt::format("guest '{}': already {} channels, the most a domain can have", g.name, kMaxChannels));
+    uint64_t id = 0;
+    while (g.channel(id)) ++id;
+    LdcEndpoint e;
+    e.id = id;
+    g.ldc.push_back(e);
+    for (uint64_t ino : {e.tx_ino(), e.rx_ino()}) {
+      InterruptSource s;
+      s.devhandle = kChannelDevhandle;
+      s.devino = ino;
+      g.intr.push_back(s);
+    }
+    GuestResources& res = md_inputs_[&g];
+    res.channels.push_back(id);
+    ++res.md_generation;
+    g.md = md::encode(build_guest_md(machine.plat, res));
+    return g.ldc.back();
+  };
+  LdcEndpoint& ea = add(a);
+  uint64_t ida = ea.id;
+  LdcEndpoint& eb = add(b);   // may reallocate a.ldc when a == b: look ea up again
+  uint64_t idb = eb.id;
+  LdcEndpoint* pa = a.channel(ida);
+  LdcEndpoint* pb = b.channel(idb);
+  pa->peer = &b;
+  pa->peer_id = idb;
+  pb->peer = &a;
+  pb->peer_id = ida;
+  return {ida, idb};
+}
+
+void Hypervisor::ldc_notify_reset(Guest& g, LdcEndpoint& ep) {
+  if (!ep.peer) return;
+  LdcEndpoint* p = ep.peer->channel(ep.peer_id);
+  if (!p) return;
+  p->reset_seen = true;
+  if (InterruptSource* s = ep.peer->source(kChannelDevhandle, p->rx_ino())) raise_interrupt(*ep.peer, *s);
+  (void)g;
+}
+
+void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
+  if (!ep.peer || !ep.tx.entries) return;
+  LdcEndpoint* to = ep.peer->channel(ep.peer_id);
+  if (!to || !to->rx.entries) return;   // the peer is down: packets wait in our TX queue
+  Guest& dst = *ep.peer;
+  uint64_t tx_size = ep.tx.entries * kQueueEntryBytes, rx_size = to->rx.entries * kQueueEntryBytes;
+  unsigned moved = 0;
+  while (ep.tx.head != ep.tx.tail && !to->rx.full()) {
+    uint8_t pkt[kQueueEntryBytes];
+    uint64_t src_pa, dst_pa;
+    if (!from.ra_to_pa(ep.tx.base_ra + ep.tx.head, kQueueEntryBytes, src_pa) ||
+        !dst.ra_to_pa(to->rx.base_ra + to->rx.tail, kQueueEntryBytes, dst_pa))
+      break;
+    machine.mem.read(src_pa, pkt, kQueueEntryBytes);
+    machine.mem.write(dst_pa, pkt, kQueueEntryBytes);
+    if (trace) {
+      // Every packet: endpoints, and the link-layer header as the non-RAW modes lay it out
+      // (type, subtype, ctrl, env = size/flags, seqid, ackid).
+      auto be32 = [&](unsigned o) { return uint32_t(pkt[o]) << 24 | pkt[o + 1] << 16 | pkt[o + 2] << 8 | pkt[o + 3]; };
+      fmt::print(trace, "ldc  {}/ch{} -> {}/ch{}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}\n",
+                 from.name, ep.id, dst.name, to->id, pkt[0], pkt[1], pkt[2], pkt[3], pkt[3] & 0x3f, be32(4), be32(12));
+    }
+    ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
+    to->rx.tail = (to->rx.tail + kQueueEntryBytes) & (rx_size - 1);
+    ++moved;
+  }
+  if (moved)
+    if (InterruptSource* s = dst.source(kChannelDevhandle, to->rx_ino())) raise_interrupt(dst, *s);
+}
+
+}  // namespace vfsim::hv
