@@ -51,6 +51,7 @@ int sc_main(int argc, char** argv) {
       ("image", po::value<std::vector<std::string>>(), "the guest ELF to boot (default: build/firmware/vfsim-runtime)")
       ("crypto", po::value<std::vector<std::string>>(), "the crypto units (by core number) the domain owns, e.g. 0,1; each needs a vCPU on its core")
       ("pcie", po::value<std::vector<std::string>>(), "the PCIe root complexes the domain owns, e.g. pci@400")
+      ("connect", po::value<std::vector<std::string>>(), "A,B: a Logical Domain Channel between domains A and B (repeatable; endpoint ids from 0 in each)")
       ("hv-trace", po::value<std::string>(), "write one line per hypercall (time, domain/vcpu, call, arguments, status, results) to FILE ('-' for stderr)")
       ("stats", "print per-domain and per-strand statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the per-strand statistics as JSON to FILE")
@@ -122,6 +123,17 @@ int sc_main(int argc, char** argv) {
       h.load_image(g, d.image.empty() ? default_image(argv[0]) : d.image);
       guests.push_back(&g);
     }
+    if (vm.count("connect"))
+      for (const std::string& pair : vm["connect"].as<std::vector<std::string>>()) {
+        std::vector<std::string> ab = split(pair);
+        hv::Guest* a = ab.size() == 2 ? h.find_guest(ab[0]) : nullptr;
+        hv::Guest* b = ab.size() == 2 ? h.find_guest(ab[1]) : nullptr;
+        if (!a || !b) {
+          fmt::print(stderr, "vfsim-hv: --connect {}: needs two existing domain names, A,B\n", pair);
+          return 2;
+        }
+        h.connect(*a, *b);
+      }
     for (hv::Guest* g : guests) h.boot(*g);
     int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
     if (trace && trace != stderr) std::fclose(trace);
