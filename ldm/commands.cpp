@@ -37,12 +37,6 @@ std::string canonical(std::string cmd) {
   return verb + "-" + noun;
 }
 
-Reply fail(std::string msg, int code = 1) {
-  Reply r;
-  r.err = msg + "\n";
-  r.code = code;
-  return r;
-}
 
 bool valid_name(const std::string& n) {
   if (n.empty() || n.size() > 64 || !std::isalpha(static_cast<unsigned char>(n[0]))) return false;

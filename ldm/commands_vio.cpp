@@ -12,12 +12,6 @@ namespace vfsim::ldm {
 
 namespace {
 
-Reply fail(std::string msg) {
-  Reply r;
-  r.err = msg + "\n";
-  r.code = 1;
-  return r;
-}
 
 struct Words {
   std::map<std::string, std::string> props;

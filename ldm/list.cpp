@@ -13,12 +13,6 @@ namespace vfsim::ldm {
 
 namespace {
 
-Reply fail(std::string msg) {
-  Reply r;
-  r.err = msg + "\n";
-  r.code = 1;
-  return r;
-}
 
 std::string rstrip(std::string s) {
   while (!s.empty() && s.back() == ' ') s.pop_back();
@@ -260,18 +254,26 @@ std::string sections(const Manager& m, const View& v, bool p, const std::string&
 
 }  // namespace
 
+bool Manager::select(const std::vector<std::string>& names, std::vector<const Domain*>& out, Reply& err) const {
+  for (const std::string& n : names) {
+    const Domain* d = m_.find(n);
+    if (!d) {
+      err = fail(fmt::format("LDom {} not found", n));
+      return false;
+    }
+    out.push_back(d);
+  }
+  if (names.empty())
+    for (const Domain& d : m_.domains) out.push_back(&d);
+  return true;
+}
+
 // ---- list-domain ------------------------------------------------------------------------
 Reply Manager::cmd_list(const Args& a) {
   Opts o = parse(a);
   Reply r;
   std::vector<const Domain*> doms;
-  for (const std::string& n : o.names) {
-    const Domain* d = m_.find(n);
-    if (!d) return fail(fmt::format("LDom {} not found", n));
-    doms.push_back(d);
-  }
-  if (o.names.empty())
-    for (const Domain& d : m_.domains) doms.push_back(&d);
+  if (!select(o.names, doms, r)) return r;
   auto view = [&](const Domain& d) {
     double u = d.control ? 0.1 : (host_ && d.state == State::Active ? host_->utilization(d) : 0);
     return View{*this, d, u, now()};
@@ -320,13 +322,7 @@ Reply Manager::cmd_list_constraints(const Args& a) {
   Opts o = parse(a);
   Reply r;
   std::vector<const Domain*> doms;
-  for (const std::string& n : o.names) {
-    const Domain* d = m_.find(n);
-    if (!d) return fail(fmt::format("LDom {} not found", n));
-    doms.push_back(d);
-  }
-  if (o.names.empty())
-    for (const Domain& d : m_.domains) doms.push_back(&d);
+  if (!select(o.names, doms, r)) return r;
   if (o.x) {
     r.out = "<?xml version=\"1.0\"?>\n<LDM_interface version=\"1.0\">\n  <data version=\"3.0\">\n";
     for (const Domain* d : doms) {

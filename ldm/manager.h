@@ -18,6 +18,13 @@ struct Reply {
   std::string out, err;
   int code = 0;
 };
+// A failed command: one line on stderr, exit code 1.
+inline Reply fail(std::string msg, int code = 1) {
+  Reply r;
+  r.err = msg + "\n";
+  r.code = code;
+  return r;
+}
 
 // Memory the hypervisor keeps for itself, listed as _sys_ (the layout real T5x40s show).
 struct SysRange { uint64_t pa, size; };
@@ -68,6 +75,8 @@ class Manager {
   double now() const { return host_ ? host_->now_seconds() : 0; }
   uint64_t alloc_mac();
   Domain& primary() { return m_.domains.front(); }
+  // The named domains (all of them when none is named); false and the error if one is unknown.
+  bool select(const std::vector<std::string>& names, std::vector<const Domain*>& out, Reply& err) const;
 
   // Commands (commands_*.cpp).
   Reply cmd_add_domain(const Args& a);

@@ -106,3 +106,13 @@ expect_fail() {
   [ $st = 0 ] || show "$@"
   check "$* fails: $msg" $st
 }
+
+# The texts every script compares against: the list header and the delayed-reconfiguration notices.
+H='NAME       STATE      FLAGS   CONS    VCPU  MEMORY   UTIL  UPTIME'
+NOTICE='------------------------------------------------------------------------------
+Notice: LDom primary is in the process of a delayed reconfiguration.
+Any changes made to primary will only take effect after it reboots.
+------------------------------------------------------------------------------'
+INITIATE='Initiating delayed reconfigure operation on LDom primary.  All configuration
+changes for other LDoms are disabled until the LDom reboots, at which time
+the new configuration for LDom primary will also take effect.'

@@ -8,14 +8,6 @@
 # Usage: subcommands.sh LDMD LDM VFCTL
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
-H='NAME       STATE      FLAGS   CONS    VCPU  MEMORY   UTIL  UPTIME'
-NOTICE='------------------------------------------------------------------------------
-Notice: LDom primary is in the process of a delayed reconfiguration.
-Any changes made to primary will only take effect after it reboots.
-------------------------------------------------------------------------------'
-INITIATE='Initiating delayed reconfigure operation on LDom primary.  All configuration
-changes for other LDoms are disabled until the LDom reboots, at which time
-the new configuration for LDom primary will also take effect.'
 
 # ==== without ldmd ============================================================================
 for tool in ldm vfctl; do
