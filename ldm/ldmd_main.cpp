@@ -56,7 +56,7 @@ struct Daemon {
     ldm::Reply r;
     auto usage = [&] {
       r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
-              "    vfctl sp bootmode config=NAME\n    vfctl console DOMAIN\n"
+              "    vfctl sp bootmode config=NAME\n    vfctl console [-f] DOMAIN\n"
               "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show\n    vfctl shutdown\n";
       r.code = 1;
       return r;
@@ -89,6 +89,19 @@ struct Daemon {
       }
       if (a[1] == "bootmode" && a.size() == 3 && a[2].rfind("config=", 0) == 0) return mgr.bootmode(a[2].substr(7));
       return usage();
+    }
+    if ((a[0] == "console-read" && a.size() == 3) || (a[0] == "console-write" && a.size() == 3)) {
+      hv::Guest* g = host.hypervisor().find_guest(a[1]);
+      if (!g) {
+        r.err = fmt::format("LDom {} is not bound: it has no console\n", a[1]);
+        r.code = 1;
+      } else if (a[0] == "console-read") {
+        size_t off = std::stoull(a[2]);
+        r.out = off < g->console.size() ? g->console.substr(off) : "";
+      } else {
+        host.hypervisor().console_input(*g, a[2]);
+      }
+      return r;
     }
     if (a[0] == "console" && a.size() == 2) {
       hv::Guest* g = host.hypervisor().find_guest(a[1]);

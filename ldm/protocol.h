@@ -13,6 +13,14 @@ inline std::string socket_path() {
   return env && *env ? env : "/tmp/vfsim-ldmd.sock";
 }
 
+// One request to ldmd; connected is false when no ldmd answers on the socket.
+struct Answer {
+  std::string out, err;
+  int code = 1;
+  bool connected = false;
+};
+Answer request(const std::string& tool, const std::vector<std::string>& argv);
+
 // Sends argv to ldmd, prints its answer (stdout/stderr) and returns the exit code; when
 // ldmd cannot be reached, says so and returns 1.
 int client_main(const std::string& tool, const std::vector<std::string>& argv);

@@ -1,7 +1,50 @@
 // vfctl: the simulator's own controls (not ldm's): reboot the control domain, the service
 // processor's power and boot-mode commands, domain consoles, the deterministic clock.
+// `vfctl console -f DOMAIN` stays attached: it shows what the domain writes as it comes and
+// sends each line typed on stdin to the domain's console input.
+#include <poll.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+
 #include "ldm/protocol.h"
 
+using vfsim::ldm::Answer;
+using vfsim::ldm::request;
+
+namespace {
+
+int attach(const std::string& domain) {
+  size_t offset = 0;
+  bool input_open = true;
+  for (;;) {
+    Answer a = request("vfctl", {"console-read", domain, std::to_string(offset)});
+    if (a.code != 0) {
+      std::cerr << a.err;
+      return a.connected ? a.code : 1;
+    }
+    std::cout << a.out << std::flush;
+    offset += a.out.size();
+    pollfd pfd{0, POLLIN, 0};
+    if (input_open && ::poll(&pfd, 1, 100) > 0) {
+      std::string line;
+      if (!std::getline(std::cin, line)) {
+        input_open = false;   // stdin closed: keep showing output until interrupted
+        continue;
+      }
+      Answer w = request("vfctl", {"console-write", domain, line + "\n"});
+      if (w.code != 0) std::cerr << w.err;
+    } else if (!input_open) {
+      ::usleep(100000);
+    }
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  return vfsim::ldm::client_main("vfctl", std::vector<std::string>(argv + 1, argv + argc));
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 3 && args[0] == "console" && args[1] == "-f") return attach(args[2]);
+  return vfsim::ldm::client_main("vfctl", args);
 }
