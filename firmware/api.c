@@ -1,5 +1,6 @@
 /* API groups: SUN4V 1.0 and CORE 1.1 are required (CORE 1.1 brings cons_write); INTR
- * 2.0 falls back to 1.0; SOFT_STATE 1.0 and VF_CPU 1.0 (T2 Plus counters) are optional. */
+ * 2.0 falls back to 1.0; SOFT_STATE 1.0, LDC 1.0 (channels, for ldc-ping) and VF_CPU 1.0
+ * (T2 Plus counters) are optional. */
 #include "api.h"
 
 #include <stdint.h>
@@ -18,6 +19,7 @@ static struct api_group groups[] = {
     {"core", HV_GRP_CORE, 1, 1, 0, 1, 0, 0, 0},
     {"intr", HV_GRP_INTR, 2, 0, 1, 0, 0, 0, 0},
     {"soft_state", HV_GRP_SOFT_STATE, 1, 0, 0, 0, 0, 0, 0},
+    {"ldc", HV_GRP_LDC, 1, 0, 0, 0, 0, 0, 0},
     {"vf_cpu", HV_GRP_VF_CPU, 1, 0, 0, 0, 0, 0, 0},
 };
 #define NGROUPS (sizeof groups / sizeof groups[0])
@@ -49,4 +51,10 @@ void api_print(void) {
     else
       printf("api: %s unavailable (%s)\n", g->name, hv_strerror(g->status));
   }
+}
+
+int api_granted(uint64_t group) {
+  for (unsigned i = 0; i < NGROUPS; i++)
+    if (groups[i].group == group) return groups[i].status == HV_EOK;
+  return 0;
 }

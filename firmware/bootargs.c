@@ -10,6 +10,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_COUNTER: return "counter";
     case WL_PROBE: return "probe";
     case WL_IDLE: return "idle";
+    case WL_LDC_PING: return "ldc-ping";
   }
   return "?";
 }
@@ -19,6 +20,41 @@ static int word_is(const char *w, size_t len, const char *s) {
   for (; i < len; i++)
     if (s[i] != w[i]) return 0;
   return s[i] == 0;
+}
+
+const char *ldc_mode_name(uint64_t mode) {
+  switch (mode) {
+    case 0: return "raw";
+    case 1: return "unreliable";
+    case 3: return "reliable";
+  }
+  return "?";
+}
+
+/* ldc-ping's word-valued parameters, role and mode: 1 when key is one of them and the value
+ * is known, -1 (reason in err) when it is not known, 0 when key is something else. */
+static int ldc_word(struct workload *w, const char *key, size_t klen, const char *val, size_t vlen,
+                    char *err, size_t errlen) {
+  if (word_is(key, klen, "role")) {
+    if (word_is(val, vlen, "client")) w->role = LDC_ROLE_CLIENT;
+    else if (word_is(val, vlen, "server")) w->role = LDC_ROLE_SERVER;
+    else {
+      fmt_format(err, errlen, "ldc-ping: role \"%.*s\" (client or server)", (int)vlen, val);
+      return -1;
+    }
+    return 1;
+  }
+  if (word_is(key, klen, "mode")) {
+    static const uint64_t modes[] = {1, 3, 0};
+    for (unsigned i = 0; i < 3; i++)
+      if (word_is(val, vlen, ldc_mode_name(modes[i]))) {
+        w->mode = modes[i];
+        return 1;
+      }
+    fmt_format(err, errlen, "ldc-ping: mode \"%.*s\" (unreliable, reliable or raw)", (int)vlen, val);
+    return -1;
+  }
+  return 0;
 }
 
 /* A number: decimal or 0x hex, optionally with K/M/G (only where sizes are allowed). */
@@ -64,6 +100,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->rate = 1000;
   w->count = 20;
   w->ra = 0x40000000;
+  w->role = LDC_ROLE_NONE;
+  w->size = 200;
+  w->mode = 1;
+  w->gap = 0;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -74,9 +114,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "counter")) w->kind = WL_COUNTER;
   else if (word_is(name, nlen, "probe")) w->kind = WL_PROBE;
   else if (word_is(name, nlen, "idle")) w->kind = WL_IDLE;
+  else if (word_is(name, nlen, "ldc-ping")) w->kind = WL_LDC_PING, w->count = 100;
   else {
-    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory, counter, probe or idle)", (int)nlen,
-               name);
+    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory, counter, probe, idle or ldc-ping)",
+               (int)nlen, name);
     return -1;
   }
 
@@ -93,6 +134,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       while (*s && *s != ' ' && *s != '\t') s++;
       vlen = (size_t)(s - val);
     }
+    if (w->kind == WL_LDC_PING) {
+      int r = ldc_word(w, key, klen, val, vlen, err, errlen);
+      if (r < 0) return -1;
+      if (r > 0) continue;
+    }
     uint64_t *slot = 0;
     int sized = 0;
     if (w->kind == WL_COMPUTE && word_is(key, klen, "iterations")) slot = &w->iterations;
@@ -101,6 +147,9 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_COUNTER && word_is(key, klen, "rate")) slot = &w->rate;
     else if (w->kind == WL_COUNTER && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_PROBE && word_is(key, klen, "ra")) slot = &w->ra;
+    else if (w->kind == WL_LDC_PING && word_is(key, klen, "count")) slot = &w->count;
+    else if (w->kind == WL_LDC_PING && word_is(key, klen, "size")) slot = &w->size, sized = 1;
+    else if (w->kind == WL_LDC_PING && word_is(key, klen, "gap")) slot = &w->gap;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);
@@ -121,6 +170,25 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     }
     if (w->writes > 100) {
       fmt_format(err, errlen, "memory: writes is a percentage (0..100)");
+      return -1;
+    }
+  }
+  if (w->kind == WL_LDC_PING) {
+    if (w->role == LDC_ROLE_NONE) {
+      fmt_format(err, errlen, "ldc-ping: role=client or role=server needed");
+      return -1;
+    }
+    if (w->size == 0 || w->size > LDC_PING_MAX_SIZE) {
+      fmt_format(err, errlen, "ldc-ping: size must be 1..%lu", LDC_PING_MAX_SIZE);
+      return -1;
+    }
+    if (w->count == 0) {
+      fmt_format(err, errlen, "ldc-ping: count must be at least 1");
+      return -1;
+    }
+    /* a raw link has no seqids to break */
+    if (w->gap && (w->mode == 0 || w->role != LDC_ROLE_CLIENT || w->gap > w->count)) {
+      fmt_format(err, errlen, "ldc-ping: gap=N is for a client in a non-raw mode, N <= count");
       return -1;
     }
   }

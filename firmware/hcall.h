@@ -23,7 +23,15 @@ enum {
   HV_MMU_TSB_CTX0 = 0x20, HV_MMU_MAP_PERM_ADDR = 0x25, HV_MMU_FAULT_AREA_CONF = 0x26,
   HV_MMU_ENABLE = 0x27, HV_CPU_MONDO_SEND = 0x42,
   HV_CONS_PUTCHAR = 0x61, HV_CONS_WRITE = 0x63,
+  HV_VINTR_SETCOOKIE = 0xa8, HV_VINTR_SETVALID = 0xaa, HV_VINTR_SETSTATE = 0xac,
+  HV_VINTR_SETTARGET = 0xae,
+  HV_LDC_TX_QCONF = 0xe0, HV_LDC_TX_GET_STATE = 0xe2, HV_LDC_TX_SET_QTAIL = 0xe3,
+  HV_LDC_RX_QCONF = 0xe4, HV_LDC_RX_GET_STATE = 0xe6, HV_LDC_RX_SET_QHEAD = 0xe7,
 };
+
+/* LDC link state (o3 of ldc_tx/rx_get_state); vintr states */
+enum { HV_LDC_DOWN = 0, HV_LDC_UP = 1, HV_LDC_RESET = 2 };
+enum { HV_INTR_IDLE = 0, HV_INTR_RECEIVED = 1, HV_INTR_DELIVERED = 2 };
 
 /* CORE_TRAP function numbers */
 enum { HV_API_SET_VERSION = 0x00, HV_API_PUTCHAR = 0x01, HV_API_EXIT = 0x02 };
@@ -31,7 +39,7 @@ enum { HV_API_SET_VERSION = 0x00, HV_API_PUTCHAR = 0x01, HV_API_EXIT = 0x02 };
 /* API groups negotiated at boot */
 enum {
   HV_GRP_SUN4V = 0x000, HV_GRP_CORE = 0x001, HV_GRP_INTR = 0x002,
-  HV_GRP_SOFT_STATE = 0x003, HV_GRP_VF_CPU = 0x205,
+  HV_GRP_SOFT_STATE = 0x003, HV_GRP_LDC = 0x101, HV_GRP_VF_CPU = 0x205,
 };
 
 #define HV_MMU_DMMU 1
@@ -126,6 +134,27 @@ uint64_t hv_mmu_enable_here(void);
 /* ---- console ---- */
 static inline uint64_t hv_cons_write(const void *buf, uint64_t len, uint64_t *written) {
   return hv_fast(HV_CONS_WRITE, (uint64_t)buf, len, 0, 0, written);
+}
+
+/* ---- virtual interrupts (devhandle, devino) ---- */
+static inline uint64_t hv_vintr_set(uint64_t fn, uint64_t devhandle, uint64_t devino, uint64_t value) {
+  return hv_fast(fn, devhandle, devino, value, 0, 0);
+}
+
+/* ---- LDC (group 0x101): queue offsets are bytes from the queue base ---- */
+static inline uint64_t hv_ldc_qconf(uint64_t fn, uint64_t channel, const void *base, uint64_t entries) {
+  return hv_fast(fn, channel, (uint64_t)base, entries, 0, 0);
+}
+/* ldc_tx_get_state / ldc_rx_get_state: head, tail, link state */
+static inline uint64_t hv_ldc_get_state(uint64_t fn, uint64_t channel, uint64_t *head, uint64_t *tail,
+                                        uint64_t *state) {
+  return hv_call(fn, channel, 0, 0, 0, 0, head, tail, state, 0);
+}
+static inline uint64_t hv_ldc_tx_set_qtail(uint64_t channel, uint64_t tail) {
+  return hv_fast(HV_LDC_TX_SET_QTAIL, channel, tail, 0, 0, 0);
+}
+static inline uint64_t hv_ldc_rx_set_qhead(uint64_t channel, uint64_t head) {
+  return hv_fast(HV_LDC_RX_SET_QHEAD, channel, head, 0, 0, 0);
 }
 
 const char *hv_strerror(uint64_t status);

@@ -117,6 +117,7 @@ int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, s
   info->cpu_mondo_bits = 7;   /* Linux's default when the property is absent */
   info->has_boot_file = 0;
   info->boot_file[0] = 0;
+  info->nchannels = 0;
 
   uint64_t n = md_next_node(&md, MD_NONE, "platform");
   if (n != MD_NONE) md_get_value(&md, n, "stick-frequency", &info->stick_freq);
@@ -166,6 +167,25 @@ int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, s
   if (!info->nmblocks) {
     fmt_format(err, errlen, "MD has no mblock nodes");
     return -1;
+  }
+
+  /* LDC endpoints (channel-endpoints/channel-endpoint); inos absent mean the 2*id, 2*id+1
+   * numbering the hypervisor uses. Endpoints past MD_MAX_CHANNELS are ignored, not an
+   * error: a domain may have hundreds of channels and the runtime needs only one. */
+  for (n = md_next_node(&md, MD_NONE, "channel-endpoint"); n != MD_NONE;
+       n = md_next_node(&md, n, "channel-endpoint")) {
+    uint64_t id;
+    if (md_get_value(&md, n, "id", &id)) {
+      fmt_format(err, errlen, "channel-endpoint node at element %lu has no id", (unsigned long)n);
+      return -1;
+    }
+    if (info->nchannels >= MD_MAX_CHANNELS) continue;
+    info->channel[info->nchannels].id = id;
+    info->channel[info->nchannels].tx_ino = 2 * id;
+    info->channel[info->nchannels].rx_ino = 2 * id + 1;
+    md_get_value(&md, n, "tx-ino", &info->channel[info->nchannels].tx_ino);
+    md_get_value(&md, n, "rx-ino", &info->channel[info->nchannels].rx_ino);
+    info->nchannels++;
   }
 
   /* the workload string: openboot's variables node, property boot-file */

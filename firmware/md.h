@@ -28,6 +28,7 @@ int md_get_string(const struct md *md, uint64_t node, const char *prop, const ch
 /* What the runtime needs from the guest's MD. */
 #define MD_MAX_CPUS 256
 #define MD_MAX_MBLOCKS 16
+#define MD_MAX_CHANNELS 16   /* endpoints kept; the runtime only uses channel 0 */
 struct md_info {
   unsigned ncpus;
   uint16_t cpu_id[MD_MAX_CPUS];       /* in MD order */
@@ -35,6 +36,8 @@ struct md_info {
   struct { uint64_t base, size; } mblock[MD_MAX_MBLOCKS];   /* in MD order */
   uint64_t stick_freq;                /* platform stick-frequency, 0 when absent */
   unsigned cpu_mondo_bits;            /* smallest q-cpu-mondo-#bits of all cpus (7 if absent) */
+  unsigned nchannels;                 /* channel-endpoint nodes kept (at most MD_MAX_CHANNELS) */
+  struct { uint64_t id, tx_ino, rx_ino; } channel[MD_MAX_CHANNELS];   /* in MD order */
   int has_boot_file;
   char boot_file[160];                /* openboot/variables boot-file, "" when absent */
 };

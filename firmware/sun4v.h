@@ -23,6 +23,9 @@
 #define QUEUE_CPU_MONDO_HEAD 0x3c0
 #define QUEUE_CPU_MONDO_TAIL 0x3c8
 #define QUEUE_ID_CPU_MONDO   0x3c
+#define QUEUE_DEV_MONDO_HEAD 0x3d0
+#define QUEUE_DEV_MONDO_TAIL 0x3d8
+#define QUEUE_ID_DEV_MONDO   0x3d
 #define QUEUE_ENTRY_SIZE     64
 
 /* MMU fault status area offsets */
@@ -73,6 +76,7 @@
 #define TT_FAST_DATA_MMU_MISS           0x68
 #define TT_FAST_DATA_PROTECTION         0x6c
 #define TT_CPU_MONDO                    0x7c
+#define TT_DEV_MONDO                    0x7d
 
 /* cpu mondo messages between vCPUs: word 0 is the kind, word 1 the sender */
 #define MONDO_MSG_UP   1

@@ -1,6 +1,6 @@
 /* The guest's trap table (sun4v privileged mode): 512 vectors of 32 bytes for traps taken
  * at TL=0, then 512 for traps taken at TL>0. Spill, fill and clean_window vectors are
- * handled in place; MMU misses, cpu mondos and the level-14 timer interrupt branch to
+ * handled in place; MMU misses, cpu and device mondos and the level-14 timer interrupt branch to
  * handlers below; everything else goes to trap_unexpected, which reports and exits.
  * Handlers run at TL>0 with their own globals (GL+1) and touch memory only through
  * ASI_REAL, so they work the same with the MMU on or off. */
@@ -117,7 +117,8 @@ tl0:
   VECTOR tl0, 0x068, tl0_fast_data_access_MMU_miss, fast_data_access_MMU_miss, 4
   UNEXPECTED_RANGE tl0, 0x06c, 0x07c
   VECTOR tl0, 0x07c, tl0_cpu_mondo, cpu_mondo, 1
-  UNEXPECTED_RANGE tl0, 0x07d, 0x080
+  VECTOR tl0, 0x07d, tl0_dev_mondo, dev_mondo, 1
+  UNEXPECTED_RANGE tl0, 0x07e, 0x080
   SPILL_64 tl0, 0x080, tl0_spill_0_normal
   UNEXPECTED_RANGE tl0, 0x084, 0x0c0
   FILL_64 tl0, 0x0c0, tl0_fill_0_normal
@@ -203,6 +204,16 @@ cpu_mondo:
 3:
   mov QUEUE_CPU_MONDO_HEAD, %g4
   stxa %g5, [%g4] ASI_QUEUE
+  retry
+
+/* dev_mondo: the LDC receive interrupt only has to end the cpu_yield of a vCPU waiting for
+ * packets; the link layer reads the channel state itself, so the entries are just consumed. */
+  .global dev_mondo
+dev_mondo:
+  mov QUEUE_DEV_MONDO_TAIL, %g1
+  ldxa [%g1] ASI_QUEUE, %g2
+  mov QUEUE_DEV_MONDO_HEAD, %g1
+  stxa %g2, [%g1] ASI_QUEUE
   retry
 
 /* interrupt_level_14: the STICK compare of the counter workload. The next deadline is

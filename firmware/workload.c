@@ -1,11 +1,14 @@
-/* The three workloads. compute and memory time themselves with %stick; counter is
- * paced by the STICK compare interrupt (interrupt_level_14 in traptable.S). */
+/* The workloads. compute and memory time themselves with %stick; counter is paced by the
+ * STICK compare interrupt (interrupt_level_14 in traptable.S); ldc-ping times round trips
+ * over a Logical Domain Channel (ldc.c). */
 #include "workload.h"
 
+#include "alloc.h"
 #include "console.h"
 #include "cpuops.h"
 #include "hcall.h"
 #include "kernels.h"
+#include "ldc.h"
 #include "mmu.h"
 
 #define DEMAND_REGION 0x10000000ul   /* VA per vCPU; MEMORY_MAX_FOOTPRINT fits */
@@ -77,6 +80,62 @@ static void probe_run(const struct workload *w, const struct md_info *md) {
   fw_exit(3);
 }
 
+/* ldc-ping: byte i of message k (1-based); it differs between positions and between
+ * messages, so a misplaced byte or a stale message shows */
+static uint8_t ping_byte(uint64_t k, uint64_t i) { return (uint8_t)(k * 0x9d + i * 7 + (i >> 8) + (k >> 8)); }
+
+static void ldc_ping_run(const struct workload *w, const struct md_info *md) {
+  unsigned ch = 0;
+  while (ch < md->nchannels && md->channel[ch].id != 0) ch++;
+  if (ch == md->nchannels)
+    die(2, "ldc-ping: the MD has no channel endpoint 0 (connect the domain to another one)");
+  uint8_t *msg = alloc(w->size, 64), *echo = alloc(w->size, 64);
+  if (!msg || !echo) die(3, "ldc-ping: no memory for %lu-byte messages", w->size);
+  struct ldc l;
+  int client = w->role == LDC_ROLE_CLIENT;
+  ldc_open(&l, 0, md->channel[ch].rx_ino, (enum ldc_mode)w->mode, client);
+
+  if (!client) {   /* echo every message back; a reset loses the one in flight, which the client sends again */
+    uint64_t echoed = 0;
+    while (echoed < w->count) {
+      int64_t n = ldc_recv(&l, echo, w->size);
+      if (n == LDC_EMSGSIZE) die(1, "ldc-ping: a message longer than size=%lu", w->size);
+      if (n < 0 || ldc_send(&l, echo, (uint64_t)n) < 0) continue;
+      echoed++;
+    }
+    printf("ldc-ping: server echoed %lu messages\n", echoed);
+    fw_exit(0);
+  }
+
+  uint64_t ok = 0, sum = 0, min = ~0ul, max = 0;
+  for (uint64_t k = 1; k <= w->count; k++) {
+    for (uint64_t i = 0; i < w->size; i++) msg[i] = ping_byte(k, i);
+    if (k == w->gap) l.gap = 1;
+    uint64_t t0 = rd_stick();
+    int64_t n;
+    do {   /* after a reset the link is up again: send the message again */
+      n = ldc_send(&l, msg, w->size);
+      if (n >= 0) n = ldc_recv(&l, echo, w->size);
+    } while (n == LDC_ERESET);
+    uint64_t rtt = rd_stick() - t0;
+    if (n != (int64_t)w->size) die(1, "ldc-ping: echo %lu: %ld bytes, expected %lu", k, n, w->size);
+    for (uint64_t i = 0; i < w->size; i++)
+      if (echo[i] != ping_byte(k, i))
+        die(1, "ldc-ping: echo %lu differs at byte %lu: 0x%02x, expected 0x%02x", k, i, echo[i], ping_byte(k, i));
+    /* the server acknowledges a message before it echoes it */
+    if (l.mode == LDC_MODE_RELIABLE && l.acked != l.data_seq)
+      die(1, "ldc-ping: message %lu not acknowledged (ackid %u, last seqid %u)", k, l.acked, l.data_seq);
+    ok++;
+    sum += rtt;
+    if (rtt < min) min = rtt;
+    if (rtt > max) max = rtt;
+  }
+  printf("ldc-ping: mode=%s count=%lu size=%lu ok=%lu rtt_avg=%lu rtt_min=%lu rtt_max=%lu\n",
+         ldc_mode_name(w->mode), w->count, w->size, ok, sum / ok, min, max);
+  printf("vfsim-runtime: ldc-ping done\n");
+  fw_exit(0);
+}
+
 void workload_run(struct cpu *c, const struct workload *w, const struct md_info *md, int is_boot) {
   struct result *r = &c->result;
   uint64_t t0 = rd_stick();
@@ -101,6 +160,9 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       for (;;) hv_cpu_yield();
     case WL_PROBE:
       if (is_boot) probe_run(w, md);
+      for (;;) hv_cpu_yield();
+    case WL_LDC_PING:   /* vCPU 0 only: one channel user */
+      if (is_boot) ldc_ping_run(w, md);
       for (;;) hv_cpu_yield();
     case WL_IDLE:   /* an OS with nothing to do: every vCPU sleeps until interrupted */
       if (is_boot) printf("vfsim-runtime: idle\n");

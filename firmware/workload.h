@@ -8,8 +8,8 @@
 
 /* By the boot vCPU for every vCPU before they start (memory: the demand region). */
 void workload_prepare(struct cpu *c, const struct workload *w, const struct md_info *md);
-/* On the vCPU itself; fills c->result. The counter workload never returns: the boot
- * vCPU prints its lines and exits, the others idle. */
+/* On the vCPU itself; fills c->result. counter, probe, idle and ldc-ping never return:
+ * the boot vCPU does the work and exits, the others idle. */
 void workload_run(struct cpu *c, const struct workload *w, const struct md_info *md, int is_boot);
 /* The boot vCPU's result line for c. */
 void workload_print(const struct cpu *c, const struct workload *w);

@@ -74,7 +74,7 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe or idle)") == 0, "unknown: %s", err);
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle or ldc-ping)") == 0, "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
   CHECK(workload_parse("compute rate=5", &w, err, sizeof err) != 0 &&
@@ -84,6 +84,28 @@ static void test_bootargs(void) {
   CHECK(workload_parse("memory footprint=1G", &w, err, sizeof err) != 0, "footprint above 256M refused");
   CHECK(workload_parse("memory writes=101", &w, err, sizeof err) != 0, "writes above 100 refused");
   CHECK(workload_parse("counter rate=0", &w, err, sizeof err) != 0, "rate 0 refused");
+  CHECK(workload_parse("ldc-ping role=client", &w, err, sizeof err) == 0 && w.kind == WL_LDC_PING &&
+            w.role == LDC_ROLE_CLIENT && w.count == 100 && w.size == 200 && w.mode == 1 && w.gap == 0,
+        "ldc-ping defaults: %s", err);
+  CHECK(workload_parse("ldc-ping role=server count=7 size=1K mode=reliable", &w, err, sizeof err) == 0 &&
+            w.role == LDC_ROLE_SERVER && w.count == 7 && w.size == 1024 && w.mode == 3, "ldc-ping server: %s", err);
+  CHECK(workload_parse("ldc-ping mode=raw role=client gap=0", &w, err, sizeof err) == 0 && w.mode == 0,
+        "ldc-ping raw: %s", err);
+  CHECK(workload_parse("ldc-ping role=client count=9 gap=3", &w, err, sizeof err) == 0 && w.gap == 3,
+        "ldc-ping gap: %s", err);
+  CHECK(workload_parse("ldc-ping count=5", &w, err, sizeof err) != 0 &&
+            strcmp(err, "ldc-ping: role=client or role=server needed") == 0, "no role: %s", err);
+  CHECK(workload_parse("ldc-ping role=both", &w, err, sizeof err) != 0 &&
+            strcmp(err, "ldc-ping: role \"both\" (client or server)") == 0, "bad role: %s", err);
+  CHECK(workload_parse("ldc-ping role=client mode=?", &w, err, sizeof err) != 0 &&
+            strcmp(err, "ldc-ping: mode \"?\" (unreliable, reliable or raw)") == 0, "bad mode: %s", err);
+  CHECK(workload_parse("ldc-ping role=client size=0", &w, err, sizeof err) != 0, "size 0 refused");
+  CHECK(workload_parse("ldc-ping role=client size=65537", &w, err, sizeof err) != 0, "size above 64K refused");
+  CHECK(workload_parse("ldc-ping role=client count=0", &w, err, sizeof err) != 0, "count 0 refused");
+  CHECK(workload_parse("ldc-ping role=client mode=raw gap=1", &w, err, sizeof err) != 0, "gap in raw mode refused");
+  CHECK(workload_parse("ldc-ping role=server gap=1", &w, err, sizeof err) != 0, "gap on a server refused");
+  CHECK(workload_parse("ldc-ping role=client iterations=5", &w, err, sizeof err) != 0 &&
+            strcmp(err, "ldc-ping: unknown parameter \"iterations\"") == 0, "ldc-ping bad key: %s", err);
 }
 
 /* ---- a small MD encoder, to test what mdgen's samples lack (cpus/memory/openboot) ---- */
@@ -142,7 +164,8 @@ static size_t finish(struct enc *e, uint8_t *out) {
   return 16 + e->ne * 16 + names + e->nd;
 }
 
-static size_t synthetic_md(uint8_t *out, const char *boot_file) {
+/* channels: 0 none, 1 endpoints 0 (inos given) and 3 (inos implied), 2 one without id */
+static size_t synthetic_md(uint8_t *out, const char *boot_file, int channels) {
   static struct enc e;
   memset(&e, 0, sizeof e);
   node(&e, "root");
@@ -161,6 +184,15 @@ static size_t synthetic_md(uint8_t *out, const char *boot_file) {
   node(&e, "mblock");
   add(&e, 'v', "base", 0x400000000);
   add(&e, 'v', "size", 0x4000000);
+  if (channels) {
+    node(&e, "channel-endpoints");
+    node(&e, "channel-endpoint");
+    if (channels == 1) add(&e, 'v', "id", 0);
+    add(&e, 'v', "tx-ino", 0);
+    add(&e, 'v', "rx-ino", 1);
+    node(&e, "channel-endpoint");
+    add(&e, 'v', "id", 3);
+  }
   node(&e, "openboot");
   node(&e, "variables");
   str(&e, "boot-device", "disk");
@@ -172,7 +204,7 @@ static void test_md(void) {
   static uint8_t buf[4096];
   static struct md_info info;
   char err[128];
-  size_t len = synthetic_md(buf, "memory footprint=4M writes=25");
+  size_t len = synthetic_md(buf, "memory footprint=4M writes=25", 0);
   int rc = md_summarize(buf, len, &info, err, sizeof err);
   CHECK(rc == 0, "synthetic MD: %s", err);
   CHECK(info.ncpus == 3 && info.cpu_id[0] == 0 && info.cpu_id[1] == 1 && info.cpu_id[2] == 5,
@@ -184,8 +216,19 @@ static void test_md(void) {
   CHECK(info.stick_freq == 1415000000, "stick %" PRIu64, info.stick_freq);
   CHECK(info.has_boot_file && strcmp(info.boot_file, "memory footprint=4M writes=25") == 0,
         "boot-file \"%s\"", info.boot_file);
+  CHECK(info.nchannels == 0, "no channels: %u", info.nchannels);
 
-  len = synthetic_md(buf, 0);
+  len = synthetic_md(buf, "ldc-ping role=server", 1);
+  CHECK(md_summarize(buf, len, &info, err, sizeof err) == 0, "MD with channels: %s", err);
+  CHECK(info.nchannels == 2 && info.channel[0].id == 0 && info.channel[0].tx_ino == 0 &&
+            info.channel[0].rx_ino == 1 && info.channel[1].id == 3 && info.channel[1].tx_ino == 6 &&
+            info.channel[1].rx_ino == 7, "channel endpoints: %u", info.nchannels);
+  len = synthetic_md(buf, 0, 2);
+  CHECK(md_summarize(buf, len, &info, err, sizeof err) != 0 &&
+            strstr(err, "channel-endpoint node at element") && strstr(err, "has no id"),
+        "channel-endpoint without id: %s", err);
+
+  len = synthetic_md(buf, 0, 1);
   CHECK(md_summarize(buf, len, &info, err, sizeof err) == 0 && !info.has_boot_file &&
             info.boot_file[0] == 0, "no boot-file");
 
