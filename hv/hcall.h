@@ -32,5 +32,7 @@ struct Call {
 #define HCALL(name, trap, fn, group, major, minor, nargs, nres) uint64_t hc_##name(Call& c);
 #include "hv/hcall_table.def"
 #undef HCALL
+uint64_t hc_vintr_setvalid_only(Call& c);
+uint64_t hc_vintr_setstate_only(Call& c);
 
 }  // namespace vfsim::hv

@@ -90,10 +90,29 @@ VINTR_GET(vintr_getvalid, s->valid ? 1 : 0)
 VINTR_GET(vintr_getstate, s->state)
 VINTR_GET(vintr_gettarget, s->target)
 VINTR_SET(vintr_setcookie, cookie, ~0ull)
-VINTR_SET(vintr_setvalid, valid, 1)
-VINTR_SET(vintr_setstate, state, 2)
+VINTR_SET(vintr_setvalid_only, valid, 1)
+VINTR_SET(vintr_setstate_only, state, 2)
 #undef VINTR_GET
 #undef VINTR_SET
+
+// Re-arming a channel's rx interrupt (valid and idle again) re-checks its queue: packets
+// that arrived while it was delivered interrupt at once (as OpenSPARC's hypervisor does).
+static void rearm(Call& c) {
+  InterruptSource* s = by_dev(c);
+  if (!s || !s->valid || s->state != 0 || s->devhandle != kChannelDevhandle || !(s->devino & 1)) return;
+  LdcEndpoint* e = c.g.channel(s->devino / 2);
+  if (e && e->rx.entries && e->rx.head != e->rx.tail) c.hv.raise_interrupt(c.g, *s);
+}
+uint64_t hc_vintr_setvalid(Call& c) {
+  uint64_t st = hc_vintr_setvalid_only(c);
+  if (st == HV_EOK) rearm(c);
+  return st;
+}
+uint64_t hc_vintr_setstate(Call& c) {
+  uint64_t st = hc_vintr_setstate_only(c);
+  if (st == HV_EOK) rearm(c);
+  return st;
+}
 
 uint64_t hc_vintr_settarget(Call& c) {
   InterruptSource* s = by_dev(c);

@@ -67,7 +67,9 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
     machine.mem.write(dst_pa, pkt, kQueueEntryBytes);
     if (trace) {
       // Every packet: endpoints, and the link-layer header as the non-RAW modes lay it out
-      // (type, subtype, ctrl, env = size/flags, seqid, ackid).
+      // (type, subtype, ctrl, env = size/flags, seqid, ackid). The hypervisor does not know a
+      // channel's mode: in RAW packets every field is payload, and bytes 12-15 are an ackid
+      // only in RELIABLE mode (payload otherwise).
       auto be32 = [&](unsigned o) { return uint32_t(pkt[o]) << 24 | pkt[o + 1] << 16 | pkt[o + 2] << 8 | pkt[o + 3]; };
       fmt::print(trace, "ldc  {}/ch{} -> {}/ch{}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}\n",
                  from.name, ep.id, dst.name, to->id, pkt[0], pkt[1], pkt[2], pkt[3], pkt[3] & 0x3f, be32(4), be32(12));

@@ -148,3 +148,18 @@ TEST_CASE("ldc_copy goes through the peer's map table and its permissions; error
   CHECK(p.b(LDC_SET_MAP_TABLE, {p.chb, table + 8, 8}).status == hv::HV_EBADALIGN);
   CHECK(p.a(LDC_MAPIN, {p.cha, cookie}).status == hv::HV_ENOTSUPPORTED);
 }
+
+TEST_CASE("re-arming the rx interrupt with packets still queued interrupts again at once", "[ldc]") {
+  Pair p;
+  REQUIRE(p.a(LDC_TX_QCONF, {p.cha, kTxA, 16}).status == hv::HV_EOK);
+  REQUIRE(p.b(LDC_RX_QCONF, {p.chb, kRxB, 8}).status == hv::HV_EOK);
+  REQUIRE(p.b(hvtest::fn::CPU_QCONF, {hv::Q_DEV_MONDO, kRa0 + 0x300000, 16}).status == hv::HV_EOK);
+  REQUIRE(p.b(hvtest::fn::VINTR_SETSTATE, {0x200, 1, 0}).status == hv::HV_EOK);
+  REQUIRE(p.b(hvtest::fn::VINTR_SETVALID, {0x200, 1, 1}).status == hv::HV_EOK);
+  REQUIRE(p.a(LDC_TX_SET_QTAIL, {p.cha, 64}).status == hv::HV_EOK);
+  REQUIRE(p.f.vcpu(1, 0).queue(hv::Q_DEV_MONDO).tail == 64);   // delivered
+  REQUIRE(p.a(LDC_TX_SET_QTAIL, {p.cha, 128}).status == hv::HV_EOK);
+  CHECK(p.f.vcpu(1, 0).queue(hv::Q_DEV_MONDO).tail == 64);     // still "delivered": no second mondo
+  REQUIRE(p.b(hvtest::fn::VINTR_SETSTATE, {0x200, 1, 0}).status == hv::HV_EOK);   // end of interrupt
+  CHECK(p.f.vcpu(1, 0).queue(hv::Q_DEV_MONDO).tail == 128);    // packets wait: it fires again
+}
