@@ -132,6 +132,8 @@ static inline uint64_t hv_mmu_fault_area_conf(void *area, uint64_t *prev) {
 uint64_t hv_mmu_enable_here(void);
 
 /* ---- console ---- */
+/* cons_getchar: HV_EOK and the character, or HV_EWOULDBLOCK when nothing was typed. */
+static inline uint64_t hv_cons_getchar(uint64_t *ch) { return hv_fast(0x60, 0, 0, 0, 0, ch); }
 static inline uint64_t hv_cons_write(const void *buf, uint64_t len, uint64_t *written) {
   return hv_fast(HV_CONS_WRITE, (uint64_t)buf, len, 0, 0, written);
 }

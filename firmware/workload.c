@@ -166,7 +166,24 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       for (;;) hv_cpu_yield();
     case WL_IDLE:   /* an OS with nothing to do: every vCPU sleeps until interrupted */
       if (is_boot) printf("vfsim-runtime: idle\n");
-      for (;;) hv_cpu_yield();
+      for (;;) {
+        hv_cpu_yield();
+        /* the boot vCPU echoes what is typed on its console, line by line, so a console
+         * client sees its input arrive */
+        uint64_t ch;
+        static char line[120];
+        static unsigned n;
+        while (is_boot && hv_cons_getchar(&ch) == HV_EOK) {
+          if (ch == '\r') ch = '\n';
+          if (n < sizeof line - 1) line[n++] = (char)ch;
+          if (ch == '\n' || n == sizeof line - 1) {
+            line[n] = 0;
+            printf("console: %s", line);
+            if (line[n - 1] != '\n') printf("\n");
+            n = 0;
+          }
+        }
+      }
   }
   r->cycles = rd_stick() - t0;
 }

@@ -22,6 +22,7 @@
 #include "ldm/manager.h"
 #include "ldm/protocol.h"
 #include "ldm/state_file.h"
+#include "ldm/vntsd.h"
 
 namespace po = boost::program_options;
 namespace local = boost::asio::local;
@@ -224,6 +225,7 @@ int sc_main(int argc, char** argv) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     Daemon d{mgr, host, vm.count("deterministic") > 0};
+    ldm::ConsoleServer consoles(io, hyp);
     // The slice adapts: a machine full of busy strands simulates slowly, and a 1 ms slice
     // could keep ldm waiting for seconds; each slice should take about response-ms of host time.
     const double max_slice = vm["slice-ms"].as<double>() * 1e-3, response = vm["response-ms"].as<double>() * 1e-3;
@@ -240,7 +242,8 @@ int sc_main(int argc, char** argv) {
       // otherwise wait for a client.
       double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       bool behind = sc_core::sc_time_stamp().to_seconds() - sim0 < wall;
-      int wait_ms = (!d.deterministic && active) ? (behind ? 0 : 5) : 200;
+      int wait_ms = (!d.deterministic && active) ? (behind ? 0 : 5) : 50;
+      consoles.poll(mgr.model());
       pollfd pfd{acceptor.native_handle(), POLLIN, 0};
       if (::poll(&pfd, 1, wait_ms) > 0) {
         for (;;) {

@@ -9,6 +9,8 @@ start_ldmd || exit 1
 ldm set-vcpu 8 primary >/dev/null
 ldm set-memory 4G primary >/dev/null
 vfctl reboot primary >/dev/null
+# a port range of its own, away from other tests' ldmds running in parallel
+expect_ok ldm add-vcc port-range=15431-15439 test-vcc0 primary
 expect_ok ldm create ldg1
 expect_ok ldm add-vcpu 2 ldg1
 expect_ok ldm add-mem 256M ldg1
@@ -31,5 +33,30 @@ check "vfctl console -f follows new output ($before lines, then $after)" $?
 run vfctl console-read ldg1 0
 [ "$rc" = 0 ]
 check "the console can be read from an offset" $?
+
+# vntsd: the console on TCP at its port (bash's /dev/tcp: no netcat needed). The client gets
+# what was written before it connected, and what it types reaches the guest, whose idle
+# runtime echoes it.
+expect_ok ldm create ldg2
+expect_ok ldm add-vcpu 1 ldg2
+expect_ok ldm add-mem 256M ldg2
+expect_ok ldm bind ldg2
+expect_out "LDom ldg2 started" ldm start ldg2
+ldm ls ldg2 | grep -q '^ldg2       active     -n----  15432 '
+check "ldg2 has console port 15432" $?
+vfctl clock advance 20ms >/dev/null
+sleep 0.3
+exec 3<>/dev/tcp/127.0.0.1/15432
+check "a TCP client connects to 127.0.0.1:15432" $?
+printf 'hello over tcp\r\n' >&3
+sleep 0.3
+vfctl clock advance 5ms >/dev/null
+sleep 0.3
+timeout 1 cat <&3 >"$tmp/tcp"
+exec 3<&-
+grep -q '^vfsim-runtime: idle' "$tmp/tcp"
+check "the client gets the console output written before it connected" $?
+grep -q '^console: hello over tcp' "$tmp/tcp"
+check "a line typed on the TCP console reaches the guest (echoed by its runtime)" $?
 stop_ldmd
 finish
