@@ -382,6 +382,21 @@ bool parse_count(const std::string& s, unsigned& n) {
 // A change of a resource count: primary goes through delayed reconfiguration, an inactive
 // domain just changes its constraint, a bound one is re-bound (all or nothing), an active
 // guest would need the DR agent.
+// A new constraint for a guest: a bound one is bound again with it, all or nothing (on
+// failure the old constraint and binding come back).
+std::string Manager::change_constraint(Domain& d, const std::function<void()>& apply,
+                                       const std::function<void()>& revert) {
+  apply();
+  if (d.state != State::Bound) return "";
+  unbind(d);
+  std::string err = bind(d);
+  if (!err.empty()) {
+    revert();
+    bind(d);
+  }
+  return err;
+}
+
 Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
   Parsed p = parse(a);
   unsigned n = 0;
@@ -414,19 +429,9 @@ Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
     return fail(fmt::format("LDom {} has crypto units bound: remove them (set-mau) before removing vcpus", d->name));
   unsigned old = d->vcpus;
   bool old_cores = d->whole_cores;
-  d->vcpus = want;
-  d->whole_cores = cores;
-  if (d->state == State::Bound) {
-    unbind(*d);
-    std::string err = bind(*d);
-    if (!err.empty()) {
-      d->vcpus = old;
-      d->whole_cores = old_cores;
-      bind(*d);
-      return fail(err);
-    }
-  }
-  return r;
+  std::string err = change_constraint(
+      *d, [&] { d->vcpus = want; d->whole_cores = cores; }, [&] { d->vcpus = old; d->whole_cores = old_cores; });
+  return err.empty() ? r : fail(err);
 }
 
 Reply Manager::cmd_mau(const std::string& verb, const Args& a) {
@@ -444,13 +449,8 @@ Reply Manager::cmd_mau(const std::string& verb, const Args& a) {
   if (d->state == State::Active)
     return fail(fmt::format("LDom {} is active: crypto units can only be changed while it is stopped", d->name));
   unsigned old = d->maus;
-  d->maus = want;
-  if (d->state == State::Bound) {
-    unbind(*d);
-    std::string err = bind(*d);
-    if (!err.empty()) { d->maus = old; bind(*d); return fail(err); }
-  }
-  return r;
+  std::string err = change_constraint(*d, [&] { d->maus = want; }, [&] { d->maus = old; });
+  return err.empty() ? r : fail(err);
 }
 
 Reply Manager::cmd_memory(const std::string& verb, const Args& a) {
@@ -476,13 +476,8 @@ Reply Manager::cmd_memory(const std::string& verb, const Args& a) {
   if (d->state == State::Active)
     return fail(fmt::format("LDom {} is active: memory can only be changed while it is stopped", d->name));
   uint64_t old = d->memory;
-  d->memory = want;
-  if (d->state == State::Bound) {
-    unbind(*d);
-    std::string err = bind(*d);
-    if (!err.empty()) { d->memory = old; bind(*d); return fail(err); }
-  }
-  return r;
+  std::string err = change_constraint(*d, [&] { d->memory = want; }, [&] { d->memory = old; });
+  return err.empty() ? r : fail(err);
 }
 
 Reply Manager::cmd_io(const std::string& verb, const Args& a) {

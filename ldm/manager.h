@@ -103,6 +103,7 @@ class Manager {
   Reply cmd_list_services(const Args& a);
   Reply cmd_version();
 
+  std::string change_constraint(Domain& d, const std::function<void()>& apply, const std::function<void()>& revert);
   // Delayed reconfiguration: changing the control domain's resources.
   Reply reconfigure_control(const std::function<void(Domain&)>& change);
   std::string delayed_notice() const;
