@@ -63,9 +63,13 @@ struct InterruptSource {   // a virtual interrupt (devhandle, devino), e.g. the 
 
 // One end of a Logical Domain Channel: the guest's own TX and RX queues (64-byte entries in
 // its memory), the map table it exports to the peer, and the peer endpoint.
+struct LdcService;
+
 struct LdcEndpoint {
   uint64_t id = 0;                 // channel id in this guest (its MD channel-endpoint id)
-  struct Guest* peer = nullptr;    // the other end
+  struct Guest* peer = nullptr;    // the other end: a guest's endpoint...
+  LdcService* service = nullptr;   // ...or a service in the simulator (ldc_service.h)
+  std::vector<std::array<uint8_t, 64>> outbox;   // a service's packets waiting for RX room
   uint64_t peer_id = 0;
   InterruptQueue tx, rx;           // head/tail byte offsets as the queue registers give them
   bool reset_seen = true;          // the peer reconfigured its RX queue since our last look

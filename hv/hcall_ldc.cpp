@@ -32,7 +32,7 @@ uint64_t qconf(Call& c, LdcEndpoint& e, InterruptQueue& q) {
 // the peer (re)configured it, else up.
 uint64_t link_state(LdcEndpoint& e) {
   LdcEndpoint* p = e.peer ? e.peer->channel(e.peer_id) : nullptr;
-  if (!p || !p->rx.entries) return LDC_DOWN;
+  if (!e.service && (!p || !p->rx.entries)) return LDC_DOWN;   // a service is always there
   if (e.reset_seen) {
     e.reset_seen = false;
     return LDC_RESET;
@@ -95,6 +95,7 @@ uint64_t hc_ldc_tx_get_state(Call& c) {
 uint64_t hc_ldc_rx_get_state(Call& c) {
   CHANNEL(c);
   if (!e->rx.entries) return HV_EINVAL;
+  if (e->service) c.hv.ldc_flush_outbox(c.g, *e);
   if (e->peer)
     if (LdcEndpoint* p = e->peer->channel(e->peer_id)) c.hv.ldc_deliver(*e->peer, *p);
   c.ret(1, e->rx.head);
@@ -125,6 +126,7 @@ uint64_t hc_ldc_rx_set_qhead(Call& c) {
   uint64_t size = e->rx.entries * kQueueEntryBytes;
   if (((head - e->rx.head) & (size - 1)) > ((e->rx.tail - e->rx.head) & (size - 1))) return HV_EINVAL;
   e->rx.head = head;
+  if (e->service) c.hv.ldc_flush_outbox(c.g, *e);
   if (e->peer)   // room again: the peer's waiting packets move on
     if (LdcEndpoint* p = e->peer->channel(e->peer_id)) c.hv.ldc_deliver(*e->peer, *p);
   return HV_EOK;

@@ -63,6 +63,13 @@ class Hypervisor : public cmt::StrandHost {
   // A Logical Domain Channel between two guests (ldc.cpp): each gets an endpoint with the
   // lowest free id, its two interrupt sources and an MD channel-endpoint node.
   std::pair<uint64_t, uint64_t> connect(Guest& a, Guest& b);
+  // A channel from a guest to a service in the simulator (virtual I/O, domain services):
+  // returns the guest's endpoint id. The service sees every packet the guest sends.
+  uint64_t connect_service(Guest& g, LdcService& svc);
+  // A service's packet to the guest: into its RX queue now, or as soon as there is room
+  // (never dropped); raises the rx interrupt.
+  void ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]);
+  void ldc_flush_outbox(Guest& g, LdcEndpoint& ep);
   // Move what the sender's TX queue holds into the receiver's RX queue, as far as it fits;
   // raises the receiver's rx interrupt when packets arrived.
   void ldc_deliver(Guest& from, LdcEndpoint& ep);

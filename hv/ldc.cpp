@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "hv/hypervisor.h"
+#include "hv/ldc_service.h"
 
 namespace vfsim::hv {
 
@@ -41,7 +42,62 @@ std::pair<uint64_t, uint64_t> Hypervisor::connect(Guest& a, Guest& b) {
   return {ida, idb};
 }
 
+uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc) {
+  // The same endpoint set-up as a guest-guest channel, with the service as the other end.
+  if (g.ldc.size() >= kMaxChannels)
+    throw HvError(fmt::format("guest '{}': already {} channels, the most a domain can have", g.name, kMaxChannels));
+  uint64_t id = 0;
+  while (g.channel(id)) ++id;
+  LdcEndpoint e;
+  e.id = id;
+  e.service = &svc;
+  g.ldc.push_back(e);
+  for (uint64_t ino : {e.tx_ino(), e.rx_ino()}) {
+    InterruptSource s;
+    s.devhandle = kChannelDevhandle;
+    s.devino = ino;
+    g.intr.push_back(s);
+  }
+  GuestResources& res = md_inputs_[&g];
+  res.channels.push_back(id);
+  ++res.md_generation;
+  g.md = md::encode(build_guest_md(machine.plat, res));
+  return id;
+}
+
+void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) {
+  std::array<uint8_t, 64> p;
+  std::copy(pkt, pkt + 64, p.begin());
+  ep.outbox.push_back(p);
+  ldc_flush_outbox(g, ep);
+}
+
+void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
+  unsigned moved = 0;
+  size_t i = 0;
+  for (; i < ep.outbox.size() && ep.rx.entries && !ep.rx.full(); ++i) {
+    uint64_t pa;
+    if (!g.ra_to_pa(ep.rx.base_ra + ep.rx.tail, kQueueEntryBytes, pa)) break;
+    machine.mem.write(pa, ep.outbox[i].data(), kQueueEntryBytes);
+    if (trace) {
+      const auto& k = ep.outbox[i];
+      fmt::print(trace, "ldc  service -> {}/ch{}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} seqid={}\n",
+                 g.name, ep.id, k[0], k[1], k[2], k[3], uint32_t(k[4]) << 24 | k[5] << 16 | k[6] << 8 | k[7]);
+    }
+    ep.rx.tail = (ep.rx.tail + kQueueEntryBytes) & (ep.rx.entries * kQueueEntryBytes - 1);
+    ++moved;
+  }
+  ep.outbox.erase(ep.outbox.begin(), ep.outbox.begin() + long(i));
+  if (moved)
+    if (InterruptSource* s = g.source(kChannelDevhandle, ep.rx_ino())) raise_interrupt(g, *s);
+}
+
 void Hypervisor::ldc_notify_reset(Guest& g, LdcEndpoint& ep) {
+  if (ep.service) {   // the guest (re)configured its RX queue: the service starts over
+    ep.outbox.clear();
+    ep.service->reset(*this, g, ep);
+    return;
+  }
   if (!ep.peer) return;
   LdcEndpoint* p = ep.peer->channel(ep.peer_id);
   if (!p) return;
@@ -51,6 +107,22 @@ void Hypervisor::ldc_notify_reset(Guest& g, LdcEndpoint& ep) {
 }
 
 void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
+  if (ep.service && ep.tx.entries) {   // a service takes every packet as it is sent
+    uint64_t tx_size = ep.tx.entries * kQueueEntryBytes;
+    while (ep.tx.head != ep.tx.tail) {
+      uint8_t pkt[kQueueEntryBytes];
+      uint64_t pa;
+      if (!from.ra_to_pa(ep.tx.base_ra + ep.tx.head, kQueueEntryBytes, pa)) break;
+      machine.mem.read(pa, pkt, kQueueEntryBytes);
+      ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
+      if (trace)
+        fmt::print(trace, "ldc  {}/ch{} -> service  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} seqid={}\n",
+                   from.name, ep.id, pkt[0], pkt[1], pkt[2], pkt[3],
+                   uint32_t(pkt[4]) << 24 | pkt[5] << 16 | pkt[6] << 8 | pkt[7]);
+      ep.service->receive(*this, from, ep, pkt);
+    }
+    return;
+  }
   if (!ep.peer || !ep.tx.entries) return;
   LdcEndpoint* to = ep.peer->channel(ep.peer_id);
   if (!to || !to->rx.entries) return;   // the peer is down: packets wait in our TX queue

@@ -11,6 +11,7 @@
 
 #include "hv/cli_args.h"
 #include "hv/hypervisor.h"
+#include "hv/ldc_service.h"
 #include "sim/isa/elf_image.h"
 
 namespace po = boost::program_options;
@@ -52,6 +53,7 @@ int sc_main(int argc, char** argv) {
       ("crypto", po::value<std::vector<std::string>>(), "the crypto units (by core number) the domain owns, e.g. 0,1; each needs a vCPU on its core")
       ("pcie", po::value<std::vector<std::string>>(), "the PCIe root complexes the domain owns, e.g. pci@400")
       ("connect", po::value<std::vector<std::string>>(), "A,B: a Logical Domain Channel between domains A and B (repeatable; endpoint ids from 0 in each)")
+      ("echo-service", po::value<std::vector<std::string>>(), "DOMAIN[:raw]: a channel from DOMAIN to an LDC echo service in the simulator (the server end of the runtime's ldc-ping)")
       ("hv-trace", po::value<std::string>(), "write one line per hypercall (time, domain/vcpu, call, arguments, status, results) to FILE ('-' for stderr)")
       ("stats", "print per-domain and per-strand statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the per-strand statistics as JSON to FILE")
@@ -133,6 +135,19 @@ int sc_main(int argc, char** argv) {
           return 2;
         }
         h.connect(*a, *b);
+      }
+    std::vector<std::unique_ptr<hv::LdcEchoService>> echoes;
+    if (vm.count("echo-service"))
+      for (const std::string& spec : vm["echo-service"].as<std::vector<std::string>>()) {
+        std::string name = spec.substr(0, spec.find(':'));
+        bool raw = spec.size() > name.size() && spec.substr(name.size()) == ":raw";
+        hv::Guest* g = h.find_guest(name);
+        if (!g || (spec.size() > name.size() && !raw)) {
+          fmt::print(stderr, "vfsim-hv: --echo-service {}: needs an existing domain name, optionally with :raw\n", spec);
+          return 2;
+        }
+        echoes.push_back(std::make_unique<hv::LdcEchoService>(raw));
+        h.connect_service(*g, *echoes.back());
       }
     for (hv::Guest* g : guests) h.boot(*g);
     int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));

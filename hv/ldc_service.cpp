@@ -1,0 +1,78 @@
+#include "hv/ldc_service.h"
+
+#include <cstring>
+
+#include "hv/hypervisor.h"
+
+namespace vfsim::hv {
+
+namespace {
+enum : uint8_t { T_CTRL = 0x01, T_DATA = 0x02, S_INFO = 0x01, S_ACK = 0x02, S_NACK = 0x04,
+                 C_VER = 0x01, C_RTS = 0x02, C_RTR = 0x03, C_RDX = 0x04,
+                 ENV_START = 0x40, ENV_STOP = 0x80, ENV_LEN = 0x3f, MODE_RELIABLE = 3 };
+uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+void put32(uint8_t* p, uint32_t v) { p[0] = uint8_t(v >> 24); p[1] = uint8_t(v >> 16); p[2] = uint8_t(v >> 8); p[3] = uint8_t(v); }
+}  // namespace
+
+void LdcEchoService::send(Hypervisor& hv, Guest& g, LdcEndpoint& ep, uint8_t type, uint8_t stype, uint8_t ctrl,
+                          uint8_t env, uint32_t seqid, uint32_t ackid, const uint8_t* payload, unsigned n) {
+  uint8_t p[64] = {type, stype, ctrl, env};
+  put32(p + 4, seqid);
+  if (ctrl == C_VER) p[9] = 1;                     // version 1.0: u16 major, u16 minor at 8
+  Link& l = links_[{&g, ep.id}];
+  if (l.mode == MODE_RELIABLE) put32(p + 12, ackid);
+  if (payload) std::memcpy(p + (l.mode == MODE_RELIABLE ? 16 : 8), payload, n);
+  hv.ldc_send(g, ep, p);
+}
+
+void LdcEchoService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) {
+  if (raw_) {   // RAW: no header, every packet back as it came
+    hv.ldc_send(g, ep, pkt);
+    return;
+  }
+  Link& l = links_[{&g, ep.id}];
+  uint8_t type = pkt[0], stype = pkt[1], ctrl = pkt[2] & 0x0f, env = pkt[3];
+  uint32_t seq = be32(pkt + 4);
+  if (type == T_CTRL) {
+    if (ctrl == C_VER && stype == S_INFO) {
+      l = Link{};
+      send(hv, g, ep, T_CTRL, pkt[8] == 0 && pkt[9] == 1 ? S_ACK : S_NACK, C_VER, 0, 0, 0);
+    } else if (ctrl == C_RTS && stype == S_INFO) {
+      l.mode = env;   // the initiator's mode; both directions count from its seqid
+      l.rcv = l.snd = seq;
+      send(hv, g, ep, T_CTRL, S_INFO, C_RTR, env, l.snd, 0);
+    } else if (ctrl == C_RDX && stype == S_INFO && seq == l.rcv + 1) {
+      l.rcv = seq;
+      l.up = true;
+    }
+    return;
+  }
+  if (type != T_DATA || !l.up) return;
+  if (seq != l.rcv + 1) {   // a lost packet: NACK, and what was being put together is gone
+    send(hv, g, ep, T_DATA, S_NACK, pkt[2], 0, ++l.snd, l.rcv);
+    l.in_msg = false;
+    return;
+  }
+  l.rcv = seq;
+  if (stype & (S_ACK | S_NACK)) return;   // the client acknowledging our echoes
+  bool reliable = l.mode == MODE_RELIABLE;
+  unsigned off = reliable ? 16 : 8, max = reliable ? 48 : 56, n = env & ENV_LEN;
+  if (n > max) return;
+  if (env & ENV_START) { l.in_msg = true; l.msg.clear(); }
+  if (!l.in_msg) return;
+  l.msg.insert(l.msg.end(), pkt + off, pkt + off + n);
+  if (!(env & ENV_STOP)) return;
+  l.in_msg = false;
+  if (reliable) send(hv, g, ep, T_DATA, S_ACK, 0, 0, ++l.snd, l.rcv);
+  std::vector<uint8_t> m = std::move(l.msg);
+  size_t at = 0;
+  do {
+    unsigned k = unsigned(std::min<size_t>(max, m.size() - at));
+    uint8_t e = uint8_t(k | (at == 0 ? ENV_START : 0) | (at + k == m.size() ? ENV_STOP : 0));
+    send(hv, g, ep, T_DATA, S_INFO, 0, e, ++l.snd, l.rcv, m.data() + at, k);
+    at += k;
+  } while (at < m.size());
+  ++echoed_;
+}
+
+}  // namespace vfsim::hv
