@@ -114,6 +114,7 @@ class Hypervisor : public cmt::StrandHost {
 
  private:
   void dispatch(cmt::Core& core, unsigned slot, unsigned trap);
+  LdcEndpoint& add_endpoint(Guest& g);
   std::vector<Owner> owners_;
   std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands
   uint64_t next_pa_ = kGuestPaBase;

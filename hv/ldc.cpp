@@ -8,49 +8,14 @@
 
 namespace vfsim::hv {
 
-std::pair<uint64_t, uint64_t> Hypervisor::connect(Guest& a, Guest& b) {
-  auto add = [&](Guest& g) -> LdcEndpoint& {
-    if (g.ldc.size() >= kMaxChannels)
-      throw HvError(fmt::format("guest '{}': already {} channels, the most a domain can have", g.name, kMaxChannels));
-    uint64_t id = 0;
-    while (g.channel(id)) ++id;
-    LdcEndpoint e;
-    e.id = id;
-    g.ldc.push_back(e);
-    for (uint64_t ino : {e.tx_ino(), e.rx_ino()}) {
-      InterruptSource s;
-      s.devhandle = kChannelDevhandle;
-      s.devino = ino;
-      g.intr.push_back(s);
-    }
-    GuestResources& res = md_inputs_[&g];
-    res.channels.push_back(id);
-    ++res.md_generation;
-    g.md = md::encode(build_guest_md(machine.plat, res));
-    return g.ldc.back();
-  };
-  LdcEndpoint& ea = add(a);
-  uint64_t ida = ea.id;
-  LdcEndpoint& eb = add(b);   // may reallocate a.ldc when a == b: look ea up again
-  uint64_t idb = eb.id;
-  LdcEndpoint* pa = a.channel(ida);
-  LdcEndpoint* pb = b.channel(idb);
-  pa->peer = &b;
-  pa->peer_id = idb;
-  pb->peer = &a;
-  pb->peer_id = ida;
-  return {ida, idb};
-}
-
-uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc) {
-  // The same endpoint set-up as a guest-guest channel, with the service as the other end.
+// A new endpoint with the lowest free id, its two interrupt sources and its MD node.
+LdcEndpoint& Hypervisor::add_endpoint(Guest& g) {
   if (g.ldc.size() >= kMaxChannels)
     throw HvError(fmt::format("guest '{}': already {} channels, the most a domain can have", g.name, kMaxChannels));
   uint64_t id = 0;
   while (g.channel(id)) ++id;
   LdcEndpoint e;
   e.id = id;
-  e.service = &svc;
   g.ldc.push_back(e);
   for (uint64_t ino : {e.tx_ino(), e.rx_ino()}) {
     InterruptSource s;
@@ -62,7 +27,25 @@ uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc) {
   res.channels.push_back(id);
   ++res.md_generation;
   g.md = md::encode(build_guest_md(machine.plat, res));
-  return id;
+  return g.ldc.back();
+}
+
+std::pair<uint64_t, uint64_t> Hypervisor::connect(Guest& a, Guest& b) {
+  uint64_t ida = add_endpoint(a).id;
+  uint64_t idb = add_endpoint(b).id;   // may reallocate a.ldc when a == b: look ids up again
+  LdcEndpoint* pa = a.channel(ida);
+  LdcEndpoint* pb = b.channel(idb);
+  pa->peer = &b;
+  pa->peer_id = idb;
+  pb->peer = &a;
+  pb->peer_id = ida;
+  return {ida, idb};
+}
+
+uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc) {
+  LdcEndpoint& e = add_endpoint(g);
+  e.service = &svc;
+  return e.id;
 }
 
 void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) {
