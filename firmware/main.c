@@ -90,6 +90,10 @@ void boot_main(uint64_t mem_base, uint64_t mem_size) {
   smp_start_all(&md, self);
   smp_wait(&self->mondo_up, md.ncpus - 1);
   printf("smp: %u vcpus up\n", md.ncpus);
+  /* Tell the hypervisor the OS is up, as Solaris does ("Solaris running"): ldm shows it as
+   * the domain's SOFTSTATE. A 32-byte, 32-byte aligned, NUL-terminated string. */
+  static char softstate[32] __attribute__((aligned(32))) = "vfsim-runtime running";
+  hv_fast(0x70, 1, (uint64_t)softstate, 0, 0, 0);
 
   workload_run(self, &wl, &md, 1);
   smp_wait(&self->mondo_done, md.ncpus - 1);

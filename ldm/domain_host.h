@@ -19,6 +19,8 @@ struct DomainHost {
   virtual bool running(const Domain& d) = 0;
   virtual double utilization(const Domain& d) = 0;   // percent, average of its vCPUs
   virtual double now_seconds() = 0;                  // simulated time
+  // What the guest's OS last said of itself with soft_state_set ("" if nothing).
+  virtual std::string soft_state(const Domain&) { return ""; }
 };
 
 }  // namespace vfsim::ldm

@@ -82,6 +82,11 @@ double HvHost::utilization(const Domain& d) {
   return sum / double(g->vcpus.size());
 }
 
+std::string HvHost::soft_state(const Domain& d) {
+  hv::Guest* g = hv_.find_guest(d.name);
+  return g && g->soft_state ? g->soft_state_desc : "";
+}
+
 double HvHost::now_seconds() { return sc_core::sc_time_stamp().to_seconds(); }
 
 }  // namespace vfsim::ldm

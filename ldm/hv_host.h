@@ -20,6 +20,7 @@ class HvHost : public DomainHost {
   bool running(const Domain& d) override;
   double utilization(const Domain& d) override;
   double now_seconds() override;
+  std::string soft_state(const Domain& d) override;
   hv::Hypervisor& hypervisor() { return hv_; }
 
  private:

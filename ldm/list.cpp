@@ -62,6 +62,7 @@ struct View {   // what one domain's line shows
   const Manager& m;
   const Domain& d;
   double util, now;
+  std::string soft;   // the guest OS's soft state ("vfsim-runtime running")
 
   std::string flags() const {
     std::string f = "------";
@@ -276,7 +277,8 @@ Reply Manager::cmd_list(const Args& a) {
   if (!select(o.names, doms, r)) return r;
   auto view = [&](const Domain& d) {
     double u = d.control ? 0.1 : (host_ && d.state == State::Active ? host_->utilization(d) : 0);
-    return View{*this, d, u, now()};
+    std::string soft = d.control ? "Solaris running" : (host_ && d.state == State::Active ? host_->soft_state(d) : "");
+    return View{*this, d, u, now(), soft};
   };
   if (!o.o.empty()) {
     static const char* kFormats[] = {"console", "cpu", "crypto", "disk", "domain", "memory", "network",
@@ -300,13 +302,22 @@ Reply Manager::cmd_list(const Args& a) {
       continue;
     }
     if (o.p) {
-      r.out += v.parseable(o.l) + "\n";
+      r.out += v.parseable(o.l) + (o.l ? "|softstate=" + v.soft : "") + "\n";
       if (o.l) r.out += sections(*this, v, true, "");
       continue;
     }
     if (o.l && i) r.out += std::string(78, '-') + "\n";
     if (o.l || i == 0) r.out += kHeader;
     r.out += v.line() + "\n";
+    if (o.e) {   // -e: the domain's identity first; SOFTSTATE's value is not indented (C08)
+      r.out += "\nSOFTSTATE\n" + v.soft + "\n";
+      r.out += "\nMAC\n    " + format_mac(doms[i]->mac) + "\n";
+      r.out += fmt::format("\nHOSTID\n    {:#x}\n", doms[i]->hostid);
+      r.out += "\nCONTROL\n    failure-policy=" + doms[i]->failure_policy + "\n";
+      std::string masters;
+      for (const std::string& m : doms[i]->masters) masters += (masters.empty() ? "" : ",") + m;
+      r.out += "\nDEPENDENCY\n    master=" + masters + "\n";
+    }
     if (o.l) r.out += sections(*this, v, false, "") + "\n";
   }
   return r;
@@ -451,7 +462,7 @@ Reply Manager::cmd_list_services(const Args& a) {
   if (o.p) r.out += "VERSION 1.3\n";
   for (const Domain& d : m_.domains) {
     if (!o.names.empty() && std::find(o.names.begin(), o.names.end(), d.name) == o.names.end()) continue;
-    View v{*this, d, 0, now()};
+    View v{*this, d, 0, now(), ""};
     std::string s = sections(*this, v, o.p, "serial,disk,network");
     // services only: drop the client-side sections
     if (d.vccs.empty() && d.vdss.empty() && d.vsws.empty()) continue;

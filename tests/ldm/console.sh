@@ -45,6 +45,12 @@ expect_out "LDom ldg2 started" ldm start ldg2
 ldm ls ldg2 | grep -q '^ldg2       active     -n----  15432 '
 check "ldg2 has console port 15432" $?
 vfctl clock advance 20ms >/dev/null
+run ldm list -e ldg2
+grep -A1 '^SOFTSTATE$' "$tmp/out" | grep -q '^vfsim-runtime running$' && grep -q '^    failure-policy=ignore$' "$tmp/out"
+verify "ldm list -e shows the soft state the guest's runtime set, and its identity sections" $?
+run ldm list -l -p ldg2
+grep -q '^DOMAIN|name=ldg2|state=active|flags=normal|cons=15432|ncpu=1|mem=268435456|util=.*|softstate=vfsim-runtime running$' "$tmp/out"
+verify "ldm list -l -p ends the DOMAIN record with softstate=" $?
 sleep 0.3
 exec 3<>/dev/tcp/127.0.0.1/15432
 check "a TCP client connects to 127.0.0.1:15432" $?

@@ -309,7 +309,7 @@ VCPU
 verify "list-bindings ldg1: strands from 8, memory at RA 0x8000000 PA 0x10e000000, network, disk, console 5000" $?
 run ldm ls-bindings -p ldg1
 [ "$(sed -n 1,2p "$tmp/out")" = "VERSION 1.3
-DOMAIN|name=ldg1|state=bound|flags=|cons=5000|ncpu=8|mem=1073741824|util=|uptime=" ] &&
+DOMAIN|name=ldg1|state=bound|flags=|cons=5000|ncpu=8|mem=1073741824|util=|uptime=|softstate=" ] &&
   grep -qxF '|vid=0|pid=8|util=|strand=100' "$tmp/out" && grep -qxF '|ra=0x8000000|pa=0x10e000000|size=1073741824' "$tmp/out" &&
   grep -qxF 'VDISK|name=vdisk1|vol=vol1@primary-vds0|timeout=30|dev=disk@0|server=primary|id=0' "$tmp/out" &&
   grep -qxF 'VCONS|type=SP|group=ldg1|service=primary-vcc0@primary|port=5000' "$tmp/out"
