@@ -64,8 +64,7 @@ uint64_t hc_ldc_rx_qconf(Call& c) {
   uint64_t s = qconf(c, *e, e->rx);
   if (s != HV_EOK) return s;
   c.hv.ldc_notify_reset(c.g, *e);
-  if (e->peer)   // packets the peer queued while we were down come in now
-    if (LdcEndpoint* p = e->peer->channel(e->peer_id)) c.hv.ldc_deliver(*e->peer, *p);
+  c.hv.ldc_fill_rx(c.g, *e);   // packets the peer queued while we were down come in now
   return HV_EOK;
 }
 
@@ -95,9 +94,7 @@ uint64_t hc_ldc_tx_get_state(Call& c) {
 uint64_t hc_ldc_rx_get_state(Call& c) {
   CHANNEL(c);
   if (!e->rx.entries) return HV_EINVAL;
-  if (e->service) c.hv.ldc_flush_outbox(c.g, *e);
-  if (e->peer)
-    if (LdcEndpoint* p = e->peer->channel(e->peer_id)) c.hv.ldc_deliver(*e->peer, *p);
+  c.hv.ldc_fill_rx(c.g, *e);
   c.ret(1, e->rx.head);
   c.ret(2, e->rx.tail);
   c.ret(3, link_state(*e));
@@ -126,9 +123,7 @@ uint64_t hc_ldc_rx_set_qhead(Call& c) {
   uint64_t size = e->rx.entries * kQueueEntryBytes;
   if (((head - e->rx.head) & (size - 1)) > ((e->rx.tail - e->rx.head) & (size - 1))) return HV_EINVAL;
   e->rx.head = head;
-  if (e->service) c.hv.ldc_flush_outbox(c.g, *e);
-  if (e->peer)   // room again: the peer's waiting packets move on
-    if (LdcEndpoint* p = e->peer->channel(e->peer_id)) c.hv.ldc_deliver(*e->peer, *p);
+  c.hv.ldc_fill_rx(c.g, *e);   // room again: waiting packets move on
   return HV_EOK;
 }
 

@@ -417,7 +417,7 @@ void Hypervisor::on_interrupt(cmt::Core& core, unsigned slot) {
       return;
     }
   }
-  uint64_t levels = (st.softint & 0xfffe) | ((st.softint & 0x10001) ? 1u << 14 : 0);
+  uint32_t levels = st.softint_levels();
   for (unsigned level = 15; level > st.pil; --level)
     if (levels & (1u << level)) {
       deliver_trap(core, slot, TT_INTERRUPT_LEVEL_1 + level - 1);

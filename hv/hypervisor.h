@@ -70,6 +70,9 @@ class Hypervisor : public cmt::StrandHost {
   // (never dropped); raises the rx interrupt.
   void ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]);
   void ldc_flush_outbox(Guest& g, LdcEndpoint& ep);
+  // Fill the endpoint's RX queue with what waits for it: the peer's TX queue or the
+  // service's outbox (when it got room, or is asked for its state).
+  void ldc_fill_rx(Guest& g, LdcEndpoint& ep);
   // Move what the sender's TX queue holds into the receiver's RX queue, as far as it fits;
   // raises the receiver's rx interrupt when packets arrived.
   void ldc_deliver(Guest& from, LdcEndpoint& ep);

@@ -8,6 +8,18 @@
 
 namespace vfsim::hv {
 
+namespace {
+// One line per packet: the link-layer header as the non-RAW modes lay it out (type,
+// subtype, ctrl, env = size/flags, seqid, ackid). The hypervisor does not know a channel's
+// mode: in RAW packets every field is payload, and bytes 12-15 are an ackid only in
+// RELIABLE mode (payload otherwise).
+void trace_packet(std::FILE* f, const std::string& from, const std::string& to, const uint8_t* p) {
+  auto be32 = [&](unsigned o) { return uint32_t(p[o]) << 24 | p[o + 1] << 16 | p[o + 2] << 8 | p[o + 3]; };
+  fmt::print(f, "ldc  {} -> {}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}\n", from, to,
+             p[0], p[1], p[2], p[3], p[3] & 0x3f, be32(4), be32(12));
+}
+}  // namespace
+
 // A new endpoint with the lowest free id, its two interrupt sources and its MD node.
 LdcEndpoint& Hypervisor::add_endpoint(Guest& g) {
   if (g.ldc.size() >= kMaxChannels)
@@ -62,17 +74,21 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
     uint64_t pa;
     if (!g.ra_to_pa(ep.rx.base_ra + ep.rx.tail, kQueueEntryBytes, pa)) break;
     machine.mem.write(pa, ep.outbox[i].data(), kQueueEntryBytes);
-    if (trace) {
-      const auto& k = ep.outbox[i];
-      fmt::print(trace, "ldc  service -> {}/ch{}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} seqid={}\n",
-                 g.name, ep.id, k[0], k[1], k[2], k[3], uint32_t(k[4]) << 24 | k[5] << 16 | k[6] << 8 | k[7]);
-    }
+    if (trace) trace_packet(trace, "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].data());
     ep.rx.tail = (ep.rx.tail + kQueueEntryBytes) & (ep.rx.entries * kQueueEntryBytes - 1);
     ++moved;
   }
   ep.outbox.erase(ep.outbox.begin(), ep.outbox.begin() + long(i));
   if (moved)
     if (InterruptSource* s = g.source(kChannelDevhandle, ep.rx_ino())) raise_interrupt(g, *s);
+}
+
+void Hypervisor::ldc_fill_rx(Guest& g, LdcEndpoint& ep) {
+  if (ep.service) {
+    ldc_flush_outbox(g, ep);
+  } else if (ep.peer) {
+    if (LdcEndpoint* p = ep.peer->channel(ep.peer_id)) ldc_deliver(*ep.peer, *p);
+  }
 }
 
 void Hypervisor::ldc_notify_reset(Guest& g, LdcEndpoint& ep) {
@@ -86,7 +102,6 @@ void Hypervisor::ldc_notify_reset(Guest& g, LdcEndpoint& ep) {
   if (!p) return;
   p->reset_seen = true;
   if (InterruptSource* s = ep.peer->source(kChannelDevhandle, p->rx_ino())) raise_interrupt(*ep.peer, *s);
-  (void)g;
 }
 
 void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
@@ -98,10 +113,7 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
       if (!from.ra_to_pa(ep.tx.base_ra + ep.tx.head, kQueueEntryBytes, pa)) break;
       machine.mem.read(pa, pkt, kQueueEntryBytes);
       ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
-      if (trace)
-        fmt::print(trace, "ldc  {}/ch{} -> service  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} seqid={}\n",
-                   from.name, ep.id, pkt[0], pkt[1], pkt[2], pkt[3],
-                   uint32_t(pkt[4]) << 24 | pkt[5] << 16 | pkt[6] << 8 | pkt[7]);
+      if (trace) trace_packet(trace, fmt::format("{}/ch{}", from.name, ep.id), "service", pkt);
       ep.service->receive(*this, from, ep, pkt);
     }
     return;
@@ -120,15 +132,7 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
       break;
     machine.mem.read(src_pa, pkt, kQueueEntryBytes);
     machine.mem.write(dst_pa, pkt, kQueueEntryBytes);
-    if (trace) {
-      // Every packet: endpoints, and the link-layer header as the non-RAW modes lay it out
-      // (type, subtype, ctrl, env = size/flags, seqid, ackid). The hypervisor does not know a
-      // channel's mode: in RAW packets every field is payload, and bytes 12-15 are an ackid
-      // only in RELIABLE mode (payload otherwise).
-      auto be32 = [&](unsigned o) { return uint32_t(pkt[o]) << 24 | pkt[o + 1] << 16 | pkt[o + 2] << 8 | pkt[o + 3]; };
-      fmt::print(trace, "ldc  {}/ch{} -> {}/ch{}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}\n",
-                 from.name, ep.id, dst.name, to->id, pkt[0], pkt[1], pkt[2], pkt[3], pkt[3] & 0x3f, be32(4), be32(12));
-    }
+    if (trace) trace_packet(trace, fmt::format("{}/ch{}", from.name, ep.id), fmt::format("{}/ch{}", dst.name, to->id), pkt);
     ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
     to->rx.tail = (to->rx.tail + kQueueEntryBytes) & (rx_size - 1);
     ++moved;

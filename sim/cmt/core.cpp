@@ -171,8 +171,7 @@ bool Core::check_interrupts(unsigned i) {
     s.stick_fired = cmpr;
   }
   if (!(st.pstate & PSTATE_IE)) return false;
-  uint64_t levels = (st.softint & 0xfffe) | ((st.softint & 0x10001) ? 1u << 14 : 0);
-  if (!s.queue_pending && !(levels >> (st.pil + 1))) return false;
+  if (!s.queue_pending && !(st.softint_levels() >> (st.pil + 1))) return false;
   uint64_t pc = st.pc;
   m_.host->on_interrupt(*this, i);
   return st.pc != pc;

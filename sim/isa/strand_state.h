@@ -134,6 +134,11 @@ struct StrandState {
   }
 
   bool privileged() const { return pstate & PSTATE_PRIV; }
+  // SOFTINT as interrupt levels: bits 1..15 are levels 1..15; TICK_INT (bit 0) and
+  // STICK_INT (bit 16) are level 14.
+  uint32_t softint_levels() const {
+    return uint32_t(softint & 0xfffe) | ((softint & 0x10001) ? 1u << 14 : 0);
+  }
 
   // Architectural trap entry (UA2007 privileged trap): saves state at the new TL, switches
   // to the trap table. Used by the hypervisor layer; the user-mode runner emulates instead.
