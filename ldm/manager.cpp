@@ -260,8 +260,7 @@ Reply Manager::reconfigure_control(const std::function<void(Domain&)>& change) {
   } else {
     r.out = delayed_notice();
   }
-  change(p);
-  save();
+  change(p);   // Manager::run saves after every successful change
   return r;
 }
 
