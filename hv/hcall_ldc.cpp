@@ -10,7 +10,6 @@ namespace vfsim::hv {
 namespace {
 
 enum : uint64_t { LDC_DOWN = 0, LDC_UP = 1, LDC_RESET = 2 };
-enum : uint64_t { MTE_CR = 0x200, MTE_CW = 0x400, MTE_RA_MASK = 0x00ffffffffffe000ull };
 
 bool pow2(uint64_t n) { return n && !(n & (n - 1)); }
 
@@ -149,31 +148,18 @@ uint64_t hc_ldc_get_map_table(Call& c) {
   return HV_EOK;
 }
 
-// Copy between local memory and what the peer exported with its map table: the cookie
-// names a slot (8 KB pages only) and an offset; copy-in needs CR, copy-out CW; a copy stops
-// at the end of the exported page and reports how much moved. Any error moves nothing.
+// Copy between local memory and what the peer exported with its map table (see
+// Hypervisor::ldc_exported for the cookie rules); a copy stops at the end of the exported
+// page and reports how much moved. Any error moves nothing.
 uint64_t hc_ldc_copy(Call& c) {
   CHANNEL(c);
   uint64_t dir = c.arg(1), cookie = c.arg(2), ra = c.arg(3), len = c.arg(4);
   if (dir > 1 || len == 0) return HV_EINVAL;
   if ((cookie | ra | len) & 7) return HV_EBADALIGN;
   LdcEndpoint* p = e->peer ? e->peer->channel(e->peer_id) : nullptr;
-  if (!p || !p->map_entries) return HV_ENOMAP;
-  if (cookie >> 60) return HV_EBADPGSZ;
-  uint64_t index = cookie >> 13, offset = cookie & 8191;
-  if (index >= p->map_entries) return HV_ENOMAP;
-  Guest& peer = *e->peer;
-  uint8_t slot[8];
-  uint64_t slot_pa;
-  if (!peer.ra_to_pa(p->map_ra + 16 * index, 8, slot_pa)) return HV_ENOMAP;
-  c.hv.machine.mem.read(slot_pa, slot, 8);
-  uint64_t mte = 0;
-  for (uint8_t b : slot) mte = mte << 8 | b;
-  if ((mte & 0xf) != 0) return HV_EBADPGSZ;
-  if (!(mte & (dir == 0 ? MTE_CR : MTE_CW))) return HV_ENOACCESS;
-  uint64_t n = std::min(len, 8192 - offset);
-  uint64_t peer_pa, local_pa;
-  if (!peer.ra_to_pa((mte & MTE_RA_MASK) + offset, n, peer_pa)) return HV_ENORADDR;
+  if (!p) return HV_ENOMAP;   // a service in the simulator exports nothing
+  uint64_t peer_pa, n, local_pa;
+  if (uint64_t s = c.hv.ldc_exported(*e->peer, *p, dir == 1, cookie, len, peer_pa, n)) return s;
   if (!c.g.ra_to_pa(ra, n, local_pa)) return HV_ENORADDR;
   std::vector<uint8_t> buf(n);
   cmt::PhysicalMemory& mem = c.hv.machine.mem;

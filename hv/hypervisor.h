@@ -77,6 +77,15 @@ class Hypervisor : public cmt::StrandHost {
   // raises the receiver's rx interrupt when packets arrived.
   void ldc_deliver(Guest& from, LdcEndpoint& ep);
   void ldc_notify_reset(Guest& g, LdcEndpoint& ep);   // our RX queue changed: the peer sees RESET
+  // What `owner` exported through `ep`'s map table under `cookie` (8 KB pages only): the
+  // physical address and how many of len bytes lie in that page. Checks the slot's copy
+  // permission (CW when the other side writes, CR when it reads): HV_EOK, ENOMAP, EBADPGSZ,
+  // ENOACCESS or ENORADDR (reference §4.6).
+  uint64_t ldc_exported(Guest& owner, LdcEndpoint& ep, bool write, uint64_t cookie, uint64_t len, uint64_t& pa,
+                        uint64_t& n);
+  // A service's ldc_copy: len bytes between buf and what guest g exported on ep, across as
+  // many pages as the cookie range spans. Checks every page first: on an error nothing moved.
+  uint64_t ldc_service_copy(Guest& g, LdcEndpoint& ep, bool to_guest, uint64_t cookie, uint8_t* buf, uint64_t len);
 
   bool on_trap(cmt::Core& core, unsigned slot, isa::Trap t) override;
   void on_interrupt(cmt::Core& core, unsigned slot) override;

@@ -141,4 +141,46 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
     if (InterruptSource* s = dst.source(kChannelDevhandle, to->rx_ino())) raise_interrupt(dst, *s);
 }
 
+namespace {
+enum : uint64_t { MTE_CR = 0x200, MTE_CW = 0x400, MTE_RA_MASK = 0x00ffffffffffe000ull };
+}
+
+uint64_t Hypervisor::ldc_exported(Guest& owner, LdcEndpoint& ep, bool write, uint64_t cookie, uint64_t len,
+                                  uint64_t& pa, uint64_t& n) {
+  if (!ep.map_entries) return HV_ENOMAP;
+  if (cookie >> 60) return HV_EBADPGSZ;
+  uint64_t index = cookie >> 13, offset = cookie & 8191;
+  if (index >= ep.map_entries) return HV_ENOMAP;
+  uint8_t slot[8];
+  uint64_t slot_pa;
+  if (!owner.ra_to_pa(ep.map_ra + 16 * index, 8, slot_pa)) return HV_ENOMAP;
+  machine.mem.read(slot_pa, slot, 8);
+  uint64_t mte = 0;
+  for (uint8_t b : slot) mte = mte << 8 | b;
+  if ((mte & 0xf) != 0) return HV_EBADPGSZ;
+  if (!(mte & (write ? MTE_CW : MTE_CR))) return HV_ENOACCESS;
+  n = std::min(len, 8192 - offset);
+  if (!owner.ra_to_pa((mte & MTE_RA_MASK) + offset, n, pa)) return HV_ENORADDR;
+  return HV_EOK;
+}
+
+uint64_t Hypervisor::ldc_service_copy(Guest& g, LdcEndpoint& ep, bool to_guest, uint64_t cookie, uint8_t* buf,
+                                      uint64_t len) {
+  std::vector<std::pair<uint64_t, uint64_t>> pieces;   // (pa, n)
+  for (uint64_t done = 0; done < len;) {
+    uint64_t pa, n;
+    if (uint64_t s = ldc_exported(g, ep, to_guest, cookie + done, len - done, pa, n)) return s;
+    pieces.emplace_back(pa, n);
+    done += n;
+  }
+  for (auto [pa, n] : pieces) {
+    if (to_guest)
+      machine.mem.write(pa, buf, n);
+    else
+      machine.mem.read(pa, buf, n);
+    buf += n;
+  }
+  return HV_EOK;
+}
+
 }  // namespace vfsim::hv

@@ -14,7 +14,7 @@ uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | p[1] << 16 | p[2
 void put32(uint8_t* p, uint32_t v) { p[0] = uint8_t(v >> 24); p[1] = uint8_t(v >> 16); p[2] = uint8_t(v >> 8); p[3] = uint8_t(v); }
 }  // namespace
 
-void LdcEchoService::send(Hypervisor& hv, Guest& g, LdcEndpoint& ep, uint8_t type, uint8_t stype, uint8_t ctrl,
+void LdcLinkService::send(Hypervisor& hv, Guest& g, LdcEndpoint& ep, uint8_t type, uint8_t stype, uint8_t ctrl,
                           uint8_t env, uint32_t seqid, uint32_t ackid, const uint8_t* payload, unsigned n) {
   uint8_t p[64] = {type, stype, ctrl, env};
   put32(p + 4, seqid);
@@ -25,9 +25,45 @@ void LdcEchoService::send(Hypervisor& hv, Guest& g, LdcEndpoint& ep, uint8_t typ
   hv.ldc_send(g, ep, p);
 }
 
-void LdcEchoService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) {
-  if (raw_) {   // RAW: no header, every packet back as it came
-    hv.ldc_send(g, ep, pkt);
+unsigned LdcLinkService::packet_payload(Guest& g, LdcEndpoint& ep) {
+  if (raw_) return 64;
+  return links_[{&g, ep.id}].mode == MODE_RELIABLE ? 48 : 56;
+}
+
+bool LdcLinkService::link_up(Guest& g, LdcEndpoint& ep) const {
+  if (raw_) return true;
+  auto it = links_.find({&g, ep.id});
+  return it != links_.end() && it->second.up;
+}
+
+void LdcLinkService::reset(Hypervisor& hv, Guest& g, LdcEndpoint& ep) {
+  links_.erase({&g, ep.id});
+  on_link_reset(hv, g, ep);
+}
+
+void LdcLinkService::send_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t* m, size_t size) {
+  if (raw_) {   // RAW: whole packets, no header
+    for (size_t at = 0; at < size; at += 64) {
+      uint8_t p[64] = {};
+      std::memcpy(p, m + at, std::min<size_t>(64, size - at));
+      hv.ldc_send(g, ep, p);
+    }
+    return;
+  }
+  Link& l = links_[{&g, ep.id}];
+  unsigned max = packet_payload(g, ep);
+  size_t at = 0;
+  do {
+    unsigned k = unsigned(std::min<size_t>(max, size - at));
+    uint8_t e = uint8_t(k | (at == 0 ? ENV_START : 0) | (at + k == size ? ENV_STOP : 0));
+    send(hv, g, ep, T_DATA, S_INFO, 0, e, ++l.snd, l.rcv, m + at, k);
+    at += k;
+  } while (at < size);
+}
+
+void LdcLinkService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) {
+  if (raw_) {
+    on_message(hv, g, ep, std::vector<uint8_t>(pkt, pkt + 64));
     return;
   }
   Link& l = links_[{&g, ep.id}];
@@ -35,7 +71,9 @@ void LdcEchoService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const ui
   uint32_t seq = be32(pkt + 4);
   if (type == T_CTRL) {
     if (ctrl == C_VER && stype == S_INFO) {
+      bool was = l.up;
       l = Link{};
+      if (was) on_link_reset(hv, g, ep);
       send(hv, g, ep, T_CTRL, pkt[8] == 0 && pkt[9] == 1 ? S_ACK : S_NACK, C_VER, 0, 0, 0);
     } else if (ctrl == C_RTS && stype == S_INFO) {
       l.mode = env;   // the initiator's mode; both directions count from its seqid
@@ -44,6 +82,7 @@ void LdcEchoService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const ui
     } else if (ctrl == C_RDX && stype == S_INFO && seq == l.rcv + 1) {
       l.rcv = seq;
       l.up = true;
+      on_link_up(hv, g, ep);
     }
     return;
   }
@@ -54,7 +93,7 @@ void LdcEchoService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const ui
     return;
   }
   l.rcv = seq;
-  if (stype & (S_ACK | S_NACK)) return;   // the client acknowledging our echoes
+  if (stype & (S_ACK | S_NACK)) return;   // the client acknowledging our messages
   bool reliable = l.mode == MODE_RELIABLE;
   unsigned off = reliable ? 16 : 8, max = reliable ? 48 : 56, n = env & ENV_LEN;
   if (n > max) return;
@@ -64,15 +103,7 @@ void LdcEchoService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const ui
   if (!(env & ENV_STOP)) return;
   l.in_msg = false;
   if (reliable) send(hv, g, ep, T_DATA, S_ACK, 0, 0, ++l.snd, l.rcv);
-  std::vector<uint8_t> m = std::move(l.msg);
-  size_t at = 0;
-  do {
-    unsigned k = unsigned(std::min<size_t>(max, m.size() - at));
-    uint8_t e = uint8_t(k | (at == 0 ? ENV_START : 0) | (at + k == m.size() ? ENV_STOP : 0));
-    send(hv, g, ep, T_DATA, S_INFO, 0, e, ++l.snd, l.rcv, m.data() + at, k);
-    at += k;
-  } while (at < m.size());
-  ++echoed_;
+  on_message(hv, g, ep, std::move(l.msg));
 }
 
 }  // namespace vfsim::hv

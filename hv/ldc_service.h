@@ -20,17 +20,25 @@ struct LdcService {
   virtual void reset(Hypervisor&, Guest&, LdcEndpoint&) {}
 };
 
-// The responder's half of the LDC link layer (reference §4.4-§4.5) with an echo on top:
+// The responder's half of the LDC link layer (reference §4.4-§4.5) that every service shares:
 // answers VER, RTS and RDX, checks seqids (NACK on a gap), puts fragmented messages
-// together, acknowledges them in RELIABLE mode, and sends each message back. In RAW mode
-// every 64-byte packet comes straight back. It is the service end of `ldc-ping` and the
-// link layer the virtual I/O servers will share.
-class LdcEchoService : public LdcService {
+// together, acknowledges them in RELIABLE mode and hands each whole message to on_message;
+// send_message splits a reply into packets. In RAW mode a message is one 64-byte packet.
+class LdcLinkService : public LdcService {
  public:
-  explicit LdcEchoService(bool raw = false) : raw_(raw) {}
+  explicit LdcLinkService(bool raw = false) : raw_(raw) {}
   void receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) override;
-  void reset(Hypervisor&, Guest& g, LdcEndpoint& ep) override { links_.erase({&g, ep.id}); }
-  uint64_t echoed() const { return echoed_; }
+  void reset(Hypervisor& hv, Guest& g, LdcEndpoint& ep) override;
+
+  // Largest message payload per packet in the link's mode (RAW 64, UNRELIABLE 56, RELIABLE 48).
+  unsigned packet_payload(Guest& g, LdcEndpoint& ep);
+  void send_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t* msg, size_t n);
+  bool link_up(Guest& g, LdcEndpoint& ep) const;
+
+ protected:
+  virtual void on_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, std::vector<uint8_t> msg) = 0;
+  virtual void on_link_up(Hypervisor&, Guest&, LdcEndpoint&) {}   // after the guest's RDX
+  virtual void on_link_reset(Hypervisor&, Guest&, LdcEndpoint&) {}   // queues reconfigured or VER again
 
  private:
   struct Link {
@@ -43,6 +51,22 @@ class LdcEchoService : public LdcService {
             uint32_t seqid, uint32_t ackid, const uint8_t* payload = nullptr, unsigned n = 0);
   bool raw_;
   std::map<std::pair<Guest*, uint64_t>, Link> links_;
+};
+
+// An echo on top of the link layer: each message goes back as it came. The service end of
+// the runtime's `ldc-ping`.
+class LdcEchoService : public LdcLinkService {
+ public:
+  using LdcLinkService::LdcLinkService;
+  uint64_t echoed() const { return echoed_; }
+
+ protected:
+  void on_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, std::vector<uint8_t> msg) override {
+    send_message(hv, g, ep, msg.data(), msg.size());
+    ++echoed_;
+  }
+
+ private:
   uint64_t echoed_ = 0;
 };
 
