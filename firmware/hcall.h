@@ -27,6 +27,7 @@ enum {
   HV_VINTR_SETTARGET = 0xae,
   HV_LDC_TX_QCONF = 0xe0, HV_LDC_TX_GET_STATE = 0xe2, HV_LDC_TX_SET_QTAIL = 0xe3,
   HV_LDC_RX_QCONF = 0xe4, HV_LDC_RX_GET_STATE = 0xe6, HV_LDC_RX_SET_QHEAD = 0xe7,
+  HV_LDC_SET_MAP_TABLE = 0xea, HV_LDC_COPY = 0xec,
 };
 
 /* LDC link state (o3 of ldc_tx/rx_get_state); vintr states */
@@ -157,6 +158,15 @@ static inline uint64_t hv_ldc_tx_set_qtail(uint64_t channel, uint64_t tail) {
 }
 static inline uint64_t hv_ldc_rx_set_qhead(uint64_t channel, uint64_t head) {
   return hv_fast(HV_LDC_RX_SET_QHEAD, channel, head, 0, 0, 0);
+}
+
+static inline uint64_t hv_ldc_set_map_table(uint64_t channel, const void *table, uint64_t entries) {
+  return hv_fast(HV_LDC_SET_MAP_TABLE, channel, (uint64_t)table, entries, 0, 0);
+}
+/* ldc_copy: dir 0 copies in (peer's export -> ra), 1 out; *copied may be less than len */
+static inline uint64_t hv_ldc_copy(uint64_t channel, uint64_t dir, uint64_t cookie, const void *ra, uint64_t len,
+                                   uint64_t *copied) {
+  return hv_call(HV_LDC_COPY, channel, dir, cookie, (uint64_t)ra, len, copied, 0, 0, 0);
 }
 
 const char *hv_strerror(uint64_t status);

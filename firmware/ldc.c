@@ -388,3 +388,29 @@ int64_t ldc_recv(struct ldc *l, void *buf, uint64_t cap) {
   }
   return (int64_t)cap;
 }
+
+int ldc_pending(struct ldc *l) {
+  if (l->rx_head != l->rx_tail) return 1;
+  uint64_t head;
+  get_state(l, HV_LDC_RX_GET_STATE, &head, &l->rx_tail);
+  return l->reset || l->rx_head != l->rx_tail;
+}
+
+/* ---- the map table ---- */
+
+int ldc_export(struct ldc *l, const void *buf, uint64_t len, uint64_t perm, struct ldc_cookie *c) {
+  uint64_t ra = (uint64_t)buf, first = ra & ~8191ul, pages = (ra + len - first + 8191) / 8192;
+  if (!l->map) {
+    l->map = alloc_zero(LDC_MAP_ENTRIES * 16, LDC_MAP_ENTRIES * 16);
+    if (!l->map) return -1;
+    check(l, "ldc_set_map_table", hv_ldc_set_map_table(l->id, l->map, LDC_MAP_ENTRIES));
+  }
+  if (len == 0 || l->map_used + pages > LDC_MAP_ENTRIES) return -1;
+  for (uint64_t i = 0; i < pages; i++)   /* slot: MTE (RA 55:13, perms, 8 KB size code 0), cookie word */
+    l->map[2 * (l->map_used + i)] = (first + 8192 * i) | perm;
+  membar_sync();
+  c->addr = (l->map_used << 13) | (ra & 8191);
+  c->size = len;
+  l->map_used += pages;
+  return 0;
+}

@@ -30,7 +30,15 @@ struct ldc {
   int reset;                       /* the HV reported RESET: the peer reconfigured its queues */
   uint32_t gap;                    /* test hook: the next data packet skips this many seqids */
   uint64_t resets, nacks_sent, nacks_received;
+  uint64_t *map;                   /* the map table we export (LDC_MAP_ENTRIES slots of 16 bytes) */
+  uint64_t map_used;               /* slots handed out */
 };
+
+/* Memory the peer may ldc_copy to or from (reference §4.6): a cookie range {addr, size}. */
+struct ldc_cookie { uint64_t addr, size; };
+#define LDC_MAP_ENTRIES 1024            /* 8 MB exportable in 8 KB pages */
+#define LDC_MAP_CR 0x200ul              /* the peer may copy from it */
+#define LDC_MAP_CW 0x400ul              /* the peer may copy into it */
 
 /* Configures the queues and the rx interrupt on this vCPU, waits until the peer has its
  * queues, then (except RAW) runs the handshake; prints "ldc: channel N up (mode M)". A
@@ -40,5 +48,12 @@ void ldc_open(struct ldc *l, uint64_t id, uint64_t rx_ino, enum ldc_mode mode, i
 int64_t ldc_send(struct ldc *l, const void *msg, uint64_t len);
 /* The next message's length, LDC_ERESET or LDC_EMSGSIZE. RAW: exactly cap bytes. */
 int64_t ldc_recv(struct ldc *l, void *buf, uint64_t cap);
+
+/* Nonzero when a packet waits in the RX queue (ldc_recv would not sleep). */
+int ldc_pending(struct ldc *l);
+/* Export len bytes at buf (8-byte aligned) with perm (LDC_MAP_CR | LDC_MAP_CW): consecutive
+ * map-table slots, so one cookie range describes it. 0, or -1 when the table is full. The
+ * table is registered on the first export; exports last as long as the channel. */
+int ldc_export(struct ldc *l, const void *buf, uint64_t len, uint64_t perm, struct ldc_cookie *c);
 
 #endif
