@@ -4,7 +4,7 @@
 
 #include "format.h"
 
-enum { TAG_END = 0x00, TAG_NODE = 0x4e, TAG_NODE_END = 0x45, TAG_VAL = 0x76,
+enum { TAG_END = 0x00, TAG_NODE = 0x4e, TAG_NODE_END = 0x45, TAG_VAL = 0x76, TAG_ARC = 0x61,
        TAG_STR = 0x73, TAG_DATA = 0x64 };
 #define MD_HEADER_SIZE 16
 #define MD_ELEM_SIZE 16
@@ -108,6 +108,68 @@ int md_get_string(const struct md *md, uint64_t node, const char *prop, const ch
   return 0;
 }
 
+uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k) {
+  if (node >= md->nelems) return MD_NONE;
+  for (uint64_t i = node + 1; i < md->nelems; i++) {
+    const uint8_t *e = elem(md, i);
+    if (e[0] == TAG_NODE_END || e[0] == TAG_END || e[0] == TAG_NODE) return MD_NONE;
+    if (e[0] == TAG_ARC && name_is(md, e, "fwd") && k-- == 0) {
+      uint64_t to = be64(e + 8);
+      return to < md->nelems && elem(md, to)[0] == TAG_NODE ? to : MD_NONE;
+    }
+  }
+  return MD_NONE;
+}
+
+const struct md_vdev *md_find_vdev(const struct md_info *info, int kind, uint64_t handle) {
+  for (unsigned i = 0; i < info->nvdevs; i++)
+    if (info->vdev[i].kind == kind && info->vdev[i].handle == handle) return &info->vdev[i];
+  return 0;
+}
+
+static int str_is(const struct md *md, uint64_t node, const char *prop, const char *want) {
+  const char *s;
+  size_t n, i;
+  if (md_get_string(md, node, prop, &s, &n)) return 0;
+  for (i = 0; i < n && want[i] == s[i]; i++) {}
+  return i == n && want[n] == 0;
+}
+
+/* virtual-device nodes named disk / network / domain-services, each with a port node linked
+ * to its channel-endpoint; devices without a channel are skipped */
+static void summarize_vdevs(const struct md *md, struct md_info *info) {
+  static const char *const names[] = {0, "disk", "network", "domain-services"};
+  info->nvdevs = 0;
+  for (uint64_t n = md_next_node(md, MD_NONE, "virtual-device"); n != MD_NONE;
+       n = md_next_node(md, n, "virtual-device")) {
+    int kind = 0;
+    for (int k = 1; k <= 3; k++)
+      if (str_is(md, n, "name", names[k])) kind = k;
+    if (!kind || info->nvdevs >= MD_MAX_VDEVS) continue;
+    struct md_vdev *d = &info->vdev[info->nvdevs];
+    d->kind = kind;
+    d->handle = d->mac = 0;
+    md_get_value(md, n, "cfg-handle", &d->handle);
+    md_get_value(md, n, "local-mac-address", &d->mac);
+    for (unsigned a = 0;; a++) {
+      uint64_t port = md_fwd_arc(md, n, a);
+      if (port == MD_NONE) break;
+      for (unsigned b = 0;; b++) {
+        uint64_t ep = md_fwd_arc(md, port, b);
+        if (ep == MD_NONE) break;
+        if (elem(md, ep)[1] && name_is(md, elem(md, ep), "channel-endpoint") &&
+            !md_get_value(md, ep, "id", &d->channel)) {
+          d->rx_ino = 2 * d->channel + 1;
+          md_get_value(md, ep, "rx-ino", &d->rx_ino);
+          info->nvdevs++;
+          goto next;
+        }
+      }
+    }
+  next:;
+  }
+}
+
 int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, size_t errlen) {
   struct md md;
   if (md_open(&md, buf, len, err, errlen)) return -1;
@@ -187,6 +249,8 @@ int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, s
     md_get_value(&md, n, "rx-ino", &info->channel[info->nchannels].rx_ino);
     info->nchannels++;
   }
+
+  summarize_vdevs(&md, info);
 
   /* the workload string: openboot's variables node, property boot-file */
   for (n = md_next_node(&md, MD_NONE, "variables"); n != MD_NONE;

@@ -25,10 +25,15 @@ int md_get_value(const struct md *md, uint64_t node, const char *prop, uint64_t 
 int md_get_string(const struct md *md, uint64_t node, const char *prop, const char **s,
                   size_t *len);
 
+/* The k-th (from 0) "fwd" arc of node: its target node, or MD_NONE. */
+uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k);
+
 /* What the runtime needs from the guest's MD. */
 #define MD_MAX_CPUS 256
 #define MD_MAX_MBLOCKS 16
 #define MD_MAX_CHANNELS 16   /* endpoints kept; the runtime only uses channel 0 */
+#define MD_MAX_VDEVS 16
+enum { MD_VDEV_DISK = 1, MD_VDEV_NETWORK = 2, MD_VDEV_DS = 3 };
 struct md_info {
   unsigned ncpus;
   uint16_t cpu_id[MD_MAX_CPUS];       /* in MD order */
@@ -38,9 +43,14 @@ struct md_info {
   unsigned cpu_mondo_bits;            /* smallest q-cpu-mondo-#bits of all cpus (7 if absent) */
   unsigned nchannels;                 /* channel-endpoint nodes kept (at most MD_MAX_CHANNELS) */
   struct { uint64_t id, tx_ino, rx_ino; } channel[MD_MAX_CHANNELS];   /* in MD order */
+  unsigned nvdevs;                    /* virtual devices on channels (at most MD_MAX_VDEVS) */
+  struct md_vdev { int kind; uint64_t handle, channel, rx_ino, mac; } vdev[MD_MAX_VDEVS];
   int has_boot_file;
   char boot_file[160];                /* openboot/variables boot-file, "" when absent */
 };
+
+/* The first virtual device of a kind (MD_VDEV_*) with cfg-handle handle, or NULL. */
+const struct md_vdev *md_find_vdev(const struct md_info *info, int kind, uint64_t handle);
 
 /* 0 on success, else a reason in err. */
 int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, size_t errlen);

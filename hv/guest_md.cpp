@@ -131,11 +131,37 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
     }
   }
   // LDC endpoints: id and the tx/rx devinos under the channel-devices devhandle.
+  std::map<uint64_t, size_t> endpoint_node;
   if (!g.channels.empty()) {
     size_t eps = b.add("channel-endpoints", {});
     b.link(root, eps);
-    for (uint64_t id : g.channels)
-      b.link(eps, b.add("channel-endpoint", {val("id", id), val("tx-ino", 2 * id), val("rx-ino", 2 * id + 1)}));
+    for (uint64_t id : g.channels) {
+      endpoint_node[id] = b.add("channel-endpoint", {val("id", id), val("tx-ino", 2 * id), val("rx-ino", 2 * id + 1)});
+      b.link(eps, endpoint_node[id]);
+    }
+  }
+  // Virtual devices on channels, as the LDoms manager lays them out for Solaris's vdc, vnet
+  // and ds drivers [U: property set after the reference's catalogue, not an mdgen sample].
+  for (const VirtualDevice& d : g.vdevs) {
+    size_t dev, port;
+    if (d.kind == VirtualDevice::Disk) {
+      dev = b.add("virtual-device", {str("name", "disk"), str("device-type", "block"),
+                                     list("compatible", {"SUNW,sun4v-disk"}), val("cfg-handle", d.handle)});
+      port = b.add("virtual-device-port", {str("name", "vdc-port"), val("id", 0)});
+    } else if (d.kind == VirtualDevice::Network) {
+      dev = b.add("virtual-device", {str("name", "network"), str("device-type", "network"),
+                                     list("compatible", {"SUNW,sun4v-network"}), val("cfg-handle", d.handle),
+                                     val("local-mac-address", d.mac), val("mtu", d.mtu)});
+      port = b.add("virtual-device-port", {str("name", "vnet-port"), val("id", 0)});
+    } else {
+      dev = b.add("virtual-device", {str("name", "domain-services"), str("device-type", "domain-services"),
+                                     list("compatible", {"SUNW,domain-services"}), val("cfg-handle", d.handle)});
+      port = b.add("domain-services-port", {val("id", 0)});
+    }
+    b.link(chans, dev);
+    b.link(dev, port);
+    auto ep = endpoint_node.find(d.channel);
+    if (ep != endpoint_node.end()) b.link(port, ep->second);
   }
   if (!g.variables.empty()) {
     size_t ob = b.add("openboot", {});

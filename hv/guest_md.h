@@ -13,6 +13,17 @@
 
 namespace vfsim::hv {
 
+// A virtual device whose driver talks over one of the domain's channels: MD node
+// virtual-device (name disk / network / domain-services) under channel-devices, with a port
+// node (vdc-port / vnet-port / domain-services-port) linked to the channel-endpoint.
+struct VirtualDevice {
+  enum Kind { Disk, Network, DomainServices } kind = Disk;
+  uint64_t handle = 0;    // cfg-handle: the vdisk / vnet instance number
+  uint64_t channel = 0;   // the endpoint's id in this domain
+  uint64_t mac = 0;       // network: local-mac-address
+  uint64_t mtu = 1500;    // network
+};
+
 struct GuestResources {
   std::string domain = "primary";
   std::vector<unsigned> strands;            // physical strand ids; vCPU i runs on strands[i]
@@ -28,6 +39,7 @@ struct GuestResources {
   std::vector<unsigned> crypto_units;       // cores whose MAU and CWQ the domain owns
   std::vector<std::string> pcie_buses;      // root complexes, "pci@400" ...
   std::vector<uint64_t> channels;           // LDC channel ids of the domain's endpoints
+  std::vector<VirtualDevice> vdevs;         // vdisks, vnets, domain services: each on a channel
 };
 
 md::MachineDescription build_guest_md(const platform::Platform& p, const GuestResources& g);

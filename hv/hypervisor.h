@@ -65,7 +65,10 @@ class Hypervisor : public cmt::StrandHost {
   std::pair<uint64_t, uint64_t> connect(Guest& a, Guest& b);
   // A channel from a guest to a service in the simulator (virtual I/O, domain services):
   // returns the guest's endpoint id. The service sees every packet the guest sends.
+  // With a device, the guest's MD also gets its virtual-device node on that channel
+  // (dev.channel is filled in).
   uint64_t connect_service(Guest& g, LdcService& svc);
+  uint64_t connect_service(Guest& g, LdcService& svc, VirtualDevice dev);
   // A service's packet to the guest: into its RX queue now, or as soon as there is room
   // (never dropped); raises the rx interrupt.
   void ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]);

@@ -60,6 +60,15 @@ uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc) {
   return e.id;
 }
 
+uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc, VirtualDevice dev) {
+  dev.channel = connect_service(g, svc);
+  GuestResources& res = md_inputs_[&g];
+  res.vdevs.push_back(dev);
+  ++res.md_generation;
+  g.md = md::encode(build_guest_md(machine.plat, res));
+  return dev.channel;
+}
+
 void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) {
   std::array<uint8_t, 64> p;
   std::copy(pkt, pkt + 64, p.begin());
