@@ -69,7 +69,8 @@ struct LdcEndpoint {
   uint64_t id = 0;                 // channel id in this guest (its MD channel-endpoint id)
   struct Guest* peer = nullptr;    // the other end: a guest's endpoint...
   LdcService* service = nullptr;   // ...or a service in the simulator (ldc_service.h)
-  std::vector<std::array<uint8_t, 64>> outbox;   // a service's packets waiting for RX room
+  struct Queued { std::array<uint8_t, 64> pkt; uint64_t due; };   // due: core cycle it may arrive at
+  std::vector<Queued> outbox;      // a service's packets waiting for their time and RX room
   uint64_t peer_id = 0;
   InterruptQueue tx, rx;           // head/tail byte offsets as the queue registers give them
   bool reset_seen = true;          // the peer reconfigured its RX queue since our last look

@@ -123,13 +123,15 @@ uint64_t hc_cpu_stop(Call& c) {
 }
 
 // Sleep until an interrupt may be pending: the next %stick_cmpr match, a mondo (enqueue
-// wakes the vCPU), or yield_max_cycles. Returning early is allowed by the spec.
+// wakes the vCPU), a service packet falling due, or yield_max_cycles. Returning early is allowed by the spec.
 uint64_t hc_cpu_yield(Call& c) {
   cmt::Strand& s = *c.core.strands[c.slot];
   if (s.queue_pending || c.st.softint) return HV_EOK;
   uint64_t now = c.core.cycles, until = now + c.hv.yield_max_cycles;
   uint64_t cmpr = c.st.stick_cmpr;
   if (!(cmpr >> 63) && s.stick_fired != cmpr) until = std::min(until, std::max(cmpr, now));
+  uint64_t due = c.hv.ldc_next_due(c.g);   // a service's reply on its way: wake to take it
+  if (due != UINT64_MAX) until = std::min(until, std::max(due, now + 1));
   c.core.sleep_until(c.slot, until);
   return HV_EOK;
 }

@@ -430,6 +430,7 @@ void Hypervisor::dispatch(cmt::Core& core, unsigned slot, unsigned trap) {
   StrandState& st = s.state;
   Owner o = owner(s.id);
   Call c{*this, *o.guest, *o.vcpu, core, slot, st, *mmus_[s.id]};
+  call_cycles = core.cycles;
   uint64_t fn = trap == TRAP_FAST || trap == TRAP_CORE ? st.r(13) : 0;
   const HcallSpec* h = find_hcall(trap, fn);
   uint64_t args[5] = {st.r(8), st.r(9), st.r(10), st.r(11), st.r(12)};

@@ -71,7 +71,11 @@ class Hypervisor : public cmt::StrandHost {
   uint64_t connect_service(Guest& g, LdcService& svc, VirtualDevice dev);
   // A service's packet to the guest: into its RX queue now, or as soon as there is room
   // (never dropped); raises the rx interrupt.
-  void ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]);
+  // delay_cycles: the service's own time (a disk's latency): the packet arrives that many
+  // core cycles after the hypercall that caused it, and cpu_yield wakes the guest then.
+  void ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint64_t delay_cycles = 0);
+  // The earliest cycle a service packet for g is due, or UINT64_MAX.
+  uint64_t ldc_next_due(const Guest& g) const;
   void ldc_flush_outbox(Guest& g, LdcEndpoint& ep);
   // Fill the endpoint's RX queue with what waits for it: the peer's TX queue or the
   // service's outbox (when it got room, or is asked for its state).
@@ -110,6 +114,7 @@ class Hypervisor : public cmt::StrandHost {
   void console_write(Guest& g, const std::string& text);
   void flush_translations(Vcpu& v);   // after MMU changes from a hypercall
   uint64_t now_cycles(const Vcpu& v);
+  uint64_t call_cycles = 0;   // the core clock of the hypercall being served (services read it)
   double now_seconds() const;
 
   struct Owner { Guest* guest = nullptr; Vcpu* vcpu = nullptr; };

@@ -69,21 +69,30 @@ uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc, VirtualDevice de
   return dev.channel;
 }
 
-void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) {
-  std::array<uint8_t, 64> p;
-  std::copy(pkt, pkt + 64, p.begin());
-  ep.outbox.push_back(p);
+void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint64_t delay_cycles) {
+  LdcEndpoint::Queued q;
+  std::copy(pkt, pkt + 64, q.pkt.begin());
+  q.due = call_cycles + delay_cycles;
+  if (!ep.outbox.empty()) q.due = std::max(q.due, ep.outbox.back().due);   // in order
+  ep.outbox.push_back(q);
   ldc_flush_outbox(g, ep);
+}
+
+uint64_t Hypervisor::ldc_next_due(const Guest& g) const {
+  uint64_t due = UINT64_MAX;
+  for (const LdcEndpoint& e : g.ldc)
+    if (!e.outbox.empty()) due = std::min(due, e.outbox.front().due);
+  return due;
 }
 
 void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
   unsigned moved = 0;
   size_t i = 0;
-  for (; i < ep.outbox.size() && ep.rx.entries && !ep.rx.full(); ++i) {
+  for (; i < ep.outbox.size() && ep.rx.entries && !ep.rx.full() && ep.outbox[i].due <= call_cycles; ++i) {
     uint64_t pa;
     if (!g.ra_to_pa(ep.rx.base_ra + ep.rx.tail, kQueueEntryBytes, pa)) break;
-    machine.mem.write(pa, ep.outbox[i].data(), kQueueEntryBytes);
-    if (trace) trace_packet(trace, "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].data());
+    machine.mem.write(pa, ep.outbox[i].pkt.data(), kQueueEntryBytes);
+    if (trace) trace_packet(trace, "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].pkt.data());
     ep.rx.tail = (ep.rx.tail + kQueueEntryBytes) & (ep.rx.entries * kQueueEntryBytes - 1);
     ++moved;
   }

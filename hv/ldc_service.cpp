@@ -15,14 +15,15 @@ void put32(uint8_t* p, uint32_t v) { p[0] = uint8_t(v >> 24); p[1] = uint8_t(v >
 }  // namespace
 
 void LdcLinkService::send(Hypervisor& hv, Guest& g, LdcEndpoint& ep, uint8_t type, uint8_t stype, uint8_t ctrl,
-                          uint8_t env, uint32_t seqid, uint32_t ackid, const uint8_t* payload, unsigned n) {
+                          uint8_t env, uint32_t seqid, uint32_t ackid, const uint8_t* payload, unsigned n,
+                          uint64_t delay) {
   uint8_t p[64] = {type, stype, ctrl, env};
   put32(p + 4, seqid);
   if (ctrl == C_VER) p[9] = 1;                     // version 1.0: u16 major, u16 minor at 8
   Link& l = links_[{&g, ep.id}];
   if (l.mode == MODE_RELIABLE) put32(p + 12, ackid);
   if (payload) std::memcpy(p + (l.mode == MODE_RELIABLE ? 16 : 8), payload, n);
-  hv.ldc_send(g, ep, p);
+  hv.ldc_send(g, ep, p, delay);
 }
 
 unsigned LdcLinkService::packet_payload(Guest& g, LdcEndpoint& ep) {
@@ -41,12 +42,13 @@ void LdcLinkService::reset(Hypervisor& hv, Guest& g, LdcEndpoint& ep) {
   on_link_reset(hv, g, ep);
 }
 
-void LdcLinkService::send_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t* m, size_t size) {
+void LdcLinkService::send_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t* m, size_t size,
+                                  uint64_t delay) {
   if (raw_) {   // RAW: whole packets, no header
     for (size_t at = 0; at < size; at += 64) {
       uint8_t p[64] = {};
       std::memcpy(p, m + at, std::min<size_t>(64, size - at));
-      hv.ldc_send(g, ep, p);
+      hv.ldc_send(g, ep, p, delay);
     }
     return;
   }
@@ -56,7 +58,7 @@ void LdcLinkService::send_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, con
   do {
     unsigned k = unsigned(std::min<size_t>(max, size - at));
     uint8_t e = uint8_t(k | (at == 0 ? ENV_START : 0) | (at + k == size ? ENV_STOP : 0));
-    send(hv, g, ep, T_DATA, S_INFO, 0, e, ++l.snd, l.rcv, m + at, k);
+    send(hv, g, ep, T_DATA, S_INFO, 0, e, ++l.snd, l.rcv, m + at, k, delay);
     at += k;
   } while (at < size);
 }

@@ -32,7 +32,8 @@ class LdcLinkService : public LdcService {
 
   // Largest message payload per packet in the link's mode (RAW 64, UNRELIABLE 56, RELIABLE 48).
   unsigned packet_payload(Guest& g, LdcEndpoint& ep);
-  void send_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t* msg, size_t n);
+  // delay_cycles: the service's time to produce the message (see Hypervisor::ldc_send).
+  void send_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t* msg, size_t n, uint64_t delay_cycles = 0);
   bool link_up(Guest& g, LdcEndpoint& ep) const;
 
  protected:
@@ -48,7 +49,7 @@ class LdcLinkService : public LdcService {
     std::vector<uint8_t> msg;
   };
   void send(Hypervisor& hv, Guest& g, LdcEndpoint& ep, uint8_t type, uint8_t stype, uint8_t ctrl, uint8_t env,
-            uint32_t seqid, uint32_t ackid, const uint8_t* payload = nullptr, unsigned n = 0);
+            uint32_t seqid, uint32_t ackid, const uint8_t* payload = nullptr, unsigned n = 0, uint64_t delay = 0);
   bool raw_;
   std::map<std::pair<Guest*, uint64_t>, Link> links_;
 };

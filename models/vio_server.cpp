@@ -7,12 +7,13 @@
 
 namespace vfsim::models {
 
-void VioServer::send(VioSession& s, uint8_t type, uint8_t stype, uint16_t env, uint8_t msg[kVioMsgBytes]) {
+void VioServer::send(VioSession& s, uint8_t type, uint8_t stype, uint16_t env, uint8_t msg[kVioMsgBytes],
+                     uint64_t delay_cycles) {
   msg[0] = type;
   msg[1] = stype;
   put_be(msg + 2, 2, env);
   put_be(msg + 4, 4, s.sid);
-  if (hv::LdcEndpoint* ep = s.endpoint()) send_message(*s.hv, *s.guest, *ep, msg, kVioMsgBytes);
+  if (hv::LdcEndpoint* ep = s.endpoint()) send_message(*s.hv, *s.guest, *ep, msg, kVioMsgBytes, delay_cycles);
 }
 
 std::vector<VioSession*> VioServer::sessions() {

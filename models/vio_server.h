@@ -46,7 +46,9 @@ class VioServer : public hv::LdcLinkService {
   uint8_t client_class() const { return client_class_; }
 
   // A 56-byte message on the session, with its tag (our sid).
-  void send(VioSession& s, uint8_t type, uint8_t stype, uint16_t env, uint8_t msg[kVioMsgBytes]);
+  // delay_cycles: the device's time to produce it (Hypervisor::ldc_send).
+  void send(VioSession& s, uint8_t type, uint8_t stype, uint16_t env, uint8_t msg[kVioMsgBytes],
+            uint64_t delay_cycles = 0);
   // Descriptor `index` of ring r (n bytes from its start) from or into the client's memory:
   // HV_EOK or the sun4v error of the copy (nothing moved then).
   uint64_t read_desc(VioSession& s, const VioRing& r, uint32_t index, uint8_t* buf, uint32_t n);
