@@ -11,6 +11,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_PROBE: return "probe";
     case WL_IDLE: return "idle";
     case WL_LDC_PING: return "ldc-ping";
+    case WL_VDISK: return "vdisk";
   }
   return "?";
 }
@@ -55,6 +56,20 @@ static int ldc_word(struct workload *w, const char *key, size_t klen, const char
     return -1;
   }
   return 0;
+}
+
+/* vdisk's op=write|verify|info: as ldc_word */
+static int vdisk_word(struct workload *w, const char *key, size_t klen, const char *val, size_t vlen, char *err,
+                      size_t errlen) {
+  static const char *const ops[] = {"write", "verify", "info"};
+  if (!word_is(key, klen, "op")) return 0;
+  for (unsigned i = 0; i < 3; i++)
+    if (word_is(val, vlen, ops[i])) {
+      w->vdisk_op = (enum vdisk_op)i;
+      return 1;
+    }
+  fmt_format(err, errlen, "vdisk: op \"%.*s\" (write, verify or info)", (int)vlen, val);
+  return -1;
 }
 
 /* A number: decimal or 0x hex, optionally with K/M/G (only where sizes are allowed). */
@@ -104,6 +119,9 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->size = 200;
   w->mode = 1;
   w->gap = 0;
+  w->vdisk_op = VDISK_OP_WRITE;
+  w->seed = 1;
+  w->bad = 0;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -115,8 +133,9 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "probe")) w->kind = WL_PROBE;
   else if (word_is(name, nlen, "idle")) w->kind = WL_IDLE;
   else if (word_is(name, nlen, "ldc-ping")) w->kind = WL_LDC_PING, w->count = 100;
+  else if (word_is(name, nlen, "vdisk")) w->kind = WL_VDISK, w->size = 1u << 20;
   else {
-    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory, counter, probe, idle or ldc-ping)",
+    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory, counter, probe, idle, ldc-ping or vdisk)",
                (int)nlen, name);
     return -1;
   }
@@ -139,6 +158,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       if (r < 0) return -1;
       if (r > 0) continue;
     }
+    if (w->kind == WL_VDISK) {
+      int r = vdisk_word(w, key, klen, val, vlen, err, errlen);
+      if (r < 0) return -1;
+      if (r > 0) continue;
+    }
     uint64_t *slot = 0;
     int sized = 0;
     if (w->kind == WL_COMPUTE && word_is(key, klen, "iterations")) slot = &w->iterations;
@@ -150,6 +174,9 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "size")) slot = &w->size, sized = 1;
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "gap")) slot = &w->gap;
+    else if (w->kind == WL_VDISK && word_is(key, klen, "size")) slot = &w->size, sized = 1;
+    else if (w->kind == WL_VDISK && word_is(key, klen, "seed")) slot = &w->seed;
+    else if (w->kind == WL_VDISK && word_is(key, klen, "bad")) slot = &w->bad;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);
@@ -191,6 +218,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       fmt_format(err, errlen, "ldc-ping: gap=N is for a client in a non-raw mode, N <= count");
       return -1;
     }
+  }
+  if (w->kind == WL_VDISK && (w->size == 0 || w->size % 512 || w->size > VDISK_MAX_SIZE)) {
+    fmt_format(err, errlen, "vdisk: size must be a multiple of 512 bytes, at most %luM", VDISK_MAX_SIZE >> 20);
+    return -1;
   }
   if (w->kind == WL_COUNTER && w->rate == 0) {
     fmt_format(err, errlen, "counter: rate must be at least 1 Hz");

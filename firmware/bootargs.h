@@ -1,13 +1,14 @@
 /* The workload a guest runs, chosen by the MD's boot-file string, e.g.
  * "compute iterations=200000", "memory footprint=4M writes=50", "counter rate=1000 count=20",
- * "ldc-ping role=client count=100 size=200 mode=reliable". */
+ * "ldc-ping role=client count=100 size=200 mode=reliable", "vdisk op=write size=4M seed=7". */
 #ifndef FW_BOOTARGS_H
 #define FW_BOOTARGS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VDISK };
+enum vdisk_op { VDISK_OP_WRITE, VDISK_OP_VERIFY, VDISK_OP_INFO };
 enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER };
 
 struct workload {
@@ -22,10 +23,14 @@ struct workload {
   uint64_t size;         /* ldc-ping: bytes per message */
   uint64_t mode;         /* ldc-ping: LDC mode number (0 raw, 1 unreliable, 3 reliable) */
   uint64_t gap;          /* ldc-ping client: message (1-based) sent once with a seqid gap, 0 none */
+  enum vdisk_op vdisk_op;   /* vdisk: op=write (pattern, then read back), verify, info */
+  uint64_t seed;         /* vdisk: the pattern's seed */
+  uint64_t bad;          /* vdisk: 1 = first send a request with a cookie we never exported */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */
 #define LDC_PING_MAX_SIZE 65536ul
+#define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory */
 
 /* "raw", "unreliable", "reliable" for LDC modes 0, 1 and 3; "?" otherwise */
 const char *ldc_mode_name(uint64_t mode);

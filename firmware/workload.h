@@ -11,6 +11,8 @@ void workload_prepare(struct cpu *c, const struct workload *w, const struct md_i
 /* On the vCPU itself; fills c->result. counter, probe, idle and ldc-ping never return:
  * the boot vCPU does the work and exits, the others idle. */
 void workload_run(struct cpu *c, const struct workload *w, const struct md_info *md, int is_boot);
+/* vdisk (vdisk_workload.c): on the boot vCPU; exits the guest. */
+void vdisk_workload_run(const struct workload *w, const struct md_info *md);
 /* The boot vCPU's result line for c. */
 void workload_print(const struct cpu *c, const struct workload *w);
 

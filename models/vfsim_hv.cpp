@@ -12,6 +12,7 @@
 #include "hv/cli_args.h"
 #include "hv/hypervisor.h"
 #include "hv/ldc_service.h"
+#include "models/vds.h"
 #include "sim/isa/elf_image.h"
 
 namespace po = boost::program_options;
@@ -54,6 +55,7 @@ int sc_main(int argc, char** argv) {
       ("pcie", po::value<std::vector<std::string>>(), "the PCIe root complexes the domain owns, e.g. pci@400")
       ("connect", po::value<std::vector<std::string>>(), "A,B: a Logical Domain Channel between domains A and B (repeatable; endpoint ids from 0 in each)")
       ("echo-service", po::value<std::vector<std::string>>(), "DOMAIN[:raw]: a channel from DOMAIN to an LDC echo service in the simulator (the server end of the runtime's ldc-ping)")
+      ("vdisk", po::value<std::vector<std::string>>(), "DOMAIN=FILE[,size=SIZE][,ro]: a virtual disk for DOMAIN served by the vds from the image FILE (size= creates it sparse when missing)")
       ("hv-trace", po::value<std::string>(), "write one line per hypercall (time, domain/vcpu, call, arguments, status, results) to FILE ('-' for stderr)")
       ("stats", "print per-domain and per-strand statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the per-strand statistics as JSON to FILE")
@@ -149,6 +151,41 @@ int sc_main(int argc, char** argv) {
         echoes.push_back(std::make_unique<hv::LdcEchoService>(raw));
         h.connect_service(*g, *echoes.back());
       }
+    // Virtual disks: one disk server, each vdisk on a channel of its own (handle 0, 1, ...).
+    models::VirtualDiskServer vds("primary-vds0");
+    struct VdiskArg { hv::Guest* g; uint64_t channel; std::string file; };
+    std::vector<VdiskArg> vdisks;
+    if (vm.count("vdisk"))
+      for (const std::string& spec : vm["vdisk"].as<std::vector<std::string>>()) {
+        size_t eq = spec.find('=');
+        hv::Guest* g = eq == std::string::npos ? nullptr : h.find_guest(spec.substr(0, eq));
+        std::vector<std::string> parts = split(eq == std::string::npos ? "" : spec.substr(eq + 1));
+        if (!g || parts[0].empty()) {
+          fmt::print(stderr, "vfsim-hv: --vdisk {}: needs DOMAIN=FILE with an existing domain\n", spec);
+          return 2;
+        }
+        bool ro = false;
+        try {
+          for (size_t i = 1; i < parts.size(); ++i) {
+            if (parts[i] == "ro") ro = true;
+            else if (parts[i].rfind("size=", 0) == 0) {
+              if (!std::ifstream(parts[0])) models::DiskImage::create_sparse(parts[0], parse_size(parts[i].substr(5)));
+            } else throw std::invalid_argument("unknown option '" + parts[i] + "' (size=SIZE or ro)");
+          }
+          auto image = std::make_shared<models::DiskImage>(parts[0], ro);
+          unsigned handle = 0;
+          for (const VdiskArg& v : vdisks) handle += v.g == g;
+          hv::VirtualDevice dev;
+          dev.kind = hv::VirtualDevice::Disk;
+          dev.handle = handle;
+          uint64_t ch = h.connect_service(*g, vds, dev);
+          vds.attach(*g, ch, image);
+          vdisks.push_back({g, ch, parts[0]});
+        } catch (const std::exception& e) {
+          fmt::print(stderr, "vfsim-hv: --vdisk {}: {}: {}\n", spec, parts[0], e.what());
+          return 2;
+        }
+      }
     for (hv::Guest* g : guests) h.boot(*g);
     int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
     if (trace && trace != stderr) std::fclose(trace);
@@ -163,6 +200,12 @@ int sc_main(int argc, char** argv) {
                  g->name, g->vcpus.size(), g->memory_bytes() >> 20,
                  g->exited ? fmt::format("exited with {}", g->exit_code) : std::string("still running"), calls,
                  walks, misses);
+    }
+    for (const VdiskArg& v : vdisks) {
+      models::VirtualDiskServer::Stats st = vds.stats(*v.g, v.channel);
+      fmt::print(stderr, "vfsim-hv: vdisk {}/ch{} ({}): {} reads ({} bytes), {} writes ({} bytes), {} flushes, {} other, {} errors\n",
+                 v.g->name, v.channel, v.file, st.reads, st.bytes_read, st.writes, st.bytes_written, st.flushes,
+                 st.other, st.errors);
     }
     fmt::print(stderr, "vfsim-hv: simulated time {}\n", sc_core::sc_time_stamp().to_string());
     if (vm.count("stats")) m.print_stats(std::cerr);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "hv/hypervisor.h"
 
 namespace vfsim::models {
@@ -13,7 +15,41 @@ void VioServer::send(VioSession& s, uint8_t type, uint8_t stype, uint16_t env, u
   msg[1] = stype;
   put_be(msg + 2, 2, env);
   put_be(msg + 4, 4, s.sid);
+  trace(s, false, msg);
   if (hv::LdcEndpoint* ep = s.endpoint()) send_message(*s.hv, *s.guest, *ep, msg, kVioMsgBytes, delay_cycles);
+}
+
+void VioServer::trace(VioSession& s, bool from_guest, const uint8_t* m) {
+  std::FILE* f = s.hv ? s.hv->trace : nullptr;
+  if (!f) return;
+  static const char* const types[] = {"?", "CTRL", "DATA", "?", "ERR"};
+  static const char* const stypes[] = {"?", "INFO", "ACK", "?", "NACK"};
+  uint16_t env = uint16_t(get_be(m + 2, 2));
+  std::string what, fields;
+  switch (env) {
+    case VIO_VER_INFO:
+      what = "VER_INFO";
+      fields = fmt::format(" ver={}.{} class={}", get_be(m + 8, 2), get_be(m + 10, 2), m[12]);
+      break;
+    case VIO_ATTR_INFO: what = "ATTR_INFO"; break;
+    case VIO_DRING_REG:
+      what = "DRING_REG";
+      fields = fmt::format(" ident={} ndesc={} desc_size={} options={:#x} ncookies={} cookie={:#x}+{:#x}", get_be(m + 8, 8),
+                           get_be(m + 16, 4), get_be(m + 20, 4), get_be(m + 24, 2), get_be(m + 28, 4), get_be(m + 32, 8),
+                           get_be(m + 40, 8));
+      break;
+    case VIO_DRING_UNREG: what = "DRING_UNREG"; break;
+    case VIO_RDX: what = "RDX"; break;
+    case VIO_DRING_DATA:
+      what = "DRING_DATA";
+      fields = fmt::format(" seq={} ident={} start={} end={}", get_be(m + 8, 8), get_be(m + 16, 8), get_be(m + 24, 4),
+                           int32_t(get_be(m + 28, 4)));
+      break;
+    default: what = fmt::format("env={:#06x}", env);
+  }
+  std::string who = fmt::format("{}/ch{}", s.guest->name, s.channel);
+  fmt::print(f, "vio  {} -> {}  {}/{}/{} sid={:#x}{}\n", from_guest ? who : label_, from_guest ? label_ : who,
+             types[m[0] <= 4 ? m[0] : 0], stypes[m[1] <= 4 ? m[1] : 0], what, get_be(m + 4, 4), fields);
 }
 
 std::vector<VioSession*> VioServer::sessions() {
@@ -72,6 +108,7 @@ void VioServer::on_message(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep
     ++s.errors;
     return;
   }
+  trace(s, true, msg.data());
   uint16_t env = uint16_t(get_be(msg.data() + 2, 2));
   uint32_t sid = uint32_t(get_be(msg.data() + 4, 4));
   if (msg[0] == VIO_TYPE_CTRL && msg[1] == VIO_SUBTYPE_INFO && env == VIO_VER_INFO) {

@@ -56,6 +56,9 @@ class VioServer : public hv::LdcLinkService {
   // Bytes at a client's cookie range (as a descriptor lists them), either way.
   uint64_t copy(VioSession& s, bool to_guest, uint64_t cookie, uint8_t* buf, uint64_t n);
   std::vector<VioSession*> sessions();
+  // One line per VIO message to hv.trace (with --hv-trace), decoded: who, type, subtype,
+  // env and the fields of the control and DRING_DATA messages.
+  void trace(VioSession& s, bool from_guest, const uint8_t* m);
 
  protected:
   // The client's ATTR_INFO: fill in the ACK's body (msg is the INFO, answer in place) and
@@ -71,6 +74,7 @@ class VioServer : public hv::LdcLinkService {
   void on_link_reset(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep) override;
 
   uint8_t dev_class_, client_class_;
+  std::string label_ = "vio";   // the server's name in trace lines (vds, vsw)
 
  private:
   void control(VioSession& s, uint8_t msg[kVioMsgBytes]);

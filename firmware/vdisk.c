@@ -1,0 +1,121 @@
+/* The virtual disk client (see vdisk.h). */
+#include "vdisk.h"
+
+#include <stddef.h>
+
+#include "alloc.h"
+#include "console.h"
+#include "cpuops.h"
+
+void *memcpy(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+
+#define VD_XFER_DRING_V1 0x3   /* ATTR xfer_mode: descriptor ring (protocol 1.0/1.1) */
+
+static uint8_t *desc(struct vdisk *d, uint32_t i) { return (uint8_t *)d->ring.base + (uint64_t)i * VDISK_DESC_SIZE; }
+
+int vdisk_open(struct vdisk *d, const struct md_vdev *dev) {
+  static const struct vio_ver vers[] = {{1, 1}, {1, 0}};
+  memset(d, 0, sizeof *d);
+  d->ring.ndesc = VDISK_RING;
+  d->ring.desc_size = VDISK_DESC_SIZE;
+  d->ring.options = VIO_TX_DRING;
+  d->ring.base = alloc_zero(VDISK_RING * VDISK_DESC_SIZE, 8192);
+  if (!d->ring.base) die(3, "vdisk: no memory for the descriptor ring");
+  for (uint32_t i = 0; i < VDISK_RING; i++) desc(d, i)[0] = VIO_DESC_FREE;
+  ldc_open(&d->ldc, dev->channel, dev->rx_ino, LDC_MODE_UNRELIABLE, 1);
+  d->vio.ldc = &d->ldc;
+  d->vio.dev_class = VDEV_DISK;
+  for (;;) {
+    struct vio_msg attr;
+    memset(&attr, 0, sizeof attr);
+    attr.body[0] = VD_XFER_DRING_V1;
+    vio_put32(attr.body + 4, 512);              /* our block size */
+    vio_put64(attr.body + 24, 256);             /* max transfer we would like, in blocks */
+    int r = vio_client_handshake(&d->vio, vers, 2, &attr, &d->ring, 1);
+    if (r == LDC_ERESET) continue;
+    if (r) return -1;
+    d->type = attr.body[1];
+    d->media = attr.body[2];
+    d->block_size = vio_get32(attr.body + 4);
+    d->ops = vio_get64(attr.body + 8);
+    d->blocks = vio_get64(attr.body + 16);
+    d->max_xfer = vio_get64(attr.body + 24);
+    break;
+  }
+  if (!d->block_size || !d->max_xfer) die(1, "vdisk: the server's attributes give no block size or transfer size");
+  if (d->max_xfer > 256) d->max_xfer = 256;
+  uint64_t bytes = d->max_xfer * d->block_size;
+  d->buf = alloc_zero(bytes, 8192);
+  if (!d->buf || ldc_export(&d->ldc, d->buf, bytes, LDC_MAP_CR | LDC_MAP_CW, &d->buf_cookie))
+    die(3, "vdisk: no memory or map-table room for a %lu-byte buffer", bytes);
+  printf("vdisk: disk %lu blocks of %u bytes, max transfer %lu blocks, operations 0x%lx\n", d->blocks,
+         d->block_size, d->max_xfer, d->ops);
+  return 0;
+}
+
+/* Fill a descriptor, mark it READY, tell the server, wait for its ACK of that index. */
+int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64_t len) {
+  if (len > d->max_xfer * d->block_size) return -1;
+  if (op == VD_OP_BWRITE) memcpy(d->buf, buf, len);
+  uint32_t i = d->next;
+  uint8_t *p = desc(d, i);
+  memset(p, 0, VDISK_DESC_SIZE);
+  vio_put64(p + 8, ++d->req_id);
+  p[16] = op;
+  p[17] = 0xff;                               /* the whole disk, no slice */
+  vio_put32(p + 20, ~0u);
+  vio_put64(p + 24, block);
+  vio_put64(p + 32, len);
+  vio_put32(p + 40, 1);
+  vio_put64(p + 48, d->buf_cookie.addr + (d->bad ? d->buf_cookie.size + 8192 * 64 : 0));
+  vio_put64(p + 56, len ? len : 8);
+  p[1] = 1;                                   /* ack wanted */
+  membar_sync();
+  p[0] = VIO_DESC_READY;
+  membar_sync();
+  d->bad = 0;
+  d->requests++;
+
+  struct vio_dring_data m;
+  memset(&m, 0, sizeof m);
+  m.seq = d->vio.seq++;
+  m.ident = d->ring.ident;
+  m.start = m.end = i;
+  if (vio_send(&d->vio, &m, VIO_TYPE_DATA, VIO_SUBTYPE_INFO, VIO_DRING_DATA) < 0) return -1;
+  for (;;) {
+    struct vio_msg r;
+    if (vio_recv(&d->vio, &r) < 0) return -1;
+    struct vio_dring_data *a = (struct vio_dring_data *)&r;
+    if (r.type != VIO_TYPE_DATA || r.env != VIO_DRING_DATA) continue;
+    if (r.stype == VIO_SUBTYPE_NACK) {
+      d->errors++;
+      return -1;
+    }
+    if (r.stype == VIO_SUBTYPE_ACK && a->ident == d->ring.ident && a->start == i) break;
+  }
+  if (p[0] != VIO_DESC_DONE) return -1;
+  uint32_t status = vio_get32(p + 20);
+  p[0] = VIO_DESC_FREE;
+  d->next = (i + 1) % VDISK_RING;
+  if (status) {
+    d->errors++;
+    return (int)status;
+  }
+  if (op != VD_OP_BWRITE && buf && len) memcpy(buf, d->buf, len);
+  return 0;
+}
+
+int vdisk_rw(struct vdisk *d, int write, uint64_t block, void *buf, uint64_t len) {
+  uint8_t *b = buf;
+  uint64_t chunk = d->max_xfer * d->block_size;
+  while (len) {
+    uint64_t n = len < chunk ? len : chunk;
+    int st = vdisk_request(d, write ? VD_OP_BWRITE : VD_OP_BREAD, block, b, n);
+    if (st) return st;
+    block += n / d->block_size;
+    b += n;
+    len -= n;
+  }
+  return 0;
+}

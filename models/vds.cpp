@@ -1,0 +1,226 @@
+#include "models/vds.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "hv/hypervisor.h"
+
+namespace vfsim::models {
+
+namespace {
+// Solaris errno values: the status field carries what the Solaris vds would put there.
+constexpr uint32_t S_EIO = 5, S_EFAULT = 14, S_EINVAL = 22, S_EROFS = 30, S_ENOTSUP = 48;
+uint32_t solaris_errno(int e) {
+  switch (e) {
+    case 0: return 0;
+    case EINVAL: return S_EINVAL;
+    case EROFS: return S_EROFS;
+    default: return S_EIO;
+  }
+}
+constexpr unsigned kDescHeader = 48, kCookieBytes = 16;
+constexpr uint64_t kSupportedOps = 1ull << VD_OP_BREAD | 1ull << VD_OP_BWRITE | 1ull << VD_OP_FLUSH |
+                                   1ull << VD_OP_GET_WCE | 1ull << VD_OP_SET_WCE | 1ull << VD_OP_GET_VTOC |
+                                   1ull << VD_OP_GET_DISKGEOM | 1ull << VD_OP_GET_CAPACITY;
+// The geometry a file image shows [vfsim's choice]: 1 head, 128 sectors of 512 bytes per
+// track, so a cylinder is 64 KB; 2 alternate cylinders.
+constexpr uint64_t kHeads = 1, kSectors = 128, kAltCyl = 2;
+const char* op_name(uint8_t op) {
+  switch (op) {
+    case VD_OP_BREAD: return "BREAD";
+    case VD_OP_BWRITE: return "BWRITE";
+    case VD_OP_FLUSH: return "FLUSH";
+    case VD_OP_GET_WCE: return "GET_WCE";
+    case VD_OP_SET_WCE: return "SET_WCE";
+    case VD_OP_GET_VTOC: return "GET_VTOC";
+    case VD_OP_GET_DISKGEOM: return "GET_DISKGEOM";
+    case VD_OP_GET_CAPACITY: return "GET_CAPACITY";
+  }
+  return "op?";
+}
+}  // namespace
+
+void VirtualDiskServer::attach(hv::Guest& g, uint64_t channel, std::shared_ptr<DiskImage> image) {
+  disks_[{&g, channel}] = Disk{std::move(image), {}, 0};
+}
+
+void VirtualDiskServer::detach(hv::Guest& g) {
+  for (auto it = disks_.begin(); it != disks_.end();) it = it->first.first == &g ? disks_.erase(it) : std::next(it);
+}
+
+VirtualDiskServer::Stats VirtualDiskServer::stats(hv::Guest& g, uint64_t channel) const {
+  auto it = disks_.find({&g, channel});
+  return it == disks_.end() ? Stats{} : it->second.stats;
+}
+
+VirtualDiskServer::Disk* VirtualDiskServer::disk(VioSession& s) {
+  auto it = disks_.find({s.guest, s.channel});
+  return it == disks_.end() ? nullptr : &it->second;
+}
+
+// ATTR_INFO: the client offers DRING mode and its block size; the ACK tells it the disk.
+bool VirtualDiskServer::on_attr(VioSession& s, uint8_t m[kVioMsgBytes]) {
+  Disk* d = disk(s);
+  if (!d || m[8] != 0x3) return false;   // no disk behind this channel, or not DRING mode (v1.0/1.1)
+  m[9] = 2;                               // vdisk type: whole DISK
+  m[10] = 1;                              // media: FIXED
+  put_be(m + 12, 4, DiskImage::kBlockSize);
+  put_be(m + 16, 8, kSupportedOps);
+  put_be(m + 24, 8, d->image->blocks());
+  put_be(m + 32, 8, kMaxXferBlocks);
+  return true;
+}
+
+// Moves n bytes between buf and the cookies the descriptor lists, in order.
+uint32_t VirtualDiskServer::copy_cookies(VioSession& s, const uint8_t* desc, bool to_guest, uint8_t* buf,
+                                         uint64_t n) {
+  uint32_t ncookies = uint32_t(get_be(desc + 40, 4));
+  for (uint32_t i = 0; i < ncookies && n; ++i) {
+    const uint8_t* c = desc + kDescHeader + kCookieBytes * i;
+    uint64_t k = std::min(n, get_be(c + 8, 8));
+    if (copy(s, to_guest, get_be(c, 8), buf, k) != hv::HV_EOK) return S_EFAULT;
+    buf += k;
+    n -= k;
+  }
+  return n ? S_EFAULT : 0;   // the cookies cover less than the request
+}
+
+uint32_t VirtualDiskServer::execute(VioSession& s, Disk& d, const uint8_t* desc, uint64_t& moved) {
+  uint8_t op = desc[16];
+  uint64_t block = get_be(desc + 24, 8), nbytes = get_be(desc + 32, 8);
+  DiskImage& img = *d.image;
+  moved = 0;
+  auto payload = [&](std::vector<uint8_t> out) {   // a query's answer into the client's buffer
+    if (nbytes < out.size()) return S_EINVAL;
+    return copy_cookies(s, desc, true, out.data(), out.size());
+  };
+  switch (op) {
+    case VD_OP_BREAD:
+    case VD_OP_BWRITE: {
+      if (nbytes % DiskImage::kBlockSize || nbytes > uint64_t(kMaxXferBlocks) * DiskImage::kBlockSize ||
+          block > img.blocks() || nbytes / DiskImage::kBlockSize > img.blocks() - block)
+        return S_EINVAL;
+      std::vector<uint8_t> buf(nbytes);
+      uint32_t st;
+      if (op == VD_OP_BREAD) {
+        st = solaris_errno(img.read(block * DiskImage::kBlockSize, buf.data(), nbytes));
+        if (!st) st = copy_cookies(s, desc, true, buf.data(), nbytes);
+        if (!st) ++d.stats.reads, d.stats.bytes_read += nbytes;
+      } else {
+        st = copy_cookies(s, desc, false, buf.data(), nbytes);   // nothing reaches the image on a bad cookie
+        if (!st) st = solaris_errno(img.write(block * DiskImage::kBlockSize, buf.data(), nbytes));
+        if (!st) ++d.stats.writes, d.stats.bytes_written += nbytes;
+      }
+      if (!st) moved = nbytes;
+      return st;
+    }
+    case VD_OP_FLUSH:
+      ++d.stats.flushes;
+      return solaris_errno(img.flush());
+    case VD_OP_GET_WCE: {
+      ++d.stats.other;
+      std::vector<uint8_t> v(4);
+      put_be(v.data(), 4, 1);   // the image is written through the host's page cache
+      return payload(v);
+    }
+    case VD_OP_SET_WCE:
+      ++d.stats.other;
+      return 0;
+    case VD_OP_GET_CAPACITY: {
+      ++d.stats.other;
+      std::vector<uint8_t> v(16);
+      put_be(v.data(), 4, DiskImage::kBlockSize);
+      put_be(v.data() + 8, 8, img.blocks());
+      return payload(v);
+    }
+    case VD_OP_GET_DISKGEOM: {   // 11 u16: ncyl acyl bcyl nhead nsect intrlv apc rpm pcyl wskip rskip
+      ++d.stats.other;
+      uint64_t pcyl = img.blocks() / (kHeads * kSectors);
+      uint16_t g[11] = {uint16_t(std::min<uint64_t>(65535, pcyl > kAltCyl ? pcyl - kAltCyl : 0)), uint16_t(kAltCyl),
+                        0, uint16_t(kHeads), uint16_t(kSectors), 1, 0, 7200, uint16_t(std::min<uint64_t>(65535, pcyl)),
+                        0, 0};
+      std::vector<uint8_t> v(22);
+      for (unsigned i = 0; i < 11; ++i) put_be(v.data() + 2 * i, 2, g[i]);
+      return payload(v);
+    }
+    case VD_OP_GET_VTOC: {   // an SMI-style label: slice 2 (backup) is the whole disk
+      ++d.stats.other;
+      std::vector<uint8_t> v(8 + 2 + 2 + 128 + 8 * 24);
+      std::memcpy(v.data(), "vfsim", 5);
+      put_be(v.data() + 8, 2, DiskImage::kBlockSize);
+      put_be(v.data() + 10, 2, 8);
+      std::string label = "vfsim vdisk " + std::to_string(img.blocks()) + " blocks";
+      std::memcpy(v.data() + 12, label.data(), std::min<size_t>(label.size(), 127));
+      uint8_t* s2 = v.data() + 140 + 2 * 24;
+      put_be(s2, 2, 5);        // V_BACKUP
+      put_be(s2 + 2, 2, 1);    // V_UNMNT
+      put_be(s2 + 16, 8, img.blocks());
+      return payload(v);
+    }
+    default:
+      ++d.stats.other;
+      return S_ENOTSUP;
+  }
+}
+
+// DRING_DATA INFO: serve the READY descriptors of [start, end]; each takes the disk's time
+// after the previous one, and the ACK arrives when the last is done.
+void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
+  uint16_t env = uint16_t(get_be(m.data() + 2, 2));
+  if (m[0] != VIO_TYPE_DATA || m[1] != VIO_SUBTYPE_INFO || env != VIO_DRING_DATA) return;
+  Disk* d = disk(s);
+  auto ring = s.rings.find(get_be(m.data() + 16, 8));
+  uint32_t start = uint32_t(get_be(m.data() + 24, 4)), end = uint32_t(get_be(m.data() + 28, 4));
+  if (!d || ring == s.rings.end() || start >= ring->second.ndesc || (end != ~0u && end >= ring->second.ndesc)) {
+    ++s.errors;
+    if (d) ++d->stats.errors;
+    send(s, VIO_TYPE_DATA, VIO_SUBTYPE_NACK, env, m.data());
+    return;
+  }
+  const VioRing& r = ring->second;
+  hv::Hypervisor& hv = *s.hv;
+  double hz = double(hv.machine.plat.clock_hz);
+  uint64_t now = hv.call_cycles;
+  uint64_t t = std::max(now, d->busy_until);
+  uint32_t last = start;
+  std::vector<uint8_t> desc(r.desc_size);
+  for (uint32_t i = start, n = 0; n < r.ndesc; i = (i + 1) % r.ndesc, ++n) {
+    if (read_desc(s, r, i, desc.data(), r.desc_size) != hv::HV_EOK) {   // the ring is not readable any more
+      ++s.errors;
+      ++d->stats.errors;
+      send(s, VIO_TYPE_DATA, VIO_SUBTYPE_NACK, env, m.data());
+      return;
+    }
+    if ((desc[0] & 0xf) != VIO_DESC_READY) {
+      if (end == ~0u) break;   // "until not READY"
+    } else {
+      uint32_t ncookies = uint32_t(get_be(desc.data() + 40, 4));
+      uint64_t moved = 0;
+      uint32_t st = ncookies > (r.desc_size - kDescHeader) / kCookieBytes ? S_EINVAL : execute(s, *d, desc.data(), moved);
+      if (st) ++d->stats.errors, ++s.errors;
+      put_be(desc.data() + 20, 4, st);
+      desc[0] = VIO_DESC_DONE;
+      write_desc(s, r, i, desc.data(), r.desc_size);
+      uint64_t took = uint64_t(timing.request_us * 1e-6 * hz + double(moved) / (timing.mb_per_s * 1e6) * hz);
+      t += took;
+      if (hv.trace)
+        fmt::print(hv.trace, "vds  {}/ch{} desc {}: req {} {} block {} bytes {} cookie {:#x}+{:#x} -> status {}, {:.1f} us\n",
+                   s.guest->name, s.channel, i, get_be(desc.data() + 8, 8), op_name(desc[16]),
+                   get_be(desc.data() + 24, 8), get_be(desc.data() + 32, 8), get_be(desc.data() + 48, 8),
+                   get_be(desc.data() + 56, 8), st, double(took) / hz * 1e6);
+      last = i;
+    }
+    if (i == end) break;
+  }
+  d->busy_until = t;
+  uint8_t ack[kVioMsgBytes];
+  std::memcpy(ack, m.data(), kVioMsgBytes);
+  put_be(ack + 28, 4, last);
+  send(s, VIO_TYPE_DATA, VIO_SUBTYPE_ACK, env, ack, t - now);
+}
+
+}  // namespace vfsim::models
