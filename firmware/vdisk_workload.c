@@ -32,15 +32,15 @@ static void info(struct vdisk *d) {
   uint8_t *b = alloc_zero(512, 8);
   int st = vdisk_request(d, VD_OP_GET_CAPACITY, 0, b, 512);
   if (st) die(1, "vdisk: GET_CAPACITY failed: status %d", st);
-  printf("vdisk: capacity %lu blocks of %u bytes\n", *(uint64_t *)(b + 8), *(uint32_t *)b);
+  printf("vdisk: capacity %lu blocks of %u bytes\n", vio_get64(b + 8), vio_get32(b));
   st = vdisk_request(d, VD_OP_GET_DISKGEOM, 0, b, 512);
   if (st) die(1, "vdisk: GET_DISKGEOM failed: status %d", st);
-  uint16_t *g = (uint16_t *)b;
-  printf("vdisk: geometry ncyl=%u acyl=%u nhead=%u nsect=%u rpm=%u\n", g[0], g[1], g[3], g[4], g[7]);
+  printf("vdisk: geometry ncyl=%u acyl=%u nhead=%u nsect=%u rpm=%u\n", vio_get16(b), vio_get16(b + 2), vio_get16(b + 6),
+         vio_get16(b + 8), vio_get16(b + 14));
   st = vdisk_request(d, VD_OP_GET_VTOC, 0, b, 512);
   if (st) die(1, "vdisk: GET_VTOC failed: status %d", st);
   printf("vdisk: label \"%s\", %u partitions, slice 2 tag %u size %lu blocks\n", (const char *)b + 12,
-         *(uint16_t *)(b + 10), *(uint16_t *)(b + 140 + 48), *(uint64_t *)(b + 140 + 48 + 16));
+         vio_get16(b + 10), vio_get16(b + 140 + 48), vio_get64(b + 140 + 48 + 16));
 }
 
 void vdisk_workload_run(const struct workload *w, const struct md_info *md) {

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The virtual disk end to end: the runtime's vdisk client talks VIO to the vds in the
+# simulator, whose disk is a host file. A 4 MB pattern written by the guest must be in the
+# image byte for byte, survive a restart of the domain, and take the simulated time the
+# disk model gives; bad requests fail with the Solaris errno and harm no one else.
+# Usage: vdisk.sh VFSIM_HV RUNTIME_ELF
+set -u
+HV=$1 RT=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/../lib/check.sh"
+img=$tmp/disk.img
+run() { "$HV" --image "$RT" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+
+# 1. write 4 MB, flush, read back and verify, on a fresh sparse 8 MB image
+run --domain a --boot-file "vdisk op=write size=4M seed=7" --vdisk "a=$img,size=8M" --hv-trace "$tmp/trace"
+[ $rc = 0 ] && grep -q '^vdisk: disk 16384 blocks of 512 bytes, max transfer 256 blocks' "$tmp/out" &&
+  grep -q '^vdisk: read and verified 4194304 bytes in ' "$tmp/out" &&
+  grep -q 'vdisk a/ch0 .*: 32 reads (4194304 bytes), 32 writes (4194304 bytes), 1 flushes, 0 other, 0 errors' "$tmp/err"
+check "the guest writes 4 MB to its vdisk and reads it back (rc=$rc)" $?
+[ "$(stat -c %s "$img")" = 8388608 ]
+check "the image was created with the asked size (8 MB)" $?
+python3 - "$img" 7 <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+seed, M = int(sys.argv[2]), (1 << 64) - 1
+want = b''.join(struct.pack('>Q', ((w + 1) * 0x9E3779B97F4A7C15 ^ seed * 0xD6E8FEB86659FD93) & M) for w in range(4 << 17))
+sys.exit(0 if data[:4 << 20] == want and data[4 << 20:] == bytes(4 << 20) else 1)
+PY
+check "the host image holds exactly the guest's 4 MB pattern, then zeros" $?
+# Simulated time: each 128 KB request costs 60 us + 128 KB at 150 MB/s = 933.8 us in the
+# model, so 32 of them take at least 29.9 ms; the guest's copies add to it, but not 3x.
+t=$(sed -n 's/^vdisk: read and verified 4194304 bytes in \([0-9]*\) us.*/\1/p' "$tmp/out")
+[ -n "$t" ] && [ "$t" -ge 29880 ] && [ "$t" -lt 90000 ]
+check "reading 4 MB takes the disk model's time: $t us simulated (model floor 29880 us)" $?
+grep -q '^vds  a/ch0 desc 0: req 1 BWRITE block 0 bytes 131072 .* -> status 0, 933.8 us$' "$tmp/trace"
+check "the trace shows each request with its simulated service time" $?
+seq=$(grep '^vio ' "$tmp/trace" | head -8 | sed -E 's/^vio  ([^ ]+) -> ([^ ]+)  ([^ ]+) .*/\1>\2 \3/' | tr '\n' ' ')
+[ "$seq" = "a/ch0>vds CTRL/INFO/VER_INFO vds>a/ch0 CTRL/ACK/VER_INFO a/ch0>vds CTRL/INFO/ATTR_INFO vds>a/ch0 CTRL/ACK/ATTR_INFO a/ch0>vds CTRL/INFO/DRING_REG vds>a/ch0 CTRL/ACK/DRING_REG a/ch0>vds CTRL/INFO/RDX vds>a/ch0 CTRL/ACK/RDX " ]
+check "VIO handshake in order: VER_INFO, ATTR_INFO, DRING_REG, RDX, each ACKed" $?
+
+# 2. a restart of the domain (a new run on the same image) reads the same bytes back
+run --domain a --boot-file "vdisk op=verify size=4M seed=7" --vdisk "a=$img"
+[ $rc = 0 ] && grep -q '^vdisk: read and verified 4194304 bytes' "$tmp/out" &&
+  grep -q '32 reads (4194304 bytes), 0 writes (0 bytes)' "$tmp/err"
+check "after a restart the domain reads the pattern back (rc=$rc)" $?
+run --domain a --boot-file "vdisk op=verify size=4M seed=8" --vdisk "a=$img"
+[ $rc = 1 ] && grep -q '^vfsim-runtime: error: vdisk: byte offset 0 reads 0x' "$tmp/out"
+check "verifying against another seed fails at offset 0 (rc=$rc)" $?
+
+# 3. what the disk says of itself
+run --domain a --boot-file "vdisk op=info" --vdisk "a=$img"
+[ $rc = 0 ] && grep -q '^vdisk: capacity 16384 blocks of 512 bytes$' "$tmp/out" &&
+  grep -q '^vdisk: geometry ncyl=126 acyl=2 nhead=1 nsect=128 rpm=7200$' "$tmp/out" &&
+  grep -q '^vdisk: label "vfsim vdisk 16384 blocks", 8 partitions, slice 2 tag 5 size 16384 blocks$' "$tmp/out"
+check "GET_CAPACITY, GET_DISKGEOM and GET_VTOC answer from the image (rc=$rc)" $?
+
+# 4. faults: a cookie the guest never exported; a read-only image; a missing image; and a
+#    guest that misbehaves next to one that does not
+run --domain a --boot-file "vdisk op=verify size=256K seed=7 bad=1" --vdisk "a=$img"
+[ $rc = 0 ] && grep -q '^vdisk: a request with a cookie outside our export: status 14$' "$tmp/out" &&
+  grep -q '^vdisk: read and verified 262144 bytes' "$tmp/out" && grep -q ' 1 errors$' "$tmp/err"
+check "a descriptor pointing outside the guest's export gets EFAULT; the next requests work (rc=$rc)" $?
+cp "$img" "$tmp/ro.img"
+run --domain a --boot-file "vdisk op=write size=128K seed=9" --vdisk "a=$tmp/ro.img,ro"
+[ $rc = 1 ] && grep -q '^vfsim-runtime: error: vdisk: write failed: status 30' "$tmp/out" && cmp -s "$img" "$tmp/ro.img"
+check "writing a read-only vdsdev fails with EROFS and the image is unchanged (rc=$rc)" $?
+run --domain a --boot-file "vdisk op=info" --vdisk "a=$tmp/none.img"
+[ $rc = 2 ] && grep -q "vfsim-hv: --vdisk a=$tmp/none.img: $tmp/none.img: No such file or directory" "$tmp/err"
+check "a missing image is refused before anything runs (rc=$rc)" $?
+run --domain a --boot-file "vdisk op=verify size=1M seed=7 bad=1" --domain b --boot-file "vdisk op=write size=1M seed=3" \
+  --vdisk "a=$img" --vdisk "b=$tmp/b.img,size=1M"
+[ $rc = 0 ] && grep -q 'domain a (1 vCPUs, 64 MB): exited with 0' "$tmp/err" &&
+  grep -q 'domain b (1 vCPUs, 64 MB): exited with 0' "$tmp/err" && grep -q '^\[b\] vdisk: read and verified 1048576' "$tmp/out"
+check "two guests on one vds: one misbehaves, both finish (rc=$rc)" $?
+finish
