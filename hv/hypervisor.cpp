@@ -1,4 +1,5 @@
 #include "hv/hypervisor.h"
+#include "hv/ldc_service.h"
 
 #include <algorithm>
 #include <cstring>
@@ -226,6 +227,8 @@ void Hypervisor::destroy_guest(Guest& g) {
   for (auto& other : guests)   // channels to this guest go down for good on the other side
     for (LdcEndpoint& e : other->ldc)
       if (e.peer == &g) e.peer = nullptr;
+  for (LdcEndpoint& e : g.ldc)   // services drop what they kept for this guest
+    if (e.service) e.service->forget(g);
   for (Vcpu& v : g.vcpus) {
     owners_[v.strand] = {};
     machine.strand(v.strand).state.mem = &machine.port;

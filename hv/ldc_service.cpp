@@ -42,6 +42,10 @@ void LdcLinkService::reset(Hypervisor& hv, Guest& g, LdcEndpoint& ep) {
   on_link_reset(hv, g, ep);
 }
 
+void LdcLinkService::forget(Guest& g) {
+  for (auto it = links_.begin(); it != links_.end();) it = it->first.first == &g ? links_.erase(it) : std::next(it);
+}
+
 void LdcLinkService::send_message(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t* m, size_t size,
                                   uint64_t delay) {
   if (raw_) {   // RAW: whole packets, no header

@@ -18,6 +18,8 @@ struct LdcService {
   virtual void receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) = 0;
   // The guest reconfigured its queues: whatever was in progress is gone.
   virtual void reset(Hypervisor&, Guest&, LdcEndpoint&) {}
+  // The guest is being destroyed (unbind): nothing of it may be kept (its address is reused).
+  virtual void forget(Guest&) {}
 };
 
 // The responder's half of the LDC link layer (reference §4.4-§4.5) that every service shares:
@@ -29,6 +31,7 @@ class LdcLinkService : public LdcService {
   explicit LdcLinkService(bool raw = false) : raw_(raw) {}
   void receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) override;
   void reset(Hypervisor& hv, Guest& g, LdcEndpoint& ep) override;
+  void forget(Guest& g) override;
 
   // Largest message payload per packet in the link's mode (RAW 64, UNRELIABLE 56, RELIABLE 48).
   unsigned packet_payload(Guest& g, LdcEndpoint& ep);

@@ -9,8 +9,9 @@ namespace vfsim::ldm {
 
 struct DomainHost {
   virtual ~DomainHost() = default;
-  // Give a newly bound domain its strands, memory, crypto units and buses. Returns "" or why not.
-  virtual std::string bind(const Domain& d) = 0;
+  // Give a newly bound domain its strands, memory, crypto units and buses, and its virtual
+  // devices their channels to the services (found in m). Returns "" or why not.
+  virtual std::string bind(const Domain& d, const Model& m) = 0;
   virtual void unbind(const Domain& d) = 0;
   // Boot the domain's image; "" or why not.
   virtual std::string start(const Domain& d) = 0;

@@ -14,7 +14,41 @@ std::map<std::string, std::string> HvHost::variables(const Domain& d) const {
   return v;
 }
 
-std::string HvHost::bind(const Domain& d) {
+models::VirtualDiskServer& HvHost::vds(const std::string& name) {
+  auto& s = vds_[name];
+  if (!s) s = std::make_unique<models::VirtualDiskServer>(name);
+  return *s;
+}
+
+// Each vdisk gets a channel to its vds, served from the volume's backend. The backend is
+// opened now (the guides: it is exported when the guest is bound), so a missing or
+// unreadable file fails the bind [U: wording after later ldm versions' path check].
+std::string HvHost::bind_vdisks(const Domain& d, const Model& m, hv::Guest& g) {
+  for (const Vdisk& v : d.vdisks) {
+    const VdsVolume* vol = nullptr;
+    for (const Domain& s : m.domains)
+      if (s.name == v.vds_domain)
+        for (const Vds& x : s.vdss)
+          if (x.name == v.vds)
+            for (const VdsVolume& y : x.volumes)
+              if (y.name == v.volume) vol = &y;
+    if (!vol) return fmt::format("Volume {}@{} of vdisk {} does not exist", v.volume, v.vds, v.name);
+    std::shared_ptr<models::DiskImage> image;
+    try {
+      image = std::make_shared<models::DiskImage>(service_root_ + vol->backend, vol->options.find("ro") != std::string::npos);
+    } catch (const std::exception& e) {
+      return fmt::format("Path {} is not valid on service domain {} ({})", vol->backend, v.vds_domain, e.what());
+    }
+    hv::VirtualDevice dev;
+    dev.kind = hv::VirtualDevice::Disk;
+    dev.handle = v.id;
+    models::VirtualDiskServer& server = vds(v.vds);
+    server.attach(g, hv_.connect_service(g, server, dev), image);
+  }
+  return "";
+}
+
+std::string HvHost::bind(const Domain& d, const Model& m) {
   hv::GuestConfig c;
   c.name = d.name;
   c.strands = d.strands;
@@ -23,16 +57,19 @@ std::string HvHost::bind(const Domain& d) {
   c.crypto_units = d.mau_cores;
   c.pcie_buses = d.io;
   c.variables = variables(d);
+  hv::Guest* g;
   try {
-    hv_.create_guest(c);
+    g = &hv_.create_guest(c);
   } catch (const hv::HvError& e) {
     return e.what();
   }
-  return "";
+  std::string err = bind_vdisks(d, m, *g);
+  if (!err.empty()) unbind(d);
+  return err;
 }
 
 void HvHost::unbind(const Domain& d) {
-  if (hv::Guest* g = hv_.find_guest(d.name)) hv_.destroy_guest(*g);
+  if (hv::Guest* g = hv_.find_guest(d.name)) hv_.destroy_guest(*g);   // services forget it too
 }
 
 std::string HvHost::start(const Domain& d) {

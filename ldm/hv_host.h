@@ -3,17 +3,21 @@
 // boots its image (the guest runtime unless the variable vfsim-image names another).
 #pragma once
 #include <map>
+#include <memory>
 #include <string>
 
 #include "hv/hypervisor.h"
 #include "ldm/domain_host.h"
+#include "models/vds.h"
 
 namespace vfsim::ldm {
 
 class HvHost : public DomainHost {
  public:
-  HvHost(hv::Hypervisor& h, std::string default_image) : hv_(h), image_(std::move(default_image)) {}
-  std::string bind(const Domain& d) override;
+  // service_root: where the service domain's files are on the host ("" = the host's own paths).
+  HvHost(hv::Hypervisor& h, std::string default_image, std::string service_root = "")
+      : hv_(h), image_(std::move(default_image)), service_root_(std::move(service_root)) {}
+  std::string bind(const Domain& d, const Model& m) override;
   void unbind(const Domain& d) override;
   std::string start(const Domain& d) override;
   void stop(const Domain& d) override;
@@ -22,13 +26,17 @@ class HvHost : public DomainHost {
   double now_seconds() override;
   std::string soft_state(const Domain& d) override;
   hv::Hypervisor& hypervisor() { return hv_; }
+  // The virtual disk server of a vds (made when a guest first binds a vdisk of it).
+  models::VirtualDiskServer& vds(const std::string& name);
 
  private:
   std::map<std::string, std::string> variables(const Domain& d) const;
+  std::string bind_vdisks(const Domain& d, const Model& m, hv::Guest& g);
   hv::Hypervisor& hv_;
-  std::string image_;
+  std::string image_, service_root_;
   struct Sample { uint64_t cycles = 0, yielded = 0; double util = 0; };
   std::map<unsigned, Sample> samples_;   // per strand, for utilisation between listings
+  std::map<std::string, std::unique_ptr<models::VirtualDiskServer>> vds_;   // by vds name
 };
 
 }  // namespace vfsim::ldm

@@ -170,6 +170,7 @@ int sc_main(int argc, char** argv) {
       ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
       ("hostname", po::value<std::string>()->default_value("vfsim"), "this host's name")
       ("state-dir", po::value<std::string>()->default_value("/var/tmp/vfsim-ldmd"), "where the configuration and the SP's saved configurations live")
+      ("service-root", po::value<std::string>()->default_value(""), "the service domain's file system: a vdsdev backend /PATH is the host file DIR/PATH (default: the host's own paths)")
       ("socket", po::value<std::string>(), "the Unix socket ldm and vfctl connect to (default: $LDMD_SOCKET or /tmp/vfsim-ldmd.sock)")
       ("image", po::value<std::string>(), "the image domains boot (default: the guest runtime, build/firmware/vfsim-runtime)")
       ("migration-listen", po::value<std::string>(), "ADDR:PORT to accept migrations on (migration is not implemented yet)")
@@ -199,7 +200,7 @@ int sc_main(int argc, char** argv) {
     platform::Platform p = platform::load_platform(vm["platform"].as<std::string>());
     cmt::BareMachine machine("machine", p);
     hv::Hypervisor hyp(machine);
-    ldm::HvHost host(hyp, image);
+    ldm::HvHost host(hyp, image, vm["service-root"].as<std::string>());
     ldm::Manager mgr(p, &host, vm["state-dir"].as<std::string>(), vm["hostname"].as<std::string>());
 
     boost::asio::io_context io;

@@ -43,7 +43,7 @@ Manager::Manager(const platform::Platform& p, DomainHost* host, std::string stat
   for (Domain& d : m_.domains) {
     if (d.control || d.state == State::Inactive || !host_) continue;
     State was = d.state;
-    if (!host_->bind(d).empty()) { d.state = State::Inactive; continue; }
+    if (!host_->bind(d, m_).empty()) { d.state = State::Inactive; continue; }
     d.state = State::Bound;
     if (was == State::Active && host_->start(d).empty()) {
       d.state = State::Active;
@@ -201,7 +201,7 @@ std::string Manager::bind(Domain& d) {
   d.mau_cores = maus;
   d.cons_port = port;
   if (host_) {
-    std::string err = host_->bind(d);
+    std::string err = host_->bind(d, m_);
     if (!err.empty()) {
       d.strands.clear(); d.mem.clear(); d.mau_cores.clear(); d.cons_port = -1;
       return err;

@@ -42,7 +42,8 @@ class VirtualDiskServer : public VioServer {
   const std::string& name() const { return name_; }
   Timing timing;
 
-  // The vdisk on guest g's channel is served from image (bind); detach forgets the guest.
+  // The vdisk on guest g's channel is served from image (bind); detach (or the guest's
+  // destruction) forgets the guest.
   void attach(hv::Guest& g, uint64_t channel, std::shared_ptr<DiskImage> image);
   void detach(hv::Guest& g);
 
@@ -55,6 +56,10 @@ class VirtualDiskServer : public VioServer {
   bool on_attr(VioSession& s, uint8_t msg[kVioMsgBytes]) override;
   void on_data(VioSession& s, std::vector<uint8_t>& msg) override;
   bool ring_ok(VioSession&, const VioRing& r) override { return r.desc_size >= 64; }
+  void forget(hv::Guest& g) override {
+    VioServer::forget(g);
+    detach(g);
+  }
 
  private:
   struct Disk {

@@ -99,6 +99,18 @@ void VioServer::on_link_reset(hv::Hypervisor&, hv::Guest& g, hv::LdcEndpoint& ep
   sessions_.erase(it);
 }
 
+void VioServer::forget(hv::Guest& g) {
+  LdcLinkService::forget(g);
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (it->first.first != &g) {
+      ++it;
+      continue;
+    }
+    on_end(it->second);
+    it = sessions_.erase(it);
+  }
+}
+
 void VioServer::on_message(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, std::vector<uint8_t> msg) {
   VioSession& s = sessions_[{&g, ep.id}];
   s.hv = &hv;

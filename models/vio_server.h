@@ -72,6 +72,7 @@ class VioServer : public hv::LdcLinkService {
 
   void on_message(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, std::vector<uint8_t> msg) override;
   void on_link_reset(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep) override;
+  void forget(hv::Guest& g) override;
 
   uint8_t dev_class_, client_class_;
   std::string label_ = "vio";   // the server's name in trace lines (vds, vsw)

@@ -64,5 +64,13 @@ grep -q '^vfsim-runtime: idle' "$tmp/tcp"
 check "the client gets the console output written before it connected" $?
 grep -q '^console: hello over tcp' "$tmp/tcp"
 check "a line typed on the TCP console reaches the guest (echoed by its runtime)" $?
+# The same with netcat, as an administrator would attach (nc 127.0.0.1 PORT).
+(printf 'typed into nc\r\n'; sleep 1.5) | timeout 2 nc 127.0.0.1 15432 >"$tmp/nc" 2>&1 &
+nc_pid=$!
+sleep 0.4
+vfctl clock advance 5ms >/dev/null
+wait $nc_pid
+grep -q '^vfsim-runtime: idle' "$tmp/nc" && grep -q '^console: typed into nc' "$tmp/nc"
+check "nc 127.0.0.1 15432 gets the console and what is typed into it reaches the guest" $?
 stop_ldmd
 finish

@@ -9,6 +9,7 @@
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
 
+for i in 1 2 3; do disk_image /dev/dsk/c0t${i}d0s2 64M; done
 start_ldmd || exit 1
 
 # --- services on the control domain

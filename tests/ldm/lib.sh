@@ -2,7 +2,9 @@
 #   source "$(dirname "$0")/lib.sh" "$@"      (arguments: LDMD LDM VFCTL)
 # It makes a temporary directory ($tmp), removed at exit together with any ldmd still
 # running, and provides:
-#   start_ldmd [args]   start ldmd (deterministic, T5240) on $tmp/state and $tmp/ldmd.sock
+#   start_ldmd [args]   start ldmd (deterministic, T5240) on $tmp/state and $tmp/ldmd.sock, with the
+#                       service domain's files (vdsdev backends) under $tmp/root
+#   disk_image PATH SIZE  a sparse disk image at the service domain's PATH (e.g. /dev/dsk/c0t1d0s2)
 #   stop_ldmd           vfctl shutdown, then kill as a fallback; waits for the process
 #   ldm ... / vfctl ... run the built clients
 #   run CMD...          run CMD, keep stdout in $tmp/out, stderr in $tmp/err, status in $rc
@@ -20,8 +22,11 @@ export LDMD_SOCKET=$tmp/ldmd.sock
 ldm() { "$LDM" "$@"; }
 vfctl() { "$VFCTL" "$@"; }
 
+disk_image() { mkdir -p "$(dirname "$tmp/root$1")" && truncate -s "$2" "$tmp/root$1"; }
+
 start_ldmd() {
-  "$LDMD" --foreground --deterministic --platform T5240 --state-dir "$tmp/state" --socket "$LDMD_SOCKET" "$@" \
+  "$LDMD" --foreground --deterministic --platform T5240 --state-dir "$tmp/state" --socket "$LDMD_SOCKET" \
+    --service-root "$tmp/root" "$@" \
     >>"$tmp/ldmd.log" 2>&1 &
   ldmd_pid=$!
   local i

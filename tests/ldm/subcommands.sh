@@ -17,6 +17,8 @@ for tool in ldm vfctl; do
   verify "$tool without ldmd exits non-zero and says ldmd is not running" $?
 done
 
+disk_image /dev/dsk/c0t1d0s2 64M
+disk_image /export/iso/sol10.iso 1M
 start_ldmd || exit 1
 
 # ==== general =================================================================================
