@@ -79,6 +79,9 @@ struct LdcEndpoint {
   uint64_t rx_ino() const { return 2 * id + 1; }
 };
 constexpr unsigned kMaxChannels = 768;   // per domain on T2 Plus (LDoms 1.3)
+// ldc_mapin's real-address window (OpenSPARC's default ldc_mapinrabase, 4096 8 KB slots)
+constexpr uint64_t kMapinBase = 0x10ull << 34;
+constexpr unsigned kMapinSlots = 4096;
 constexpr uint64_t kChannelDevhandle = 0x200;   // the MD channel-devices cfg-handle
 
 struct Guest {
@@ -113,11 +116,30 @@ struct Guest {
   uint64_t exit_code = 0;
   uint64_t boot_entry = 0;
 
-  // Physical address of [ra, ra+len) if the whole range lies in one of the guest's mblocks.
+  // Pages of a channel peer mapped in with ldc_mapin, by real address (in the window at
+  // kMapinBase): where they are, what the exporter allowed, and which slot they came from.
+  struct Mapin {
+    uint64_t pa = 0, perms = 0;   // perms: 1 R, 2 W, 4 X
+    Guest* exporter = nullptr;
+    uint64_t channel = 0, index = 0;   // the exporter's endpoint and map-table slot
+  };
+  std::map<uint64_t, Mapin> mapins;
+  const Mapin* mapin_at(uint64_t ra) const {
+    auto it = mapins.find(ra & ~uint64_t(8191));
+    return it == mapins.end() ? nullptr : &it->second;
+  }
+
+  // Physical address of [ra, ra+len) if the whole range lies in one of the guest's mblocks
+  // or in one page it mapped in from a channel peer.
   bool ra_to_pa(uint64_t ra, uint64_t len, uint64_t& pa) const {
     for (const Mblock& m : memory)
       if (ra >= m.ra && len <= m.size && ra - m.ra <= m.size - len) {
         pa = m.pa + (ra - m.ra);
+        return true;
+      }
+    if (const Mapin* mi = mapins.empty() ? nullptr : mapin_at(ra))
+      if ((ra & 8191) + len <= 8192) {
+        pa = mi->pa + (ra & 8191);
         return true;
       }
     return false;

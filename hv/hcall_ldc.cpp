@@ -174,16 +174,65 @@ uint64_t hc_ldc_copy(Call& c) {
   return HV_EOK;
 }
 
-// Direct mapping of the peer's pages into our real address space is not modelled yet:
-// guests use ldc_copy (what vds/vdc and vsw/vnet do by default).
+// Direct mapping (reference §4.6): the peer's exported page appears in our real address
+// space, in the mapin window, with the R/W/X the exporter's slot allows. Loads and stores
+// reach the peer's memory; a store without W faults (sun4v_mmu.cpp).
 uint64_t hc_ldc_mapin(Call& c) {
   CHANNEL(c);
-  return HV_ENOTSUPPORTED;
+  uint64_t cookie = c.arg(1);
+  LdcEndpoint* p = e->peer ? e->peer->channel(e->peer_id) : nullptr;
+  if (!p || !p->map_entries) return HV_ENOMAP;
+  if (cookie >> 60) return HV_EBADPGSZ;
+  uint64_t index = cookie >> 13;
+  if (index >= p->map_entries) return HV_ENOMAP;
+  Guest& peer = *e->peer;
+  uint64_t slot_pa;
+  if (!peer.ra_to_pa(p->map_ra + 16 * index, 16, slot_pa)) return HV_ENOMAP;
+  uint64_t mte = c.hv.read_be64(slot_pa);
+  if (mte & 0xf) return HV_EBADPGSZ;
+  uint64_t perms = (mte >> 4) & 7;   // R 0x10, W 0x20, X 0x40 -> 1, 2, 4
+  if (!perms) return HV_ENOACCESS;
+  uint64_t page_pa;
+  if (!peer.ra_to_pa(mte & 0x00ffffffffffe000ull, 8192, page_pa)) return HV_ENORADDR;
+  uint64_t ra = 0;
+  for (unsigned i = 0; i < kMapinSlots && !ra; ++i)
+    if (!c.g.mapins.count(kMapinBase + 8192ull * i)) ra = kMapinBase + 8192ull * i;
+  if (!ra) return HV_ETOOMANY;
+  c.g.mapins[ra] = Guest::Mapin{page_pa, perms, &peer, p->id, index};
+  // the slot's second word: the invalidation cookie ldc_revoke must name
+  c.hv.write_be64(slot_pa + 8, ra | index);
+  c.ret(1, ra | (cookie & 8191));
+  c.ret(2, perms);
+  return HV_EOK;
 }
-uint64_t hc_ldc_unmap(Call&) { return HV_ENOTSUPPORTED; }
-uint64_t hc_ldc_revoke(Call& c) {   // OpenSPARC's hypervisor does not implement it either
+
+uint64_t hc_ldc_unmap(Call& c) {
+  uint64_t ra = c.arg(0);
+  auto it = c.g.mapins.find(ra & ~uint64_t(8191));
+  if (it == c.g.mapins.end()) return HV_EINVAL;
+  c.g.mapins.erase(it);
+  for (Vcpu& v : c.g.vcpus) c.hv.flush_translations(v);
+  return HV_EOK;
+}
+
+// The exporter takes a slot back: every mapping of it in the peer goes away. revoke_cookie
+// must be what ldc_mapin left in the slot's second word.
+uint64_t hc_ldc_revoke(Call& c) {
   CHANNEL(c);
-  return HV_ENOTSUPPORTED;
+  uint64_t cookie = c.arg(1), revoke_cookie = c.arg(2);
+  if (cookie >> 60) return HV_EBADPGSZ;
+  uint64_t index = cookie >> 13, slot_pa;
+  if (index >= e->map_entries || !c.g.ra_to_pa(e->map_ra + 16 * index, 16, slot_pa)) return HV_ENOMAP;
+  if (c.hv.read_be64(slot_pa + 8) != revoke_cookie || !revoke_cookie) return HV_EINVAL;
+  if (e->peer) {
+    Guest& peer = *e->peer;
+    for (auto it = peer.mapins.begin(); it != peer.mapins.end();)
+      it = it->second.exporter == &c.g && it->second.channel == e->id && it->second.index == index ? peer.mapins.erase(it)
+                                                                                                     : std::next(it);
+    for (Vcpu& v : peer.vcpus) c.hv.flush_translations(v);
+  }
+  c.hv.write_be64(slot_pa + 8, 0);
+  return HV_EOK;
 }
 
 #undef CHANNEL

@@ -229,6 +229,13 @@ void Hypervisor::destroy_guest(Guest& g) {
       if (e.peer == &g) e.peer = nullptr;
   for (LdcEndpoint& e : g.ldc)   // services drop what they kept for this guest
     if (e.service) e.service->forget(g);
+  for (auto& other : guests) {   // pages of ours mapped in elsewhere go away
+    size_t before = other->mapins.size();
+    for (auto it = other->mapins.begin(); it != other->mapins.end();)
+      it = it->second.exporter == &g ? other->mapins.erase(it) : std::next(it);
+    if (other->mapins.size() != before)
+      for (Vcpu& v : other->vcpus) flush_translations(v);
+  }
   for (Vcpu& v : g.vcpus) {
     owners_[v.strand] = {};
     machine.strand(v.strand).state.mem = &machine.port;
@@ -270,6 +277,20 @@ void Hypervisor::console_write(Guest& g, const std::string& text) {
     *console_out << buf.substr(0, nl + 1) << std::flush;
     buf.erase(0, nl + 1);
   }
+}
+
+uint64_t Hypervisor::read_be64(uint64_t pa) {
+  uint8_t b[8] = {};
+  machine.mem.read(pa, b, 8);
+  uint64_t v = 0;
+  for (uint8_t x : b) v = v << 8 | x;
+  return v;
+}
+
+void Hypervisor::write_be64(uint64_t pa, uint64_t v) {
+  uint8_t b[8];
+  for (int i = 7; i >= 0; --i, v >>= 8) b[i] = uint8_t(v);
+  machine.mem.write(pa, b, 8);
 }
 
 void Hypervisor::flush_translations(Vcpu& v) {

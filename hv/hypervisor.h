@@ -113,6 +113,8 @@ class Hypervisor : public cmt::StrandHost {
   bool report_error(Guest& g, Vcpu& v, bool resumable, uint8_t type, uint32_t attrs, uint64_t ra, uint32_t size);
   void console_write(Guest& g, const std::string& text);
   void flush_translations(Vcpu& v);   // after MMU changes from a hypercall
+  uint64_t read_be64(uint64_t pa);     // guest memory is big-endian
+  void write_be64(uint64_t pa, uint64_t v);
   uint64_t now_cycles(const Vcpu& v);
   uint64_t call_cycles = 0;   // the core clock of the hypercall being served (services read it)
   double now_seconds() const;

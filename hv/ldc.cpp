@@ -169,12 +169,9 @@ uint64_t Hypervisor::ldc_exported(Guest& owner, LdcEndpoint& ep, bool write, uin
   if (cookie >> 60) return HV_EBADPGSZ;
   uint64_t index = cookie >> 13, offset = cookie & 8191;
   if (index >= ep.map_entries) return HV_ENOMAP;
-  uint8_t slot[8];
   uint64_t slot_pa;
   if (!owner.ra_to_pa(ep.map_ra + 16 * index, 8, slot_pa)) return HV_ENOMAP;
-  machine.mem.read(slot_pa, slot, 8);
-  uint64_t mte = 0;
-  for (uint8_t b : slot) mte = mte << 8 | b;
+  uint64_t mte = read_be64(slot_pa);
   if ((mte & 0xf) != 0) return HV_EBADPGSZ;
   if (!(mte & (write ? MTE_CW : MTE_CR))) return HV_ENOACCESS;
   n = std::min(len, 8192 - offset);

@@ -28,7 +28,8 @@ void GuestMmu::record_fault(bool instruction, uint64_t type, uint64_t addr, uint
   write_ra(base + 16, ctx);
 }
 
-Translation GuestMmu::real(uint64_t ra, bool instruction) {
+Translation GuestMmu::real(uint64_t ra, Access acc) {
+  bool instruction = acc == Access::Fetch;
   Translation t;
   uint64_t pa;
   if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
@@ -36,7 +37,23 @@ Translation GuestMmu::real(uint64_t ra, bool instruction) {
     record_fault(instruction, FT_INVALID_RA, ra, 0);
     t.fault = instruction ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
   }
+  check_mapin(t, ra, ra, 0, acc);
   return t;
+}
+
+// A page mapped in with ldc_mapin allows only what its exporter allowed, and is never kept
+// in the strand's SoftTlb: ldc_unmap and ldc_revoke must take effect at once.
+void GuestMmu::check_mapin(Translation& t, uint64_t ra, uint64_t va, uint64_t ctx, Access acc) {
+  if (!t.page || g_.mapins.empty()) return;
+  const Guest::Mapin* m = g_.mapin_at(ra);
+  if (!m) return;
+  t.cacheable = false;
+  bool fetch = acc == Access::Fetch;
+  uint64_t need = fetch ? 4 : acc == Access::Write ? 2 : 1;
+  if (m->perms & need) return;
+  record_fault(fetch, FT_PROT, va, ctx);
+  t.page = nullptr;
+  t.fault = fetch ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
 }
 
 const TlbEntry* GuestMmu::lookup(uint64_t va, uint64_t ctx, uint64_t flag) {
@@ -100,7 +117,7 @@ const TlbEntry* GuestMmu::tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag) {
 
 Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t asi) {
   bool fetch = acc == Access::Fetch;
-  if (!v_.mmu_enabled) return real(va, fetch);
+  if (!v_.mmu_enabled) return real(va, acc);
   // Implicit accesses at TL>0 and the nucleus ASIs use context 0; secondary ASIs the
   // secondary context; everything else the primary context.
   uint64_t ctx = v_.primary_ctx;
@@ -140,6 +157,7 @@ Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t
     record_fault(fetch, FT_INVALID_RA, va, ctx);
     t.fault = fetch ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
   }
+  check_mapin(t, ra, va, ctx, acc);
   return t;
 }
 
@@ -187,6 +205,11 @@ Trap GuestMmu::asi_store(StrandState& s, uint8_t asi, uint64_t va, unsigned size
       uint8_t b[8];
       for (unsigned i = 0; i < size; ++i)
         b[i] = uint8_t(val >> (asi == ASI_REAL_LITTLE ? 8 * i : 8 * (size - 1 - i)));
+      const Guest::Mapin* m = g_.mapins.empty() ? nullptr : g_.mapin_at(va);
+      if (m && !(m->perms & 2)) {   // a read-only page mapped in from a channel peer
+        record_fault(false, FT_PROT, va, 0);
+        return TT_DATA_ACCESS_EXCEPTION;
+      }
       if (!g_.ra_to_pa(va, size, pa) || !mem_.write(pa, b, size)) {
         record_fault(false, FT_INVALID_RA, va, 0);
         return TT_DATA_ACCESS_EXCEPTION;

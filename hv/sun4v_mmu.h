@@ -37,7 +37,8 @@ class GuestMmu : public isa::MemoryPort {
  private:
   const TlbEntry* lookup(uint64_t va, uint64_t ctx, uint64_t flag);
   const TlbEntry* tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag);
-  isa::Translation real(uint64_t ra, bool instruction);
+  isa::Translation real(uint64_t ra, isa::Access acc);
+  void check_mapin(isa::Translation& t, uint64_t ra, uint64_t va, uint64_t ctx, isa::Access acc);
   Hypervisor& hv_;
   Guest& g_;
   Vcpu& v_;

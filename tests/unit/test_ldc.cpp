@@ -4,6 +4,7 @@
 #include "tests/unit/hv_fixture.h"
 
 #include "hv/machine_description.h"
+#include "sim/isa/asi.h"
 
 using namespace hvtest;
 
@@ -146,7 +147,52 @@ TEST_CASE("ldc_copy goes through the peer's map table and its permissions; error
   CHECK(p.a(LDC_COPY, {p.cha, 0, cookie, local, 64}).status == hv::HV_ENOMAP);
   CHECK(p.b(LDC_SET_MAP_TABLE, {p.chb, table, 6}).status == hv::HV_EINVAL);
   CHECK(p.b(LDC_SET_MAP_TABLE, {p.chb, table + 8, 8}).status == hv::HV_EBADALIGN);
-  CHECK(p.a(LDC_MAPIN, {p.cha, cookie}).status == hv::HV_ENOTSUPPORTED);
+  CHECK(p.a(LDC_MAPIN, {p.cha, cookie}).status == hv::HV_ENOMAP);   // nothing exported any more
+}
+
+TEST_CASE("ldc_mapin maps the peer's page with the exporter's R/W; unmap and revoke take it away", "[ldc]") {
+  Pair p;
+  const uint64_t table = kRa0 + 0x400000, ro = kRa0 + 0x500000, rw = kRa0 + 0x502000;
+  REQUIRE(p.b(LDC_SET_MAP_TABLE, {p.chb, table, 8}).status == hv::HV_EOK);
+  p.f.st64(table + 16 * 2, ro | 0x10 | 0x200);   // R (direct) + CR
+  p.f.st64(table + 16 * 3, rw | 0x30);            // R W
+  p.f.st64(table + 16 * 4, rw | 0x600);           // copy only: no direct-map permission
+  // the exporter's table is b's memory: write it there
+  for (unsigned slot : {2u, 3u, 4u}) p.f.st64(table + 16 * slot, p.f.ld64(table + 16 * slot, 0), 1);
+  p.f.fill(ro, 0x3c, 8192, 1);
+  Result m = p.a(LDC_MAPIN, {p.cha, (2ull << 13) | 0x40});
+  REQUIRE(m.status == hv::HV_EOK);
+  CHECK(m.r[0] == (hv::kMapinBase | 0x40));
+  CHECK(m.r[1] == 1);   // R
+  isa::StrandState& st = p.f.state(0, 0);
+  isa::Translation t = st.mem->translate(st, hv::kMapinBase, isa::Access::Read, isa::ASI_PRIMARY);
+  REQUIRE(t.page);
+  CHECK(t.page[0x40] == 0x3c);        // b's byte, read by a
+  CHECK_FALSE(t.cacheable);           // so that unmap and revoke take effect at once
+  t = st.mem->translate(st, hv::kMapinBase, isa::Access::Write, isa::ASI_PRIMARY);
+  CHECK(t.page == nullptr);
+  CHECK(t.fault == isa::TT_DATA_ACCESS_EXCEPTION);
+  Result w = p.a(LDC_MAPIN, {p.cha, 3ull << 13});
+  REQUIRE(w.status == hv::HV_EOK);
+  CHECK(w.r[0] == hv::kMapinBase + 8192);
+  CHECK(w.r[1] == 3);   // R W
+  t = st.mem->translate(st, w.r[0], isa::Access::Write, isa::ASI_PRIMARY);
+  REQUIRE(t.page);
+  t.page[8] = 0xab;
+  CHECK(p.f.bytes(rw + 8, 1, 1)[0] == 0xab);   // a's store reached b's page
+  CHECK(p.a(LDC_MAPIN, {p.cha, 4ull << 13}).status == hv::HV_ENOACCESS);
+  CHECK(p.a(LDC_MAPIN, {p.cha, 9ull << 13}).status == hv::HV_ENOMAP);
+  // revoke needs the cookie the mapping left in the slot's second word
+  uint64_t revoke_cookie = p.f.ld64(table + 16 * 2 + 8, 1);
+  CHECK(revoke_cookie != 0);
+  CHECK(p.b(0xef, {p.chb, 2ull << 13, revoke_cookie + 1}).status == hv::HV_EINVAL);
+  CHECK(p.b(0xef, {p.chb, 2ull << 13, revoke_cookie}).status == hv::HV_EOK);
+  t = st.mem->translate(st, hv::kMapinBase, isa::Access::Read, isa::ASI_PRIMARY);
+  CHECK(t.page == nullptr);
+  // unmap
+  CHECK(p.a(0xee, {w.r[0]}).status == hv::HV_EOK);
+  CHECK(p.a(0xee, {w.r[0]}).status == hv::HV_EINVAL);
+  CHECK(st.mem->translate(st, w.r[0], isa::Access::Read, isa::ASI_PRIMARY).page == nullptr);
 }
 
 TEST_CASE("re-arming the rx interrupt with packets still queued interrupts again at once", "[ldc]") {
