@@ -122,6 +122,8 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->vdisk_op = VDISK_OP_WRITE;
   w->seed = 1;
   w->bad = 0;
+  w->reset_at = 0;
+  w->flood = 0;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -177,6 +179,8 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_VDISK && word_is(key, klen, "size")) slot = &w->size, sized = 1;
     else if (w->kind == WL_VDISK && word_is(key, klen, "seed")) slot = &w->seed;
     else if (w->kind == WL_VDISK && word_is(key, klen, "bad")) slot = &w->bad;
+    else if (w->kind == WL_VDISK && word_is(key, klen, "reset")) slot = &w->reset_at;
+    else if (w->kind == WL_VDISK && word_is(key, klen, "flood")) slot = &w->flood;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);

@@ -26,6 +26,8 @@ struct workload {
   enum vdisk_op vdisk_op;   /* vdisk: op=write (pattern, then read back), verify, info */
   uint64_t seed;         /* vdisk: the pattern's seed */
   uint64_t bad;          /* vdisk: 1 = first send a request with a cookie we never exported */
+  uint64_t reset_at;     /* vdisk: reset the channel right after posting request N (0 never) */
+  uint64_t flood;        /* vdisk: first send N messages without reading the answers */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */

@@ -389,6 +389,8 @@ int64_t ldc_recv(struct ldc *l, void *buf, uint64_t cap) {
   return (int64_t)cap;
 }
 
+void ldc_reset(struct ldc *l, const char *why) { link_restart(l, 1, why); }
+
 int ldc_pending(struct ldc *l) {
   if (l->rx_head != l->rx_tail) return 1;
   uint64_t head;

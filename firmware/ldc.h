@@ -49,6 +49,9 @@ int64_t ldc_send(struct ldc *l, const void *msg, uint64_t len);
 /* The next message's length, LDC_ERESET or LDC_EMSGSIZE. RAW: exactly cap bytes. */
 int64_t ldc_recv(struct ldc *l, void *buf, uint64_t cap);
 
+/* Reconfigure our queues (the peer sees RESET) and shake hands again: whatever was in
+ * flight either way is lost. For a driver that must start its session over. */
+void ldc_reset(struct ldc *l, const char *why);
 /* Nonzero when a packet waits in the RX queue (ldc_recv would not sleep). */
 int ldc_pending(struct ldc *l);
 /* Export len bytes at buf (8-byte aligned) with perm (LDC_MAP_CR | LDC_MAP_CW): consecutive

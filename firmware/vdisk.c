@@ -14,18 +14,9 @@ void *memset(void *d, int c, size_t n);
 
 static uint8_t *desc(struct vdisk *d, uint32_t i) { return (uint8_t *)d->ring.base + (uint64_t)i * VDISK_DESC_SIZE; }
 
-int vdisk_open(struct vdisk *d, const struct md_vdev *dev) {
+/* The VIO session: versions 1.1 and 1.0, DRING mode, our ring. Again after a reset. */
+static int handshake(struct vdisk *d) {
   static const struct vio_ver vers[] = {{1, 1}, {1, 0}};
-  memset(d, 0, sizeof *d);
-  d->ring.ndesc = VDISK_RING;
-  d->ring.desc_size = VDISK_DESC_SIZE;
-  d->ring.options = VIO_TX_DRING;
-  d->ring.base = alloc_zero(VDISK_RING * VDISK_DESC_SIZE, 8192);
-  if (!d->ring.base) die(3, "vdisk: no memory for the descriptor ring");
-  for (uint32_t i = 0; i < VDISK_RING; i++) desc(d, i)[0] = VIO_DESC_FREE;
-  ldc_open(&d->ldc, dev->channel, dev->rx_ino, LDC_MODE_UNRELIABLE, 1);
-  d->vio.ldc = &d->ldc;
-  d->vio.dev_class = VDEV_DISK;
   for (;;) {
     struct vio_msg attr;
     memset(&attr, 0, sizeof attr);
@@ -41,8 +32,22 @@ int vdisk_open(struct vdisk *d, const struct md_vdev *dev) {
     d->ops = vio_get64(attr.body + 8);
     d->blocks = vio_get64(attr.body + 16);
     d->max_xfer = vio_get64(attr.body + 24);
-    break;
+    return 0;
   }
+}
+
+int vdisk_open(struct vdisk *d, const struct md_vdev *dev) {
+  memset(d, 0, sizeof *d);
+  d->ring.ndesc = VDISK_RING;
+  d->ring.desc_size = VDISK_DESC_SIZE;
+  d->ring.options = VIO_TX_DRING;
+  d->ring.base = alloc_zero(VDISK_RING * VDISK_DESC_SIZE, 8192);
+  if (!d->ring.base) die(3, "vdisk: no memory for the descriptor ring");
+  for (uint32_t i = 0; i < VDISK_RING; i++) desc(d, i)[0] = VIO_DESC_FREE;
+  ldc_open(&d->ldc, dev->channel, dev->rx_ino, LDC_MODE_UNRELIABLE, 1);
+  d->vio.ldc = &d->ldc;
+  d->vio.dev_class = VDEV_DISK;
+  if (handshake(d)) return -1;
   if (!d->block_size || !d->max_xfer) die(1, "vdisk: the server's attributes give no block size or transfer size");
   if (d->max_xfer > 256) d->max_xfer = 256;
   uint64_t bytes = d->max_xfer * d->block_size;
@@ -54,11 +59,8 @@ int vdisk_open(struct vdisk *d, const struct md_vdev *dev) {
   return 0;
 }
 
-/* Fill a descriptor, mark it READY, tell the server, wait for its ACK of that index. */
-int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64_t len) {
-  if (len > d->max_xfer * d->block_size) return -1;
-  if (op == VD_OP_BWRITE) memcpy(d->buf, buf, len);
-  uint32_t i = d->next;
+/* Post one descriptor and tell the server: 0, or -1 when the link was reset. */
+static int post(struct vdisk *d, uint32_t i, uint8_t op, uint64_t block, uint64_t len) {
   uint8_t *p = desc(d, i);
   memset(p, 0, VDISK_DESC_SIZE);
   vio_put64(p + 8, ++d->req_id);
@@ -76,23 +78,49 @@ int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64
   membar_sync();
   d->bad = 0;
   d->requests++;
-
   struct vio_dring_data m;
   memset(&m, 0, sizeof m);
   m.seq = d->vio.seq++;
   m.ident = d->ring.ident;
   m.start = m.end = i;
   if (vio_send(&d->vio, &m, VIO_TYPE_DATA, VIO_SUBTYPE_INFO, VIO_DRING_DATA) < 0) return -1;
+  if (d->requests == d->reset_at) {   /* test hook: the channel goes down with the request in flight */
+    ldc_reset(&d->ldc, "vdisk test hook: reset with a request in flight");
+    return -1;
+  }
+  return 0;
+}
+
+/* Wait for the server's ACK of descriptor i: 0, 1 for a NACK, -1 when the link was reset. */
+static int wait_ack(struct vdisk *d, uint32_t i) {
   for (;;) {
     struct vio_msg r;
     if (vio_recv(&d->vio, &r) < 0) return -1;
     struct vio_dring_data *a = (struct vio_dring_data *)&r;
     if (r.type != VIO_TYPE_DATA || r.env != VIO_DRING_DATA) continue;
-    if (r.stype == VIO_SUBTYPE_NACK) {
-      d->errors++;
-      return -1;
-    }
-    if (r.stype == VIO_SUBTYPE_ACK && a->ident == d->ring.ident && a->start == i) break;
+    if (r.stype == VIO_SUBTYPE_NACK) return 1;
+    if (r.stype == VIO_SUBTYPE_ACK && a->ident == d->ring.ident && a->start == i) return 0;
+  }
+}
+
+/* Fill a descriptor, mark it READY, tell the server, wait for its ACK of that index. After a
+ * reset of the link the session is shaken up again and the request sent again (reads and
+ * writes of whole blocks may be repeated). */
+int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64_t len) {
+  if (len > d->max_xfer * d->block_size) return -1;
+  if (op == VD_OP_BWRITE) memcpy(d->buf, buf, len);
+  uint32_t i = d->next;
+  uint8_t *p = desc(d, i);
+  int r;
+  while ((r = post(d, i, op, block, len)) < 0 || (r = wait_ack(d, i)) < 0) {
+    d->resets++;
+    printf("vdisk: channel %lu was reset during request %lu: new session, request sent again\n", d->ldc.id,
+           d->requests);
+    if (handshake(d)) return -1;
+  }
+  if (r == 1) {
+    d->errors++;
+    return -1;
   }
   if (p[0] != VIO_DESC_DONE) return -1;
   uint32_t status = vio_get32(p + 20);
@@ -118,4 +146,17 @@ int vdisk_rw(struct vdisk *d, int write, uint64_t block, void *buf, uint64_t len
     len -= n;
   }
   return 0;
+}
+
+void vdisk_flood(struct vdisk *d, uint64_t n) {
+  for (uint64_t k = 0; k < n; k++) {
+    struct vio_dring_data m;
+    memset(&m, 0, sizeof m);
+    m.seq = d->vio.seq++;
+    m.ident = d->ring.ident + 1000;
+    if (vio_send(&d->vio, &m, VIO_TYPE_DATA, VIO_SUBTYPE_INFO, VIO_DRING_DATA) < 0) break;
+  }
+  printf("vdisk: flooded the channel with %lu messages\n", n);
+  ldc_reset(&d->ldc, "vdisk test hook: after a flood");
+  if (handshake(d)) die(1, "vdisk: no new session after the flood");
 }

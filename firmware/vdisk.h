@@ -30,8 +30,9 @@ struct vdisk {
   uint64_t blocks, max_xfer, ops;   /* max_xfer in blocks; ops: bit (1 << op) per operation */
   uint8_t *buf;                     /* bounce buffer: max_xfer blocks */
   struct ldc_cookie buf_cookie;
-  uint64_t requests, errors;
+  uint64_t requests, errors, resets;
   int bad;                          /* test hook: the next request's cookie points outside our export */
+  uint64_t reset_at;                /* test hook: reset the channel right after posting request N */
 };
 
 /* Handshake with the server on dev's channel. 0, or -1 with a line printed. */
@@ -42,5 +43,9 @@ int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64
 /* Reads or writes len bytes (a multiple of the block size) in max_xfer pieces: 0 or the
  * first failing status. */
 int vdisk_rw(struct vdisk *d, int write, uint64_t block, void *buf, uint64_t len);
+
+/* Test hook: n DRING_DATA messages naming a ring the server does not know, sent without
+ * reading any answer (a guest flooding its channel); then a reset and a new session. */
+void vdisk_flood(struct vdisk *d, uint64_t n);
 
 #endif

@@ -56,6 +56,8 @@ void vdisk_workload_run(const struct workload *w, const struct md_info *md) {
     printf("vdisk: a request with a cookie outside our export: status %d\n", st);
     if (st == 0) die(1, "vdisk: the server accepted a cookie we never exported");
   }
+  d.reset_at = w->reset_at;
+  if (w->flood) vdisk_flood(&d, w->flood);
   if (w->vdisk_op == VDISK_OP_INFO) {
     info(&d);
   } else {
@@ -81,7 +83,7 @@ void vdisk_workload_run(const struct workload *w, const struct md_info *md) {
     verify(buf, bytes, w->seed);
     print_rate("read and verified", bytes, ticks, hz);
   }
-  printf("vdisk: %lu requests, %lu errors\n", d.requests, d.errors);
+  printf("vdisk: %lu requests, %lu errors, %lu resets\n", d.requests, d.errors, d.resets);
   printf("vfsim-runtime: vdisk done\n");
   fw_exit(0);
 }

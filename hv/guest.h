@@ -71,6 +71,7 @@ struct LdcEndpoint {
   LdcService* service = nullptr;   // ...or a service in the simulator (ldc_service.h)
   struct Queued { std::array<uint8_t, 64> pkt; uint64_t due; };   // due: core cycle it may arrive at
   std::vector<Queued> outbox;      // a service's packets waiting for their time and RX room
+  uint64_t outbox_dropped = 0;     // dropped because the guest does not read its RX queue
   uint64_t peer_id = 0;
   InterruptQueue tx, rx;           // head/tail byte offsets as the queue registers give them
   bool reset_seen = true;          // the peer reconfigured its RX queue since our last look
@@ -78,6 +79,7 @@ struct LdcEndpoint {
   uint64_t tx_ino() const { return 2 * id; }      // OpenBSD's numbering: tx 2n, rx 2n+1
   uint64_t rx_ino() const { return 2 * id + 1; }
 };
+constexpr size_t kMaxOutbox = 1024;      // a service's packets kept for a guest that does not read
 constexpr unsigned kMaxChannels = 768;   // per domain on T2 Plus (LDoms 1.3)
 // ldc_mapin's real-address window (OpenSPARC's default ldc_mapinrabase, 4096 8 KB slots)
 constexpr uint64_t kMapinBase = 0x10ull << 34;

@@ -74,6 +74,10 @@ void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint
   std::copy(pkt, pkt + 64, q.pkt.begin());
   q.due = call_cycles + delay_cycles;
   if (!ep.outbox.empty()) q.due = std::max(q.due, ep.outbox.back().due);   // in order
+  if (ep.outbox.size() >= kMaxOutbox) {   // a guest that floods and never reads: the service stays bounded
+    ++ep.outbox_dropped;
+    return;
+  }
   ep.outbox.push_back(q);
   ldc_flush_outbox(g, ep);
 }

@@ -203,9 +203,11 @@ int sc_main(int argc, char** argv) {
     }
     for (const VdiskArg& v : vdisks) {
       models::VirtualDiskServer::Stats st = vds.stats(*v.g, v.channel);
-      fmt::print(stderr, "vfsim-hv: vdisk {}/ch{} ({}): {} reads ({} bytes), {} writes ({} bytes), {} flushes, {} other, {} errors\n",
+      hv::LdcEndpoint* ep = v.g->channel(v.channel);
+      fmt::print(stderr, "vfsim-hv: vdisk {}/ch{} ({}): {} reads ({} bytes), {} writes ({} bytes), {} flushes, {} other, {} errors{}\n",
                  v.g->name, v.channel, v.file, st.reads, st.bytes_read, st.writes, st.bytes_written, st.flushes,
-                 st.other, st.errors);
+                 st.other, st.errors,
+                 ep && ep->outbox_dropped ? fmt::format(", {} replies dropped (the guest did not read them)", ep->outbox_dropped) : "");
     }
     fmt::print(stderr, "vfsim-hv: simulated time {}\n", sc_core::sc_time_stamp().to_string());
     if (vm.count("stats")) m.print_stats(std::cerr);
