@@ -74,7 +74,7 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle or ldc-ping)") == 0, "unknown: %s", err);
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping or vdisk)") == 0, "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
   CHECK(workload_parse("compute rate=5", &w, err, sizeof err) != 0 &&
@@ -106,6 +106,17 @@ static void test_bootargs(void) {
   CHECK(workload_parse("ldc-ping role=server gap=1", &w, err, sizeof err) != 0, "gap on a server refused");
   CHECK(workload_parse("ldc-ping role=client iterations=5", &w, err, sizeof err) != 0 &&
             strcmp(err, "ldc-ping: unknown parameter \"iterations\"") == 0, "ldc-ping bad key: %s", err);
+  CHECK(workload_parse("vdisk", &w, err, sizeof err) == 0 && w.kind == WL_VDISK && w.vdisk_op == VDISK_OP_WRITE &&
+            w.size == 1u << 20 && w.seed == 1 && !w.bad && !w.reset_at && !w.flood, "vdisk defaults: %s", err);
+  CHECK(workload_parse("vdisk op=verify size=4M seed=7 bad=1 reset=3 flood=10", &w, err, sizeof err) == 0 &&
+            w.vdisk_op == VDISK_OP_VERIFY && w.size == 4u << 20 && w.seed == 7 && w.bad == 1 && w.reset_at == 3 &&
+            w.flood == 10, "vdisk all parameters: %s", err);
+  CHECK(workload_parse("vdisk op=info", &w, err, sizeof err) == 0 && w.vdisk_op == VDISK_OP_INFO, "vdisk info");
+  CHECK(workload_parse("vdisk op=erase", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vdisk: op \"erase\" (write, verify or info)") == 0, "vdisk bad op: %s", err);
+  CHECK(workload_parse("vdisk size=1000", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vdisk: size must be a multiple of 512 bytes, at most 32M") == 0, "vdisk odd size: %s", err);
+  CHECK(workload_parse("vdisk size=64M", &w, err, sizeof err) != 0, "vdisk size above 32M refused");
 }
 
 /* ---- a small MD encoder, to test what mdgen's samples lack (cpus/memory/openboot) ---- */
