@@ -17,7 +17,7 @@ static uint64_t pattern(uint64_t off, uint64_t seed) {
 
 /* bytes per second of simulated time, printed as MB/s with two decimals */
 static void print_rate(const char *what, uint64_t bytes, uint64_t ticks, uint64_t hz) {
-  uint64_t us = ticks * 1000000 / hz, centi = ticks ? bytes * 100 / 1000000 * hz / ticks : 0;
+  uint64_t us = ticks * 1000000 / hz, centi = ticks ? bytes * 100 * (hz / 1000) / ticks / 1000 : 0;
   printf("vdisk: %s %lu bytes in %lu us: %lu.%02lu MB/s\n", what, bytes, us, centi / 100, centi % 100);
 }
 
