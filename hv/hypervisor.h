@@ -69,6 +69,9 @@ class Hypervisor : public cmt::StrandHost {
   // (dev.channel is filled in).
   uint64_t connect_service(Guest& g, LdcService& svc);
   uint64_t connect_service(Guest& g, LdcService& svc, VirtualDevice dev);
+  // Take a channel endpoint (and its device node) out of a guest: a service forgets the
+  // session, a guest peer sees its link go down for good.
+  void disconnect(Guest& g, uint64_t channel);
   // A service's packet to the guest: into its RX queue now, or as soon as there is room
   // (never dropped); raises the rx interrupt.
   // delay_cycles: the service's own time (a disk's latency): the packet arrives that many

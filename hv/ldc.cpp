@@ -1,6 +1,8 @@
 // Logical Domain Channels in the hypervisor: endpoints, moving 64-byte packets from a
 // sender's TX queue to the receiver's RX queue (in guest memory), the receive interrupt and
 // the packet trace. The hypercalls are in hcall_ldc.cpp.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "hv/hypervisor.h"
@@ -67,6 +69,27 @@ uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc, VirtualDevice de
   ++res.md_generation;
   g.md = md::encode(build_guest_md(machine.plat, res));
   return dev.channel;
+}
+
+void Hypervisor::disconnect(Guest& g, uint64_t channel) {
+  LdcEndpoint* e = g.channel(channel);
+  if (!e) return;
+  if (e->service) e->service->reset(*this, g, *e);
+  if (e->peer)
+    if (LdcEndpoint* p = e->peer->channel(e->peer_id)) p->peer = nullptr;
+  g.intr.erase(std::remove_if(g.intr.begin(), g.intr.end(),
+                              [&](const InterruptSource& s) {
+                                return s.devhandle == kChannelDevhandle &&
+                                       (s.devino == e->tx_ino() || s.devino == e->rx_ino());
+                              }),
+               g.intr.end());
+  g.ldc.erase(g.ldc.begin() + (e - g.ldc.data()));
+  GuestResources& res = md_inputs_[&g];
+  res.channels.erase(std::remove(res.channels.begin(), res.channels.end(), channel), res.channels.end());
+  res.vdevs.erase(std::remove_if(res.vdevs.begin(), res.vdevs.end(), [&](const VirtualDevice& d) { return d.channel == channel; }),
+                  res.vdevs.end());
+  ++res.md_generation;
+  g.md = md::encode(build_guest_md(machine.plat, res));
 }
 
 void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint64_t delay_cycles) {

@@ -1,6 +1,6 @@
 // Virtual I/O services (vcc, vds, vsw) and devices (vdsdev volumes, vdisk, vnet, vcons):
-// stored, checked and listed. They carry traffic once LDC channels exist (issue 5); until
-// then nothing claims more than the configuration.
+// stored, checked and listed. A bound domain's vdisks have their channels to the vds
+// (DomainHost::bind / vio_changed).
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -171,6 +171,15 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     // domain has a delayed reconfiguration outstanding (seed 000), like add-vcpu or bind.
     if (other_changes_blocked(d->name, r)) return r;
     auto it = std::find_if(d->vdisks.begin(), d->vdisks.end(), [&](const Vdisk& k) { return k.name == w.operands[0]; });
+    // On a bound or active domain the change is live: the vdisk's channel comes or goes now.
+    const std::vector<Vdisk> before = d->vdisks;
+    auto live = [&]() {
+      if (d->state == State::Inactive || !host_) return r;
+      std::string err = host_->vio_changed(*d, m_);
+      if (err.empty()) return r;
+      d->vdisks = before;
+      return fail(err);
+    };
     auto volume_of = [&](const std::string& spec, Vdisk& k) -> std::string {
       size_t at = spec.find('@');
       if (at == std::string::npos) return fmt::format("Invalid volume: {}", spec);
@@ -198,7 +207,7 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
         return fail("Invalid timeout: " + w.props["timeout"]);
       k.id = id;
       d->vdisks.push_back(k);
-      return r;
+      return live();
     }
     if (it == d->vdisks.end()) return fail(fmt::format("Disk {} does not exist in LDom {}", w.operands[0], d->name));
     if (verb == "set") {
@@ -208,10 +217,10 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
       }
       if (w.props.count("timeout") && !parse_uint(w.props["timeout"], it->timeout))
         return fail("Invalid timeout: " + w.props["timeout"]);
-      return r;
+      return live();
     }
     d->vdisks.erase(it);
-    return r;
+    return live();
   }
 
   if (noun == "vsw") {

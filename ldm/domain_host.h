@@ -13,6 +13,9 @@ struct DomainHost {
   // devices their channels to the services (found in m). Returns "" or why not.
   virtual std::string bind(const Domain& d, const Model& m) = 0;
   virtual void unbind(const Domain& d) = 0;
+  // The virtual devices of a bound or active domain changed (add/set/remove-vdisk): give new
+  // ones their channels, take removed ones away. "" or why not (nothing changed then).
+  virtual std::string vio_changed(const Domain&, const Model&) { return ""; }
   // Boot the domain's image; "" or why not.
   virtual std::string start(const Domain& d) = 0;
   virtual void stop(const Domain& d) = 0;

@@ -1,5 +1,7 @@
 #include "ldm/hv_host.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "sim/isa/elf_image.h"
@@ -22,9 +24,22 @@ models::VirtualDiskServer& HvHost::vds(const std::string& name) {
 
 // Each vdisk gets a channel to its vds, served from the volume's backend. The backend is
 // opened now (the guides: it is exported when the guest is bound), so a missing or
-// unreadable file fails the bind [U: wording after later ldm versions' path check].
+// unreadable file fails the bind [U: wording after later ldm versions' path check]. Vdisks
+// that already have their channel keep it; removed ones lose it.
 std::string HvHost::bind_vdisks(const Domain& d, const Model& m, hv::Guest& g) {
+  auto& have = vdisk_channels_[d.name];
+  for (auto it = have.begin(); it != have.end();) {   // gone, or now on another volume
+    auto v = std::find_if(d.vdisks.begin(), d.vdisks.end(), [&](const Vdisk& k) { return k.name == it->first; });
+    if (v != d.vdisks.end() && v->vds == it->second.vds && v->volume == it->second.volume) {
+      ++it;
+      continue;
+    }
+    vds(it->second.vds).detach(g, it->second.channel);
+    hv_.disconnect(g, it->second.channel);
+    it = have.erase(it);
+  }
   for (const Vdisk& v : d.vdisks) {
+    if (have.count(v.name)) continue;
     const VdsVolume* vol = nullptr;
     for (const Domain& s : m.domains)
       if (s.name == v.vds_domain)
@@ -43,9 +58,26 @@ std::string HvHost::bind_vdisks(const Domain& d, const Model& m, hv::Guest& g) {
     dev.kind = hv::VirtualDevice::Disk;
     dev.handle = v.id;
     models::VirtualDiskServer& server = vds(v.vds);
-    server.attach(g, hv_.connect_service(g, server, dev), image);
+    uint64_t ch = hv_.connect_service(g, server, dev);
+    server.attach(g, ch, image);
+    have[v.name] = {v.vds, v.volume, ch};
   }
   return "";
+}
+
+// A vdisk added to or removed from a bound or active domain. A channel the running guest has
+// opened is not pulled from under it.
+std::string HvHost::vio_changed(const Domain& d, const Model& m) {
+  hv::Guest* g = hv_.find_guest(d.name);
+  if (!g) return "";
+  for (const auto& [name, c] : vdisk_channels_[d.name]) {
+    auto v = std::find_if(d.vdisks.begin(), d.vdisks.end(), [&](const Vdisk& k) { return k.name == name; });
+    bool changed = v == d.vdisks.end() || v->vds != c.vds || v->volume != c.volume;
+    hv::LdcEndpoint* ep = g->channel(c.channel);
+    if (changed && running(d) && ep && ep->rx.entries)
+      return fmt::format("LDom {} is using vdisk {}: stop the domain before changing it", d.name, name);
+  }
+  return bind_vdisks(d, m, *g);
 }
 
 std::string HvHost::bind(const Domain& d, const Model& m) {
@@ -69,6 +101,7 @@ std::string HvHost::bind(const Domain& d, const Model& m) {
 }
 
 void HvHost::unbind(const Domain& d) {
+  vdisk_channels_.erase(d.name);
   if (hv::Guest* g = hv_.find_guest(d.name)) hv_.destroy_guest(*g);   // services forget it too
 }
 

@@ -32,11 +32,15 @@ class HvHost : public DomainHost {
  private:
   std::map<std::string, std::string> variables(const Domain& d) const;
   std::string bind_vdisks(const Domain& d, const Model& m, hv::Guest& g);
+  std::string vio_changed(const Domain& d, const Model& m) override;
   hv::Hypervisor& hv_;
   std::string image_, service_root_;
   struct Sample { uint64_t cycles = 0, yielded = 0; double util = 0; };
   std::map<unsigned, Sample> samples_;   // per strand, for utilisation between listings
   std::map<std::string, std::unique_ptr<models::VirtualDiskServer>> vds_;   // by vds name
+  // The channel each bound vdisk has: domain -> vdisk name -> where it is served from.
+  struct VdiskChannel { std::string vds, volume; uint64_t channel; };
+  std::map<std::string, std::map<std::string, VdiskChannel>> vdisk_channels_;
 };
 
 }  // namespace vfsim::ldm

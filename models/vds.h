@@ -46,6 +46,7 @@ class VirtualDiskServer : public VioServer {
   // destruction) forgets the guest.
   void attach(hv::Guest& g, uint64_t channel, std::shared_ptr<DiskImage> image);
   void detach(hv::Guest& g);
+  void detach(hv::Guest& g, uint64_t channel) { disks_.erase({&g, channel}); }
 
   struct Stats {
     uint64_t reads = 0, writes = 0, flushes = 0, other = 0, bytes_read = 0, bytes_written = 0, errors = 0;

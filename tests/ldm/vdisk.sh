@@ -58,5 +58,23 @@ disk_image /ldoms/ldg2/missing.img 1M
 expect_ok ldm bind ldg2
 ldm list ldg2 | grep -q '^ldg2       bound '
 check "once the file exists the same bind succeeds" $?
+
+# a vdisk added to a bound domain gets its channel at once (the guest sees it when it
+# boots); one removed loses it; a failed add changes nothing
+disk_image /ldoms/ldg2/data.img 4M
+expect_ok ldm add-vdsdev /ldoms/ldg2/data.img vol3@primary-vds0
+expect_ok ldm add-vdsdev /ldoms/nowhere.img vol4@primary-vds0
+expect_ok ldm rm-vdisk vdisk2 ldg2
+expect_ok ldm add-vdisk data vol3@primary-vds0 ldg2
+expect_fail "Path /ldoms/nowhere.img is not valid on service domain primary (No such file or directory)" ldm add-vdisk bad vol4@primary-vds0 ldg2
+run ldm list-bindings ldg2
+grep -q '^    data             vol3@primary-vds0           disk@0  primary$' "$tmp/out" && ! grep -q 'vdisk2\|bad ' "$tmp/out"
+verify "the bound domain lists only the vdisk it has now" $?
+expect_ok ldm set-var "boot-file=vdisk op=write size=1M seed=5" ldg2
+expect_out "LDom ldg2 started" ldm start ldg2
+vfctl clock advance 60ms >/dev/null
+run vfctl console ldg2
+grep -q '^vdisk: disk 8192 blocks of 512 bytes' "$tmp/out" && grep -q '^vdisk: read and verified 1048576 bytes' "$tmp/out"
+verify "the guest boots with the vdisk added while it was bound (4 MB image, 8192 blocks)" $?
 stop_ldmd
 finish
