@@ -1,14 +1,16 @@
 /* The workload a guest runs, chosen by the MD's boot-file string, e.g.
  * "compute iterations=200000", "memory footprint=4M writes=50", "counter rate=1000 count=20",
- * "ldc-ping role=client count=100 size=200 mode=reliable". */
+ * "ldc-ping role=client count=100 size=200 mode=reliable",
+ * "vnet-ping role=client peer=00:14:4f:f8:00:01 count=1000 size=64". */
 #ifndef FW_BOOTARGS_H
 #define FW_BOOTARGS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING };
-enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING };
+enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER, LDC_ROLE_LISTEN };
+enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's test hooks */
 
 struct workload {
   enum workload_kind kind;
@@ -22,10 +24,14 @@ struct workload {
   uint64_t size;         /* ldc-ping: bytes per message */
   uint64_t mode;         /* ldc-ping: LDC mode number (0 raw, 1 unreliable, 3 reliable) */
   uint64_t gap;          /* ldc-ping client: message (1-based) sent once with a seqid gap, 0 none */
+  uint64_t peer_mac;     /* vnet-ping client: whom to ping */
+  enum vnet_bad bad;     /* vnet-ping: misbehave towards the switch */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */
 #define LDC_PING_MAX_SIZE 65536ul
+#define VNET_PING_MIN_SIZE 60ul     /* Ethernet's minimum frame (without FCS) */
+#define VNET_PING_MAX_SIZE 1514ul   /* MTU 1500 + header */
 
 /* "raw", "unreliable", "reliable" for LDC modes 0, 1 and 3; "?" otherwise */
 const char *ldc_mode_name(uint64_t mode);
