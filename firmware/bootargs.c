@@ -160,6 +160,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->gap = 0;
   w->peer_mac = 0;
   w->bad = VNET_BAD_NONE;
+  w->burst = 0;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -215,6 +216,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "gap")) slot = &w->gap;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "size")) slot = &w->size;
+    else if (w->kind == WL_VNET_PING && word_is(key, klen, "burst")) slot = &w->burst;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);

@@ -26,6 +26,7 @@ struct workload {
   uint64_t gap;          /* ldc-ping client: message (1-based) sent once with a seqid gap, 0 none */
   uint64_t peer_mac;     /* vnet-ping client: whom to ping */
   enum vnet_bad bad;     /* vnet-ping: misbehave towards the switch */
+  uint64_t burst;        /* vnet-ping client: broadcast frames sent back to back after the pings */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */

@@ -4,7 +4,9 @@
  * so a reply that is stale, truncated or misplaced shows. The client first probes until the
  * server answers (the server's vnet may come up after ours; probes meanwhile reach nobody),
  * then sends count DATA frames one at a time, each to the peer's MAC, and times the round
- * trips with %stick; at the end it broadcasts a BYE that ends the listeners. The server
+ * trips with %stick; then, with burst=N, N broadcast BURST frames back to back (more than a
+ * vnet that does not read has buffers for: the switch drops the rest); at the end it
+ * broadcasts a BYE that ends the listeners. The server
  * echoes PROBE and DATA frames to their source; a listener counts what reaches it, which on
  * a learning switch is only what was flooded. */
 #include "vnet_ping.h"
@@ -22,7 +24,7 @@ void *memset(void *d, int c, size_t n);
 #define PROBE_WAIT_US 200       /* between probes */
 #define PROBES_MAX 5000         /* ~1 s of simulated time: the peer is not there */
 #define REPLY_WAIT_US 10000     /* a DATA frame without an echo this long is lost */
-enum { KIND_PROBE = 1, KIND_DATA = 2, KIND_BYE = 3 };
+enum { KIND_PROBE = 1, KIND_DATA = 2, KIND_BYE = 3, KIND_BURST = 4 };
 
 static uint8_t pattern(uint32_t seq, uint32_t i) { return (uint8_t)(seq * 0x3b + i * 13 + (i >> 8)); }
 
@@ -100,16 +102,16 @@ static void server_run(const struct workload *w, struct vnet *v, uint8_t *f) {
 }
 
 static void listen_run(struct vnet *v, uint8_t *f) {
-  uint64_t n_all = 0, kinds[4] = {0};
+  uint64_t n_all = 0, kinds[5] = {0};
   for (;;) {
     uint32_t n = vnet_recv(v, f, VNET_MAX_FRAME, 0);
     n_all++;
-    uint8_t k = ours(f, n) && f[14] <= KIND_BYE ? f[14] : 0;
+    uint8_t k = ours(f, n) && f[14] <= KIND_BURST ? f[14] : 0;
     kinds[k]++;
     if (k == KIND_BYE) break;
   }
-  printf("vnet-ping: listener got %lu frames: probe=%lu data=%lu bye=%lu other=%lu\n", n_all, kinds[KIND_PROBE],
-         kinds[KIND_DATA], kinds[KIND_BYE], kinds[0]);
+  printf("vnet-ping: listener got %lu frames: probe=%lu data=%lu burst=%lu bye=%lu other=%lu\n", n_all,
+         kinds[KIND_PROBE], kinds[KIND_DATA], kinds[KIND_BURST], kinds[KIND_BYE], kinds[0]);
   fw_exit(0);
 }
 
@@ -163,6 +165,10 @@ void vnet_ping_run(const struct workload *w, const struct md_info *md) {
       if (rtt > max) max = rtt;
       break;
     }
+  }
+  for (uint32_t k = 1; k <= w->burst; k++) {
+    build(sent, (uint32_t)size, 0xfffffffffffful, v.mac, KIND_BURST, k);
+    send_or_die(&v, sent, (uint32_t)size);
   }
   build(sent, (uint32_t)size, 0xfffffffffffful, v.mac, KIND_BYE, 0);
   send_or_die(&v, sent, (uint32_t)size);
