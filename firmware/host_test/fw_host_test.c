@@ -74,7 +74,8 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle or ldc-ping)") == 0, "unknown: %s", err);
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping or vnet-ping)") == 0,
+        "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
   CHECK(workload_parse("compute rate=5", &w, err, sizeof err) != 0 &&
@@ -106,6 +107,34 @@ static void test_bootargs(void) {
   CHECK(workload_parse("ldc-ping role=server gap=1", &w, err, sizeof err) != 0, "gap on a server refused");
   CHECK(workload_parse("ldc-ping role=client iterations=5", &w, err, sizeof err) != 0 &&
             strcmp(err, "ldc-ping: unknown parameter \"iterations\"") == 0, "ldc-ping bad key: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:F8:00:01", &w, err, sizeof err) == 0 &&
+            w.kind == WL_VNET_PING && w.role == LDC_ROLE_CLIENT && w.peer_mac == 0x00144ff80001ul && w.count == 100 &&
+            w.size == 64 && w.bad == VNET_BAD_NONE && w.burst == 0,
+        "vnet-ping defaults: %s", err);
+  CHECK(workload_parse("vnet-ping role=server count=1000 size=1514", &w, err, sizeof err) == 0 &&
+            w.role == LDC_ROLE_SERVER && w.count == 1000 && w.size == 1514, "vnet-ping server: %s", err);
+  CHECK(workload_parse("vnet-ping role=listen", &w, err, sizeof err) == 0 && w.role == LDC_ROLE_LISTEN,
+        "vnet-ping listen: %s", err);
+  CHECK(workload_parse("vnet-ping role=client bad=desc", &w, err, sizeof err) == 0 && w.bad == VNET_BAD_DESC &&
+            w.peer_mac == 0, "vnet-ping bad=desc needs no peer: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 burst=40", &w, err, sizeof err) == 0 &&
+            w.burst == 40, "vnet-ping burst: %s", err);
+  CHECK(workload_parse("vnet-ping role=client count=5", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: a client needs peer=MAC") == 0, "vnet-ping no peer: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=01:00:5e:00:00:01", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: peer \"01:00:5e:00:00:01\" is not a unicast MAC like 00:14:4f:f8:00:01") == 0,
+        "vnet-ping multicast peer: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00", &w, err, sizeof err) != 0, "short MAC refused");
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 size=59", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: size must be 60..1514 (a whole Ethernet frame)") == 0, "vnet-ping size: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 size=1515", &w, err, sizeof err) != 0,
+        "vnet-ping size above 1514 refused");
+  CHECK(workload_parse("vnet-ping role=client bad=cookie", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: bad \"cookie\" (ring or desc)") == 0, "vnet-ping bad hook: %s", err);
+  CHECK(workload_parse("vnet-ping count=5", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: role=client, role=server or role=listen needed") == 0, "vnet-ping no role: %s", err);
+  CHECK(workload_parse("vnet-ping role=server gap=1", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: unknown parameter \"gap\"") == 0, "vnet-ping bad key: %s", err);
 }
 
 /* ---- a small MD encoder, to test what mdgen's samples lack (cpus/memory/openboot) ---- */
