@@ -91,18 +91,21 @@ check "hv-trace: a sent $((5 + probes + 1001)) one-packet VIO messages (handshak
 
 # --- misbehaving vnets: d names a TX buffer outside its map table (NACK, then its next
 # frame is taken), e registers a ring past what it exported (refused); d stops reading after
-# that, so a's broadcast burst overflows its RX ring (drops). a and b still complete.
+# that, so a's broadcast burst overflows its RX ring (drops). a and b still complete. b's
+# MAC is given on the command line (the automatic ones go around it).
+MAC_B2=02:00:00:00:00:0b
 "$HV" --image "$RT" --max-ms 1000 \
-  --domain a --boot-file "vnet-ping role=client peer=$MAC_B count=200 burst=40" \
+  --domain a --boot-file "vnet-ping role=client peer=$MAC_B2 count=200 burst=40" \
   --domain b --boot-file "vnet-ping role=server count=200" \
   --domain d --boot-file "vnet-ping role=client bad=desc" \
   --domain e --boot-file "vnet-ping role=client bad=ring" \
-  --vsw sw0 --vnet a --vnet b --vnet d --vnet e >"$tmp/out" 2>"$tmp/err"
+  --vsw sw0 --vnet a --vnet b=$MAC_B2 --vnet d --vnet e >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc = 0 ] && exited a 0 && exited b 0 && grep -q '^\[a\] vnet-ping: count=200 size=64 ok=200 lost=0 stale=0 ' "$tmp/out" &&
-  [ "$(port a errors)$(port b errors)" = 00 ]
+  [ "$(port a errors)$(port b errors)" = 00 ] && grep -q "^vfsim-hv: vsw sw0 port b ($MAC_B2): up, in=201 " "$tmp/err" &&
+  grep -q "^vfsim-hv: vsw sw0 port d ($MAC_B): " "$tmp/err"
 st=$?
-check "a pings b 200 times unaffected by the faulty vnets d and e (rc=$rc)" $st
+check "a pings b ($MAC_B2, given with --vnet b=MAC) 200 times unaffected by the faulty vnets d and e (rc=$rc)" $st
 exited d 0 && has "[d] vnet: the switch refused TX descriptor 0" &&
   has "[d] vnet-ping: bad=desc: tx_frames=2 tx_nacks=1 tx_acks=2: the switch refused the bad descriptor and took the next one" &&
   [ "$(port d errors)" = 1 ] && [ "$(port d in)" = 1 ] &&
