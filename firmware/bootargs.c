@@ -217,6 +217,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "size")) slot = &w->size;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "burst")) slot = &w->burst;
+    else if (w->kind == WL_VNET_PING && word_is(key, klen, "gap")) slot = &w->gap;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);
@@ -271,6 +272,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     }
     if (w->count == 0) {
       fmt_format(err, errlen, "vnet-ping: count must be at least 1");
+      return -1;
+    }
+    if (w->gap && (w->role != LDC_ROLE_CLIENT || w->gap > w->count)) {
+      fmt_format(err, errlen, "vnet-ping: gap=N is for a client, N <= count");
       return -1;
     }
     if (w->role == LDC_ROLE_CLIENT && !w->peer_mac && w->bad == VNET_BAD_NONE) {

@@ -23,7 +23,7 @@ struct workload {
   enum ldc_role role;    /* ldc-ping */
   uint64_t size;         /* ldc-ping: bytes per message */
   uint64_t mode;         /* ldc-ping: LDC mode number (0 raw, 1 unreliable, 3 reliable) */
-  uint64_t gap;          /* ldc-ping client: message (1-based) sent once with a seqid gap, 0 none */
+  uint64_t gap;          /* ldc-ping / vnet-ping client: message (1-based) sent once with a seqid gap, 0 none */
   uint64_t peer_mac;     /* vnet-ping client: whom to ping */
   enum vnet_bad bad;     /* vnet-ping: misbehave towards the switch */
   uint64_t burst;        /* vnet-ping client: broadcast frames sent back to back after the pings */

@@ -201,6 +201,7 @@ uint32_t vnet_recv(struct vnet *v, void *buf, uint32_t cap, uint64_t deadline) {
       v->rx_lost++;   /* a buffer the switch could not fill, or a frame too long for buf */
       continue;
     }
-    if (!poll_one(v, deadline)) return 0;
+    uint64_t resets = v->resets;
+    if (!poll_one(v, deadline) || v->resets != resets) return 0;
   }
 }

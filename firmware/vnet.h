@@ -54,7 +54,8 @@ int vnet_open(struct vnet *v, const struct md_info *md, enum vnet_fault fault);
  * VNET_ETIMEDOUT or VNET_ERESET. */
 int vnet_send(struct vnet *v, const void *frame, uint32_t len);
 /* The next received frame into buf (longer ones are dropped): its length, or 0 when
- * %stick reached deadline first (0 = wait forever). Handles the switch's ACKs meanwhile. */
+ * %stick reached deadline first (0 = wait forever) or the link was reset meanwhile
+ * (v->resets grew: frames in flight are lost). Handles the switch's ACKs meanwhile. */
 uint32_t vnet_recv(struct vnet *v, void *buf, uint32_t cap, uint64_t deadline);
 
 #endif

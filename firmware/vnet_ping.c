@@ -138,13 +138,20 @@ void vnet_ping_run(const struct workload *w, const struct md_info *md) {
     if (n) break;
   }
 
-  uint64_t ok = 0, lost = 0, stale = 0, sum = 0, min = ~0ul, max = 0;
+  uint64_t ok = 0, lost = 0, stale = 0, resent = 0, sum = 0, min = ~0ul, max = 0;
   for (uint32_t k = 1; k <= w->count; k++) {
     build(sent, (uint32_t)size, w->peer_mac, v.mac, KIND_DATA, k);
-    uint64_t t0 = rd_stick(), deadline = t0 + REPLY_WAIT_US * us;
+    if (k == w->gap) v.ldc.gap = 1;   /* the switch NACKs the packet: the link resets */
+    uint64_t t0 = rd_stick(), deadline = t0 + REPLY_WAIT_US * us, resets = v.resets;
     send_or_die(&v, sent, (uint32_t)size);
     for (;;) {
       uint32_t n = vnet_recv(&v, f, VNET_MAX_FRAME, deadline);
+      if (!n && v.resets != resets) {   /* the frame went down with the session: again */
+        resets = v.resets;
+        resent++;
+        send_or_die(&v, sent, (uint32_t)size);
+        continue;
+      }
       if (!n) {
         lost++;
         break;
@@ -175,6 +182,7 @@ void vnet_ping_run(const struct workload *w, const struct md_info *md) {
   if (!ok) min = 0;
   printf("vnet-ping: count=%lu size=%lu ok=%lu lost=%lu stale=%lu probes=%lu rtt_avg_ns=%lu rtt_min_ns=%lu rtt_max_ns=%lu\n",
          w->count, size, ok, lost, stale, probes, ok ? ns(md, sum / ok) : 0, ns(md, min), ns(md, max));
+  if (resent) printf("vnet-ping: %lu frames sent again after a link reset\n", resent);
   printf("vnet: tx_frames=%lu tx_acks=%lu tx_nacks=%lu rx_frames=%lu rx_lost=%lu resets=%lu\n", v.tx_frames, v.tx_acks,
          v.tx_nacks, v.rx_frames, v.rx_lost, v.resets);
   fw_exit(lost || stale ? 1 : 0);

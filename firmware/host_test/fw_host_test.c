@@ -119,6 +119,10 @@ static void test_bootargs(void) {
             w.peer_mac == 0, "vnet-ping bad=desc needs no peer: %s", err);
   CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 burst=40", &w, err, sizeof err) == 0 &&
             w.burst == 40, "vnet-ping burst: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 count=50 gap=20", &w, err, sizeof err) == 0 &&
+            w.gap == 20, "vnet-ping gap: %s", err);
+  CHECK(workload_parse("vnet-ping role=server gap=2", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: gap=N is for a client, N <= count") == 0, "vnet-ping gap on a server: %s", err);
   CHECK(workload_parse("vnet-ping role=client count=5", &w, err, sizeof err) != 0 &&
             strcmp(err, "vnet-ping: a client needs peer=MAC") == 0, "vnet-ping no peer: %s", err);
   CHECK(workload_parse("vnet-ping role=client peer=01:00:5e:00:00:01", &w, err, sizeof err) != 0 &&
@@ -133,8 +137,8 @@ static void test_bootargs(void) {
             strcmp(err, "vnet-ping: bad \"cookie\" (ring or desc)") == 0, "vnet-ping bad hook: %s", err);
   CHECK(workload_parse("vnet-ping count=5", &w, err, sizeof err) != 0 &&
             strcmp(err, "vnet-ping: role=client, role=server or role=listen needed") == 0, "vnet-ping no role: %s", err);
-  CHECK(workload_parse("vnet-ping role=server gap=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "vnet-ping: unknown parameter \"gap\"") == 0, "vnet-ping bad key: %s", err);
+  CHECK(workload_parse("vnet-ping role=server mode=raw", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: unknown parameter \"mode\"") == 0, "vnet-ping bad key: %s", err);
 }
 
 /* ---- a small MD encoder, to test what mdgen's samples lack (cpus/memory/openboot) ---- */

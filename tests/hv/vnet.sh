@@ -89,6 +89,25 @@ check "pcap timestamps run forward over $span ns for the 2000 data frames (999 x
 st=$?
 check "hv-trace: a sent $((5 + probes + 1001)) one-packet VIO messages (handshake + a DRING_DATA per frame)" $st
 
+# --- a link reset in the middle: DATA 20 goes out with an LDC seqid gap, the switch's link
+# layer NACKs it, a's vnet resets the channel, both sides start a new VIO session (the
+# switch forgets a's rings and MAC), and a sends frame 20 again
+"$HV" --image "$RT" --max-ms 1000 \
+  --domain a --boot-file "vnet-ping role=client peer=$MAC_B count=50 gap=20" \
+  --domain b --boot-file "vnet-ping role=server count=50" \
+  --vsw sw0 --vnet a --vnet b --hv-trace "$tmp/trace" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 0 ] && exited a 0 && exited b 0 && grep -q '^\[a\] vnet-ping: count=50 size=64 ok=50 lost=0 stale=0 ' "$tmp/out" &&
+  has "[a] ldc: channel 0 reset (NACK from the peer)" &&
+  has "[a] vnet: channel 0 reset: handshake again (frames in flight are lost)" &&
+  has "[a] vnet-ping: 1 frames sent again after a link reset" &&
+  [ "$(grep -c '^\[a\] vnet: channel 0: version 1.6, handshake done$' "$tmp/out")" = 2 ] &&
+  [ "$(grep -c '^ldc  service -> a/ch0  type=0x02 subtype=0x04 ' "$tmp/trace")" = 1 ] &&
+  [ "$(port a in)" = $(($(field "$(grep '^\[a\] vnet-ping: count=' "$tmp/out")" probes) + 51)) ] &&
+  [ "$(port a errors)$(port a learned)$(port a drops)$(port b drops)" = 0100 ]
+st=$?
+check "a link reset mid-run (seqid gap, NACK): new VIO session, the switch relearns a, frame 20 sent again, all 50 echoed (rc=$rc)" $st
+
 # --- misbehaving vnets: d names a TX buffer outside its map table (NACK, then its next
 # frame is taken), e registers a ring past what it exported (refused); d stops reading after
 # that, so a's broadcast burst overflows its RX ring (drops). a and b still complete. b's
