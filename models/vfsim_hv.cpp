@@ -171,9 +171,16 @@ int sc_main(int argc, char** argv) {
     if (vm.count("vnet")) {
       uint64_t next_mac = 0x00144ff80000ull;   // Sun's LDoms range, as ldm assigns vnet MACs
       std::vector<uint64_t> used;
+      std::vector<hv::Guest*> on_switch;
       for (const std::string& spec : vm["vnet"].as<std::vector<std::string>>()) {
         size_t eq = spec.find('=');
         hv::Guest* g = h.find_guest(spec.substr(0, eq));
+        if (g && std::find(on_switch.begin(), on_switch.end(), g) != on_switch.end()) {
+          fmt::print(stderr, "vfsim-hv: --vnet {}: domain {} already has its vnet (device 0) on the switch\n", spec,
+                     g->name);
+          return 2;
+        }
+        on_switch.push_back(g);
         std::optional<uint64_t> mac = eq == std::string::npos ? std::optional<uint64_t>(next_mac++)
                                                               : models::parse_mac(spec.substr(eq + 1));
         if (!g || !mac || models::MacTable::is_group(*mac) ||

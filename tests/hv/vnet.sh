@@ -156,6 +156,10 @@ check "--vnet for an unknown domain is refused (exit 2)" $st
 [ $? = 2 ] && has "vfsim-hv: --vnet a=01:00:5e:00:00:01: needs an existing domain name, optionally =MAC (a unicast MAC"
 st=$?
 check "--vnet with a multicast MAC is refused (exit 2)" $st
+"$HV" --image "$RT" --domain a --vsw sw0 --vnet a --vnet a=02:00:00:00:00:01 >"$tmp/out" 2>&1
+[ $? = 2 ] && has "vfsim-hv: --vnet a=02:00:00:00:00:01: domain a already has its vnet (device 0) on the switch"
+st=$?
+check "a second --vnet for the same domain is refused (exit 2)" $st
 "$HV" --image "$RT" --domain a --vsw sw0 --vsw-pcap /nonexistent/dir/x.pcap --vnet a >"$tmp/out" 2>&1
 [ $? = 2 ] && has "vfsim-hv: --vsw-pcap: cannot write /nonexistent/dir/x.pcap"
 st=$?
