@@ -8,6 +8,7 @@
 # (read by tshark), and the hypervisor's trace shows one LDC packet per VIO message.
 # Then misbehaving vnets (a ring cookie past their exports, a TX buffer outside their map
 # table, a vnet that stops reading) are refused or dropped while a and b still complete.
+# Runs are limited to 100 ms of simulated time (they need under 10), so a hang fails fast.
 # Usage: vnet.sh VFSIM_HV RUNTIME_ELF
 set -u
 HV=$1 RT=$2
@@ -24,7 +25,7 @@ port() { sed -n "s/^vfsim-hv: vsw sw0 port $1 ([^)]*): //p" "$tmp/err" | tr ' ,'
 field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
 
 # --- a pings b 1000 times through the switch; c listens
-"$HV" --image "$RT" --max-ms 1000 \
+"$HV" --image "$RT" --max-ms 100 \
   --domain a --boot-file "vnet-ping role=client peer=$MAC_B count=1000 size=64" \
   --domain b --boot-file "vnet-ping role=server count=1000" \
   --domain c --boot-file "vnet-ping role=listen" \
@@ -65,6 +66,7 @@ st=$?
 check "MAC learning: c saw $(port c out) flooded frames (of $flooded floods) and none of the 2000 data frames ($cline)" $st
 
 # The capture: every switched frame, with the right MACs, in simulated time
+command -v tshark >/dev/null || echo "tshark is not installed (scripts/setup.sh installs it): the capture checks fail"
 tshark -r "$tmp/net.pcap" -T fields -e frame.time_epoch -e eth.src -e eth.dst -e eth.type -e data.data \
   >"$tmp/frames" 2>"$tmp/tshark.err"
 trc=$?
@@ -92,7 +94,7 @@ check "hv-trace: a sent $((5 + probes + 1001)) one-packet VIO messages (handshak
 # --- a link reset in the middle: DATA 20 goes out with an LDC seqid gap, the switch's link
 # layer NACKs it, a's vnet resets the channel, both sides start a new VIO session (the
 # switch forgets a's rings and MAC), and a sends frame 20 again
-"$HV" --image "$RT" --max-ms 1000 \
+"$HV" --image "$RT" --max-ms 100 \
   --domain a --boot-file "vnet-ping role=client peer=$MAC_B count=50 gap=20" \
   --domain b --boot-file "vnet-ping role=server count=50" \
   --vsw sw0 --vnet a --vnet b --hv-trace "$tmp/trace" >"$tmp/out" 2>"$tmp/err"
@@ -113,7 +115,7 @@ check "a link reset mid-run (seqid gap, NACK): new VIO session, the switch relea
 # that, so a's broadcast burst overflows its RX ring (drops). a and b still complete. b's
 # MAC is given on the command line (the automatic ones go around it).
 MAC_B2=02:00:00:00:00:0b
-"$HV" --image "$RT" --max-ms 1000 \
+"$HV" --image "$RT" --max-ms 100 \
   --domain a --boot-file "vnet-ping role=client peer=$MAC_B2 count=200 burst=40" \
   --domain b --boot-file "vnet-ping role=server count=200" \
   --domain d --boot-file "vnet-ping role=client bad=desc" \
