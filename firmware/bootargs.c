@@ -12,6 +12,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_IDLE: return "idle";
     case WL_LDC_PING: return "ldc-ping";
     case WL_VDISK: return "vdisk";
+    case WL_VNET_PING: return "vnet-ping";
   }
   return "?";
 }
@@ -72,6 +73,59 @@ static int vdisk_word(struct workload *w, const char *key, size_t klen, const ch
   return -1;
 }
 
+/* "00:14:4f:f8:00:01" -> 48-bit value; 0 on success */
+static int parse_mac(const char *s, size_t len, uint64_t *out) {
+  uint64_t mac = 0;
+  if (len != 17) return -1;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (i % 3 == 2) {
+      if (c != ':' && c != '-') return -1;
+      continue;
+    }
+    unsigned d;
+    if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') d = (unsigned)(c - 'A' + 10);
+    else return -1;
+    mac = mac << 4 | d;
+  }
+  *out = mac;
+  return 0;
+}
+
+/* vnet-ping's word-valued parameters role, peer and bad: as ldc_word. */
+static int vnet_word(struct workload *w, const char *key, size_t klen, const char *val, size_t vlen,
+                     char *err, size_t errlen) {
+  if (word_is(key, klen, "role")) {
+    if (word_is(val, vlen, "client")) w->role = LDC_ROLE_CLIENT;
+    else if (word_is(val, vlen, "server")) w->role = LDC_ROLE_SERVER;
+    else if (word_is(val, vlen, "listen")) w->role = LDC_ROLE_LISTEN;
+    else {
+      fmt_format(err, errlen, "vnet-ping: role \"%.*s\" (client, server or listen)", (int)vlen, val);
+      return -1;
+    }
+    return 1;
+  }
+  if (word_is(key, klen, "peer")) {
+    if (parse_mac(val, vlen, &w->peer_mac) || (w->peer_mac >> 40 & 1)) {
+      fmt_format(err, errlen, "vnet-ping: peer \"%.*s\" is not a unicast MAC like 00:14:4f:f8:00:01", (int)vlen, val);
+      return -1;
+    }
+    return 1;
+  }
+  if (word_is(key, klen, "bad")) {
+    if (word_is(val, vlen, "ring")) w->bad = VNET_BAD_RING;
+    else if (word_is(val, vlen, "desc")) w->bad = VNET_BAD_DESC;
+    else {
+      fmt_format(err, errlen, "vnet-ping: bad \"%.*s\" (ring or desc)", (int)vlen, val);
+      return -1;
+    }
+    return 1;
+  }
+  return 0;
+}
+
 /* A number: decimal or 0x hex, optionally with K/M/G (only where sizes are allowed). */
 static int parse_number(const char *s, size_t len, int sized, uint64_t *out) {
   uint64_t v = 0;
@@ -121,9 +175,12 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->gap = 0;
   w->vdisk_op = VDISK_OP_WRITE;
   w->seed = 1;
-  w->bad = 0;
+  w->vdisk_bad = 0;
   w->reset_at = 0;
   w->flood = 0;
+  w->peer_mac = 0;
+  w->bad = VNET_BAD_NONE;
+  w->burst = 0;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -135,9 +192,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "probe")) w->kind = WL_PROBE;
   else if (word_is(name, nlen, "idle")) w->kind = WL_IDLE;
   else if (word_is(name, nlen, "ldc-ping")) w->kind = WL_LDC_PING, w->count = 100;
+  else if (word_is(name, nlen, "vnet-ping")) w->kind = WL_VNET_PING, w->count = 100, w->size = 64;
   else if (word_is(name, nlen, "vdisk")) w->kind = WL_VDISK, w->size = 1u << 20;
   else {
-    fmt_format(err, errlen, "unknown workload \"%.*s\" (compute, memory, counter, probe, idle, ldc-ping or vdisk)",
+    fmt_format(err, errlen,
+               "unknown workload \"%.*s\" (compute, memory, counter, probe, idle, ldc-ping, vnet-ping or vdisk)",
                (int)nlen, name);
     return -1;
   }
@@ -165,6 +224,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       if (r < 0) return -1;
       if (r > 0) continue;
     }
+    if (w->kind == WL_VNET_PING) {
+      int r = vnet_word(w, key, klen, val, vlen, err, errlen);
+      if (r < 0) return -1;
+      if (r > 0) continue;
+    }
     uint64_t *slot = 0;
     int sized = 0;
     if (w->kind == WL_COMPUTE && word_is(key, klen, "iterations")) slot = &w->iterations;
@@ -178,9 +242,13 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "gap")) slot = &w->gap;
     else if (w->kind == WL_VDISK && word_is(key, klen, "size")) slot = &w->size, sized = 1;
     else if (w->kind == WL_VDISK && word_is(key, klen, "seed")) slot = &w->seed;
-    else if (w->kind == WL_VDISK && word_is(key, klen, "bad")) slot = &w->bad;
+    else if (w->kind == WL_VDISK && word_is(key, klen, "bad")) slot = &w->vdisk_bad;
     else if (w->kind == WL_VDISK && word_is(key, klen, "reset")) slot = &w->reset_at;
     else if (w->kind == WL_VDISK && word_is(key, klen, "flood")) slot = &w->flood;
+    else if (w->kind == WL_VNET_PING && word_is(key, klen, "count")) slot = &w->count;
+    else if (w->kind == WL_VNET_PING && word_is(key, klen, "size")) slot = &w->size;
+    else if (w->kind == WL_VNET_PING && word_is(key, klen, "burst")) slot = &w->burst;
+    else if (w->kind == WL_VNET_PING && word_is(key, klen, "gap")) slot = &w->gap;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);
@@ -226,6 +294,29 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   if (w->kind == WL_VDISK && (w->size == 0 || w->size % 512 || w->size > VDISK_MAX_SIZE)) {
     fmt_format(err, errlen, "vdisk: size must be a multiple of 512 bytes, at most %luM", VDISK_MAX_SIZE >> 20);
     return -1;
+  }
+  if (w->kind == WL_VNET_PING) {
+    if (w->role == LDC_ROLE_NONE) {
+      fmt_format(err, errlen, "vnet-ping: role=client, role=server or role=listen needed");
+      return -1;
+    }
+    if (w->size < VNET_PING_MIN_SIZE || w->size > VNET_PING_MAX_SIZE) {
+      fmt_format(err, errlen, "vnet-ping: size must be %lu..%lu (a whole Ethernet frame)", VNET_PING_MIN_SIZE,
+                 VNET_PING_MAX_SIZE);
+      return -1;
+    }
+    if (w->count == 0) {
+      fmt_format(err, errlen, "vnet-ping: count must be at least 1");
+      return -1;
+    }
+    if (w->gap && (w->role != LDC_ROLE_CLIENT || w->gap > w->count)) {
+      fmt_format(err, errlen, "vnet-ping: gap=N is for a client, N <= count");
+      return -1;
+    }
+    if (w->role == LDC_ROLE_CLIENT && !w->peer_mac && w->bad == VNET_BAD_NONE) {
+      fmt_format(err, errlen, "vnet-ping: a client needs peer=MAC");
+      return -1;
+    }
   }
   if (w->kind == WL_COUNTER && w->rate == 0) {
     fmt_format(err, errlen, "counter: rate must be at least 1 Hz");

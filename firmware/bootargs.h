@@ -1,15 +1,17 @@
 /* The workload a guest runs, chosen by the MD's boot-file string, e.g.
  * "compute iterations=200000", "memory footprint=4M writes=50", "counter rate=1000 count=20",
- * "ldc-ping role=client count=100 size=200 mode=reliable", "vdisk op=write size=4M seed=7". */
+ * "ldc-ping role=client count=100 size=200 mode=reliable", "vdisk op=write size=4M seed=7",
+ * "vnet-ping role=client peer=00:14:4f:f8:00:01 count=1000 size=64". */
 #ifndef FW_BOOTARGS_H
 #define FW_BOOTARGS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VDISK };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK };
 enum vdisk_op { VDISK_OP_WRITE, VDISK_OP_VERIFY, VDISK_OP_INFO };
-enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER };
+enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER, LDC_ROLE_LISTEN };
+enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's test hooks */
 
 struct workload {
   enum workload_kind kind;
@@ -22,10 +24,13 @@ struct workload {
   enum ldc_role role;    /* ldc-ping */
   uint64_t size;         /* ldc-ping: bytes per message */
   uint64_t mode;         /* ldc-ping: LDC mode number (0 raw, 1 unreliable, 3 reliable) */
-  uint64_t gap;          /* ldc-ping client: message (1-based) sent once with a seqid gap, 0 none */
+  uint64_t gap;          /* ldc-ping / vnet-ping client: message (1-based) sent once with a seqid gap, 0 none */
+  uint64_t peer_mac;     /* vnet-ping client: whom to ping */
+  enum vnet_bad bad;     /* vnet-ping: misbehave towards the switch */
+  uint64_t burst;        /* vnet-ping client: broadcast frames sent back to back after the pings */
   enum vdisk_op vdisk_op;   /* vdisk: op=write (pattern, then read back), verify, info */
   uint64_t seed;         /* vdisk: the pattern's seed */
-  uint64_t bad;          /* vdisk: 1 = first send a request with a cookie we never exported */
+  uint64_t vdisk_bad;    /* vdisk: 1 = first send a request with a cookie we never exported */
   uint64_t reset_at;     /* vdisk: reset the channel right after posting request N (0 never) */
   uint64_t flood;        /* vdisk: first send N messages without reading the answers */
 };
@@ -33,6 +38,8 @@ struct workload {
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */
 #define LDC_PING_MAX_SIZE 65536ul
 #define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory */
+#define VNET_PING_MIN_SIZE 60ul     /* Ethernet's minimum frame (without FCS) */
+#define VNET_PING_MAX_SIZE 1514ul   /* MTU 1500 + header */
 
 /* "raw", "unreliable", "reliable" for LDC modes 0, 1 and 3; "?" otherwise */
 const char *ldc_mode_name(uint64_t mode);

@@ -393,6 +393,10 @@ void ldc_reset(struct ldc *l, const char *why) { link_restart(l, 1, why); }
 
 int ldc_pending(struct ldc *l) {
   if (l->rx_head != l->rx_tail) return 1;
+  if (l->rx_given != l->rx_head) {   /* hand the read slots back, or a full queue never refills */
+    check(l, "ldc_rx_set_qhead", hv_ldc_rx_set_qhead(l->id, l->rx_head));
+    l->rx_given = l->rx_head;
+  }
   uint64_t head;
   get_state(l, HV_LDC_RX_GET_STATE, &head, &l->rx_tail);
   return l->reset || l->rx_head != l->rx_tail;

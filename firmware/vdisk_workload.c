@@ -49,7 +49,7 @@ void vdisk_workload_run(const struct workload *w, const struct md_info *md) {
   struct vdisk d;
   if (vdisk_open(&d, dev)) die(1, "vdisk: no session with the disk server");
   uint64_t hz = md->stick_freq ? md->stick_freq : 1000000000ul;
-  if (w->bad) {   /* a request whose buffer cookie we never exported: the server must refuse it */
+  if (w->vdisk_bad) {   /* a request whose buffer cookie we never exported: the server must refuse it */
     uint8_t *b = alloc_zero(512, 8);
     d.bad = 1;
     int st = vdisk_request(&d, VD_OP_BREAD, 0, b, 512);

@@ -10,6 +10,7 @@
 #include "kernels.h"
 #include "ldc.h"
 #include "mmu.h"
+#include "vnet_ping.h"
 
 #define DEMAND_REGION 0x10000000ul   /* VA per vCPU; MEMORY_MAX_FOOTPRINT fits */
 
@@ -166,6 +167,9 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       for (;;) hv_cpu_yield();
     case WL_VDISK:
       if (is_boot) vdisk_workload_run(w, md);
+      for (;;) hv_cpu_yield();
+    case WL_VNET_PING:   /* vCPU 0 only: one vnet user */
+      if (is_boot) vnet_ping_run(w, md);
       for (;;) hv_cpu_yield();
     case WL_IDLE:   /* an OS with nothing to do: every vCPU sleeps until interrupted */
       if (is_boot) printf("vfsim-runtime: idle\n");

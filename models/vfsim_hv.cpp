@@ -1,9 +1,12 @@
 // vfsim-hv: boot guest domains on the sun4v hypervisor of a timed T2 Plus machine (until
 // ldmd takes this over). Each --domain starts a guest; the options after it describe it.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -12,6 +15,8 @@
 #include "hv/cli_args.h"
 #include "hv/hypervisor.h"
 #include "hv/ldc_service.h"
+#include "models/mac_table.h"
+#include "models/vsw.h"
 #include "models/vds.h"
 #include "sim/isa/elf_image.h"
 
@@ -56,6 +61,9 @@ int sc_main(int argc, char** argv) {
       ("connect", po::value<std::vector<std::string>>(), "A,B: a Logical Domain Channel between domains A and B (repeatable; endpoint ids from 0 in each)")
       ("echo-service", po::value<std::vector<std::string>>(), "DOMAIN[:raw]: a channel from DOMAIN to an LDC echo service in the simulator (the server end of the runtime's ldc-ping)")
       ("vdisk", po::value<std::vector<std::string>>(), "DOMAIN=FILE[,size=SIZE][,ro]: a virtual disk for DOMAIN served by the vds from the image FILE (size= creates it sparse when missing)")
+      ("vsw", po::value<std::string>(), "NAME: a virtual switch in the service domain (vnets connect to it with --vnet)")
+      ("vsw-pcap", po::value<std::string>(), "write every frame the switch forwards to FILE (pcap, simulated-time stamps)")
+      ("vnet", po::value<std::vector<std::string>>(), "DOMAIN[=MAC]: a vnet (network device 0) in DOMAIN on the switch; MACs default to 00:14:4f:f8:00:00 upward (repeatable)")
       ("hv-trace", po::value<std::string>(), "write one line per hypercall (time, domain/vcpu, call, arguments, status, results) to FILE ('-' for stderr)")
       ("stats", "print per-domain and per-strand statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the per-strand statistics as JSON to FILE")
@@ -186,6 +194,51 @@ int sc_main(int argc, char** argv) {
           return 2;
         }
       }
+    std::unique_ptr<models::VirtualSwitch> vsw;
+    if (vm.count("vsw")) {
+      vsw = std::make_unique<models::VirtualSwitch>(vm["vsw"].as<std::string>());
+      if (vm.count("vsw-pcap") && !vsw->capture(vm["vsw-pcap"].as<std::string>())) {
+        fmt::print(stderr, "vfsim-hv: --vsw-pcap: cannot write {}\n", vm["vsw-pcap"].as<std::string>());
+        return 2;
+      }
+    } else if (vm.count("vnet") || vm.count("vsw-pcap")) {
+      fmt::print(stderr, "vfsim-hv: --vnet and --vsw-pcap need a switch: add --vsw NAME\n");
+      return 2;
+    }
+    if (vm.count("vnet")) {
+      uint64_t next_mac = 0x00144ff80000ull;   // Sun's LDoms range, as ldm assigns vnet MACs
+      std::vector<uint64_t> used;
+      std::vector<hv::Guest*> on_switch;
+      for (const std::string& spec : vm["vnet"].as<std::vector<std::string>>()) {
+        size_t eq = spec.find('=');
+        hv::Guest* g = h.find_guest(spec.substr(0, eq));
+        if (g && std::find(on_switch.begin(), on_switch.end(), g) != on_switch.end()) {
+          fmt::print(stderr, "vfsim-hv: --vnet {}: domain {} already has its vnet (device 0) on the switch\n", spec,
+                     g->name);
+          return 2;
+        }
+        on_switch.push_back(g);
+        std::optional<uint64_t> mac = eq == std::string::npos ? std::optional<uint64_t>(next_mac++)
+                                                              : models::parse_mac(spec.substr(eq + 1));
+        if (!g || !mac || models::MacTable::is_group(*mac) ||
+            std::find(used.begin(), used.end(), *mac) != used.end()) {
+          fmt::print(stderr,
+                     "vfsim-hv: --vnet {}: needs an existing domain name, optionally =MAC (a unicast MAC not used "
+                     "twice, e.g. 00:14:4f:f8:00:09)\n", spec);
+          return 2;
+        }
+        if (eq == std::string::npos)   // keep auto MACs clear of ones given explicitly
+          while (std::find(used.begin(), used.end(), *mac) != used.end()) mac = next_mac++;
+        used.push_back(*mac);
+        hv::VirtualDevice dev;
+        dev.kind = hv::VirtualDevice::Network;
+        dev.handle = 0;
+        dev.mac = *mac;
+        dev.mtu = models::kVswMtu;
+        uint64_t ch = h.connect_service(*g, *vsw, dev);
+        vsw->add_port(g->name, *g, ch, *mac);
+      }
+    }
     for (hv::Guest* g : guests) h.boot(*g);
     int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
     if (trace && trace != stderr) std::fclose(trace);
@@ -208,6 +261,19 @@ int sc_main(int argc, char** argv) {
                  v.g->name, v.channel, v.file, st.reads, st.bytes_read, st.writes, st.bytes_written, st.flushes,
                  st.other, st.errors,
                  ep && ep->outbox_dropped ? fmt::format(", {} replies dropped (the guest did not read them)", ep->outbox_dropped) : "");
+    }
+    if (vsw) {
+      for (const models::VirtualSwitch::PortInfo& p : vsw->ports()) {
+        const models::VswPortStats& st = p.stats;
+        fmt::print(stderr,
+                   "vfsim-hv: vsw {} port {} ({}): {}, in={} in_bytes={} out={} out_bytes={} flooded_out={} drops={} "
+                   "not_up={} errors={} learned={}{}\n",
+                   vsw->name(), p.name, models::VirtualSwitch::mac_string(p.mac), p.up ? "up" : "down", st.frames_in,
+                   st.bytes_in, st.frames_out, st.bytes_out, st.flooded_out, st.drops, st.not_up, st.errors,
+                   p.learned, p.last_error.empty() ? "" : " (last error: " + p.last_error + ")");
+      }
+      fmt::print(stderr, "vfsim-hv: vsw {}: switched={} flooded={} macs={}\n", vsw->name(), vsw->switched(),
+                 vsw->flooded(), vsw->mac_table().size());
     }
     fmt::print(stderr, "vfsim-hv: simulated time {}\n", sc_core::sc_time_stamp().to_string());
     if (vm.count("stats")) m.print_stats(std::cerr);

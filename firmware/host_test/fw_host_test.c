@@ -74,7 +74,8 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping or vdisk)") == 0, "unknown: %s", err);
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping, vnet-ping or vdisk)") == 0,
+        "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
   CHECK(workload_parse("compute rate=5", &w, err, sizeof err) != 0 &&
@@ -107,9 +108,9 @@ static void test_bootargs(void) {
   CHECK(workload_parse("ldc-ping role=client iterations=5", &w, err, sizeof err) != 0 &&
             strcmp(err, "ldc-ping: unknown parameter \"iterations\"") == 0, "ldc-ping bad key: %s", err);
   CHECK(workload_parse("vdisk", &w, err, sizeof err) == 0 && w.kind == WL_VDISK && w.vdisk_op == VDISK_OP_WRITE &&
-            w.size == 1u << 20 && w.seed == 1 && !w.bad && !w.reset_at && !w.flood, "vdisk defaults: %s", err);
+            w.size == 1u << 20 && w.seed == 1 && !w.vdisk_bad && !w.reset_at && !w.flood, "vdisk defaults: %s", err);
   CHECK(workload_parse("vdisk op=verify size=4M seed=7 bad=1 reset=3 flood=10", &w, err, sizeof err) == 0 &&
-            w.vdisk_op == VDISK_OP_VERIFY && w.size == 4u << 20 && w.seed == 7 && w.bad == 1 && w.reset_at == 3 &&
+            w.vdisk_op == VDISK_OP_VERIFY && w.size == 4u << 20 && w.seed == 7 && w.vdisk_bad == 1 && w.reset_at == 3 &&
             w.flood == 10, "vdisk all parameters: %s", err);
   CHECK(workload_parse("vdisk op=info", &w, err, sizeof err) == 0 && w.vdisk_op == VDISK_OP_INFO, "vdisk info");
   CHECK(workload_parse("vdisk op=erase", &w, err, sizeof err) != 0 &&
@@ -117,6 +118,38 @@ static void test_bootargs(void) {
   CHECK(workload_parse("vdisk size=1000", &w, err, sizeof err) != 0 &&
             strcmp(err, "vdisk: size must be a multiple of 512 bytes, at most 32M") == 0, "vdisk odd size: %s", err);
   CHECK(workload_parse("vdisk size=64M", &w, err, sizeof err) != 0, "vdisk size above 32M refused");
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:F8:00:01", &w, err, sizeof err) == 0 &&
+            w.kind == WL_VNET_PING && w.role == LDC_ROLE_CLIENT && w.peer_mac == 0x00144ff80001ul && w.count == 100 &&
+            w.size == 64 && w.bad == VNET_BAD_NONE && w.burst == 0,
+        "vnet-ping defaults: %s", err);
+  CHECK(workload_parse("vnet-ping role=server count=1000 size=1514", &w, err, sizeof err) == 0 &&
+            w.role == LDC_ROLE_SERVER && w.count == 1000 && w.size == 1514, "vnet-ping server: %s", err);
+  CHECK(workload_parse("vnet-ping role=listen", &w, err, sizeof err) == 0 && w.role == LDC_ROLE_LISTEN,
+        "vnet-ping listen: %s", err);
+  CHECK(workload_parse("vnet-ping role=client bad=desc", &w, err, sizeof err) == 0 && w.bad == VNET_BAD_DESC &&
+            w.peer_mac == 0, "vnet-ping bad=desc needs no peer: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 burst=40", &w, err, sizeof err) == 0 &&
+            w.burst == 40, "vnet-ping burst: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 count=50 gap=20", &w, err, sizeof err) == 0 &&
+            w.gap == 20, "vnet-ping gap: %s", err);
+  CHECK(workload_parse("vnet-ping role=server gap=2", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: gap=N is for a client, N <= count") == 0, "vnet-ping gap on a server: %s", err);
+  CHECK(workload_parse("vnet-ping role=client count=5", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: a client needs peer=MAC") == 0, "vnet-ping no peer: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=01:00:5e:00:00:01", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: peer \"01:00:5e:00:00:01\" is not a unicast MAC like 00:14:4f:f8:00:01") == 0,
+        "vnet-ping multicast peer: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00", &w, err, sizeof err) != 0, "short MAC refused");
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 size=59", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: size must be 60..1514 (a whole Ethernet frame)") == 0, "vnet-ping size: %s", err);
+  CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:f8:00:01 size=1515", &w, err, sizeof err) != 0,
+        "vnet-ping size above 1514 refused");
+  CHECK(workload_parse("vnet-ping role=client bad=cookie", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: bad \"cookie\" (ring or desc)") == 0, "vnet-ping bad hook: %s", err);
+  CHECK(workload_parse("vnet-ping count=5", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: role=client, role=server or role=listen needed") == 0, "vnet-ping no role: %s", err);
+  CHECK(workload_parse("vnet-ping role=server mode=raw", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vnet-ping: unknown parameter \"mode\"") == 0, "vnet-ping bad key: %s", err);
 }
 
 /* ---- a small MD encoder, to test what mdgen's samples lack (cpus/memory/openboot) ---- */
