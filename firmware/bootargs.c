@@ -104,6 +104,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->size = 200;
   w->mode = 1;
   w->gap = 0;
+  w->ds = 1;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -138,6 +139,14 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       int r = ldc_word(w, key, klen, val, vlen, err, errlen);
       if (r < 0) return -1;
       if (r > 0) continue;
+    }
+    if (word_is(key, klen, "ds")) {   /* every workload: the Domain Services agent on or off */
+      if (word_is(val, vlen, "on") || word_is(val, vlen, "off")) {
+        w->ds = word_is(val, vlen, "on");
+        continue;
+      }
+      fmt_format(err, errlen, "%s: ds must be on or off, not \"%.*s\"", workload_name(w->kind), (int)vlen, val);
+      return -1;
     }
     uint64_t *slot = 0;
     int sized = 0;

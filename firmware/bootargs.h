@@ -22,6 +22,7 @@ struct workload {
   uint64_t size;         /* ldc-ping: bytes per message */
   uint64_t mode;         /* ldc-ping: LDC mode number (0 raw, 1 unreliable, 3 reliable) */
   uint64_t gap;          /* ldc-ping client: message (1-based) sent once with a seqid gap, 0 none */
+  int ds;                /* any workload: ds=on (default) runs the Domain Services agent, ds=off not */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */

@@ -24,7 +24,8 @@ std::string HvHost::bind(const Domain& d) {
   c.pcie_buses = d.io;
   c.variables = variables(d);
   try {
-    hv_.create_guest(c);
+    hv::Guest& g = hv_.create_guest(c);
+    connect_domain_services(g, d);
   } catch (const hv::HvError& e) {
     return e.what();
   }
@@ -32,7 +33,10 @@ std::string HvHost::bind(const Domain& d) {
 }
 
 void HvHost::unbind(const Domain& d) {
-  if (hv::Guest* g = hv_.find_guest(d.name)) hv_.destroy_guest(*g);
+  if (hv::Guest* g = hv_.find_guest(d.name)) {
+    ds_.forget(*g);
+    hv_.destroy_guest(*g);
+  }
 }
 
 std::string HvHost::start(const Domain& d) {
@@ -51,7 +55,10 @@ std::string HvHost::start(const Domain& d) {
 }
 
 void HvHost::stop(const Domain& d) {
-  if (hv::Guest* g = hv_.find_guest(d.name)) hv_.stop_guest(*g);
+  if (hv::Guest* g = hv_.find_guest(d.name)) {
+    ds_.forget(*g);   // its OS is gone with its registrations
+    hv_.stop_guest(*g);
+  }
 }
 
 bool HvHost::running(const Domain& d) {
