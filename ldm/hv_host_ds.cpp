@@ -107,6 +107,9 @@ std::string HvHost::add_vcpus_live(const Domain& d, const std::vector<unsigned>&
   } catch (const hv::HvError& e) {
     return e.what();
   }
+  // Utilisation of the new vCPUs counts from now, not from the strands' earlier life.
+  for (unsigned s : strands)
+    samples_[s] = {hv_.machine.core_of(s).cycles, hv_.machine.strand(s).stats.yield_cycles, 0};
   std::vector<uint32_t> ids;
   for (unsigned i = 0; i < strands.size(); ++i) ids.push_back(first + i);
   // On failure the new vCPUs leave again (stopped first if the guest started some).
