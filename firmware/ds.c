@@ -32,7 +32,7 @@ enum { CPU_STOPPED = 1, CPU_RUNNING = 2 };
 
 #define DS_MTU 4096                /* Solaris' DS_STREAM_MTU (reference §4.3) */
 #define CHANNEL_DEVHANDLE 0x200
-#define DR_MAX_CPUS 64             /* cpus in one dr-cpu request */
+#define DR_MAX_CPUS MD_MAX_CPUS    /* cpus in one dr-cpu request */
 
 static struct {
   int up, busy;                    /* busy: ds_poll is reached again from smp_wait */
@@ -44,7 +44,8 @@ static struct {
   uint8_t *mdbuf;                  /* the last MD md-update read */
   uint64_t mdcap;
 } ds;
-static uint8_t in[DS_MTU], out[DS_MTU];
+/* out: a dr-cpu reply for every vCPU (16-byte records) plus a few reasons */
+static uint8_t in[DS_MTU], out[32 + 16 * DR_MAX_CPUS + 1024];
 static struct md_info fresh;
 static char line[200];   /* one console line per request */
 
@@ -220,17 +221,28 @@ static uint32_t unconfigure(uint32_t id, uint32_t *status, const char **why) {
   return *status = S_UNCONFIGURED, R_OK;
 }
 
+/* one entry of the console line: "vcpu 2 started" or "vcpus 2-9 started" */
+static size_t run_flush(char *at, uint32_t first, uint32_t last, const char *done) {
+  size_t room = sizeof line - (size_t)(at - line);
+  if (!done) return 0;
+  if (first == last) return fmt_format(at, room, " vcpu %u %s", first, done);
+  return fmt_format(at, room, " vcpus %u-%u %s", first, last, done);
+}
+
 /* {req_num, u32 type, u32 n, u32 cpu[n]} -> {req_num, u32 'o'|'e', u32 n, records[n], strings};
  * a record is {cpu, result, status, string offset from req_num (0: none)}. */
 static void dr_cpu(uint64_t req, const uint8_t *p, uint64_t len) {
   uint32_t type = len >= 16 ? get32(p + 8) : 0, n = len >= 16 ? get32(p + 12) : 0;
   if (n > DR_MAX_CPUS || len < 16 + 4ul * n) n = 0, type = 0;
-  const char *what = type == DR_CONFIGURE ? "configure" : type == DR_STATUS ? "status" : "unconfigure";
+  const char *what = type == DR_CONFIGURE ? "configure" : type == DR_STATUS ? "status"
+                     : type == DR_UNCONFIGURE || type == DR_FORCE ? "unconfigure" : "request";
   uint8_t *rec = out + 32, *str = rec + 16 * n;
   struct cpu *self = &cpus[ds.cpu];
   uint64_t up_before = self->mondo_up, started = 0;
   char *at = line;
   at += fmt_format(at, sizeof line, "ds: dr-cpu %s:", what);
+  uint32_t run_first = 0, run_last = 0;
+  const char *run_done = 0;
   for (uint32_t i = 0; i < n; i++) {
     uint32_t id = get32(p + 16 + 4 * i), status = S_NOT_PRESENT, result = R_OK;
     const char *why = 0;
@@ -259,8 +271,20 @@ static void dr_cpu(uint64_t req, const uint8_t *p, uint64_t len) {
     const char *done = result != R_OK ? word[result < 5 ? result : 1]
                        : type == DR_CONFIGURE ? "started" : type == DR_STATUS ? (status == S_CONFIGURED ? "running" : "stopped")
                        : "stopped";
-    at += fmt_format(at, sizeof line - (size_t)(at - line), " vcpu %u %s%s%s", id, done, why ? ": " : "", why ? why : "");
+    /* consecutive vCPUs with the same outcome share one entry: "vcpus 4-9 started" */
+    if (!why && run_done == done && id == run_last + 1) {
+      run_last = id;
+      continue;
+    }
+    at += run_flush(at, run_first, run_last, run_done);
+    run_first = run_last = id;
+    run_done = done;
+    if (why) {
+      at += fmt_format(at, sizeof line - (size_t)(at - line), " vcpu %u %s: %s", id, done, why);
+      run_done = 0;
+    }
   }
+  at += run_flush(at, run_first, run_last, run_done);
   /* the new vCPUs report "up" (secondary_main) before the reply says they run */
   if (started && ds.md->stick_freq) {
     uint64_t until = rd_stick() + ds.md->stick_freq / 100;   /* 10 ms */

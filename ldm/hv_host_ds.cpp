@@ -117,7 +117,10 @@ std::string HvHost::add_vcpus_live(const Domain& d, const std::vector<unsigned>&
     std::vector<unsigned> gone(ids.begin(), ids.end());
     for (unsigned id : gone)
       if (g->vcpus[id].state != hv::CPU_STATE_STOPPED) hv_.stop_vcpu(*g, g->vcpus[id], hv::CPU_STATE_STOPPED);
-    hv_.remove_vcpus(*g, gone);
+    try {
+      hv_.remove_vcpus(*g, gone);
+    } catch (const hv::HvError&) {   // cannot happen once they are stopped; never take ldmd down
+    }
     notify_md_update(d);
   };
   DomainServices::Answer a;
@@ -166,7 +169,12 @@ std::string HvHost::remove_vcpus_live(const Domain& d, unsigned count, std::vect
   }
   for (unsigned id : gone) removed.push_back(g->vcpus[id].strand);
   if (!gone.empty()) {
-    hv_.remove_vcpus(*g, gone);
+    try {
+      hv_.remove_vcpus(*g, gone);
+    } catch (const hv::HvError& e) {
+      removed.clear();
+      return fmt::format("{}\nResource modification failed", e.what());
+    }
     DomainServices::Answer u;
     if (!ds_call(*g, "md-update", {}, u) || !md_update_ok(u))
       err += fmt::format("LDom {} did not take its new machine description (md-update): {}\n", d.name, u.error);

@@ -39,7 +39,7 @@ expect_out "$H
 ldg1       active     -n----  15451   4     256M" sh -c "$LDM list ldg1 | sed 's/ *[0-9.]*% *[0-9a-z]*\$//'"
 run vfctl console ldg1
 grep -qxF 'ds: md-update: machine description read again: 4 vcpus, 1 mblocks' "$tmp/out" &&
-  grep -qxF 'ds: dr-cpu configure: vcpu 2 started vcpu 3 started' "$tmp/out"
+  grep -qxF 'ds: dr-cpu configure: vcpus 2-3 started' "$tmp/out"
 verify "the console shows the new MD and the runtime starting vCPUs 2 and 3" $?
 run ldm list-bindings -p ldg1
 [ "$(grep -c '^|vid=' "$tmp/out")" = 4 ]
@@ -63,8 +63,8 @@ run ldm list -p ldg1
 grep -q '|ncpu=2|' "$tmp/out"
 verify "set-vcpu 5 then set-vcpu 2: ldg1 has 2 vCPUs" $?
 run vfctl console ldg1
-grep -qxF 'ds: dr-cpu configure: vcpu 3 started vcpu 4 started' "$tmp/out" &&
-  grep -qxF 'ds: dr-cpu unconfigure: vcpu 2 stopped vcpu 3 stopped vcpu 4 stopped' "$tmp/out"
+grep -qxF 'ds: dr-cpu configure: vcpus 3-4 started' "$tmp/out" &&
+  grep -qxF 'ds: dr-cpu unconfigure: vcpus 2-4 stopped' "$tmp/out"
 verify "vCPU 3 was started again after its removal; set-vcpu 2 stopped 2, 3 and 4" $?
 expect_fail "LDom ldg1 must keep at least one vcpu" ldm set-vcpu 0 ldg1
 expect_fail "LDom ldg1 has only 2 vcpus" ldm remove-vcpu 3 ldg1
