@@ -394,7 +394,7 @@ bool parse_count(const std::string& s, unsigned& n) {
 
 // A change of a resource count: primary goes through delayed reconfiguration, an inactive
 // domain just changes its constraint, a bound one is re-bound (all or nothing), an active
-// guest would need the DR agent.
+// guest's CPUs change live through its DR agent (vcpu_live).
 // A new constraint for a guest: a bound one is bound again with it, all or nothing (on
 // failure the old constraint and binding come back).
 std::string Manager::change_constraint(Domain& d, const std::function<void()>& apply,
