@@ -23,10 +23,12 @@ std::string HvHost::bind(const Domain& d) {
   c.crypto_units = d.mau_cores;
   c.pcie_buses = d.io;
   c.variables = variables(d);
+  hv::Guest* g = nullptr;
   try {
-    hv::Guest& g = hv_.create_guest(c);
-    connect_domain_services(g, d);
+    g = &hv_.create_guest(c);
+    connect_domain_services(*g, d);
   } catch (const hv::HvError& e) {
+    if (g) hv_.destroy_guest(*g);   // all or nothing
     return e.what();
   }
   return "";
