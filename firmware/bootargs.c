@@ -181,6 +181,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->peer_mac = 0;
   w->bad = VNET_BAD_NONE;
   w->burst = 0;
+  w->ds = 1;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -218,6 +219,14 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       int r = ldc_word(w, key, klen, val, vlen, err, errlen);
       if (r < 0) return -1;
       if (r > 0) continue;
+    }
+    if (word_is(key, klen, "ds")) {   /* every workload: the Domain Services agent on or off */
+      if (word_is(val, vlen, "on") || word_is(val, vlen, "off")) {
+        w->ds = word_is(val, vlen, "on");
+        continue;
+      }
+      fmt_format(err, errlen, "%s: ds must be on or off, not \"%.*s\"", workload_name(w->kind), (int)vlen, val);
+      return -1;
     }
     if (w->kind == WL_VDISK) {
       int r = vdisk_word(w, key, klen, val, vlen, err, errlen);

@@ -33,6 +33,7 @@ struct workload {
   uint64_t vdisk_bad;    /* vdisk: 1 = first send a request with a cookie we never exported */
   uint64_t reset_at;     /* vdisk: reset the channel right after posting request N (0 never) */
   uint64_t flood;        /* vdisk: first send N messages without reading the answers */
+  int ds;                /* any workload: ds=on (default) runs the Domain Services agent, ds=off not */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */

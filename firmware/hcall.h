@@ -18,7 +18,7 @@ enum {
 /* FAST_TRAP function numbers */
 enum {
   HV_MACH_EXIT = 0x00, HV_MACH_DESC = 0x01,
-  HV_CPU_START = 0x10, HV_CPU_YIELD = 0x12, HV_CPU_QCONF = 0x14, HV_CPU_MYID = 0x16,
+  HV_CPU_START = 0x10, HV_CPU_STOP = 0x11, HV_CPU_YIELD = 0x12, HV_CPU_QCONF = 0x14, HV_CPU_MYID = 0x16,
   HV_CPU_STATE = 0x17,
   HV_MMU_TSB_CTX0 = 0x20, HV_MMU_MAP_PERM_ADDR = 0x25, HV_MMU_FAULT_AREA_CONF = 0x26,
   HV_MMU_ENABLE = 0x27, HV_CPU_MONDO_SEND = 0x42,
@@ -108,6 +108,12 @@ static inline uint64_t hv_mach_desc(void *buf, uint64_t len, uint64_t *md_size) 
 /* ---- cpus ---- */
 static inline uint64_t hv_cpu_start(uint64_t cpuid, uint64_t pc, uint64_t rtba, uint64_t arg) {
   return hv_fast(HV_CPU_START, cpuid, pc, rtba, arg, 0);
+}
+/* CORE 1.1: stop another vCPU of this guest (live DR: dr-cpu unconfigure) */
+static inline uint64_t hv_cpu_stop(uint64_t cpuid) { return hv_fast(HV_CPU_STOP, cpuid, 0, 0, 0, 0); }
+/* 1 stopped, 2 running, 3 error (sun4v CPU_STATE_*) */
+static inline uint64_t hv_cpu_state(uint64_t cpuid, uint64_t *state) {
+  return hv_fast(HV_CPU_STATE, cpuid, 0, 0, 0, state);
 }
 static inline uint64_t hv_cpu_yield(void) { return hv_fast(HV_CPU_YIELD, 0, 0, 0, 0, 0); }
 static inline uint64_t hv_cpu_qconf(uint64_t queue, uint64_t base, uint64_t entries) {

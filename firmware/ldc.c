@@ -391,15 +391,29 @@ int64_t ldc_recv(struct ldc *l, void *buf, uint64_t cap) {
 
 void ldc_reset(struct ldc *l, const char *why) { link_restart(l, 1, why); }
 
+/* In RELIABLE mode the peer acknowledges each of our messages with a DATA/ACK packet of its
+ * own: alone in the queue it is no message, and ldc_recv would sleep on it. Such ACKs are
+ * taken here (as recv_message would take them) before deciding. */
 int ldc_pending(struct ldc *l) {
-  if (l->rx_head != l->rx_tail) return 1;
-  if (l->rx_given != l->rx_head) {   /* hand the read slots back, or a full queue never refills */
-    check(l, "ldc_rx_set_qhead", hv_ldc_rx_set_qhead(l->id, l->rx_head));
-    l->rx_given = l->rx_head;
+  for (;;) {
+    if (l->rx_head == l->rx_tail) {
+      if (l->rx_given != l->rx_head) {   /* hand the read slots back, as rx_get does */
+        check(l, "ldc_rx_set_qhead", hv_ldc_rx_set_qhead(l->id, l->rx_head));
+        l->rx_given = l->rx_head;
+      }
+      uint64_t head;
+      get_state(l, HV_LDC_RX_GET_STATE, &head, &l->rx_tail);
+      if (l->reset) return 1;
+      if (l->rx_head == l->rx_tail) return 0;
+    }
+    const struct pkt *p = (const struct pkt *)(l->rxq + l->rx_head);
+    if (l->mode != LDC_MODE_RELIABLE || p->type != T_DATA || p->stype != S_ACK || p->seqid != l->rcv_seq + 1 ||
+        p->u.r.ackid - l->acked > l->data_seq - l->acked)
+      return 1;   /* a message, or something ldc_recv must deal with */
+    l->rcv_seq = p->seqid;
+    l->acked = p->u.r.ackid;
+    l->rx_head = (l->rx_head + PKT) & l->mask;
   }
-  uint64_t head;
-  get_state(l, HV_LDC_RX_GET_STATE, &head, &l->rx_tail);
-  return l->reset || l->rx_head != l->rx_tail;
 }
 
 /* ---- the map table ---- */

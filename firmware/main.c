@@ -6,6 +6,7 @@
 #include "bootargs.h"
 #include "console.h"
 #include "cpuops.h"
+#include "ds.h"
 #include "hcall.h"
 #include "md.h"
 #include "mmu.h"
@@ -94,6 +95,8 @@ void boot_main(uint64_t mem_base, uint64_t mem_size) {
    * the domain's SOFTSTATE. A 32-byte, 32-byte aligned, NUL-terminated string. */
   static char softstate[32] __attribute__((aligned(32))) = "vfsim-runtime running";
   hv_fast(0x70, 1, (uint64_t)softstate, 0, 0, 0);
+  /* Domain Services on this vCPU: the workloads that wait poll it (ds.h) */
+  ds_init(&md, &wl, self);
 
   workload_run(self, &wl, &md, 1);
   smp_wait(&self->mondo_done, md.ncpus - 1);

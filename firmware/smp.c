@@ -6,12 +6,18 @@
 #include "alloc.h"
 #include "console.h"
 #include "cpuops.h"
+#include "ds.h"
 #include "hcall.h"
 #include "sun4v.h"
 
 extern char secondary_start[], trap_table[];
 
 void smp_prepare(struct cpu *c, const struct md_info *md, int is_boot) {
+  /* a vCPU started again after a dr-cpu unconfigure keeps its stack and mondo queue */
+  if (!is_boot && c->stack_top && c->mondo_queue) {
+    c->mondo_up = c->mondo_done = c->mondo_other = 0;
+    return;
+  }
   if (!is_boot) {
     void *stack = alloc(SECONDARY_STACK, ALLOC_PAGE);
     if (!stack) die(1, "smp: no memory for vcpu %lu's stack", c->id);
@@ -66,6 +72,7 @@ void smp_wait(volatile uint64_t *counter, uint64_t target) {
     if (*counter >= target) break;
     hv_cpu_yield();
     irq_enable();
+    ds_poll();   /* the domain manager may ask while vCPU 0 waits for the others */
   }
   irq_enable();
 }

@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "console.h"
 #include "cpuops.h"
+#include "ds.h"
 #include "hcall.h"
 #include "kernels.h"
 #include "ldc.h"
@@ -41,6 +42,7 @@ static void counter_run(struct cpu *c, const struct workload *w, const struct md
     irq_disable();   /* see smp_wait: no tick lost between the check and the yield */
     if (c->timer_ticks == printed) hv_cpu_yield();
     irq_enable();
+    ds_poll();
     while (printed < c->timer_ticks && (!w->count || printed < w->count))
       printf("counter %lu\n", ++printed);
   }
@@ -175,6 +177,7 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       if (is_boot) printf("vfsim-runtime: idle\n");
       for (;;) {
         hv_cpu_yield();
+        if (is_boot) ds_poll();   /* requests of the domain manager (ds.c) */
         /* the boot vCPU echoes what is typed on its console, line by line, so a console
          * client sees its input arrive */
         uint64_t ch;

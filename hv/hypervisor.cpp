@@ -151,6 +151,9 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
     ra = (ra + size + (256ull << 20)) & ~((256ull << 20) - 1);
   }
   next_pa_ = pa;
+  // Room for every strand of the machine: live DR adds vCPUs without moving the others,
+  // whose addresses the strands' MMUs and owners_ keep.
+  g->vcpus.reserve(p.strands());
   for (size_t i = 0; i < strands.size(); ++i) {
     Vcpu v;
     v.id = unsigned(i);
@@ -173,13 +176,21 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   g->intr.push_back(cons);
   Guest& ref = *g;
   guests.push_back(std::move(g));
-  for (Vcpu& v : ref.vcpus) {
-    owners_[v.strand] = {&ref, &v};
-    cmt::Strand& s = machine.strand(v.strand);
-    mmus_[v.strand] = std::make_unique<GuestMmu>(*this, ref, v, s, machine.mem);
-    s.state.mem = mmus_[v.strand].get();
-  }
+  for (Vcpu& v : ref.vcpus) attach_vcpu(ref, v);
   return ref;
+}
+
+void Hypervisor::attach_vcpu(Guest& g, Vcpu& v) {
+  owners_[v.strand] = {&g, &v};
+  cmt::Strand& s = machine.strand(v.strand);
+  mmus_[v.strand] = std::make_unique<GuestMmu>(*this, g, v, s, machine.mem);
+  s.state.mem = mmus_[v.strand].get();
+}
+
+void Hypervisor::rebuild_md(Guest& g) {
+  GuestResources& res = md_inputs_[&g];
+  ++res.md_generation;
+  g.md = md::encode(build_guest_md(machine.plat, res));
 }
 
 void Hypervisor::load_image(Guest& g, const std::string& path) {

@@ -59,6 +59,11 @@ class Hypervisor : public cmt::StrandHost {
   void destroy_guest(Guest& g);
   // New OpenBoot variables: the MD the guest gets at its next boot carries them.
   void set_variables(Guest& g, const std::map<std::string, std::string>& vars);
+  // Live vCPU reconfiguration (vcpu_dr.cpp): new vCPUs on free strands join a guest,
+  // stopped, with ids after its last one; or its highest vCPUs leave it, which must be
+  // stopped. Either rebuilds the guest's MD (new generation). Throws HvError, changing nothing.
+  void add_vcpus(Guest& g, const std::vector<unsigned>& strands);
+  void remove_vcpus(Guest& g, const std::vector<unsigned>& ids);
   Guest* find_guest(const std::string& name);
   // A Logical Domain Channel between two guests (ldc.cpp): each gets an endpoint with the
   // lowest free id, its two interrupt sources and an MD channel-endpoint node.
@@ -140,6 +145,8 @@ class Hypervisor : public cmt::StrandHost {
  private:
   void dispatch(cmt::Core& core, unsigned slot, unsigned trap);
   LdcEndpoint& add_endpoint(Guest& g);
+  void attach_vcpu(Guest& g, Vcpu& v);   // the strand runs the vCPU through its MMU
+  void rebuild_md(Guest& g);
   std::vector<Owner> owners_;
   std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands
   uint64_t next_pa_ = kGuestPaBase;

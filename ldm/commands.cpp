@@ -345,7 +345,20 @@ Reply Manager::cmd_stop(const Args& a) {
     if (!d) return fail(fmt::format("LDom {} not found", n));
     if (d->control) return fail("LDom primary is the control domain: reboot it with 'vfctl reboot primary'");
     if (d->state != State::Active) return fail(fmt::format("LDom {} is not active", n));
-    if (host_) host_->stop(*d);
+    // Without -f the guest's OS is asked to shut down (Domain Services domain-shutdown) and
+    // the command waits until it has stopped; a guest without the service (no OS running,
+    // or one without the agent) is stopped at once. A failed request exits non-zero, so
+    // scripts fall back to stop-domain -f (seed 003).
+    if (host_ && !p.has("-f") && host_->has_domain_service(*d, "domain-shutdown")) {
+      std::string err = host_->shutdown_domain(*d);
+      if (!err.empty()) {
+        r.err += err + "\n";
+        r.code = 1;
+        return r;
+      }
+    } else if (host_) {
+      host_->stop(*d);
+    }
     d->state = State::Bound;
     r.out += fmt::format("LDom {} stopped\n", n);
   }
@@ -381,7 +394,7 @@ bool parse_count(const std::string& s, unsigned& n) {
 
 // A change of a resource count: primary goes through delayed reconfiguration, an inactive
 // domain just changes its constraint, a bound one is re-bound (all or nothing), an active
-// guest would need the DR agent.
+// guest's CPUs change live through its DR agent (vcpu_live).
 // A new constraint for a guest: a bound one is bound again with it, all or nothing (on
 // failure the old constraint and binding come back).
 std::string Manager::change_constraint(Domain& d, const std::function<void()>& apply,
@@ -421,17 +434,48 @@ Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
   }
   Reply r;
   if (other_changes_blocked(d->name, r)) return r;
-  if (d->state == State::Active)
-    return fail(fmt::format("LDom {} is active and does not run the DR agent (drd): stop it before changing its vcpus",
-                            d->name));
   // Crypto units serve their own core's strands: reduce crypto before CPUs (guide).
-  if (d->maus > 0 && want < d->vcpus && d->state == State::Bound)
+  if (d->maus > 0 && want < d->vcpus && d->state != State::Inactive)
     return fail(fmt::format("LDom {} has crypto units bound: remove them (set-mau) before removing vcpus", d->name));
+  if (d->state == State::Active) return vcpu_live(*d, want, cores);
   unsigned old = d->vcpus;
   bool old_cores = d->whole_cores;
   std::string err = change_constraint(
       *d, [&] { d->vcpus = want; d->whole_cores = cores; }, [&] { d->vcpus = old; d->whole_cores = old_cores; });
   return err.empty() ? r : fail(err);
+}
+
+// Dynamic reconfiguration of an active guest's CPUs (the guides: the domain must run the
+// DR daemon drd; here its runtime's dr-cpu service). Like the real ldm, success prints
+// nothing; the strands come from the lowest free ones, and the highest vCPUs leave.
+Reply Manager::vcpu_live(Domain& d, unsigned want, bool cores) {
+  if (!host_ || !host_->has_domain_service(d, "dr-cpu"))
+    return fail(fmt::format("LDom {} does not support dynamic reconfiguration of vcpus: it does not run the DR "
+                            "daemon (drd)\nStop the domain before changing its vcpus",
+                            d.name));
+  if (cores || d.whole_cores) return fail("Dynamic reconfiguration of whole cores is not supported");
+  if (want == d.vcpus) return {};
+  if (want > d.vcpus) {
+    std::vector<unsigned> free = free_strands();
+    if (free.size() < want - d.vcpus)
+      return fail(fmt::format("Insufficient vcpus available to add to LDom {}: {} requested, {} free", d.name,
+                              want - d.vcpus, free.size()));
+    free.resize(want - d.vcpus);
+    std::string err = host_->add_vcpus_live(d, free);
+    if (!err.empty()) return fail(err);
+    d.strands.insert(d.strands.end(), free.begin(), free.end());
+    d.vcpus = want;
+    return {};
+  }
+  std::vector<unsigned> removed;
+  std::string err = host_->remove_vcpus_live(d, d.vcpus - want, removed);
+  for (unsigned s : removed) d.strands.erase(std::find(d.strands.begin(), d.strands.end(), s));
+  d.vcpus = unsigned(d.strands.size());   // what the guest gave back, also after a partial failure
+  if (!err.empty()) {
+    save();
+    return fail(err);
+  }
+  return {};
 }
 
 Reply Manager::cmd_mau(const std::string& verb, const Args& a) {

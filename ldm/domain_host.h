@@ -2,6 +2,7 @@
 // (hv_host.h), or nothing at all in tests of the manager alone.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "ldm/model.h"
 
@@ -25,6 +26,23 @@ struct DomainHost {
   virtual double now_seconds() = 0;                  // simulated time
   // What the guest's OS last said of itself with soft_state_set ("" if nothing).
   virtual std::string soft_state(const Domain&) { return ""; }
+
+  // Domain Services with the guest's OS (models/ds.h; HvHost: hv_host_ds.cpp). Each call
+  // that asks the guest waits for its answer while simulated time runs, at most a bounded
+  // simulated time, and returns "" or the error ldm prints.
+  // The guest registered this service (md-update, domain-shutdown, dr-cpu).
+  virtual bool has_domain_service(const Domain&, const std::string&) { return false; }
+  // Graceful stop: domain-shutdown, then wait until the guest has stopped.
+  virtual std::string shutdown_domain(const Domain& d) { return "LDom " + d.name + " has no domain services"; }
+  // Live CPU DR: these free strands join the running guest as new vCPUs (md-update, dr-cpu
+  // configure); or its `count` highest vCPUs leave it (dr-cpu unconfigure, md-update), and
+  // `removed` gets their strands (also on a partial failure).
+  virtual std::string add_vcpus_live(const Domain& d, const std::vector<unsigned>&) {
+    return "LDom " + d.name + " has no domain services";
+  }
+  virtual std::string remove_vcpus_live(const Domain& d, unsigned, std::vector<unsigned>&) {
+    return "LDom " + d.name + " has no domain services";
+  }
 };
 
 }  // namespace vfsim::ldm

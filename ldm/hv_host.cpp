@@ -89,10 +89,12 @@ std::string HvHost::bind(const Domain& d, const Model& m) {
   c.crypto_units = d.mau_cores;
   c.pcie_buses = d.io;
   c.variables = variables(d);
-  hv::Guest* g;
+  hv::Guest* g = nullptr;
   try {
     g = &hv_.create_guest(c);
+    connect_domain_services(*g, d);
   } catch (const hv::HvError& e) {
+    if (g) hv_.destroy_guest(*g);   // all or nothing
     return e.what();
   }
   std::string err = bind_vdisks(d, m, *g);
@@ -102,7 +104,10 @@ std::string HvHost::bind(const Domain& d, const Model& m) {
 
 void HvHost::unbind(const Domain& d) {
   vdisk_channels_.erase(d.name);
-  if (hv::Guest* g = hv_.find_guest(d.name)) hv_.destroy_guest(*g);   // services forget it too
+  if (hv::Guest* g = hv_.find_guest(d.name)) {
+    ds_.forget(*g);
+    hv_.destroy_guest(*g);   // services forget it too
+  }
 }
 
 std::string HvHost::start(const Domain& d) {
@@ -121,7 +126,10 @@ std::string HvHost::start(const Domain& d) {
 }
 
 void HvHost::stop(const Domain& d) {
-  if (hv::Guest* g = hv_.find_guest(d.name)) hv_.stop_guest(*g);
+  if (hv::Guest* g = hv_.find_guest(d.name)) {
+    ds_.forget(*g);   // its OS is gone with its registrations
+    hv_.stop_guest(*g);
+  }
 }
 
 bool HvHost::running(const Domain& d) {

@@ -2,6 +2,7 @@
 // exactly the strands, memory (RA -> PA), crypto units and buses the binder chose; start
 // boots its image (the guest runtime unless the variable vfsim-image names another).
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,6 +10,7 @@
 #include "hv/hypervisor.h"
 #include "ldm/domain_host.h"
 #include "models/vds.h"
+#include "models/ds.h"
 
 namespace vfsim::ldm {
 
@@ -29,7 +31,28 @@ class HvHost : public DomainHost {
   // The virtual disk server of a vds (made when a guest first binds a vdisk of it).
   models::VirtualDiskServer& vds(const std::string& name);
 
+  // Domain Services (hv_host_ds.cpp).
+  bool has_domain_service(const Domain& d, const std::string& service) override;
+  std::string shutdown_domain(const Domain& d) override;
+  std::string add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands) override;
+  std::string remove_vcpus_live(const Domain& d, unsigned count, std::vector<unsigned>& removed) override;
+  // After a live change to a guest's MD: tell its OS (md-update), without waiting.
+  void notify_md_update(const Domain& d);
+  models::DomainServices& domain_services() { return ds_; }
+  // Simulated time a request may wait for the guest's answer [U: a named parameter; the
+  // runtime answers within a cpu_yield, ~0.1 ms, when it is not busy].
+  double ds_timeout_s = 0.05;
+
  private:
+  // A guest domain's channel to ds_, with its MD domain-services node (at bind).
+  void connect_domain_services(hv::Guest& g, const Domain& d);
+  // Send a request and run simulated time until the answer (true) or the timeout.
+  bool ds_call(hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
+               models::DomainServices::Answer& out);
+  // Run simulated time in small steps until done() or ds_timeout_s has passed.
+  bool run_until(const std::function<bool()>& done);
+  models::DomainServices ds_;
+
   std::map<std::string, std::string> variables(const Domain& d) const;
   std::string bind_vdisks(const Domain& d, const Model& m, hv::Guest& g);
   std::string vio_changed(const Domain& d, const Model& m) override;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include <boost/asio.hpp>
@@ -177,6 +178,7 @@ int sc_main(int argc, char** argv) {
       ("peer", po::value<std::vector<std::string>>(), "NAME=ADDR:PORT: how a target host name resolves (repeatable)")
       ("auth-file", po::value<std::string>(), "users allowed to migrate in")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
+      ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
       ("slice-ms", po::value<double>()->default_value(1.0), "longest simulated time run between two looks at the socket")
       ("response-ms", po::value<double>()->default_value(5.0), "host time a slice may take: slices shrink on a busy machine so ldm stays responsive")
       ("foreground", "stay in the foreground (default: detach once the socket is ready)");
@@ -200,6 +202,15 @@ int sc_main(int argc, char** argv) {
     platform::Platform p = platform::load_platform(vm["platform"].as<std::string>());
     cmt::BareMachine machine("machine", p);
     hv::Hypervisor hyp(machine);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> trace(nullptr, std::fclose);
+    if (vm.count("hv-trace")) {
+      trace.reset(std::fopen(vm["hv-trace"].as<std::string>().c_str(), "w"));
+      if (!trace) {
+        std::cerr << "ldmd: cannot write " << vm["hv-trace"].as<std::string>() << "\n";
+        return 2;
+      }
+      hyp.trace = trace.get();
+    }
     ldm::HvHost host(hyp, image, vm["service-root"].as<std::string>());
     ldm::Manager mgr(p, &host, vm["state-dir"].as<std::string>(), vm["hostname"].as<std::string>());
 

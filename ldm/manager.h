@@ -88,6 +88,7 @@ class Manager {
   Reply cmd_stop(const Args& a);
   Reply cmd_panic(const Args& a);
   Reply cmd_vcpu(const std::string& verb, const Args& a);
+  Reply vcpu_live(Domain& d, unsigned want, bool cores);
   Reply cmd_mau(const std::string& verb, const Args& a);
   Reply cmd_memory(const std::string& verb, const Args& a);
   Reply cmd_io(const std::string& verb, const Args& a);

@@ -150,6 +150,14 @@ static void test_bootargs(void) {
             strcmp(err, "vnet-ping: role=client, role=server or role=listen needed") == 0, "vnet-ping no role: %s", err);
   CHECK(workload_parse("vnet-ping role=server mode=raw", &w, err, sizeof err) != 0 &&
             strcmp(err, "vnet-ping: unknown parameter \"mode\"") == 0, "vnet-ping bad key: %s", err);
+  /* the Domain Services agent: on unless ds=off, for every workload */
+  CHECK(workload_parse("idle", &w, err, sizeof err) == 0 && w.ds == 1, "ds on by default");
+  CHECK(workload_parse("idle ds=off", &w, err, sizeof err) == 0 && w.kind == WL_IDLE && w.ds == 0, "idle ds=off");
+  CHECK(workload_parse("counter ds=off rate=10", &w, err, sizeof err) == 0 && w.ds == 0 && w.rate == 10,
+        "counter ds=off rate=10");
+  CHECK(workload_parse("compute ds=on", &w, err, sizeof err) == 0 && w.ds == 1, "compute ds=on");
+  CHECK(workload_parse("idle ds=no", &w, err, sizeof err) != 0 &&
+            strcmp(err, "idle: ds must be on or off, not \"no\"") == 0, "bad ds value: %s", err);
 }
 
 /* ---- a small MD encoder, to test what mdgen's samples lack (cpus/memory/openboot) ---- */

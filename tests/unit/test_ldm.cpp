@@ -1,5 +1,6 @@
 // ldm without a running machine: units, the seed's list layout, the binder's rules and the
-// delayed reconfiguration of the control domain (Manager with no DomainHost).
+// delayed reconfiguration of the control domain (Manager with no DomainHost), and what ldm
+// decides for live vCPU changes and graceful stops (a fake host answering for the guest).
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -179,4 +180,83 @@ TEST_CASE("add-vcpu -c binds whole cores only", "[ldm]") {
   CHECK(f.m.model().find("ldg1")->strands.size() == 24);
   REQUIRE(f.run({"set-vcpu", "3", "ldg1"}).code == 0);   // plain set: strands again
   CHECK(f.m.model().find("ldg1")->strands == std::vector<unsigned>{12, 13, 14});
+}
+
+namespace {
+// A host whose guest OS answers Domain Services as told: what ldm decides (which strands,
+// which vCPUs, graceful or hard stop) without a machine.
+struct DsHost : DomainHost {
+  bool agent = true, refuse_lowest = false, running_guest = true;
+  std::vector<std::string> calls;
+  std::string bind(const Domain&, const Model&) override { return ""; }
+  void unbind(const Domain&) override {}
+  std::string start(const Domain&) override { return ""; }
+  void stop(const Domain& d) override { calls.push_back("stop " + d.name); }
+  bool running(const Domain&) override { return running_guest; }
+  double utilization(const Domain&) override { return 0; }
+  double now_seconds() override { return 0; }
+  bool has_domain_service(const Domain&, const std::string&) override { return agent; }
+  std::string shutdown_domain(const Domain& d) override {
+    calls.push_back("shutdown " + d.name);
+    return "";
+  }
+  std::string add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands) override {
+    calls.push_back(fmt::format("add {} {}", d.name, fmt::join(strands, ",")));
+    return "";
+  }
+  std::string remove_vcpus_live(const Domain& d, unsigned count, std::vector<unsigned>& removed) override {
+    calls.push_back(fmt::format("remove {} {}", d.name, count));
+    // told to, the guest refuses the lowest vCPU asked for: the higher ones go (ids stay dense)
+    for (size_t i = d.strands.size() - count + (refuse_lowest ? 1 : 0); i < d.strands.size(); ++i)
+      removed.push_back(d.strands[i]);
+    return refuse_lowest ? "Removal of cpu 1 failed, error: failure\nResource modification failed" : "";
+  }
+};
+}  // namespace
+
+TEST_CASE("live vcpu changes and graceful stop go through the guest's domain services", "[ldm]") {
+  platform::Platform p = platform::load_platform("T5240");
+  DsHost host;
+  Manager m{p, &host, "", "host"};
+  auto run = [&](std::initializer_list<std::string> a) { return m.run(std::vector<std::string>(a)); };
+  run({"set-vcpu", "8", "primary"});
+  run({"set-memory", "4G", "primary"});
+  m.reboot_control();
+  run({"create", "ldg1"});
+  run({"add-vcpu", "2", "ldg1"});
+  run({"add-memory", "1G", "ldg1"});
+  run({"bind", "ldg1"});
+  run({"start", "ldg1"});
+  const Domain& d = *m.model().find("ldg1");
+  REQUIRE(d.strands == std::vector<unsigned>{8, 9});
+  Reply r = run({"add-vcpu", "3", "ldg1"});
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());
+  CHECK(host.calls.back() == "add ldg1 10,11,12");   // the lowest free strands
+  CHECK(d.strands == std::vector<unsigned>{8, 9, 10, 11, 12});
+  CHECK(d.vcpus == 5);
+  CHECK(run({"set-vcpu", "3", "ldg1"}).code == 0);
+  CHECK(host.calls.back() == "remove ldg1 2");
+  CHECK(d.strands == std::vector<unsigned>{8, 9, 10});
+  host.refuse_lowest = true;   // a partial removal: what the guest gave back is gone
+  r = run({"remove-vcpu", "2", "ldg1"});
+  CHECK(r.code == 1);
+  CHECK(r.err == "Removal of cpu 1 failed, error: failure\nResource modification failed\n");
+  CHECK(d.strands == std::vector<unsigned>{8, 9});
+  CHECK(d.vcpus == 2);
+  host.refuse_lowest = false;
+  CHECK(run({"add-vcpu", "120", "ldg1"}).err == "Insufficient vcpus available to add to LDom ldg1: 120 requested, 118 free\n");
+  // stop-domain: graceful when the guest registered domain-shutdown, -f never asks
+  CHECK(run({"stop", "ldg1"}).out == "LDom ldg1 stopped\n");
+  CHECK(host.calls.back() == "shutdown ldg1");
+  run({"start", "ldg1"});
+  CHECK(run({"stop", "-f", "ldg1"}).out == "LDom ldg1 stopped\n");
+  CHECK(host.calls.back() == "stop ldg1");
+  run({"start", "ldg1"});
+  host.agent = false;   // no agent: no DR, and a stop at once
+  CHECK(run({"add-vcpu", "1", "ldg1"}).err ==
+        "LDom ldg1 does not support dynamic reconfiguration of vcpus: it does not run the DR daemon (drd)\n"
+        "Stop the domain before changing its vcpus\n");
+  CHECK(run({"stop", "ldg1"}).out == "LDom ldg1 stopped\n");
+  CHECK(host.calls.back() == "stop ldg1");
 }
