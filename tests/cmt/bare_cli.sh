@@ -24,7 +24,7 @@ printf 'name = "x"\ncores_per_socket = 0\n' >"$tmp/bad.toml"
 "$B" --platform "$tmp/bad.toml" "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
 rc=$?
 [ $rc = 2 ] && grep -q "bad.toml:2:20: cores_per_socket: must be 1..8" "$tmp/e"
-check "bad platform file: file, line, field (rc=$rc: $(cat "$tmp/e"))" $?
+st=$?; check "bad platform file: file, line, field (rc=$rc: $(cat "$tmp/e"))" $st
 
 "$B" "$tmp/none" >"$tmp/o" 2>"$tmp/e"
 rc=$?

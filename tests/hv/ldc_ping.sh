@@ -47,7 +47,7 @@ handshake_first() {
 # --- UNRELIABLE (the default), 300-byte messages: 6 packets of up to 56 bytes each
 ping "count=200 size=300"
 ran_ok unreliable 200 300 && [ "$(count '^\[[ab]\] ldc: channel 0 up (mode unreliable)$')" = 2 ]
-check "unreliable: 200 messages of 300 bytes echoed and checked, both domains exit 0 ($(rtt))" $?
+st=$?; check "unreliable: 200 messages of 300 bytes echoed and checked, both domains exit 0 ($(rtt))" $st
 handshake_first 0x01
 check "unreliable: the trace shows VER, VER ACK, RTS(mode 1), RTR, RDX before any data packet" $?
 [ "$(packets a 0x02)" = 1200 ] && [ "$(packets b 0x02)" = 1200 ] &&
@@ -63,7 +63,7 @@ check "unreliable: the client's seqids run 1..1201 without a gap ($seqs)" $?
 # --- RELIABLE: 48-byte payloads, every message acknowledged
 ping "count=200 size=300 mode=reliable"
 ran_ok reliable 200 300 && [ "$(count '^\[[ab]\] ldc: channel 0 up (mode reliable)$')" = 2 ]
-check "reliable: 200 messages of 300 bytes echoed and checked ($(rtt))" $?
+st=$?; check "reliable: 200 messages of 300 bytes echoed and checked ($(rtt))" $st
 handshake_first 0x03
 check "reliable: the handshake (RTS/RTR with mode 3) precedes the data" $?
 [ "$(packets a 0x02 'subtype=0x01 ctrl=0x00 env=0x70 size=48')" = 200 ] &&
@@ -75,18 +75,18 @@ check "reliable: 7 packets per message (START+48 ... STOP+12) and a DATA ACK for
 ping "count=200 size=300 mode=raw"
 ran_ok raw 200 300 && [ "$(count '^\[[ab]\] ldc: channel 0 up (mode raw)$')" = 2 ] &&
   [ "$(grep -c '^ldc  a/ch0 -> ' "$tmp/trace")" = 1000 ]
-check "raw: 200 messages of 300 bytes as 5 packets each, no handshake ($(rtt))" $?
+st=$?; check "raw: 200 messages of 300 bytes as 5 packets each, no handshake ($(rtt))" $st
 
 # --- a message smaller than a packet, and one longer than a whole queue (128 entries)
 ping "count=50 size=1"
 ran_ok unreliable 50 1 && [ "$(packets a 0x02 'subtype=0x01 ctrl=0x00 env=0xc1 size=1')" = 50 ]
-check "1-byte messages: one START|STOP packet each ($(rtt))" $?
+st=$?; check "1-byte messages: one START|STOP packet each ($(rtt))" $st
 ping "count=4 size=20000 mode=reliable"
 ran_ok reliable 4 20000 && [ "$(packets a 0x02 'subtype=0x01')" = $((4 * 417)) ]
-check "20000-byte messages (417 packets, more than a queue holds) ($(rtt))" $?
+st=$?; check "20000-byte messages (417 packets, more than a queue holds) ($(rtt))" $st
 ping "count=4 size=20000 mode=raw"
 ran_ok raw 4 20000
-check "20000-byte raw messages ($(rtt))" $?
+st=$?; check "20000-byte raw messages ($(rtt))" $st
 
 # --- a seqid gap: the server NACKs and flushes, the client resets the link, both do the
 # handshake again and the message is sent again

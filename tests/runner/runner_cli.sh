@@ -12,7 +12,7 @@ expect_127() {   # expect_127 NAME ARGS...: exit 127 and exactly one line on std
   "$R" "$@" >"$tmp/out" 2>"$tmp/err"
   local rc=$?
   [ $rc = 127 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ]
-  check "$name (rc=$rc: $(head -c 120 "$tmp/err"))" $?
+  st=$?; check "$name (rc=$rc: $(head -c 120 "$tmp/err"))" $st
 }
 
 expect_127 "missing file" "$tmp/does-not-exist"
@@ -34,20 +34,20 @@ rc=$?
 grep -q "Hello from SPARC V9" "$tmp/out"
 check "hello runs (rc=$rc)" $(( rc != 0 || $? != 0 ))
 tail -1 "$tmp/err" | grep -Eq '^instructions=[0-9]+ seconds=[0-9.]+ mips=[0-9.]+$'
-check "--stats last line: $(tail -1 "$tmp/err")" $?
+st=$?; check "--stats last line: $(tail -1 "$tmp/err")" $st
 
 # Illegal instruction: output before it is kept, exit 132, message names pc and word.
 "$R" "$ILLEGAL" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 grep -q "before the illegal instruction" "$tmp/out" && [ $rc = 132 ] &&
   grep -Eq 'illegal_instruction at pc 0x[0-9a-f]+ \(insn 0x00001234: illtrap 0x1234\)' "$tmp/err"
-check "illegal instruction -> SIGILL, 132 (rc=$rc: $(head -c 160 "$tmp/err"))" $?
+st=$?; check "illegal instruction -> SIGILL, 132 (rc=$rc: $(head -c 160 "$tmp/err"))" $st
 
 # Unknown syscall: ENOSYS to the program, reported by name with --stats.
 "$R" --stats "$UNKNOWN" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc = 90 ] && grep -q "unknown syscall getitimer (86)" "$tmp/err"
-check "unknown syscall -> ENOSYS and named (rc=$rc: $(head -1 "$tmp/err"))" $?
+st=$?; check "unknown syscall -> ENOSYS and named (rc=$rc: $(head -1 "$tmp/err"))" $st
 
 # Tracing: the first instructions with disassembly, then the trap of the first syscall.
 "$R" --trace "$tmp/trace" --trace-limit 20 "$ILLEGAL" >/dev/null 2>&1
