@@ -274,6 +274,14 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     // domain has a delayed reconfiguration outstanding (seed 000), like add-vcpu or bind.
     if (other_changes_blocked(d->name, r)) return r;
     auto it = std::find_if(d->vnets.begin(), d->vnets.end(), [&](const Vnet& n) { return n.name == w.operands[0]; });
+    const std::vector<Vnet> before = d->vnets;   // as for vdisks: live on a bound or active domain
+    auto live = [&]() {
+      if (d->state == State::Inactive || !host_) return r;
+      std::string err = host_->vio_changed(*d, m_);
+      if (err.empty()) return r;
+      d->vnets = before;
+      return fail(err);
+    };
     if (verb == "add") {
       if (it != d->vnets.end()) return fail(fmt::format("Network {} already exists in LDom {}", w.operands[0], d->name));
       Domain* owner = nullptr;
@@ -295,7 +303,7 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
       if (w.props.count("id") && !parse_uint(w.props["id"], id)) return fail("Invalid id: " + w.props["id"]);
       n.id = id;
       d->vnets.push_back(n);
-      return r;
+      return live();
     }
     if (it == d->vnets.end()) return fail(fmt::format("Network {} does not exist in LDom {}", w.operands[0], d->name));
     if (verb == "set") {
@@ -310,10 +318,10 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
         return fail("Invalid MAC address: " + w.props["mac-addr"]);
       if (w.props.count("mode")) it->mode = w.props["mode"];
       if (w.props.count("pvid") && !parse_uint(w.props["pvid"], it->pvid)) return fail("Invalid pvid: " + w.props["pvid"]);
-      return r;
+      return live();
     }
     d->vnets.erase(it);
-    return r;
+    return live();
   }
 
   // set-vcons [port=N] [group=G] [service=vcc] ldom

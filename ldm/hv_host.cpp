@@ -16,70 +16,6 @@ std::map<std::string, std::string> HvHost::variables(const Domain& d) const {
   return v;
 }
 
-models::VirtualDiskServer& HvHost::vds(const std::string& name) {
-  auto& s = vds_[name];
-  if (!s) s = std::make_unique<models::VirtualDiskServer>(name);
-  return *s;
-}
-
-// Each vdisk gets a channel to its vds, served from the volume's backend. The backend is
-// opened now (the guides: it is exported when the guest is bound), so a missing or
-// unreadable file fails the bind [U: wording after later ldm versions' path check]. Vdisks
-// that already have their channel keep it; removed ones lose it.
-std::string HvHost::bind_vdisks(const Domain& d, const Model& m, hv::Guest& g) {
-  auto& have = vdisk_channels_[d.name];
-  for (auto it = have.begin(); it != have.end();) {   // gone, or now on another volume
-    auto v = std::find_if(d.vdisks.begin(), d.vdisks.end(), [&](const Vdisk& k) { return k.name == it->first; });
-    if (v != d.vdisks.end() && v->vds == it->second.vds && v->volume == it->second.volume) {
-      ++it;
-      continue;
-    }
-    vds(it->second.vds).detach(g, it->second.channel);
-    hv_.disconnect(g, it->second.channel);
-    it = have.erase(it);
-  }
-  for (const Vdisk& v : d.vdisks) {
-    if (have.count(v.name)) continue;
-    const VdsVolume* vol = nullptr;
-    for (const Domain& s : m.domains)
-      if (s.name == v.vds_domain)
-        for (const Vds& x : s.vdss)
-          if (x.name == v.vds)
-            for (const VdsVolume& y : x.volumes)
-              if (y.name == v.volume) vol = &y;
-    if (!vol) return fmt::format("Volume {}@{} of vdisk {} does not exist", v.volume, v.vds, v.name);
-    std::shared_ptr<models::DiskImage> image;
-    try {
-      image = std::make_shared<models::DiskImage>(service_root_ + vol->backend, vol->options.find("ro") != std::string::npos);
-    } catch (const std::exception& e) {
-      return fmt::format("Path {} is not valid on service domain {} ({})", vol->backend, v.vds_domain, e.what());
-    }
-    hv::VirtualDevice dev;
-    dev.kind = hv::VirtualDevice::Disk;
-    dev.handle = v.id;
-    models::VirtualDiskServer& server = vds(v.vds);
-    uint64_t ch = hv_.connect_service(g, server, dev);
-    server.attach(g, ch, image);
-    have[v.name] = {v.vds, v.volume, ch};
-  }
-  return "";
-}
-
-// A vdisk added to or removed from a bound or active domain. A channel the running guest has
-// opened is not pulled from under it.
-std::string HvHost::vio_changed(const Domain& d, const Model& m) {
-  hv::Guest* g = hv_.find_guest(d.name);
-  if (!g) return "";
-  for (const auto& [name, c] : vdisk_channels_[d.name]) {
-    auto v = std::find_if(d.vdisks.begin(), d.vdisks.end(), [&](const Vdisk& k) { return k.name == name; });
-    bool changed = v == d.vdisks.end() || v->vds != c.vds || v->volume != c.volume;
-    hv::LdcEndpoint* ep = g->channel(c.channel);
-    if (changed && running(d) && ep && ep->rx.entries)
-      return fmt::format("LDom {} is using vdisk {}: stop the domain before changing it", d.name, name);
-  }
-  return bind_vdisks(d, m, *g);
-}
-
 std::string HvHost::bind(const Domain& d, const Model& m) {
   hv::GuestConfig c;
   c.name = d.name;
@@ -97,13 +33,13 @@ std::string HvHost::bind(const Domain& d, const Model& m) {
     if (g) hv_.destroy_guest(*g);   // all or nothing
     return e.what();
   }
-  std::string err = bind_vdisks(d, m, *g);
+  std::string err = bind_vio(d, m, *g);
   if (!err.empty()) unbind(d);
   return err;
 }
 
 void HvHost::unbind(const Domain& d) {
-  vdisk_channels_.erase(d.name);
+  channels_.erase(d.name);
   if (hv::Guest* g = hv_.find_guest(d.name)) {
     ds_.forget(*g);
     hv_.destroy_guest(*g);   // services forget it too

@@ -10,6 +10,7 @@
 #include "hv/hypervisor.h"
 #include "ldm/domain_host.h"
 #include "models/vds.h"
+#include "models/vsw.h"
 #include "models/ds.h"
 
 namespace vfsim::ldm {
@@ -28,8 +29,12 @@ class HvHost : public DomainHost {
   double now_seconds() override;
   std::string soft_state(const Domain& d) override;
   hv::Hypervisor& hypervisor() { return hv_; }
-  // The virtual disk server of a vds (made when a guest first binds a vdisk of it).
+  // Virtual I/O (hv_host_vio.cpp): the disk server of a vds and the switch of a vsw, made
+  // when a guest first binds a device on them.
   models::VirtualDiskServer& vds(const std::string& name);
+  models::VirtualSwitch& vsw(const std::string& name);
+  // Switches write every frame they switch to DIR/<vsw name>.pcap ("" = no capture).
+  std::string pcap_dir;
 
   // Domain Services (hv_host_ds.cpp).
   bool has_domain_service(const Domain& d, const std::string& service) override;
@@ -54,16 +59,19 @@ class HvHost : public DomainHost {
   models::DomainServices ds_;
 
   std::map<std::string, std::string> variables(const Domain& d) const;
-  std::string bind_vdisks(const Domain& d, const Model& m, hv::Guest& g);
+  // Give the domain's vdisks and vnets their channels, take removed ones away.
+  std::string bind_vio(const Domain& d, const Model& m, hv::Guest& g);
   std::string vio_changed(const Domain& d, const Model& m) override;
   hv::Hypervisor& hv_;
   std::string image_, service_root_;
   struct Sample { uint64_t cycles = 0, yielded = 0; double util = 0; };
   std::map<unsigned, Sample> samples_;   // per strand, for utilisation between listings
   std::map<std::string, std::unique_ptr<models::VirtualDiskServer>> vds_;   // by vds name
-  // The channel each bound vdisk has: domain -> vdisk name -> where it is served from.
-  struct VdiskChannel { std::string vds, volume; uint64_t channel; };
-  std::map<std::string, std::map<std::string, VdiskChannel>> vdisk_channels_;
+  std::map<std::string, std::unique_ptr<models::VirtualSwitch>> vsw_;       // by vsw name
+  // The channel each bound vdisk or vnet has: domain -> "disk NAME" / "net NAME" -> which
+  // service ("vds"/"vsw" name, the volume or MAC it was bound with) and the channel.
+  struct DeviceChannel { std::string service, what; uint64_t channel; };
+  std::map<std::string, std::map<std::string, DeviceChannel>> channels_;
 };
 
 }  // namespace vfsim::ldm

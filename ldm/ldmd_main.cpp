@@ -172,6 +172,7 @@ int sc_main(int argc, char** argv) {
       ("hostname", po::value<std::string>()->default_value("vfsim"), "this host's name")
       ("state-dir", po::value<std::string>()->default_value("/var/tmp/vfsim-ldmd"), "where the configuration and the SP's saved configurations live")
       ("service-root", po::value<std::string>()->default_value(""), "the service domain's file system: a vdsdev backend /PATH is the host file DIR/PATH (default: the host's own paths)")
+      ("vsw-pcap", po::value<std::string>()->default_value(""), "DIR: every virtual switch writes the frames it switches to DIR/<vsw name>.pcap (for tshark -r)")
       ("socket", po::value<std::string>(), "the Unix socket ldm and vfctl connect to (default: $LDMD_SOCKET or /tmp/vfsim-ldmd.sock)")
       ("image", po::value<std::string>(), "the image domains boot (default: the guest runtime, build/firmware/vfsim-runtime)")
       ("migration-listen", po::value<std::string>(), "ADDR:PORT to accept migrations on (migration is not implemented yet)")
@@ -212,6 +213,7 @@ int sc_main(int argc, char** argv) {
       hyp.trace = trace.get();
     }
     ldm::HvHost host(hyp, image, vm["service-root"].as<std::string>());
+    host.pcap_dir = vm["vsw-pcap"].as<std::string>();
     ldm::Manager mgr(p, &host, vm["state-dir"].as<std::string>(), vm["hostname"].as<std::string>());
 
     boost::asio::io_context io;

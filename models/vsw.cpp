@@ -34,8 +34,30 @@ unsigned VirtualSwitch::add_port(const std::string& name, hv::Guest& g, uint64_t
   p.guest = &g;
   p.channel = channel;
   p.mac = mac;
+  for (unsigned i = 0; i < ports_.size(); ++i)   // a removed port's slot
+    if (!ports_[i].guest) {
+      ports_[i] = p;
+      return i;
+    }
   ports_.push_back(p);
   return unsigned(ports_.size() - 1);
+}
+
+void VirtualSwitch::remove_port(hv::Guest& g, uint64_t channel) {
+  for (unsigned i = 0; i < ports_.size(); ++i)
+    if (ports_[i].guest == &g && ports_[i].channel == channel) {
+      macs_.forget_port(i);
+      ports_[i] = Port{};   // no guest: skipped until reused
+    }
+}
+
+void VirtualSwitch::forget(hv::Guest& g) {
+  VioServer::forget(g);
+  for (unsigned i = 0; i < ports_.size(); ++i)
+    if (ports_[i].guest == &g) {
+      macs_.forget_port(i);
+      ports_[i] = Port{};
+    }
 }
 
 bool VirtualSwitch::capture(const std::string& path) { return pcap_.open(path); }
@@ -44,6 +66,7 @@ std::vector<VirtualSwitch::PortInfo> VirtualSwitch::ports() const {
   std::vector<PortInfo> v;
   for (unsigned i = 0; i < ports_.size(); ++i) {
     const Port& p = ports_[i];
+    if (!p.guest) continue;   // removed
     PortInfo info;
     info.name = p.name;
     info.mac = p.mac;
@@ -231,7 +254,7 @@ void VirtualSwitch::forward(unsigned in, const std::vector<uint8_t>& frame, uint
     }
   ++flooded_;
   for (unsigned i = 0; i < ports_.size(); ++i)
-    if (i != in && deliver(ports_[i], frame)) ++ports_[i].stats.flooded_out;
+    if (i != in && ports_[i].guest && deliver(ports_[i], frame)) ++ports_[i].stats.flooded_out;
 }
 
 // Into the port's next RX buffer; true when it went in.

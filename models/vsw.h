@@ -53,6 +53,9 @@ class VirtualSwitch : public VioServer {
   // A guest's channel (connected with Hypervisor::connect_service) becomes a port; mac is
   // the local-mac-address its MD gives the vnet.
   unsigned add_port(const std::string& name, hv::Guest& g, uint64_t channel, uint64_t mac);
+  // The port of that channel goes away (its MACs are forgotten; its slot is reused).
+  void remove_port(hv::Guest& g, uint64_t channel);
+  void forget(hv::Guest& g) override;   // the guest is destroyed: all its ports go
   // Write every switched frame to a pcap file: false when it cannot be created.
   bool capture(const std::string& path);
 

@@ -1,0 +1,118 @@
+// HvHost's virtual I/O: each vdisk of a bound domain has a channel to its vds, served from
+// the volume's backend file; each vnet a channel to its vsw, a port of the switch. Devices
+// added to or removed from a bound or active domain get or lose their channel at once
+// (ldm add/rm-vdisk, add/rm-vnet), and an active guest is told with md-update.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "ldm/hv_host.h"
+
+namespace vfsim::ldm {
+
+models::VirtualDiskServer& HvHost::vds(const std::string& name) {
+  auto& s = vds_[name];
+  if (!s) s = std::make_unique<models::VirtualDiskServer>(name);
+  return *s;
+}
+
+models::VirtualSwitch& HvHost::vsw(const std::string& name) {
+  auto& s = vsw_[name];
+  if (!s) {
+    s = std::make_unique<models::VirtualSwitch>(name);
+    if (!pcap_dir.empty() && !s->capture(pcap_dir + "/" + name + ".pcap"))
+      fmt::print(stderr, "ldmd: cannot write {}/{}.pcap: switch {} captures nothing\n", pcap_dir, name, name);
+  }
+  return *s;
+}
+
+namespace {
+const VdsVolume* find_volume(const Model& m, const Vdisk& v) {
+  for (const Domain& s : m.domains)
+    if (s.name == v.vds_domain)
+      for (const Vds& x : s.vdss)
+        if (x.name == v.vds)
+          for (const VdsVolume& y : x.volumes)
+            if (y.name == v.volume) return &y;
+  return nullptr;
+}
+}  // namespace
+
+// The backend is opened at bind (the guides: it is exported when the guest is bound), so a
+// missing or unreadable file fails the bind [U: wording after later ldm versions' path
+// check]. Devices that already have their channel keep it.
+std::string HvHost::bind_vio(const Domain& d, const Model& m, hv::Guest& g) {
+  std::map<std::string, DeviceChannel> want;   // what the domain's devices are now
+  for (const Vdisk& v : d.vdisks) want["disk " + v.name] = {v.vds, v.volume, 0};
+  for (const Vnet& n : d.vnets) want["net " + n.name] = {n.vsw, fmt::format("{:x}", n.mac), 0};
+  auto& have = channels_[d.name];
+  for (auto it = have.begin(); it != have.end();) {   // gone, or now on another volume / MAC
+    auto w = want.find(it->first);
+    if (w != want.end() && w->second.service == it->second.service && w->second.what == it->second.what) {
+      ++it;
+      continue;
+    }
+    if (it->first.rfind("disk ", 0) == 0) vds(it->second.service).detach(g, it->second.channel);
+    else vsw(it->second.service).remove_port(g, it->second.channel);
+    hv_.disconnect(g, it->second.channel);
+    it = have.erase(it);
+  }
+  for (const Vdisk& v : d.vdisks) {
+    if (have.count("disk " + v.name)) continue;
+    const VdsVolume* vol = find_volume(m, v);
+    if (!vol) return fmt::format("Volume {}@{} of vdisk {} does not exist", v.volume, v.vds, v.name);
+    std::shared_ptr<models::DiskImage> image;
+    try {
+      image = std::make_shared<models::DiskImage>(service_root_ + vol->backend, vol->options.find("ro") != std::string::npos);
+    } catch (const std::exception& e) {
+      return fmt::format("Path {} is not valid on service domain {} ({})", vol->backend, v.vds_domain, e.what());
+    }
+    hv::VirtualDevice dev;
+    dev.kind = hv::VirtualDevice::Disk;
+    dev.handle = v.id;
+    models::VirtualDiskServer& server = vds(v.vds);
+    uint64_t ch = hv_.connect_service(g, server, dev);
+    server.attach(g, ch, image);
+    have["disk " + v.name] = {v.vds, v.volume, ch};
+  }
+  for (const Vnet& n : d.vnets) {
+    if (have.count("net " + n.name)) continue;
+    hv::VirtualDevice dev;
+    dev.kind = hv::VirtualDevice::Network;
+    dev.handle = n.id;
+    dev.mac = n.mac;
+    dev.mtu = n.mtu;
+    models::VirtualSwitch& sw = vsw(n.vsw);
+    uint64_t ch = hv_.connect_service(g, sw, dev);
+    sw.add_port(d.name + "/" + n.name, g, ch, n.mac);
+    have["net " + n.name] = {n.vsw, fmt::format("{:x}", n.mac), ch};
+  }
+  return "";
+}
+
+// A device the running guest has opened is not pulled from under it.
+std::string HvHost::vio_changed(const Domain& d, const Model& m) {
+  hv::Guest* g = hv_.find_guest(d.name);
+  if (!g) return "";
+  for (const auto& [key, c] : channels_[d.name]) {
+    bool disk = key.rfind("disk ", 0) == 0;
+    std::string name = key.substr(key.find(' ') + 1);
+    bool still = disk ? std::any_of(d.vdisks.begin(), d.vdisks.end(),
+                                    [&](const Vdisk& k) { return k.name == name && k.vds == c.service && k.volume == c.what; })
+                      : std::any_of(d.vnets.begin(), d.vnets.end(), [&](const Vnet& k) {
+                          return k.name == name && k.vsw == c.service && fmt::format("{:x}", k.mac) == c.what;
+                        });
+    hv::LdcEndpoint* ep = g->channel(c.channel);
+    if (!still && running(d) && ep && ep->rx.entries)
+      return fmt::format("LDom {} is using {} {}: stop the domain before changing it", d.name, disk ? "vdisk" : "vnet",
+                         name);
+  }
+  std::vector<std::pair<std::string, uint64_t>> before, after;
+  for (const auto& [key, c] : channels_[d.name]) before.emplace_back(key, c.channel);
+  std::string err = bind_vio(d, m, *g);
+  for (const auto& [key, c] : channels_[d.name]) after.emplace_back(key, c.channel);
+  if (running(d) && before != after) notify_md_update(d);   // its MD changed
+  return err;
+}
+
+}  // namespace vfsim::ldm
