@@ -29,6 +29,7 @@ class HvHost : public DomainHost {
   double now_seconds() override;
   std::string soft_state(const Domain& d) override;
   hv::Hypervisor& hypervisor() { return hv_; }
+  const std::string& service_root() const { return service_root_; }
   // Virtual I/O (hv_host_vio.cpp): the disk server of a vds and the switch of a vsw, made
   // when a guest first binds a device on them.
   models::VirtualDiskServer& vds(const std::string& name);

@@ -59,7 +59,8 @@ struct Daemon {
     auto usage = [&] {
       r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
               "    vfctl sp bootmode config=NAME\n    vfctl console [-f] DOMAIN\n"
-              "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show\n    vfctl shutdown\n";
+              "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show\n"
+              "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl shutdown\n";
       r.code = 1;
       return r;
     };
@@ -132,6 +133,32 @@ struct Daemon {
     }
     if (a[0] == "clock" && a.size() == 2 && a[1] == "show") {
       r.out = fmt::format("simulated time {}\n", sc_core::sc_time_stamp().to_string());
+      return r;
+    }
+    // The control domain's mkfile, for vdsdev backends: PATH is in the service domain's file
+    // system (ldmd --service-root); the image is sparse (as with -n) and its directories
+    // are made as needed.
+    if (a[0] == "mkfile" && (a.size() == 3 || (a.size() == 4 && a[1] == "-n"))) {
+      const std::string& size = a[a.size() - 2];
+      const std::string& path = a.back();
+      uint64_t bytes = 0;
+      size_t used = 0;
+      try { bytes = std::stoull(size, &used); } catch (...) { used = 0; }
+      std::string unit = used ? size.substr(used) : "?";
+      const std::map<std::string, unsigned> shift = {{"", 0}, {"b", 9}, {"k", 10}, {"m", 20}, {"g", 30}};
+      if (!used || !shift.count(unit) || bytes == 0 || path.empty() || path[0] != '/') {
+        r.err = fmt::format("mkfile: bad size or path: {} {} (e.g. vfctl mkfile -n 10g /ldoms/ldg1/disk0.img)\n", size, path);
+        r.code = 1;
+        return r;
+      }
+      std::string file = host.service_root() + path;
+      try {
+        std::filesystem::create_directories(std::filesystem::path(file).parent_path());
+        models::DiskImage::create_sparse(file, bytes << shift.at(unit));
+      } catch (const std::exception& e) {
+        r.err = fmt::format("mkfile: {}: {}\n", path, e.what());
+        r.code = 1;
+      }
       return r;
     }
     if (a[0] == "shutdown") {

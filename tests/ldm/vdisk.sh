@@ -7,8 +7,12 @@
 # Usage: vdisk.sh LDMD LDM VFCTL
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
-disk_image /ldoms/ldg1/disk0.img 16M
 start_ldmd || exit 1
+# the control domain's mkfile makes the backend (sparse, in the service domain's files)
+expect_ok vfctl mkfile -n 16m /ldoms/ldg1/disk0.img
+[ "$(stat -c %s "$tmp/root/ldoms/ldg1/disk0.img")" = 16777216 ]
+check "vfctl mkfile -n 16m made a 16 MB image under the service root" $?
+expect_fail "mkfile: bad size or path: 16q /ldoms/x.img (e.g. vfctl mkfile -n 10g /ldoms/ldg1/disk0.img)" vfctl mkfile 16q /ldoms/x.img
 ldm set-vcpu 8 primary >/dev/null
 ldm set-memory 4G primary >/dev/null
 vfctl reboot primary >/dev/null
