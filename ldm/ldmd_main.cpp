@@ -198,7 +198,7 @@ int sc_main(int argc, char** argv) {
       ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
       ("hostname", po::value<std::string>()->default_value("vfsim"), "this host's name")
       ("state-dir", po::value<std::string>()->default_value("/var/tmp/vfsim-ldmd"), "where the configuration and the SP's saved configurations live")
-      ("service-root", po::value<std::string>()->default_value(""), "the service domain's file system: a vdsdev backend /PATH is the host file DIR/PATH (default: the host's own paths)")
+      ("service-root", po::value<std::string>(), "the service domain's file system: a vdsdev backend /PATH is the host file DIR/PATH (default: STATE-DIR/service-root; '/' for the host's own paths)")
       ("vsw-pcap", po::value<std::string>()->default_value(""), "DIR: every virtual switch writes the frames it switches to DIR/<vsw name>.pcap (for tshark -r)")
       ("socket", po::value<std::string>(), "the Unix socket ldm and vfctl connect to (default: $LDMD_SOCKET or /tmp/vfsim-ldmd.sock)")
       ("image", po::value<std::string>(), "the image domains boot (default: the guest runtime, build/firmware/vfsim-runtime)")
@@ -239,7 +239,10 @@ int sc_main(int argc, char** argv) {
       }
       hyp.trace = trace.get();
     }
-    ldm::HvHost host(hyp, image, vm["service-root"].as<std::string>());
+    std::string root = vm.count("service-root") ? vm["service-root"].as<std::string>()
+                                                : vm["state-dir"].as<std::string>() + "/service-root";
+    while (!root.empty() && root.back() == '/') root.pop_back();   // "/": the host's own paths
+    ldm::HvHost host(hyp, image, root);
     host.pcap_dir = vm["vsw-pcap"].as<std::string>();
     ldm::Manager mgr(p, &host, vm["state-dir"].as<std::string>(), vm["hostname"].as<std::string>());
 
