@@ -44,6 +44,16 @@ bool parse_uint(const std::string& s, unsigned& v) {
 
 }  // namespace
 
+// A device change on a bound or active domain takes effect at once; when the host cannot
+// make it, undo() puts the configuration back and the command fails with its reason.
+Reply Manager::apply_vio_change(Domain& d, Reply r, const std::function<void()>& undo) {
+  if (d.state == State::Inactive || !host_) return r;
+  std::string err = host_->vio_changed(d, m_);
+  if (err.empty()) return r;
+  undo();
+  return fail(err);
+}
+
 Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const Args& a) {
   Words w = split_words(a);
   auto ops = [&](size_t n) { return w.operands.size() == n; };
@@ -173,13 +183,7 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     auto it = std::find_if(d->vdisks.begin(), d->vdisks.end(), [&](const Vdisk& k) { return k.name == w.operands[0]; });
     // On a bound or active domain the change is live: the vdisk's channel comes or goes now.
     const std::vector<Vdisk> before = d->vdisks;
-    auto live = [&]() {
-      if (d->state == State::Inactive || !host_) return r;
-      std::string err = host_->vio_changed(*d, m_);
-      if (err.empty()) return r;
-      d->vdisks = before;
-      return fail(err);
-    };
+    auto live = [&]() { return apply_vio_change(*d, r, [&] { d->vdisks = before; }); };
     auto volume_of = [&](const std::string& spec, Vdisk& k) -> std::string {
       size_t at = spec.find('@');
       if (at == std::string::npos) return fmt::format("Invalid volume: {}", spec);
@@ -275,13 +279,7 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     if (other_changes_blocked(d->name, r)) return r;
     auto it = std::find_if(d->vnets.begin(), d->vnets.end(), [&](const Vnet& n) { return n.name == w.operands[0]; });
     const std::vector<Vnet> before = d->vnets;   // as for vdisks: live on a bound or active domain
-    auto live = [&]() {
-      if (d->state == State::Inactive || !host_) return r;
-      std::string err = host_->vio_changed(*d, m_);
-      if (err.empty()) return r;
-      d->vnets = before;
-      return fail(err);
-    };
+    auto live = [&]() { return apply_vio_change(*d, r, [&] { d->vnets = before; }); };
     if (verb == "add") {
       if (it != d->vnets.end()) return fail(fmt::format("Network {} already exists in LDom {}", w.operands[0], d->name));
       Domain* owner = nullptr;

@@ -96,6 +96,17 @@ std::string record_text(const std::vector<uint8_t>& data, const ds::DrCpuRecord&
   }
   return ds::dr_cpu_result_name(rec.result);
 }
+
+// The guest's dr-cpu reply: "" when it did every cpu, else a line per cpu it did not
+// ("Addition of cpu 5 failed, error: ..." as OVM for SPARC words it).
+std::string dr_cpu_errors(const std::string& domain, const DomainServices::Answer& a, const char* what,
+                          ds::DrCpuReply& rep) {
+  std::string err;
+  if (!ds::parse_dr_cpu_reply(a.data, rep)) err = fmt::format("LDom {} sent a malformed dr-cpu reply\n", domain);
+  for (const ds::DrCpuRecord& rec : rep.records)
+    if (rec.result != ds::DRCPU_OK) err += fmt::format("{} of cpu {} failed, error: {}\n", what, rec.cpu, record_text(a.data, rec));
+  return err;
+}
 }  // namespace
 
 std::string HvHost::add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands) {
@@ -134,10 +145,7 @@ std::string HvHost::add_vcpus_live(const Domain& d, const std::vector<unsigned>&
     return fmt::format("LDom {} did not answer the dr-cpu configure request: {}", d.name, a.error);
   }
   ds::DrCpuReply rep;
-  std::string err;
-  if (!ds::parse_dr_cpu_reply(a.data, rep)) err = fmt::format("LDom {} sent a malformed dr-cpu reply\n", d.name);
-  for (const ds::DrCpuRecord& rec : rep.records)
-    if (rec.result != ds::DRCPU_OK) err += fmt::format("Addition of cpu {} failed, error: {}\n", rec.cpu, record_text(a.data, rec));
+  std::string err = dr_cpu_errors(d.name, a, "Addition", rep);
   if (err.empty() && rep.records.size() != ids.size()) err = fmt::format("LDom {} answered for {} of {} cpus\n", d.name, rep.records.size(), ids.size());
   if (!err.empty()) {
     rollback();
@@ -157,10 +165,7 @@ std::string HvHost::remove_vcpus_live(const Domain& d, unsigned count, std::vect
   if (!ds_call(*g, "dr-cpu", ds::dr_cpu_request(ds::DR_UNCONFIGURE, ids), a))
     return fmt::format("LDom {} did not answer the dr-cpu unconfigure request: {}", d.name, a.error);
   ds::DrCpuReply rep;
-  std::string err;
-  if (!ds::parse_dr_cpu_reply(a.data, rep)) err = fmt::format("LDom {} sent a malformed dr-cpu reply\n", d.name);
-  for (const ds::DrCpuRecord& rec : rep.records)
-    if (rec.result != ds::DRCPU_OK) err += fmt::format("Removal of cpu {} failed, error: {}\n", rec.cpu, record_text(a.data, rec));
+  std::string err = dr_cpu_errors(d.name, a, "Removal", rep);
   // What the guest stopped can go, from the top down (vCPU ids stay dense).
   std::vector<unsigned> gone;
   for (unsigned id = unsigned(g->vcpus.size()); id-- > ids.front();) {

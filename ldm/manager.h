@@ -109,6 +109,7 @@ class Manager {
   Reply reconfigure_control(const std::function<void(Domain&)>& change);
   std::string delayed_notice() const;
   bool other_changes_blocked(const std::string& domain, Reply& r) const;
+  Reply apply_vio_change(Domain& d, Reply r, const std::function<void()>& undo);
 
   const platform::Platform& p_;
   DomainHost* host_;

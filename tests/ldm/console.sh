@@ -6,15 +6,10 @@
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
 start_ldmd || exit 1
-ldm set-vcpu 8 primary >/dev/null
-ldm set-memory 4G primary >/dev/null
-vfctl reboot primary >/dev/null
+small_primary
 # a port range of its own, away from other tests' ldmds running in parallel
 expect_ok ldm add-vcc port-range=15431-15439 test-vcc0 primary
-expect_ok ldm create ldg1
-expect_ok ldm add-vcpu 2 ldg1
-expect_ok ldm add-mem 256M ldg1
-expect_ok ldm set-var "boot-file=counter rate=100 count=0" ldg1
+new_guest ldg1 2 256M "counter rate=100 count=0"
 expect_fail "LDom ldg1 is not bound: it has no console" vfctl console ldg1
 expect_fail "LDom nosuch not found" vfctl console nosuch
 expect_ok ldm bind ldg1
@@ -37,9 +32,7 @@ check "the console can be read from an offset" $?
 # vntsd: the console on TCP at its port (bash's /dev/tcp: no netcat needed). The client gets
 # what was written before it connected, and what it types reaches the guest, whose idle
 # runtime echoes it.
-expect_ok ldm create ldg2
-expect_ok ldm add-vcpu 1 ldg2
-expect_ok ldm add-mem 256M ldg2
+new_guest ldg2 1 256M
 expect_ok ldm bind ldg2
 expect_out "LDom ldg2 started" ldm start ldg2
 ldm ls ldg2 | grep -q '^ldg2       active     -n----  15432 '

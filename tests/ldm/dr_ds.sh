@@ -8,15 +8,10 @@
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
 start_ldmd || exit 1
-ldm set-vcpu 8 primary >/dev/null
-ldm set-memory 4G primary >/dev/null
-vfctl reboot primary >/dev/null
+small_primary
 # a port range of its own, away from other tests' ldmds running in parallel
 expect_ok ldm add-vcc port-range=15451-15459 test-vcc0 primary
-expect_ok ldm create ldg1
-expect_ok ldm add-vcpu 2 ldg1
-expect_ok ldm add-mem 256M ldg1
-expect_ok ldm set-var "boot-file=idle" ldg1
+new_guest ldg1 2 256M "idle"
 expect_ok ldm bind ldg1
 expect_out "LDom ldg1 started" ldm start ldg1
 vfctl clock advance 10ms >/dev/null
@@ -93,10 +88,7 @@ grep -q '|ncpu=3|' "$tmp/out"
 verify "after a restart, live add-vcpu works again" $?
 
 # ==== a runtime without the agent: no DR, and stop-domain stops it at once
-expect_ok ldm create ldg2
-expect_ok ldm add-vcpu 2 ldg2
-expect_ok ldm add-mem 256M ldg2
-expect_ok ldm set-var "boot-file=idle ds=off" ldg2
+new_guest ldg2 2 256M "idle ds=off"
 expect_ok ldm bind ldg2
 expect_out "LDom ldg2 started" ldm start ldg2
 vfctl clock advance 10ms >/dev/null
@@ -116,10 +108,7 @@ expect_out "LDom ldg2 stopped" ldm stop ldg2
 check "without domain-shutdown, stop-domain stops the guest at once (no simulated time passes)" $?
 
 # ==== a runtime that registered but is busy computing on vCPU 0: requests time out
-expect_ok ldm create ldg3
-expect_ok ldm add-vcpu 1 ldg3
-expect_ok ldm add-mem 256M ldg3
-expect_ok ldm set-var "boot-file=compute iterations=100000000" ldg3
+new_guest ldg3 1 256M "compute iterations=100000000"
 expect_ok ldm bind ldg3
 expect_out "LDom ldg3 started" ldm start ldg3
 vfctl clock advance 1ms >/dev/null

@@ -5,6 +5,8 @@
 #   start_ldmd [args]   start ldmd (deterministic, T5240) on $tmp/state and $tmp/ldmd.sock, with the
 #                       service domain's files (vdsdev backends) under $tmp/root
 #   disk_image PATH SIZE  a sparse disk image at the service domain's PATH (e.g. /dev/dsk/c0t1d0s2)
+#   small_primary       the control domain down to 8 vcpus and 4 GB (delayed reconfiguration, reboot)
+#   new_guest NAME VCPUS MEM [BOOTFILE]  add-domain, add-vcpu, add-memory (and set-var boot-file), each checked
 #   stop_ldmd           vfctl shutdown, then kill as a fallback; waits for the process
 #   ldm ... / vfctl ... run the built clients
 #   run CMD...          run CMD, keep stdout in $tmp/out, stderr in $tmp/err, status in $rc
@@ -22,6 +24,17 @@ export LDMD_SOCKET=$tmp/ldmd.sock
 ldm() { "$LDM" "$@"; }
 vfctl() { "$VFCTL" "$@"; }
 
+small_primary() {
+  ldm set-vcpu 8 primary >/dev/null
+  ldm set-memory 4G primary >/dev/null
+  vfctl reboot primary >/dev/null
+}
+new_guest() {
+  expect_ok ldm add-domain "$1"
+  expect_ok ldm add-vcpu "$2" "$1"
+  expect_ok ldm add-memory "$3" "$1"
+  [ $# -lt 4 ] || expect_ok ldm set-var "boot-file=$4" "$1"
+}
 disk_image() { mkdir -p "$(dirname "$tmp/root$1")" && truncate -s "$2" "$tmp/root$1"; }
 
 start_ldmd() {

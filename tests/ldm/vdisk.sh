@@ -13,15 +13,11 @@ expect_ok vfctl mkfile -n 16m /ldoms/ldg1/disk0.img
 [ "$(stat -c %s "$tmp/root/ldoms/ldg1/disk0.img")" = 16777216 ]
 check "vfctl mkfile -n 16m made a 16 MB image under the service root" $?
 expect_fail "mkfile: bad size or path: 16q /ldoms/x.img (e.g. vfctl mkfile -n 10g /ldoms/ldg1/disk0.img)" vfctl mkfile 16q /ldoms/x.img
-ldm set-vcpu 8 primary >/dev/null
-ldm set-memory 4G primary >/dev/null
-vfctl reboot primary >/dev/null
+small_primary
 expect_ok ldm add-vds primary-vds0 primary
 expect_ok ldm add-vdsdev /ldoms/ldg1/disk0.img vol1@primary-vds0
 expect_ok ldm add-vdsdev /ldoms/ldg2/missing.img vol2@primary-vds0
-expect_ok ldm create ldg1
-expect_ok ldm add-vcpu 2 ldg1
-expect_ok ldm add-mem 256M ldg1
+new_guest ldg1 2 256M
 expect_ok ldm add-vdisk vdisk1 vol1@primary-vds0 ldg1
 expect_ok ldm set-var "boot-file=vdisk op=write size=2M seed=11" ldg1
 expect_ok ldm bind ldg1
@@ -51,9 +47,7 @@ run vfctl console ldg1
 verify "after a restart the domain reads the same 2 MB back" $?
 
 # a backend that is not there
-expect_ok ldm create ldg2
-expect_ok ldm add-vcpu 1 ldg2
-expect_ok ldm add-mem 256M ldg2
+new_guest ldg2 1 256M
 expect_ok ldm add-vdisk vdisk2 vol2@primary-vds0 ldg2
 expect_fail "Path /ldoms/ldg2/missing.img is not valid on service domain primary (No such file or directory)" ldm bind ldg2
 ldm list ldg2 | grep -q '^ldg2       inactive '

@@ -7,14 +7,10 @@
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
 start_ldmd --vsw-pcap "$tmp" || exit 1
-ldm set-vcpu 8 primary >/dev/null
-ldm set-memory 4G primary >/dev/null
-vfctl reboot primary >/dev/null
+small_primary
 expect_ok ldm add-vsw net-dev=e1000g0 primary-vsw0 primary
 for i in 1 2; do
-  expect_ok ldm add-domain ldg$i
-  expect_ok ldm add-vcpu 1 ldg$i
-  expect_ok ldm add-memory 256M ldg$i
+  new_guest ldg$i 1 256M
   expect_ok ldm add-vnet vnet1 primary-vsw0 ldg$i
 done
 mac2=$(ldm list-bindings -p ldg2 | sed -n 's/^VNET|.*|mac-addr=\([0-9a-f:]*\)|.*/\1/p')
