@@ -108,7 +108,8 @@ struct Guest {
   }
   std::vector<unsigned> crypto_units;        // core ids: one crypto unit per core
   std::vector<std::string> pcie_buses;       // root complexes (pci@400 ...)
-  std::string console;                       // all the guest wrote to its console
+  std::string console;                       // all the guest wrote to its console (no console_link)
+  struct ConsoleLink* console_link = nullptr;  // the vcc serving it, if any (console_link.h)
   std::string console_input;                 // what cons_getchar/cons_read will return
   uint64_t soft_state = 0;
   std::string soft_state_desc;

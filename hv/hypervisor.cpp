@@ -1,4 +1,6 @@
 #include "hv/hypervisor.h"
+
+#include "hv/console_link.h"
 #include "hv/ldc_service.h"
 
 #include <algorithm>
@@ -277,8 +279,30 @@ Guest* Hypervisor::find_guest(const std::string& name) {
 uint64_t Hypervisor::now_cycles(const Vcpu& v) { return machine.core_of(v.strand).cycles; }
 double Hypervisor::now_seconds() const { return sc_core::sc_time_stamp().to_seconds(); }
 
+namespace {
+std::string printable(const uint8_t* p, unsigned n) {
+  std::string s;
+  for (unsigned i = 0; i < n; ++i)
+    s += p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' ? std::string(1, char(p[i])) : fmt::format("\\x{:02x}", p[i]);
+  return s;
+}
+void trace_console(std::FILE* f, const std::string& from, const std::string& to, const uint8_t* p) {
+  fmt::print(f, "cons {} -> {}  {} size={} \"{}\"\n", from, to, p[0] == CONS_PKT_DATA ? "DATA" : "CONTROL", p[1],
+             printable(p + 8, std::min<unsigned>(p[1], kConsPayload)));
+}
+}  // namespace
+
 void Hypervisor::console_write(Guest& g, const std::string& text) {
-  g.console += text;
+  if (g.console_link) {   // to the vcc, in console packets
+    for (size_t at = 0; at < text.size(); at += kConsPayload) {
+      uint8_t pkt[64] = {CONS_PKT_DATA, uint8_t(std::min<size_t>(kConsPayload, text.size() - at))};
+      std::memcpy(pkt + 8, text.data() + at, pkt[1]);
+      if (trace) trace_console(trace, g.name + "/hv", "vcc", pkt);
+      g.console_link->from_guest(*this, g, pkt);
+    }
+  } else {
+    g.console += text;
+  }
   if (!console_out) return;
   std::string& buf = line_buf_[&g];
   buf += text;
@@ -392,6 +416,13 @@ bool Hypervisor::on_trap(cmt::Core& core, unsigned slot, Trap t) {
     deliver_trap(core, slot, t);
   }
   return core.running[slot];
+}
+
+void Hypervisor::console_packet(Guest& g, const uint8_t pkt[64]) {
+  if (trace) trace_console(trace, "vcc", g.name + "/hv", pkt);
+  if (pkt[0] == CONS_PKT_DATA && pkt[1] <= kConsPayload)
+    console_input(g, std::string(reinterpret_cast<const char*>(pkt + 8), pkt[1]));
+  // CONTROL (BREAK, HUP): nothing the runtime acts on
 }
 
 void Hypervisor::console_input(Guest& g, const std::string& text) {

@@ -120,6 +120,9 @@ class Hypervisor : public cmt::StrandHost {
   bool raise_interrupt(Guest& g, InterruptSource& src);
   bool report_error(Guest& g, Vcpu& v, bool resumable, uint8_t type, uint32_t attrs, uint64_t ra, uint32_t size);
   void console_write(Guest& g, const std::string& text);
+  // A console packet from the guest's vcc (console_link.h): typed characters go to the
+  // guest's console input.
+  void console_packet(Guest& g, const uint8_t pkt[64]);
   void flush_translations(Vcpu& v);   // after MMU changes from a hypercall
   uint64_t read_be64(uint64_t pa);     // guest memory is big-endian
   void write_be64(uint64_t pa, uint64_t v);

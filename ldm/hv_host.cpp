@@ -28,6 +28,7 @@ std::string HvHost::bind(const Domain& d, const Model& m) {
   hv::Guest* g = nullptr;
   try {
     g = &hv_.create_guest(c);
+    vcc_.attach(*g);
     connect_domain_services(*g, d);
   } catch (const hv::HvError& e) {
     if (g) hv_.destroy_guest(*g);   // all or nothing

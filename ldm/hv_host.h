@@ -9,6 +9,7 @@
 
 #include "hv/hypervisor.h"
 #include "ldm/domain_host.h"
+#include "models/vcc.h"
 #include "models/vds.h"
 #include "models/vsw.h"
 #include "models/ds.h"
@@ -30,6 +31,8 @@ class HvHost : public DomainHost {
   std::string soft_state(const Domain& d) override;
   hv::Hypervisor& hypervisor() { return hv_; }
   const std::string& service_root() const { return service_root_; }
+  // Every bound guest's console ends in the control domain's vcc (vntsd and vfctl read it).
+  models::VirtualConsoleConcentrator& vcc() { return vcc_; }
   // Virtual I/O (hv_host_vio.cpp): the disk server of a vds and the switch of a vsw, made
   // when a guest first binds a device on them.
   models::VirtualDiskServer& vds(const std::string& name);
@@ -67,6 +70,7 @@ class HvHost : public DomainHost {
   std::string image_, service_root_;
   struct Sample { uint64_t cycles = 0, yielded = 0; double util = 0; };
   std::map<unsigned, Sample> samples_;   // per strand, for utilisation between listings
+  models::VirtualConsoleConcentrator vcc_;
   std::map<std::string, std::unique_ptr<models::VirtualDiskServer>> vds_;   // by vds name
   std::map<std::string, std::unique_ptr<models::VirtualSwitch>> vsw_;       // by vsw name
   // The channel each bound vdisk or vnet has: domain -> "disk NAME" / "net NAME" -> which

@@ -99,10 +99,9 @@ struct Daemon {
         r.err = fmt::format("LDom {} is not bound: it has no console\n", a[1]);
         r.code = 1;
       } else if (a[0] == "console-read") {
-        size_t off = std::stoull(a[2]);
-        r.out = off < g->console.size() ? g->console.substr(off) : "";
+        r.out = host.vcc().read(a[1], std::stoull(a[2]));
       } else {
-        host.hypervisor().console_input(*g, a[2]);
+        host.vcc().type(host.hypervisor(), *g, a[2]);
       }
       return r;
     }
@@ -115,7 +114,7 @@ struct Daemon {
         r.err = fmt::format("LDom {} is not bound: it has no console\n", a[1]);
         r.code = 1;
       } else {
-        r.out = g->console;
+        r.out = host.vcc().read(a[1], 0);
       }
       return r;
     }
@@ -269,7 +268,7 @@ int sc_main(int argc, char** argv) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     Daemon d{mgr, host, vm.count("deterministic") > 0};
-    ldm::ConsoleServer consoles(io, hyp);
+    ldm::ConsoleServer consoles(io, hyp, host.vcc());
     // The slice adapts: a machine full of busy strands simulates slowly, and a 1 ms slice
     // could keep ldm waiting for seconds; each slice should take about response-ms of host time.
     const double max_slice = vm["slice-ms"].as<double>() * 1e-3, response = vm["response-ms"].as<double>() * 1e-3;

@@ -37,8 +37,8 @@ void ConsoleServer::poll(const Model& m) {
       p.acceptor->accept(s, ec);
       if (ec) break;
       s.non_blocking(true, ec);
-      size_t start = g->console.size() > kBacklog ? g->console.size() - kBacklog : 0;
-      p.clients.push_back(std::make_unique<Client>(Client{std::move(s), start}));
+      uint64_t written = vcc_.written(p.domain);
+      p.clients.push_back(std::make_unique<Client>(Client{std::move(s), written > kBacklog ? written - kBacklog : 0}));
     }
     for (auto& c : p.clients) {
       boost::system::error_code ec;
@@ -47,13 +47,16 @@ void ConsoleServer::poll(const Model& m) {
       if (!ec && n) {
         std::string in(buf, n);
         in.erase(std::remove(in.begin(), in.end(), '\0'), in.end());
-        hv_.console_input(*g, in);
+        vcc_.type(hv_, *g, in);
       } else if (ec && ec != boost::asio::error::would_block) {
         c->sock.close();
         continue;
       }
-      if (c->sent < g->console.size()) {
-        size_t w = c->sock.write_some(boost::asio::buffer(g->console.data() + c->sent, g->console.size() - c->sent), ec);
+      uint64_t start;
+      std::string out = vcc_.read(p.domain, c->sent, &start);
+      c->sent = start;   // output the vcc no longer keeps is skipped
+      if (!out.empty()) {
+        size_t w = c->sock.write_some(boost::asio::buffer(out), ec);
         if (!ec) c->sent += w;
         else if (ec != boost::asio::error::would_block) c->sock.close();
       }

@@ -2,8 +2,8 @@
 // with a console port listens on 127.0.0.1:<port>; a client first gets what the guest wrote
 // before it connected (the last kBacklog bytes, nothing lost in between), then its output
 // as it comes; what the client types goes to the guest's console input (cons_getchar).
-// The guest's console output is taken from the hypervisor directly: the console LDC between
-// the hypervisor and the vcc of the real machines is not modelled.
+// The guest's console is read from and typed into the control domain's vcc
+// (models/vcc.h), which the hypervisor feeds with console packets.
 #pragma once
 #include <map>
 #include <memory>
@@ -14,20 +14,22 @@
 
 #include "hv/hypervisor.h"
 #include "ldm/manager.h"
+#include "models/vcc.h"
 
 namespace vfsim::ldm {
 
 class ConsoleServer {
  public:
   static constexpr size_t kBacklog = 64 * 1024;
-  ConsoleServer(boost::asio::io_context& io, hv::Hypervisor& hv) : io_(io), hv_(hv) {}
+  ConsoleServer(boost::asio::io_context& io, hv::Hypervisor& hv, models::VirtualConsoleConcentrator& vcc)
+      : io_(io), hv_(hv), vcc_(vcc) {}
   // Open and close listeners to follow the bindings, accept clients, move bytes both ways.
   void poll(const Model& m);
 
  private:
   struct Client {
     boost::asio::ip::tcp::socket sock;
-    size_t sent;   // bytes of the guest's console already written to this client
+    uint64_t sent;   // absolute offset in the domain's console output written to this client
   };
   struct Port {
     std::string domain;
@@ -36,6 +38,7 @@ class ConsoleServer {
   };
   boost::asio::io_context& io_;
   hv::Hypervisor& hv_;
+  models::VirtualConsoleConcentrator& vcc_;
   std::map<int, Port> ports_;
 };
 

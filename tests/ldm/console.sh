@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Domain consoles through vfctl: the guest runtime's output as it boots, `vfctl console -f`
+# Domain consoles through the vcc and vfctl: the guest runtime's output as it boots, `vfctl console -f`
 # following new output and sending typed lines to the domain's console input (the
 # hypervisor's cons_getchar queue), and consoles of domains that have none.
 # Usage: console.sh LDMD LDM VFCTL
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
-start_ldmd || exit 1
+start_ldmd --hv-trace "$tmp/hvtrace" || exit 1
 small_primary
 # a port range of its own, away from other tests' ldmds running in parallel
 expect_ok ldm add-vcc port-range=15431-15439 test-vcc0 primary
@@ -65,5 +65,9 @@ vfctl clock advance 5ms >/dev/null
 wait $nc_pid
 grep -q '^vfsim-runtime: idle' "$tmp/nc" && grep -q '^console: typed into nc' "$tmp/nc"
 check "nc 127.0.0.1 15432 gets the console and what is typed into it reaches the guest" $?
+# Both ways went through the vcc as console packets (reference §4.7), as the trace shows.
+grep -q '^cons ldg2/hv -> vcc  DATA size=[0-9]* "vfsim-runtime: idle' "$tmp/hvtrace" &&
+  grep -q '^cons vcc -> ldg2/hv  DATA size=15 "typed into nc\\x0d\\x0a"$' "$tmp/hvtrace"
+check "the console crossed between the hypervisor and the vcc in console packets (hv trace)" $?
 stop_ldmd
 finish
