@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -72,6 +73,9 @@ struct LdcEndpoint {
   struct Queued { std::array<uint8_t, 64> pkt; uint64_t due; };   // due: core cycle it may arrive at
   std::vector<Queued> outbox;      // a service's packets waiting for their time and RX room
   uint64_t outbox_dropped = 0;     // dropped because the guest does not read its RX queue
+  struct Timer { uint64_t due; std::function<void()> fn; };
+  std::vector<Timer> timers;       // a service's work that completes later (Hypervisor::ldc_at), by due
+  bool in_timers = false;
   uint64_t peer_id = 0;
   InterruptQueue tx, rx;           // head/tail byte offsets as the queue registers give them
   bool reset_seen = true;          // the peer reconfigured its RX queue since our last look

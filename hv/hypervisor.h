@@ -82,7 +82,11 @@ class Hypervisor : public cmt::StrandHost {
   // delay_cycles: the service's own time (a disk's latency): the packet arrives that many
   // core cycles after the hypercall that caused it, and cpu_yield wakes the guest then.
   void ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint64_t delay_cycles = 0);
-  // The earliest cycle a service packet for g is due, or UINT64_MAX.
+  // A service's work that completes later (a disk request): fn runs delay_cycles after the
+  // current hypercall, when the guest next looks at the channel or is woken for it (its
+  // cpu_yield ends then). Dropped when the guest resets the channel or goes away.
+  void ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, std::function<void()> fn);
+  // The earliest cycle a service packet or timer for g is due, or UINT64_MAX.
   uint64_t ldc_next_due(const Guest& g) const;
   void ldc_flush_outbox(Guest& g, LdcEndpoint& ep);
   // Fill the endpoint's RX queue with what waits for it: the peer's TX queue or the

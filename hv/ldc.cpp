@@ -105,14 +105,32 @@ void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint
   ldc_flush_outbox(g, ep);
 }
 
+void Hypervisor::ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, std::function<void()> fn) {
+  uint64_t due = call_cycles + delay_cycles;
+  auto at = std::upper_bound(ep.timers.begin(), ep.timers.end(), due,
+                             [](uint64_t d, const LdcEndpoint::Timer& t) { return d < t.due; });
+  ep.timers.insert(at, LdcEndpoint::Timer{due, std::move(fn)});
+}
+
 uint64_t Hypervisor::ldc_next_due(const Guest& g) const {
   uint64_t due = UINT64_MAX;
-  for (const LdcEndpoint& e : g.ldc)
+  for (const LdcEndpoint& e : g.ldc) {
     if (!e.outbox.empty()) due = std::min(due, e.outbox.front().due);
+    if (!e.timers.empty()) due = std::min(due, e.timers.front().due);
+  }
   return due;
 }
 
 void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
+  if (!ep.in_timers) {   // work that has come due first: it may send packets of its own
+    ep.in_timers = true;
+    while (!ep.timers.empty() && ep.timers.front().due <= call_cycles) {
+      std::function<void()> fn = std::move(ep.timers.front().fn);
+      ep.timers.erase(ep.timers.begin());
+      fn();
+    }
+    ep.in_timers = false;
+  }
   unsigned moved = 0;
   size_t i = 0;
   for (; i < ep.outbox.size() && ep.rx.entries && !ep.rx.full() && ep.outbox[i].due <= call_cycles; ++i) {
@@ -139,6 +157,7 @@ void Hypervisor::ldc_fill_rx(Guest& g, LdcEndpoint& ep) {
 void Hypervisor::ldc_notify_reset(Guest& g, LdcEndpoint& ep) {
   if (ep.service) {   // the guest (re)configured its RX queue: the service starts over
     ep.outbox.clear();
+    ep.timers.clear();
     ep.service->reset(*this, g, ep);
     return;
   }

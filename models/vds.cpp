@@ -167,13 +167,15 @@ uint32_t VirtualDiskServer::execute(VioSession& s, Disk& d, const uint8_t* desc,
   }
 }
 
-// DRING_DATA INFO: serve the READY descriptors of [start, end]; each takes the disk's time
-// after the previous one, and the ACK arrives when the last is done.
+// DRING_DATA INFO: the READY descriptors of [start, end] are the disk's next requests. Each
+// takes the disk's time after the one before; it is done (data moved, status and DONE
+// written back) when that time has passed, and the ACK of the range goes with the last.
 void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
   uint16_t env = uint16_t(get_be(m.data() + 2, 2));
   if (m[0] != VIO_TYPE_DATA || m[1] != VIO_SUBTYPE_INFO || env != VIO_DRING_DATA) return;
   Disk* d = disk(s);
-  auto ring = s.rings.find(get_be(m.data() + 16, 8));
+  uint64_t ident = get_be(m.data() + 16, 8);
+  auto ring = s.rings.find(ident);
   uint32_t start = uint32_t(get_be(m.data() + 24, 4)), end = uint32_t(get_be(m.data() + 28, 4));
   if (!d || ring == s.rings.end() || start >= ring->second.ndesc || (end != ~0u && end >= ring->second.ndesc)) {
     ++s.errors;
@@ -184,9 +186,8 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
   const VioRing& r = ring->second;
   hv::Hypervisor& hv = *s.hv;
   double hz = double(hv.machine.plat.clock_hz);
-  uint64_t now = hv.call_cycles;
-  uint64_t t = std::max(now, d->busy_until);
-  uint32_t last = start;
+  uint64_t now = hv.call_cycles, t = std::max(now, d->busy_until);
+  std::vector<std::pair<uint32_t, uint64_t>> requests;   // (descriptor, time it takes)
   std::vector<uint8_t> desc(r.desc_size);
   for (uint32_t i = start, n = 0; n < r.ndesc; i = (i + 1) % r.ndesc, ++n) {
     if (read_desc(s, r, i, desc.data(), r.desc_size) != hv::HV_EOK) {   // the ring is not readable any more
@@ -195,32 +196,65 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
       send(s, VIO_TYPE_DATA, VIO_SUBTYPE_NACK, env, m.data());
       return;
     }
-    if ((desc[0] & 0xf) != VIO_DESC_READY) {
-      if (end == ~0u) break;   // "until not READY"
-    } else {
-      uint32_t ncookies = uint32_t(get_be(desc.data() + 40, 4));
-      uint64_t moved = 0;
-      uint32_t st = ncookies > (r.desc_size - kDescHeader) / kCookieBytes ? S_EINVAL : execute(s, *d, desc.data(), moved);
-      if (st) ++d->stats.errors, ++s.errors;
-      put_be(desc.data() + 20, 4, st);
-      desc[0] = VIO_DESC_DONE;
-      write_desc(s, r, i, desc.data(), r.desc_size);
-      uint64_t took = uint64_t(timing.request_us * 1e-6 * hz + double(moved) / (timing.mb_per_s * 1e6) * hz);
-      t += took;
-      if (hv.trace)
-        fmt::print(hv.trace, "vds  {}/ch{} desc {}: req {} {} block {} bytes {} cookie {:#x}+{:#x} -> status {}, {:.1f} us\n",
-                   s.guest->name, s.channel, i, get_be(desc.data() + 8, 8), op_name(desc[16]),
-                   get_be(desc.data() + 24, 8), get_be(desc.data() + 32, 8), get_be(desc.data() + 48, 8),
-                   get_be(desc.data() + 56, 8), st, double(took) / hz * 1e6);
-      last = i;
+    if ((desc[0] & 0xf) == VIO_DESC_READY) {
+      uint8_t op = desc[16];
+      uint64_t bytes = op == VD_OP_BREAD || op == VD_OP_BWRITE ? get_be(desc.data() + 32, 8) : 0;
+      bytes = std::min<uint64_t>(bytes, uint64_t(kMaxXferBlocks) * DiskImage::kBlockSize);
+      requests.emplace_back(i, uint64_t(timing.request_us * 1e-6 * hz + double(bytes) / (timing.mb_per_s * 1e6) * hz));
+    } else if (end == ~0u) {
+      break;   // "until not READY"
     }
     if (i == end) break;
   }
-  d->busy_until = t;
   uint8_t ack[kVioMsgBytes];
   std::memcpy(ack, m.data(), kVioMsgBytes);
-  put_be(ack + 28, 4, last);
-  send(s, VIO_TYPE_DATA, VIO_SUBTYPE_ACK, env, ack, t - now);
+  put_be(ack + 28, 4, requests.empty() ? start : requests.back().first);
+  hv::LdcEndpoint* ep = s.endpoint();
+  if (requests.empty() || !ep) {
+    send(s, VIO_TYPE_DATA, VIO_SUBTYPE_ACK, env, ack, t - now);
+    return;
+  }
+  for (size_t k = 0; k < requests.size(); ++k) {
+    auto [index, took] = requests[k];
+    t += took;
+    bool last = k + 1 == requests.size();
+    std::vector<uint8_t> ack_msg(ack, ack + kVioMsgBytes);
+    hv.ldc_at(*ep, t - now, [this, g = s.guest, channel = s.channel, ident, index, took, hz, last, ack_msg]() mutable {
+      complete(g, channel, ident, index, took, hz);
+      if (last)
+        if (VioSession* again = session(g, channel)) send(*again, VIO_TYPE_DATA, VIO_SUBTYPE_ACK, VIO_DRING_DATA, ack_msg.data());
+    });
+  }
+  d->busy_until = t;
+}
+
+// One request when the disk has done it: moved between the image and the client's buffer,
+// status and DONE written back into its descriptor.
+void VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident, uint32_t index, uint64_t took,
+                                 double hz) {
+  VioSession* s = session(g, channel);
+  Disk* d = s ? disk(*s) : nullptr;
+  auto ring = s ? s->rings.find(ident) : std::map<uint64_t, VioRing>::iterator{};
+  if (!d || ring == s->rings.end()) return;   // the session or ring went away meanwhile
+  const VioRing& r = ring->second;
+  std::vector<uint8_t> desc(r.desc_size);
+  if (read_desc(*s, r, index, desc.data(), r.desc_size) != hv::HV_EOK) {
+    ++s->errors;
+    ++d->stats.errors;
+    return;
+  }
+  uint32_t ncookies = uint32_t(get_be(desc.data() + 40, 4));
+  uint64_t moved = 0;
+  uint32_t st = ncookies > (r.desc_size - kDescHeader) / kCookieBytes ? S_EINVAL : execute(*s, *d, desc.data(), moved);
+  if (st) ++d->stats.errors, ++s->errors;
+  put_be(desc.data() + 20, 4, st);
+  desc[0] = VIO_DESC_DONE;
+  write_desc(*s, r, index, desc.data(), r.desc_size);
+  if (std::FILE* f = s->hv->trace)
+    fmt::print(f, "vds  {}/ch{} desc {}: req {} {} block {} bytes {} cookie {:#x}+{:#x} -> status {}, {:.1f} us\n",
+               g->name, channel, index, get_be(desc.data() + 8, 8), op_name(desc[16]), get_be(desc.data() + 24, 8),
+               get_be(desc.data() + 32, 8), get_be(desc.data() + 48, 8), get_be(desc.data() + 56, 8), st,
+               double(took) / hz * 1e6);
 }
 
 }  // namespace vfsim::models

@@ -1,8 +1,9 @@
 // The virtual disk server of the service domain (vds, reference §5.5): each vdisk's channel
 // is served from a disk image (DiskImage). After the VIO handshake the client (the guest's
 // vdc) posts requests in its descriptor ring and sends DRING_DATA; the server reads each
-// READY descriptor through the client's map table, moves the blocks between the image and
-// the client's exported buffers, writes status and DONE back, and ACKs the range. A client
+// READY descriptor through the client's map table and, when the disk's time for it has
+// passed (Hypervisor::ldc_at), moves the blocks between the image and the client's exported
+// buffers, writes status and DONE back, and ACKs the range. A client
 // mistake (a cookie it did not export, a bad block range, an unknown operation) fails that
 // request with an errno in its status; the server and other clients go on.
 //
@@ -71,6 +72,7 @@ class VirtualDiskServer : public VioServer {
   // One request: its errno status (0 ok) and the bytes it moved.
   uint32_t execute(VioSession& s, Disk& d, const uint8_t* desc, uint64_t& moved);
   uint32_t copy_cookies(VioSession& s, const uint8_t* desc, bool to_guest, uint8_t* buf, uint64_t n);
+  void complete(hv::Guest* g, uint64_t channel, uint64_t ident, uint32_t index, uint64_t took, double hz);
   Disk* disk(VioSession& s);
   std::string name_;
   std::map<std::pair<hv::Guest*, uint64_t>, Disk> disks_;

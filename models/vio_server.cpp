@@ -52,6 +52,11 @@ void VioServer::trace(VioSession& s, bool from_guest, const uint8_t* m) {
              types[m[0] <= 4 ? m[0] : 0], stypes[m[1] <= 4 ? m[1] : 0], what, get_be(m + 4, 4), fields);
 }
 
+VioSession* VioServer::session(hv::Guest* g, uint64_t channel) {
+  auto it = sessions_.find({g, channel});
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
 std::vector<VioSession*> VioServer::sessions() {
   std::vector<VioSession*> v;
   for (auto& [key, s] : sessions_) v.push_back(&s);

@@ -56,6 +56,9 @@ class VioServer : public hv::LdcLinkService {
   // Bytes at a client's cookie range (as a descriptor lists them), either way.
   uint64_t copy(VioSession& s, bool to_guest, uint64_t cookie, uint8_t* buf, uint64_t n);
   std::vector<VioSession*> sessions();
+  // The session on that guest's channel, if there is one (timers look it up again: a reset
+  // may have ended the one they were made for).
+  VioSession* session(hv::Guest* g, uint64_t channel);
   // One line per VIO message to hv.trace (with --hv-trace), decoded: who, type, subtype,
   // env and the fields of the control and DRING_DATA messages.
   void trace(VioSession& s, bool from_guest, const uint8_t* m);
