@@ -276,6 +276,10 @@ Guest* Hypervisor::find_guest(const std::string& name) {
   return nullptr;
 }
 
+std::string Hypervisor::trace_time() const {
+  return fmt::format("{:>12.3f} us  ", double(call_cycles) * machine.plat.cycle_ns() / 1e3);
+}
+
 uint64_t Hypervisor::now_cycles(const Vcpu& v) { return machine.core_of(v.strand).cycles; }
 double Hypervisor::now_seconds() const { return sc_core::sc_time_stamp().to_seconds(); }
 
@@ -286,8 +290,8 @@ std::string printable(const uint8_t* p, unsigned n) {
     s += p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' ? std::string(1, char(p[i])) : fmt::format("\\x{:02x}", p[i]);
   return s;
 }
-void trace_console(std::FILE* f, const std::string& from, const std::string& to, const uint8_t* p) {
-  fmt::print(f, "cons {} -> {}  {} size={} \"{}\"\n", from, to, p[0] == CONS_PKT_DATA ? "DATA" : "CONTROL", p[1],
+void trace_console(std::FILE* f, const std::string& when, const std::string& from, const std::string& to, const uint8_t* p) {
+  fmt::print(f, "{}cons {} -> {}  {} size={} \"{}\"\n", when, from, to, p[0] == CONS_PKT_DATA ? "DATA" : "CONTROL", p[1],
              printable(p + 8, std::min<unsigned>(p[1], kConsPayload)));
 }
 }  // namespace
@@ -297,7 +301,7 @@ void Hypervisor::console_write(Guest& g, const std::string& text) {
     for (size_t at = 0; at < text.size(); at += kConsPayload) {
       uint8_t pkt[64] = {CONS_PKT_DATA, uint8_t(std::min<size_t>(kConsPayload, text.size() - at))};
       std::memcpy(pkt + 8, text.data() + at, pkt[1]);
-      if (trace) trace_console(trace, g.name + "/hv", "vcc", pkt);
+      if (trace) trace_console(trace, trace_time(), g.name + "/hv", "vcc", pkt);
       g.console_link->from_guest(*this, g, pkt);
     }
   } else {
@@ -419,7 +423,7 @@ bool Hypervisor::on_trap(cmt::Core& core, unsigned slot, Trap t) {
 }
 
 void Hypervisor::console_packet(Guest& g, const uint8_t pkt[64]) {
-  if (trace) trace_console(trace, "vcc", g.name + "/hv", pkt);
+  if (trace) trace_console(trace, trace_time(), "vcc", g.name + "/hv", pkt);
   if (pkt[0] == CONS_PKT_DATA && pkt[1] <= kConsPayload)
     console_input(g, std::string(reinterpret_cast<const char*>(pkt + 8), pkt[1]));
   // CONTROL (BREAK, HUP): nothing the runtime acts on

@@ -132,6 +132,9 @@ class Hypervisor : public cmt::StrandHost {
   void write_be64(uint64_t pa, uint64_t v);
   uint64_t now_cycles(const Vcpu& v);
   uint64_t call_cycles = 0;   // the core clock of the hypercall being served (services read it)
+  // "    272.317 us  ": call_cycles as the hypercall trace shows times, to start the trace
+  // lines of channel traffic (ldc, vio, vds, cons) so they sit on the same timeline.
+  std::string trace_time() const;
   double now_seconds() const;
 
   struct Owner { Guest* guest = nullptr; Vcpu* vcpu = nullptr; };

@@ -15,9 +15,9 @@ namespace {
 // subtype, ctrl, env = size/flags, seqid, ackid). The hypervisor does not know a channel's
 // mode: in RAW packets every field is payload, and bytes 12-15 are an ackid only in
 // RELIABLE mode (payload otherwise).
-void trace_packet(std::FILE* f, const std::string& from, const std::string& to, const uint8_t* p) {
+void trace_packet(std::FILE* f, const std::string& when, const std::string& from, const std::string& to, const uint8_t* p) {
   auto be32 = [&](unsigned o) { return uint32_t(p[o]) << 24 | p[o + 1] << 16 | p[o + 2] << 8 | p[o + 3]; };
-  fmt::print(f, "ldc  {} -> {}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}\n", from, to,
+  fmt::print(f, "{}ldc  {} -> {}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}\n", when, from, to,
              p[0], p[1], p[2], p[3], p[3] & 0x3f, be32(4), be32(12));
 }
 }  // namespace
@@ -137,7 +137,7 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
     uint64_t pa;
     if (!g.ra_to_pa(ep.rx.base_ra + ep.rx.tail, kQueueEntryBytes, pa)) break;
     machine.mem.write(pa, ep.outbox[i].pkt.data(), kQueueEntryBytes);
-    if (trace) trace_packet(trace, "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].pkt.data());
+    if (trace) trace_packet(trace, trace_time(), "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].pkt.data());
     ep.rx.tail = (ep.rx.tail + kQueueEntryBytes) & (ep.rx.entries * kQueueEntryBytes - 1);
     ++moved;
   }
@@ -177,7 +177,7 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
       if (!from.ra_to_pa(ep.tx.base_ra + ep.tx.head, kQueueEntryBytes, pa)) break;
       machine.mem.read(pa, pkt, kQueueEntryBytes);
       ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
-      if (trace) trace_packet(trace, fmt::format("{}/ch{}", from.name, ep.id), "service", pkt);
+      if (trace) trace_packet(trace, trace_time(), fmt::format("{}/ch{}", from.name, ep.id), "service", pkt);
       ep.service->receive(*this, from, ep, pkt);
     }
     return;
@@ -196,7 +196,7 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
       break;
     machine.mem.read(src_pa, pkt, kQueueEntryBytes);
     machine.mem.write(dst_pa, pkt, kQueueEntryBytes);
-    if (trace) trace_packet(trace, fmt::format("{}/ch{}", from.name, ep.id), fmt::format("{}/ch{}", dst.name, to->id), pkt);
+    if (trace) trace_packet(trace, trace_time(), fmt::format("{}/ch{}", from.name, ep.id), fmt::format("{}/ch{}", dst.name, to->id), pkt);
     ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
     to->rx.tail = (to->rx.tail + kQueueEntryBytes) & (rx_size - 1);
     ++moved;

@@ -251,8 +251,8 @@ void VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident,
   desc[0] = VIO_DESC_DONE;
   write_desc(*s, r, index, desc.data(), r.desc_size);
   if (std::FILE* f = s->hv->trace)
-    fmt::print(f, "vds  {}/ch{} desc {}: req {} {} block {} bytes {} cookie {:#x}+{:#x} -> status {}, {:.1f} us\n",
-               g->name, channel, index, get_be(desc.data() + 8, 8), op_name(desc[16]), get_be(desc.data() + 24, 8),
+    fmt::print(f, "{}vds  {}/ch{} desc {}: req {} {} block {} bytes {} cookie {:#x}+{:#x} -> status {}, {:.1f} us\n",
+               s->hv->trace_time(), g->name, channel, index, get_be(desc.data() + 8, 8), op_name(desc[16]), get_be(desc.data() + 24, 8),
                get_be(desc.data() + 32, 8), get_be(desc.data() + 48, 8), get_be(desc.data() + 56, 8), st,
                double(took) / hz * 1e6);
 }

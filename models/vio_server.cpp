@@ -48,7 +48,7 @@ void VioServer::trace(VioSession& s, bool from_guest, const uint8_t* m) {
     default: what = fmt::format("env={:#06x}", env);
   }
   std::string who = fmt::format("{}/ch{}", s.guest->name, s.channel);
-  fmt::print(f, "vio  {} -> {}  {}/{}/{} sid={:#x}{}\n", from_guest ? who : label_, from_guest ? label_ : who,
+  fmt::print(f, "{}vio  {} -> {}  {}/{}/{} sid={:#x}{}\n", s.hv->trace_time(), from_guest ? who : label_, from_guest ? label_ : who,
              types[m[0] <= 4 ? m[0] : 0], stypes[m[1] <= 4 ? m[1] : 0], what, get_be(m + 4, 4), fields);
 }
 

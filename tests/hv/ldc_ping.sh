@@ -22,9 +22,9 @@ exited() { grep -q "domain $1 (.*): exited with $2," "$tmp/err"; }
 has() { grep -qF -- "$1" "$tmp/out"; }
 count() { grep -c -- "$1" "$tmp/out"; }
 # trace lines of LDC packets from domain $1 of type $2 (and more fields in $3)
-packets() { grep "^ldc  $1/ch0 -> " "$tmp/trace" | grep -c "  type=$2 ${3:-}"; }
+packets() { grep " us  ldc  $1/ch0 -> " "$tmp/trace" | grep -c "  type=$2 ${3:-}"; }
 # the first trace line number of a packet matching $1
-first() { grep '^ldc ' "$tmp/trace" | grep -n -- "$1" | head -1 | cut -d: -f1; }
+first() { grep ' us  ldc ' "$tmp/trace" | grep -n -- "$1" | head -1 | cut -d: -f1; }
 
 # a whole run: both exit 0, every message echoed and checked
 ran_ok() {   # mode count size
@@ -56,7 +56,7 @@ check "unreliable: the trace shows VER, VER ACK, RTS(mode 1), RTR, RDX before an
   [ "$(packets a 0x02 'subtype=0x01 ctrl=0x00 env=0x94 size=20')" = 200 ]
 check "unreliable: each message is 6 packets, START+56, 4 x 56, STOP+20 bytes, both ways" $?
 # seqids count up by one from the handshake's RDX (1) on every packet the client sends
-seqs=$(grep '^ldc  a/ch0 -> ' "$tmp/trace" | sed -n 's/.* seqid=\([0-9]*\) .*/\1/p' | tail -n +3 | awk '{ if ($1 != NR) bad = 1 } END { print bad ? "gap" : NR }')
+seqs=$(grep ' us  ldc  a/ch0 -> ' "$tmp/trace" | sed -n 's/.* seqid=\([0-9]*\) .*/\1/p' | tail -n +3 | awk '{ if ($1 != NR) bad = 1 } END { print bad ? "gap" : NR }')
 [ "$seqs" = 1201 ]
 check "unreliable: the client's seqids run 1..1201 without a gap ($seqs)" $?
 
@@ -74,7 +74,7 @@ check "reliable: 7 packets per message (START+48 ... STOP+12) and a DATA ACK for
 # --- RAW: no header, no handshake, 64-byte packets
 ping "count=200 size=300 mode=raw"
 ran_ok raw 200 300 && [ "$(count '^\[[ab]\] ldc: channel 0 up (mode raw)$')" = 2 ] &&
-  [ "$(grep -c '^ldc  a/ch0 -> ' "$tmp/trace")" = 1000 ]
+  [ "$(grep -c ' us  ldc  a/ch0 -> ' "$tmp/trace")" = 1000 ]
 st=$?; check "raw: 200 messages of 300 bytes as 5 packets each, no handshake ($(rtt))" $st
 
 # --- a message smaller than a packet, and one longer than a whole queue (128 entries)

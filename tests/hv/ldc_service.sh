@@ -22,7 +22,7 @@ done
 # the handshake with the service, in order: VER, VER ACK, RTS, RTR, RDX, then data
 "$HV" --image "$RT" --domain a --boot-file "ldc-ping role=client count=5 size=100" --echo-service a \
   --hv-trace "$tmp/trace" >"$tmp/out" 2>&1
-seq=$(grep '^ldc ' "$tmp/trace" | head -6 | sed -E 's/^ldc  ([^ ]+) -> ([^ ]+) .*type=(0x..) subtype=(0x..) ctrl=(0x..).*/\1>\2 \3\/\4\/\5/' | tr '\n' ' ')
+seq=$(grep ' us  ldc ' "$tmp/trace" | head -6 | sed -E 's/^.* us  ldc  ([^ ]+) -> ([^ ]+) .*type=(0x..) subtype=(0x..) ctrl=(0x..).*/\1>\2 \3\/\4\/\5/' | tr '\n' ' ')
 [ "$seq" = "a/ch0>service 0x01/0x01/0x01 service>a/ch0 0x01/0x02/0x01 a/ch0>service 0x01/0x01/0x02 service>a/ch0 0x01/0x01/0x03 a/ch0>service 0x01/0x01/0x04 a/ch0>service 0x02/0x01/0x00 " ]
 check "handshake VER, ACK, RTS, RTR, RDX, then DATA ($seq)" $?
 "$HV" --image "$RT" --domain a --boot-file "ldc-ping role=client count=50 size=100 gap=10" --echo-service a \

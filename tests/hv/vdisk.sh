@@ -33,9 +33,9 @@ check "the host image holds exactly the guest's 4 MB pattern, then zeros" $?
 t=$(sed -n 's/^vdisk: read and verified 4194304 bytes in \([0-9]*\) us.*/\1/p' "$tmp/out")
 [ -n "$t" ] && [ "$t" -ge 29880 ] && [ "$t" -lt 90000 ]
 check "reading 4 MB takes the disk model's time: $t us simulated (model floor 29880 us)" $?
-grep -q '^vds  a/ch0 desc 0: req 1 BWRITE block 0 bytes 131072 .* -> status 0, 933.8 us$' "$tmp/trace"
+grep -Eq '^ +[0-9]+\.[0-9]{3} us  vds  a/ch0 desc 0: req 1 BWRITE block 0 bytes 131072 .* -> status 0, 933.8 us$' "$tmp/trace"
 check "the trace shows each request with its simulated service time" $?
-seq=$(grep '^vio ' "$tmp/trace" | head -8 | sed -E 's/^vio  ([^ ]+) -> ([^ ]+)  ([^ ]+) .*/\1>\2 \3/' | tr '\n' ' ')
+seq=$(grep ' us  vio ' "$tmp/trace" | head -8 | sed -E 's/^.* us  vio  ([^ ]+) -> ([^ ]+)  ([^ ]+) .*/\1>\2 \3/' | tr '\n' ' ')
 [ "$seq" = "a/ch0>vds CTRL/INFO/VER_INFO vds>a/ch0 CTRL/ACK/VER_INFO a/ch0>vds CTRL/INFO/ATTR_INFO vds>a/ch0 CTRL/ACK/ATTR_INFO a/ch0>vds CTRL/INFO/DRING_REG vds>a/ch0 CTRL/ACK/DRING_REG a/ch0>vds CTRL/INFO/RDX vds>a/ch0 CTRL/ACK/RDX " ]
 check "VIO handshake in order: VER_INFO, ATTR_INFO, DRING_REG, RDX, each ACKed" $?
 

@@ -86,8 +86,8 @@ check "pcap timestamps run forward over $span ns for the 2000 data frames (999 x
 
 # The trace: each VIO message a vnet sends is one LDC packet (START|STOP, 56 bytes): the
 # handshake's VER, ATTR, 2 x DRING_REG, RDX, then a DRING_DATA per frame.
-[ "$(grep -c '^ldc  a/ch0 -> service  type=0x02 subtype=0x01 ctrl=0x00 env=0xf8 size=56 ' "$tmp/trace")" = $((5 + probes + 1001)) ] &&
-  [ "$(grep -c '^ldc  service -> b/ch0  type=0x02 subtype=0x01 ctrl=0x00 env=0xf8 size=56 ' "$tmp/trace")" -ge $((5 + 2001)) ]
+[ "$(grep -c ' us  ldc  a/ch0 -> service  type=0x02 subtype=0x01 ctrl=0x00 env=0xf8 size=56 ' "$tmp/trace")" = $((5 + probes + 1001)) ] &&
+  [ "$(grep -c ' us  ldc  service -> b/ch0  type=0x02 subtype=0x01 ctrl=0x00 env=0xf8 size=56 ' "$tmp/trace")" -ge $((5 + 2001)) ]
 st=$?
 check "hv-trace: a sent $((5 + probes + 1001)) one-packet VIO messages (handshake + a DRING_DATA per frame)" $st
 
@@ -104,7 +104,7 @@ rc=$?
   has "[a] vnet: channel 0 reset: handshake again (frames in flight are lost)" &&
   has "[a] vnet-ping: 1 frames sent again after a link reset" &&
   [ "$(grep -c '^\[a\] vnet: channel 0: version 1.6, handshake done$' "$tmp/out")" = 2 ] &&
-  [ "$(grep -c '^ldc  service -> a/ch0  type=0x02 subtype=0x04 ' "$tmp/trace")" = 1 ] &&
+  [ "$(grep -c ' us  ldc  service -> a/ch0  type=0x02 subtype=0x04 ' "$tmp/trace")" = 1 ] &&
   [ "$(port a in)" = $(($(field "$(grep '^\[a\] vnet-ping: count=' "$tmp/out")" probes) + 51)) ] &&
   [ "$(port a errors)$(port a learned)$(port a drops)$(port b drops)" = 0100 ]
 st=$?

@@ -66,8 +66,8 @@ wait $nc_pid
 grep -q '^vfsim-runtime: idle' "$tmp/nc" && grep -q '^console: typed into nc' "$tmp/nc"
 check "nc 127.0.0.1 15432 gets the console and what is typed into it reaches the guest" $?
 # Both ways went through the vcc as console packets (reference §4.7), as the trace shows.
-grep -q '^cons ldg2/hv -> vcc  DATA size=[0-9]* "vfsim-runtime: idle' "$tmp/hvtrace" &&
-  grep -q '^cons vcc -> ldg2/hv  DATA size=15 "typed into nc\\x0d\\x0a"$' "$tmp/hvtrace"
+grep -q ' us  cons ldg2/hv -> vcc  DATA size=[0-9]* "vfsim-runtime: idle' "$tmp/hvtrace" &&
+  grep -q ' us  cons vcc -> ldg2/hv  DATA size=15 "typed into nc\\x0d\\x0a"$' "$tmp/hvtrace"
 check "the console crossed between the hypervisor and the vcc in console packets (hv trace)" $?
 stop_ldmd
 finish
