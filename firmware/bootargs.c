@@ -12,6 +12,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_IDLE: return "idle";
     case WL_LDC_PING: return "ldc-ping";
     case WL_VDISK: return "vdisk";
+    case WL_LDC_MAP: return "ldc-map";
     case WL_VNET_PING: return "vnet-ping";
   }
   return "?";
@@ -195,9 +196,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "ldc-ping")) w->kind = WL_LDC_PING, w->count = 100;
   else if (word_is(name, nlen, "vnet-ping")) w->kind = WL_VNET_PING, w->count = 100, w->size = 64;
   else if (word_is(name, nlen, "vdisk")) w->kind = WL_VDISK, w->size = 1u << 20;
+  else if (word_is(name, nlen, "ldc-map")) w->kind = WL_LDC_MAP, w->size = 16384;
   else {
     fmt_format(err, errlen,
-               "unknown workload \"%.*s\" (compute, memory, counter, probe, idle, ldc-ping, vnet-ping or vdisk)",
+               "unknown workload \"%.*s\" (compute, memory, counter, probe, idle, ldc-ping, ldc-map, vnet-ping or vdisk)",
                (int)nlen, name);
     return -1;
   }
@@ -215,7 +217,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       while (*s && *s != ' ' && *s != '\t') s++;
       vlen = (size_t)(s - val);
     }
-    if (w->kind == WL_LDC_PING) {
+    if (w->kind == WL_LDC_PING || (w->kind == WL_LDC_MAP && word_is(key, klen, "role"))) {
       int r = ldc_word(w, key, klen, val, vlen, err, errlen);
       if (r < 0) return -1;
       if (r > 0) continue;
@@ -250,6 +252,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "size")) slot = &w->size, sized = 1;
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "gap")) slot = &w->gap;
     else if (w->kind == WL_VDISK && word_is(key, klen, "size")) slot = &w->size, sized = 1;
+    else if (w->kind == WL_LDC_MAP && word_is(key, klen, "size")) slot = &w->size, sized = 1;
     else if (w->kind == WL_VDISK && word_is(key, klen, "seed")) slot = &w->seed;
     else if (w->kind == WL_VDISK && word_is(key, klen, "bad")) slot = &w->vdisk_bad;
     else if (w->kind == WL_VDISK && word_is(key, klen, "reset")) slot = &w->reset_at;
@@ -326,6 +329,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       fmt_format(err, errlen, "vnet-ping: a client needs peer=MAC");
       return -1;
     }
+  }
+  if (w->kind == WL_LDC_MAP && (w->role == LDC_ROLE_NONE || w->size == 0 || w->size % 8192 || w->size > (1ul << 20))) {
+    fmt_format(err, errlen, "ldc-map: role=client or role=server, size a multiple of 8K up to 1M");
+    return -1;
   }
   if (w->kind == WL_COUNTER && w->rate == 0) {
     fmt_format(err, errlen, "counter: rate must be at least 1 Hz");

@@ -27,7 +27,8 @@ enum {
   HV_VINTR_SETTARGET = 0xae,
   HV_LDC_TX_QCONF = 0xe0, HV_LDC_TX_GET_STATE = 0xe2, HV_LDC_TX_SET_QTAIL = 0xe3,
   HV_LDC_RX_QCONF = 0xe4, HV_LDC_RX_GET_STATE = 0xe6, HV_LDC_RX_SET_QHEAD = 0xe7,
-  HV_LDC_SET_MAP_TABLE = 0xea, HV_LDC_COPY = 0xec,
+  HV_LDC_SET_MAP_TABLE = 0xea, HV_LDC_COPY = 0xec, HV_LDC_MAPIN = 0xed, HV_LDC_UNMAP = 0xee,
+  HV_LDC_REVOKE = 0xef,
 };
 
 /* LDC link state (o3 of ldc_tx/rx_get_state); vintr states */
@@ -173,6 +174,16 @@ static inline uint64_t hv_ldc_set_map_table(uint64_t channel, const void *table,
 static inline uint64_t hv_ldc_copy(uint64_t channel, uint64_t dir, uint64_t cookie, const void *ra, uint64_t len,
                                    uint64_t *copied) {
   return hv_call(HV_LDC_COPY, channel, dir, cookie, (uint64_t)ra, len, copied, 0, 0, 0);
+}
+
+/* ldc_mapin: the peer's exported page at *ra (in the mapin window), with *perms (1 R, 2 W, 4 X) */
+static inline uint64_t hv_ldc_mapin(uint64_t channel, uint64_t cookie, uint64_t *ra, uint64_t *perms) {
+  return hv_call(HV_LDC_MAPIN, channel, cookie, 0, 0, 0, ra, perms, 0, 0);
+}
+static inline uint64_t hv_ldc_unmap(uint64_t ra) { return hv_fast(HV_LDC_UNMAP, ra, 0, 0, 0, 0); }
+/* the exporter takes slot `cookie` back; revoke_cookie: the slot's second word */
+static inline uint64_t hv_ldc_revoke(uint64_t channel, uint64_t cookie, uint64_t revoke_cookie) {
+  return hv_fast(HV_LDC_REVOKE, channel, cookie, revoke_cookie, 0, 0);
 }
 
 const char *hv_strerror(uint64_t status);

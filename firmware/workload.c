@@ -167,6 +167,9 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
     case WL_LDC_PING:   /* vCPU 0 only: one channel user */
       if (is_boot) ldc_ping_run(w, md);
       for (;;) hv_cpu_yield();
+    case WL_LDC_MAP:
+      if (is_boot) ldc_map_run(w, md);
+      for (;;) hv_cpu_yield();
     case WL_VDISK:
       if (is_boot) vdisk_workload_run(w, md);
       for (;;) hv_cpu_yield();

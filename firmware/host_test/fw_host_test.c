@@ -74,7 +74,7 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping, vnet-ping or vdisk)") == 0,
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping, ldc-map, vnet-ping or vdisk)") == 0,
         "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
@@ -150,6 +150,13 @@ static void test_bootargs(void) {
             strcmp(err, "vnet-ping: role=client, role=server or role=listen needed") == 0, "vnet-ping no role: %s", err);
   CHECK(workload_parse("vnet-ping role=server mode=raw", &w, err, sizeof err) != 0 &&
             strcmp(err, "vnet-ping: unknown parameter \"mode\"") == 0, "vnet-ping bad key: %s", err);
+  CHECK(workload_parse("ldc-map role=server size=16K", &w, err, sizeof err) == 0 && w.kind == WL_LDC_MAP &&
+            w.role == LDC_ROLE_SERVER && w.size == 16384, "ldc-map server: %s", err);
+  CHECK(workload_parse("ldc-map role=client", &w, err, sizeof err) == 0 && w.role == LDC_ROLE_CLIENT && w.size == 16384,
+        "ldc-map client defaults: %s", err);
+  CHECK(workload_parse("ldc-map role=server size=1000", &w, err, sizeof err) != 0 &&
+            strcmp(err, "ldc-map: role=client or role=server, size a multiple of 8K up to 1M") == 0, "ldc-map size: %s", err);
+  CHECK(workload_parse("ldc-map size=8K", &w, err, sizeof err) != 0, "ldc-map without a role refused");
   /* the Domain Services agent: on unless ds=off, for every workload */
   CHECK(workload_parse("idle", &w, err, sizeof err) == 0 && w.ds == 1, "ds on by default");
   CHECK(workload_parse("idle ds=off", &w, err, sizeof err) == 0 && w.kind == WL_IDLE && w.ds == 0, "idle ds=off");

@@ -117,4 +117,19 @@ rc=$?
 [ $rc = 2 ] && has "vfsim-runtime: error: ldc-ping: role=client or role=server needed"
 check "ldc-ping without a role is refused with exit 2 (rc=$rc)" $?
 
+# Shared memory by direct mapping: b exports 16 KB (R W), a maps both pages in with
+# ldc_mapin, reads b's pattern through them with ASI_REAL loads and writes a marker that b
+# finds in its own memory; b revokes the pages and a's ldc_unmap then finds nothing.
+"$HV" --image "$RT" --domain a --boot-file "ldc-map role=client" --domain b --boot-file "ldc-map role=server size=16K" \
+  --connect a,b --hv-trace "$tmp/trace" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 0 ] && grep -q '^\[a\] ldc-map: client: page 0 mapped at RA 0x4000000000, perms R W$' "$tmp/out" &&
+  grep -q '^\[a\] ldc-map: client: read 16384 bytes of the peer.s memory through 2 mapped pages and verified them$' "$tmp/out" &&
+  grep -q '^\[b\] ldc-map: server: the client read 16384 bytes (sum 0x[0-9a-f]*) and marked 2 of 2 pages in our memory$' "$tmp/out" &&
+  grep -q '^\[b\] ldc-map: server: after the revoke the client.s ldc_unmap says EINVAL$' "$tmp/out"
+check "ldc-map: a reads and writes b's exported pages through ldc_mapin; b revokes them (rc=$rc)" $?
+[ "$(grep -c ' a/vcpu0  ldc_mapin(0x0, 0x[0-9a-f]*) -> EOK 0x40000[0-9a-f]* 0x3$' "$tmp/trace")" = 2 ] &&
+  [ "$(grep -c ' b/vcpu0  ldc_revoke(0x0, 0x[0-9a-f]*, 0x[0-9a-f]*) -> EOK$' "$tmp/trace")" = 2 ] &&
+  grep -q ' a/vcpu0  ldc_unmap(0x4000000000) -> EINVAL$' "$tmp/trace"
+check "the trace shows two ldc_mapin, two ldc_revoke and the ldc_unmap that finds nothing" $?
 finish
