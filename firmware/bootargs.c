@@ -179,6 +179,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->vdisk_bad = 0;
   w->reset_at = 0;
   w->flood = 0;
+  w->depth = 1;
   w->peer_mac = 0;
   w->bad = VNET_BAD_NONE;
   w->burst = 0;
@@ -257,6 +258,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_VDISK && word_is(key, klen, "bad")) slot = &w->vdisk_bad;
     else if (w->kind == WL_VDISK && word_is(key, klen, "reset")) slot = &w->reset_at;
     else if (w->kind == WL_VDISK && word_is(key, klen, "flood")) slot = &w->flood;
+    else if (w->kind == WL_VDISK && word_is(key, klen, "depth")) slot = &w->depth;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "size")) slot = &w->size;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "burst")) slot = &w->burst;
@@ -302,6 +304,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       fmt_format(err, errlen, "ldc-ping: gap=N is for a client in a non-raw mode, N <= count");
       return -1;
     }
+  }
+  if (w->kind == WL_VDISK && (w->depth < 1 || w->depth > 8)) {
+    fmt_format(err, errlen, "vdisk: depth must be 1..8 (requests in flight)");
+    return -1;
   }
   if (w->kind == WL_VDISK && (w->size == 0 || w->size % 512 || w->size > VDISK_MAX_SIZE)) {
     fmt_format(err, errlen, "vdisk: size must be a multiple of 512 bytes, at most %luM", VDISK_MAX_SIZE >> 20);

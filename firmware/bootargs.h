@@ -33,6 +33,7 @@ struct workload {
   uint64_t vdisk_bad;    /* vdisk: 1 = first send a request with a cookie we never exported */
   uint64_t reset_at;     /* vdisk: reset the channel right after posting request N (0 never) */
   uint64_t flood;        /* vdisk: first send N messages without reading the answers */
+  uint64_t depth;        /* vdisk: requests in flight (1..8) */
   int ds;                /* any workload: ds=on (default) runs the Domain Services agent, ds=off not */
 };
 

@@ -36,8 +36,9 @@ static int handshake(struct vdisk *d) {
   }
 }
 
-int vdisk_open(struct vdisk *d, const struct md_vdev *dev) {
+int vdisk_open(struct vdisk *d, const struct md_vdev *dev, unsigned depth) {
   memset(d, 0, sizeof *d);
+  d->depth = depth < 1 ? 1 : depth > VDISK_MAX_DEPTH ? VDISK_MAX_DEPTH : depth;
   d->ring.ndesc = VDISK_RING;
   d->ring.desc_size = VDISK_DESC_SIZE;
   d->ring.options = VIO_TX_DRING;
@@ -51,16 +52,19 @@ int vdisk_open(struct vdisk *d, const struct md_vdev *dev) {
   if (!d->block_size || !d->max_xfer) die(1, "vdisk: the server's attributes give no block size or transfer size");
   if (d->max_xfer > 256) d->max_xfer = 256;
   uint64_t bytes = d->max_xfer * d->block_size;
-  d->buf = alloc_zero(bytes, 8192);
-  if (!d->buf || ldc_export(&d->ldc, d->buf, bytes, LDC_MAP_CR | LDC_MAP_CW, &d->buf_cookie))
-    die(3, "vdisk: no memory or map-table room for a %lu-byte buffer", bytes);
-  printf("vdisk: disk %lu blocks of %u bytes, max transfer %lu blocks, operations 0x%lx\n", d->blocks,
-         d->block_size, d->max_xfer, d->ops);
+  for (unsigned k = 0; k < d->depth; k++) {
+    d->buf[k] = alloc_zero(bytes, 8192);
+    if (!d->buf[k] || ldc_export(&d->ldc, d->buf[k], bytes, LDC_MAP_CR | LDC_MAP_CW, &d->buf_cookie[k]))
+      die(3, "vdisk: no memory or map-table room for a %lu-byte buffer", bytes);
+  }
+  printf("vdisk: disk %lu blocks of %u bytes, max transfer %lu blocks, operations 0x%lx, %u in flight\n",
+         d->blocks, d->block_size, d->max_xfer, d->ops, d->depth);
   return 0;
 }
 
-/* Post one descriptor and tell the server: 0, or -1 when the link was reset. */
-static int post(struct vdisk *d, uint32_t i, uint8_t op, uint64_t block, uint64_t len) {
+/* Post one descriptor (its data in buffer `slot`) and tell the server: 0, or -1 when the
+ * link was reset. */
+static int post(struct vdisk *d, uint32_t i, uint8_t op, uint64_t block, uint64_t len, unsigned slot) {
   uint8_t *p = desc(d, i);
   memset(p, 0, VDISK_DESC_SIZE);
   vio_put64(p + 8, ++d->req_id);
@@ -70,7 +74,7 @@ static int post(struct vdisk *d, uint32_t i, uint8_t op, uint64_t block, uint64_
   vio_put64(p + 24, block);
   vio_put64(p + 32, len);
   vio_put32(p + 40, 1);
-  vio_put64(p + 48, d->buf_cookie.addr + (d->bad ? d->buf_cookie.size + 8192 * 64 : 0));
+  vio_put64(p + 48, d->buf_cookie[slot].addr + (d->bad ? d->buf_cookie[slot].size + 8192 * 64 : 0));
   vio_put64(p + 56, len ? len : 8);
   p[1] = 1;                                   /* ack wanted */
   membar_sync();
@@ -103,49 +107,89 @@ static int wait_ack(struct vdisk *d, uint32_t i) {
   }
 }
 
-/* Fill a descriptor, mark it READY, tell the server, wait for its ACK of that index. After a
- * reset of the link the session is shaken up again and the request sent again (reads and
- * writes of whole blocks may be repeated). */
-int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64_t len) {
-  if (len > d->max_xfer * d->block_size) return -1;
-  if (op == VD_OP_BWRITE) memcpy(d->buf, buf, len);
-  uint32_t i = d->next;
-  uint8_t *p = desc(d, i);
-  int r;
-  while ((r = post(d, i, op, block, len)) < 0 || (r = wait_ack(d, i)) < 0) {
+/* A request in flight: its descriptor, buffer slot and where its data comes from or goes. */
+struct pending {
+  uint32_t desc;
+  unsigned slot;
+  uint8_t op;
+  uint8_t *data;
+  uint64_t block, len;
+};
+
+/* After a reset of the link: a new session, and every request in flight is posted again
+ * in order (reads and writes of whole blocks may be repeated). */
+static int restart(struct vdisk *d, struct pending *q, unsigned head, unsigned count) {
+  for (;;) {
     d->resets++;
-    printf("vdisk: channel %lu was reset during request %lu: new session, request sent again\n", d->ldc.id,
-           d->requests);
+    printf("vdisk: channel %lu was reset during request %lu: new session, %u request%s sent again\n", d->ldc.id,
+           d->requests, count, count == 1 ? "" : "s");
     if (handshake(d)) return -1;
+    unsigned k = 0;
+    for (; k < count; k++) {
+      struct pending *p = &q[(head + k) % d->depth];
+      if (post(d, p->desc, p->op, p->block, p->len, p->slot) < 0) break;
+    }
+    if (k == count) return 0;
   }
-  if (r == 1) {
+}
+
+/* The oldest request's end: 0, an errno from the server, or -1 (NACK, or not DONE). */
+static int finish(struct vdisk *d, struct pending *p, int acked) {
+  uint8_t *dp = desc(d, p->desc);
+  if (acked == 1 || dp[0] != VIO_DESC_DONE) {
     d->errors++;
     return -1;
   }
-  if (p[0] != VIO_DESC_DONE) return -1;
-  uint32_t status = vio_get32(p + 20);
-  p[0] = VIO_DESC_FREE;
-  d->next = (i + 1) % VDISK_RING;
+  uint32_t status = vio_get32(dp + 20);
+  dp[0] = VIO_DESC_FREE;
   if (status) {
     d->errors++;
     return (int)status;
   }
-  if (op != VD_OP_BWRITE && buf && len) memcpy(buf, d->buf, len);
+  if (p->op != VD_OP_BWRITE && p->data && p->len) memcpy(p->data, d->buf[p->slot], p->len);
   return 0;
 }
 
-int vdisk_rw(struct vdisk *d, int write, uint64_t block, void *buf, uint64_t len) {
-  uint8_t *b = buf;
-  uint64_t chunk = d->max_xfer * d->block_size;
-  while (len) {
-    uint64_t n = len < chunk ? len : chunk;
-    int st = vdisk_request(d, write ? VD_OP_BWRITE : VD_OP_BREAD, block, b, n);
-    if (st) return st;
-    block += n / d->block_size;
-    b += n;
-    len -= n;
+/* Requests in [block, ...) of len bytes in max_xfer pieces (or one request of any op when
+ * piece is 0): up to depth in flight; the buffer of each is filled before it is posted and
+ * emptied when its ACK comes. */
+static int run(struct vdisk *d, uint8_t op, uint64_t block, uint8_t *data, uint64_t len, uint64_t piece) {
+  struct pending q[VDISK_MAX_DEPTH];
+  unsigned head = 0, count = 0;
+  int first = 1, status = 0;
+  while (first || len || count) {
+    while ((first || len) && count < d->depth) {   /* post what fits */
+      uint64_t n = piece && len > piece ? piece : len;
+      struct pending *p = &q[(head + count) % d->depth];
+      *p = (struct pending){d->next, (head + count) % d->depth, op, data, block, n};
+      d->next = (d->next + 1) % VDISK_RING;
+      if (op == VD_OP_BWRITE) memcpy(d->buf[p->slot], data, n);
+      count++;
+      first = 0;
+      if (data) data += n;
+      block += d->block_size ? n / d->block_size : 0;
+      len -= n;
+      if (post(d, p->desc, op, p->block, n, p->slot) < 0 && restart(d, q, head, count)) return -1;
+    }
+    int r;
+    while ((r = wait_ack(d, q[head].desc)) < 0)
+      if (restart(d, q, head, count)) return -1;
+    int st = finish(d, &q[head], r);
+    if (st && !status) status = st;
+    head = (head + 1) % d->depth;
+    count--;
   }
-  return 0;
+  return status;
+}
+
+int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64_t len) {
+  if (len > d->max_xfer * d->block_size) return -1;
+  return run(d, op, block, buf, len, 0);
+}
+
+int vdisk_rw(struct vdisk *d, int write, uint64_t block, void *buf, uint64_t len) {
+  if (!len) return 0;
+  return run(d, write ? VD_OP_BWRITE : VD_OP_BREAD, block, buf, len, d->max_xfer * d->block_size);
 }
 
 void vdisk_flood(struct vdisk *d, uint64_t n) {

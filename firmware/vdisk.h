@@ -1,6 +1,7 @@
 /* The virtual disk client (vdc, reference §5.5): a VIO session with the service domain's
  * vds over the channel of the MD's disk device, a descriptor ring of requests exported to
- * it, and a bounce buffer the server copies blocks to and from. One request in flight. */
+ * it, and bounce buffers the server copies blocks to and from: up to `depth` requests in
+ * flight, each with its own buffer (the server completes them in order). */
 #ifndef FW_VDISK_H
 #define FW_VDISK_H
 
@@ -12,6 +13,7 @@
 
 #define VDISK_RING 32           /* descriptors */
 #define VDISK_MAX_COOKIES 4
+#define VDISK_MAX_DEPTH 8       /* requests in flight at most (one bounce buffer each) */
 #define VDISK_DESC_SIZE (48 + 16 * VDISK_MAX_COOKIES)
 
 enum {
@@ -28,20 +30,22 @@ struct vdisk {
   uint8_t type, media;              /* from the server's ATTR ACK */
   uint32_t block_size;
   uint64_t blocks, max_xfer, ops;   /* max_xfer in blocks; ops: bit (1 << op) per operation */
-  uint8_t *buf;                     /* bounce buffer: max_xfer blocks */
-  struct ldc_cookie buf_cookie;
+  unsigned depth;                   /* requests in flight at most */
+  uint8_t *buf[VDISK_MAX_DEPTH];    /* bounce buffers of max_xfer blocks, exported CR|CW */
+  struct ldc_cookie buf_cookie[VDISK_MAX_DEPTH];
   uint64_t requests, errors, resets;
   int bad;                          /* test hook: the next request's cookie points outside our export */
   uint64_t reset_at;                /* test hook: reset the channel right after posting request N */
 };
 
-/* Handshake with the server on dev's channel. 0, or -1 with a line printed. */
-int vdisk_open(struct vdisk *d, const struct md_vdev *dev);
+/* Handshake with the server on dev's channel; depth: requests in flight (1..VDISK_MAX_DEPTH).
+ * 0, or -1 with a line printed. */
+int vdisk_open(struct vdisk *d, const struct md_vdev *dev, unsigned depth);
 /* One request: op on blocks [block, block + len/block_size) with len bytes of buf. The
  * server's status: 0, an errno, or -1 when the link failed. */
 int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64_t len);
-/* Reads or writes len bytes (a multiple of the block size) in max_xfer pieces: 0 or the
- * first failing status. */
+/* Reads or writes len bytes (a multiple of the block size) in max_xfer pieces, up to depth of
+ * them in flight: 0 or the first failing status. */
 int vdisk_rw(struct vdisk *d, int write, uint64_t block, void *buf, uint64_t len);
 
 /* Test hook: n DRING_DATA messages naming a ring the server does not know, sent without

@@ -47,7 +47,7 @@ void vdisk_workload_run(const struct workload *w, const struct md_info *md) {
   const struct md_vdev *dev = md_find_vdev(md, MD_VDEV_DISK, 0);
   if (!dev) die(2, "vdisk: the MD has no disk device (give the domain a vdisk)");
   struct vdisk d;
-  if (vdisk_open(&d, dev)) die(1, "vdisk: no session with the disk server");
+  if (vdisk_open(&d, dev, (unsigned)w->depth)) die(1, "vdisk: no session with the disk server");
   uint64_t hz = md->stick_freq ? md->stick_freq : 1000000000ul;
   if (w->vdisk_bad) {   /* a request whose buffer cookie we never exported: the server must refuse it */
     uint8_t *b = alloc_zero(512, 8);

@@ -118,6 +118,10 @@ static void test_bootargs(void) {
   CHECK(workload_parse("vdisk size=1000", &w, err, sizeof err) != 0 &&
             strcmp(err, "vdisk: size must be a multiple of 512 bytes, at most 32M") == 0, "vdisk odd size: %s", err);
   CHECK(workload_parse("vdisk size=64M", &w, err, sizeof err) != 0, "vdisk size above 32M refused");
+  CHECK(workload_parse("vdisk depth=4", &w, err, sizeof err) == 0 && w.depth == 4, "vdisk depth: %s", err);
+  CHECK(workload_parse("vdisk", &w, err, sizeof err) == 0 && w.depth == 1, "vdisk depth default 1");
+  CHECK(workload_parse("vdisk depth=9", &w, err, sizeof err) != 0 &&
+            strcmp(err, "vdisk: depth must be 1..8 (requests in flight)") == 0, "vdisk depth 9: %s", err);
   CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:F8:00:01", &w, err, sizeof err) == 0 &&
             w.kind == WL_VNET_PING && w.role == LDC_ROLE_CLIENT && w.peer_mac == 0x00144ff80001ul && w.count == 100 &&
             w.size == 64 && w.bad == VNET_BAD_NONE && w.burst == 0,
