@@ -31,7 +31,7 @@ uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k);
 /* What the runtime needs from the guest's MD. */
 #define MD_MAX_CPUS 256
 #define MD_MAX_MBLOCKS 16
-#define MD_MAX_CHANNELS 16   /* endpoints kept; the runtime only uses channel 0 */
+#define MD_MAX_CHANNELS 16   /* endpoints kept (ldc-ping and ldc-map use endpoint 0; devices come via vdev) */
 #define MD_MAX_VDEVS 16
 enum { MD_VDEV_DISK = 1, MD_VDEV_NETWORK = 2, MD_VDEV_DS = 3 };
 struct md_info {
