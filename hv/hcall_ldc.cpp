@@ -67,37 +67,42 @@ uint64_t hc_ldc_rx_qconf(Call& c) {
   return HV_EOK;
 }
 
+namespace {
+// A queue's base and size, or its pointers and the link state.
+uint64_t queue_info(Call& c, const InterruptQueue& q) {
+  c.ret(1, q.base_ra);
+  c.ret(2, q.entries);
+  return HV_EOK;
+}
+uint64_t queue_state(Call& c, LdcEndpoint& e, const InterruptQueue& q) {
+  c.ret(1, q.head);
+  c.ret(2, q.tail);
+  c.ret(3, link_state(e));
+  return HV_EOK;
+}
+}  // namespace
+
 uint64_t hc_ldc_tx_qinfo(Call& c) {
   CHANNEL(c);
-  c.ret(1, e->tx.base_ra);
-  c.ret(2, e->tx.entries);
-  return HV_EOK;
+  return queue_info(c, e->tx);
 }
 uint64_t hc_ldc_rx_qinfo(Call& c) {
   CHANNEL(c);
-  c.ret(1, e->rx.base_ra);
-  c.ret(2, e->rx.entries);
-  return HV_EOK;
+  return queue_info(c, e->rx);
 }
 
 uint64_t hc_ldc_tx_get_state(Call& c) {
   CHANNEL(c);
   if (!e->tx.entries) return HV_EINVAL;
   c.hv.ldc_deliver(c.g, *e);
-  c.ret(1, e->tx.head);
-  c.ret(2, e->tx.tail);
-  c.ret(3, link_state(*e));
-  return HV_EOK;
+  return queue_state(c, *e, e->tx);
 }
 
 uint64_t hc_ldc_rx_get_state(Call& c) {
   CHANNEL(c);
   if (!e->rx.entries) return HV_EINVAL;
   c.hv.ldc_fill_rx(c.g, *e);
-  c.ret(1, e->rx.head);
-  c.ret(2, e->rx.tail);
-  c.ret(3, link_state(*e));
-  return HV_EOK;
+  return queue_state(c, *e, e->rx);
 }
 
 // The sender appended packets: the new tail may only add entries (it must lie in the free

@@ -154,7 +154,7 @@ class Hypervisor : public cmt::StrandHost {
 
  private:
   void dispatch(cmt::Core& core, unsigned slot, unsigned trap);
-  LdcEndpoint& add_endpoint(Guest& g);
+  LdcEndpoint& add_endpoint(Guest& g, VirtualDevice* dev = nullptr);
   void attach_vcpu(Guest& g, Vcpu& v);   // the strand runs the vCPU through its MMU
   void rebuild_md(Guest& g);
   std::vector<Owner> owners_;

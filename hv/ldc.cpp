@@ -22,8 +22,9 @@ void trace_packet(std::FILE* f, const std::string& when, const std::string& from
 }
 }  // namespace
 
-// A new endpoint with the lowest free id, its two interrupt sources and its MD node.
-LdcEndpoint& Hypervisor::add_endpoint(Guest& g) {
+// A new endpoint with the lowest free id, its two interrupt sources and its MD node (and
+// the node of the device on it, when there is one).
+LdcEndpoint& Hypervisor::add_endpoint(Guest& g, VirtualDevice* dev) {
   if (g.ldc.size() >= kMaxChannels)
     throw HvError(fmt::format("guest '{}': already {} channels, the most a domain can have", g.name, kMaxChannels));
   uint64_t id = 0;
@@ -39,6 +40,10 @@ LdcEndpoint& Hypervisor::add_endpoint(Guest& g) {
   }
   GuestResources& res = md_inputs_[&g];
   res.channels.push_back(id);
+  if (dev) {   // the device on this channel goes into the same new MD
+    dev->channel = id;
+    res.vdevs.push_back(*dev);
+  }
   ++res.md_generation;
   g.md = md::encode(build_guest_md(machine.plat, res));
   return g.ldc.back();
@@ -63,12 +68,9 @@ uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc) {
 }
 
 uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc, VirtualDevice dev) {
-  dev.channel = connect_service(g, svc);
-  GuestResources& res = md_inputs_[&g];
-  res.vdevs.push_back(dev);
-  ++res.md_generation;
-  g.md = md::encode(build_guest_md(machine.plat, res));
-  return dev.channel;
+  LdcEndpoint& e = add_endpoint(g, &dev);
+  e.service = &svc;
+  return e.id;
 }
 
 void Hypervisor::disconnect(Guest& g, uint64_t channel) {

@@ -41,10 +41,7 @@ std::string HvHost::bind(const Domain& d, const Model& m) {
 
 void HvHost::unbind(const Domain& d) {
   channels_.erase(d.name);
-  if (hv::Guest* g = hv_.find_guest(d.name)) {
-    ds_.forget(*g);
-    hv_.destroy_guest(*g);   // services forget it too
-  }
+  if (hv::Guest* g = hv_.find_guest(d.name)) hv_.destroy_guest(*g);   // services (ds_ too) forget it
 }
 
 std::string HvHost::start(const Domain& d) {

@@ -77,6 +77,7 @@ class HvHost : public DomainHost {
   // service ("vds"/"vsw" name, the volume or MAC it was bound with) and the channel.
   struct DeviceChannel { std::string service, what; uint64_t channel; };
   std::map<std::string, std::map<std::string, DeviceChannel>> channels_;
+  static std::map<std::string, DeviceChannel> wanted(const Domain& d);
 };
 
 }  // namespace vfsim::ldm

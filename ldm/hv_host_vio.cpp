@@ -2,7 +2,6 @@
 // the volume's backend file; each vnet a channel to its vsw, a port of the switch. Devices
 // added to or removed from a bound or active domain get or lose their channel at once
 // (ldm add/rm-vdisk, add/rm-vnet), and an active guest is told with md-update.
-#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -41,10 +40,17 @@ const VdsVolume* find_volume(const Model& m, const Vdisk& v) {
 // The backend is opened at bind (the guides: it is exported when the guest is bound), so a
 // missing or unreadable file fails the bind [U: wording after later ldm versions' path
 // check]. Devices that already have their channel keep it.
-std::string HvHost::bind_vio(const Domain& d, const Model& m, hv::Guest& g) {
-  std::map<std::string, DeviceChannel> want;   // what the domain's devices are now
+// What the domain's devices are now, keyed as channels_ keys them: "disk NAME" -> {vds,
+// volume}, "net NAME" -> {vsw, MAC}.
+std::map<std::string, HvHost::DeviceChannel> HvHost::wanted(const Domain& d) {
+  std::map<std::string, DeviceChannel> want;
   for (const Vdisk& v : d.vdisks) want["disk " + v.name] = {v.vds, v.volume, 0};
   for (const Vnet& n : d.vnets) want["net " + n.name] = {n.vsw, fmt::format("{:x}", n.mac), 0};
+  return want;
+}
+
+std::string HvHost::bind_vio(const Domain& d, const Model& m, hv::Guest& g) {
+  const std::map<std::string, DeviceChannel> want = wanted(d);
   auto& have = channels_[d.name];
   for (auto it = have.begin(); it != have.end();) {   // gone, or now on another volume / MAC
     auto w = want.find(it->first);
@@ -85,7 +91,7 @@ std::string HvHost::bind_vio(const Domain& d, const Model& m, hv::Guest& g) {
     models::VirtualSwitch& sw = vsw(n.vsw);
     uint64_t ch = hv_.connect_service(g, sw, dev);
     sw.add_port(d.name + "/" + n.name, g, ch, n.mac);
-    have["net " + n.name] = {n.vsw, fmt::format("{:x}", n.mac), ch};
+    have["net " + n.name] = {n.vsw, want.at("net " + n.name).what, ch};
   }
   return "";
 }
@@ -94,18 +100,14 @@ std::string HvHost::bind_vio(const Domain& d, const Model& m, hv::Guest& g) {
 std::string HvHost::vio_changed(const Domain& d, const Model& m) {
   hv::Guest* g = hv_.find_guest(d.name);
   if (!g) return "";
+  const std::map<std::string, DeviceChannel> want = wanted(d);
   for (const auto& [key, c] : channels_[d.name]) {
-    bool disk = key.rfind("disk ", 0) == 0;
-    std::string name = key.substr(key.find(' ') + 1);
-    bool still = disk ? std::any_of(d.vdisks.begin(), d.vdisks.end(),
-                                    [&](const Vdisk& k) { return k.name == name && k.vds == c.service && k.volume == c.what; })
-                      : std::any_of(d.vnets.begin(), d.vnets.end(), [&](const Vnet& k) {
-                          return k.name == name && k.vsw == c.service && fmt::format("{:x}", k.mac) == c.what;
-                        });
+    auto w = want.find(key);
+    bool still = w != want.end() && w->second.service == c.service && w->second.what == c.what;
     hv::LdcEndpoint* ep = g->channel(c.channel);
     if (!still && running(d) && ep && ep->rx.entries)
-      return fmt::format("LDom {} is using {} {}: stop the domain before changing it", d.name, disk ? "vdisk" : "vnet",
-                         name);
+      return fmt::format("LDom {} is using {} {}: stop the domain before changing it", d.name,
+                         key.rfind("disk ", 0) == 0 ? "vdisk" : "vnet", key.substr(key.find(' ') + 1));
   }
   std::vector<std::pair<std::string, uint64_t>> before, after;
   for (const auto& [key, c] : channels_[d.name]) before.emplace_back(key, c.channel);

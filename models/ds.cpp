@@ -60,7 +60,10 @@ void DomainServices::cancel(hv::Guest& g, uint64_t req) {
   if (auto it = chans_.find(&g); it != chans_.end()) it->second.pending.erase(req);
 }
 
-void DomainServices::forget(hv::Guest& g) { chans_.erase(&g); }
+void DomainServices::forget(hv::Guest& g) {
+  LdcLinkService::forget(g);
+  chans_.erase(&g);
+}
 
 void DomainServices::on_link_reset(hv::Hypervisor&, hv::Guest& g, hv::LdcEndpoint&) {
   auto it = chans_.find(&g);

@@ -41,9 +41,9 @@ class DomainServices : public hv::LdcLinkService {
                    Callback cb);
   // The caller stopped waiting for req_num: a late reply is dropped.
   void cancel(hv::Guest& g, uint64_t req_num);
-  // The guest is gone or stopped: its registrations and pending requests end (callbacks
-  // are not called).
-  void forget(hv::Guest& g);
+  // The guest is gone or stopped: its link, registrations and pending requests end
+  // (callbacks are not called). Hypervisor::destroy_guest calls it too.
+  void forget(hv::Guest& g) override;
 
   struct Counters {
     uint64_t inits = 0, registrations = 0, reg_nacks = 0, requests = 0, replies = 0, nacks = 0, bad = 0;
