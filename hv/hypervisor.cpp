@@ -189,6 +189,12 @@ void Hypervisor::attach_vcpu(Guest& g, Vcpu& v) {
   s.state.mem = mmus_[v.strand].get();
 }
 
+void Hypervisor::detach_vcpu(const Vcpu& v) {   // the strand is nobody's again
+  owners_[v.strand] = {};
+  machine.strand(v.strand).state.mem = &machine.port;
+  mmus_[v.strand].reset();
+}
+
 void Hypervisor::rebuild_md(Guest& g) {
   GuestResources& res = md_inputs_[&g];
   ++res.md_generation;
@@ -249,11 +255,7 @@ void Hypervisor::destroy_guest(Guest& g) {
     if (other->mapins.size() != before)
       for (Vcpu& v : other->vcpus) flush_translations(v);
   }
-  for (Vcpu& v : g.vcpus) {
-    owners_[v.strand] = {};
-    machine.strand(v.strand).state.mem = &machine.port;
-    mmus_[v.strand].reset();
-  }
+  for (Vcpu& v : g.vcpus) detach_vcpu(v);
   md_inputs_.erase(&g);
   line_buf_.erase(&g);
   for (size_t i = 0; i < guests.size(); ++i)
@@ -266,8 +268,7 @@ void Hypervisor::destroy_guest(Guest& g) {
 void Hypervisor::set_variables(Guest& g, const std::map<std::string, std::string>& vars) {
   GuestResources& res = md_inputs_[&g];
   res.variables = vars;
-  ++res.md_generation;
-  g.md = md::encode(build_guest_md(machine.plat, res));
+  rebuild_md(g);
 }
 
 Guest* Hypervisor::find_guest(const std::string& name) {

@@ -156,6 +156,7 @@ class Hypervisor : public cmt::StrandHost {
   void dispatch(cmt::Core& core, unsigned slot, unsigned trap);
   LdcEndpoint& add_endpoint(Guest& g, VirtualDevice* dev = nullptr);
   void attach_vcpu(Guest& g, Vcpu& v);   // the strand runs the vCPU through its MMU
+  void detach_vcpu(const Vcpu& v);
   void rebuild_md(Guest& g);
   std::vector<Owner> owners_;
   std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands

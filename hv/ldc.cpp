@@ -44,8 +44,7 @@ LdcEndpoint& Hypervisor::add_endpoint(Guest& g, VirtualDevice* dev) {
     dev->channel = id;
     res.vdevs.push_back(*dev);
   }
-  ++res.md_generation;
-  g.md = md::encode(build_guest_md(machine.plat, res));
+  rebuild_md(g);
   return g.ldc.back();
 }
 
@@ -90,8 +89,7 @@ void Hypervisor::disconnect(Guest& g, uint64_t channel) {
   res.channels.erase(std::remove(res.channels.begin(), res.channels.end(), channel), res.channels.end());
   res.vdevs.erase(std::remove_if(res.vdevs.begin(), res.vdevs.end(), [&](const VirtualDevice& d) { return d.channel == channel; }),
                   res.vdevs.end());
-  ++res.md_generation;
-  g.md = md::encode(build_guest_md(machine.plat, res));
+  rebuild_md(g);
 }
 
 void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint64_t delay_cycles) {

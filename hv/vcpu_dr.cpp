@@ -57,9 +57,7 @@ void Hypervisor::remove_vcpus(Guest& g, const std::vector<unsigned>& ids) {
   for (size_t k = 0; k < sorted.size(); ++k) {
     Vcpu& v = g.vcpus.back();
     if (v.state != CPU_STATE_STOPPED) stop_vcpu(g, v, CPU_STATE_STOPPED);   // an error state ends here
-    owners_[v.strand] = {};
-    machine.strand(v.strand).state.mem = &machine.port;
-    mmus_[v.strand].reset();
+    detach_vcpu(v);
     g.vcpus.pop_back();
     res.strands.pop_back();
   }

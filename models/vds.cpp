@@ -75,18 +75,12 @@ bool VirtualDiskServer::on_attr(VioSession& s, uint8_t m[kVioMsgBytes]) {
   return true;
 }
 
-// Moves n bytes between buf and the cookies the descriptor lists, in order.
+// Moves n bytes between buf and the cookies the descriptor lists, in order: 0 or EFAULT
+// (a cookie the client did not export so, or fewer bytes than the request).
 uint32_t VirtualDiskServer::copy_cookies(VioSession& s, const uint8_t* desc, bool to_guest, uint8_t* buf,
                                          uint64_t n) {
   uint32_t ncookies = uint32_t(get_be(desc + 40, 4));
-  for (uint32_t i = 0; i < ncookies && n; ++i) {
-    const uint8_t* c = desc + kDescHeader + kCookieBytes * i;
-    uint64_t k = std::min(n, get_be(c + 8, 8));
-    if (copy(s, to_guest, get_be(c, 8), buf, k) != hv::HV_EOK) return S_EFAULT;
-    buf += k;
-    n -= k;
-  }
-  return n ? S_EFAULT : 0;   // the cookies cover less than the request
+  return VioServer::copy_cookies(s, desc + kDescHeader, ncookies, to_guest, buf, n, false) ? S_EFAULT : 0;
 }
 
 uint32_t VirtualDiskServer::execute(VioSession& s, Disk& d, const uint8_t* desc, uint64_t& moved) {

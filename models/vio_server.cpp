@@ -69,6 +69,22 @@ uint64_t VioServer::copy(VioSession& s, bool to_guest, uint64_t cookie, uint8_t*
   return s.hv->ldc_service_copy(*s.guest, *ep, to_guest, cookie, buf, n);
 }
 
+uint64_t VioServer::copy_cookies(VioSession& s, const uint8_t* cookies, uint32_t ncookies, bool to_guest, uint8_t* buf,
+                                 uint64_t n, bool align8, uint64_t* bad) {
+  for (uint32_t i = 0; i < ncookies && n; ++i) {
+    uint64_t addr = get_be(cookies + 16 * i, 8), k = std::min(n, get_be(cookies + 16 * i + 8, 8));
+    uint64_t st = align8 && addr % 8 ? uint64_t(hv::HV_EBADALIGN) : copy(s, to_guest, addr, buf, k);
+    if (st) {
+      if (bad) *bad = addr;
+      return st;
+    }
+    buf += k;
+    n -= k;
+  }
+  if (n && bad) *bad = ~uint64_t(0);
+  return n ? uint64_t(hv::HV_EINVAL) : uint64_t(hv::HV_EOK);
+}
+
 // A ring may span several cookie ranges: find the bytes [off, off+n) across them.
 uint64_t VioServer::ring_offset_copy(VioSession& s, const VioRing& r, uint64_t off, bool to_guest, uint8_t* buf,
                                      uint64_t n) {

@@ -55,6 +55,12 @@ class VioServer : public hv::LdcLinkService {
   uint64_t write_desc(VioSession& s, const VioRing& r, uint32_t index, const uint8_t* buf, uint32_t n);
   // Bytes at a client's cookie range (as a descriptor lists them), either way.
   uint64_t copy(VioSession& s, bool to_guest, uint64_t cookie, uint8_t* buf, uint64_t n);
+  // n bytes between buf and the client buffers a descriptor lists (ncookies {u64 address,
+  // u64 size} pairs at `cookies`), in order. HV_EOK; the copy's error, or HV_EBADALIGN for
+  // an address not 8-byte aligned when align8, with *bad = that cookie's address; HV_EINVAL
+  // with *bad = ~0 when the buffers hold fewer than n bytes.
+  uint64_t copy_cookies(VioSession& s, const uint8_t* cookies, uint32_t ncookies, bool to_guest, uint8_t* buf,
+                        uint64_t n, bool align8, uint64_t* bad = nullptr);
   std::vector<VioSession*> sessions();
   // The session on that guest's channel, if there is one (timers look it up again: a reset
   // may have ended the one they were made for).

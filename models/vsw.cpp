@@ -226,16 +226,13 @@ uint64_t VirtualSwitch::fetch_frame(VioSession& s, const VioRing& r, uint32_t in
   if (uint64_t st = read_desc(s, r, index, d.data(), kDescHeader + kCookieBytes * ncookies))
     return why = "descriptor cookies", st;
   std::vector<uint8_t> buf(round8(kVnetPacketSkip + nbytes));
-  uint64_t at = 0;
-  for (uint32_t c = 0; c < ncookies && at < buf.size(); ++c) {
-    uint64_t addr = get_be(&d[kDescHeader + kCookieBytes * c], 8), size = get_be(&d[kDescHeader + kCookieBytes * c + 8], 8);
-    if (addr % 8) return why = fmt::format("cookie {:#x} not 8-byte aligned", addr), hv::HV_EBADALIGN;
-    uint64_t k = std::min<uint64_t>(size, buf.size() - at);
-    if (uint64_t st = copy(s, false, addr, buf.data() + at, k))
-      return why = fmt::format("buffer at cookie {:#x}", addr), st;
-    at += k;
+  uint64_t bad = 0;
+  if (uint64_t st = copy_cookies(s, &d[kDescHeader], ncookies, false, buf.data(), buf.size(), true, &bad)) {
+    why = bad == ~uint64_t(0)           ? fmt::format("buffer smaller than {} bytes", buf.size())
+          : st == hv::HV_EBADALIGN ? fmt::format("cookie {:#x} not 8-byte aligned", bad)
+                                        : fmt::format("buffer at cookie {:#x}", bad);
+    return st;
   }
-  if (at < buf.size()) return why = fmt::format("buffer smaller than {} bytes", buf.size()), hv::HV_EINVAL;
   frame.assign(buf.begin() + kVnetPacketSkip, buf.begin() + kVnetPacketSkip + nbytes);
   return hv::HV_EOK;
 }
@@ -295,14 +292,9 @@ bool VirtualSwitch::deliver(Port& p, const std::vector<uint8_t>& frame) {
       return false;
     }
     std::copy(frame.begin(), frame.end(), buf.begin() + kVnetPacketSkip);
-    uint64_t at = 0;
-    for (uint32_t c = 0; !st && c < ncookies && at < buf.size(); ++c) {
-      uint64_t addr = get_be(&d[kDescHeader + kCookieBytes * c], 8), size = get_be(&d[kDescHeader + kCookieBytes * c + 8], 8);
-      uint64_t k = std::min<uint64_t>(size, buf.size() - at);
-      why = fmt::format("buffer at cookie {:#x}", addr);
-      st = addr % 8 ? uint64_t(hv::HV_EBADALIGN) : copy(s, true, addr, buf.data() + at, k);
-      at += k;
-    }
+    uint64_t bad = 0;
+    if (!st && (st = copy_cookies(s, &d[kDescHeader], ncookies, true, buf.data(), buf.size(), true, &bad)))
+      why = fmt::format("buffer at cookie {:#x}", bad);
   }
   // A buffer that cannot be written is handed back empty (nbytes 0), so the ring moves on.
   put_be(&d[8], 4, st ? 0 : frame.size());
