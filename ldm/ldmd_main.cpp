@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -47,6 +48,40 @@ bool parse_duration(const std::string& s, sc_core::sc_time& t) {
   else if (u == "m") t = sc_core::sc_time(v * 60, sc_core::SC_SEC);
   else return false;
   return v >= 0;
+}
+
+// ADDR:PORT with a numeric address and a port 1..65535 ("" when it is one, else why not).
+std::string check_endpoint(const std::string& v) {
+  size_t colon = v.rfind(':');
+  boost::system::error_code ec;
+  if (colon != std::string::npos) boost::asio::ip::make_address(v.substr(0, colon), ec);
+  unsigned long port = 0;
+  try {
+    size_t used = 0;
+    if (colon != std::string::npos) port = std::stoul(v.substr(colon + 1), &used);
+    if (colon == std::string::npos || used != v.size() - colon - 1) port = 0;
+  } catch (...) {
+    port = 0;
+  }
+  return colon == std::string::npos || ec || port == 0 || port > 65535 ? "not ADDR:PORT (e.g. 127.0.0.1:8101)" : "";
+}
+
+// The migration options are checked at start-up (migration itself is the next layer and
+// not implemented: ldm migrate-domain says so).
+std::string check_migration_options(const po::variables_map& vm) {
+  if (vm.count("migration-listen")) {
+    std::string why = check_endpoint(vm["migration-listen"].as<std::string>());
+    if (!why.empty()) return "--migration-listen " + vm["migration-listen"].as<std::string>() + ": " + why;
+  }
+  if (vm.count("peer"))
+    for (const std::string& p : vm["peer"].as<std::vector<std::string>>()) {
+      size_t eq = p.find('=');
+      std::string why = eq == std::string::npos || eq == 0 ? "not NAME=ADDR:PORT" : check_endpoint(p.substr(eq + 1));
+      if (!why.empty()) return "--peer " + p + ": " + why;
+    }
+  if (vm.count("auth-file") && !std::ifstream(vm["auth-file"].as<std::string>()))
+    return "--auth-file " + vm["auth-file"].as<std::string>() + ": cannot be read";
+  return "";
 }
 
 struct Daemon {
@@ -201,9 +236,9 @@ int sc_main(int argc, char** argv) {
       ("vsw-pcap", po::value<std::string>()->default_value(""), "DIR: every virtual switch writes the frames it switches to DIR/<vsw name>.pcap (for tshark -r)")
       ("socket", po::value<std::string>(), "the Unix socket ldm and vfctl connect to (default: $LDMD_SOCKET or /tmp/vfsim-ldmd.sock)")
       ("image", po::value<std::string>(), "the image domains boot (default: the guest runtime, build/firmware/vfsim-runtime)")
-      ("migration-listen", po::value<std::string>(), "ADDR:PORT to accept migrations on (migration is not implemented yet)")
+      ("migration-listen", po::value<std::string>(), "ADDR:PORT to accept migrations on (checked; migration itself is not implemented yet)")
       ("peer", po::value<std::vector<std::string>>(), "NAME=ADDR:PORT: how a target host name resolves (repeatable)")
-      ("auth-file", po::value<std::string>(), "users allowed to migrate in")
+      ("auth-file", po::value<std::string>(), "users allowed to migrate in (checked: must be readable)")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
       ("slice-ms", po::value<double>()->default_value(1.0), "longest simulated time run between two looks at the socket")
@@ -220,6 +255,10 @@ int sc_main(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << opts;
     return 0;
+  }
+  if (std::string why = check_migration_options(vm); !why.empty()) {
+    std::cerr << "ldmd: " << why << "\n";
+    return 2;
   }
   std::string sock = vm.count("socket") ? vm["socket"].as<std::string>() : ldm::socket_path();
   std::string exe = argv[0];

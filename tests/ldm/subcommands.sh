@@ -17,9 +17,17 @@ for tool in ldm vfctl; do
   verify "$tool without ldmd exits non-zero and says ldmd is not running" $?
 done
 
+# The migration options are checked at start-up: a bad one is refused with exit 2.
+expect_fail "ldmd: --migration-listen foo: not ADDR:PORT (e.g. 127.0.0.1:8101)" "$LDMD" --foreground --migration-listen foo
+expect_fail "ldmd: --peer host2: not NAME=ADDR:PORT" "$LDMD" --foreground --peer host2
+expect_fail "ldmd: --auth-file $tmp/none: cannot be read" "$LDMD" --foreground --auth-file "$tmp/none"
+[ "$rc" = 2 ]
+check "a bad migration option exits 2" $?
+
 disk_image /dev/dsk/c0t1d0s2 64M
 disk_image /export/iso/sol10.iso 1M
-start_ldmd || exit 1
+echo root >"$tmp/auth"
+start_ldmd --migration-listen 127.0.0.1:8101 --peer host2=127.0.0.1:8102 --auth-file "$tmp/auth" || exit 1
 
 # ==== general =================================================================================
 run ldm
