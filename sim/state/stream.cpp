@@ -1,0 +1,194 @@
+#include "sim/state/stream.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <zlib.h>
+
+namespace vfsim::state {
+
+uint32_t crc32(const uint8_t* p, size_t n, uint32_t crc) {
+  // zlib takes a uInt length: feed it in pieces on 64-bit sizes.
+  while (n) {
+    uInt k = uInt(std::min<size_t>(n, 1u << 30));
+    crc = uint32_t(::crc32(crc, p, k));
+    p += k;
+    n -= k;
+  }
+  return crc;
+}
+
+StreamWriter::StreamWriter(Sink sink) : sink_(std::move(sink)) {
+  Encoder h;
+  h.bytes(kMagic, sizeof kMagic);
+  h.u32(kFormatVersion);
+  put(h.buf.data(), h.buf.size());
+}
+
+void StreamWriter::put(const uint8_t* p, size_t n) {
+  sink_(p, n);
+  bytes_ += n;
+}
+
+void StreamWriter::section(const std::string& name, uint32_t version, const uint8_t* payload, size_t n) {
+  if (finished_) throw StateError("state stream: section '" + name + "' after the end");
+  if (name.size() > 0xffff) throw StateError("state stream: section name too long");
+  Encoder h;
+  h.u32(kSectionMarker);
+  h.u16(uint16_t(name.size()));
+  h.bytes(name.data(), name.size());
+  h.u32(version);
+  h.u64(n);
+  uint32_t crc = crc32(h.buf.data() + 4, h.buf.size() - 4);
+  crc = crc32(payload, n, crc);
+  put(h.buf.data(), h.buf.size());
+  put(payload, n);
+  Encoder t;
+  t.u32(crc);
+  put(t.buf.data(), t.buf.size());
+  ++count_;
+}
+
+void StreamWriter::finish() {
+  Encoder e;
+  e.u32(count_);
+  section("end", 1, e);
+  finished_ = true;
+}
+
+StreamReader::StreamReader(const uint8_t* p, size_t n, std::string source) : source_(std::move(source)) {
+  Decoder d(p, n, source_);
+  if (n < sizeof kMagic || std::memcmp(p, kMagic, sizeof kMagic) != 0)
+    throw StateError(source_ + ": not a vfsim state stream (bad magic)");
+  d.bytes(sizeof kMagic);
+  uint32_t format = d.u32();
+  if (format > kFormatVersion)
+    throw StateError(source_ + ": format version " + std::to_string(format) + " is newer than this vfsim reads (" +
+                     std::to_string(kFormatVersion) + ")");
+  if (format == 0) throw StateError(source_ + ": format version 0 is not a vfsim format");
+  for (;;) {
+    size_t start = d.offset();
+    if (d.done()) throw StateError(source_ + " at offset " + std::to_string(start) + ": truncated: no end section");
+    if (d.u32() != kSectionMarker) d.fail("no section starts here (corrupted)");
+    Section s;
+    uint16_t len = d.u16();
+    const uint8_t* name = d.bytes(len);
+    s.name.assign(reinterpret_cast<const char*>(name), len);
+    s.version = d.u32();
+    s.size = d.u64();
+    if (s.size > d.left())
+      throw StateError(source_ + ": section '" + s.name + "' at offset " + std::to_string(start) + ": truncated (" +
+                       std::to_string(s.size) + " payload bytes declared, " + std::to_string(d.left()) + " left)");
+    s.offset = d.offset();
+    s.payload = d.bytes(s.size);
+    uint32_t crc = crc32(p + start + 4, d.offset() - start - 4);
+    if (d.left() < 4)
+      throw StateError(source_ + ": section '" + s.name + "' at offset " + std::to_string(start) + ": truncated (no CRC)");
+    if (d.u32() != crc)
+      throw StateError(source_ + ": section '" + s.name + "' at offset " + std::to_string(start) + ": CRC mismatch (corrupted)");
+    if (s.name == "end") {
+      Decoder e = s.decoder(source_);
+      if (e.u32() != sections_.size()) e.fail("the stream's sections do not add up (some are missing)");
+      if (!d.done()) d.fail("bytes after the end section");
+      break;
+    }
+    if (by_name_.count(s.name))
+      throw StateError(source_ + ": section '" + s.name + "' at offset " + std::to_string(start) + ": appears twice");
+    by_name_[s.name] = sections_.size();
+    sections_.push_back(std::move(s));
+  }
+}
+
+const Section* StreamReader::find(const std::string& name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : &sections_[it->second];
+}
+
+const Section& StreamReader::at(const std::string& name) const {
+  if (const Section* s = find(name)) return *s;
+  throw StateError(source_ + ": section '" + name + "' is missing");
+}
+
+std::vector<const Section*> StreamReader::with_prefix(const std::string& prefix) const {
+  std::vector<const Section*> out;
+  for (const Section& s : sections_)
+    if (s.name.compare(0, prefix.size(), prefix) == 0) out.push_back(&s);
+  return out;
+}
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw StateError("cannot write " + tmp_ + ": " + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFile::write(const uint8_t* p, size_t n) {
+  while (n) {
+    ssize_t k = ::write(fd_, p, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) throw StateError("cannot write " + tmp_ + ": " + std::strerror(errno));
+    p += k;
+    n -= size_t(k);
+  }
+}
+
+void AtomicFile::commit() {
+  if (::fsync(fd_) != 0) throw StateError("cannot write " + tmp_ + ": " + std::strerror(errno));
+  ::close(fd_);
+  fd_ = -1;
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    ::unlink(tmp_.c_str());
+    throw StateError("cannot replace " + path_ + ": " + why);
+  }
+  size_t slash = path_.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path_.substr(0, slash);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_CLOEXEC);
+  if (dfd >= 0) {   // the new name is on disk too
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw StateError("cannot read " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  ::fstat(fd, &st);
+  std::vector<uint8_t> buf;
+  buf.reserve(size_t(st.st_size));
+  uint8_t chunk[1 << 16];
+  for (;;) {
+    // Read straight into the vector's spare room when the size is known.
+    if (buf.capacity() > buf.size()) {
+      size_t at = buf.size();
+      buf.resize(buf.capacity());
+      ssize_t k = ::read(fd, buf.data() + at, buf.size() - at);
+      if (k < 0 && errno == EINTR) { buf.resize(at); continue; }
+      if (k < 0) { ::close(fd); throw StateError("cannot read " + path + ": " + std::strerror(errno)); }
+      buf.resize(at + size_t(k));
+      if (k == 0) break;
+      continue;
+    }
+    ssize_t k = ::read(fd, chunk, sizeof chunk);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) { ::close(fd); throw StateError("cannot read " + path + ": " + std::strerror(errno)); }
+    if (k == 0) break;
+    buf.insert(buf.end(), chunk, chunk + k);
+  }
+  ::close(fd);
+  return buf;
+}
+
+}  // namespace vfsim::state
