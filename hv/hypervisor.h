@@ -42,6 +42,14 @@ constexpr uint64_t kGuestPaBase = 0x40000000;
 constexpr uint64_t kMblockAlign = 4ull << 20;
 
 struct Call;   // one hypercall in progress (hcall.h)
+}  // namespace vfsim::hv
+
+namespace vfsim::state {
+class StreamWriter;
+class StreamReader;
+}
+
+namespace vfsim::hv {
 
 class Hypervisor : public cmt::StrandHost {
  public:
@@ -106,6 +114,17 @@ class Hypervisor : public cmt::StrandHost {
   // many pages as the cookie range spans. Checks every page first: on an error nothing moved.
   uint64_t ldc_service_copy(Guest& g, LdcEndpoint& ep, bool to_guest, uint64_t cookie, uint8_t* buf, uint64_t len);
 
+  // Snapshots (hypervisor_state.cpp): every guest's hypervisor state, channels and resident
+  // memory as sections "hypervisor", "guest NAME" and "memory NAME N". load_state needs the
+  // same guests already bound (same names, memory, vCPUs and channels); it refuses, with the
+  // section and offset, a stream that does not fit them.
+  void save_state(state::StreamWriter& w);
+  void load_state(const state::StreamReader& r);
+  uint64_t saved_pages() const { return saved_pages_; }   // memory pages the last save wrote
+  // Channels to services start over, as on a migrated domain: what was in flight is
+  // dropped, the service forgets the session and the guest sees RESET and reconnects.
+  void reset_service_channels(Guest& g);
+
   bool on_trap(cmt::Core& core, unsigned slot, isa::Trap t) override;
   void on_interrupt(cmt::Core& core, unsigned slot) override;
 
@@ -161,7 +180,8 @@ class Hypervisor : public cmt::StrandHost {
   std::vector<Owner> owners_;
   std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands
   uint64_t next_pa_ = kGuestPaBase;
-  uint64_t next_error_handle_ = 1;   // error reports carry a non-zero handle
+  uint64_t next_error_handle_ = 1;
+  uint64_t saved_pages_ = 0;   // error reports carry a non-zero handle
   std::map<Guest*, std::string> line_buf_;
   std::map<Guest*, GuestResources> md_inputs_;   // what each guest's MD is built from
 };

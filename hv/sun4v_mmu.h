@@ -33,6 +33,8 @@ class GuestMmu : public isa::MemoryPort {
   // Guest real memory as big-endian words (false if the RA is not the guest's).
   bool read_ra(uint64_t ra, uint64_t& v);
   bool write_ra(uint64_t ra, uint64_t v);
+  // The TLB's next replacement victim: state, so a restored vCPU evicts the same entries.
+  size_t& next_victim() { return next_victim_; }
 
  private:
   const TlbEntry* lookup(uint64_t va, uint64_t ctx, uint64_t flag);

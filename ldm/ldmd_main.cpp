@@ -23,8 +23,10 @@
 #include "ldm/hv_host.h"
 #include "ldm/manager.h"
 #include "ldm/protocol.h"
+#include "ldm/snapshot.h"
 #include "ldm/state_file.h"
 #include "ldm/vntsd.h"
+#include "sim/state/stream.h"
 
 namespace po = boost::program_options;
 namespace local = boost::asio::local;
@@ -95,7 +97,7 @@ struct Daemon {
       r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
               "    vfctl sp bootmode config=NAME\n    vfctl console [-f] DOMAIN\n"
               "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show\n"
-              "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl shutdown\n";
+              "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl shutdown\n";
       r.code = 1;
       return r;
     };
@@ -195,6 +197,50 @@ struct Daemon {
       }
       return r;
     }
+    // A guest's memory in one number, to compare two runs: CRC-32 of every non-zero page
+    // with its real address, in address order.
+    if (a[0] == "checksum" && a.size() == 2) {
+      hv::Guest* g = host.hypervisor().find_guest(a[1]);
+      if (!g) {
+        r.err = fmt::format("LDom {} is not bound: it has no memory\n", a[1]);
+        r.code = 1;
+        return r;
+      }
+      uint32_t crc = 0;
+      uint64_t pages = 0;
+      static const std::vector<uint8_t> zero(cmt::PhysicalMemory::kPageSize);
+      for (const hv::Mblock& m : g->memory)
+        for (uint64_t off = 0; off < m.size; off += cmt::PhysicalMemory::kPageSize) {
+          const uint8_t* p = host.hypervisor().machine.mem.find_page(m.pa + off);
+          if (!p || std::equal(zero.begin(), zero.end(), p)) continue;
+          uint8_t ra[8];
+          state::put_be(ra, 8, m.ra + off);
+          crc = state::crc32(ra, 8, crc);
+          crc = state::crc32(p, cmt::PhysicalMemory::kPageSize, crc);
+          ++pages;
+        }
+      r.out = fmt::format("{}: {} non-zero pages, crc32 {:08x}\n", a[1], pages, crc);
+      return r;
+    }
+    // The whole host to a file (ldm/snapshot.h); FILE is absolute (vfctl makes it so).
+    if (a[0] == "snapshot" && a.size() == 3 && a[1] == "save") {
+      if (a[2].empty() || a[2][0] != '/') {
+        r.err = fmt::format("snapshot: {}: not an absolute path\n", a[2]);
+        r.code = 1;
+        return r;
+      }
+      try {
+        ldm::SnapshotInfo i = ldm::save_snapshot(a[2], mgr, host);
+        r.out = fmt::format("Snapshot {}: {} domain(s), {:.1f} MB of guest memory touched, {:.1f} MB written in {:.2f} s "
+                            "at simulated time {}\n",
+                            a[2], i.guests, double(i.pages) * 8192 / (1 << 20), double(i.bytes) / (1 << 20),
+                            i.wall_seconds, sc_core::sc_time_stamp().to_string());
+      } catch (const std::exception& e) {
+        r.err = fmt::format("snapshot: {}\n", e.what());
+        r.code = 1;
+      }
+      return r;
+    }
     if (a[0] == "shutdown") {
       g_quit = 1;
       r.out = "ldmd stopping\n";
@@ -240,6 +286,7 @@ int sc_main(int argc, char** argv) {
       ("peer", po::value<std::vector<std::string>>(), "NAME=ADDR:PORT: how a target host name resolves (repeatable)")
       ("auth-file", po::value<std::string>(), "users allowed to migrate in (checked: must be readable)")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
+      ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
       ("slice-ms", po::value<double>()->default_value(1.0), "longest simulated time run between two looks at the socket")
       ("response-ms", po::value<double>()->default_value(5.0), "host time a slice may take: slices shrink on a busy machine so ldm stays responsive")
@@ -265,7 +312,15 @@ int sc_main(int argc, char** argv) {
   std::string dir = exe.rfind('/') == std::string::npos ? "." : exe.substr(0, exe.rfind('/'));
   std::string image = vm.count("image") ? vm["image"].as<std::string>() : dir + "/../firmware/vfsim-runtime";
   try {
+    // A snapshot is checked whole (every section's CRC) before anything starts.
+    std::unique_ptr<ldm::SnapshotFile> snap;
+    if (vm.count("restore")) snap = std::make_unique<ldm::SnapshotFile>(vm["restore"].as<std::string>());
     platform::Platform p = platform::load_platform(vm["platform"].as<std::string>());
+    if (snap && snap->platform() != p.name) {
+      std::cerr << "ldmd: " << vm["restore"].as<std::string>() << " was saved on a " << snap->platform()
+                << " and this host is a " << p.name << " (use --platform " << snap->platform() << ")\n";
+      return 2;
+    }
     cmt::BareMachine machine("machine", p);
     hv::Hypervisor hyp(machine);
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> trace(nullptr, std::fclose);
@@ -282,7 +337,12 @@ int sc_main(int argc, char** argv) {
     while (!root.empty() && root.back() == '/') root.pop_back();   // "/": the host's own paths
     ldm::HvHost host(hyp, image, root);
     host.pcap_dir = vm["vsw-pcap"].as<std::string>();
-    ldm::Manager mgr(p, &host, vm["state-dir"].as<std::string>(), vm["hostname"].as<std::string>());
+    ldm::Manager mgr(p, &host, vm["state-dir"].as<std::string>(), vm["hostname"].as<std::string>(),
+                     snap ? &snap->model() : nullptr);
+    if (snap) {
+      snap->restore(mgr, host);
+      snap.reset();   // the file's bytes are not needed any more
+    }
 
     boost::asio::io_context io;
     // A socket left by a dead ldmd is removed; a live one means another ldmd runs here.
@@ -357,6 +417,9 @@ int sc_main(int argc, char** argv) {
     std::cerr << "ldmd: " << e.what() << "\n";
     return 2;
   } catch (const ldm::StateError& e) {
+    std::cerr << "ldmd: " << e.what() << "\n";
+    return 2;
+  } catch (const state::StateError& e) {
     std::cerr << "ldmd: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {

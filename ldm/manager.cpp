@@ -32,24 +32,32 @@ const std::vector<SysRange>& sys_memory() {
   return kSys;
 }
 
-Manager::Manager(const platform::Platform& p, DomainHost* host, std::string state_dir, std::string hostname)
+Manager::Manager(const platform::Platform& p, DomainHost* host, std::string state_dir, std::string hostname,
+                 const Model* restored)
     : p_(p), host_(host), state_dir_(std::move(state_dir)) {
   m_.hostname = std::move(hostname);
   m_.next_mac = kMacBase;
   if (!state_dir_.empty()) std::filesystem::create_directories(state_dir_);
-  if (!state_dir_.empty() && std::filesystem::exists(state_dir_ + "/ldmd.json")) load();
+  if (restored) m_ = *restored;
+  else if (!state_dir_.empty() && std::filesystem::exists(state_dir_ + "/ldmd.json")) load();
   else factory_default();
   // Guests that were bound or active when ldmd last stopped get their resources again.
   for (Domain& d : m_.domains) {
     if (d.control || d.state == State::Inactive || !host_) continue;
     State was = d.state;
-    if (!host_->bind(d, m_).empty()) { d.state = State::Inactive; continue; }
+    if (std::string err = host_->bind(d, m_); !err.empty()) {
+      if (restored) throw StateError("LDom " + d.name + " of the snapshot cannot be bound: " + err);
+      d.state = State::Inactive;
+      continue;
+    }
+    if (restored) continue;   // bound or active as saved; the snapshot brings the rest
     d.state = State::Bound;
     if (was == State::Active && host_->start(d).empty()) {
       d.state = State::Active;
       d.started_at = now();
     }
   }
+  if (restored) save();
 }
 
 // The control domain owns every strand, all memory above the hypervisor's, every crypto unit

@@ -38,7 +38,11 @@ constexpr uint64_t kMacBase = 0x00144ff80000ull;   // automatic MACs: 00:14:4f:f
 class Manager {
  public:
   // state_dir: where the configuration lives (empty: nothing persisted).
-  Manager(const platform::Platform& p, DomainHost* host, std::string state_dir, std::string hostname);
+  // restored: a snapshot's model (ldm/snapshot.h): its bound and active domains are bound
+  // again without booting (the snapshot brings their running state), and it replaces the
+  // configuration in state_dir. Throws StateError when one cannot be bound.
+  Manager(const platform::Platform& p, DomainHost* host, std::string state_dir, std::string hostname,
+          const Model* restored = nullptr);
 
   // One ldm command line (the words after "ldm").
   Reply run(const std::vector<std::string>& args);

@@ -60,3 +60,17 @@ void read_state(const std::string& path, Model& m) {
 }
 
 }  // namespace vfsim::ldm
+
+namespace vfsim::ldm {
+
+std::string model_to_json(const Model& m) { return json(m).dump(); }
+
+Model model_from_json(const std::string& text, const std::string& source) {
+  try {
+    return json::parse(text).get<Model>();
+  } catch (const json::exception& e) {
+    throw StateError(source + ": " + e.what());
+  }
+}
+
+}  // namespace vfsim::ldm

@@ -46,5 +46,10 @@ int attach(const std::string& domain) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 3 && args[0] == "console" && args[1] == "-f") return attach(args[2]);
+  // ldmd runs elsewhere (its own working directory): it gets an absolute path.
+  if (args.size() == 3 && args[0] == "snapshot" && !args[2].empty() && args[2][0] != '/') {
+    char cwd[4096];
+    if (::getcwd(cwd, sizeof cwd)) args[2] = std::string(cwd) + "/" + args[2];
+  }
   return vfsim::ldm::client_main("vfctl", args);
 }

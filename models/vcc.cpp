@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "hv/hypervisor.h"
+#include "sim/state/codec.h"
 
 namespace vfsim::models {
 
@@ -51,6 +52,30 @@ uint64_t VirtualConsoleConcentrator::written(const std::string& domain) const {
 uint64_t VirtualConsoleConcentrator::dropped(const std::string& domain) const {
   auto it = consoles_.find(domain);
   return it == consoles_.end() ? 0 : it->second.base;
+}
+
+}  // namespace vfsim::models
+
+namespace vfsim::models {
+
+void VirtualConsoleConcentrator::save_state(state::Encoder& e) const {
+  e.u32(uint32_t(consoles_.size()));
+  for (const auto& [name, c] : consoles_) {
+    e.str(name);
+    e.u64(c.base);
+    e.str(c.kept);
+  }
+}
+
+void VirtualConsoleConcentrator::load_state(state::Decoder& d) {
+  std::map<std::string, Console> in;
+  for (uint32_t i = 0, n = d.count(16); i < n; ++i) {
+    std::string name = d.str();
+    Console& c = in[name];
+    c.base = d.u64();
+    c.kept = d.str();
+  }
+  for (auto& [name, c] : in) consoles_[name] = std::move(c);   // attached guests keep their link
 }
 
 }  // namespace vfsim::models

@@ -10,6 +10,11 @@
 
 #include "hv/console_link.h"
 
+namespace vfsim::state {
+class Encoder;
+class Decoder;
+}
+
 namespace vfsim::models {
 
 class VirtualConsoleConcentrator : public hv::ConsoleLink {
@@ -29,6 +34,10 @@ class VirtualConsoleConcentrator : public hv::ConsoleLink {
   std::string read(const std::string& domain, uint64_t from, uint64_t* start = nullptr) const;
   uint64_t written(const std::string& domain) const;   // bytes the domain ever wrote
   uint64_t dropped(const std::string& domain) const;   // of those, no longer kept
+
+  // Every console's kept output and offsets, for snapshots (section "vcc").
+  void save_state(state::Encoder& e) const;
+  void load_state(state::Decoder& d);
 
  private:
   struct Console {

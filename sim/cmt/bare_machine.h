@@ -22,6 +22,11 @@
 #include "sim/cmt/strand_host.h"
 #include "sim/platform/platform.h"
 
+namespace vfsim::state {
+class StreamWriter;
+class StreamReader;
+}
+
 namespace vfsim::cmt {
 
 class BareMachine : public sc_core::sc_module {
@@ -38,6 +43,11 @@ class BareMachine : public sc_core::sc_module {
   int run(sc_core::sc_time max_time = sc_core::sc_time(10, sc_core::SC_SEC));
 
   void print_stats(std::ostream& os) const;
+  // The timing model's whole state (cores, strands' timing and architectural state, caches,
+  // TLBs, L2 banks, memory controllers) as sections "machine", "core N" and "strand N" of a
+  // state stream (machine_state.cpp). Loading needs the same platform and simulated time.
+  void save_state(state::StreamWriter& w) const;
+  void load_state(const state::StreamReader& r);
   void write_stats_json(std::ostream& os) const;
 
   const platform::Platform& plat;

@@ -38,6 +38,7 @@ class CacheModel {
   uint64_t misses() const { return misses_; }
 
  private:
+  friend struct MachineState;   // machine_state.cpp declares the tags as state
   unsigned ways_, sets_, line_shift_;
   std::vector<uint64_t> tags_, age_;
   uint64_t clock_ = 0, hits_ = 0, misses_ = 0;

@@ -81,7 +81,12 @@ void Core::run() {
     bool any = std::any_of(std::begin(running), std::end(running), [](bool r) { return r; });
     if (!any) {
       // Parked strands cost nothing; a host's cpu_start wakes the core at the current time.
+      resume_ps_ = 0;
       wait(wake_event_);
+      if (restored_) {   // a restored core: its cycle count is the saved one
+        restored_ = false;
+        continue;
+      }
       cycles = std::max(cycles, uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e9 / cycle_ns));
       continue;
     }
@@ -127,7 +132,9 @@ void Core::run() {
         if (running[i] && ready_at[i] > cycles) strands[i]->stats.stall_cycles += std::min(next, end) - cycles;
       cycles = std::max(cycles + 1, std::min(next, end));
     }
-    wait(sc_time(double(cycles - start) * cycle_ns, SC_NS));
+    sc_time q(double(cycles - start) * cycle_ns, SC_NS);
+    resume_ps_ = (sc_core::sc_time_stamp() + q).value();
+    wait(q);
   }
 }
 

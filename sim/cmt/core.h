@@ -38,8 +38,12 @@ class Core : public sc_core::sc_module {
   void wake(unsigned slot);                          // end a sleep now
   void delay(unsigned slot, uint64_t n) { ready_at[slot] += n; }   // time spent outside the strand (a hypercall)
   BareMachine& machine() { return m_; }
+  // After a snapshot is restored: carry on exactly where the saved core stopped (its timed
+  // wait ended at resume_ps, or it was parked). machine_state.cpp.
+  void resume_after_restore();
 
  private:
+  friend struct MachineState;
   void run();
   bool step(unsigned i, const isa::Insn* in);   // issue one instruction; false when it stopped
   unsigned memory_latency(uint64_t pa);         // cycles for an L2 miss, MCU queueing included
@@ -50,6 +54,10 @@ class Core : public sc_core::sc_module {
   bool favor_tg1_ = false;         // which thread group wins the next LSU/FGU conflict
   uint64_t q_start_cycles_ = 0;    // core cycle and SystemC time (ns) at the quantum's start
   double q_start_ns_ = 0;
+  // SystemC time (ps) at which the core's quantum wait ends; 0 while it is parked. State:
+  // a restored core resumes then, so a restored run is cycle-identical to the original.
+  uint64_t resume_ps_ = 0;
+  bool restored_ = false;          // the next wake is a restore's, not a strand start
   BareMachine& m_;
   uint8_t lru_[2][4] = {{0, 1, 2, 3}, {0, 1, 2, 3}};   // pick order per thread group
 };

@@ -40,3 +40,17 @@ bool PhysicalMemory::write(uint64_t pa, const void* src, uint64_t n) {
 }
 
 }  // namespace vfsim::cmt
+
+namespace vfsim::cmt {
+
+void PhysicalMemory::discard(uint64_t pa, uint64_t len) {
+  uint64_t first = pa >> kPageBits, last = (pa + len + kPageSize - 1) >> kPageBits;
+  if (last - first > pages_.size()) {   // a large range: walk what is resident instead
+    for (auto it = pages_.begin(); it != pages_.end();)
+      it = it->first >= first && it->first < last ? pages_.erase(it) : std::next(it);
+    return;
+  }
+  for (uint64_t p = first; p < last; ++p) pages_.erase(p);
+}
+
+}  // namespace vfsim::cmt

@@ -23,6 +23,13 @@ class PhysicalMemory {
   bool read(uint64_t pa, void* dst, uint64_t n);
   bool write(uint64_t pa, const void* src, uint64_t n);
 
+  // The page holding pa if it was ever touched (nullptr otherwise): never allocates.
+  const uint8_t* find_page(uint64_t pa) const {
+    auto it = pages_.find(pa >> kPageBits);
+    return it == pages_.end() ? nullptr : it->second.get();
+  }
+  // Forget the pages of [pa, pa+len): they read as zero again (a restore starts clean).
+  void discard(uint64_t pa, uint64_t len);
   uint64_t resident_pages() const { return pages_.size(); }
   uint64_t resident_bytes() const { return pages_.size() * kPageSize; }
 

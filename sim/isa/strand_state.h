@@ -8,6 +8,10 @@
 #include "sim/isa/soft_tlb.h"
 #include "sim/isa/traps.h"
 
+namespace vfsim::state {
+template <class T> class Description;
+}
+
 namespace vfsim::isa {
 
 constexpr unsigned kNWindows = 8;    // UltraSPARC T2: 8 register windows
@@ -147,5 +151,8 @@ struct StrandState {
   void trap_return(bool retry);
   uint64_t compose_tstate() const;
 };
+
+// Its fields for snapshots and migration (strand_state_desc.cpp).
+const state::Description<StrandState>& strand_state_description();
 
 }  // namespace vfsim::isa

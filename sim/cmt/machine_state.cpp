@@ -1,0 +1,126 @@
+// The timed machine's state, declared once: what each core, strand, cache, TLB, L2 bank and
+// memory controller holds, so that a restored machine continues cycle for cycle as the saved
+// one would have (docs/state.md). Host-side caches (SoftTlb, decoded code) are not state.
+#include "sim/cmt/bare_machine.h"
+#include "sim/state/description.h"
+#include "sim/state/stream.h"
+
+VFSIM_DESCRIBED(vfsim::isa::StrandState, vfsim::isa::strand_state_description);
+
+namespace vfsim::cmt {
+
+struct MachineState {
+  static const state::Description<CacheModel>& cache() {
+    using C = CacheModel;
+    static const auto d = state::Description<C>("cache", 1)
+        .computed("geometry",
+                  [](const C& c, state::Encoder& e) { e.u32(c.ways_); e.u32(c.sets_); e.u32(c.line_shift_); },
+                  [](C& c, state::Decoder& dec) {
+                    if (dec.u32() != c.ways_ || dec.u32() != c.sets_ || dec.u32() != c.line_shift_)
+                      dec.fail("a cache of another geometry (another platform)");
+                  })
+        .field("tags", &C::tags_).field("age", &C::age_)
+        .field("clock", &C::clock_).field("hits", &C::hits_).field("misses", &C::misses_);
+    return d;
+  }
+  static const state::Description<StrandStats>& stats() {
+    using S = StrandStats;
+    static const auto d = state::Description<S>("strand-stats", 1)
+        .field("instructions", &S::instructions).field("stall_cycles", &S::stall_cycles)
+        .field("loads", &S::loads).field("l1_misses", &S::l1_misses).field("l2_misses", &S::l2_misses)
+        .field("remote_accesses", &S::remote_accesses).field("l1i_misses", &S::l1i_misses)
+        .field("unit_conflicts", &S::unit_conflicts).field("store_buffer_full", &S::store_buffer_full)
+        .field("wait_fetch", &S::wait_fetch).field("wait_load", &S::wait_load)
+        .field("wait_long_op", &S::wait_long_op).field("wait_store_buffer", &S::wait_store_buffer)
+        .field("itlb_misses", &S::itlb_misses).field("dtlb_misses", &S::dtlb_misses).field("wait_tlb", &S::wait_tlb)
+        .field("traps", &S::traps).field("interrupts", &S::interrupts).field("yield_cycles", &S::yield_cycles);
+    return d;
+  }
+  static const state::Description<Strand>& strand() {
+    using S = Strand;
+    static const auto d = state::Description<S>("strand", 1)
+        .computed("id", [](const S& s, state::Encoder& e) { e.u32(s.id); },
+                  [](S& s, state::Decoder& dec) { if (dec.u32() != s.id) dec.fail("another strand's state"); })
+        .field("fetch_line", &S::fetch_line).field("store_buffer", &S::store_buffer)
+        .field("fetch_page", &S::fetch_page).field("data_page", &S::data_page).field("store_next", &S::store_next)
+        .field("queue_pending", &S::queue_pending).field("translations_changed", &S::translations_changed)
+        .field("stick_fired", &S::stick_fired)
+        .field("state", &S::state)
+        .computed("stats", [](const S& s, state::Encoder& e) { stats().save(s.stats, e); },
+                  [](S& s, state::Decoder& dec) { stats().load(s.stats, dec); });
+    return d;
+  }
+  static const state::Description<Core>& core() {
+    using C = Core;
+    auto cache_field = [](CacheModel C::*m) {
+      return std::make_pair([m](const C& c, state::Encoder& e) { cache().save(c.*m, e); },
+                            [m](C& c, state::Decoder& dec) { cache().load(c.*m, dec); });
+    };
+    auto l1i = cache_field(&C::l1i), l1d = cache_field(&C::l1d), itlb = cache_field(&C::itlb),
+         dtlb = cache_field(&C::dtlb);
+    static const auto d = state::Description<C>("core", 1)
+        .field("running", &C::running).field("ready_at", &C::ready_at)
+        .field("cycles", &C::cycles).field("busy_cycles", &C::busy_cycles)
+        .field("favor_tg1", &C::favor_tg1_).field("lru", &C::lru_)
+        .field("q_start_cycles", &C::q_start_cycles_).field("q_start_ns", &C::q_start_ns_)
+        .field("resume_ps", &C::resume_ps_)
+        .computed("l1i", l1i.first, l1i.second).computed("l1d", l1d.first, l1d.second)
+        .computed("itlb", itlb.first, itlb.second).computed("dtlb", dtlb.first, dtlb.second);
+    return d;
+  }
+  static const state::Description<BareMachine::BandwidthBins>& bins() {
+    using B = BareMachine::BandwidthBins;
+    static const auto d = state::Description<B>("bandwidth-bins", 1).field("bins", &B::bins);
+    return d;
+  }
+  static const state::Description<BareMachine>& machine() {
+    using M = BareMachine;
+    static const auto d = state::Description<M>("machine", 1)
+        .computed("platform", [](const M& m, state::Encoder& e) { e.str(m.plat.name); e.u64(m.plat.memory_bytes); },
+                  [](M& m, state::Decoder& dec) {
+                    std::string name = dec.str();
+                    uint64_t bytes = dec.u64();
+                    if (name != m.plat.name || bytes != m.plat.memory_bytes)
+                      dec.fail("saved on platform " + name + ", this host is " + m.plat.name);
+                  })
+        .computed("l2", [](const M& m, state::Encoder& e) { for (auto& c : m.l2) cache().save(*c, e); },
+                  [](M& m, state::Decoder& dec) { for (auto& c : m.l2) cache().load(*c, dec); })
+        .computed("mcus", [](const M& m, state::Encoder& e) { for (auto& b : m.mcus) bins().save(b, e); },
+                  [](M& m, state::Decoder& dec) { for (auto& b : m.mcus) bins().load(b, dec); })
+        .computed("l2_banks", [](const M& m, state::Encoder& e) { for (auto& b : m.l2_banks) bins().save(b, e); },
+                  [](M& m, state::Decoder& dec) { for (auto& b : m.l2_banks) bins().load(b, dec); })
+        .field("memory_bytes", &M::memory_bytes)
+        .field("console", &M::console).field("exit_code", &M::exit_code)
+        .field("running", &M::running).field("traced", &M::traced);
+    return d;
+  }
+};
+
+void BareMachine::save_state(state::StreamWriter& w) const {
+  w.part("machine", MachineState::machine(), *this);
+  for (const auto& c : cores) {
+    w.part("core " + std::to_string(c->socket * plat.cores_per_socket + c->index), MachineState::core(), *c);
+    for (const auto& s : c->strands) w.part("strand " + std::to_string(s->id), MachineState::strand(), *s);
+  }
+}
+
+void BareMachine::load_state(const state::StreamReader& r) {
+  r.part("machine", MachineState::machine(), *this);
+  for (auto& c : cores) {
+    r.part("core " + std::to_string(c->socket * plat.cores_per_socket + c->index), MachineState::core(), *c);
+    for (auto& s : c->strands) {
+      r.part("strand " + std::to_string(s->id), MachineState::strand(), *s);
+      s->state.tlb.flush();   // host pointers of the old run mean nothing here
+      s->interp.invalidate_all();
+    }
+  }
+}
+
+void Core::resume_after_restore() {
+  if (!resume_ps_) return;   // parked when saved: a strand start wakes it, as before
+  uint64_t now = sc_core::sc_time_stamp().value();
+  restored_ = true;
+  wake_event_.notify(sc_core::sc_time::from_value(resume_ps_ > now ? resume_ps_ - now : 0));
+}
+
+}  // namespace vfsim::cmt
