@@ -3,7 +3,8 @@
 # It makes a temporary directory ($tmp), removed at exit together with any ldmd still
 # running, and provides:
 #   start_ldmd [args]   start ldmd (deterministic, T5240) on $tmp/state and $tmp/ldmd.sock, with the
-#                       service domain's files (vdsdev backends) under $tmp/root
+#                       service domain's files (vdsdev backends) under $tmp/root ($LDMD_STATE,
+#                       $LDMD_ROOT and $LDMD_SOCKET choose others, for a second host)
 #   disk_image PATH SIZE  a sparse disk image at the service domain's PATH (e.g. /dev/dsk/c0t1d0s2)
 #   small_primary       the control domain down to 8 vcpus and 4 GB (delayed reconfiguration, reboot)
 #   new_guest NAME VCPUS MEM [BOOTFILE]  add-domain, add-vcpu, add-memory (and set-var boot-file), each checked
@@ -38,8 +39,8 @@ new_guest() {
 disk_image() { mkdir -p "$(dirname "$tmp/root$1")" && truncate -s "$2" "$tmp/root$1"; }
 
 start_ldmd() {
-  "$LDMD" --foreground --deterministic --platform T5240 --state-dir "$tmp/state" --socket "$LDMD_SOCKET" \
-    --service-root "$tmp/root" "$@" \
+  "$LDMD" --foreground --deterministic --platform T5240 --state-dir "${LDMD_STATE:-$tmp/state}" --socket "$LDMD_SOCKET" \
+    --service-root "${LDMD_ROOT:-$tmp/root}" "$@" \
     >>"$tmp/ldmd.log" 2>&1 &
   ldmd_pid=$!
   local i
