@@ -3,6 +3,7 @@
 
 #include "hv/guest_md.h"
 #include "hv/hcall.h"
+#include "sim/state/codec.h"
 
 namespace vfsim::hv {
 
@@ -198,7 +199,7 @@ uint64_t hc_cpu_mondo_send(Call& c) {
   if (!c.read(list, ids.data(), ids.size()) || !c.read(data, mondo, 64)) return HV_ENORADDR;
   uint64_t status = HV_EOK;
   for (uint64_t i = 0; i < n; ++i) {
-    unsigned id = unsigned(ids[2 * i] << 8 | ids[2 * i + 1]);
+    unsigned id = state::be16(&ids[2 * i]);
     if (id == 0xffff) continue;
     Vcpu* v = c.g.vcpu(id);
     if (!v) return HV_ENOCPU;

@@ -1,6 +1,7 @@
 // The sun4v MMU calls: TSB configuration, (permanent) mappings, demaps, the fault status
 // area and mmu_enable. Translation itself is in sun4v_mmu.cpp.
 #include "hv/hcall.h"
+#include "sim/state/codec.h"
 
 namespace vfsim::hv {
 
@@ -31,11 +32,7 @@ uint64_t set_tsbs(Call& c, std::vector<TsbDescriptor>& out) {
   if (n && (ra & 7)) return HV_EBADALIGN;
   std::vector<uint8_t> raw(32 * n);
   if (!c.read(ra, raw.data(), raw.size())) return HV_ENORADDR;
-  auto be = [&](size_t off, unsigned bytes) {
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; ++i) v = v << 8 | raw[off + i];
-    return v;
-  };
+  auto be = [&](size_t off, unsigned bytes) { return state::get_be(&raw[off], bytes); };
   std::vector<TsbDescriptor> tsbs;
   for (uint64_t i = 0; i < n; ++i) {
     size_t o = 32 * i;

@@ -12,6 +12,7 @@
 #include "hv/hcall.h"
 #include "sim/isa/elf_image.h"
 #include "sim/isa/disasm.h"
+#include "sim/state/codec.h"
 
 namespace vfsim::hv {
 
@@ -322,14 +323,12 @@ void Hypervisor::console_write(Guest& g, const std::string& text) {
 uint64_t Hypervisor::read_be64(uint64_t pa) {
   uint8_t b[8] = {};
   machine.mem.read(pa, b, 8);
-  uint64_t v = 0;
-  for (uint8_t x : b) v = v << 8 | x;
-  return v;
+  return state::be64(b);
 }
 
 void Hypervisor::write_be64(uint64_t pa, uint64_t v) {
   uint8_t b[8];
-  for (int i = 7; i >= 0; --i, v >>= 8) b[i] = uint8_t(v);
+  state::put_be(b, 8, v);
   machine.mem.write(pa, b, 8);
 }
 

@@ -7,6 +7,7 @@
 
 #include "hv/hypervisor.h"
 #include "hv/ldc_service.h"
+#include "sim/state/codec.h"
 
 namespace vfsim::hv {
 
@@ -16,9 +17,8 @@ namespace {
 // mode: in RAW packets every field is payload, and bytes 12-15 are an ackid only in
 // RELIABLE mode (payload otherwise).
 void trace_packet(std::FILE* f, const std::string& when, const std::string& from, const std::string& to, const uint8_t* p) {
-  auto be32 = [&](unsigned o) { return uint32_t(p[o]) << 24 | p[o + 1] << 16 | p[o + 2] << 8 | p[o + 3]; };
   fmt::print(f, "{}ldc  {} -> {}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}\n", when, from, to,
-             p[0], p[1], p[2], p[3], p[3] & 0x3f, be32(4), be32(12));
+             p[0], p[1], p[2], p[3], p[3] & 0x3f, state::be32(p + 4), state::be32(p + 12));
 }
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "hv/hypervisor.h"
+#include "sim/state/codec.h"
 
 namespace vfsim::hv {
 
@@ -10,18 +11,16 @@ namespace {
 enum : uint8_t { T_CTRL = 0x01, T_DATA = 0x02, S_INFO = 0x01, S_ACK = 0x02, S_NACK = 0x04,
                  C_VER = 0x01, C_RTS = 0x02, C_RTR = 0x03, C_RDX = 0x04,
                  ENV_START = 0x40, ENV_STOP = 0x80, ENV_LEN = 0x3f, MODE_RELIABLE = 3 };
-uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
-void put32(uint8_t* p, uint32_t v) { p[0] = uint8_t(v >> 24); p[1] = uint8_t(v >> 16); p[2] = uint8_t(v >> 8); p[3] = uint8_t(v); }
 }  // namespace
 
 void LdcLinkService::send(Hypervisor& hv, Guest& g, LdcEndpoint& ep, uint8_t type, uint8_t stype, uint8_t ctrl,
                           uint8_t env, uint32_t seqid, uint32_t ackid, const uint8_t* payload, unsigned n,
                           uint64_t delay) {
   uint8_t p[64] = {type, stype, ctrl, env};
-  put32(p + 4, seqid);
+  state::put_be(p + 4, 4, seqid);
   if (ctrl == C_VER) p[9] = 1;                     // version 1.0: u16 major, u16 minor at 8
   Link& l = links_[{&g, ep.id}];
-  if (l.mode == MODE_RELIABLE) put32(p + 12, ackid);
+  if (l.mode == MODE_RELIABLE) state::put_be(p + 12, 4, ackid);
   if (payload) std::memcpy(p + (l.mode == MODE_RELIABLE ? 16 : 8), payload, n);
   hv.ldc_send(g, ep, p, delay);
 }
@@ -74,7 +73,7 @@ void LdcLinkService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const ui
   }
   Link& l = links_[{&g, ep.id}];
   uint8_t type = pkt[0], stype = pkt[1], ctrl = pkt[2] & 0x0f, env = pkt[3];
-  uint32_t seq = be32(pkt + 4);
+  uint32_t seq = state::be32(pkt + 4);
   if (type == T_CTRL) {
     if (ctrl == C_VER && stype == S_INFO) {
       bool was = l.up;

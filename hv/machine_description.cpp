@@ -5,21 +5,17 @@
 
 #include <fmt/format.h>
 
+#include "sim/state/codec.h"
+
 namespace vfsim::hv::md {
 
 namespace {
 constexpr uint32_t kVersion = 0x00010000;
 constexpr uint8_t TAG_NODE = 'N', TAG_END = 'E', TAG_NOOP = ' ', TAG_LIST_END = 0;
 
-uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
-uint64_t be64(const uint8_t* p) { return uint64_t(be32(p)) << 32 | be32(p + 4); }
-void put32(std::vector<uint8_t>& b, size_t off, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[off + i] = uint8_t(v >> (24 - 8 * i));
-}
-void put64(std::vector<uint8_t>& b, size_t off, uint64_t v) {
-  put32(b, off, uint32_t(v >> 32));
-  put32(b, off + 4, uint32_t(v));
-}
+using state::be32;
+using state::be64;
+using state::put_be;
 [[noreturn]] void fail(uint64_t off, const std::string& msg) {
   throw MdError(fmt::format("offset {:#x}: {}", off, msg));
 }
@@ -164,28 +160,28 @@ std::vector<uint8_t> encode(const MachineDescription& md) {
     size_t o = idx++ * 16;
     nodes[o] = tag;
     nodes[o + 1] = uint8_t(name.size());
-    put32(nodes, o + 4, intern(name));
+    put_be(&nodes[o + 4], 4, intern(name));
     return o;
   };
   for (size_t i = 0; i < md.nodes.size(); ++i) {
     const Node& n = md.nodes[i];
     size_t o = elem(TAG_NODE, n.type);
-    put64(nodes, o + 8, i + 1 < md.nodes.size() ? node_elem[i + 1] : nelem - 1);
+    put_be(&nodes[o + 8], 8, i + 1 < md.nodes.size() ? node_elem[i + 1] : nelem - 1);
     for (const Property& p : n.props) {
       size_t e = elem(uint8_t(p.kind), p.name);
       switch (p.kind) {
-        case Kind::Arc: put64(nodes, e + 8, node_elem.at(p.value)); break;
-        case Kind::Value: put64(nodes, e + 8, p.value); break;
+        case Kind::Arc: put_be(&nodes[e + 8], 8, node_elem.at(p.value)); break;
+        case Kind::Value: put_be(&nodes[e + 8], 8, p.value); break;
         case Kind::String: {
           std::string s = p.str;
           s.push_back('\0');
-          put32(nodes, e + 8, uint32_t(s.size()));
-          put32(nodes, e + 12, add_data(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+          put_be(&nodes[e + 8], 4, uint32_t(s.size()));
+          put_be(&nodes[e + 12], 4, add_data(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
           break;
         }
         case Kind::Data:
-          put32(nodes, e + 8, uint32_t(p.data.size()));
-          put32(nodes, e + 12, add_data(p.data.data(), p.data.size()));
+          put_be(&nodes[e + 8], 4, uint32_t(p.data.size()));
+          put_be(&nodes[e + 12], 4, add_data(p.data.data(), p.data.size()));
           break;
       }
     }
@@ -195,10 +191,10 @@ std::vector<uint8_t> encode(const MachineDescription& md) {
   uint32_t name_block = (name_sz + 15) / 16 * 16;
   if (md.pad_data_block) data.resize((data.size() + 15) / 16 * 16, 0);
   std::vector<uint8_t> out(16, 0);
-  put32(out, 0, kVersion);
-  put32(out, 4, uint32_t(nodes.size()));
-  put32(out, 8, name_block);
-  put32(out, 12, uint32_t(data.size()));
+  put_be(&out[0], 4, kVersion);
+  put_be(&out[4], 4, uint32_t(nodes.size()));
+  put_be(&out[8], 4, name_block);
+  put_be(&out[12], 4, uint32_t(data.size()));
   out.insert(out.end(), nodes.begin(), nodes.end());
   size_t nb = out.size();
   out.resize(nb + name_block, 0);

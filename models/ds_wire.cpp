@@ -1,5 +1,7 @@
 #include "models/ds_wire.h"
 
+#include "sim/state/codec.h"
+
 namespace vfsim::models::ds {
 
 uint64_t Reader::get(unsigned k) {
@@ -7,8 +9,8 @@ uint64_t Reader::get(unsigned k) {
     ok = false;
     return 0;
   }
-  uint64_t v = 0;
-  for (unsigned i = 0; i < k; ++i) v = v << 8 | p[at++];
+  uint64_t v = state::get_be(p + at, k);
+  at += k;
   return v;
 }
 

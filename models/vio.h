@@ -4,6 +4,8 @@
 #pragma once
 #include <cstdint>
 
+#include "sim/state/codec.h"
+
 namespace vfsim::models {
 
 enum : uint8_t { VIO_TYPE_CTRL = 0x01, VIO_TYPE_DATA = 0x02, VIO_TYPE_ERR = 0x04 };
@@ -17,13 +19,7 @@ enum : uint8_t { VIO_DESC_FREE = 0x1, VIO_DESC_READY = 0x2, VIO_DESC_ACCEPTED = 
 enum : uint16_t { VIO_TX_DRING = 0x1, VIO_RX_DRING = 0x2 };
 constexpr unsigned kVioMsgBytes = 56;
 
-inline uint64_t get_be(const uint8_t* p, unsigned n) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < n; ++i) v = v << 8 | p[i];
-  return v;
-}
-inline void put_be(uint8_t* p, unsigned n, uint64_t v) {
-  for (unsigned i = n; i-- > 0; v >>= 8) p[i] = uint8_t(v);
-}
+using state::get_be;
+using state::put_be;
 
 }  // namespace vfsim::models

@@ -24,6 +24,10 @@ inline uint64_t get_be(const uint8_t* p, unsigned n) {
 inline void put_be(uint8_t* p, unsigned n, uint64_t v) {
   for (unsigned i = n; i-- > 0; v >>= 8) p[i] = uint8_t(v);
 }
+// The fixed widths, for wire formats that read a field at a known offset.
+inline uint16_t be16(const uint8_t* p) { return uint16_t(get_be(p, 2)); }
+inline uint32_t be32(const uint8_t* p) { return uint32_t(get_be(p, 4)); }
+inline uint64_t be64(const uint8_t* p) { return get_be(p, 8); }
 
 class Encoder {
  public:

@@ -27,6 +27,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -168,6 +169,7 @@ template <class T> class Description {
       : name_(std::move(name)), version_(version), oldest_(oldest) {}
 
   template <class M> Description& field(const char* name, M T::*m, uint32_t since = 1) {
+    check_since(name, since);
     fields_.push_back({name, since, [m](const T& o, Encoder& e) { Codec<M>::save(o.*m, e); },
                        [m](T& o, Decoder& d) { Codec<M>::load(o.*m, d); }});
     return *this;
@@ -175,6 +177,7 @@ template <class T> class Description {
   // A field the object does not hold as plain data: how to write it and read it back.
   Description& computed(const char* name, std::function<void(const T&, Encoder&)> save,
                         std::function<void(T&, Decoder&)> load, uint32_t since = 1) {
+    check_since(name, since);
     fields_.push_back({name, since, std::move(save), std::move(load)});
     return *this;
   }
@@ -206,6 +209,13 @@ template <class T> class Description {
   const std::vector<Field>& fields() const { return fields_; }
 
  private:
+  // A field newer than its description would be written and never read back, shifting every
+  // field after it: a declaration mistake, refused when the description is built.
+  void check_since(const char* field, uint32_t since) const {
+    if (since > version_)
+      throw std::logic_error("state description '" + name_ + "': field '" + field + "' since version " +
+                             std::to_string(since) + ", but the description is version " + std::to_string(version_));
+  }
   std::string name_;
   uint32_t version_, oldest_;
   std::vector<Field> fields_;

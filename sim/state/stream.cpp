@@ -23,6 +23,24 @@ uint32_t crc32(const uint8_t* p, size_t n, uint32_t crc) {
   return crc;
 }
 
+std::string printable(const std::string& name) {
+  constexpr size_t kMax = 80;
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < name.size() && i < kMax; ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+      out += char(c);
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  if (name.size() > kMax) out += "...";
+  return out;
+}
+
 StreamWriter::StreamWriter(Sink sink) : sink_(std::move(sink)) {
   Encoder h;
   h.bytes(kMagic, sizeof kMagic);
@@ -36,7 +54,8 @@ void StreamWriter::put(const uint8_t* p, size_t n) {
 }
 
 void StreamWriter::section(const std::string& name, uint32_t version, const uint8_t* payload, size_t n) {
-  if (finished_) throw StateError("state stream: section '" + name + "' after the end");
+  if (finished_) throw StateError("state stream: section '" + printable(name) + "' after the end");
+  if (name == "end" && !ending_) throw StateError("state stream: 'end' is the end section's name");
   if (name.size() > 0xffff) throw StateError("state stream: section name too long");
   Encoder h;
   h.u32(kSectionMarker);
@@ -57,6 +76,7 @@ void StreamWriter::section(const std::string& name, uint32_t version, const uint
 void StreamWriter::finish() {
   Encoder e;
   e.u32(count_);
+  ending_ = true;
   section("end", 1, e);
   finished_ = true;
 }
@@ -73,8 +93,14 @@ StreamReader::StreamReader(const uint8_t* p, size_t n, std::string source) : sou
   if (format == 0) throw StateError(source_ + ": format version 0 is not a vfsim format");
   for (;;) {
     size_t start = d.offset();
+    // The name comes from the stream before its CRC is checked: quoted printable and short,
+    // so a corrupted one still gives one line.
+    auto refuse = [&](const std::string& name, const std::string& why) {
+      throw StateError(source_ + ": section '" + printable(name) + "' at offset " + std::to_string(start) + ": " + why);
+    };
     if (d.done()) throw StateError(source_ + " at offset " + std::to_string(start) + ": truncated: no end section");
-    if (d.u32() != kSectionMarker) d.fail("no section starts here (corrupted)");
+    if (d.u32() != kSectionMarker)
+      throw StateError(source_ + " at offset " + std::to_string(start) + ": no section starts here (corrupted)");
     Section s;
     uint16_t len = d.u16();
     const uint8_t* name = d.bytes(len);
@@ -82,23 +108,20 @@ StreamReader::StreamReader(const uint8_t* p, size_t n, std::string source) : sou
     s.version = d.u32();
     s.size = d.u64();
     if (s.size > d.left())
-      throw StateError(source_ + ": section '" + s.name + "' at offset " + std::to_string(start) + ": truncated (" +
-                       std::to_string(s.size) + " payload bytes declared, " + std::to_string(d.left()) + " left)");
+      refuse(s.name, "truncated (" + std::to_string(s.size) + " payload bytes declared, " + std::to_string(d.left()) + " left)");
     s.offset = d.offset();
     s.payload = d.bytes(s.size);
     uint32_t crc = crc32(p + start + 4, d.offset() - start - 4);
-    if (d.left() < 4)
-      throw StateError(source_ + ": section '" + s.name + "' at offset " + std::to_string(start) + ": truncated (no CRC)");
-    if (d.u32() != crc)
-      throw StateError(source_ + ": section '" + s.name + "' at offset " + std::to_string(start) + ": CRC mismatch (corrupted)");
+    if (d.left() < 4) refuse(s.name, "truncated (no CRC)");
+    if (d.u32() != crc) refuse(s.name, "CRC mismatch (corrupted)");
     if (s.name == "end") {
       Decoder e = s.decoder(source_);
-      if (e.u32() != sections_.size()) e.fail("the stream's sections do not add up (some are missing)");
+      if (e.u32() != sections_.size()) refuse(s.name, "the stream's sections do not add up (some are missing)");
+      if (!e.done()) refuse(s.name, "bytes left over in the end section");
       if (!d.done()) d.fail("bytes after the end section");
       break;
     }
-    if (by_name_.count(s.name))
-      throw StateError(source_ + ": section '" + s.name + "' at offset " + std::to_string(start) + ": appears twice");
+    if (by_name_.count(s.name)) refuse(s.name, "appears twice");
     by_name_[s.name] = sections_.size();
     sections_.push_back(std::move(s));
   }
@@ -111,7 +134,7 @@ const Section* StreamReader::find(const std::string& name) const {
 
 const Section& StreamReader::at(const std::string& name) const {
   if (const Section* s = find(name)) return *s;
-  throw StateError(source_ + ": section '" + name + "' is missing");
+  throw StateError(source_ + ": section '" + printable(name) + "' is missing");
 }
 
 std::vector<const Section*> StreamReader::with_prefix(const std::string& prefix) const {

@@ -28,6 +28,11 @@ constexpr uint32_t kSectionMarker = 0x53454354;   // "SECT"
 
 uint32_t crc32(const uint8_t* p, size_t n, uint32_t crc = 0);
 
+// A section name as error messages quote it: bytes outside printable ASCII (and quote and
+// backslash) as \xNN, at most 80 of them then "...". A name read from a corrupted stream can
+// hold anything, and a message must stay one readable line.
+std::string printable(const std::string& name);
+
 // Writes a stream to a sink (a file, a socket, a buffer) section by section, so a large
 // guest's memory never has to be held twice.
 class StreamWriter {
@@ -53,7 +58,7 @@ class StreamWriter {
   Sink sink_;
   uint64_t bytes_ = 0;
   uint32_t count_ = 0;
-  bool finished_ = false;
+  bool finished_ = false, ending_ = false;
 };
 
 struct Section {
@@ -63,7 +68,7 @@ struct Section {
   uint64_t size = 0;
   uint64_t offset = 0;   // of the payload in the stream
   Decoder decoder(const std::string& source) const {
-    return Decoder(payload, size, source + ": section '" + name + "'", offset);
+    return Decoder(payload, size, source + ": section '" + printable(name) + "'", offset);
   }
 };
 
