@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "hv/device_events.h"
 #include "hv/hypervisor.h"
 #include "hv/ldc_service.h"
 
@@ -103,13 +104,51 @@ void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint
   }
   ep.outbox.push_back(q);
   ldc_flush_outbox(g, ep);
+  if (q.due > call_cycles) events_->schedule(q.due);   // it arrives then, hypercall or not
 }
 
-void Hypervisor::ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, std::function<void()> fn) {
+void Hypervisor::ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, const TimerArgs& args) {
   uint64_t due = call_cycles + delay_cycles;
   auto at = std::upper_bound(ep.timers.begin(), ep.timers.end(), due,
-                             [](uint64_t d, const LdcEndpoint::Timer& t) { return d < t.due; });
-  ep.timers.insert(at, LdcEndpoint::Timer{due, std::move(fn)});
+                             [](uint64_t d, const Timer& t) { return d < t.due; });
+  ep.timers.insert(at, Timer{due, args});
+  events_->schedule(due);
+}
+
+void Hypervisor::run_device_events(uint64_t now) {
+  uint64_t saved = call_cycles;   // a hypercall's clock, which services outside one still read
+  for (auto& gp : guests) {
+    Guest& g = *gp;
+    if (std::none_of(g.vcpus.begin(), g.vcpus.end(), [](const Vcpu& v) { return v.state == CPU_STATE_RUNNING; }))
+      continue;   // a stopped guest's packets wait, as they did for its next hypercall
+    for (size_t i = 0; i < g.ldc.size(); ++i) {   // by index: a service may change the list
+      LdcEndpoint& ep = g.ldc[i];
+      bool due = (!ep.timers.empty() && ep.timers.front().due <= now) || (!ep.outbox.empty() && ep.outbox.front().due <= now);
+      if (!ep.service || !due) continue;
+      call_cycles = now;   // the service works, and the trace shows it, at the event's time
+      ldc_flush_outbox(g, ep);
+    }
+  }
+  call_cycles = saved;
+}
+
+uint64_t Hypervisor::next_device_event(uint64_t after) const {
+  uint64_t next = UINT64_MAX;
+  for (const auto& gp : guests) {
+    const Guest& g = *gp;
+    if (std::none_of(g.vcpus.begin(), g.vcpus.end(), [](const Vcpu& v) { return v.state == CPU_STATE_RUNNING; }))
+      continue;
+    for (const LdcEndpoint& ep : g.ldc) {
+      if (!ep.service) continue;
+      // Both lists are in due order; what is due already but waits for RX room is moved by
+      // the guest's ldc_rx_set_qhead, not by the clock.
+      for (const Timer& t : ep.timers)
+        if (t.due > after) { next = std::min(next, t.due); break; }
+      for (const LdcEndpoint::Queued& q : ep.outbox)
+        if (q.due > after) { next = std::min(next, q.due); break; }
+    }
+  }
+  return next;
 }
 
 uint64_t Hypervisor::ldc_next_due(const Guest& g) const {
@@ -125,9 +164,9 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
   if (!ep.in_timers) {   // work that has come due first: it may send packets of its own
     ep.in_timers = true;
     while (!ep.timers.empty() && ep.timers.front().due <= call_cycles) {
-      std::function<void()> fn = std::move(ep.timers.front().fn);
+      TimerArgs args = ep.timers.front().args;
       ep.timers.erase(ep.timers.begin());
-      fn();
+      if (ep.service) ep.service->on_timer(*this, g, ep, args);
     }
     ep.in_timers = false;
   }
