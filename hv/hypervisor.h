@@ -96,6 +96,9 @@ class Hypervisor : public cmt::StrandHost {
   // after `after` (UINT64_MAX: none).
   void run_device_events(uint64_t now);
   uint64_t next_device_event(uint64_t after) const;
+  // Pending timers or packets were put in place from outside (a snapshot restored): arm the
+  // event clock for them. Their due cycles are host core cycles.
+  void rearm_device_events();
   void ldc_flush_outbox(Guest& g, LdcEndpoint& ep);
   // Fill the endpoint's RX queue with what waits for it: the peer's TX queue or the
   // service's outbox (when it got room, or is asked for its state).

@@ -132,6 +132,8 @@ void Hypervisor::run_device_events(uint64_t now) {
   call_cycles = saved;
 }
 
+void Hypervisor::rearm_device_events() { events_->rearm(); }
+
 uint64_t Hypervisor::next_device_event(uint64_t after) const {
   uint64_t next = UINT64_MAX;
   for (const auto& gp : guests) {
