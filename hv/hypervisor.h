@@ -92,10 +92,12 @@ class Hypervisor : public cmt::StrandHost {
   uint64_t ldc_next_due(const Guest& g) const;
   // Device events (device_events.h): services' timers and packets fall due in simulated time
   // whether or not the guest makes a hypercall. run_device_events does what is due by core
-  // cycle `now` for every guest with a running vCPU; next_device_event is the earliest due
-  // after `after` (UINT64_MAX: none).
+  // cycle `now` (each at its own due cycle) for g, or every guest with a running vCPU;
+  // next_device_event is the earliest due after `after` (UINT64_MAX: none).
   void run_device_events(uint64_t now);
+  void run_device_events(Guest& g, uint64_t now);
   uint64_t next_device_event(uint64_t after) const;
+  uint64_t next_device_event(const Guest& g, uint64_t after) const;
   // Pending timers or packets were put in place from outside (a snapshot restored): arm the
   // event clock for them. Their due cycles are host core cycles.
   void rearm_device_events();

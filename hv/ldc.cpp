@@ -115,43 +115,61 @@ void Hypervisor::ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, const TimerArgs&
   events_->schedule(due);
 }
 
+namespace {
+bool has_running_vcpu(const Guest& g) {
+  return std::any_of(g.vcpus.begin(), g.vcpus.end(), [](const Vcpu& v) { return v.state == CPU_STATE_RUNNING; });
+}
+}  // namespace
+
 void Hypervisor::run_device_events(uint64_t now) {
+  for (auto& gp : guests)
+    if (has_running_vcpu(*gp)) run_device_events(*gp, now);   // a stopped guest's wait, as for its next hypercall
+}
+
+void Hypervisor::run_device_events(Guest& g, uint64_t now) {
   uint64_t saved = call_cycles;   // a hypercall's clock, which services outside one still read
-  for (auto& gp : guests) {
-    Guest& g = *gp;
-    if (std::none_of(g.vcpus.begin(), g.vcpus.end(), [](const Vcpu& v) { return v.state == CPU_STATE_RUNNING; }))
-      continue;   // a stopped guest's packets wait, as they did for its next hypercall
-    for (size_t i = 0; i < g.ldc.size(); ++i) {   // by index: a service may change the list
-      LdcEndpoint& ep = g.ldc[i];
-      bool due = (!ep.timers.empty() && ep.timers.front().due <= now) || (!ep.outbox.empty() && ep.outbox.front().due <= now);
-      if (!ep.service || !due) continue;
-      call_cycles = now;   // the service works, and the trace shows it, at the event's time
-      ldc_flush_outbox(g, ep);
+  for (size_t i = 0; i < g.ldc.size(); ++i) {   // by index: a service may change the list
+    if (!g.ldc[i].service) continue;
+    // Each due cycle in turn, so the service works (and the trace shows it) at that cycle.
+    std::vector<uint64_t> dues;
+    for (const Timer& t : g.ldc[i].timers)
+      if (t.due <= now) dues.push_back(t.due);
+    for (const LdcEndpoint::Queued& q : g.ldc[i].outbox)
+      if (q.due <= now) dues.push_back(q.due);
+    std::sort(dues.begin(), dues.end());
+    dues.erase(std::unique(dues.begin(), dues.end()), dues.end());
+    for (uint64_t due : dues) {
+      if (i >= g.ldc.size()) break;
+      call_cycles = due;
+      ldc_flush_outbox(g, g.ldc[i]);
     }
   }
   call_cycles = saved;
 }
 
-void Hypervisor::rearm_device_events() { events_->rearm(); }
-
-uint64_t Hypervisor::next_device_event(uint64_t after) const {
+uint64_t Hypervisor::next_device_event(const Guest& g, uint64_t after) const {
   uint64_t next = UINT64_MAX;
-  for (const auto& gp : guests) {
-    const Guest& g = *gp;
-    if (std::none_of(g.vcpus.begin(), g.vcpus.end(), [](const Vcpu& v) { return v.state == CPU_STATE_RUNNING; }))
-      continue;
-    for (const LdcEndpoint& ep : g.ldc) {
-      if (!ep.service) continue;
-      // Both lists are in due order; what is due already but waits for RX room is moved by
-      // the guest's ldc_rx_set_qhead, not by the clock.
-      for (const Timer& t : ep.timers)
-        if (t.due > after) { next = std::min(next, t.due); break; }
-      for (const LdcEndpoint::Queued& q : ep.outbox)
-        if (q.due > after) { next = std::min(next, q.due); break; }
-    }
+  for (const LdcEndpoint& ep : g.ldc) {
+    if (!ep.service) continue;
+    // Both lists are in due order; what is due already but waits for RX room is moved by
+    // the guest's ldc_rx_set_qhead, not by the clock.
+    for (const Timer& t : ep.timers)
+      if (t.due > after) { next = std::min(next, t.due); break; }
+    for (const LdcEndpoint::Queued& q : ep.outbox)
+      if (q.due > after) { next = std::min(next, q.due); break; }
   }
   return next;
 }
+
+uint64_t Hypervisor::next_device_event(uint64_t after) const {
+  uint64_t next = UINT64_MAX;
+  for (const auto& gp : guests)
+    if (has_running_vcpu(*gp)) next = std::min(next, next_device_event(*gp, after));
+  return next;
+}
+
+void Hypervisor::rearm_device_events() { events_->rearm(); }
+
 
 uint64_t Hypervisor::ldc_next_due(const Guest& g) const {
   uint64_t due = UINT64_MAX;
