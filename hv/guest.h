@@ -4,7 +4,6 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -66,6 +65,15 @@ struct InterruptSource {   // a virtual interrupt (devhandle, devino), e.g. the 
 // its memory), the map table it exports to the peer, and the peer endpoint.
 struct LdcService;
 
+// A service's work that completes later, as plain data (a snapshot can hold it): at core
+// cycle `due` the hypervisor hands `args` back to the endpoint's service (LdcService::
+// on_timer), which alone knows what the integers mean.
+using TimerArgs = std::array<uint64_t, 6>;
+struct Timer {
+  uint64_t due = 0;
+  TimerArgs args{};
+};
+
 struct LdcEndpoint {
   uint64_t id = 0;                 // channel id in this guest (its MD channel-endpoint id)
   struct Guest* peer = nullptr;    // the other end: a guest's endpoint...
@@ -73,7 +81,6 @@ struct LdcEndpoint {
   struct Queued { std::array<uint8_t, 64> pkt; uint64_t due; };   // due: core cycle it may arrive at
   std::vector<Queued> outbox;      // a service's packets waiting for their time and RX room
   uint64_t outbox_dropped = 0;     // dropped because the guest does not read its RX queue
-  struct Timer { uint64_t due; std::function<void()> fn; };
   std::vector<Timer> timers;       // a service's work that completes later (Hypervisor::ldc_at), by due
   bool in_timers = false;
   uint64_t peer_id = 0;
@@ -117,7 +124,11 @@ struct Guest {
   std::string console_input;                 // what cons_getchar/cons_read will return
   uint64_t soft_state = 0;
   std::string soft_state_desc;
-  int64_t tod_offset = 0;                    // tod_set minus the platform clock
+  // Virtual time (docs/hypervisor.md): the guest's %tick/%stick read host core cycles +
+  // stick_offset (mod 2^64), on whichever strands it runs; its TOD is tod_base + tod_offset +
+  // its time in seconds. Both are what a snapshot or a migration carries to the next host.
+  uint64_t stick_offset = 0;
+  int64_t tod_offset = 0;                    // tod_set minus (tod_base + the guest's clock)
   std::map<uint64_t, uint64_t> perf_regs;    // N2 / VF performance registers by id
   bool exited = false;
   uint64_t exit_code = 0;

@@ -129,8 +129,9 @@ uint64_t hc_cpu_yield(Call& c) {
   cmt::Strand& s = *c.core.strands[c.slot];
   if (s.queue_pending || c.st.softint) return HV_EOK;
   uint64_t now = c.core.cycles, until = now + c.hv.yield_max_cycles;
-  uint64_t cmpr = c.st.stick_cmpr;
-  if (!(cmpr >> 63) && s.stick_fired != cmpr) until = std::min(until, std::max(cmpr, now));
+  // %stick_cmpr is in the guest's time: the match is (cmpr - guest now) core cycles away.
+  uint64_t cmpr = c.st.stick_cmpr, guest_now = now + c.st.stick_offset;
+  if (!(cmpr >> 63) && s.stick_fired != cmpr) until = std::min(until, cmpr > guest_now ? now + (cmpr - guest_now) : now);
   uint64_t due = c.hv.ldc_next_due(c.g);   // a service's reply on its way: wake to take it
   if (due != UINT64_MAX) until = std::min(until, std::max(due, now + 1));
   c.core.sleep_until(c.slot, until);

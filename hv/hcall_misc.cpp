@@ -12,7 +12,6 @@ uint64_t check_range8k(Call& c, uint64_t ra, uint64_t len) {
   if (len && !c.g.ra_ok(ra, len)) return HV_ENORADDR;
   return HV_EOK;
 }
-uint64_t tod_now(Call& c) { return c.hv.tod_base + uint64_t(std::floor(c.hv.now_seconds())); }
 }  // namespace
 
 // mem_scrub clears the range (the sun4v definition: contents become zero).
@@ -33,11 +32,11 @@ uint64_t hc_mem_sync(Call& c) {
 }
 
 uint64_t hc_tod_get(Call& c) {
-  c.ret(1, uint64_t(int64_t(tod_now(c)) + c.g.tod_offset));
+  c.ret(1, c.hv.guest_tod(c.g));
   return HV_EOK;
 }
 uint64_t hc_tod_set(Call& c) {
-  c.g.tod_offset = int64_t(c.arg(0)) - int64_t(tod_now(c));
+  c.hv.set_guest_tod(c.g, c.arg(0));
   return HV_EOK;
 }
 

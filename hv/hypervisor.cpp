@@ -1,6 +1,7 @@
 #include "hv/hypervisor.h"
 
 #include "hv/console_link.h"
+#include "hv/device_events.h"
 #include "hv/ldc_service.h"
 
 #include <algorithm>
@@ -78,6 +79,7 @@ void Hypervisor::reset_vcpu(Vcpu& v, uint64_t pc, uint64_t tba, uint64_t o0, uin
 }
 
 Hypervisor::Hypervisor(cmt::BareMachine& m) : machine(m), owners_(m.plat.strands()), mmus_(m.plat.strands()) {
+  events_ = std::make_unique<DeviceEvents>(sc_core::sc_gen_unique_name("hv_device_events"), *this);
   machine.host = this;
   machine.model_tlbs = true;   // guests run translated: charge ITLB/DTLB misses
 }
@@ -188,11 +190,13 @@ void Hypervisor::attach_vcpu(Guest& g, Vcpu& v) {
   cmt::Strand& s = machine.strand(v.strand);
   mmus_[v.strand] = std::make_unique<GuestMmu>(*this, g, v, s, machine.mem);
   s.state.mem = mmus_[v.strand].get();
+  s.state.stick_offset = g.stick_offset;   // the strand shows the guest's time
 }
 
 void Hypervisor::detach_vcpu(const Vcpu& v) {   // the strand is nobody's again
   owners_[v.strand] = {};
   machine.strand(v.strand).state.mem = &machine.port;
+  machine.strand(v.strand).state.stick_offset = 0;
   mmus_[v.strand].reset();
 }
 
@@ -235,11 +239,13 @@ void Hypervisor::boot(Guest& g) {
   reset_vcpu(v, g.boot_entry, 0, g.memory[0].ra, g.memory_bytes());
   v.state = CPU_STATE_RUNNING;
   machine.core_of(v.strand).start(v.strand % machine.plat.strands_per_core);
+  events_->rearm();   // what its services still hold falls due again
 }
 
 void Hypervisor::stop_guest(Guest& g) {
   for (Vcpu& v : g.vcpus)
     if (v.state != CPU_STATE_STOPPED) stop_vcpu(g, v, CPU_STATE_STOPPED);
+  events_->rearm();
 }
 
 void Hypervisor::destroy_guest(Guest& g) {
@@ -351,6 +357,7 @@ void Hypervisor::exit_guest(Guest& g, uint64_t code) {
   }
   for (Vcpu& v : g.vcpus)
     if (v.state == CPU_STATE_RUNNING) stop_vcpu(g, v, CPU_STATE_STOPPED);
+  events_->rearm();   // its pending device events must not keep the simulation going
   if (!machine.exit_code && code) machine.exit_code = int(code & 0xff) ? int(code & 0xff) : 1;
 }
 
@@ -459,7 +466,7 @@ bool Hypervisor::report_error(Guest& g, Vcpu& v, bool resumable, uint8_t type, u
     for (unsigned i = 0; i < bytes; ++i) e[off + i] = uint8_t(val >> (8 * (bytes - 1 - i)));
   };
   put(0x00, 8, next_error_handle_++);
-  put(0x08, 8, now_cycles(v));
+  put(0x08, 8, now_cycles(v) + g.stick_offset);   // %stick at the error: the guest's time
   put(0x13, 1, type);
   put(0x14, 4, attrs);
   put(0x18, 8, ra);

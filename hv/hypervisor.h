@@ -42,6 +42,7 @@ constexpr uint64_t kGuestPaBase = 0x40000000;
 constexpr uint64_t kMblockAlign = 4ull << 20;
 
 struct Call;   // one hypercall in progress (hcall.h)
+class DeviceEvents;   // device_events.h
 }  // namespace vfsim::hv
 
 namespace vfsim::state {
@@ -90,12 +91,24 @@ class Hypervisor : public cmt::StrandHost {
   // delay_cycles: the service's own time (a disk's latency): the packet arrives that many
   // core cycles after the hypercall that caused it, and cpu_yield wakes the guest then.
   void ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint64_t delay_cycles = 0);
-  // A service's work that completes later (a disk request): fn runs delay_cycles after the
-  // current hypercall, when the guest next looks at the channel or is woken for it (its
-  // cpu_yield ends then). Dropped when the guest resets the channel or goes away.
-  void ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, std::function<void()> fn);
+  // A service's work that completes later (a disk request): delay_cycles after the current
+  // hypercall the service's on_timer gets args back, when simulated time gets there or
+  // earlier if the guest looks at the channel first (its cpu_yield ends then too). Dropped
+  // when the guest resets the channel or goes away.
+  void ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, const TimerArgs& args);
   // The earliest cycle a service packet or timer for g is due, or UINT64_MAX.
   uint64_t ldc_next_due(const Guest& g) const;
+  // Device events (device_events.h): services' timers and packets fall due in simulated time
+  // whether or not the guest makes a hypercall. run_device_events does what is due by core
+  // cycle `now` (each at its own due cycle) for g, or every guest with a running vCPU;
+  // next_device_event is the earliest due after `after` (UINT64_MAX: none).
+  void run_device_events(uint64_t now);
+  void run_device_events(Guest& g, uint64_t now);
+  uint64_t next_device_event(uint64_t after) const;
+  uint64_t next_device_event(const Guest& g, uint64_t after) const;
+  // Pending timers or packets were put in place from outside (a snapshot restored): arm the
+  // event clock for them. Their due cycles are host core cycles.
+  void rearm_device_events();
   void ldc_flush_outbox(Guest& g, LdcEndpoint& ep);
   // Fill the endpoint's RX queue with what waits for it: the peer's TX queue or the
   // service's outbox (when it got room, or is asked for its state).
@@ -150,6 +163,16 @@ class Hypervisor : public cmt::StrandHost {
   uint64_t read_be64(uint64_t pa);     // guest memory is big-endian
   void write_be64(uint64_t pa, uint64_t v);
   uint64_t now_cycles(const Vcpu& v);
+  // Virtual time (virtual_time.cpp). Host "now" for a guest is the latest clock among the
+  // cores its vCPUs run on (cores run up to a quantum apart) or SystemC time, if later.
+  uint64_t host_cycles(const Guest& g) const;
+  uint64_t guest_time(const Guest& g) const { return host_cycles(g) + g.stick_offset; }
+  // The guest's %stick reads `ticks` now and runs on from there (snapshot restore, migration):
+  // moves the offset of every strand it runs on; a %stick_cmpr still ahead may fire again.
+  void set_guest_time(Guest& g, uint64_t ticks);
+  // The guest's time of day in seconds (tod_get) and setting it (tod_set, restore).
+  uint64_t guest_tod(const Guest& g) const;
+  void set_guest_tod(Guest& g, uint64_t seconds);
   uint64_t call_cycles = 0;   // the core clock of the hypercall being served (services read it)
   // "    272.317 us  ": call_cycles as the hypercall trace shows times, to start the trace
   // lines of channel traffic (ldc, vio, vds, cons) so they sit on the same timeline.
@@ -177,6 +200,7 @@ class Hypervisor : public cmt::StrandHost {
   void attach_vcpu(Guest& g, Vcpu& v);   // the strand runs the vCPU through its MMU
   void detach_vcpu(const Vcpu& v);
   void rebuild_md(Guest& g);
+  std::unique_ptr<DeviceEvents> events_;   // the SystemC side of run_device_events
   std::vector<Owner> owners_;
   std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands
   uint64_t next_pa_ = kGuestPaBase;

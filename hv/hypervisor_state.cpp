@@ -55,6 +55,10 @@ const Description<LdcEndpoint::Queued>& queued_state() {
   static const auto d = Description<Q>("ldc-packet", 1).field("pkt", &Q::pkt).field("due", &Q::due);
   return d;
 }
+const Description<Timer>& timer_state() {
+  static const auto d = Description<Timer>("ldc-timer", 1).field("due", &Timer::due).field("args", &Timer::args);
+  return d;
+}
 const Description<VirtualDevice>& vdev_state() {
   using V = VirtualDevice;
   static const auto d = Description<V>("virtual-device", 1)
@@ -89,6 +93,7 @@ VFSIM_DESCRIBED(vfsim::hv::Mblock, vfsim::hv::mblock_state);
 VFSIM_DESCRIBED(vfsim::hv::InterruptSource, vfsim::hv::source_state);
 VFSIM_DESCRIBED(vfsim::hv::LdcEndpoint::Queued, vfsim::hv::queued_state);
 VFSIM_DESCRIBED(vfsim::hv::VirtualDevice, vfsim::hv::vdev_state);
+VFSIM_DESCRIBED(vfsim::hv::Timer, vfsim::hv::timer_state);
 VFSIM_DESCRIBED(vfsim::hv::GuestResources::Mblock, vfsim::hv::md_mblock_state);
 VFSIM_DESCRIBED(vfsim::hv::GuestResources, vfsim::hv::md_inputs_state);
 
@@ -119,13 +124,12 @@ const Description<Vcpu>& vcpu_state() {
 struct EndpointCodec {
   const std::vector<std::unique_ptr<Guest>>& guests;
   void save(const LdcEndpoint& e, Encoder& enc) const {
-    if (!e.timers.empty())
-      throw state::StateError(fmt::format("channel {}: a service's work is in flight (reset the channel first)", e.id));
     enc.u64(e.id);
     enc.u8(e.service ? 1 : e.peer ? 2 : 0);
     enc.str(e.peer ? e.peer->name : "");
     enc.u64(e.peer_id);
     state::Codec<std::vector<LdcEndpoint::Queued>>::save(e.outbox, enc);
+    state::Codec<std::vector<Timer>>::save(e.timers, enc);   // a service's work, as data with due cycles
     enc.u64(e.outbox_dropped);
     queue_state().save(e.tx, enc);
     queue_state().save(e.rx, enc);
@@ -147,13 +151,13 @@ struct EndpointCodec {
     }
     e.peer_id = dec.u64();
     state::Codec<std::vector<LdcEndpoint::Queued>>::load(e.outbox, dec);
+    state::Codec<std::vector<Timer>>::load(e.timers, dec);
     e.outbox_dropped = dec.u64();
     queue_state().load(e.tx, dec);
     queue_state().load(e.rx, dec);
     e.reset_seen = dec.u8() != 0;
     e.map_ra = dec.u64();
     e.map_entries = dec.u64();
-    e.timers.clear();
     e.in_timers = false;
   }
 };
@@ -212,6 +216,7 @@ void Hypervisor::save_state(state::StreamWriter& w) {
     e.u64(g.soft_state);
     e.str(g.soft_state_desc);
     e.u64(uint64_t(g.tod_offset));
+    e.u64(g.stick_offset);
     state::Codec<decltype(g.perf_regs)>::save(g.perf_regs, e);
     e.u8(g.exited);
     e.u64(g.exit_code);
@@ -299,6 +304,7 @@ void Hypervisor::load_state(const state::StreamReader& r) {
     g.soft_state = d.u64();
     g.soft_state_desc = d.str();
     g.tod_offset = int64_t(d.u64());
+    g.stick_offset = d.u64();
     state::Codec<decltype(g.perf_regs)>::load(g.perf_regs, d);
     g.exited = d.u8() != 0;
     g.exit_code = d.u64();
@@ -323,6 +329,7 @@ void Hypervisor::load_state(const state::StreamReader& r) {
   }
   next_pa_ = next_pa;
   next_error_handle_ = next_error;
+  rearm_device_events();   // the channels' due packets and timers came back from outside
 }
 
 }  // namespace vfsim::hv

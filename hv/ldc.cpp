@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "hv/device_events.h"
 #include "hv/hypervisor.h"
 #include "hv/ldc_service.h"
 #include "sim/state/codec.h"
@@ -103,14 +104,72 @@ void Hypervisor::ldc_send(Guest& g, LdcEndpoint& ep, const uint8_t pkt[64], uint
   }
   ep.outbox.push_back(q);
   ldc_flush_outbox(g, ep);
+  if (q.due > call_cycles) events_->schedule(q.due);   // it arrives then, hypercall or not
 }
 
-void Hypervisor::ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, std::function<void()> fn) {
+void Hypervisor::ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, const TimerArgs& args) {
   uint64_t due = call_cycles + delay_cycles;
   auto at = std::upper_bound(ep.timers.begin(), ep.timers.end(), due,
-                             [](uint64_t d, const LdcEndpoint::Timer& t) { return d < t.due; });
-  ep.timers.insert(at, LdcEndpoint::Timer{due, std::move(fn)});
+                             [](uint64_t d, const Timer& t) { return d < t.due; });
+  ep.timers.insert(at, Timer{due, args});
+  events_->schedule(due);
 }
+
+namespace {
+bool has_running_vcpu(const Guest& g) {
+  return std::any_of(g.vcpus.begin(), g.vcpus.end(), [](const Vcpu& v) { return v.state == CPU_STATE_RUNNING; });
+}
+}  // namespace
+
+void Hypervisor::run_device_events(uint64_t now) {
+  for (auto& gp : guests)
+    if (has_running_vcpu(*gp)) run_device_events(*gp, now);   // a stopped guest's wait, as for its next hypercall
+}
+
+void Hypervisor::run_device_events(Guest& g, uint64_t now) {
+  uint64_t saved = call_cycles;   // a hypercall's clock, which services outside one still read
+  for (size_t i = 0; i < g.ldc.size(); ++i) {   // by index: a service may change the list
+    if (!g.ldc[i].service) continue;
+    // Each due cycle in turn, so the service works (and the trace shows it) at that cycle.
+    std::vector<uint64_t> dues;
+    for (const Timer& t : g.ldc[i].timers)
+      if (t.due <= now) dues.push_back(t.due);
+    for (const LdcEndpoint::Queued& q : g.ldc[i].outbox)
+      if (q.due <= now) dues.push_back(q.due);
+    std::sort(dues.begin(), dues.end());
+    dues.erase(std::unique(dues.begin(), dues.end()), dues.end());
+    for (uint64_t due : dues) {
+      if (i >= g.ldc.size()) break;
+      call_cycles = due;
+      ldc_flush_outbox(g, g.ldc[i]);
+    }
+  }
+  call_cycles = saved;
+}
+
+uint64_t Hypervisor::next_device_event(const Guest& g, uint64_t after) const {
+  uint64_t next = UINT64_MAX;
+  for (const LdcEndpoint& ep : g.ldc) {
+    if (!ep.service) continue;
+    // Both lists are in due order; what is due already but waits for RX room is moved by
+    // the guest's ldc_rx_set_qhead, not by the clock.
+    for (const Timer& t : ep.timers)
+      if (t.due > after) { next = std::min(next, t.due); break; }
+    for (const LdcEndpoint::Queued& q : ep.outbox)
+      if (q.due > after) { next = std::min(next, q.due); break; }
+  }
+  return next;
+}
+
+uint64_t Hypervisor::next_device_event(uint64_t after) const {
+  uint64_t next = UINT64_MAX;
+  for (const auto& gp : guests)
+    if (has_running_vcpu(*gp)) next = std::min(next, next_device_event(*gp, after));
+  return next;
+}
+
+void Hypervisor::rearm_device_events() { events_->rearm(); }
+
 
 uint64_t Hypervisor::ldc_next_due(const Guest& g) const {
   uint64_t due = UINT64_MAX;
@@ -125,9 +184,9 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
   if (!ep.in_timers) {   // work that has come due first: it may send packets of its own
     ep.in_timers = true;
     while (!ep.timers.empty() && ep.timers.front().due <= call_cycles) {
-      std::function<void()> fn = std::move(ep.timers.front().fn);
+      TimerArgs args = ep.timers.front().args;
       ep.timers.erase(ep.timers.begin());
-      fn();
+      if (ep.service) ep.service->on_timer(*this, g, ep, args);
     }
     ep.in_timers = false;
   }

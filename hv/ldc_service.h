@@ -20,6 +20,9 @@ struct LdcService {
   virtual void reset(Hypervisor&, Guest&, LdcEndpoint&) {}
   // The guest is being destroyed (unbind): nothing of it may be kept (its address is reused).
   virtual void forget(Guest&) {}
+  // Work the service scheduled with Hypervisor::ldc_at has come due (hv.call_cycles is its
+  // due cycle, or the hypercall that found it due): args are what it gave then.
+  virtual void on_timer(Hypervisor&, Guest&, LdcEndpoint&, const TimerArgs&) {}
 };
 
 // The responder's half of the LDC link layer (reference §4.4-§4.5) that every service shares:

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "hv/hypervisor.h"
+#include "sim/state/codec.h"
 
 namespace vfsim::models {
 
@@ -45,7 +47,7 @@ const char* op_name(uint8_t op) {
 }  // namespace
 
 void VirtualDiskServer::attach(hv::Guest& g, uint64_t channel, std::shared_ptr<DiskImage> image) {
-  disks_[{&g, channel}] = Disk{std::move(image), {}, 0};
+  disks_[{&g, channel}] = Disk{std::move(image), {}};
 }
 
 void VirtualDiskServer::detach(hv::Guest& g) {
@@ -54,7 +56,7 @@ void VirtualDiskServer::detach(hv::Guest& g) {
 
 VirtualDiskServer::Stats VirtualDiskServer::stats(hv::Guest& g, uint64_t channel) const {
   auto it = disks_.find({&g, channel});
-  return it == disks_.end() ? Stats{} : it->second.stats;
+  return it == disks_.end() ? Stats{} : it->second.state.stats;
 }
 
 VirtualDiskServer::Disk* VirtualDiskServer::disk(VioSession& s) {
@@ -103,36 +105,36 @@ uint32_t VirtualDiskServer::execute(VioSession& s, Disk& d, const uint8_t* desc,
       if (op == VD_OP_BREAD) {
         st = solaris_errno(img.read(block * DiskImage::kBlockSize, buf.data(), nbytes));
         if (!st) st = copy_cookies(s, desc, true, buf.data(), nbytes);
-        if (!st) ++d.stats.reads, d.stats.bytes_read += nbytes;
+        if (!st) ++d.state.stats.reads, d.state.stats.bytes_read += nbytes;
       } else {
         st = copy_cookies(s, desc, false, buf.data(), nbytes);   // nothing reaches the image on a bad cookie
         if (!st) st = solaris_errno(img.write(block * DiskImage::kBlockSize, buf.data(), nbytes));
-        if (!st) ++d.stats.writes, d.stats.bytes_written += nbytes;
+        if (!st) ++d.state.stats.writes, d.state.stats.bytes_written += nbytes;
       }
       if (!st) moved = nbytes;
       return st;
     }
     case VD_OP_FLUSH:
-      ++d.stats.flushes;
+      ++d.state.stats.flushes;
       return solaris_errno(img.flush());
     case VD_OP_GET_WCE: {
-      ++d.stats.other;
+      ++d.state.stats.other;
       std::vector<uint8_t> v(4);
       put_be(v.data(), 4, 1);   // the image is written through the host's page cache
       return payload(v);
     }
     case VD_OP_SET_WCE:
-      ++d.stats.other;
+      ++d.state.stats.other;
       return 0;
     case VD_OP_GET_CAPACITY: {
-      ++d.stats.other;
+      ++d.state.stats.other;
       std::vector<uint8_t> v(16);
       put_be(v.data(), 4, DiskImage::kBlockSize);
       put_be(v.data() + 8, 8, img.blocks());
       return payload(v);
     }
     case VD_OP_GET_DISKGEOM: {   // 11 u16: ncyl acyl bcyl nhead nsect intrlv apc rpm pcyl wskip rskip
-      ++d.stats.other;
+      ++d.state.stats.other;
       uint64_t pcyl = img.blocks() / (kHeads * kSectors);
       uint16_t g[11] = {uint16_t(std::min<uint64_t>(65535, pcyl > kAltCyl ? pcyl - kAltCyl : 0)), uint16_t(kAltCyl),
                         0, uint16_t(kHeads), uint16_t(kSectors), 1, 0, 7200, uint16_t(std::min<uint64_t>(65535, pcyl)),
@@ -142,7 +144,7 @@ uint32_t VirtualDiskServer::execute(VioSession& s, Disk& d, const uint8_t* desc,
       return payload(v);
     }
     case VD_OP_GET_VTOC: {   // an SMI-style label: slice 2 (backup) is the whole disk
-      ++d.stats.other;
+      ++d.state.stats.other;
       std::vector<uint8_t> v(8 + 2 + 2 + 128 + 8 * 24);
       std::memcpy(v.data(), "vfsim", 5);
       put_be(v.data() + 8, 2, DiskImage::kBlockSize);
@@ -156,7 +158,7 @@ uint32_t VirtualDiskServer::execute(VioSession& s, Disk& d, const uint8_t* desc,
       return payload(v);
     }
     default:
-      ++d.stats.other;
+      ++d.state.stats.other;
       return S_ENOTSUP;
   }
 }
@@ -173,20 +175,20 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
   uint32_t start = uint32_t(get_be(m.data() + 24, 4)), end = uint32_t(get_be(m.data() + 28, 4));
   if (!d || ring == s.rings.end() || start >= ring->second.ndesc || (end != ~0u && end >= ring->second.ndesc)) {
     ++s.errors;
-    if (d) ++d->stats.errors;
+    if (d) ++d->state.stats.errors;
     send(s, VIO_TYPE_DATA, VIO_SUBTYPE_NACK, env, m.data());
     return;
   }
   const VioRing& r = ring->second;
   hv::Hypervisor& hv = *s.hv;
   double hz = double(hv.machine.plat.clock_hz);
-  uint64_t now = hv.call_cycles, t = std::max(now, d->busy_until);
+  uint64_t now = hv.call_cycles, t = std::max(now, d->state.busy_until);
   std::vector<std::pair<uint32_t, uint64_t>> requests;   // (descriptor, time it takes)
   std::vector<uint8_t> desc(r.desc_size);
   for (uint32_t i = start, n = 0; n < r.ndesc; i = (i + 1) % r.ndesc, ++n) {
     if (read_desc(s, r, i, desc.data(), r.desc_size) != hv::HV_EOK) {   // the ring is not readable any more
       ++s.errors;
-      ++d->stats.errors;
+      ++d->state.stats.errors;
       send(s, VIO_TYPE_DATA, VIO_SUBTYPE_NACK, env, m.data());
       return;
     }
@@ -209,17 +211,35 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
     return;
   }
   for (size_t k = 0; k < requests.size(); ++k) {
-    auto [index, took] = requests[k];
-    t += took;
-    bool last = k + 1 == requests.size();
-    std::vector<uint8_t> ack_msg(ack, ack + kVioMsgBytes);
-    hv.ldc_at(*ep, t - now, [this, g = s.guest, channel = s.channel, ident, index, took, hz, last, ack_msg]() mutable {
-      complete(g, channel, ident, index, took, hz);
-      if (last)
-        if (VioSession* again = session(g, channel)) send(*again, VIO_TYPE_DATA, VIO_SUBTYPE_ACK, VIO_DRING_DATA, ack_msg.data());
-    });
+    RequestDone r;
+    std::tie(r.index, r.took) = requests[k];
+    t += r.took;
+    r.ident = ident;
+    r.last = k + 1 == requests.size();
+    r.seq = get_be(ack + 8, 8);
+    r.start = start;
+    r.end = uint32_t(get_be(ack + 28, 4));
+    r.state = ack[32];
+    hv.ldc_at(*ep, t - now, r.pack());
   }
-  d->busy_until = t;
+  d->state.busy_until = t;
+}
+
+// The ACK of a DRING_DATA range is rebuilt from its fields (seq, ident, start, end, state);
+// the message's padding goes back as zeros.
+void VirtualDiskServer::on_timer(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, const hv::TimerArgs& args) {
+  RequestDone r = RequestDone::unpack(args);
+  complete(&g, ep.id, r.ident, r.index, r.took, double(hv.machine.plat.clock_hz));
+  if (!r.last) return;
+  VioSession* s = session(&g, ep.id);
+  if (!s) return;
+  uint8_t ack[kVioMsgBytes] = {};
+  put_be(ack + 8, 8, r.seq);
+  put_be(ack + 16, 8, r.ident);
+  put_be(ack + 24, 4, r.start);
+  put_be(ack + 28, 4, r.end);
+  ack[32] = r.state;
+  send(*s, VIO_TYPE_DATA, VIO_SUBTYPE_ACK, VIO_DRING_DATA, ack);
 }
 
 // One request when the disk has done it: moved between the image and the client's buffer,
@@ -234,13 +254,13 @@ void VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident,
   std::vector<uint8_t> desc(r.desc_size);
   if (read_desc(*s, r, index, desc.data(), r.desc_size) != hv::HV_EOK) {
     ++s->errors;
-    ++d->stats.errors;
+    ++d->state.stats.errors;
     return;
   }
   uint32_t ncookies = uint32_t(get_be(desc.data() + 40, 4));
   uint64_t moved = 0;
   uint32_t st = ncookies > (r.desc_size - kDescHeader) / kCookieBytes ? S_EINVAL : execute(*s, *d, desc.data(), moved);
-  if (st) ++d->stats.errors, ++s->errors;
+  if (st) ++d->state.stats.errors, ++s->errors;
   put_be(desc.data() + 20, 4, st);
   desc[0] = VIO_DESC_DONE;
   write_desc(*s, r, index, desc.data(), r.desc_size);
@@ -249,6 +269,34 @@ void VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident,
                s->hv->trace_time(), g->name, channel, index, get_be(desc.data() + 8, 8), op_name(desc[16]), get_be(desc.data() + 24, 8),
                get_be(desc.data() + 32, 8), get_be(desc.data() + 48, 8), get_be(desc.data() + 56, 8), st,
                double(took) / hz * 1e6);
+}
+
+}  // namespace vfsim::models
+
+namespace vfsim::models {
+
+void VirtualDiskServer::save_state(state::Encoder& e) const {
+  e.u32(uint32_t(disks_.size()));
+  for (const auto& [key, d] : disks_) {
+    e.str(key.first->name);
+    e.u64(key.second);
+    const Stats& s = d.state.stats;
+    for (uint64_t v : {s.reads, s.writes, s.flushes, s.other, s.bytes_read, s.bytes_written, s.errors}) e.u64(v);
+    e.u64(d.state.busy_until);
+  }
+}
+
+void VirtualDiskServer::load_state(state::Decoder& dec, hv::Hypervisor& hv) {
+  for (uint32_t i = 0, n = dec.count(76); i < n; ++i) {
+    std::string domain = dec.str();
+    uint64_t channel = dec.u64();
+    hv::Guest* g = hv.find_guest(domain);
+    auto it = g ? disks_.find({g, channel}) : disks_.end();
+    if (it == disks_.end()) dec.fail("vds " + name_ + ": no vdisk of " + domain + " on channel " + std::to_string(channel));
+    Stats& s = it->second.state.stats;
+    for (uint64_t* v : {&s.reads, &s.writes, &s.flushes, &s.other, &s.bytes_read, &s.bytes_written, &s.errors}) *v = dec.u64();
+    it->second.state.busy_until = dec.u64();
+  }
 }
 
 }  // namespace vfsim::models

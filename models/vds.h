@@ -2,7 +2,7 @@
 // is served from a disk image (DiskImage). After the VIO handshake the client (the guest's
 // vdc) posts requests in its descriptor ring and sends DRING_DATA; the server reads each
 // READY descriptor through the client's map table and, when the disk's time for it has
-// passed (Hypervisor::ldc_at), moves the blocks between the image and the client's exported
+// passed (Hypervisor::ldc_at, then on_timer), moves the blocks between the image and the client's exported
 // buffers, writes status and DONE back, and ACKs the range. A client
 // mistake (a cookie it did not export, a bad block range, an unknown operation) fails that
 // request with an errno in its status; the server and other clients go on.
@@ -18,6 +18,11 @@
 
 #include "models/vdisk_backend.h"
 #include "models/vio_server.h"
+
+namespace vfsim::state {
+class Encoder;
+class Decoder;
+}
 
 namespace vfsim::models {
 
@@ -53,6 +58,10 @@ class VirtualDiskServer : public VioServer {
     uint64_t reads = 0, writes = 0, flushes = 0, other = 0, bytes_read = 0, bytes_written = 0, errors = 0;
   };
   Stats stats(hv::Guest& g, uint64_t channel) const;
+  // The disk model of each attached vdisk (busy time, counters) by domain and channel, for
+  // snapshots: a disk still busy at the save is still busy in the restored host.
+  void save_state(state::Encoder& e) const;
+  void load_state(state::Decoder& d, hv::Hypervisor& hv);
 
  protected:
   bool on_attr(VioSession& s, uint8_t msg[kVioMsgBytes]) override;
@@ -62,12 +71,42 @@ class VirtualDiskServer : public VioServer {
     VioServer::forget(g);
     detach(g);
   }
+  // A request's time on the disk has passed (scheduled by on_data with Hypervisor::ldc_at).
+  void on_timer(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, const hv::TimerArgs& args) override;
 
  private:
-  struct Disk {
-    std::shared_ptr<DiskImage> image;
+  // The disk model's state, plain data (a snapshot can hold it).
+  struct DiskState {
     Stats stats;
     uint64_t busy_until = 0;   // core cycle the previous request finishes
+  };
+  struct Disk {
+    std::shared_ptr<DiskImage> image;
+    DiskState state;
+  };
+  // A request the disk completes later, as the timer's integers: the descriptor (ring ident,
+  // index), its time on the disk, and for the last of a DRING_DATA range the ACK's fields.
+  struct RequestDone {
+    uint64_t ident = 0, took = 0, seq = 0;
+    uint32_t index = 0, start = 0, end = 0;
+    uint8_t state = 0;
+    bool last = false;
+    hv::TimerArgs pack() const {
+      return {ident, uint64_t(index) | uint64_t(last) << 32 | uint64_t(state) << 40, took, seq,
+              uint64_t(start) | uint64_t(end) << 32, 0};
+    }
+    static RequestDone unpack(const hv::TimerArgs& a) {
+      RequestDone r;
+      r.ident = a[0];
+      r.index = uint32_t(a[1]);
+      r.last = (a[1] >> 32) & 1;
+      r.state = uint8_t(a[1] >> 40);
+      r.took = a[2];
+      r.seq = a[3];
+      r.start = uint32_t(a[4]);
+      r.end = uint32_t(a[4] >> 32);
+      return r;
+    }
   };
   // One request: its errno status (0 ok) and the bytes it moved.
   uint32_t execute(VioSession& s, Disk& d, const uint8_t* desc, uint64_t& moved);

@@ -173,7 +173,7 @@ bool Core::check_interrupts(unsigned i) {
   Strand& s = *strands[i];
   StrandState& st = s.state;
   uint64_t cmpr = st.stick_cmpr;
-  if (!(cmpr >> 63) && cycles >= cmpr && s.stick_fired != cmpr) {
+  if (!(cmpr >> 63) && cycles + st.stick_offset >= cmpr && s.stick_fired != cmpr) {   // in guest time
     st.softint |= 1u << 16;
     s.stick_fired = cmpr;
   }
@@ -295,8 +295,9 @@ bool Core::step(unsigned i, const Insn* in) {
   s.stats.wait_tlb += tlb_wait;
   s.stats.wait_store_buffer += sb_stall;
   if (in && lat > 1) (is_load(*in->spec) ? s.stats.wait_load : s.stats.wait_long_op) += lat - 1;
-  // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus).
-  st.tick = st.stick = cycles - st.icount;
+  // %tick and %stick read the core's cycle count (STICK runs at the core clock on T2 Plus),
+  // moved by the guest's offset when a hypervisor gives it its own time (0 on bare metal).
+  st.tick = st.stick = cycles + st.stick_offset - st.icount;
   RunResult r = in ? s.interp.exec(*in) : s.interp.run(1);   // run(1) reports fetch faults
   s.stats.instructions += r.executed;
   if (s.translations_changed) {   // after the instruction: its decoded page may be dropped

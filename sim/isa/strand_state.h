@@ -69,6 +69,9 @@ struct StrandState {
   uint64_t tba = 0;
   uint32_t pil = 0;
   uint64_t tick = 0, stick = 0;          // counters read by rd %tick/%stick; advanced by the core
+  // Guest time minus core cycles (the guest's, set by the hypervisor when it attaches a vCPU
+  // here): %tick/%stick read cycles + stick_offset, and %stick_cmpr compares against that.
+  uint64_t stick_offset = 0;
   uint64_t tick_cmpr = 0, stick_cmpr = 0, softint = 0;
   uint64_t scratchpad[8] = {};
 

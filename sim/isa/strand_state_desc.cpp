@@ -20,7 +20,7 @@ const state::Description<StrandState>& strand_state_description() {
       .field("gl", &S::gl).field("tl", &S::tl)
       .field("tpc", &S::tpc).field("tnpc", &S::tnpc).field("tstate", &S::tstate).field("tt", &S::tt)
       .field("tba", &S::tba).field("pil", &S::pil)
-      .field("tick", &S::tick).field("stick", &S::stick)
+      .field("tick", &S::tick).field("stick", &S::stick).field("stick_offset", &S::stick_offset)
       .field("tick_cmpr", &S::tick_cmpr).field("stick_cmpr", &S::stick_cmpr).field("softint", &S::softint)
       .field("scratchpad", &S::scratchpad)
       .field("win", &S::win)         // backing storage of every window

@@ -66,6 +66,16 @@ TEST_CASE("reserved and privileged ASRs", "[asr][trap]") {
   CHECK(m.r(O0) == 0x41);
 }
 
+TEST_CASE("wr %stick: privileged_opcode in user mode, illegal_instruction in privileged mode", "[asr][trap]") {
+  // UA2007: only hyperprivileged software writes STICK; a guest's time is the hypervisor's.
+  Machine m;
+  CHECK(m.exec({wr_asr(24, G0, G0)}).trap == TT_PRIVILEGED_OPCODE);
+  m.privileged(true);
+  m.s.stick = 1234;
+  CHECK(m.exec({wr_asr_imm(24, G0, 99)}).trap == TT_ILLEGAL_INSTRUCTION);
+  CHECK(m.s.stick == 1234);
+}
+
 TEST_CASE("Tcc: trap number is 0x100 + (rs1 + op2) & 0x7f in user mode", "[tcc][trap]") {
   Machine m;
   RunResult r = m.exec({nop(), tcc_imm(CA, ICC, G0, 0x6d), mov_imm(O0, 1)});

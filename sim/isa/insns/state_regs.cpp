@@ -48,14 +48,17 @@ Trap exec_wrasr(StrandState& s, const Insn& d) {
       if (!s.fpu_enabled()) return TT_FP_DISABLED;
       s.gsr = v;
       break;
+    case ASR_STICK:
+      // UA2007: STICK is written only in hyperprivileged mode (here, the C++ hypervisor:
+      // Hypervisor::set_guest_time); privileged software gets illegal_instruction.
+      return s.privileged() ? TT_ILLEGAL_INSTRUCTION : TT_PRIVILEGED_OPCODE;
     case ASR_SET_SOFTINT: case ASR_CLEAR_SOFTINT: case ASR_SOFTINT: case ASR_TICK_CMPR:
-    case ASR_STICK: case ASR_STICK_CMPR: case ASR_PCR: case ASR_PIC:
+    case ASR_STICK_CMPR: case ASR_PCR: case ASR_PIC:
       if (!s.privileged()) return TT_PRIVILEGED_OPCODE;
       if (d.rd == ASR_SET_SOFTINT) s.softint |= v;
       else if (d.rd == ASR_CLEAR_SOFTINT) s.softint &= ~v;
       else if (d.rd == ASR_SOFTINT) s.softint = v;
       else if (d.rd == ASR_TICK_CMPR) s.tick_cmpr = v;
-      else if (d.rd == ASR_STICK) s.stick = v - s.icount;
       else if (d.rd == ASR_STICK_CMPR) s.stick_cmpr = v;
       break;
     default: return TT_ILLEGAL_INSTRUCTION;
