@@ -134,6 +134,15 @@ struct Guest {
   uint64_t exit_code = 0;
   uint64_t boot_entry = 0;
 
+  // The dirty-page log (dirty_log.h) while it is on: bits[i] has one bit per 8 KB page of
+  // memory[i] (bit n: the page at memory[i].ra + n * 8 KB), set when the page is written.
+  // Migration state, not machine state: a snapshot need not keep it.
+  struct DirtyLog {
+    bool on = false;
+    std::vector<std::vector<uint64_t>> bits;
+  };
+  DirtyLog dirty_log;
+
   // Pages of a channel peer mapped in with ldc_mapin, by real address (in the window at
   // kMapinBase): where they are, what the exporter allowed, and which slot they came from.
   struct Mapin {

@@ -250,6 +250,7 @@ void Hypervisor::stop_guest(Guest& g) {
 
 void Hypervisor::destroy_guest(Guest& g) {
   stop_guest(g);
+  dirty_log_stop(g);
   for (auto& other : guests)   // channels to this guest go down for good on the other side
     for (LdcEndpoint& e : other->ldc)
       if (e.peer == &g) e.peer = nullptr;

@@ -3,6 +3,7 @@
 // interrupts to their own trap tables. It is C++ beside the cores, not SPARC code on them:
 // the cores hand it every trap and pending interrupt through cmt::StrandHost.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "hv/dirty_log.h"
 #include "hv/guest.h"
 #include "hv/guest_md.h"
 #include "hv/sun4v_mmu.h"
@@ -137,6 +139,27 @@ class Hypervisor : public cmt::StrandHost {
   // Channels to services start over, as on a migrated domain: what was in flight is
   // dropped, the service forgets the session and the guest sees RESET and reconnects.
   void reset_service_channels(Guest& g);
+  // A guest's memory page by page, for snapshots and live migration (guest_memory.cpp,
+  // dirty_log.cpp; docs/hypervisor.md "Guest memory: resident pages and the dirty log").
+  // Call them between instructions: outside sc_start, or from a hypercall or service.
+  //
+  // fn(ra, const uint8_t* page) for every resident 8 KB page of the guest's mblocks, by
+  // ascending real address; a page never touched is zero and is not visited.
+  template <class F> void resident_pages(const Guest& g, F fn) const;
+  // Restore: the page at page-aligned ra gets these 8 KB (false if ra is not the guest's).
+  bool write_guest_page(Guest& g, uint64_t ra, const uint8_t* page);
+  void reserve_guest_pages(uint64_t pages);   // before many write_guest_page: no rehashing
+  // Every mblock reads as zero again and costs nothing (a restore into reused memory starts
+  // clean); the guest's strands lose their cached translations.
+  void clear_guest_memory(Guest& g);
+  // The dirty-page log (dirty_log.h): start with every page clean; read_and_clear returns the
+  // real addresses of the 8 KB pages written since start or the last call, ascending, and
+  // they are clean again: the next write to each is logged again, whoever makes it (the
+  // guest's strands, fast path included; the hypervisor; a peer through ldc_mapin; a virtual
+  // I/O server). Empty when the log is off. stop frees it; destroy_guest stops it.
+  void dirty_log_start(Guest& g);
+  std::vector<uint64_t> dirty_log_read_and_clear(Guest& g);
+  void dirty_log_stop(Guest& g);
 
   bool on_trap(cmt::Core& core, unsigned slot, isa::Trap t) override;
   void on_interrupt(cmt::Core& core, unsigned slot) override;
@@ -201,6 +224,7 @@ class Hypervisor : public cmt::StrandHost {
   void detach_vcpu(const Vcpu& v);
   void rebuild_md(Guest& g);
   std::unique_ptr<DeviceEvents> events_;   // the SystemC side of run_device_events
+  void drop_store_translations(Guest& g);   // the SoftTlb write entries of g's strands
   std::vector<Owner> owners_;
   std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands
   uint64_t next_pa_ = kGuestPaBase;
@@ -208,6 +232,15 @@ class Hypervisor : public cmt::StrandHost {
   uint64_t saved_pages_ = 0;   // error reports carry a non-zero handle
   std::map<Guest*, std::string> line_buf_;
   std::map<Guest*, GuestResources> md_inputs_;   // what each guest's MD is built from
+  DirtyLogs dirty_logs_{machine.mem};
 };
+
+template <class F> void Hypervisor::resident_pages(const Guest& g, F fn) const {
+  std::vector<const Mblock*> blocks;
+  for (const Mblock& m : g.memory) blocks.push_back(&m);
+  std::sort(blocks.begin(), blocks.end(), [](const Mblock* a, const Mblock* b) { return a->ra < b->ra; });
+  for (const Mblock* m : blocks)
+    machine.mem.for_each_resident(m->pa, m->size, [&](uint64_t pa, const uint8_t* page) { fn(m->ra + (pa - m->pa), page); });
+}
 
 }  // namespace vfsim::hv

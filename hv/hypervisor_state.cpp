@@ -323,7 +323,7 @@ void Hypervisor::load_state(const state::StreamReader& r) {
         if (ra % cmt::PhysicalMemory::kPageSize || !g.ra_to_pa(ra, cmt::PhysicalMemory::kPageSize, pa) ||
             g.mapin_at(ra))
           pd.fail(fmt::format("page at real address {:#x} is outside the guest's memory", ra));
-        std::copy(p, p + cmt::PhysicalMemory::kPageSize, machine.mem.page(pa));
+        machine.mem.write_page(pa, p);   // no zeroing first; a dirty log hears it
       }
     }
   }

@@ -31,13 +31,14 @@ void GuestMmu::record_fault(bool instruction, uint64_t type, uint64_t addr, uint
 Translation GuestMmu::real(uint64_t ra, Access acc) {
   bool instruction = acc == Access::Fetch;
   Translation t;
-  uint64_t pa;
+  uint64_t pa = 0;
   if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
   if (!t.page) {
     record_fault(instruction, FT_INVALID_RA, ra, 0);
     t.fault = instruction ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
   }
   check_mapin(t, ra, ra, 0, acc);
+  note_store(t, pa, acc);
   return t;
 }
 
@@ -54,6 +55,13 @@ void GuestMmu::check_mapin(Translation& t, uint64_t ra, uint64_t va, uint64_t ct
   record_fault(fetch, FT_PROT, va, ctx);
   t.page = nullptr;
   t.fault = fetch ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
+}
+
+// A page translated for a store may go into the strand's SoftTlb, after which its stores
+// never come back here: a dirty log counts the page written now, and drops the SoftTlb's
+// write entries whenever it marks pages clean again (hv/dirty_log.h).
+void GuestMmu::note_store(const Translation& t, uint64_t pa, Access acc) {
+  if (t.page && acc == Access::Write) mem_.note_write(pa, kPageSize);
 }
 
 const TlbEntry* GuestMmu::lookup(uint64_t va, uint64_t ctx, uint64_t flag) {
@@ -151,13 +159,14 @@ Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t
   }
   uint64_t mask = (1ull << e->shift()) - 1;
   uint64_t ra = ((tte & TTE_RA_MASK) & ~mask) | (va & mask);
-  uint64_t pa;
+  uint64_t pa = 0;
   if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
   if (!t.page) {
     record_fault(fetch, FT_INVALID_RA, va, ctx);
     t.fault = fetch ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
   }
   check_mapin(t, ra, va, ctx, acc);
+  note_store(t, pa, acc);
   return t;
 }
 

@@ -41,6 +41,7 @@ class GuestMmu : public isa::MemoryPort {
   const TlbEntry* tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag);
   isa::Translation real(uint64_t ra, isa::Access acc);
   void check_mapin(isa::Translation& t, uint64_t ra, uint64_t va, uint64_t ctx, isa::Access acc);
+  void note_store(const isa::Translation& t, uint64_t pa, isa::Access acc);
   Hypervisor& hv_;
   Guest& g_;
   Vcpu& v_;

@@ -30,6 +30,7 @@ bool PhysicalMemory::read(uint64_t pa, void* dst, uint64_t n) {
 
 bool PhysicalMemory::write(uint64_t pa, const void* src, uint64_t n) {
   if (!contains(pa, n)) return false;
+  note_write(pa, n);
   auto* s = static_cast<const uint8_t*>(src);
   while (n) {
     uint64_t off = pa & (kPageSize - 1), chunk = std::min(n, kPageSize - off);
@@ -39,18 +40,42 @@ bool PhysicalMemory::write(uint64_t pa, const void* src, uint64_t n) {
   return true;
 }
 
-}  // namespace vfsim::cmt
+std::vector<std::pair<uint64_t, uint8_t*>> PhysicalMemory::resident_in(uint64_t first, uint64_t last) const {
+  std::vector<std::pair<uint64_t, uint8_t*>> out;
+  if (last - first < pages_.size()) {   // probing the range costs less than walking the map
+    for (uint64_t pn = first;; ++pn) {
+      auto it = pages_.find(pn);
+      if (it != pages_.end()) out.emplace_back(pn, it->second.get());
+      if (pn == last) break;
+    }
+  } else {
+    for (const auto& [pn, host] : pages_)
+      if (pn >= first && pn <= last) out.emplace_back(pn, host.get());
+    std::sort(out.begin(), out.end());
+  }
+  return out;
+}
 
-namespace vfsim::cmt {
+bool PhysicalMemory::write_page(uint64_t pa, const uint8_t* src) {
+  if ((pa & (kPageSize - 1)) || !contains(pa, kPageSize)) return false;
+  note_write(pa, kPageSize);
+  auto& p = pages_[pa >> kPageBits];
+  if (!p) p.reset(new uint8_t[kPageSize]);   // overwritten whole: no zeroing
+  std::memcpy(p.get(), src, kPageSize);
+  return true;
+}
 
 void PhysicalMemory::discard(uint64_t pa, uint64_t len) {
-  uint64_t first = pa >> kPageBits, last = (pa + len + kPageSize - 1) >> kPageBits;
-  if (last - first > pages_.size()) {   // a large range: walk what is resident instead
-    for (auto it = pages_.begin(); it != pages_.end();)
-      it = it->first >= first && it->first < last ? pages_.erase(it) : std::next(it);
-    return;
+  if (len == 0 || pa >= size_) return;
+  len = std::min(len, size_ - pa);
+  uint64_t end = pa + len;
+  for (const auto& [pn, host] : resident_in(pa >> kPageBits, (end - 1) >> kPageBits)) {
+    uint64_t base = pn << kPageBits;
+    uint64_t from = std::max(pa, base), to = std::min(end, base + kPageSize);
+    note_write(from, to - from);   // content changed (to zero): a dirty log must hear it
+    if (from == base && to == base + kPageSize) pages_.erase(pn);
+    else std::memset(host + (from - base), 0, to - from);
   }
-  for (uint64_t p = first; p < last; ++p) pages_.erase(p);
 }
 
 }  // namespace vfsim::cmt

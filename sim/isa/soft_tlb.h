@@ -1,7 +1,9 @@
 // Per-strand software TLB: guest virtual page -> host pointer, separately for reads and
 // writes, so a hit is a tag compare plus an add (the Spike/QEMU recipe). Entries are only
 // filled by MemoryPort::translate; a write entry is never filled for a page that holds
-// decoded instructions, so stores to code go the slow way and invalidate it.
+// decoded instructions, so stores to code go the slow way and invalidate it. A dirty-page
+// log (hv/dirty_log.h) drops the write entries (flush_writes) when it marks pages clean, so
+// the next store to each page goes the slow way again and is logged.
 #pragma once
 #include <cstdint>
 
@@ -37,6 +39,9 @@ struct SoftTlb {
   void flush_write_page(uint64_t va) {
     uint64_t vpn = va >> kPageBits;
     if (wr[index(vpn)].tag == vpn) wr[index(vpn)] = {};
+  }
+  void flush_writes() {
+    for (auto& e : wr) e = {};
   }
   void flush() {
     for (auto& e : rd) e = {};
