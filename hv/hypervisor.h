@@ -229,7 +229,7 @@ class Hypervisor : public cmt::StrandHost {
   std::vector<std::unique_ptr<GuestMmu>> mmus_;   // per strand, for guests' strands
   uint64_t next_pa_ = kGuestPaBase;
   uint64_t next_error_handle_ = 1;
-  uint64_t saved_pages_ = 0;   // error reports carry a non-zero handle
+  uint64_t saved_pages_ = 0;
   std::map<Guest*, std::string> line_buf_;
   std::map<Guest*, GuestResources> md_inputs_;   // what each guest's MD is built from
   DirtyLogs dirty_logs_{machine.mem};

@@ -236,15 +236,12 @@ void Hypervisor::save_state(state::StreamWriter& w) {
       pages.buf.clear();
       n = 0;
     };
-    for (const Mblock& m : g.memory)
-      for (uint64_t off = 0; off < m.size; off += cmt::PhysicalMemory::kPageSize) {
-        const uint8_t* p = machine.mem.find_page(m.pa + off);
-        if (!p) continue;
-        pages.u64(m.ra + off);
-        pages.bytes(p, cmt::PhysicalMemory::kPageSize);
-        ++saved_pages_;
-        if (++n == kPagesPerSection) flush();
-      }
+    resident_pages(g, [&](uint64_t ra, const uint8_t* p) {
+      pages.u64(ra);
+      pages.bytes(p, cmt::PhysicalMemory::kPageSize);
+      ++saved_pages_;
+      if (++n == kPagesPerSection) flush();
+    });
     flush();
   }
 }
@@ -313,8 +310,9 @@ void Hypervisor::load_state(const state::StreamReader& r) {
     md_inputs_state().load(md_inputs_[&g], d);
     if (!d.done()) d.fail(std::to_string(d.left()) + " bytes left over");
 
-    // Memory: the binding's ranges start from zero, then the saved pages go in.
-    for (const Mblock& m : g.memory) machine.mem.discard(m.pa, m.size);
+    // Memory: the binding's ranges start from zero, then the saved pages go in, all in one
+    // block of host memory.
+    std::vector<std::pair<uint64_t, const uint8_t*>> in;
     for (const state::Section* s : r.with_prefix("memory " + g.name + " ")) {
       Decoder pd = s->decoder(r.source());
       while (!pd.done()) {
@@ -323,9 +321,11 @@ void Hypervisor::load_state(const state::StreamReader& r) {
         if (ra % cmt::PhysicalMemory::kPageSize || !g.ra_to_pa(ra, cmt::PhysicalMemory::kPageSize, pa) ||
             g.mapin_at(ra))
           pd.fail(fmt::format("page at real address {:#x} is outside the guest's memory", ra));
-        machine.mem.write_page(pa, p);   // no zeroing first; a dirty log hears it
+        in.emplace_back(pa, p);
       }
     }
+    for (const Mblock& m : g.memory) machine.mem.discard(m.pa, m.size);
+    machine.mem.install_pages(in);   // a dirty log hears every page
   }
   next_pa_ = next_pa;
   next_error_handle_ = next_error;

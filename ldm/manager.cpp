@@ -57,7 +57,6 @@ Manager::Manager(const platform::Platform& p, DomainHost* host, std::string stat
       d.started_at = now();
     }
   }
-  if (restored) save();
 }
 
 // The control domain owns every strand, all memory above the hypervisor's, every crypto unit

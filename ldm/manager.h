@@ -39,8 +39,9 @@ class Manager {
  public:
   // state_dir: where the configuration lives (empty: nothing persisted).
   // restored: a snapshot's model (ldm/snapshot.h): its bound and active domains are bound
-  // again without booting (the snapshot brings their running state), and it replaces the
-  // configuration in state_dir. Throws StateError when one cannot be bound.
+  // again without booting (the snapshot brings their running state); it replaces the
+  // configuration in state_dir once the caller saves it (after the restore succeeded).
+  // Throws StateError when one cannot be bound.
   Manager(const platform::Platform& p, DomainHost* host, std::string state_dir, std::string hostname,
           const Model* restored = nullptr);
 
@@ -59,6 +60,8 @@ class Manager {
   const Model& model() const { return m_; }
   const platform::Platform& platform() const { return p_; }
   bool powered_on() const { return powered_; }
+  // Write the configuration to the state directory (atomically; nothing without one).
+  void save();
 
   // Free resources (for listings and binding).
   std::vector<unsigned> free_strands() const;
@@ -74,7 +77,6 @@ class Manager {
   void factory_default();
   std::string bind(Domain& d);      // "" or the error
   void unbind(Domain& d);
-  void save();
   void load();
   double now() const { return host_ ? host_->now_seconds() : 0; }
   uint64_t alloc_mac();

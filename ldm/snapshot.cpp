@@ -54,7 +54,7 @@ SnapshotInfo save_snapshot(const std::string& path, Manager& mgr, HvHost& host) 
 
 struct Snapshot {
   std::string path;
-  std::vector<uint8_t> bytes;
+  std::unique_ptr<state::MappedFile> file;
   std::unique_ptr<state::StreamReader> reader;
   std::string platform, hostname;
   uint64_t time_ps = 0;
@@ -64,8 +64,8 @@ struct Snapshot {
 SnapshotFile::SnapshotFile(const std::string& path) : s_(new Snapshot) {
   std::unique_ptr<Snapshot> s(s_);
   s->path = path;
-  s->bytes = state::read_file(path);
-  s->reader = std::make_unique<state::StreamReader>(s->bytes.data(), s->bytes.size(), path);
+  s->file = std::make_unique<state::MappedFile>(path);
+  s->reader = std::make_unique<state::StreamReader>(s->file->data(), s->file->size(), path);
   const state::Section& h = s->reader->at("host");
   state::Decoder d = h.decoder(path);
   if (h.version > kHostVersion) d.fail("host version " + std::to_string(h.version) + " is newer than this vfsim reads");
@@ -105,6 +105,7 @@ void SnapshotFile::restore(Manager& mgr, HvHost& host) const {
   host.vcc().load_state(v);
   for (auto& c : hv.machine.cores) c->resume_after_restore();
   mgr.poll();
+  mgr.save();   // only now: a snapshot that does not load leaves the state directory alone
 }
 
 }  // namespace vfsim::ldm

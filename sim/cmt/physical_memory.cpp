@@ -1,18 +1,21 @@
 #include "sim/cmt/physical_memory.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace vfsim::cmt {
 
 uint8_t* PhysicalMemory::page(uint64_t pa) {
   if (pa >= size_) return nullptr;
-  auto& p = pages_[pa >> kPageBits];
-  if (!p) {
-    p.reset(new uint8_t[kPageSize]);
-    std::memset(p.get(), 0, kPageSize);
+  auto it = pages_.find(pa >> kPageBits);
+  if (it == pages_.end()) {
+    it = pages_.emplace(pa >> kPageBits, PagePtr(new uint8_t[kPageSize], free_page)).first;
+    std::memset(it->second.get(), 0, kPageSize);
   }
-  return p.get();
+  return it->second.get();
 }
 
 bool PhysicalMemory::read(uint64_t pa, void* dst, uint64_t n) {
@@ -59,9 +62,34 @@ std::vector<std::pair<uint64_t, uint8_t*>> PhysicalMemory::resident_in(uint64_t 
 bool PhysicalMemory::write_page(uint64_t pa, const uint8_t* src) {
   if ((pa & (kPageSize - 1)) || !contains(pa, kPageSize)) return false;
   note_write(pa, kPageSize);
-  auto& p = pages_[pa >> kPageBits];
-  if (!p) p.reset(new uint8_t[kPageSize]);   // overwritten whole: no zeroing
-  std::memcpy(p.get(), src, kPageSize);
+  auto it = pages_.find(pa >> kPageBits);
+  if (it == pages_.end())   // overwritten whole: no zeroing
+    it = pages_.emplace(pa >> kPageBits, PagePtr(new uint8_t[kPageSize], free_page)).first;
+  std::memcpy(it->second.get(), src, kPageSize);
+  return true;
+}
+
+bool PhysicalMemory::install_pages(const std::vector<std::pair<uint64_t, const uint8_t*>>& pages) {
+  for (const auto& [pa, src] : pages)
+    if ((pa & (kPageSize - 1)) || !contains(pa, kPageSize)) return false;
+  if (pages.empty()) return true;
+  constexpr size_t kHuge = 2u << 20;
+  size_t bytes = (pages.size() * kPageSize + kHuge - 1) / kHuge * kHuge;
+  void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) throw std::bad_alloc();
+  ::madvise(mem, bytes, MADV_HUGEPAGE);   // a hint: without transparent huge pages it is 4 KB faults
+  std::shared_ptr<uint8_t> block(static_cast<uint8_t*>(mem), [bytes](uint8_t* p) { ::munmap(p, bytes); });
+  pages_.reserve(pages_.size() + pages.size());
+  uint8_t* at = block.get();
+  for (const auto& [pa, src] : pages) {
+    note_write(pa, kPageSize);
+    std::memcpy(at, src, kPageSize);
+    auto it = pages_.find(pa >> kPageBits);
+    if (it != pages_.end()) it->second = PagePtr(at, in_block);
+    else pages_.emplace(pa >> kPageBits, PagePtr(at, in_block));
+    at += kPageSize;
+  }
+  blocks_.push_back(std::move(block));
   return true;
 }
 

@@ -60,6 +60,10 @@ class PhysicalMemory {
   // Restore: the page at page-aligned pa gets these kPageSize bytes (no zeroing first).
   // false if pa is outside memory or not aligned.
   bool write_page(uint64_t pa, const uint8_t* src);
+  // Many whole pages at once (a restore): one block of host memory for all of them, asked
+  // for huge pages, so a restore pays a few faults instead of two per page. Each (pa, src)
+  // must be page-aligned and inside memory; false (nothing installed) otherwise.
+  bool install_pages(const std::vector<std::pair<uint64_t, const uint8_t*>>& pages);
   // Room for n more resident pages without rehashing (a restore knows its page count).
   void reserve(uint64_t n) { pages_.reserve(pages_.size() + n); }
   // [pa, pa+len) reads as zero again: whole pages are freed, partial ones zeroed. The caller
@@ -71,7 +75,13 @@ class PhysicalMemory {
   std::vector<std::pair<uint64_t, uint8_t*>> resident_in(uint64_t first, uint64_t last) const;
   uint64_t size_;
   WriteObserver* observer_ = nullptr;
-  std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
+  // A page is either its own allocation or a slice of a block install_pages made (freed
+  // with the memory): the deleter says which.
+  using PagePtr = std::unique_ptr<uint8_t[], void (*)(uint8_t*)>;
+  static void free_page(uint8_t* p) { delete[] p; }
+  static void in_block(uint8_t*) {}
+  std::unordered_map<uint64_t, PagePtr> pages_;
+  std::vector<std::shared_ptr<uint8_t>> blocks_;
 };
 
 template <class F> void PhysicalMemory::for_each_resident(uint64_t pa, uint64_t len, F fn) const {

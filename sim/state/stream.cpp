@@ -1,6 +1,7 @@
 #include "sim/state/stream.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -212,6 +213,31 @@ std::vector<uint8_t> read_file(const std::string& path) {
   }
   ::close(fd);
   return buf;
+}
+
+MappedFile::MappedFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw StateError("cannot read " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw StateError("cannot read " + path + ": not a regular file");
+  }
+  size_ = size_t(st.st_size);
+  if (size_) {
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) {
+      std::string why = std::strerror(errno);
+      ::close(fd);
+      throw StateError("cannot read " + path + ": " + why);
+    }
+    data_ = static_cast<const uint8_t*>(p);
+  }
+  ::close(fd);   // the mapping keeps the file
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
 }  // namespace vfsim::state

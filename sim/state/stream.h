@@ -119,4 +119,20 @@ class AtomicFile {
 // The whole file in memory (read with one read, for speed); throws StateError.
 std::vector<uint8_t> read_file(const std::string& path);
 
+// A file mapped read-only, its pages brought in up front (one system call, no copy): how a
+// large snapshot is read. Throws StateError.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 }  // namespace vfsim::state
