@@ -96,7 +96,7 @@ struct Daemon {
     auto usage = [&] {
       r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
               "    vfctl sp bootmode config=NAME\n    vfctl console [-f] DOMAIN\n"
-              "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show\n"
+              "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show [DOMAIN]\n"
               "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl shutdown\n";
       r.code = 1;
       return r;
@@ -169,6 +169,19 @@ struct Daemon {
     }
     if (a[0] == "clock" && a.size() == 2 && a[1] == "show") {
       r.out = fmt::format("simulated time {}\n", sc_core::sc_time_stamp().to_string());
+      return r;
+    }
+    // A guest's own clock (docs/hypervisor.md "Virtual time"): what its %stick reads now.
+    if (a[0] == "clock" && a.size() == 3 && a[1] == "show") {
+      hv::Guest* g = host.hypervisor().find_guest(a[2]);
+      if (!g) {
+        r.err = fmt::format("LDom {} is not bound: it has no clock\n", a[2]);
+        r.code = 1;
+        return r;
+      }
+      uint64_t stick = host.hypervisor().guest_time(*g);
+      r.out = fmt::format("{}: %stick {} ({:.6f} s of guest time), time of day {}\n", a[2], stick,
+                          double(stick) / double(mgr.platform().stick_hz), host.hypervisor().guest_tod(*g));
       return r;
     }
     // The control domain's mkfile, for vdsdev backends: PATH is in the service domain's file

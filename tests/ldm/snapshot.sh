@@ -34,6 +34,9 @@ expect_out "simulated time 10 ms" vfctl clock advance 10ms
 run vfctl snapshot save "$tmp/at10.snap"
 [ "$rc" = 0 ] && grep -Eq "^Snapshot $tmp/at10.snap: 5 domain\(s\), [0-9.]+ MB of guest memory touched, [0-9.]+ MB written in [0-9.]+ s at simulated time 10 ms$" "$tmp/out"
 verify "vfctl snapshot save says what it wrote" $?
+vfctl clock show ldg1 > "$tmp/A.ldg1.clock"
+grep -Eq '^ldg1: %stick [0-9]+ \(0\.0[0-9]+ s of guest time\), time of day [0-9]+$' "$tmp/A.ldg1.clock"
+check "vfctl clock show ldg1 gives the guest's own time ($(cat "$tmp/A.ldg1.clock"))" $?
 # the disk as it was at the save, for host B
 mkdir -p "$tmp/rootB/ldoms" && cp --sparse=always "$tmp/root/ldoms/disk3.img" "$tmp/rootB/ldoms/disk3.img"
 expect_out "simulated time 20 ms" vfctl clock advance 10ms
@@ -54,6 +57,7 @@ LDMD_STATE=$tmp/stateB LDMD_ROOT=$tmp/rootB LDMD_SOCKET=$tmp/b.sock
 export LDMD_SOCKET
 start_ldmd --vsw-pcap "$tmp/B" --restore "$tmp/at10.snap" || exit 1
 expect_out "simulated time 10 ms" vfctl clock show
+expect_out "$(cat "$tmp/A.ldg1.clock")" vfctl clock show ldg1
 ldm list -p | sed 's/|util=[^|]*|/|/; s/|uptime=[^|]*//' > "$tmp/B.list0"
 grep -q '^DOMAIN|name=ldg1|state=active|flags=-n----|cons=15461|ncpu=8|' "$tmp/B.list0"
 check "the restored host lists ldg1 active with its console port and 8 vCPUs" $?
