@@ -14,6 +14,11 @@
 #include "models/vsw.h"
 #include "models/ds.h"
 
+namespace vfsim::state {
+class Encoder;
+class Decoder;
+}
+
 namespace vfsim::ldm {
 
 class HvHost : public DomainHost {
@@ -37,6 +42,9 @@ class HvHost : public DomainHost {
   // when a guest first binds a device on them.
   models::VirtualDiskServer& vds(const std::string& name);
   models::VirtualSwitch& vsw(const std::string& name);
+  // The disk servers' models (busy time, counters) for snapshots: section "vds".
+  void save_disk_servers(state::Encoder& e) const;
+  void load_disk_servers(state::Decoder& d);
   // Switches write every frame they switch to DIR/<vsw name>.pcap ("" = no capture).
   std::string pcap_dir;
 

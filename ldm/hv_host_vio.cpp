@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "ldm/hv_host.h"
+#include "sim/state/codec.h"
 
 namespace vfsim::ldm {
 
@@ -115,6 +116,27 @@ std::string HvHost::vio_changed(const Domain& d, const Model& m) {
   for (const auto& [key, c] : channels_[d.name]) after.emplace_back(key, c.channel);
   if (running(d) && before != after) notify_md_update(d);   // its MD changed
   return err;
+}
+
+}  // namespace vfsim::ldm
+
+namespace vfsim::ldm {
+
+void HvHost::save_disk_servers(state::Encoder& e) const {
+  e.u32(uint32_t(vds_.size()));
+  for (const auto& [name, server] : vds_) {
+    e.str(name);
+    server->save_state(e);
+  }
+}
+
+void HvHost::load_disk_servers(state::Decoder& d) {
+  for (uint32_t i = 0, n = d.count(8); i < n; ++i) {
+    std::string name = d.str();
+    auto it = vds_.find(name);
+    if (it == vds_.end()) d.fail("no disk server " + name + " is bound here");
+    it->second->load_state(d, hv_);
+  }
 }
 
 }  // namespace vfsim::ldm

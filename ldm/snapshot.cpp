@@ -40,6 +40,9 @@ SnapshotInfo save_snapshot(const std::string& path, Manager& mgr, HvHost& host) 
   write_host(w, mgr);
   hv.machine.save_state(w);
   hv.save_state(w);
+  state::Encoder disks;
+  host.save_disk_servers(disks);
+  w.section("vds", 1, disks);
   state::Encoder v;
   host.vcc().save_state(v);
   w.section("vcc", 1, v);
@@ -101,6 +104,13 @@ void SnapshotFile::restore(Manager& mgr, HvHost& host) const {
   sc_core::sc_start(sc_core::sc_time::from_value(s_->time_ps - now));
   hv.machine.load_state(r);
   hv.load_state(r);
+  for (const char* part : {"vds", "vcc"})
+    if (r.at(part).version > 1) {
+      state::Decoder d = r.at(part).decoder(r.source());
+      d.fail(std::string(part) + " version " + std::to_string(r.at(part).version) + " is newer than this vfsim reads (1)");
+    }
+  state::Decoder disks = r.at("vds").decoder(r.source());
+  host.load_disk_servers(disks);
   state::Decoder v = r.at("vcc").decoder(r.source());
   host.vcc().load_state(v);
   for (auto& c : hv.machine.cores) c->resume_after_restore();
