@@ -2,10 +2,10 @@
 // Logical Domains Manager; serves ldm and vfctl on a Unix socket between slices of
 // simulated time. With --deterministic, simulated time only advances on `vfctl clock
 // advance`, so a script's output is the same on every run.
-#include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -23,8 +23,10 @@
 #include "ldm/hv_host.h"
 #include "ldm/manager.h"
 #include "ldm/protocol.h"
+#include "ldm/request_server.h"
 #include "ldm/snapshot.h"
 #include "ldm/state_file.h"
+#include "ldm/state_lock.h"
 #include "ldm/vntsd.h"
 #include "sim/state/stream.h"
 
@@ -34,8 +36,8 @@ using namespace vfsim;
 
 namespace {
 
-volatile std::sig_atomic_t g_quit = 0;
-void on_signal(int) { g_quit = 1; }
+volatile std::sig_atomic_t g_quit = 0;   // the signal that stops ldmd, or -1 for vfctl shutdown
+void on_signal(int sig) { g_quit = sig; }
 
 // "10ms", "2s", "500us", "1m" -> SystemC time.
 bool parse_duration(const std::string& s, sc_core::sc_time& t) {
@@ -97,7 +99,7 @@ struct Daemon {
       r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
               "    vfctl sp bootmode config=NAME\n    vfctl console [-f] DOMAIN\n"
               "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show [DOMAIN]\n"
-              "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl shutdown\n";
+              "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl checksum DOMAIN\n    vfctl shutdown\n";
       r.code = 1;
       return r;
     };
@@ -255,30 +257,11 @@ struct Daemon {
       return r;
     }
     if (a[0] == "shutdown") {
-      g_quit = 1;
+      g_quit = -1;
       r.out = "ldmd stopping\n";
       return r;
     }
     return usage();
-  }
-
-  void serve(local::stream_protocol::socket& s) {
-    boost::system::error_code ec;
-    boost::asio::streambuf buf;
-    boost::asio::read_until(s, buf, '\n', ec);
-    if (ec) return;
-    std::string line((std::istreambuf_iterator<char>(&buf)), std::istreambuf_iterator<char>());
-    ldm::Reply r;
-    try {
-      auto j = nlohmann::json::parse(line);
-      auto argv = j.at("argv").get<std::vector<std::string>>();
-      r = j.value("tool", "ldm") == "vfctl" ? vfctl(argv) : mgr.run(argv);
-    } catch (const std::exception& e) {
-      r.err = fmt::format("ldmd: {}\n", e.what());
-      r.code = 1;
-    }
-    std::string out = nlohmann::json{{"out", r.out}, {"err", r.err}, {"code", r.code}}.dump() + "\n";
-    boost::asio::write(s, boost::asio::buffer(out), ec);
   }
 };
 
@@ -303,6 +286,7 @@ int sc_main(int argc, char** argv) {
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
       ("slice-ms", po::value<double>()->default_value(1.0), "longest simulated time run between two looks at the socket")
       ("response-ms", po::value<double>()->default_value(5.0), "host time a slice may take: slices shrink on a busy machine so ldm stays responsive")
+      ("client-deadline", po::value<double>()->default_value(5.0), "wall seconds a client has to send its request, and to read its reply, before it is dropped")
       ("foreground", "stay in the foreground (default: detach once the socket is ready)");
   po::variables_map vm;
   try {
@@ -324,6 +308,38 @@ int sc_main(int argc, char** argv) {
   std::string exe = argv[0];
   std::string dir = exe.rfind('/') == std::string::npos ? "." : exe.substr(0, exe.rfind('/'));
   std::string image = vm.count("image") ? vm["image"].as<std::string>() : dir + "/../firmware/vfsim-runtime";
+  std::string state_dir = vm["state-dir"].as<std::string>();
+  ldm::ServerLimits limits;
+  limits.deadline_s = vm["client-deadline"].as<double>();
+  if (!(limits.deadline_s > 0)) {
+    std::cerr << "ldmd: --client-deadline must be a positive number of seconds\n";
+    return 2;
+  }
+  // A client's write to a connection ldmd has closed must not kill it, nor a console's.
+  std::signal(SIGPIPE, SIG_IGN);
+  boost::asio::io_context io;
+  // A socket left by a dead ldmd is removed; a live one means another ldmd runs here.
+  {
+    local::stream_protocol::socket probe(io);
+    boost::system::error_code ec;
+    probe.connect(local::stream_protocol::endpoint(sock), ec);
+    if (!ec) {
+      std::cerr << "ldmd: another ldmd is already running on " << sock << "\n";
+      return 1;
+    }
+  }
+  // One ldmd per state directory, before anything in it is read or written.
+  ldm::StateLock lock;
+  try {
+    std::filesystem::create_directories(state_dir);
+  } catch (const std::exception& e) {
+    std::cerr << "ldmd: cannot make the state directory " << state_dir << ": " << e.what() << "\n";
+    return 2;
+  }
+  if (std::string why; !lock.acquire(state_dir, why)) {
+    std::cerr << "ldmd: " << why << "\n";
+    return 1;
+  }
   try {
     // A snapshot is checked whole (every section's CRC) before anything starts.
     std::unique_ptr<ldm::SnapshotFile> snap;
@@ -345,42 +361,36 @@ int sc_main(int argc, char** argv) {
       }
       hyp.trace = trace.get();
     }
-    std::string root = vm.count("service-root") ? vm["service-root"].as<std::string>()
-                                                : vm["state-dir"].as<std::string>() + "/service-root";
+    std::string root = vm.count("service-root") ? vm["service-root"].as<std::string>() : state_dir + "/service-root";
     while (!root.empty() && root.back() == '/') root.pop_back();   // "/": the host's own paths
     ldm::HvHost host(hyp, image, root);
     host.pcap_dir = vm["vsw-pcap"].as<std::string>();
-    ldm::Manager mgr(p, &host, vm["state-dir"].as<std::string>(), vm["hostname"].as<std::string>(),
-                     snap ? &snap->model() : nullptr);
+    // A state file that does not load ends here (StateError, exit 2), untouched.
+    ldm::Manager mgr(p, &host, state_dir, vm["hostname"].as<std::string>(), snap ? &snap->model() : nullptr);
     if (snap) {
       snap->restore(mgr, host);
       snap.reset();   // the file's bytes are not needed any more
     }
-
-    boost::asio::io_context io;
-    // A socket left by a dead ldmd is removed; a live one means another ldmd runs here.
-    {
-      local::stream_protocol::socket probe(io);
-      boost::system::error_code ec;
-      probe.connect(local::stream_protocol::endpoint(sock), ec);
-      if (!ec) {
-        std::cerr << "ldmd: another ldmd is already running on " << sock << "\n";
-        return 1;
-      }
-      std::filesystem::remove(sock);
-    }
-    local::stream_protocol::acceptor acceptor(io, local::stream_protocol::endpoint(sock));
-    acceptor.non_blocking(true);
+    ldm::ConsoleServer consoles(io, hyp, host.vcc());
+    mgr.set_console_port_probe([&](int port) { return consoles.taken_elsewhere(port); });
+    Daemon d{mgr, host, vm.count("deterministic") > 0};
+    ldm::RequestServer server(
+        sock,
+        [&](const std::string& tool, const std::vector<std::string>& args) {
+          if (tool == "vfctl") return d.vfctl(args);
+          if (tool == "ldm") return mgr.run(args);
+          return ldm::fail("ldmd: unknown tool " + tool + " (ldm or vfctl)");
+        },
+        limits);
     if (!vm.count("foreground")) {
       if (::daemon(1, 0) != 0) {
         std::perror("ldmd: daemon");
         return 1;
       }
+      lock.record_pid();   // the daemon's pid, not its parent's
     }
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
-    Daemon d{mgr, host, vm.count("deterministic") > 0};
-    ldm::ConsoleServer consoles(io, hyp, host.vcc());
     // The slice adapts: a machine full of busy strands simulates slowly, and a 1 ms slice
     // could keep ldm waiting for seconds; each slice should take about response-ms of host time.
     const double max_slice = vm["slice-ms"].as<double>() * 1e-3, response = vm["response-ms"].as<double>() * 1e-3;
@@ -399,17 +409,7 @@ int sc_main(int argc, char** argv) {
       bool behind = sc_core::sc_time_stamp().to_seconds() - sim0 < wall;
       int wait_ms = (!d.deterministic && active) ? (behind ? 0 : 5) : 50;
       consoles.poll(mgr.model());
-      pollfd pfd{acceptor.native_handle(), POLLIN, 0};
-      if (::poll(&pfd, 1, wait_ms) > 0) {
-        for (;;) {
-          local::stream_protocol::socket s(io);
-          boost::system::error_code ec;
-          acceptor.accept(s, ec);
-          if (ec) break;
-          s.non_blocking(false);
-          d.serve(s);
-        }
-      }
+      server.poll(wait_ms);   // accepts, reads, runs requests, writes: never blocks on a client
       if (!d.deterministic && active && behind) {
         auto t0 = std::chrono::steady_clock::now();
         sc_core::sc_start(sc_core::sc_time(slice, sc_core::SC_SEC));
@@ -423,8 +423,9 @@ int sc_main(int argc, char** argv) {
         if (lag > 0) sc_core::sc_start(sc_core::sc_time(lag, sc_core::SC_SEC));
       }
     }
-    acceptor.close();
-    std::filesystem::remove(sock);
+    if (g_quit > 0) std::cerr << "ldmd: stopping on signal " << g_quit << " (" << strsignal(g_quit) << ")\n";
+    else std::cerr << "ldmd: stopping (vfctl shutdown)\n";
+    server.flush(1.0);   // `vfctl shutdown` gets its answer
     return 0;
   } catch (const platform::PlatformError& e) {
     std::cerr << "ldmd: " << e.what() << "\n";

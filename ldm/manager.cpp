@@ -45,10 +45,12 @@ Manager::Manager(const platform::Platform& p, DomainHost* host, std::string stat
   for (Domain& d : m_.domains) {
     if (d.control || d.state == State::Inactive || !host_) continue;
     State was = d.state;
+    // A saved binding that no longer fits is the file's problem, not a reason to quietly
+    // make the domain inactive (and save that over the file with the next command).
     if (std::string err = host_->bind(d, m_); !err.empty()) {
+      for (char& c : err) c = c == '\n' ? ' ' : c;
       if (restored) throw StateError("LDom " + d.name + " of the snapshot cannot be bound: " + err);
-      d.state = State::Inactive;
-      continue;
+      throw StateError(fmt::format("{}/ldmd.json: LDom {} cannot be bound again: {}", state_dir_, d.name, err));
     }
     if (restored) continue;   // bound or active as saved; the snapshot brings the rest
     d.state = State::Bound;
@@ -199,9 +201,16 @@ std::string Manager::bind(Domain& d) {
     std::set<int> used;
     for (const Domain& x : m_.domains)
       if (x.cons_port >= 0) used.insert(x.cons_port);
+    unsigned elsewhere = 0;   // ports of the range another process on this host holds
     for (unsigned p = vcc->port_lo; p <= vcc->port_hi && port < 0; ++p)
-      if (!used.count(int(p))) port = int(p);
-    if (port < 0) return fmt::format("No free console port in the range of {}", vcc->name);
+      if (used.count(int(p))) continue;
+      else if (port_taken_ && port_taken_(int(p))) ++elsewhere;
+      else port = int(p);
+    if (port < 0)
+      return fmt::format("No free console port in the range of {}{}", vcc->name,
+                         elsewhere ? fmt::format(" ({} held by other processes on this host)", elsewhere) : "");
+  } else if (port >= 0 && port_taken_ && port_taken_(port)) {   // set-vcons port=N
+    return fmt::format("Console port {} of LDom {} is in use by another process on this host", port, d.name);
   }
   d.strands = strands;
   d.mem = mem;
@@ -388,9 +397,47 @@ void Manager::save() {
   write_state_atomically(state_dir_ + "/ldmd.json", m_);
 }
 
+// read_state checked the file's shape; here its bindings are checked against this platform:
+// every held strand, memory range, crypto unit and bus must exist and be held once.
 void Manager::load() {
-  read_state(state_dir_ + "/ldmd.json", m_);
-  if (m_.domains.empty() || !m_.domains.front().control) factory_default();
+  std::string path = state_dir_ + "/ldmd.json";
+  read_state(path, m_);
+  auto bad = [&](const std::string& why) { throw StateError(path + ": " + why); };
+  std::set<unsigned> strands, maus;
+  std::vector<SysRange> mem;
+  std::set<std::string> io;
+  for (const Domain& d : m_.domains) {
+    bool holds = d.control || d.state != State::Inactive;
+    if (!holds && (!d.strands.empty() || !d.mem.empty() || !d.mau_cores.empty()))
+      bad(fmt::format("LDom {} is inactive but holds resources", d.name));
+    if (!holds) continue;
+    if (d.strands.size() != d.vcpus)
+      bad(fmt::format("LDom {} has {} vcpus but holds {} strands", d.name, d.vcpus, d.strands.size()));
+    for (unsigned s : d.strands) {
+      if (s >= p_.strands()) bad(fmt::format("LDom {} holds strand {}, which {} does not have", d.name, s, p_.name));
+      if (!strands.insert(s).second) bad(fmt::format("strand {} is held twice (LDom {})", s, d.name));
+    }
+    for (unsigned c : d.mau_cores) {
+      if (c >= p_.cores()) bad(fmt::format("LDom {} holds the crypto unit of core {}, which {} does not have", d.name, c, p_.name));
+      if (!maus.insert(c).second) bad(fmt::format("the crypto unit of core {} is held twice (LDom {})", c, d.name));
+    }
+    uint64_t total = 0;
+    for (const MemRange& r : d.mem) {
+      if (r.size == 0 || r.pa < kSysTop || r.pa + r.size > p_.memory_bytes || r.pa + r.size < r.pa)
+        bad(fmt::format("LDom {} holds memory 0x{:x}+0x{:x} outside this machine's", d.name, r.pa, r.size));
+      for (const SysRange& o : mem)
+        if (r.pa < o.pa + o.size && o.pa < r.pa + r.size)
+          bad(fmt::format("memory 0x{:x}+0x{:x} is held twice (LDom {})", r.pa, r.size, d.name));
+      mem.push_back({r.pa, r.size});
+      total += r.size;
+    }
+    if (!d.control && total < d.memory)
+      bad(fmt::format("LDom {} holds {} bytes of memory but asks for {}", d.name, total, d.memory));
+    for (const std::string& b : d.io) {
+      if (!std::count(p_.pcie_roots.begin(), p_.pcie_roots.end(), b)) bad(fmt::format("LDom {} has bus {}, which {} does not have", d.name, b, p_.name));
+      if (!io.insert(b).second) bad(fmt::format("bus {} is held twice (LDom {})", b, d.name));
+    }
+  }
 }
 
 }  // namespace vfsim::ldm

@@ -63,6 +63,10 @@ class Manager {
   // Write the configuration to the state directory (atomically; nothing without one).
   void save();
 
+  // ldmd's console server says whether another process on this host holds a TCP port; the
+  // binder skips such ports, so no guest is handed a console port it cannot serve.
+  void set_console_port_probe(std::function<bool(int)> taken) { port_taken_ = std::move(taken); }
+
   // Free resources (for listings and binding).
   std::vector<unsigned> free_strands() const;
   std::vector<SysRange> free_memory() const;   // PA ranges nobody holds
@@ -122,6 +126,7 @@ class Manager {
   std::string state_dir_;
   Model m_;
   bool powered_ = true;
+  std::function<bool(int)> port_taken_;
 };
 
 }  // namespace vfsim::ldm

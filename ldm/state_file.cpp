@@ -2,11 +2,13 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace vfsim::ldm {
@@ -49,11 +51,44 @@ void write_state_atomically(const std::string& path, const Model& m) {
   if (dfd >= 0) { ::fsync(dfd); ::close(dfd); }
 }
 
+namespace {
+// What the file must say before it is taken as a configuration: a file without domains, or
+// without the control domain first, would otherwise read as factory-default, and the next
+// command would write that over the real configuration. "" or why not.
+std::string check_shape(const json& j) {
+  if (!j.is_object()) return "not a JSON object";
+  auto ds = j.find("domains");
+  if (ds == j.end()) return "no \"domains\"";
+  if (!ds->is_array() || ds->empty()) return "\"domains\" is not a non-empty array";
+  std::set<std::string> names;
+  for (size_t i = 0; i < ds->size(); ++i) {
+    const json& d = (*ds)[i];
+    if (!d.is_object()) return fmt::format("domains[{}] is not an object", i);
+    auto n = d.find("name");
+    if (n == d.end() || !n->is_string() || n->get<std::string>().empty()) return fmt::format("domains[{}] has no name", i);
+    std::string name = n->get<std::string>();
+    if (!names.insert(name).second) return fmt::format("LDom {} appears twice", name);
+    auto st = d.find("state");
+    if (st != d.end() && !(st->is_string() && (*st == "inactive" || *st == "bound" || *st == "active")))
+      return fmt::format("LDom {} has an unknown state {}", name, st->dump());
+    auto c = d.find("control");
+    bool control = c != d.end() && c->is_boolean() && c->get<bool>();
+    if (c != d.end() && !c->is_boolean()) return fmt::format("LDom {}: \"control\" is not true or false", name);
+    if (i == 0 && (!control || name != "primary")) return "the first domain is not the control domain primary";
+    if (i > 0 && control) return fmt::format("LDom {} claims to be the control domain too", name);
+  }
+  return "";
+}
+}  // namespace
+
 void read_state(const std::string& path, Model& m) {
   std::ifstream in(path);
-  if (!in) throw StateError("cannot read " + path);
+  if (!in) throw StateError(path + ": cannot be read");
+  json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) throw StateError(path + ": not JSON (truncated or corrupted)");
+  if (std::string why = check_shape(j); !why.empty()) throw StateError(path + ": " + why);
   try {
-    m = json::parse(in).get<Model>();
+    m = j.get<Model>();
   } catch (const json::exception& e) {
     throw StateError(path + ": " + e.what());
   }

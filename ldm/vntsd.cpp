@@ -1,6 +1,7 @@
 #include "ldm/vntsd.h"
 
 #include <algorithm>
+#include <iostream>
 
 namespace vfsim::ldm {
 
@@ -25,9 +26,18 @@ void ConsoleServer::poll(const Model& m) {
     if (!ec) acc->bind(tcp::endpoint(boost::asio::ip::address_v4::loopback(), uint16_t(port)), ec);
     if (!ec) acc->listen(8, ec);
     if (!ec) acc->non_blocking(true, ec);
-    if (!ec) p.acceptor = std::move(acc);   // a port in use stays closed; retried next time
-    if (p.acceptor) ports_.emplace(port, std::move(p));
+    if (ec) {   // a port in use stays closed and is retried next time; said once
+      if (failed_[port] != name)
+        std::cerr << "ldmd: console port " << port << " of LDom " << name << " cannot be opened: " << ec.message()
+                  << " (another process holds it?); retrying until it is free\n";
+      failed_[port] = name;
+      continue;
+    }
+    if (failed_.erase(port)) std::cerr << "ldmd: console port " << port << " of LDom " << name << " is open now\n";
+    p.acceptor = std::move(acc);
+    ports_.emplace(port, std::move(p));
   }
+  for (auto it = failed_.begin(); it != failed_.end();) it = want.count(it->first) ? std::next(it) : failed_.erase(it);
   for (auto& [port, p] : ports_) {
     hv::Guest* g = hv_.find_guest(p.domain);
     if (!g) continue;
@@ -64,6 +74,17 @@ void ConsoleServer::poll(const Model& m) {
     p.clients.erase(std::remove_if(p.clients.begin(), p.clients.end(), [](const auto& c) { return !c->sock.is_open(); }),
                     p.clients.end());
   }
+}
+
+bool ConsoleServer::taken_elsewhere(int port) const {
+  if (ports_.count(port)) return false;
+  // The same options as a listener's: a port only in TIME_WAIT is free.
+  boost::system::error_code ec;
+  tcp::acceptor probe(io_);
+  probe.open(tcp::v4(), ec);
+  if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) probe.bind(tcp::endpoint(boost::asio::ip::address_v4::loopback(), uint16_t(port)), ec);
+  return bool(ec);
 }
 
 }  // namespace vfsim::ldm

@@ -4,6 +4,9 @@
 // as it comes; what the client types goes to the guest's console input (cons_getchar).
 // The guest's console is read from and typed into the control domain's vcc
 // (models/vcc.h), which the hypervisor feeds with console packets.
+// A port another process holds is never quietly shared: the binder skips such ports
+// (taken_elsewhere), and a saved binding whose port is taken when ldmd starts is logged on
+// stderr and retried until the port is free (ldm list shows the port the domain owns).
 #pragma once
 #include <map>
 #include <memory>
@@ -25,6 +28,9 @@ class ConsoleServer {
       : io_(io), hv_(hv), vcc_(vcc) {}
   // Open and close listeners to follow the bindings, accept clients, move bytes both ways.
   void poll(const Model& m);
+  // Another process on this host holds 127.0.0.1:port (a port this server listens on is not
+  // "elsewhere").
+  bool taken_elsewhere(int port) const;
 
  private:
   struct Client {
@@ -40,6 +46,7 @@ class ConsoleServer {
   hv::Hypervisor& hv_;
   models::VirtualConsoleConcentrator& vcc_;
   std::map<int, Port> ports_;
+  std::map<int, std::string> failed_;   // port -> the domain whose listener could not open (logged once)
 };
 
 }  // namespace vfsim::ldm
