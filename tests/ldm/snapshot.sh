@@ -11,7 +11,7 @@ set -u
 source "$(dirname "$0")/lib.sh" "$@"
 start_ldmd --vsw-pcap "$tmp" || exit 1
 small_primary
-expect_ok ldm add-vcc port-range=15461-15469 snap-vcc0 primary
+expect_ok ldm add-vcc port-range=15471-15479 snap-vcc0 primary
 expect_ok vfctl mkfile -n 64m /ldoms/disk3.img
 expect_ok ldm add-vds primary-vds0 primary
 expect_ok ldm add-vdsdev /ldoms/disk3.img vol3@primary-vds0
@@ -59,7 +59,7 @@ start_ldmd --vsw-pcap "$tmp/B" --restore "$tmp/at10.snap" || exit 1
 expect_out "simulated time 10 ms" vfctl clock show
 expect_out "$(cat "$tmp/A.ldg1.clock")" vfctl clock show ldg1
 ldm list -p | sed 's/|util=[^|]*|/|/; s/|uptime=[^|]*//' > "$tmp/B.list0"
-grep -q '^DOMAIN|name=ldg1|state=active|flags=-n----|cons=15461|ncpu=8|' "$tmp/B.list0"
+grep -q '^DOMAIN|name=ldg1|state=active|flags=-n----|cons=15471|ncpu=8|' "$tmp/B.list0"
 check "the restored host lists ldg1 active with its console port and 8 vCPUs" $?
 expect_out "simulated time 20 ms" vfctl clock advance 10ms
 for d in ldg1 ldg2 ldg3 ldg4 ldg5; do
