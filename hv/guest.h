@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hv/guest_md.h"
 #include "hv/sun4v.h"
 
 namespace vfsim::hv {
@@ -122,6 +123,8 @@ struct Guest {
   std::string console;                       // all the guest wrote to its console (no console_link)
   struct ConsoleLink* console_link = nullptr;  // the vcc serving it, if any (console_link.h)
   std::string console_input;                 // what cons_getchar/cons_read will return
+  std::string console_line;                  // the part of a console line not yet passed on
+  GuestResources md_inputs;                  // what its machine description is built from
   uint64_t soft_state = 0;
   std::string soft_state_desc;
   // Virtual time (docs/hypervisor.md): the guest's %tick/%stick read host core cycles +

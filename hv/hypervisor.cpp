@@ -173,7 +173,7 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   res.crypto_units = c.crypto_units;
   res.pcie_buses = c.pcie_buses;
   g->md = md::encode(build_guest_md(p, res));
-  md_inputs_[g.get()] = res;
+  g->md_inputs = res;
   // The console is interrupt source (0x100, 0x11) as its MD node says.
   InterruptSource cons;
   cons.devhandle = 0x100;
@@ -201,7 +201,7 @@ void Hypervisor::detach_vcpu(const Vcpu& v) {   // the strand is nobody's again
 }
 
 void Hypervisor::rebuild_md(Guest& g) {
-  GuestResources& res = md_inputs_[&g];
+  GuestResources& res = g.md_inputs;
   ++res.md_generation;
   g.md = md::encode(build_guest_md(machine.plat, res));
 }
@@ -264,8 +264,6 @@ void Hypervisor::destroy_guest(Guest& g) {
       for (Vcpu& v : other->vcpus) flush_translations(v);
   }
   for (Vcpu& v : g.vcpus) detach_vcpu(v);
-  md_inputs_.erase(&g);
-  line_buf_.erase(&g);
   for (size_t i = 0; i < guests.size(); ++i)
     if (guests[i].get() == &g) {
       guests.erase(guests.begin() + long(i));
@@ -274,7 +272,7 @@ void Hypervisor::destroy_guest(Guest& g) {
 }
 
 void Hypervisor::set_variables(Guest& g, const std::map<std::string, std::string>& vars) {
-  GuestResources& res = md_inputs_[&g];
+  GuestResources& res = g.md_inputs;
   res.variables = vars;
   rebuild_md(g);
 }
@@ -317,7 +315,7 @@ void Hypervisor::console_write(Guest& g, const std::string& text) {
     g.console += text;
   }
   if (!console_out) return;
-  std::string& buf = line_buf_[&g];
+  std::string& buf = g.console_line;
   buf += text;
   size_t nl;
   while ((nl = buf.find('\n')) != std::string::npos) {

@@ -230,8 +230,6 @@ class Hypervisor : public cmt::StrandHost {
   uint64_t next_pa_ = kGuestPaBase;
   uint64_t next_error_handle_ = 1;
   uint64_t saved_pages_ = 0;
-  std::map<Guest*, std::string> line_buf_;
-  std::map<Guest*, GuestResources> md_inputs_;   // what each guest's MD is built from
   DirtyLogs dirty_logs_{machine.mem};
 };
 

@@ -187,7 +187,7 @@ void Hypervisor::save_state(state::StreamWriter& w) {
   saved_pages_ = 0;
   EndpointCodec ep{guests};
   for (const auto& gp : guests) {
-    Guest& g = *gp;   // (the private maps are keyed by non-const Guest*)
+    const Guest& g = *gp;
     Encoder e;
     e.u32(g.id);
     state::Codec<std::vector<Mblock>>::save(g.memory, e);
@@ -221,9 +221,8 @@ void Hypervisor::save_state(state::StreamWriter& w) {
     e.u8(g.exited);
     e.u64(g.exit_code);
     e.u64(g.boot_entry);
-    auto lb = line_buf_.find(&g);
-    e.str(lb == line_buf_.end() ? "" : lb->second);
-    md_inputs_state().save(md_inputs_.at(&g), e);
+    e.str(g.console_line);
+    md_inputs_state().save(g.md_inputs, e);
     w.section("guest " + g.name, 1, e);
 
     // Memory: the resident pages of each mblock, by real address; pages never touched are
@@ -306,8 +305,8 @@ void Hypervisor::load_state(const state::StreamReader& r) {
     g.exited = d.u8() != 0;
     g.exit_code = d.u64();
     g.boot_entry = d.u64();
-    line_buf_[&g] = d.str();
-    md_inputs_state().load(md_inputs_[&g], d);
+    g.console_line = d.str();
+    md_inputs_state().load(g.md_inputs, d);
     if (!d.done()) d.fail(std::to_string(d.left()) + " bytes left over");
 
     // Memory: the binding's ranges start from zero, then the saved pages go in, all in one

@@ -39,7 +39,7 @@ LdcEndpoint& Hypervisor::add_endpoint(Guest& g, VirtualDevice* dev) {
     s.devino = ino;
     g.intr.push_back(s);
   }
-  GuestResources& res = md_inputs_[&g];
+  GuestResources& res = g.md_inputs;
   res.channels.push_back(id);
   if (dev) {   // the device on this channel goes into the same new MD
     dev->channel = id;
@@ -86,7 +86,7 @@ void Hypervisor::disconnect(Guest& g, uint64_t channel) {
                               }),
                g.intr.end());
   g.ldc.erase(g.ldc.begin() + (e - g.ldc.data()));
-  GuestResources& res = md_inputs_[&g];
+  GuestResources& res = g.md_inputs;
   res.channels.erase(std::remove(res.channels.begin(), res.channels.end(), channel), res.channels.end());
   res.vdevs.erase(std::remove_if(res.vdevs.begin(), res.vdevs.end(), [&](const VirtualDevice& d) { return d.channel == channel; }),
                   res.vdevs.end());

@@ -23,7 +23,7 @@ void Hypervisor::add_vcpus(Guest& g, const std::vector<unsigned>& strands) {
   if (g.vcpus.size() + strands.size() > g.vcpus.capacity())   // would move the vCPUs
     throw HvError(fmt::format("guest '{}': {} vCPUs are more than the machine's strands", g.name,
                               g.vcpus.size() + strands.size()));
-  GuestResources& res = md_inputs_[&g];
+  GuestResources& res = g.md_inputs;
   for (unsigned s : strands) {
     Vcpu v;
     v.id = unsigned(g.vcpus.size());
@@ -53,7 +53,7 @@ void Hypervisor::remove_vcpus(Guest& g, const std::vector<unsigned>& ids) {
   for (unsigned id : sorted)
     if (g.vcpus[id].state == CPU_STATE_RUNNING)
       throw HvError(fmt::format("guest '{}': vCPU {} is still running: the guest must stop it first", g.name, id));
-  GuestResources& res = md_inputs_[&g];
+  GuestResources& res = g.md_inputs;
   for (size_t k = 0; k < sorted.size(); ++k) {
     Vcpu& v = g.vcpus.back();
     if (v.state != CPU_STATE_STOPPED) stop_vcpu(g, v, CPU_STATE_STOPPED);   // an error state ends here
