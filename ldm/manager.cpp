@@ -387,6 +387,25 @@ Reply Manager::bootmode(const std::string& config) {
   return r;
 }
 
+// ---- operations ------------------------------------------------------------------------
+std::shared_ptr<Operation> Manager::new_operation(const std::string& what) {
+  auto op = std::make_shared<Operation>(what, [this] { return now(); });
+  op_ = op;
+  return op;
+}
+
+Reply Manager::settle(const std::shared_ptr<Operation>& op) {
+  if (op->done()) return op->reply();
+  Reply r;
+  r.pending = op;
+  return r;
+}
+
+std::shared_ptr<Operation> Manager::running_operation() const {
+  auto op = op_.lock();
+  return op && !op->done() ? op : nullptr;
+}
+
 // ---- persistence -------------------------------------------------------------------------
 void Manager::save() {
   if (state_dir_.empty()) return;

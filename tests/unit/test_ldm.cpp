@@ -199,20 +199,23 @@ struct DsHost : DomainHost {
   double utilization(const Domain&) override { return 0; }
   double now_seconds() override { return 0; }
   bool has_domain_service(const Domain&, const std::string&) override { return agent; }
-  std::string shutdown_domain(const Domain& d) override {
+  // The guest answers at once: every Operation ends before the command returns.
+  void shutdown_domain(const Domain& d, Operation&, Done done) override {
     calls.push_back("shutdown " + d.name);
-    return "";
+    done("");
   }
-  std::string add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands) override {
+  void add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands, Operation&, Done done) override {
     calls.push_back(fmt::format("add {} {}", d.name, fmt::join(strands, ",")));
-    return "";
+    done("");
   }
-  std::string remove_vcpus_live(const Domain& d, unsigned count, std::vector<unsigned>& removed) override {
+  void remove_vcpus_live(const Domain& d, unsigned count, Operation&,
+                         std::function<void(const std::string&, const std::vector<unsigned>&)> done) override {
     calls.push_back(fmt::format("remove {} {}", d.name, count));
     // told to, the guest refuses the lowest vCPU asked for: the higher ones go (ids stay dense)
+    std::vector<unsigned> removed;
     for (size_t i = d.strands.size() - count + (refuse_lowest ? 1 : 0); i < d.strands.size(); ++i)
       removed.push_back(d.strands[i]);
-    return refuse_lowest ? "Removal of cpu 1 failed, error: failure\nResource modification failed" : "";
+    done(refuse_lowest ? "Removal of cpu 1 failed, error: failure\nResource modification failed" : "", removed);
   }
 };
 }  // namespace
