@@ -305,7 +305,6 @@ int sc_main(int argc, char** argv) {
     // A state file that does not load ends here (StateError, exit 2), untouched.
     ldm::Manager mgr(p, &host, state_dir, vm["hostname"].as<std::string>());
     ldm::ConsoleServer consoles(io, hyp, host.vcc());
-    mgr.set_console_port_probe([&](int port) { return consoles.taken_elsewhere(port); });
     Daemon d{mgr, host, vm.count("deterministic") > 0};
     // Commands still running (graceful stops, live DR): advanced below, between polls.
     std::vector<std::shared_ptr<ldm::Operation>> ops;

@@ -51,10 +51,6 @@ class Manager {
   const platform::Platform& platform() const { return p_; }
   bool powered_on() const { return powered_; }
 
-  // ldmd's console server says whether another process on this host holds a TCP port; the
-  // binder skips such ports, so no guest is handed a console port it cannot serve.
-  void set_console_port_probe(std::function<bool(int)> taken) { port_taken_ = std::move(taken); }
-
   // Free resources (for listings and binding).
   std::vector<unsigned> free_strands() const;
   std::vector<SysRange> free_memory() const;   // PA ranges nobody holds
@@ -121,7 +117,6 @@ class Manager {
   std::string state_dir_;
   Model m_;
   bool powered_ = true;
-  std::function<bool(int)> port_taken_;
   std::weak_ptr<Operation> op_;   // the one running, if any
 };
 
