@@ -1,7 +1,9 @@
 // ldmd: one simulated host. Owns the timed machine (SystemC cores), the hypervisor and the
 // Logical Domains Manager; serves ldm and vfctl on a Unix socket between slices of
-// simulated time. With --deterministic, simulated time only advances on `vfctl clock
-// advance`, so a script's output is the same on every run.
+// simulated time (the socket: request_server.h; commands that wait for a guest: Operations,
+// operation.h, advanced here in small steps). With --deterministic, simulated time only
+// advances on `vfctl clock advance` and for running Operations, so a script's output is the
+// same on every run.
 #include <unistd.h>
 
 #include <chrono>

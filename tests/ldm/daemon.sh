@@ -149,6 +149,30 @@ verify "vfctl console -f shows the same bytes and keeps following" $?
 alive
 check "ldmd is alive after non-UTF-8 console output" $?
 
+# ==== ldm and vfctl never abort on what a (fake) ldmd sends back: one error line, exit 1
+replies=('b"\xff\xfe\n"' 'b"{\"v\":2,\"out\":\"\xe2\x82\xac\",\"err\":\"\",\"code\":0}\n"'
+         'b"{\"v\":2,\"out\":\"\",\"err\":\"\",\"code\":300}\n"' 'b"{\"v\":2,\"out\":"' 'b""'
+         'b"{\"v\":2,\"out\":\"\",\"err\":\"\",\"code\":0}\nextra\n"' 'b"[]\n"')
+wants=("ldmd: sent a malformed reply: not JSON"
+       "ldmd: sent a malformed reply: \"out\" holds a character above U+00FF"
+       "ldmd: sent a malformed reply: \"code\" is missing or not an exit code 0..255"
+       "ldmd: sent a truncated reply"
+       "ldmd: closed the connection without a reply"
+       "ldmd: sent a malformed reply: data after the reply line"
+       "ldmd: sent a malformed reply: not a JSON object")
+$CLIENT fake "$tmp/fake.sock" "${replies[@]}" 'b"\x00\n"' > "$tmp/fake.out" &
+faker=$!
+for i in $(seq 50); do grep -q listening "$tmp/fake.out" 2>/dev/null && break; sleep 0.1; done
+for i in "${!wants[@]}"; do
+  run env LDMD_SOCKET="$tmp/fake.sock" "$LDM" list
+  [ "$rc" = 1 ] && [ "$(cat "$tmp/err")" = "${wants[$i]}" ] && [ ! -s "$tmp/out" ]
+  verify "ldm on a bad reply (${replies[$i]}): '${wants[$i]}', exit 1" $?
+done
+run env LDMD_SOCKET="$tmp/fake.sock" timeout 5 "$VFCTL" console -f ldg1
+[ "$rc" = 1 ] && [ "$(cat "$tmp/err")" = "ldmd: sent a malformed reply: not JSON" ]
+verify "vfctl console -f on a bad reply: one line, exit 1" $?
+wait $faker
+
 # ==== a request that throws during dispatch gets an error reply
 expect_fail "ldmd: internal error: stoull" vfctl console-read ldg1 notanumber
 alive
