@@ -43,6 +43,7 @@ RequestServer::~RequestServer() {
 }
 
 void RequestServer::poll(int timeout_ms) {
+  deliver_finished();   // an Operation that ended since the last poll answers before any sleep
   std::vector<pollfd> fds;
   std::vector<uint64_t> ids;
   auto now = Clock::now();
