@@ -124,8 +124,18 @@ Reply Manager::run(const std::vector<std::string>& args) {
   std::string cmd = canonical(args[0]);
   Args rest(args.begin() + 1, args.end());
   if (!powered_ && cmd != "list-spconfig") return fail("The system is powered off: power it on with 'vfctl sp poweron'");
+  bool listing = cmd.rfind("list", 0) == 0;
+  // One change at a time: a running Operation holds its domain as it found it.
+  if (auto op = running_operation(); op && !listing)
+    return fail(fmt::format("An operation is in progress ({}: {}): try again when it has finished", op->what(),
+                            op->progress()));
   Reply r = dispatch(cmd, rest);
-  if (r.code == 0 && cmd.rfind("list", 0) != 0) save();
+  if (r.pending && !listing)
+    r.pending->on_finish([this](Reply& done) {
+      if (done.code == 0) save();
+    });
+  else if (r.code == 0 && !listing)
+    save();
   return r;
 }
 
@@ -340,29 +350,42 @@ Reply Manager::cmd_stop(const Args& a) {
   } else if (names.empty()) {
     return fail(usage("stop-domain"));
   }
-  for (const std::string& n : names) {
+  auto op = new_operation("stop-domain " + fmt::format("{}", fmt::join(names, " ")));
+  stop_from(op, r, names, 0, p.has("-f"));
+  return settle(op);
+}
+
+// The domains in turn; a graceful stop waits (a step of op) and goes on with the next.
+void Manager::stop_from(std::shared_ptr<Operation> op, Reply r, std::vector<std::string> names, size_t i, bool force) {
+  for (; i < names.size(); ++i) {
+    const std::string& n = names[i];
     Domain* d = m_.find(n);
-    if (!d) return fail(fmt::format("LDom {} not found", n));
-    if (d->control) return fail("LDom primary is the control domain: reboot it with 'vfctl reboot primary'");
-    if (d->state != State::Active) return fail(fmt::format("LDom {} is not active", n));
+    if (!d) return op->finish(fail(fmt::format("LDom {} not found", n)));
+    if (d->control) return op->finish(fail("LDom primary is the control domain: reboot it with 'vfctl reboot primary'"));
+    if (d->state != State::Active) return op->finish(fail(fmt::format("LDom {} is not active", n)));
     // Without -f the guest's OS is asked to shut down (Domain Services domain-shutdown) and
     // the command waits until it has stopped; a guest without the service (no OS running,
     // or one without the agent) is stopped at once. A failed request exits non-zero, so
     // scripts fall back to stop-domain -f (seed 003).
-    if (host_ && !p.has("-f") && host_->has_domain_service(*d, "domain-shutdown")) {
-      std::string err = host_->shutdown_domain(*d);
-      if (!err.empty()) {
-        r.err += err + "\n";
-        r.code = 1;
-        return r;
-      }
-    } else if (host_) {
-      host_->stop(*d);
+    if (host_ && !force && host_->has_domain_service(*d, "domain-shutdown")) {
+      host_->shutdown_domain(*d, *op, [this, op, r, names, i, force](const std::string& err) {
+        Reply rr = r;
+        if (!err.empty()) {
+          rr.err += err + "\n";
+          rr.code = 1;
+          return op->finish(rr);
+        }
+        m_.find(names[i])->state = State::Bound;
+        rr.out += fmt::format("LDom {} stopped\n", names[i]);
+        stop_from(op, rr, names, i + 1, force);
+      });
+      return;
     }
+    if (host_) host_->stop(*d);
     d->state = State::Bound;
     r.out += fmt::format("LDom {} stopped\n", n);
   }
-  return r;
+  op->finish(r);
 }
 
 // The guest panics: its OS goes down and comes back (stop, then boot again).
@@ -461,21 +484,30 @@ Reply Manager::vcpu_live(Domain& d, unsigned want, bool cores) {
       return fail(fmt::format("Insufficient vcpus available to add to LDom {}: {} requested, {} free", d.name,
                               want - d.vcpus, free.size()));
     free.resize(want - d.vcpus);
-    std::string err = host_->add_vcpus_live(d, free);
-    if (!err.empty()) return fail(err);
-    d.strands.insert(d.strands.end(), free.begin(), free.end());
-    d.vcpus = want;
-    return {};
+    auto op = new_operation(fmt::format("add vcpus to {}", d.name));
+    std::string name = d.name;
+    host_->add_vcpus_live(d, free, *op, [this, op, name, free, want](const std::string& err) {
+      if (!err.empty()) return op->finish(fail(err));
+      Domain& x = *m_.find(name);
+      x.strands.insert(x.strands.end(), free.begin(), free.end());
+      x.vcpus = want;
+      op->finish({});
+    });
+    return settle(op);
   }
-  std::vector<unsigned> removed;
-  std::string err = host_->remove_vcpus_live(d, d.vcpus - want, removed);
-  for (unsigned s : removed) d.strands.erase(std::find(d.strands.begin(), d.strands.end(), s));
-  d.vcpus = unsigned(d.strands.size());   // what the guest gave back, also after a partial failure
-  if (!err.empty()) {
-    save();
-    return fail(err);
-  }
-  return {};
+  auto op = new_operation(fmt::format("remove vcpus from {}", d.name));
+  std::string name = d.name;
+  host_->remove_vcpus_live(d, d.vcpus - want, *op, [this, op, name](const std::string& err, const std::vector<unsigned>& removed) {
+    Domain& x = *m_.find(name);
+    for (unsigned s : removed) x.strands.erase(std::find(x.strands.begin(), x.strands.end(), s));
+    x.vcpus = unsigned(x.strands.size());   // what the guest gave back, also after a partial failure
+    if (!err.empty()) {
+      save();
+      return op->finish(fail(err));
+    }
+    op->finish({});
+  });
+  return settle(op);
 }
 
 Reply Manager::cmd_mau(const std::string& verb, const Args& a) {

@@ -1,10 +1,12 @@
 // What ldm needs from whatever runs the domains: the hypervisor on the simulated machine
 // (hv_host.h), or nothing at all in tests of the manager alone.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "ldm/model.h"
+#include "ldm/operation.h"
 
 namespace vfsim::ldm {
 
@@ -27,21 +29,24 @@ struct DomainHost {
   // What the guest's OS last said of itself with soft_state_set ("" if nothing).
   virtual std::string soft_state(const Domain&) { return ""; }
 
-  // Domain Services with the guest's OS (models/ds.h; HvHost: hv_host_ds.cpp). Each call
-  // that asks the guest waits for its answer while simulated time runs, at most a bounded
-  // simulated time, and returns "" or the error ldm prints.
+  // Domain Services with the guest's OS (models/ds.h; HvHost: hv_host_ds.cpp). A call that
+  // asks the guest waits for its answer as a step of `op` (operation.h: ldmd runs simulated
+  // time meanwhile, at most a bounded simulated time), then calls done with "" or the error
+  // ldm prints. A host that answers at once calls done before returning.
+  using Done = std::function<void(const std::string& err)>;
   // The guest registered this service (md-update, domain-shutdown, dr-cpu).
   virtual bool has_domain_service(const Domain&, const std::string&) { return false; }
   // Graceful stop: domain-shutdown, then wait until the guest has stopped.
-  virtual std::string shutdown_domain(const Domain& d) { return "LDom " + d.name + " has no domain services"; }
+  virtual void shutdown_domain(const Domain& d, Operation&, Done done) { done("LDom " + d.name + " has no domain services"); }
   // Live CPU DR: these free strands join the running guest as new vCPUs (md-update, dr-cpu
   // configure); or its `count` highest vCPUs leave it (dr-cpu unconfigure, md-update), and
-  // `removed` gets their strands (also on a partial failure).
-  virtual std::string add_vcpus_live(const Domain& d, const std::vector<unsigned>&) {
-    return "LDom " + d.name + " has no domain services";
+  // done gets their strands (also on a partial failure).
+  virtual void add_vcpus_live(const Domain& d, const std::vector<unsigned>&, Operation&, Done done) {
+    done("LDom " + d.name + " has no domain services");
   }
-  virtual std::string remove_vcpus_live(const Domain& d, unsigned, std::vector<unsigned>&) {
-    return "LDom " + d.name + " has no domain services";
+  virtual void remove_vcpus_live(const Domain& d, unsigned, Operation&,
+                                 std::function<void(const std::string& err, const std::vector<unsigned>& removed)> done) {
+    done("LDom " + d.name + " has no domain services", {});
   }
 };
 

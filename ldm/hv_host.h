@@ -50,9 +50,10 @@ class HvHost : public DomainHost {
 
   // Domain Services (hv_host_ds.cpp).
   bool has_domain_service(const Domain& d, const std::string& service) override;
-  std::string shutdown_domain(const Domain& d) override;
-  std::string add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands) override;
-  std::string remove_vcpus_live(const Domain& d, unsigned count, std::vector<unsigned>& removed) override;
+  void shutdown_domain(const Domain& d, Operation& op, Done done) override;
+  void add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands, Operation& op, Done done) override;
+  void remove_vcpus_live(const Domain& d, unsigned count, Operation& op,
+                         std::function<void(const std::string&, const std::vector<unsigned>&)> done) override;
   // After a live change to a guest's MD: tell its OS (md-update), without waiting.
   void notify_md_update(const Domain& d);
   models::DomainServices& domain_services() { return ds_; }
@@ -63,11 +64,10 @@ class HvHost : public DomainHost {
  private:
   // A guest domain's channel to ds_, with its MD domain-services node (at bind).
   void connect_domain_services(hv::Guest& g, const Domain& d);
-  // Send a request and run simulated time until the answer (true) or the timeout.
-  bool ds_call(hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
-               models::DomainServices::Answer& out);
-  // Run simulated time in small steps until done() or ds_timeout_s has passed.
-  bool run_until(const std::function<bool()>& done);
+  // Send a request and wait (a step of op) for the answer or ds_timeout_s: then
+  // next(ok, answer), ok as the answer says, false with answer.error on no answer.
+  void ds_call(Operation& op, hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
+               std::function<void(bool ok, const models::DomainServices::Answer&)> next);
   models::DomainServices ds_;
 
   std::map<std::string, std::string> variables(const Domain& d) const;

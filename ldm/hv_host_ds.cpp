@@ -1,7 +1,9 @@
 // HvHost's Domain Services: every guest domain gets a channel to the manager's DS end at
 // bind; graceful stop and live CPU DR ask the guest's runtime over it and wait for its
-// answers while simulated time runs (ldm waits for the command to finish, as the real one
-// does; in --deterministic mode too, so a script's output stays the same on every run).
+// answers while simulated time runs: each wait is a step of the command's Operation
+// (operation.h), which ldmd's main loop advances in small steps of simulated time (ldm
+// waits for the command to finish, as the real one does; in --deterministic mode too, so
+// a script's output stays the same on every run).
 #include <fmt/format.h>
 
 #include "ldm/hv_host.h"
@@ -11,10 +13,6 @@ namespace vfsim::ldm {
 using models::DomainServices;
 namespace ds = models::ds;
 
-namespace {
-constexpr double kStepSeconds = 50e-6;   // simulated time between two looks at the answer
-}
-
 void HvHost::connect_domain_services(hv::Guest& g, const Domain& d) {
   if (d.control) return;
   hv::VirtualDevice dev;
@@ -22,32 +20,34 @@ void HvHost::connect_domain_services(hv::Guest& g, const Domain& d) {
   hv_.connect_service(g, ds_, dev);
 }
 
-bool HvHost::run_until(const std::function<bool()>& done) {
-  double until = sc_core::sc_time_stamp().to_seconds() + ds_timeout_s;
-  while (!done()) {
-    if (sc_core::sc_time_stamp().to_seconds() >= until) return false;
-    sc_core::sc_start(sc_core::sc_time(kStepSeconds, sc_core::SC_SEC));
-  }
-  return true;
-}
-
-bool HvHost::ds_call(hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
-                     DomainServices::Answer& out) {
-  bool got = false;
-  uint64_t req = ds_.request(hv_, g, service, payload, [&](const DomainServices::Answer& a) {
-    out = a;
-    got = true;
+void HvHost::ds_call(Operation& op, hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
+                     std::function<void(bool, const DomainServices::Answer&)> next) {
+  auto answer = std::make_shared<DomainServices::Answer>();
+  auto settled = std::make_shared<bool>(false);   // answered, timed out or cancelled
+  uint64_t req = ds_.request(hv_, g, service, payload, [answer, settled](const DomainServices::Answer& a) {
+    *answer = a;
+    *settled = true;
   });
   if (!req) {
-    out.error = "the domain has not registered " + service;
-    return false;
+    answer->error = "the domain has not registered " + service;
+    return next(false, *answer);
   }
-  if (!run_until([&] { return got; })) {
-    ds_.cancel(g, req);   // the callback refers to this frame
-    out.error = fmt::format("no answer to {} within {:g} ms of simulated time", service, ds_timeout_s * 1e3);
-    return false;
-  }
-  return out.ok;
+  hv::Guest* gp = &g;
+  // The answer is not wanted any more: the guest's late one must not be matched later.
+  auto forget = [this, gp, req, settled] {
+    if (!*settled) ds_.cancel(*gp, req);
+    *settled = true;
+  };
+  op.on_cancel(forget);
+  op.set_progress(fmt::format("waiting for {} to answer {}", g.name, service));
+  op.wait([answer, settled] { return *settled; }, ds_timeout_s, [=](bool met) {
+    if (!met) {
+      forget();
+      answer->error = fmt::format("no answer to {} within {:g} ms of simulated time", service, ds_timeout_s * 1e3);
+      return next(false, *answer);
+    }
+    next(answer->ok, *answer);
+  });
 }
 
 bool HvHost::has_domain_service(const Domain& d, const std::string& service) {
@@ -62,23 +62,27 @@ void HvHost::notify_md_update(const Domain& d) {
 
 // domain-shutdown {req_num, u32 delay ms} -> {req_num, u32 result, reason}; then the guest
 // stops by itself (the runtime exits with mach_exit).
-std::string HvHost::shutdown_domain(const Domain& d) {
+void HvHost::shutdown_domain(const Domain& d, Operation& op, Done done) {
   hv::Guest* g = hv_.find_guest(d.name);
-  if (!g) return fmt::format("LDom {} is not bound", d.name);
-  DomainServices::Answer a;
-  if (!ds_call(*g, "domain-shutdown", ds::Writer().u32(0).b, a))
-    return fmt::format("LDom {} did not answer the shutdown request: {}", d.name, a.error);
-  ds::Reader r(a.data.data(), a.data.size());
-  uint32_t result = r.u32();
-  std::string reason = r.left() ? r.cstr() : "";
-  if (!r.ok || result != 0)
-    return fmt::format("LDom {} refused to shut down{}", d.name, reason.empty() ? "" : ": " + reason);
-  if (!run_until([&] { return !running(d); }))
-    return fmt::format("LDom {} accepted the shutdown request but did not stop within {:g} ms of simulated time",
-                       d.name, ds_timeout_s * 1e3);
-  ds_.forget(*g);
-  hv_.stop_guest(*g);
-  return "";
+  if (!g) return done(fmt::format("LDom {} is not bound", d.name));
+  Domain dom = d;   // the model does not change while an Operation runs; a copy is simplest
+  ds_call(op, *g, "domain-shutdown", ds::Writer().u32(0).b, [this, &op, g, dom, done](bool ok, const DomainServices::Answer& a) {
+    if (!ok) return done(fmt::format("LDom {} did not answer the shutdown request: {}", dom.name, a.error));
+    ds::Reader r(a.data.data(), a.data.size());
+    uint32_t result = r.u32();
+    std::string reason = r.left() ? r.cstr() : "";
+    if (!r.ok || result != 0)
+      return done(fmt::format("LDom {} refused to shut down{}", dom.name, reason.empty() ? "" : ": " + reason));
+    op.set_progress(fmt::format("waiting for {} to stop", dom.name));
+    op.wait([this, dom] { return !running(dom); }, ds_timeout_s, [this, g, dom, done](bool stopped) {
+      if (!stopped)
+        return done(fmt::format("LDom {} accepted the shutdown request but did not stop within {:g} ms of simulated time",
+                                dom.name, ds_timeout_s * 1e3));
+      ds_.forget(*g);
+      hv_.stop_guest(*g);
+      done("");
+    });
+  });
 }
 
 namespace {
@@ -109,22 +113,23 @@ std::string dr_cpu_errors(const std::string& domain, const DomainServices::Answe
 }
 }  // namespace
 
-std::string HvHost::add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands) {
+void HvHost::add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands, Operation& op, Done done) {
   hv::Guest* g = hv_.find_guest(d.name);
-  if (!g) return fmt::format("LDom {} is not bound", d.name);
+  if (!g) return done(fmt::format("LDom {} is not bound", d.name));
   unsigned first = unsigned(g->vcpus.size());
   try {
     hv_.add_vcpus(*g, strands);
   } catch (const hv::HvError& e) {
-    return e.what();
+    return done(e.what());
   }
   // Utilisation of the new vCPUs counts from now, not from the strands' earlier life.
   for (unsigned s : strands)
     samples_[s] = {hv_.machine.core_of(s).cycles, hv_.machine.strand(s).stats.yield_cycles, 0};
   std::vector<uint32_t> ids;
   for (unsigned i = 0; i < strands.size(); ++i) ids.push_back(first + i);
+  Domain dom = d;
   // On failure the new vCPUs leave again (stopped first if the guest started some).
-  auto rollback = [&] {
+  auto rollback = [this, g, ids, dom] {
     std::vector<unsigned> gone(ids.begin(), ids.end());
     for (unsigned id : gone)
       if (g->vcpus[id].state != hv::CPU_STATE_STOPPED) hv_.stop_vcpu(*g, g->vcpus[id], hv::CPU_STATE_STOPPED);
@@ -132,64 +137,76 @@ std::string HvHost::add_vcpus_live(const Domain& d, const std::vector<unsigned>&
       hv_.remove_vcpus(*g, gone);
     } catch (const hv::HvError&) {   // cannot happen once they are stopped; never take ldmd down
     }
-    notify_md_update(d);
+    notify_md_update(dom);
   };
-  DomainServices::Answer a;
-  if (!ds_call(*g, "md-update", {}, a) || !md_update_ok(a)) {
-    rollback();
-    return fmt::format("LDom {} did not take its new machine description (md-update): {}", d.name,
-                       a.error.empty() ? "it reported a failure" : a.error);
-  }
-  if (!ds_call(*g, "dr-cpu", ds::dr_cpu_request(ds::DR_CONFIGURE, ids), a)) {
-    rollback();
-    return fmt::format("LDom {} did not answer the dr-cpu configure request: {}", d.name, a.error);
-  }
-  ds::DrCpuReply rep;
-  std::string err = dr_cpu_errors(d.name, a, "Addition", rep);
-  if (err.empty() && rep.records.size() != ids.size()) err = fmt::format("LDom {} answered for {} of {} cpus\n", d.name, rep.records.size(), ids.size());
-  if (!err.empty()) {
-    rollback();
-    return err + fmt::format("Domain {} didn't allow addition of any VCPU\nResource modification failed", d.name);
-  }
-  return "";
+  ds_call(op, *g, "md-update", {}, [this, &op, g, ids, dom, rollback, done](bool ok, const DomainServices::Answer& a) {
+    if (!ok || !md_update_ok(a)) {
+      rollback();
+      return done(fmt::format("LDom {} did not take its new machine description (md-update): {}", dom.name,
+                              a.error.empty() ? "it reported a failure" : a.error));
+    }
+    ds_call(op, *g, "dr-cpu", ds::dr_cpu_request(ds::DR_CONFIGURE, ids),
+            [ids, dom, rollback, done](bool ok, const DomainServices::Answer& a) {
+              if (!ok) {
+                rollback();
+                return done(fmt::format("LDom {} did not answer the dr-cpu configure request: {}", dom.name, a.error));
+              }
+              ds::DrCpuReply rep;
+              std::string err = dr_cpu_errors(dom.name, a, "Addition", rep);
+              if (err.empty() && rep.records.size() != ids.size())
+                err = fmt::format("LDom {} answered for {} of {} cpus\n", dom.name, rep.records.size(), ids.size());
+              if (!err.empty()) {
+                rollback();
+                return done(err + fmt::format("Domain {} didn't allow addition of any VCPU\nResource modification failed", dom.name));
+              }
+              done("");
+            });
+  });
 }
 
-std::string HvHost::remove_vcpus_live(const Domain& d, unsigned count, std::vector<unsigned>& removed) {
-  removed.clear();
+void HvHost::remove_vcpus_live(const Domain& d, unsigned count, Operation& op,
+                               std::function<void(const std::string&, const std::vector<unsigned>&)> done) {
   hv::Guest* g = hv_.find_guest(d.name);
-  if (!g) return fmt::format("LDom {} is not bound", d.name);
-  if (count == 0 || count >= g->vcpus.size()) return fmt::format("LDom {} must keep at least one vcpu", d.name);
+  if (!g) return done(fmt::format("LDom {} is not bound", d.name), {});
+  if (count == 0 || count >= g->vcpus.size()) return done(fmt::format("LDom {} must keep at least one vcpu", d.name), {});
   std::vector<uint32_t> ids;
   for (unsigned id = unsigned(g->vcpus.size()) - count; id < g->vcpus.size(); ++id) ids.push_back(id);
-  DomainServices::Answer a;
-  if (!ds_call(*g, "dr-cpu", ds::dr_cpu_request(ds::DR_UNCONFIGURE, ids), a))
-    return fmt::format("LDom {} did not answer the dr-cpu unconfigure request: {}", d.name, a.error);
-  ds::DrCpuReply rep;
-  std::string err = dr_cpu_errors(d.name, a, "Removal", rep);
-  // What the guest stopped can go, from the top down (vCPU ids stay dense).
-  std::vector<unsigned> gone;
-  for (unsigned id = unsigned(g->vcpus.size()); id-- > ids.front();) {
-    if (g->vcpus[id].state == hv::CPU_STATE_RUNNING) break;
-    gone.push_back(id);
-  }
-  for (unsigned id : gone) removed.push_back(g->vcpus[id].strand);
-  if (!gone.empty()) {
+  std::string name = d.name;
+  ds_call(op, *g, "dr-cpu", ds::dr_cpu_request(ds::DR_UNCONFIGURE, ids),
+          [this, &op, g, ids, name, count, done](bool ok, const DomainServices::Answer& a) {
+    if (!ok) return done(fmt::format("LDom {} did not answer the dr-cpu unconfigure request: {}", name, a.error), {});
+    ds::DrCpuReply rep;
+    std::string err = dr_cpu_errors(name, a, "Removal", rep);
+    // What the guest stopped can go, from the top down (vCPU ids stay dense).
+    std::vector<unsigned> gone, removed;
+    for (unsigned id = unsigned(g->vcpus.size()); id-- > ids.front();) {
+      if (g->vcpus[id].state == hv::CPU_STATE_RUNNING) break;
+      gone.push_back(id);
+    }
+    for (unsigned id : gone) removed.push_back(g->vcpus[id].strand);
+    // The end, once the new MD is in (or there is nothing to tell the guest).
+    auto finish = [name, count, gone, removed, done](std::string err) {
+      if (gone.size() < count) {
+        if (err.empty()) err = fmt::format("LDom {} did not stop {} of its vcpus\n", name, count - gone.size());
+        return done(err + (gone.empty() ? fmt::format("Domain {} didn't allow removal of any VCPU\n", name) : "") +
+                        "Resource modification failed",
+                    removed);
+      }
+      done(err.empty() ? "" : err + "Resource modification failed", removed);
+    };
+    if (gone.empty()) return finish(err);
     try {
       hv_.remove_vcpus(*g, gone);
     } catch (const hv::HvError& e) {
-      removed.clear();
-      return fmt::format("{}\nResource modification failed", e.what());
+      return done(fmt::format("{}\nResource modification failed", e.what()), {});
     }
-    DomainServices::Answer u;
-    if (!ds_call(*g, "md-update", {}, u) || !md_update_ok(u))
-      err += fmt::format("LDom {} did not take its new machine description (md-update): {}\n", d.name, u.error);
-  }
-  if (gone.size() < count) {
-    if (err.empty()) err = fmt::format("LDom {} did not stop {} of its vcpus\n", d.name, count - gone.size());
-    return err + (gone.empty() ? fmt::format("Domain {} didn't allow removal of any VCPU\n", d.name) : "") +
-           "Resource modification failed";
-  }
-  return err.empty() ? "" : err + "Resource modification failed";
+    ds_call(op, *g, "md-update", {}, [name, err, finish](bool ok, const DomainServices::Answer& u) {
+      std::string e = err;
+      if (!ok || !md_update_ok(u))
+        e += fmt::format("LDom {} did not take its new machine description (md-update): {}\n", name, u.error);
+      finish(e);
+    });
+  });
 }
 
 }  // namespace vfsim::ldm

@@ -1,7 +1,9 @@
 // ldmd: one simulated host. Owns the timed machine (SystemC cores), the hypervisor and the
 // Logical Domains Manager; serves ldm and vfctl on a Unix socket between slices of
-// simulated time. With --deterministic, simulated time only advances on `vfctl clock
-// advance`, so a script's output is the same on every run.
+// simulated time (the socket: request_server.h; commands that wait for a guest: Operations,
+// operation.h, advanced here in small steps). With --deterministic, simulated time only
+// advances on `vfctl clock advance` and for running Operations, so a script's output is the
+// same on every run.
 #include <unistd.h>
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <algorithm>
 #include <sstream>
 
 #include <boost/asio.hpp>
@@ -104,6 +107,10 @@ struct Daemon {
       return r;
     };
     if (a.empty()) return usage();
+    // What changes the machine waits for a running Operation (operation.h) to end.
+    if (auto op = mgr.running_operation(); op && (a[0] == "reboot" || (a[0] == "sp" && a.size() >= 2 && a[1] != "showhost")))
+      return ldm::fail(fmt::format("An operation is in progress ({}: {}): try again when it has finished", op->what(),
+                                   op->progress()));
     if (a[0] == "reboot" && a.size() == 2) {
       if (a[1] != "primary") {
         r.err = fmt::format("vfctl reboot only reboots the control domain; use ldm stop-domain/start-domain for {}\n", a[1]);
@@ -372,14 +379,17 @@ int sc_main(int argc, char** argv) {
       snap.reset();   // the file's bytes are not needed any more
     }
     ldm::ConsoleServer consoles(io, hyp, host.vcc());
-    mgr.set_console_port_probe([&](int port) { return consoles.taken_elsewhere(port); });
     Daemon d{mgr, host, vm.count("deterministic") > 0};
+    // Commands still running (graceful stops, live DR): advanced below, between polls.
+    std::vector<std::shared_ptr<ldm::Operation>> ops;
     ldm::RequestServer server(
         sock,
         [&](const std::string& tool, const std::vector<std::string>& args) {
-          if (tool == "vfctl") return d.vfctl(args);
-          if (tool == "ldm") return mgr.run(args);
-          return ldm::fail("ldmd: unknown tool " + tool + " (ldm or vfctl)");
+          ldm::Reply r = tool == "vfctl" ? d.vfctl(args)
+                         : tool == "ldm" ? mgr.run(args)
+                                         : ldm::fail("ldmd: unknown tool " + tool + " (ldm or vfctl)");
+          if (r.pending && !r.pending->done()) ops.push_back(r.pending);
+          return r;
         },
         limits);
     if (!vm.count("foreground")) {
@@ -407,10 +417,16 @@ int sc_main(int argc, char** argv) {
       // otherwise wait for a client.
       double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       bool behind = sc_core::sc_time_stamp().to_seconds() - sim0 < wall;
-      int wait_ms = (!d.deterministic && active) ? (behind ? 0 : 5) : 50;
+      int wait_ms = !ops.empty() ? 0 : (!d.deterministic && active) ? (behind ? 0 : 5) : 50;
       consoles.poll(mgr.model());
       server.poll(wait_ms);   // accepts, reads, runs requests, writes: never blocks on a client
-      if (!d.deterministic && active && behind) {
+      ops.erase(std::remove_if(ops.begin(), ops.end(), [](const auto& op) { return op->done(); }), ops.end());
+      if (!ops.empty()) {
+        // An Operation waits for a guest: simulated time runs in its small steps, in both
+        // modes, exactly as the command used to run it itself; then the Operations look.
+        sc_core::sc_start(sc_core::sc_time(ldm::Operation::kStepSeconds, sc_core::SC_SEC));
+        for (const auto& op : ops) op->pump();
+      } else if (!d.deterministic && active && behind) {
         auto t0 = std::chrono::steady_clock::now();
         sc_core::sc_start(sc_core::sc_time(slice, sc_core::SC_SEC));
         double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -425,7 +441,8 @@ int sc_main(int argc, char** argv) {
     }
     if (g_quit > 0) std::cerr << "ldmd: stopping on signal " << g_quit << " (" << strsignal(g_quit) << ")\n";
     else std::cerr << "ldmd: stopping (vfctl shutdown)\n";
-    server.flush(1.0);   // `vfctl shutdown` gets its answer
+    for (const auto& op : ops) op->cancel("ldmd is stopping");
+    server.flush(1.0);   // `vfctl shutdown` gets its answer, waiting clients theirs
     return 0;
   } catch (const platform::PlatformError& e) {
     std::cerr << "ldmd: " << e.what() << "\n";

@@ -201,16 +201,9 @@ std::string Manager::bind(Domain& d) {
     std::set<int> used;
     for (const Domain& x : m_.domains)
       if (x.cons_port >= 0) used.insert(x.cons_port);
-    unsigned elsewhere = 0;   // ports of the range another process on this host holds
     for (unsigned p = vcc->port_lo; p <= vcc->port_hi && port < 0; ++p)
-      if (used.count(int(p))) continue;
-      else if (port_taken_ && port_taken_(int(p))) ++elsewhere;
-      else port = int(p);
-    if (port < 0)
-      return fmt::format("No free console port in the range of {}{}", vcc->name,
-                         elsewhere ? fmt::format(" ({} held by other processes on this host)", elsewhere) : "");
-  } else if (port >= 0 && port_taken_ && port_taken_(port)) {   // set-vcons port=N
-    return fmt::format("Console port {} of LDom {} is in use by another process on this host", port, d.name);
+      if (!used.count(int(p))) port = int(p);
+    if (port < 0) return fmt::format("No free console port in the range of {}", vcc->name);
   }
   d.strands = strands;
   d.mem = mem;
@@ -389,6 +382,25 @@ Reply Manager::bootmode(const std::string& config) {
   m_.next_config = config == m_.current_config ? "" : config;
   save();
   return r;
+}
+
+// ---- operations ------------------------------------------------------------------------
+std::shared_ptr<Operation> Manager::new_operation(const std::string& what) {
+  auto op = std::make_shared<Operation>(what, [this] { return now(); });
+  op_ = op;
+  return op;
+}
+
+Reply Manager::settle(const std::shared_ptr<Operation>& op) {
+  if (op->done()) return op->reply();
+  Reply r;
+  r.pending = op;
+  return r;
+}
+
+std::shared_ptr<Operation> Manager::running_operation() const {
+  auto op = op_.lock();
+  return op && !op->done() ? op : nullptr;
 }
 
 // ---- persistence -------------------------------------------------------------------------

@@ -5,26 +5,17 @@
 // (../shared/reference/ldm-cli-reference.md); docs/ldm.md lists them.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "ldm/domain_host.h"
 #include "ldm/model.h"
+#include "ldm/operation.h"
 #include "sim/platform/platform.h"
 
 namespace vfsim::ldm {
 
-struct Reply {
-  std::string out, err;
-  int code = 0;
-};
-// A failed command: one line on stderr, exit code 1.
-inline Reply fail(std::string msg, int code = 1) {
-  Reply r;
-  r.err = msg + "\n";
-  r.code = code;
-  return r;
-}
 
 // Memory the hypervisor keeps for itself, listed as _sys_ (the layout real T5x40s show).
 struct SysRange { uint64_t pa, size; };
@@ -45,8 +36,12 @@ class Manager {
   Manager(const platform::Platform& p, DomainHost* host, std::string state_dir, std::string hostname,
           const Model* restored = nullptr);
 
-  // One ldm command line (the words after "ldm").
+  // One ldm command line (the words after "ldm"). A command that waits for a guest returns
+  // a Reply with `pending` set: its Operation (operation.h) gives the final Reply.
   Reply run(const std::vector<std::string>& args);
+  // The Operation still running (nullptr when none): while it runs, commands that change
+  // anything are refused (listings are served).
+  std::shared_ptr<Operation> running_operation() const;
   // vfctl: reboot the control domain (applies a delayed reconfiguration); power the SP's
   // machine off and on with the configuration chosen for the next power-on.
   Reply reboot_control();
@@ -63,10 +58,6 @@ class Manager {
   // Write the configuration to the state directory (atomically; nothing without one).
   void save();
 
-  // ldmd's console server says whether another process on this host holds a TCP port; the
-  // binder skips such ports, so no guest is handed a console port it cannot serve.
-  void set_console_port_probe(std::function<bool(int)> taken) { port_taken_ = std::move(taken); }
-
   // Free resources (for listings and binding).
   std::vector<unsigned> free_strands() const;
   std::vector<SysRange> free_memory() const;   // PA ranges nobody holds
@@ -82,6 +73,12 @@ class Manager {
   std::string bind(Domain& d);      // "" or the error
   void unbind(Domain& d);
   void load();
+  // A command that may wait for guests: an Operation on the simulated clock.
+  std::shared_ptr<Operation> new_operation(const std::string& what);
+  // The reply of a command that ran `op`: op's own when it is already done, else pending.
+  Reply settle(const std::shared_ptr<Operation>& op);
+  // stop-domain's loop over its domains from the i-th, going on when a graceful stop ends.
+  void stop_from(std::shared_ptr<Operation> op, Reply r, std::vector<std::string> names, size_t i, bool force);
   double now() const { return host_ ? host_->now_seconds() : 0; }
   uint64_t alloc_mac();
   Domain& primary() { return m_.domains.front(); }
@@ -98,7 +95,7 @@ class Manager {
   Reply cmd_stop(const Args& a);
   Reply cmd_panic(const Args& a);
   Reply cmd_vcpu(const std::string& verb, const Args& a);
-  Reply vcpu_live(Domain& d, unsigned want, bool cores);
+  Reply vcpu_live(Domain& d, unsigned want, bool cores);   // may be pending
   Reply cmd_mau(const std::string& verb, const Args& a);
   Reply cmd_memory(const std::string& verb, const Args& a);
   Reply cmd_io(const std::string& verb, const Args& a);
@@ -126,7 +123,7 @@ class Manager {
   std::string state_dir_;
   Model m_;
   bool powered_ = true;
-  std::function<bool(int)> port_taken_;
+  std::weak_ptr<Operation> op_;   // the one running, if any
 };
 
 }  // namespace vfsim::ldm

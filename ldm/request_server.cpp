@@ -43,6 +43,7 @@ RequestServer::~RequestServer() {
 }
 
 void RequestServer::poll(int timeout_ms) {
+  deliver_finished();   // an Operation that ended since the last poll answers before any sleep
   std::vector<pollfd> fds;
   std::vector<uint64_t> ids;
   auto now = Clock::now();
@@ -72,9 +73,10 @@ void RequestServer::poll(int timeout_ms) {
     }
   }
   run_queued();
+  deliver_finished();
   now = Clock::now();
   for (auto& [id, c] : clients_) {
-    if (c.fd < 0 || c.phase == Phase::Queued || now < c.deadline) continue;
+    if (c.fd < 0 || c.phase == Phase::Queued || c.phase == Phase::Waiting || now < c.deadline) continue;
     if (c.phase == Phase::Reading)
       drop(c, fmt::format("no complete request within {:g} s ({} bytes received)", limits_.deadline_s, c.in.size()));
     else
@@ -89,6 +91,7 @@ void RequestServer::flush(double seconds) {
   for (auto& [id, c] : clients_)
     if (c.phase == Phase::Writing) c.deadline = std::min(c.deadline, end);
   queue_.clear();   // requests not yet run stay unanswered: ldmd is stopping
+  deliver_finished();   // Operations cancelled by now say so
   for (;;) {
     bool writing = std::any_of(clients_.begin(), clients_.end(), [](const auto& e) { return e.second.phase == Phase::Writing; });
     if (!writing || Clock::now() >= end) break;
@@ -166,6 +169,13 @@ void RequestServer::run_queued() {
       // Whatever a command throws is that command's failure, never ldmd's.
       try {
         Reply r = handler_(tool, argv);
+        if (r.pending && !r.pending->done()) {
+          c.in.clear();
+          c.op = r.pending;
+          c.phase = Phase::Waiting;
+          continue;
+        }
+        if (r.pending) r = r.pending->reply();
         line = encode_reply(r.out, r.err, r.code);
       } catch (const std::exception& e) {
         std::cerr << fmt::format("ldmd: client {}: request failed: {}\n", c.id, e.what());
@@ -177,6 +187,15 @@ void RequestServer::run_queued() {
     }
     reply(c, line);
   }
+}
+
+void RequestServer::deliver_finished() {
+  for (auto& [id, c] : clients_)
+    if (c.phase == Phase::Waiting && c.fd >= 0 && c.op->done()) {
+      Reply r = c.op->reply();
+      c.op.reset();
+      reply(c, encode_reply(r.out, r.err, r.code));
+    }
 }
 
 void RequestServer::reply(Client& c, const std::string& line) {

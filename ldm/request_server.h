@@ -5,13 +5,15 @@
 // deadline: to send its request, and again to read its reply. A client that stalls, sends
 // junk or too much, or does not read, is dropped with a line on stderr; the others are
 // served meanwhile, complete requests in arrival order, a bounded number per poll so that
-// simulated time keeps running under a flood of clients.
+// simulated time keeps running under a flood of clients. A command that returns a pending
+// Operation keeps its client waiting, without blocking anyone, until the Operation ends.
 #pragma once
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,7 +50,9 @@ class RequestServer {
 
  private:
   using Clock = std::chrono::steady_clock;
-  enum class Phase { Reading, Queued, Writing };
+  // Waiting: its command is an Operation still running (operation.h); no deadline, since
+  // the Operation has its own (in simulated time).
+  enum class Phase { Reading, Queued, Waiting, Writing };
   struct Client {
     int fd = -1;
     uint64_t id = 0;             // for log lines
@@ -56,10 +60,12 @@ class RequestServer {
     std::string in, out;         // request bytes so far; reply bytes not yet written
     size_t written = 0;          // of out
     Clock::time_point deadline;  // Reading: for the whole request; Writing: for the whole reply
+    std::shared_ptr<Operation> op;   // Waiting: the command's Operation
   };
   void accept_new();
   void read_from(Client& c);
   void run_queued();
+  void deliver_finished();   // replies of Operations that have finished
   void reply(Client& c, const std::string& line);
   void write_to(Client& c);
   void drop(Client& c, const std::string& why);   // logs why ("" = quietly: a finished client)

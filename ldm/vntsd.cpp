@@ -29,7 +29,7 @@ void ConsoleServer::poll(const Model& m) {
     if (ec) {   // a port in use stays closed and is retried next time; said once
       if (failed_[port] != name)
         std::cerr << "ldmd: console port " << port << " of LDom " << name << " cannot be opened: " << ec.message()
-                  << " (another process holds it?); retrying until it is free\n";
+                  << " (another process holds it): the console is not reachable there until it is free\n";
       failed_[port] = name;
       continue;
     }
@@ -74,17 +74,6 @@ void ConsoleServer::poll(const Model& m) {
     p.clients.erase(std::remove_if(p.clients.begin(), p.clients.end(), [](const auto& c) { return !c->sock.is_open(); }),
                     p.clients.end());
   }
-}
-
-bool ConsoleServer::taken_elsewhere(int port) const {
-  if (ports_.count(port)) return false;
-  // The same options as a listener's: a port only in TIME_WAIT is free.
-  boost::system::error_code ec;
-  tcp::acceptor probe(io_);
-  probe.open(tcp::v4(), ec);
-  if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) probe.bind(tcp::endpoint(boost::asio::ip::address_v4::loopback(), uint16_t(port)), ec);
-  return bool(ec);
 }
 
 }  // namespace vfsim::ldm

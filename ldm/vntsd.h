@@ -4,9 +4,10 @@
 // as it comes; what the client types goes to the guest's console input (cons_getchar).
 // The guest's console is read from and typed into the control domain's vcc
 // (models/vcc.h), which the hypervisor feeds with console packets.
-// A port another process holds is never quietly shared: the binder skips such ports
-// (taken_elsewhere), and a saved binding whose port is taken when ldmd starts is logged on
-// stderr and retried until the port is free (ldm list shows the port the domain owns).
+// Ports are the manager's to assign, as on a real system (scripts and saved configurations
+// rely on them), whatever else runs on the host: a port another process holds is never
+// quietly shared: ldmd says so on stderr when the listener cannot open, retries until the
+// port is free and says so again when it opens (ldm list shows the port the domain owns).
 #pragma once
 #include <map>
 #include <memory>
@@ -28,9 +29,6 @@ class ConsoleServer {
       : io_(io), hv_(hv), vcc_(vcc) {}
   // Open and close listeners to follow the bindings, accept clients, move bytes both ways.
   void poll(const Model& m);
-  // Another process on this host holds 127.0.0.1:port (a port this server listens on is not
-  // "elsewhere").
-  bool taken_elsewhere(int port) const;
 
  private:
   struct Client {

@@ -23,22 +23,26 @@ usec() { vfctl clock show | sed -n 's/^simulated time \([0-9.]*\) \(us\|ms\|s\)$
 
 small_primary
 # console ports of its own, away from other tests' ldmds running in parallel
-expect_ok ldm add-vcc port-range=15461-15469 test-vcc0 primary
+expect_ok ldm add-vcc port-range=15481-15489 test-vcc0 primary
 new_guest ldg1 1 256M "idle"
 new_guest ldg2 1 256M "idle"
 
-# ==== a console port another process holds is skipped, and a fixed one is refused
-$CLIENT listen 15461 600 > "$tmp/listen.out" &
+# ==== a console port another process holds: ldg1 keeps the port the manager assigns (scripts
+# rely on it), ldmd says on stderr that it cannot open it, and opens it once it is free
+$CLIENT listen 15481 60 > "$tmp/listen.out" &
 holder=$!
 for i in $(seq 50); do grep -q listening "$tmp/listen.out" 2>/dev/null && break; sleep 0.1; done
 expect_ok ldm bind ldg1
 run ldm list -p ldg1
-grep -q '|cons=15462|' "$tmp/out"
-verify "ldg1 is bound to console port 15462: 15461 is held by another process" $?
-expect_ok ldm set-vcons port=15461 ldg2
-expect_fail "Console port 15461 of LDom ldg2 is in use by another process on this host" ldm bind ldg2
+grep -q '|cons=15481|' "$tmp/out"
+verify "ldg1 is bound to console port 15481, the first of the range" $?
+for i in $(seq 40); do grep -q "console port 15481 of LDom ldg1 cannot be opened" "$tmp/ldmd.log" && break; sleep 0.05; done
+grep -qxF "ldmd: console port 15481 of LDom ldg1 cannot be opened: Address already in use (another process holds it): the console is not reachable there until it is free" "$tmp/ldmd.log"
+check "ldmd says that another process holds ldg1's console port" $?
 kill $holder; wait $holder 2>/dev/null
-expect_ok ldm set-vcons port= ldg2
+for i in $(seq 40); do grep -q "console port 15481 of LDom ldg1 is open now" "$tmp/ldmd.log" && break; sleep 0.05; done
+grep -qxF "ldmd: console port 15481 of LDom ldg1 is open now" "$tmp/ldmd.log"
+check "once the other process lets it go, ldmd opens the port and says so" $?
 expect_out "LDom ldg1 started" ldm start ldg1
 vfctl clock advance 10ms >/dev/null
 
@@ -145,6 +149,30 @@ verify "vfctl console -f shows the same bytes and keeps following" $?
 alive
 check "ldmd is alive after non-UTF-8 console output" $?
 
+# ==== ldm and vfctl never abort on what a (fake) ldmd sends back: one error line, exit 1
+replies=('b"\xff\xfe\n"' 'b"{\"v\":2,\"out\":\"\xe2\x82\xac\",\"err\":\"\",\"code\":0}\n"'
+         'b"{\"v\":2,\"out\":\"\",\"err\":\"\",\"code\":300}\n"' 'b"{\"v\":2,\"out\":"' 'b""'
+         'b"{\"v\":2,\"out\":\"\",\"err\":\"\",\"code\":0}\nextra\n"' 'b"[]\n"')
+wants=("ldmd: sent a malformed reply: not JSON"
+       "ldmd: sent a malformed reply: \"out\" holds a character above U+00FF"
+       "ldmd: sent a malformed reply: \"code\" is missing or not an exit code 0..255"
+       "ldmd: sent a truncated reply"
+       "ldmd: closed the connection without a reply"
+       "ldmd: sent a malformed reply: data after the reply line"
+       "ldmd: sent a malformed reply: not a JSON object")
+$CLIENT fake "$tmp/fake.sock" "${replies[@]}" 'b"\x00\n"' > "$tmp/fake.out" &
+faker=$!
+for i in $(seq 50); do grep -q listening "$tmp/fake.out" 2>/dev/null && break; sleep 0.1; done
+for i in "${!wants[@]}"; do
+  run env LDMD_SOCKET="$tmp/fake.sock" "$LDM" list
+  [ "$rc" = 1 ] && [ "$(cat "$tmp/err")" = "${wants[$i]}" ] && [ ! -s "$tmp/out" ]
+  verify "ldm on a bad reply (${replies[$i]}): '${wants[$i]}', exit 1" $?
+done
+run env LDMD_SOCKET="$tmp/fake.sock" timeout 5 "$VFCTL" console -f ldg1
+[ "$rc" = 1 ] && [ "$(cat "$tmp/err")" = "ldmd: sent a malformed reply: not JSON" ]
+verify "vfctl console -f on a bad reply: one line, exit 1" $?
+wait $faker
+
 # ==== a request that throws during dispatch gets an error reply
 expect_fail "ldmd: internal error: stoull" vfctl console-read ldg1 notanumber
 alive
@@ -159,12 +187,54 @@ run "$LDMD" --foreground --deterministic --state-dir "$tmp/state2" --socket "$LD
 verify "a second ldmd on the same socket is refused" $?
 expect_out "$(cat "$tmp/list.want")" listed
 
+# ==== a graceful stop is an Operation: other clients are served while it waits for a busy guest
+# (the compute workload never answers domain-shutdown: the stop waits its 50 ms of simulated
+# time, which the daemon runs in 50 us steps, about a second of wall time here)
+new_guest ldg3 1 256M "compute iterations=100000000"
+expect_ok ldm bind ldg3
+expect_out "LDom ldg3 started" ldm start ldg3
+vfctl clock advance 1ms >/dev/null
+"$LDM" stop ldg3 > "$tmp/stop.out" 2> "$tmp/stop.err" &
+stopper=$!
+sleep 0.2
+served=0 refused=0
+while kill -0 $stopper 2>/dev/null; do
+  run ldm list -p ldg1
+  [ "$rc" = 0 ] && grep -q '^DOMAIN|name=ldg1|state=active|' "$tmp/out" && kill -0 $stopper 2>/dev/null &&
+    served=$((served + 1))
+  run ldm set-vcpu 1 ldg1   # (a no-op should it come after the stop)
+  [ "$rc" = 1 ] && grep -qx "An operation is in progress (stop-domain ldg3: waiting for ldg3 to answer domain-shutdown): try again when it has finished" "$tmp/err" &&
+    refused=$((refused + 1))
+done
+wait $stopper
+stop_rc=$?
+[ $served -ge 1 ]
+check "ldm list answered $served times while the graceful stop of a busy guest was in progress" $?
+[ $refused -ge 1 ]
+check "a change during the stop is refused, naming the operation ($refused times)" $?
+[ $stop_rc = 1 ] && [ "$(cat "$tmp/stop.err")" = "LDom ldg3 did not answer the shutdown request: no answer to domain-shutdown within 50 ms of simulated time" ]
+check "the stop itself ends as before: exit 1 after 50 ms of simulated time" $?
+expect_out "LDom ldg3 stopped" ldm stop -f ldg3
+# ==== stopping ldmd cancels a running Operation: its client is told so
+expect_out "LDom ldg3 started" ldm start ldg3
+vfctl clock advance 1ms >/dev/null
+"$LDM" stop ldg3 > "$tmp/stop.out" 2> "$tmp/stop.err" &
+stopper=$!
+sleep 0.3
+expect_out "ldmd stopping" vfctl shutdown
+wait $stopper
+stop_rc=$?
+[ $stop_rc = 1 ] && [ "$(cat "$tmp/stop.err")" = "stop-domain ldg3 cancelled: ldmd is stopping" ]
+check "ldmd stopping cancels the running stop-domain, and its ldm says so (exit 1)" $?
+wait $ldmd_pid
+ldmd_pid=
+
 # ==== the saved configuration comes back (ldg1 active, ldg2 inactive) after a restart
 stop_ldmd
 start_ldmd --client-deadline $DEADLINE || exit 1
 pid=$ldmd_pid
 run ldm list -p
-grep -q '^DOMAIN|name=ldg1|state=active|.*|cons=15462|' "$tmp/out" && grep -q '^DOMAIN|name=ldg2|state=inactive|' "$tmp/out"
+grep -q '^DOMAIN|name=ldg1|state=active|.*|cons=15481|' "$tmp/out" && grep -q '^DOMAIN|name=ldg2|state=inactive|' "$tmp/out"
 verify "after a restart ldg1 is active on its console port again" $?
 stop_ldmd
 
@@ -187,9 +257,9 @@ edit "m['domains'].reverse()"
 refuse "without primary first" "the first domain is not the control domain primary"
 edit "m['domains'][1]['state'] = 'running'"
 refuse "with an unknown state" 'LDom ldg1 has an unknown state "running"'
-edit "m['domains'][1]['strands'] = [0]"
+edit "m['domains'][1]['strands'][0] = 0"
 refuse "with a strand held twice" "strand 0 is held twice (LDom ldg1)"
-edit "m['domains'][1]['strands'] = [999]"
+edit "m['domains'][1]['strands'][0] = 999"
 refuse "with a strand the machine does not have" "LDom ldg1 holds strand 999, which T5240 does not have"
 edit "m['domains'][1]['mem'][0]['pa'] = m['domains'][0]['mem'][0]['pa']"
 refuse "with memory held twice" "memory 0x.* is held twice (LDom ldg1)"

@@ -10,7 +10,11 @@
   daemon_client.py stream SOCKET             copy stdin to the socket until ldmd drops the
                                              connection; prints the bytes it took
   daemon_client.py listen PORT SECONDS       hold a TCP listener on 127.0.0.1:PORT
+  daemon_client.py fake SOCKET REPLY...      a fake ldmd: the i-th connection gets its request
+                                             line read and REPLY[i] written (Python bytes literal
+                                             syntax, e.g. 'b"\\xff\\n"'), then closed
 """
+import ast
 import os
 import select
 import socket
@@ -93,6 +97,23 @@ def listen(port, seconds):
     time.sleep(seconds)
 
 
+def fake(path, replies):
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(8)
+    print("listening", flush=True)
+    for r in replies:
+        c, _ = srv.accept()
+        req = b""
+        while not req.endswith(b"\n"):
+            b = c.recv(65536)
+            if not b:
+                break
+            req += b
+        c.sendall(ast.literal_eval(r))
+        c.close()
+
+
 cmd = sys.argv[1]
 if cmd == "hold":
     hold(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
@@ -102,6 +123,8 @@ elif cmd == "noread":
     noread(sys.argv[2], float(sys.argv[3]))
 elif cmd == "stream":
     stream(sys.argv[2])
+elif cmd == "fake":
+    fake(sys.argv[2], sys.argv[3:])
 elif cmd == "listen":
     listen(int(sys.argv[2]), float(sys.argv[3]))
 else:

@@ -9,7 +9,10 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 #include "ldm/manager.h"
+#include "ldm/protocol.h"
 #include "ldm/state_file.h"
 #include "ldm/units.h"
 #include "sim/platform/platform.h"
@@ -196,20 +199,23 @@ struct DsHost : DomainHost {
   double utilization(const Domain&) override { return 0; }
   double now_seconds() override { return 0; }
   bool has_domain_service(const Domain&, const std::string&) override { return agent; }
-  std::string shutdown_domain(const Domain& d) override {
+  // The guest answers at once: every Operation ends before the command returns.
+  void shutdown_domain(const Domain& d, Operation&, Done done) override {
     calls.push_back("shutdown " + d.name);
-    return "";
+    done("");
   }
-  std::string add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands) override {
+  void add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands, Operation&, Done done) override {
     calls.push_back(fmt::format("add {} {}", d.name, fmt::join(strands, ",")));
-    return "";
+    done("");
   }
-  std::string remove_vcpus_live(const Domain& d, unsigned count, std::vector<unsigned>& removed) override {
+  void remove_vcpus_live(const Domain& d, unsigned count, Operation&,
+                         std::function<void(const std::string&, const std::vector<unsigned>&)> done) override {
     calls.push_back(fmt::format("remove {} {}", d.name, count));
     // told to, the guest refuses the lowest vCPU asked for: the higher ones go (ids stay dense)
+    std::vector<unsigned> removed;
     for (size_t i = d.strands.size() - count + (refuse_lowest ? 1 : 0); i < d.strands.size(); ++i)
       removed.push_back(d.strands[i]);
-    return refuse_lowest ? "Removal of cpu 1 failed, error: failure\nResource modification failed" : "";
+    done(refuse_lowest ? "Removal of cpu 1 failed, error: failure\nResource modification failed" : "", removed);
   }
 };
 }  // namespace
@@ -259,4 +265,62 @@ TEST_CASE("live vcpu changes and graceful stop go through the guest's domain ser
         "Stop the domain before changing its vcpus\n");
   CHECK(run({"stop", "ldg1"}).out == "LDom ldg1 stopped\n");
   CHECK(host.calls.back() == "stop ldg1");
+}
+
+TEST_CASE("the protocol carries any bytes, and refuses what it did not write", "[ldm][protocol]") {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += char(b);
+  std::string tool, why;
+  std::vector<std::string> argv;
+  REQUIRE(decode_request(encode_request("ldm", {all, "", "\xc3", "\xff\xfe"}), tool, argv, why));
+  CHECK(tool == "ldm");
+  CHECK(argv == std::vector<std::string>{all, "", "\xc3", "\xff\xfe"});
+  std::string out, err;
+  int code = 0;
+  REQUIRE(decode_reply(encode_reply(all, std::string("a\0b", 3), 3), out, err, code, why));
+  CHECK(out == all);
+  CHECK(err == std::string("a\0b", 3));
+  CHECK(code == 3);
+  // ASCII reads as itself on the wire; the others are two-byte UTF-8 of U+0080..U+00FF.
+  CHECK(encode_reply("ok\n", "", 0) == "{\"code\":0,\"err\":\"\",\"out\":\"ok\\n\",\"v\":2}\n");
+  CHECK(bytes_to_utf8("\xff") == "\xc3\xbf");
+  CHECK_FALSE(decode_reply("{\"v\":2,\"out\":\"\xe2\x82\xac\",\"err\":\"\",\"code\":0}", out, err, code, why));
+  CHECK(why == "\"out\" holds a character above U+00FF");
+  CHECK_FALSE(decode_reply("{\"v\":2,\"out\":\"\",\"err\":\"\",\"code\":256}", out, err, code, why));
+  CHECK_FALSE(decode_reply("{\"v\":2,\"out\":\"\",\"err\":\"\",\"code\":\"0\"}", out, err, code, why));
+  CHECK_FALSE(decode_reply("{\"out\":\"\",\"err\":\"\",\"code\":0}", out, err, code, why));
+  CHECK_FALSE(decode_reply("[1]", out, err, code, why));
+  CHECK_FALSE(decode_reply("\xff\xfe", out, err, code, why));
+  CHECK(why == "not JSON");
+  CHECK_FALSE(decode_request("{\"v\":2,\"tool\":\"ldm\",\"argv\":[1]}", tool, argv, why));
+  CHECK_FALSE(decode_request("{\"v\":2,\"tool\":\"ldm\"}", tool, argv, why));
+}
+
+TEST_CASE("a state file must mean a configuration", "[ldm]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / fmt::format("vfsim-ldm-state-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string file = (dir / "ldmd.json").string();
+  auto refused = [&](const std::string& text, const std::string& why) {
+    { std::ofstream(file) << text; }
+    Model m;
+    try {
+      read_state(file, m);
+      FAIL("accepted: " << text);
+    } catch (const StateError& e) {
+      CHECK(std::string(e.what()) == file + ": " + why);
+    }
+  };
+  refused("", "not JSON (truncated or corrupted)");
+  refused("{}", "no \"domains\"");
+  refused("{\"domains\": []}", "\"domains\" is not a non-empty array");
+  refused("{\"domains\": [{\"name\": \"ldg1\"}]}", "the first domain is not the control domain primary");
+  refused("{\"domains\": [{\"name\": \"primary\", \"control\": true}, {\"name\": \"primary\"}]}", "LDom primary appears twice");
+  refused("{\"domains\": [{\"name\": \"primary\", \"control\": true, \"state\": \"up\"}]}", "LDom primary has an unknown state \"up\"");
+  // Manager::load checks the bindings against the platform.
+  platform::Platform p = platform::load_platform("T5240");
+  { std::ofstream(file) << "{\"domains\": [{\"name\": \"primary\", \"control\": true, \"state\": \"active\", \"vcpus\": 1, \"strands\": [200]}]}"; }
+  CHECK_THROWS_WITH(Manager(p, nullptr, dir.string(), "host"), file + ": LDom primary holds strand 200, which T5240 does not have");
+  fs::remove_all(dir);
 }
