@@ -108,7 +108,9 @@ struct Daemon {
     };
     if (a.empty()) return usage();
     // What changes the machine waits for a running Operation (operation.h) to end.
-    if (auto op = mgr.running_operation(); op && (a[0] == "reboot" || (a[0] == "sp" && a.size() >= 2 && a[1] != "showhost")))
+    // A snapshot too: the guest is halfway through a conversation with the manager.
+    if (auto op = mgr.running_operation();
+        op && (a[0] == "reboot" || a[0] == "snapshot" || (a[0] == "sp" && a.size() >= 2 && a[1] != "showhost")))
       return ldm::fail(fmt::format("An operation is in progress ({}: {}): try again when it has finished", op->what(),
                                    op->progress()));
     if (a[0] == "reboot" && a.size() == 2) {

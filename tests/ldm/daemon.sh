@@ -197,8 +197,11 @@ vfctl clock advance 1ms >/dev/null
 "$LDM" stop ldg3 > "$tmp/stop.out" 2> "$tmp/stop.err" &
 stopper=$!
 sleep 0.2
-served=0 refused=0
+served=0 refused=0 snap_refused=0
 while kill -0 $stopper 2>/dev/null; do
+  run vfctl snapshot save "$tmp/during.snap"
+  [ "$rc" = 1 ] && grep -qx "An operation is in progress (stop-domain ldg3: waiting for ldg3 to answer domain-shutdown): try again when it has finished" "$tmp/err" &&
+    snap_refused=$((snap_refused + 1))
   run ldm list -p ldg1
   [ "$rc" = 0 ] && grep -q '^DOMAIN|name=ldg1|state=active|' "$tmp/out" && kill -0 $stopper 2>/dev/null &&
     served=$((served + 1))
@@ -212,6 +215,8 @@ stop_rc=$?
 check "ldm list answered $served times while the graceful stop of a busy guest was in progress" $?
 [ $refused -ge 1 ]
 check "a change during the stop is refused, naming the operation ($refused times)" $?
+[ $snap_refused -ge 1 ] && [ ! -e "$tmp/during.snap.tmp" ]
+check "a snapshot during the stop is refused, naming the operation, and leaves no temporary file ($snap_refused times)" $?
 [ $stop_rc = 1 ] && [ "$(cat "$tmp/stop.err")" = "LDom ldg3 did not answer the shutdown request: no answer to domain-shutdown within 50 ms of simulated time" ]
 check "the stop itself ends as before: exit 1 after 50 ms of simulated time" $?
 expect_out "LDom ldg3 stopped" ldm stop -f ldg3
