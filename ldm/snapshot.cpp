@@ -33,9 +33,8 @@ SnapshotInfo save_snapshot(const std::string& path, Manager& mgr, HvHost& host) 
   hv::Hypervisor& hv = host.hypervisor();
   SnapshotInfo info;
   state::AtomicFile file(path);
-  state::StreamWriter w([&](const uint8_t* p, size_t n) {
-    file.write(p, n);
-  });
+  state::StreamWriter w(file.sink());
+  // Only once the file is there: a save that cannot start changes nothing.
   for (auto& g : hv.guests) hv.reset_service_channels(*g);
   write_host(w, mgr);
   hv.machine.save_state(w);
