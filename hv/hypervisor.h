@@ -50,6 +50,7 @@ class DeviceEvents;   // device_events.h
 namespace vfsim::state {
 class StreamWriter;
 class StreamReader;
+template <class T> class Description;
 }
 
 namespace vfsim::hv {
@@ -139,6 +140,9 @@ class Hypervisor : public cmt::StrandHost {
   // Channels to services start over, as on a migrated domain: what was in flight is
   // dropped, the service forgets the session and the guest sees RESET and reconnects.
   void reset_service_channels(Guest& g);
+  // A guest's hypervisor state, declared once (hypervisor_state.cpp): built here because
+  // some fields name other guests or reach the strands' MMUs.
+  state::Description<Guest> guest_state();
   // A guest's memory page by page, for snapshots and live migration (guest_memory.cpp,
   // dirty_log.cpp; docs/hypervisor.md "Guest memory: resident pages and the dirty log").
   // Call them between instructions: outside sc_start, or from a hypercall or service.

@@ -4,6 +4,8 @@
 // (queues, map table, mapins, packets waiting) and its memory. Peers are named by domain and
 // channel id, never by pointer (docs/state.md).
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -119,52 +121,143 @@ const Description<Vcpu>& vcpu_state() {
   return d;
 }
 
+// A domain by name, for the fields that point at another guest (a channel's peer, a mapped-in
+// page's exporter): the stream names it, the loader finds it among the guests bound here.
+using GuestByName = std::function<Guest*(const std::string&)>;
+
+void save_guest_name(const Guest* g, Encoder& e) { e.str(g ? g->name : ""); }
+Guest* load_guest_name(const GuestByName& find, Decoder& d, const char* what) {
+  std::string name = d.str();
+  if (name.empty()) return nullptr;
+  Guest* g = find(name);
+  if (!g) d.fail(fmt::format("{}: domain {} is not here", what, name));
+  return g;
+}
+
 // An endpoint's peer is a guest named in the stream; a service end is made again by whoever
 // rebuilt the guest (the manager binds its devices), so only its presence is checked.
-struct EndpointCodec {
-  const std::vector<std::unique_ptr<Guest>>& guests;
-  void save(const LdcEndpoint& e, Encoder& enc) const {
-    enc.u64(e.id);
-    enc.u8(e.service ? 1 : e.peer ? 2 : 0);
-    enc.str(e.peer ? e.peer->name : "");
-    enc.u64(e.peer_id);
-    state::Codec<std::vector<LdcEndpoint::Queued>>::save(e.outbox, enc);
-    state::Codec<std::vector<Timer>>::save(e.timers, enc);   // a service's work, as data with due cycles
-    enc.u64(e.outbox_dropped);
-    queue_state().save(e.tx, enc);
-    queue_state().save(e.rx, enc);
-    enc.u8(e.reset_seen);
-    enc.u64(e.map_ra);
-    enc.u64(e.map_entries);
-  }
-  void load(LdcEndpoint& e, Decoder& dec) const {
-    uint64_t id = dec.u64();
-    uint8_t kind = dec.u8();
-    std::string peer = dec.str();
-    if (id != e.id || kind != (e.service ? 1 : e.peer ? 2 : 0))
-      dec.fail(fmt::format("channel {} does not match this guest's channel {} (its devices differ)", id, e.id));
-    e.peer = nullptr;
-    if (kind == 2) {
-      for (const auto& g : guests)
-        if (g->name == peer) e.peer = g.get();
-      if (!e.peer) dec.fail(fmt::format("channel {}: peer domain {} is not here", id, peer));
-    }
-    e.peer_id = dec.u64();
-    state::Codec<std::vector<LdcEndpoint::Queued>>::load(e.outbox, dec);
-    state::Codec<std::vector<Timer>>::load(e.timers, dec);
-    e.outbox_dropped = dec.u64();
-    queue_state().load(e.tx, dec);
-    queue_state().load(e.rx, dec);
-    e.reset_seen = dec.u8() != 0;
-    e.map_ra = dec.u64();
-    e.map_entries = dec.u64();
-    e.in_timers = false;
-  }
+Description<LdcEndpoint> endpoint_state(const GuestByName& find) {
+  using E = LdcEndpoint;
+  return Description<E>("ldc-endpoint", 1)
+      .computed("id", [](const E& e, Encoder& enc) { enc.u64(e.id); enc.u8(e.service ? 1 : e.peer ? 2 : 0); },
+                [](E& e, Decoder& d) {
+                  uint64_t id = d.u64();
+                  uint8_t kind = d.u8();
+                  if (id != e.id || kind != (e.service ? 1 : e.peer ? 2 : 0))
+                    d.fail(fmt::format("channel {} does not match this guest's channel {} (its devices differ)", id, e.id));
+                })
+      .computed("peer", [](const E& e, Encoder& enc) { save_guest_name(e.peer, enc); },
+                [find](E& e, Decoder& d) { e.peer = load_guest_name(find, d, "a channel's peer"); })
+      .field("peer_id", &E::peer_id)
+      .field("outbox", &E::outbox)
+      .field("timers", &E::timers)   // a service's work, as data with due cycles
+      .field("outbox_dropped", &E::outbox_dropped)
+      .field("tx", &E::tx).field("rx", &E::rx).field("reset_seen", &E::reset_seen)
+      .field("map_ra", &E::map_ra).field("map_entries", &E::map_entries);
+}
+
+Description<Guest::Mapin> mapin_state(const GuestByName& find) {
+  using M = Guest::Mapin;
+  return Description<M>("mapin", 1)
+      .field("pa", &M::pa).field("perms", &M::perms)
+      .computed("exporter", [](const M& m, Encoder& e) { save_guest_name(m.exporter, e); },
+                [find](M& m, Decoder& d) {
+                  m.exporter = load_guest_name(find, d, "a mapped-in page's exporter");
+                  if (!m.exporter) d.fail("a mapped-in page without its exporter");
+                })
+      .field("channel", &M::channel).field("index", &M::index);
+}
+
+// Elements that must be loaded where they are (the strands' MMUs keep references to vCPUs)
+// and must be the ones the binding made: same count, each checked by its own description.
+template <class T> void save_in_place(const std::vector<T>& v, Encoder& e, const std::function<void(const T&, Encoder&)>& f) {
+  e.u32(uint32_t(v.size()));
+  for (const T& x : v) f(x, e);
+}
+template <class T>
+void load_in_place(std::vector<T>& v, Decoder& d, const char* what, const std::function<void(T&, Decoder&)>& f) {
+  if (d.count(4) != v.size()) d.fail(fmt::format("its {} differ from this binding's", what));
+  for (T& x : v) f(x, d);
+}
+
+// The hypervisor's own counters and the guests' names, in order.
+struct HypervisorTop {
+  uint64_t next_pa = 0, next_error_handle = 0;
+  std::vector<std::string> guests;
 };
+const Description<HypervisorTop>& top_state() {
+  using H = HypervisorTop;
+  static const auto d = Description<H>("hypervisor", 1)
+      .field("next_pa", &H::next_pa).field("next_error_handle", &H::next_error_handle).field("guests", &H::guests);
+  return d;
+}
 
 constexpr size_t kPagesPerSection = 512;   // 4 MB of memory per section: bounded buffers
 
 }  // namespace
+
+state::Description<Guest> Hypervisor::guest_state() {
+  GuestByName find = [this](const std::string& name) { return find_guest(name); };
+  auto endpoint = std::make_shared<Description<LdcEndpoint>>(endpoint_state(find));
+  auto mapin = std::make_shared<Description<Guest::Mapin>>(mapin_state(find));
+  return Description<Guest>("guest", 1)
+      .field("id", &Guest::id)
+      .computed("memory", [](const Guest& g, Encoder& e) { state::Codec<std::vector<Mblock>>::save(g.memory, e); },
+                [](Guest& g, Decoder& d) {
+                  std::vector<Mblock> mem;
+                  state::Codec<std::vector<Mblock>>::load(mem, d);
+                  bool same = mem.size() == g.memory.size();
+                  for (size_t i = 0; same && i < mem.size(); ++i)
+                    same = mem[i].ra == g.memory[i].ra && mem[i].size == g.memory[i].size && mem[i].pa == g.memory[i].pa;
+                  if (!same) d.fail("its memory blocks differ from this binding's");
+                })
+      .computed("vcpus",
+                [this](const Guest& g, Encoder& e) {
+                  save_in_place<Vcpu>(g.vcpus, e, [this](const Vcpu& v, Encoder& enc) {
+                    vcpu_state().save(v, enc);
+                    enc.u64(mmus_[v.strand] ? mmus_[v.strand]->next_victim() : 0);
+                  });
+                },
+                [this](Guest& g, Decoder& d) {
+                  load_in_place<Vcpu>(g.vcpus, d, "vCPUs", [this](Vcpu& v, Decoder& dec) {
+                    vcpu_state().load(v, dec);
+                    uint64_t victim = dec.u64();
+                    if (mmus_[v.strand]) mmus_[v.strand]->next_victim() = size_t(victim);
+                  });
+                })
+      .field("md", &Guest::md).field("api", &Guest::api).field("perm", &Guest::perm).field("intr", &Guest::intr)
+      .computed("ldc",
+                [endpoint](const Guest& g, Encoder& e) {
+                  save_in_place<LdcEndpoint>(g.ldc, e, [endpoint](const LdcEndpoint& l, Encoder& enc) { endpoint->save(l, enc); });
+                },
+                [endpoint](Guest& g, Decoder& d) {
+                  load_in_place<LdcEndpoint>(g.ldc, d, "channels", [endpoint](LdcEndpoint& l, Decoder& dec) {
+                    endpoint->load(l, dec);
+                    l.in_timers = false;
+                  });
+                })
+      .computed("mapins",
+                [mapin](const Guest& g, Encoder& e) {
+                  e.u32(uint32_t(g.mapins.size()));
+                  for (const auto& [ra, m] : g.mapins) {
+                    e.u64(ra);
+                    mapin->save(m, e);
+                  }
+                },
+                [mapin](Guest& g, Decoder& d) {
+                  g.mapins.clear();
+                  for (uint32_t i = 0, n = d.count(12); i < n; ++i) {
+                    uint64_t ra = d.u64();
+                    mapin->load(g.mapins[ra], d);
+                  }
+                })
+      .field("console", &Guest::console).field("console_input", &Guest::console_input)
+      .field("soft_state", &Guest::soft_state).field("soft_state_desc", &Guest::soft_state_desc)
+      .field("tod_offset", &Guest::tod_offset).field("stick_offset", &Guest::stick_offset)
+      .field("perf_regs", &Guest::perf_regs)
+      .field("exited", &Guest::exited).field("exit_code", &Guest::exit_code).field("boot_entry", &Guest::boot_entry)
+      .field("console_line", &Guest::console_line).field("md_inputs", &Guest::md_inputs);
+}
 
 void Hypervisor::reset_service_channels(Guest& g) {
   for (LdcEndpoint& ep : g.ldc) {
@@ -178,52 +271,14 @@ void Hypervisor::reset_service_channels(Guest& g) {
 }
 
 void Hypervisor::save_state(state::StreamWriter& w) {
-  Encoder top;
-  top.u64(next_pa_);
-  top.u64(next_error_handle_);
-  top.u32(uint32_t(guests.size()));
-  for (const auto& g : guests) top.str(g->name);
-  w.section("hypervisor", 1, top);
+  HypervisorTop top{next_pa_, next_error_handle_, {}};
+  for (const auto& g : guests) top.guests.push_back(g->name);
+  w.part("hypervisor", top_state(), top);
   saved_pages_ = 0;
-  EndpointCodec ep{guests};
+  const Description<Guest> guest = guest_state();
   for (const auto& gp : guests) {
     const Guest& g = *gp;
-    Encoder e;
-    e.u32(g.id);
-    state::Codec<std::vector<Mblock>>::save(g.memory, e);
-    e.u32(uint32_t(g.vcpus.size()));
-    for (const Vcpu& v : g.vcpus) {
-      vcpu_state().save(v, e);
-      e.u64(mmus_[v.strand] ? mmus_[v.strand]->next_victim() : 0);
-    }
-    state::Codec<std::vector<uint8_t>>::save(g.md, e);
-    state::Codec<decltype(g.api)>::save(g.api, e);
-    state::Codec<std::vector<TlbEntry>>::save(g.perm, e);
-    state::Codec<std::vector<InterruptSource>>::save(g.intr, e);
-    e.u32(uint32_t(g.ldc.size()));
-    for (const LdcEndpoint& l : g.ldc) ep.save(l, e);
-    e.u32(uint32_t(g.mapins.size()));
-    for (const auto& [ra, m] : g.mapins) {
-      e.u64(ra);
-      e.u64(m.pa);
-      e.u64(m.perms);
-      e.str(m.exporter ? m.exporter->name : "");
-      e.u64(m.channel);
-      e.u64(m.index);
-    }
-    e.str(g.console);
-    e.str(g.console_input);
-    e.u64(g.soft_state);
-    e.str(g.soft_state_desc);
-    e.u64(uint64_t(g.tod_offset));
-    e.u64(g.stick_offset);
-    state::Codec<decltype(g.perf_regs)>::save(g.perf_regs, e);
-    e.u8(g.exited);
-    e.u64(g.exit_code);
-    e.u64(g.boot_entry);
-    e.str(g.console_line);
-    md_inputs_state().save(g.md_inputs, e);
-    w.section("guest " + g.name, 1, e);
+    w.part("guest " + g.name, guest, g);
 
     // Memory: the resident pages of each mblock, by real address; pages never touched are
     // zero and are not written.
@@ -246,68 +301,17 @@ void Hypervisor::save_state(state::StreamWriter& w) {
 }
 
 void Hypervisor::load_state(const state::StreamReader& r) {
-  Decoder top = r.at("hypervisor").decoder(r.source());
-  uint64_t next_pa = top.u64(), next_error = top.u64();
-  uint32_t n = top.count(4);
-  std::vector<std::string> names;
-  for (uint32_t i = 0; i < n; ++i) names.push_back(top.str());
+  HypervisorTop top;
+  r.part("hypervisor", top_state(), top);
   std::vector<std::string> here;
   for (const auto& g : guests) here.push_back(g->name);
-  if (names != here)
-    top.fail(fmt::format("the snapshot's guests ({}) are not the ones bound here ({})", fmt::join(names, ", "),
-                         fmt::join(here, ", ")));
-  EndpointCodec ep{guests};
+  if (top.guests != here)
+    throw state::StateError(fmt::format("{}: section 'hypervisor': the snapshot's guests ({}) are not the ones bound here ({})",
+                                        r.source(), fmt::join(top.guests, ", "), fmt::join(here, ", ")));
+  const Description<Guest> guest = guest_state();
   for (const auto& gp : guests) {
     Guest& g = *gp;
-    Decoder d = r.at("guest " + g.name).decoder(r.source());
-    if (r.at("guest " + g.name).version > 1) d.fail("guest version is newer than this vfsim reads (1)");
-    g.id = d.u32();
-    std::vector<Mblock> mem;
-    state::Codec<std::vector<Mblock>>::load(mem, d);
-    bool same = mem.size() == g.memory.size();
-    for (size_t i = 0; same && i < mem.size(); ++i)
-      same = mem[i].ra == g.memory[i].ra && mem[i].size == g.memory[i].size && mem[i].pa == g.memory[i].pa;
-    if (!same) d.fail("its memory blocks differ from this binding's");
-    // vCPUs are loaded in place: the strands' MMUs keep references to them.
-    if (d.count(4) != g.vcpus.size()) d.fail("its number of vCPUs differs from this binding's");
-    for (Vcpu& v : g.vcpus) {
-      vcpu_state().load(v, d);
-      uint64_t victim = d.u64();
-      if (mmus_[v.strand]) mmus_[v.strand]->next_victim() = size_t(victim);
-    }
-    state::Codec<std::vector<uint8_t>>::load(g.md, d);
-    state::Codec<decltype(g.api)>::load(g.api, d);
-    state::Codec<std::vector<TlbEntry>>::load(g.perm, d);
-    state::Codec<std::vector<InterruptSource>>::load(g.intr, d);
-    if (d.count(8) != g.ldc.size()) d.fail("its channels differ from this binding's");
-    for (LdcEndpoint& l : g.ldc) ep.load(l, d);
-    g.mapins.clear();
-    for (uint32_t i = 0, k = d.count(40); i < k; ++i) {
-      uint64_t ra = d.u64();
-      Guest::Mapin m;
-      m.pa = d.u64();
-      m.perms = d.u64();
-      std::string exporter = d.str();
-      for (const auto& o : guests)
-        if (o->name == exporter) m.exporter = o.get();
-      if (!m.exporter) d.fail("a mapped-in page of domain " + exporter + ", which is not here");
-      m.channel = d.u64();
-      m.index = d.u64();
-      g.mapins[ra] = m;
-    }
-    g.console = d.str();
-    g.console_input = d.str();
-    g.soft_state = d.u64();
-    g.soft_state_desc = d.str();
-    g.tod_offset = int64_t(d.u64());
-    g.stick_offset = d.u64();
-    state::Codec<decltype(g.perf_regs)>::load(g.perf_regs, d);
-    g.exited = d.u8() != 0;
-    g.exit_code = d.u64();
-    g.boot_entry = d.u64();
-    g.console_line = d.str();
-    md_inputs_state().load(g.md_inputs, d);
-    if (!d.done()) d.fail(std::to_string(d.left()) + " bytes left over");
+    r.part("guest " + g.name, guest, g);
 
     // Memory: the binding's ranges start from zero, then the saved pages go in, all in one
     // block of host memory.
@@ -326,8 +330,8 @@ void Hypervisor::load_state(const state::StreamReader& r) {
     for (const Mblock& m : g.memory) machine.mem.discard(m.pa, m.size);
     machine.mem.install_pages(in);   // a dirty log hears every page
   }
-  next_pa_ = next_pa;
-  next_error_handle_ = next_error;
+  next_pa_ = top.next_pa;
+  next_error_handle_ = top.next_error_handle;
   rearm_device_events();   // the channels' due packets and timers came back from outside
 }
 

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "hv/hypervisor.h"
-#include "sim/state/codec.h"
+#include "sim/state/description.h"
 
 namespace vfsim::models {
 
@@ -58,22 +58,24 @@ uint64_t VirtualConsoleConcentrator::dropped(const std::string& domain) const {
 
 namespace vfsim::models {
 
+const state::Description<VirtualConsoleConcentrator::Console>& VirtualConsoleConcentrator::console_state() {
+  static const auto d = state::Description<Console>("console", 1).field("kept", &Console::kept).field("base", &Console::base);
+  return d;
+}
+
 void VirtualConsoleConcentrator::save_state(state::Encoder& e) const {
   e.u32(uint32_t(consoles_.size()));
   for (const auto& [name, c] : consoles_) {
     e.str(name);
-    e.u64(c.base);
-    e.str(c.kept);
+    console_state().save(c, e);
   }
 }
 
 void VirtualConsoleConcentrator::load_state(state::Decoder& d) {
   std::map<std::string, Console> in;
-  for (uint32_t i = 0, n = d.count(16); i < n; ++i) {
+  for (uint32_t i = 0, n = d.count(12); i < n; ++i) {
     std::string name = d.str();
-    Console& c = in[name];
-    c.base = d.u64();
-    c.kept = d.str();
+    console_state().load(in[name], d);
   }
   for (auto& [name, c] : in) consoles_[name] = std::move(c);   // attached guests keep their link
 }

@@ -13,6 +13,7 @@
 namespace vfsim::state {
 class Encoder;
 class Decoder;
+template <class T> class Description;
 }
 
 namespace vfsim::models {
@@ -45,6 +46,7 @@ class VirtualConsoleConcentrator : public hv::ConsoleLink {
     uint64_t base = 0;   // absolute offset of kept[0]
   };
   std::map<std::string, Console> consoles_;
+  static const state::Description<Console>& console_state();
 };
 
 }  // namespace vfsim::models

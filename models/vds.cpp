@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "hv/hypervisor.h"
-#include "sim/state/codec.h"
+#include "sim/state/description.h"
 
 namespace vfsim::models {
 
@@ -274,28 +274,45 @@ void VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident,
 }  // namespace vfsim::models
 
 namespace vfsim::models {
+namespace {
+const state::Description<VirtualDiskServer::Stats>& stats_state() {
+  using S = VirtualDiskServer::Stats;
+  static const auto d = state::Description<S>("disk-stats", 1)
+      .field("reads", &S::reads).field("writes", &S::writes).field("flushes", &S::flushes).field("other", &S::other)
+      .field("bytes_read", &S::bytes_read).field("bytes_written", &S::bytes_written).field("errors", &S::errors);
+  return d;
+}
+}  // namespace
+}  // namespace vfsim::models
 
+VFSIM_DESCRIBED(vfsim::models::VirtualDiskServer::Stats, vfsim::models::stats_state);
+
+namespace vfsim::models {
+
+const state::Description<VirtualDiskServer::DiskState>& VirtualDiskServer::disk_state() {
+  using D = DiskState;
+  static const auto d = state::Description<D>("disk", 1).field("stats", &D::stats).field("busy_until", &D::busy_until);
+  return d;
+}
+
+// Each attached vdisk's disk model, by the domain's name and the channel.
 void VirtualDiskServer::save_state(state::Encoder& e) const {
   e.u32(uint32_t(disks_.size()));
   for (const auto& [key, d] : disks_) {
     e.str(key.first->name);
     e.u64(key.second);
-    const Stats& s = d.state.stats;
-    for (uint64_t v : {s.reads, s.writes, s.flushes, s.other, s.bytes_read, s.bytes_written, s.errors}) e.u64(v);
-    e.u64(d.state.busy_until);
+    disk_state().save(d.state, e);
   }
 }
 
 void VirtualDiskServer::load_state(state::Decoder& dec, hv::Hypervisor& hv) {
-  for (uint32_t i = 0, n = dec.count(76); i < n; ++i) {
+  for (uint32_t i = 0, n = dec.count(16); i < n; ++i) {
     std::string domain = dec.str();
     uint64_t channel = dec.u64();
     hv::Guest* g = hv.find_guest(domain);
     auto it = g ? disks_.find({g, channel}) : disks_.end();
     if (it == disks_.end()) dec.fail("vds " + name_ + ": no vdisk of " + domain + " on channel " + std::to_string(channel));
-    Stats& s = it->second.state.stats;
-    for (uint64_t* v : {&s.reads, &s.writes, &s.flushes, &s.other, &s.bytes_read, &s.bytes_written, &s.errors}) *v = dec.u64();
-    it->second.state.busy_until = dec.u64();
+    disk_state().load(it->second.state, dec);
   }
 }
 

@@ -22,6 +22,7 @@
 namespace vfsim::state {
 class Encoder;
 class Decoder;
+template <class T> class Description;
 }
 
 namespace vfsim::models {
@@ -84,6 +85,7 @@ class VirtualDiskServer : public VioServer {
     std::shared_ptr<DiskImage> image;
     DiskState state;
   };
+  static const state::Description<DiskState>& disk_state();
   // A request the disk completes later, as the timer's integers: the descriptor (ring ident,
   // index), its time on the disk, and for the last of a DRING_DATA range the ACK's fields.
   struct RequestDone {
