@@ -83,8 +83,10 @@ void Core::run() {
       // Parked strands cost nothing; a host's cpu_start wakes the core at the current time.
       resume_ps_ = 0;
       wait(wake_event_);
-      if (restored_) {   // a restored core: its cycle count is the saved one
-        restored_ = false;
+      if (restored_) {   // a restored core: its cycle count is the saved one, and it sleeps
+        restored_ = false;   // until its saved quantum ends, as the saved core did (a strand
+        uint64_t now = sc_core::sc_time_stamp().value();   // start meanwhile does not wake it)
+        if (resume_ps_ > now) wait(sc_time::from_value(resume_ps_ - now));
         continue;
       }
       cycles = std::max(cycles, uint64_t(sc_core::sc_time_stamp().to_seconds() * 1e9 / cycle_ns));

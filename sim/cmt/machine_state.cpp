@@ -118,9 +118,8 @@ void BareMachine::load_state(const state::StreamReader& r) {
 
 void Core::resume_after_restore() {
   if (!resume_ps_) return;   // parked when saved: a strand start wakes it, as before
-  uint64_t now = sc_core::sc_time_stamp().value();
-  restored_ = true;
-  wake_event_.notify(sc_core::sc_time::from_value(resume_ps_ > now ? resume_ps_ - now : 0));
+  restored_ = true;          // run() then waits out the rest of the saved quantum
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 }  // namespace vfsim::cmt
