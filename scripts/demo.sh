@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Main demo: a guest domain boots the vfsim guest runtime on the sun4v hypervisor of a timed
 # T5240, with a hypercall trace; then the layers below it on their own: a C program under
-# the user-mode runner, and bare-metal code on the timed CMT model.
+# the user-mode runner, and bare-metal code on the timed CMT model; last, a host under ldmd
+# saved to a snapshot and a second host started from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh vfsim-hv sparcprog_vfsim-runtime sparc64-run sparcprog_hello_sparc vfsim-bare sparcprog_bare_hello
+scripts/setup.sh vfsim-hv sparcprog_vfsim-runtime sparc64-run sparcprog_hello_sparc vfsim-bare sparcprog_bare_hello \
+  ldmd ldm vfctl
 echo "== a domain with 8 vCPUs and memory in two mblocks boots on a T5240's hypervisor:"
 echo "== build/bin/vfsim-hv --platform T5240 --vcpus 8 --memory 64M,32M --boot-file 'compute iterations=20000' --hv-trace build/hv-trace.txt"
 build/bin/vfsim-hv --platform T5240 --vcpus 8 --memory 64M,32M --boot-file 'compute iterations=20000' \
@@ -21,3 +23,27 @@ build/bin/sparc64-run --trace - --trace-limit 12 build/examples/hello_sparc 2>&1
 echo
 echo "== the timed CMT model: build/bin/vfsim-bare --platform T5240 --strands 4 --stats build/examples/bare_hello"
 build/bin/vfsim-bare --platform T5240 --strands 4 --stats build/examples/bare_hello
+echo
+echo "== snapshots: a host under ldmd (deterministic) boots a guest, runs 5 ms, is saved; a second host"
+echo "== starts from the snapshot; both run 5 ms more and their guests' consoles and memory are compared"
+demo=$(mktemp -d)
+cleanup() { for s in a b; do LDMD_SOCKET=$demo/$s.sock build/bin/vfctl shutdown >/dev/null 2>&1 || true; done; sleep 0.2; rm -rf "$demo"; }
+trap cleanup EXIT
+host() { LDMD_SOCKET=$demo/$1.sock "${@:2}"; }
+build/bin/ldmd --deterministic --state-dir "$demo/a" --socket "$demo/a.sock"
+host a build/bin/ldm set-vcpu 8 primary >/dev/null; host a build/bin/ldm set-memory 4G primary >/dev/null
+host a build/bin/vfctl reboot primary >/dev/null
+for c in "create ldg1" "add-vcpu 8 ldg1" "add-mem 256M ldg1" "bind ldg1" "start ldg1"; do
+  [ "$c" != "bind ldg1" ] || host a build/bin/ldm set-var "boot-file=memory footprint=4M writes=4" ldg1
+  host a build/bin/ldm $c >/dev/null
+done
+host a build/bin/vfctl clock advance 5ms >/dev/null
+echo "\$ vfctl snapshot save $demo/booted.snap"
+host a build/bin/vfctl snapshot save "$demo/booted.snap"
+echo "\$ ldmd --deterministic --state-dir ... --socket b.sock --restore $demo/booted.snap"
+build/bin/ldmd --deterministic --state-dir "$demo/b" --socket "$demo/b.sock" --restore "$demo/booted.snap"
+for s in a b; do
+  host $s build/bin/vfctl clock advance 5ms >/dev/null
+  echo "host $s: $(host $s build/bin/vfctl checksum ldg1), console $(host $s build/bin/vfctl console ldg1 | md5sum | cut -c1-12)"
+done
+host b build/bin/vfctl console ldg1 | tail -n 3
