@@ -573,7 +573,7 @@ std::string refusal(const std::vector<uint8_t>& bytes, Host& c) {
 }
 }  // namespace
 
-TEST_CASE("a stream is refused by a host bound differently, naming the section and why", "[state][ldc]") {
+TEST_CASE("a state stream is refused by a host bound differently, naming the section and why", "[state][ldc]") {
   std::vector<uint8_t> bytes;
   {
     Host a;
