@@ -147,7 +147,12 @@ Description<LdcEndpoint> endpoint_state(const GuestByName& find) {
                     d.fail(fmt::format("channel {} does not match this guest's channel {} (its devices differ)", id, e.id));
                 })
       .computed("peer", [](const E& e, Encoder& enc) { save_guest_name(e.peer, enc); },
-                [find](E& e, Decoder& d) { e.peer = load_guest_name(find, d, "a channel's peer"); })
+                [find](E& e, Decoder& d) {
+                  Guest* peer = load_guest_name(find, d, "a channel's peer");
+                  if (peer != e.peer)   // the binding made this channel to another domain
+                    d.fail(fmt::format("channel {} goes to {} in the snapshot, to {} here", e.id,
+                                       peer ? peer->name : "a service", e.peer ? e.peer->name : "a service"));
+                })
       .field("peer_id", &E::peer_id)
       .field("outbox", &E::outbox)
       .field("timers", &E::timers)   // a service's work, as data with due cycles
@@ -164,6 +169,11 @@ Description<Guest::Mapin> mapin_state(const GuestByName& find) {
                 [find](M& m, Decoder& d) {
                   m.exporter = load_guest_name(find, d, "a mapped-in page's exporter");
                   if (!m.exporter) d.fail("a mapped-in page without its exporter");
+                  // the page must be the exporter's (pa was read before: fields load in order)
+                  bool inside = false;
+                  for (const Mblock& b : m.exporter->memory)
+                    inside |= m.pa >= b.pa && m.pa - b.pa <= b.size - 8192 && m.pa % 8192 == 0;
+                  if (!inside) d.fail(fmt::format("a mapped-in page at {:#x} is not {}'s memory", m.pa, m.exporter->name));
                 })
       .field("channel", &M::channel).field("index", &M::index);
 }
@@ -326,6 +336,10 @@ void Hypervisor::load_state(const state::StreamReader& r) {
           pd.fail(fmt::format("page at real address {:#x} is outside the guest's memory", ra));
         in.emplace_back(pa, p);
       }
+    }
+    for (const Vcpu& v : g.vcpus) {   // no host pointer into the pages about to be replaced survives
+      machine.strand(v.strand).state.tlb.flush();
+      machine.strand(v.strand).interp.invalidate_all();
     }
     for (const Mblock& m : g.memory) machine.mem.discard(m.pa, m.size);
     machine.mem.install_pages(in);   // a dirty log hears every page
