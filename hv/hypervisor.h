@@ -42,6 +42,7 @@ struct GuestConfig {
 constexpr uint64_t kGuestRaBase = 0x8000000;
 constexpr uint64_t kGuestPaBase = 0x40000000;
 constexpr uint64_t kMblockAlign = 4ull << 20;
+constexpr uint64_t kAnyChannel = ~0ull;   // connect_service: the lowest free channel id
 
 struct Call;   // one hypercall in progress (hcall.h)
 class DeviceEvents;   // device_events.h
@@ -85,7 +86,9 @@ class Hypervisor : public cmt::StrandHost {
   // With a device, the guest's MD also gets its virtual-device node on that channel
   // (dev.channel is filled in).
   uint64_t connect_service(Guest& g, LdcService& svc);
-  uint64_t connect_service(Guest& g, LdcService& svc, VirtualDevice dev);
+  // want_id: that channel id if it is free (a restore gives each device the id it had), else
+  // the lowest free one.
+  uint64_t connect_service(Guest& g, LdcService& svc, VirtualDevice dev, uint64_t want_id = kAnyChannel);
   // Take a channel endpoint (and its device node) out of a guest: a service forgets the
   // session, a guest peer sees its link go down for good.
   void disconnect(Guest& g, uint64_t channel);
@@ -223,7 +226,7 @@ class Hypervisor : public cmt::StrandHost {
 
  private:
   void dispatch(cmt::Core& core, unsigned slot, unsigned trap);
-  LdcEndpoint& add_endpoint(Guest& g, VirtualDevice* dev = nullptr);
+  LdcEndpoint& add_endpoint(Guest& g, VirtualDevice* dev = nullptr, uint64_t want_id = kAnyChannel);
   void attach_vcpu(Guest& g, Vcpu& v);   // the strand runs the vCPU through its MMU
   void detach_vcpu(const Vcpu& v);
   void rebuild_md(Guest& g);

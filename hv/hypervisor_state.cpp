@@ -5,6 +5,7 @@
 // channel id, never by pointer (docs/state.md).
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <memory>
 
 #include <fmt/format.h>
@@ -178,6 +179,14 @@ Description<Guest::Mapin> mapin_state(const GuestByName& find) {
       .field("channel", &M::channel).field("index", &M::index);
 }
 
+// What the guest's MD says is on a channel (a VirtualDevice::Kind), or 0xff for nothing: a
+// restored channel must carry the same kind of device as the saved one.
+uint8_t device_on(const Guest& g, uint64_t channel) {
+  for (const VirtualDevice& d : g.md_inputs.vdevs)
+    if (d.channel == channel) return uint8_t(d.kind);
+  return 0xff;
+}
+
 // Elements that must be loaded where they are (the strands' MMUs keep references to vCPUs)
 // and must be the ones the binding made: same count, each checked by its own description.
 template <class T> void save_in_place(const std::vector<T>& v, Encoder& e, const std::function<void(const T&, Encoder&)>& f) {
@@ -236,14 +245,26 @@ state::Description<Guest> Hypervisor::guest_state() {
                   });
                 })
       .field("md", &Guest::md).field("api", &Guest::api).field("perm", &Guest::perm).field("intr", &Guest::intr)
+      // Channels by id (the binding may have made them in another order than the saved
+      // guest's live additions did).
       .computed("ldc",
                 [endpoint](const Guest& g, Encoder& e) {
-                  save_in_place<LdcEndpoint>(g.ldc, e, [endpoint](const LdcEndpoint& l, Encoder& enc) { endpoint->save(l, enc); });
+                  save_in_place<LdcEndpoint>(g.ldc, e, [&g, endpoint](const LdcEndpoint& l, Encoder& enc) {
+                    enc.u64(l.id);
+                    enc.u8(device_on(g, l.id));
+                    endpoint->save(l, enc);
+                  });
                 },
                 [endpoint](Guest& g, Decoder& d) {
-                  load_in_place<LdcEndpoint>(g.ldc, d, "channels", [endpoint](LdcEndpoint& l, Decoder& dec) {
-                    endpoint->load(l, dec);
-                    l.in_timers = false;
+                  std::set<uint64_t> seen;
+                  load_in_place<LdcEndpoint>(g.ldc, d, "channels", [&](LdcEndpoint&, Decoder& dec) {
+                    uint64_t id = dec.u64();
+                    uint8_t device = dec.u8();
+                    LdcEndpoint* l = g.channel(id);
+                    if (!l || !seen.insert(id).second || device != device_on(g, id))
+                      dec.fail(fmt::format("channel {} is not one of this binding's channels (its devices differ)", id));
+                    endpoint->load(*l, dec);
+                    l->in_timers = false;
                   });
                 })
       .computed("mapins",

@@ -23,13 +23,14 @@ void trace_packet(std::FILE* f, const std::string& when, const std::string& from
 }
 }  // namespace
 
-// A new endpoint with the lowest free id, its two interrupt sources and its MD node (and
-// the node of the device on it, when there is one).
-LdcEndpoint& Hypervisor::add_endpoint(Guest& g, VirtualDevice* dev) {
+// A new endpoint with the lowest free id (or want_id if that is free), its two interrupt
+// sources and its MD node (and the node of the device on it, when there is one).
+LdcEndpoint& Hypervisor::add_endpoint(Guest& g, VirtualDevice* dev, uint64_t want_id) {
   if (g.ldc.size() >= kMaxChannels)
     throw HvError(fmt::format("guest '{}': already {} channels, the most a domain can have", g.name, kMaxChannels));
   uint64_t id = 0;
-  while (g.channel(id)) ++id;
+  if (want_id < kMaxChannels && !g.channel(want_id)) id = want_id;
+  else while (g.channel(id)) ++id;
   LdcEndpoint e;
   e.id = id;
   g.ldc.push_back(e);
@@ -67,8 +68,8 @@ uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc) {
   return e.id;
 }
 
-uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc, VirtualDevice dev) {
-  LdcEndpoint& e = add_endpoint(g, &dev);
+uint64_t Hypervisor::connect_service(Guest& g, LdcService& svc, VirtualDevice dev, uint64_t want_id) {
+  LdcEndpoint& e = add_endpoint(g, &dev, want_id);
   e.service = &svc;
   return e.id;
 }

@@ -42,6 +42,11 @@ class HvHost : public DomainHost {
   // when a guest first binds a device on them.
   models::VirtualDiskServer& vds(const std::string& name);
   models::VirtualSwitch& vsw(const std::string& name);
+  // Each bound domain's device channels ("ds", "disk NAME", "net NAME" -> channel id), for
+  // snapshots: a restore presets them before the manager binds, so every device gets the
+  // channel id it had (live additions and removals make ids that binding anew would not).
+  std::map<std::string, std::map<std::string, uint64_t>> device_channels() const;
+  void preset_device_channels(std::map<std::string, std::map<std::string, uint64_t>> ids) { preset_ = std::move(ids); }
   // The disk servers' models (busy time, counters) for snapshots: section "vds".
   void save_disk_servers(state::Encoder& e) const;
   void load_disk_servers(state::Decoder& d);
@@ -85,6 +90,8 @@ class HvHost : public DomainHost {
   // service ("vds"/"vsw" name, the volume or MAC it was bound with) and the channel.
   struct DeviceChannel { std::string service, what; uint64_t channel; };
   std::map<std::string, std::map<std::string, DeviceChannel>> channels_;
+  std::map<std::string, std::map<std::string, uint64_t>> preset_;
+  uint64_t preset_channel(const std::string& domain, const std::string& device) const;
   static std::map<std::string, DeviceChannel> wanted(const Domain& d);
 };
 

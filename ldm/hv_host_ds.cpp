@@ -17,7 +17,7 @@ void HvHost::connect_domain_services(hv::Guest& g, const Domain& d) {
   if (d.control) return;
   hv::VirtualDevice dev;
   dev.kind = hv::VirtualDevice::DomainServices;
-  hv_.connect_service(g, ds_, dev);
+  hv_.connect_service(g, ds_, dev, preset_channel(d.name, "ds"));
 }
 
 void HvHost::ds_call(Operation& op, hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,

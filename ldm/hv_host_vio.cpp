@@ -78,7 +78,7 @@ std::string HvHost::bind_vio(const Domain& d, const Model& m, hv::Guest& g) {
     dev.kind = hv::VirtualDevice::Disk;
     dev.handle = v.id;
     models::VirtualDiskServer& server = vds(v.vds);
-    uint64_t ch = hv_.connect_service(g, server, dev);
+    uint64_t ch = hv_.connect_service(g, server, dev, preset_channel(d.name, "disk " + v.name));
     server.attach(g, ch, image);
     have["disk " + v.name] = {v.vds, v.volume, ch};
   }
@@ -90,7 +90,7 @@ std::string HvHost::bind_vio(const Domain& d, const Model& m, hv::Guest& g) {
     dev.mac = n.mac;
     dev.mtu = n.mtu;
     models::VirtualSwitch& sw = vsw(n.vsw);
-    uint64_t ch = hv_.connect_service(g, sw, dev);
+    uint64_t ch = hv_.connect_service(g, sw, dev, preset_channel(d.name, "net " + n.name));
     sw.add_port(d.name + "/" + n.name, g, ch, n.mac);
     have["net " + n.name] = {n.vsw, want.at("net " + n.name).what, ch};
   }
@@ -137,6 +137,27 @@ void HvHost::load_disk_servers(state::Decoder& d) {
     if (it == vds_.end()) d.fail("no disk server " + name + " is bound here");
     it->second->load_state(d, hv_);
   }
+}
+
+}  // namespace vfsim::ldm
+
+namespace vfsim::ldm {
+
+std::map<std::string, std::map<std::string, uint64_t>> HvHost::device_channels() const {
+  std::map<std::string, std::map<std::string, uint64_t>> out;
+  for (const auto& [domain, devices] : channels_)
+    for (const auto& [key, c] : devices) out[domain][key] = c.channel;
+  for (const auto& g : hv_.guests)
+    for (const hv::LdcEndpoint& e : g->ldc)
+      if (e.service == &ds_) out[g->name]["ds"] = e.id;
+  return out;
+}
+
+uint64_t HvHost::preset_channel(const std::string& domain, const std::string& device) const {
+  auto d = preset_.find(domain);
+  if (d == preset_.end()) return hv::kAnyChannel;
+  auto c = d->second.find(device);
+  return c == d->second.end() ? hv::kAnyChannel : c->second;
 }
 
 }  // namespace vfsim::ldm

@@ -375,6 +375,7 @@ int sc_main(int argc, char** argv) {
     ldm::HvHost host(hyp, image, root);
     host.pcap_dir = vm["vsw-pcap"].as<std::string>();
     // A state file that does not load ends here (StateError, exit 2), untouched.
+    if (snap) host.preset_device_channels(snap->channels());
     ldm::Manager mgr(p, &host, state_dir, vm["hostname"].as<std::string>(), snap ? &snap->model() : nullptr);
     if (snap) {
       snap->restore(mgr, host);

@@ -39,6 +39,9 @@ SnapshotInfo save_snapshot(const std::string& path, Manager& mgr, HvHost& host) 
   write_host(w, mgr);
   hv.machine.save_state(w);
   hv.save_state(w);
+  state::Encoder channels;
+  state::Codec<std::map<std::string, std::map<std::string, uint64_t>>>::save(host.device_channels(), channels);
+  w.section("channels", 1, channels);
   state::Encoder disks;
   host.save_disk_servers(disks);
   w.section("vds", 1, disks);
@@ -61,6 +64,7 @@ struct Snapshot {
   std::string platform, hostname;
   uint64_t time_ps = 0;
   Model model;
+  std::map<std::string, std::map<std::string, uint64_t>> channels;
 };
 
 SnapshotFile::SnapshotFile(const std::string& path) : s_(new Snapshot) {
@@ -84,6 +88,10 @@ SnapshotFile::SnapshotFile(const std::string& path) : s_(new Snapshot) {
   if (s->model.domains.empty() || !s->model.domains.front().control)
     d.fail("its configuration has no control domain first");
   s->hostname = s->model.hostname;
+  const state::Section& c = s->reader->at("channels");
+  state::Decoder cd = c.decoder(path);
+  if (c.version > 1) cd.fail("channels version " + std::to_string(c.version) + " is newer than this vfsim reads (1)");
+  state::Codec<std::map<std::string, std::map<std::string, uint64_t>>>::load(s->channels, cd);
   s.release();
 }
 
@@ -91,6 +99,7 @@ SnapshotFile::~SnapshotFile() { delete s_; }
 const std::string& SnapshotFile::platform() const { return s_->platform; }
 const std::string& SnapshotFile::hostname() const { return s_->hostname; }
 const Model& SnapshotFile::model() const { return s_->model; }
+const std::map<std::string, std::map<std::string, uint64_t>>& SnapshotFile::channels() const { return s_->channels; }
 
 void SnapshotFile::restore(Manager& mgr, HvHost& host) const {
   hv::Hypervisor& hv = host.hypervisor();
@@ -113,6 +122,7 @@ void SnapshotFile::restore(Manager& mgr, HvHost& host) const {
   state::Decoder v = r.at("vcc").decoder(r.source());
   host.vcc().load_state(v);
   for (auto& c : hv.machine.cores) c->resume_after_restore();
+  host.preset_device_channels({});   // later bindings take the lowest free ids again
   mgr.poll();
   mgr.save();   // only now: a snapshot that does not load leaves the state directory alone
 }

@@ -31,6 +31,8 @@ class SnapshotFile {
   const std::string& platform() const;
   const std::string& hostname() const;
   const Model& model() const;
+  // Each domain's device channel ids: preset them in the host before the manager binds.
+  const std::map<std::string, std::map<std::string, uint64_t>>& channels() const;
   // Applies it to a host that has just started: simulated time runs (idle) up to the saved
   // time, the manager binds the saved domains without booting them, then every part's state
   // is loaded and the cores resume where they stopped. Throws state::StateError.

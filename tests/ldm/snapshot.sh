@@ -29,6 +29,12 @@ expect_ok ldm set-var "boot-file=vnet-ping role=server count=100000" ldg5
 expect_ok ldm set-var "boot-file=vnet-ping role=client peer=$mac5 count=100000 size=128" ldg4
 for d in ldg1 ldg2 ldg3 ldg4 ldg5; do expect_ok ldm bind $d; done
 for d in ldg5 ldg4 ldg3 ldg2 ldg1; do expect_out "LDom $d started" ldm start $d; done
+# devices added to the running ldg1, a vnet before a vdisk: channels 1 and 2, which binding
+# anew would hand out the other way round (disks first); the restore keeps them
+expect_ok vfctl mkfile -n 8m /ldoms/disk1.img
+expect_ok ldm add-vdsdev /ldoms/disk1.img vol1@primary-vds0
+expect_ok ldm add-vnet vnet9 primary-vsw0 ldg1
+expect_ok ldm add-vdisk vdisk9 vol1@primary-vds0 ldg1
 expect_out "simulated time 10 ms" vfctl clock advance 10ms
 
 run vfctl snapshot save "$tmp/at10.snap"
@@ -38,7 +44,7 @@ vfctl clock show ldg1 > "$tmp/A.ldg1.clock"
 grep -Eq '^ldg1: %stick [0-9]+ \(0\.0[0-9]+ s of guest time\), time of day [0-9]+$' "$tmp/A.ldg1.clock"
 check "vfctl clock show ldg1 gives the guest's own time ($(cat "$tmp/A.ldg1.clock"))" $?
 # the disk as it was at the save, for host B
-mkdir -p "$tmp/rootB/ldoms" && cp --sparse=always "$tmp/root/ldoms/disk3.img" "$tmp/rootB/ldoms/disk3.img"
+mkdir -p "$tmp/rootB/ldoms" && cp --sparse=always "$tmp/root/ldoms/"*.img "$tmp/rootB/ldoms/"
 expect_out "simulated time 20 ms" vfctl clock advance 10ms
 for d in ldg1 ldg2 ldg3 ldg4 ldg5; do
   vfctl console $d > "$tmp/A.$d.cons"
@@ -55,6 +61,7 @@ stop_ldmd
 # ---- host B: from the snapshot
 LDMD_STATE=$tmp/stateB LDMD_ROOT=$tmp/rootB LDMD_SOCKET=$tmp/b.sock
 export LDMD_SOCKET
+mkdir -p "$tmp/B"
 start_ldmd --vsw-pcap "$tmp/B" --restore "$tmp/at10.snap" || exit 1
 expect_out "simulated time 10 ms" vfctl clock show
 expect_out "$(cat "$tmp/A.ldg1.clock")" vfctl clock show ldg1
