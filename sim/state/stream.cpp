@@ -185,36 +185,6 @@ void AtomicFile::commit() {
   }
 }
 
-std::vector<uint8_t> read_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw StateError("cannot read " + path + ": " + std::strerror(errno));
-  struct stat st {};
-  ::fstat(fd, &st);
-  std::vector<uint8_t> buf;
-  buf.reserve(size_t(st.st_size));
-  uint8_t chunk[1 << 16];
-  for (;;) {
-    // Read straight into the vector's spare room when the size is known.
-    if (buf.capacity() > buf.size()) {
-      size_t at = buf.size();
-      buf.resize(buf.capacity());
-      ssize_t k = ::read(fd, buf.data() + at, buf.size() - at);
-      if (k < 0 && errno == EINTR) { buf.resize(at); continue; }
-      if (k < 0) { ::close(fd); throw StateError("cannot read " + path + ": " + std::strerror(errno)); }
-      buf.resize(at + size_t(k));
-      if (k == 0) break;
-      continue;
-    }
-    ssize_t k = ::read(fd, chunk, sizeof chunk);
-    if (k < 0 && errno == EINTR) continue;
-    if (k < 0) { ::close(fd); throw StateError("cannot read " + path + ": " + std::strerror(errno)); }
-    if (k == 0) break;
-    buf.insert(buf.end(), chunk, chunk + k);
-  }
-  ::close(fd);
-  return buf;
-}
-
 MappedFile::MappedFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw StateError("cannot read " + path + ": " + std::strerror(errno));

@@ -116,9 +116,6 @@ class AtomicFile {
   int fd_ = -1;
 };
 
-// The whole file in memory (read with one read, for speed); throws StateError.
-std::vector<uint8_t> read_file(const std::string& path);
-
 // A file mapped read-only, its pages brought in up front (one system call, no copy): how a
 // large snapshot is read. Throws StateError.
 class MappedFile {

@@ -312,7 +312,11 @@ TEST_CASE("AtomicFile replaces a file whole or not at all", "[state][stream]") {
     w.finish();
     f.commit();
   }
-  std::vector<uint8_t> b = read_file(path);
+  auto bytes_of = [](const std::string& p) {
+    MappedFile m(p);
+    return std::vector<uint8_t>(m.data(), m.data() + m.size());
+  };
+  std::vector<uint8_t> b = bytes_of(path);
   StreamReader r(b.data(), b.size(), path);
   REQUIRE(r.sections().size() == 1);
   CHECK(std::string(reinterpret_cast<const char*>(r.at("a").payload), 3) == "xyz");
@@ -320,9 +324,9 @@ TEST_CASE("AtomicFile replaces a file whole or not at all", "[state][stream]") {
     AtomicFile f(path);   // never committed: the old file stays, the temporary goes
     f.write(reinterpret_cast<const uint8_t*>("junk"), 4);
   }
-  CHECK(read_file(path) == b);
+  CHECK(bytes_of(path) == b);
   CHECK(access((path + ".tmp").c_str(), F_OK) != 0);
-  CHECK_THROWS_WITH(read_file(std::string(dir) + "/none"), "cannot read " + std::string(dir) + "/none: No such file or directory");
+  CHECK_THROWS_WITH(MappedFile(std::string(dir) + "/none"), "cannot read " + std::string(dir) + "/none: No such file or directory");
   CHECK_THROWS_WITH(AtomicFile(std::string(dir) + "/no/such/dir"),
                     "cannot write " + std::string(dir) + "/no/such/dir.tmp: No such file or directory");
   std::remove(path.c_str());
