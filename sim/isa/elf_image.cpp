@@ -38,7 +38,8 @@ ElfFile read_elf(const std::string& path, const std::string& tool) {
   uint64_t phoff = be64(&img[32]);
   e.phentsize = be16(&img[54]);
   e.phnum = be16(&img[56]);
-  if (e.phentsize < 56 || phoff + uint64_t(e.phnum) * e.phentsize > img.size())
+  // Bounds without overflow: phoff near 2^64 must not wrap back into the file.
+  if (e.phentsize < 56 || phoff > img.size() || uint64_t(e.phnum) * e.phentsize > img.size() - phoff)
     throw ElfError(path + ": truncated program headers");
   for (unsigned i = 0; i < e.phnum; ++i) {
     const uint8_t* ph = &img[phoff + uint64_t(i) * e.phentsize];
@@ -51,6 +52,8 @@ ElfFile read_elf(const std::string& path, const std::string& tool) {
     if (ptype != PT_LOAD) continue;
     if (off > img.size() || filesz > img.size() - off || filesz > memsz)
       throw ElfError(path + ": segment outside the file");
+    if (memsz > ~0ull - vaddr || memsz > ~0ull - paddr)
+      throw ElfError(path + ": segment wraps around the end of the address space");
     e.segments.push_back({vaddr, paddr, filesz, memsz, flags, &img[off]});
     if (off <= phoff && phoff < off + filesz && !e.phdr) e.phdr = vaddr + (phoff - off);
   }

@@ -41,26 +41,38 @@ void AddressSpace::carve(uint64_t start, uint64_t end) {
   }
 }
 
+std::vector<uint64_t> AddressSpace::resident_in(uint64_t s, uint64_t e) const {
+  std::vector<uint64_t> out;
+  if ((e - s) / kPage <= pages_.size()) {
+    for (uint64_t p = s; p < e; p += kPage)
+      if (pages_.count(p / kPage)) out.push_back(p / kPage);
+  } else {
+    for (const auto& [vpn, pg] : pages_)
+      if (vpn >= s / kPage && vpn < e / kPage) out.push_back(vpn);
+  }
+  return out;
+}
+
 void AddressSpace::map(uint64_t va, uint64_t len, uint8_t prot) {
   uint64_t s = page_down(va), e = page_up(va + len);
   carve(s, e);
   vmas_[s] = {e, prot};
-  for (uint64_t p = s; p < e; p += kPage) {
+  // Only resident pages can be cached by the strand or hold code.
+  for (uint64_t vpn : resident_in(s, e)) {
+    uint64_t p = vpn * kPage;
     if (on_unmap_page) on_unmap_page(p);
-    auto it = pages_.find(p / kPage);
-    if (it != pages_.end()) {
-      if (it->second.has_code && on_code_change) on_code_change(p);
-      pages_.erase(it);   // a new mapping starts zero-filled
-    }
+    auto it = pages_.find(vpn);
+    if (it->second.has_code && on_code_change) on_code_change(p);
+    pages_.erase(it);   // a new mapping starts zero-filled
   }
 }
 
 void AddressSpace::unmap(uint64_t va, uint64_t len) {
   uint64_t s = page_down(va), e = page_up(va + len);
   carve(s, e);
-  for (uint64_t p = s; p < e; p += kPage) {
-    auto it = pages_.find(p / kPage);
-    if (it == pages_.end()) continue;
+  for (uint64_t vpn : resident_in(s, e)) {
+    uint64_t p = vpn * kPage;
+    auto it = pages_.find(vpn);
     if (it->second.has_code && on_code_change) on_code_change(p);
     if (on_unmap_page) on_unmap_page(p);
     pages_.erase(it);
@@ -73,8 +85,8 @@ bool AddressSpace::protect(uint64_t va, uint64_t len, uint8_t prot) {
   // Re-split and re-insert with the new protection, keeping page contents.
   carve(s, e);
   vmas_[s] = {e, prot};
-  for (uint64_t p = s; p < e; p += kPage)
-    if (on_unmap_page) on_unmap_page(p);
+  for (uint64_t vpn : resident_in(s, e))
+    if (on_unmap_page) on_unmap_page(vpn * kPage);
   return true;
 }
 

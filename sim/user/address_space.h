@@ -59,6 +59,8 @@ class AddressSpace : public isa::MemoryPort {
   };
   std::map<uint64_t, Vma> vmas_;              // start -> {end, prot}
   std::unordered_map<uint64_t, Page> pages_;  // vpn -> page
+  // The resident pages' numbers in [s, e): a huge range costs what is resident, not its size.
+  std::vector<uint64_t> resident_in(uint64_t s, uint64_t e) const;
 };
 
 }  // namespace vfsim::user

@@ -28,6 +28,38 @@ if command -v sparc64-linux-gnu-gcc >/dev/null; then
   expect_127 "dynamically linked ELF" "$tmp/dyn"
 fi
 
+# Hostile ELF headers (issue 17): program headers whose offset wraps around 2^64 are refused
+# (they used to be read out of bounds), and a PT_LOAD with a 2^48-byte memsz runs (its bss is
+# mapped lazily) instead of spinning page by page.
+patch_elf() {   # patch_elf IN OUT MODE
+  python3 - "$@" <<'PY'
+import struct, sys
+src, dst, mode = sys.argv[1:4]
+b = bytearray(open(src, 'rb').read())
+phoff, = struct.unpack('>Q', b[32:40]); phentsize, phnum = struct.unpack('>HH', b[54:58])
+if mode == 'phoff':
+    b[32:40] = struct.pack('>Q', (1 << 64) - phnum * phentsize)
+else:
+    for i in range(phnum):
+        ph = phoff + i * phentsize
+        if struct.unpack('>I', b[ph:ph + 4])[0] == 1:   # the first PT_LOAD
+            b[ph + 40:ph + 48] = struct.pack('>Q', {'memsz48': 1 << 48, 'wrap': (1 << 64) - 4096}[mode])
+            break
+open(dst, 'wb').write(b)
+PY
+}
+patch_elf "$HELLO" "$tmp/phoff" phoff
+expect_127 "program headers at 2^64 - their size" "$tmp/phoff"
+grep -qx "sparc64-run: $tmp/phoff: truncated program headers" "$tmp/err"
+check "  ... says the program headers are truncated" $?
+patch_elf "$HELLO" "$tmp/wrap" wrap
+expect_127 "a segment that wraps around the address space" "$tmp/wrap"
+patch_elf "$HELLO" "$tmp/memsz48" memsz48
+timeout 30 "$R" "$tmp/memsz48" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 0 ] && grep -q "Hello from SPARC V9" "$tmp/out"
+check "a 2^48-byte PT_LOAD maps lazily and the program runs (rc=$rc)" $?
+
 # A normal program: output passes through, exit code 0, last stderr line is the stats line.
 "$R" --stats "$HELLO" >"$tmp/out" 2>"$tmp/err"
 rc=$?
