@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "ldm/manager.h"
+#include "ldm/service_path.h"
 #include "ldm/units.h"
 
 namespace vfsim::ldm {
@@ -38,12 +39,6 @@ std::string canonical(std::string cmd) {
 }
 
 
-bool valid_name(const std::string& n) {
-  if (n.empty() || n.size() > 64 || !std::isalpha(static_cast<unsigned char>(n[0]))) return false;
-  return std::all_of(n.begin(), n.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '+';
-  });
-}
 
 struct Parsed {
   std::map<std::string, std::string> props;   // key=value words

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "ldm/manager.h"
+#include "ldm/service_path.h"
 #include "ldm/units.h"
 
 namespace vfsim::ldm {
@@ -81,6 +82,10 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     return find_vds(n, nullptr) || find_vsw(n, nullptr) || find_vcc(n, nullptr);
   };
   Reply r;
+  // A new service's name becomes a file name (a vsw's pcap): a plain name only.
+  if (verb == "add" && (noun == "vcc" || noun == "vds" || noun == "vsw") && !w.operands.empty() &&
+      !valid_name(w.operands[0]))
+    return fail(fmt::format("Invalid service name: {}", w.operands[0]));
 
   if (noun == "vcc") {
     if (verb == "add") {
@@ -154,6 +159,10 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
       }
     }
     if (verb == "add") {
+      if (!valid_name(vol)) return fail(fmt::format("Invalid volume name: {}", vol));
+      // The backend is a path of the service domain, kept under ldmd's --service-root.
+      if (std::string why = service_path_problem(w.operands[0]); !why.empty())
+        return fail(fmt::format("Invalid backend path {}: {}", w.operands[0], why));
       if (it != v->volumes.end()) return fail(fmt::format("Volume {} already exists in service {}", vol, svc));
       v->volumes.push_back({vol, w.operands[0], w.props["options"], w.props["mpgroup"]});
       return r;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "ldm/hv_host.h"
+#include "ldm/service_path.h"
 #include "sim/state/codec.h"
 
 namespace vfsim::ldm {
@@ -20,7 +21,9 @@ models::VirtualSwitch& HvHost::vsw(const std::string& name) {
   auto& s = vsw_[name];
   if (!s) {
     s = std::make_unique<models::VirtualSwitch>(name);
-    if (!pcap_dir.empty() && !s->capture(pcap_dir + "/" + name + ".pcap"))
+    if (!pcap_dir.empty() && !valid_name(name))   // (a name from an old state file)
+      fmt::print(stderr, "ldmd: switch {} is not a plain name: it captures nothing\n", name);
+    else if (!pcap_dir.empty() && !s->capture(pcap_dir + "/" + name + ".pcap"))
       fmt::print(stderr, "ldmd: cannot write {}/{}.pcap: switch {} captures nothing\n", pcap_dir, name, name);
   }
   return *s;
@@ -69,8 +72,10 @@ std::string HvHost::bind_vio(const Domain& d, const Model& m, hv::Guest& g) {
     const VdsVolume* vol = find_volume(m, v);
     if (!vol) return fmt::format("Volume {}@{} of vdisk {} does not exist", v.volume, v.vds, v.name);
     std::shared_ptr<models::DiskImage> image;
+    std::string why, file = service_host_path(service_root_, vol->backend, why);
+    if (file.empty()) return fmt::format("Path {} is not valid on service domain {} ({})", vol->backend, v.vds_domain, why);
     try {
-      image = std::make_shared<models::DiskImage>(service_root_ + vol->backend, vol->options.find("ro") != std::string::npos);
+      image = std::make_shared<models::DiskImage>(file, vol->options.find("ro") != std::string::npos);
     } catch (const std::exception& e) {
       return fmt::format("Path {} is not valid on service domain {} ({})", vol->backend, v.vds_domain, e.what());
     }

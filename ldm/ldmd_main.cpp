@@ -27,6 +27,7 @@
 #include "ldm/manager.h"
 #include "ldm/protocol.h"
 #include "ldm/request_server.h"
+#include "ldm/service_path.h"
 #include "ldm/snapshot.h"
 #include "ldm/state_file.h"
 #include "ldm/state_lock.h"
@@ -206,12 +207,17 @@ struct Daemon {
       try { bytes = std::stoull(size, &used); } catch (...) { used = 0; }
       std::string unit = used ? size.substr(used) : "?";
       const std::map<std::string, unsigned> shift = {{"", 0}, {"b", 9}, {"k", 10}, {"m", 20}, {"g", 30}};
-      if (!used || !shift.count(unit) || bytes == 0 || path.empty() || path[0] != '/') {
+      if (!used || !shift.count(unit) || bytes == 0 || path.empty()) {
         r.err = fmt::format("mkfile: bad size or path: {} {} (e.g. vfctl mkfile -n 10g /ldoms/ldg1/disk0.img)\n", size, path);
         r.code = 1;
         return r;
       }
-      std::string file = host.service_root() + path;
+      std::string why, file = ldm::service_host_path(host.service_root(), path, why);
+      if (file.empty()) {
+        r.err = fmt::format("mkfile: {}: {}\n", path, why);
+        r.code = 1;
+        return r;
+      }
       try {
         std::filesystem::create_directories(std::filesystem::path(file).parent_path());
         models::DiskImage::create_sparse(file, bytes << shift.at(unit));
