@@ -1,5 +1,6 @@
 // Command-line values the hv tools share: comma lists, strand ranges and sizes.
 #pragma once
+#include <cctype>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -37,14 +38,19 @@ inline std::vector<unsigned> parse_strands(const std::string& s) {
 
 // "4G", "512M", "0x80000000" -> bytes
 inline uint64_t parse_size(const std::string& s) {
+  // stoull takes "-4M" as 2^64 - 4: a size is digits only, and must not wrap when scaled.
+  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0])))
+    throw std::invalid_argument("'" + s + "' is not a size (e.g. 64M, 4G, 0x4000000)");
   size_t idx = 0;
   uint64_t v = std::stoull(s, &idx, 0);
   std::string unit = s.substr(idx);
-  if (unit == "K" || unit == "k") v <<= 10;
-  else if (unit == "M" || unit == "m") v <<= 20;
-  else if (unit == "G" || unit == "g") v <<= 30;
+  unsigned shift = 0;
+  if (unit == "K" || unit == "k") shift = 10;
+  else if (unit == "M" || unit == "m") shift = 20;
+  else if (unit == "G" || unit == "g") shift = 30;
   else if (!unit.empty()) throw std::invalid_argument("unknown size unit '" + unit + "' in '" + s + "'");
-  return v;
+  if (v > (~0ull >> shift)) throw std::invalid_argument("'" + s + "' is too large");
+  return v << shift;
 }
 
 }  // namespace vfsim::hv::cli

@@ -134,7 +134,7 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   g->pcie_buses = c.pcie_buses;
   for (const Mblock& m : c.layout) {   // explicit placement: must not overlap anyone's memory
     if (m.size == 0 || m.size % kMblockAlign || m.ra % kMblockAlign || m.pa % kMblockAlign ||
-        m.pa + m.size > p.memory_bytes)
+        m.size > p.memory_bytes || m.pa > p.memory_bytes - m.size)   // (no wrap-around)
       throw HvError(fmt::format("guest '{}': memory block RA {:#x} PA {:#x} size {:#x} is not 4 MB aligned "
                                 "or outside memory", c.name, m.ra, m.pa, m.size));
     for (const auto& other : guests)
@@ -147,7 +147,7 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   for (uint64_t size : c.layout.empty() ? c.mblocks : std::vector<uint64_t>{}) {
     if (size == 0 || size % kMblockAlign)
       throw HvError(fmt::format("guest '{}': memory block of {:#x} bytes is not a multiple of 4 MB", c.name, size));
-    if (pa + size > p.memory_bytes)
+    if (size > p.memory_bytes || pa > p.memory_bytes - size)   // (no wrap-around)
       throw HvError(fmt::format("guest '{}': not enough free memory for {} MB more on {}", c.name, size >> 20, p.name));
     g->memory.push_back({ra, size, pa});
     pa += size;

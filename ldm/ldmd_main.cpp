@@ -207,7 +207,7 @@ struct Daemon {
       try { bytes = std::stoull(size, &used); } catch (...) { used = 0; }
       std::string unit = used ? size.substr(used) : "?";
       const std::map<std::string, unsigned> shift = {{"", 0}, {"b", 9}, {"k", 10}, {"m", 20}, {"g", 30}};
-      if (!used || !shift.count(unit) || bytes == 0 || path.empty()) {
+      if (!used || !shift.count(unit) || bytes == 0 || bytes > (~0ull >> shift.at(unit)) || path.empty()) {
         r.err = fmt::format("mkfile: bad size or path: {} {} (e.g. vfctl mkfile -n 10g /ldoms/ldg1/disk0.img)\n", size, path);
         r.code = 1;
         return r;

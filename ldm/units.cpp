@@ -22,6 +22,7 @@ bool parse_size(const std::string& number, const std::string& unit, uint64_t& by
   else if (u == "m" || u == "M") shift = 20;
   else if (u == "g" || u == "G") shift = 30;
   else return false;
+  if (v > (~0ull >> shift)) return false;   // 17179869185G would wrap to 1 GB
   bytes = v << shift;
   return true;
 }

@@ -73,3 +73,19 @@ TEST_CASE("remove_vcpus: only stopped, highest vCPUs leave; their strands are fr
   CHECK(g.vcpus[2].strand == 3);
   CHECK(md_cpus(g) == 3);
 }
+
+// Issue 17: memory placement used `pa + size > memory`, which wraps: a block near 2^64 (or a
+// size that went negative on the way) passed and overlapped another guest's memory.
+TEST_CASE("create_guest refuses memory blocks whose end wraps around", "[hcall][memory]") {
+  HvFixture f;   // guest a, with its default memory
+  hv::GuestConfig c;
+  c.name = "wrap";
+  c.strands = {16};
+  c.layout = {{hv::kGuestRaBase, 4ull << 20, 0ull - (4ull << 20)}};   // PA 2^64 - 4 MB: the end wraps to 0
+  CHECK_THROWS_AS(f.h->create_guest(c), hv::HvError);
+  c.layout.clear();
+  c.mblocks = {0ull - (4ull << 20)};   // a size of 2^64 - 4 MB: pa + size wraps
+  CHECK_THROWS_AS(f.h->create_guest(c), hv::HvError);
+  CHECK(f.h->find_guest("wrap") == nullptr);
+  CHECK(f.h->guests.size() == 1);
+}
