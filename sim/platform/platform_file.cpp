@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "sim/platform/platform.h"
@@ -56,7 +57,8 @@ void cache_table(const Ctx& c, const toml::node& n, const std::string& field, Ca
   const toml::table* t = n.as_table();
   if (!t) c.fail(n.source(), field, "expected a table");
   apply(c, *t, field, {
-      {"size_kb", [&](const toml::node& v, const std::string& f) { g.size_bytes = uint32_t(get_int(c, v, f, 1, 1 << 20)) * 1024; }},
+      // At most 64 MB: the model keeps every line's tag (a 1 GB cache took a minute to fail).
+      {"size_kb", [&](const toml::node& v, const std::string& f) { g.size_bytes = uint32_t(get_int(c, v, f, 1, 1 << 16)) * 1024; }},
       {"ways", [&](const toml::node& v, const std::string& f) { g.ways = uint32_t(get_int(c, v, f, 1, 64)); if (!pow2(g.ways)) c.fail(v.source(), f, "must be a power of two"); }},
       {"line_bytes", [&](const toml::node& v, const std::string& f) { g.line_bytes = uint32_t(get_int(c, v, f, 8, 512)); if (!pow2(g.line_bytes)) c.fail(v.source(), f, "must be a power of two"); }},
       {"banks", [&](const toml::node& v, const std::string& f) { g.banks = uint32_t(get_int(c, v, f, 1, 64)); if (!pow2(g.banks)) c.fail(v.source(), f, "must be a power of two"); }},
@@ -170,6 +172,23 @@ Platform load_platform_file(const std::string& path) {
     for (unsigned s = 0; s < p.sockets; ++s) p.pcie_roots.push_back("pci@" + std::to_string(400 + 100 * s));
   }
   if (!root.get("name")) throw PlatformError(path + ":1:1: name: missing (every platform file names its machine)");
+  // What the timing model can simulate: one memory-controller line and one L2-bank access
+  // must each fit a bandwidth bin (BareMachine::BandwidthBins), or no bin can ever serve them.
+  auto where = [&](const char* at) {
+    const toml::node* n = root.at_path(at).node();
+    return n ? n->source() : root.source();
+  };
+  constexpr double kBinNs = 50;
+  double line_ns = double(p.l2.line_bytes) / l.mcu_read_gbps;
+  if (!(l.mcu_read_gbps > 0) || line_ns > kBinNs)
+    c.fail(where("latency.mcu_read_gbps"), "latency.mcu_read_gbps",
+           fmt::format("must be at least {:g} GB/s (a {}-byte line within a {:g} ns bandwidth bin)",
+                       double(p.l2.line_bytes) / kBinNs, p.l2.line_bytes, kBinNs));
+  if (double(l.l2_bank_busy_cycles) * p.cycle_ns() > kBinNs)
+    c.fail(where(root.at_path("latency.l2_bank_busy_cycles") ? "latency.l2_bank_busy_cycles" : "clock_mhz"),
+           "latency.l2_bank_busy_cycles",
+           fmt::format("{} cycles at {:g} MHz is {:g} ns: an L2 bank access must fit a {:g} ns bandwidth bin",
+                       l.l2_bank_busy_cycles, double(p.clock_hz) / 1e6, double(l.l2_bank_busy_cycles) * p.cycle_ns(), kBinNs));
   return p;
 }
 

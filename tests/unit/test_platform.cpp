@@ -129,6 +129,22 @@ TEST_CASE("platform file errors name file, line and field", "[platform]") {
     std::string f = write_file("noname.toml", "sockets = 2\n");
     CHECK(error_of(f) == f + ":1:1: name: missing (every platform file names its machine)");
   }
+  // Issue 17: values the timing model cannot simulate used to hang (a request that fits no
+  // bandwidth bin) or exhaust memory (a 1 GB cache); they are refused where they are written.
+  SECTION("memory controllers too slow for a line per bandwidth bin") {
+    std::string f = write_file("slow.toml", "name = \"x\"\n[latency]\nmcu_read_gbps = 0\n");
+    CHECK(error_of(f) == f + ":3:17: latency.mcu_read_gbps: must be at least 1.28 GB/s (a 64-byte line within a 50 ns bandwidth bin)");
+  }
+  SECTION("an L2 bank access longer than a bin") {
+    std::string f = write_file("bank.toml", "name = \"x\"\n[latency]\nl2_bank_busy_cycles = 100\n");
+    CHECK(error_of(f).rfind(f + ":3:23: latency.l2_bank_busy_cycles: 100 cycles at 1415 MHz is 70.", 0) == 0);
+    std::string g = write_file("clock.toml", "name = \"x\"\nclock_mhz = 20\n");
+    CHECK(error_of(g).rfind(g + ":2:13: latency.l2_bank_busy_cycles: ", 0) == 0);
+  }
+  SECTION("a cache the model cannot hold") {
+    std::string f = write_file("big.toml", "name = \"x\"\n[cache.l1d]\nsize_kb = 1048576\nways = 4\nline_bytes = 16\n");
+    CHECK(error_of(f) == f + ":3:11: cache.l1d.size_kb: must be 1..65536");
+  }
   SECTION("missing file") {
     CHECK(error_of("/tmp/vfsim-test-does-not-exist.toml").find("does-not-exist.toml") != std::string::npos);
   }
