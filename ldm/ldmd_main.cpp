@@ -43,19 +43,25 @@ namespace {
 volatile std::sig_atomic_t g_quit = 0;   // the signal that stops ldmd, or -1 for vfctl shutdown
 void on_signal(int sig) { g_quit = sig; }
 
-// "10ms", "2s", "500us", "1m" -> SystemC time.
+// At most this much simulated time per `vfctl clock advance`: 1e300s used to overflow
+// SystemC's clock and hang ldmd (an hour is already days of host time with busy guests).
+constexpr double kMaxAdvanceSeconds = 3600;
+
+// "10ms", "2s", "500us", "1m" -> SystemC time; nan, negative and over an hour are refused.
 bool parse_duration(const std::string& s, sc_core::sc_time& t) {
   size_t used = 0;
   double v;
   try { v = std::stod(s, &used); } catch (...) { return false; }
   std::string u = s.substr(used);
+  const std::map<std::string, double> seconds = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"", 1}, {"m", 60}};
+  if (!seconds.count(u) || !(v >= 0) || !(v * seconds.at(u) <= kMaxAdvanceSeconds)) return false;
+  // (in the unit given, so that 10ms is exactly 10 ms of SystemC time)
   if (u == "ns") t = sc_core::sc_time(v, sc_core::SC_NS);
   else if (u == "us") t = sc_core::sc_time(v, sc_core::SC_US);
   else if (u == "ms") t = sc_core::sc_time(v, sc_core::SC_MS);
-  else if (u == "s" || u.empty()) t = sc_core::sc_time(v, sc_core::SC_SEC);
   else if (u == "m") t = sc_core::sc_time(v * 60, sc_core::SC_SEC);
-  else return false;
-  return v >= 0;
+  else t = sc_core::sc_time(v, sc_core::SC_SEC);
+  return true;
 }
 
 // ADDR:PORT with a numeric address and a port 1..65535 ("" when it is one, else why not).
@@ -170,7 +176,7 @@ struct Daemon {
     if (a[0] == "clock" && a.size() == 3 && a[1] == "advance") {
       sc_core::sc_time t;
       if (!parse_duration(a[2], t)) {
-        r.err = fmt::format("Invalid duration: {}\n", a[2]);
+        r.err = fmt::format("Invalid duration: {} (from 0 to 1h of simulated time, e.g. 10ms)\n", a[2]);
         r.code = 1;
         return r;
       }

@@ -24,4 +24,8 @@ expect_fail "mkfile: bad size or path: 17179869184g /ldoms/big.img (e.g. vfctl m
   vfctl mkfile 17179869184g /ldoms/big.img
 [ ! -e "$tmp/root/ldoms/big.img" ]
 check "no file was made" $?
+# a duration that overflowed SystemC's clock hung ldmd
+expect_fail "Invalid duration: 1e300s (from 0 to 1h of simulated time, e.g. 10ms)" vfctl clock advance 1e300s
+expect_fail "Invalid duration: nan (from 0 to 1h of simulated time, e.g. 10ms)" vfctl clock advance nan
+expect_out "simulated time 10 ms" vfctl clock advance 10ms
 finish
