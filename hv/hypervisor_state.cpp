@@ -256,15 +256,22 @@ state::Description<Guest> Hypervisor::guest_state() {
                   });
                 },
                 [endpoint](Guest& g, Decoder& d) {
-                  std::set<uint64_t> seen;
+                  std::map<uint64_t, size_t> order;   // id -> its place in the saved guest
                   load_in_place<LdcEndpoint>(g.ldc, d, "channels", [&](LdcEndpoint&, Decoder& dec) {
                     uint64_t id = dec.u64();
                     uint8_t device = dec.u8();
                     LdcEndpoint* l = g.channel(id);
-                    if (!l || !seen.insert(id).second || device != device_on(g, id))
+                    if (!l || order.count(id) || device != device_on(g, id))
                       dec.fail(fmt::format("channel {} is not one of this binding's channels (its devices differ)", id));
+                    size_t at = order.size();
+                    order[id] = at;
                     endpoint->load(*l, dec);
                     l->in_timers = false;
+                  });
+                  // The saved order too: channels are looked at in this order when several
+                  // have something due at once, and that order is timing.
+                  std::stable_sort(g.ldc.begin(), g.ldc.end(), [&](const LdcEndpoint& a, const LdcEndpoint& b) {
+                    return order.at(a.id) < order.at(b.id);
                   });
                 })
       .computed("mapins",

@@ -142,6 +142,11 @@ Answer request(const std::string& tool, const std::vector<std::string>& argv) {
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     int e = errno;
     ::close(fd);
+    if (e == EACCES || e == EPERM) {   // an ldmd runs, but not for this user
+      a.err = "Failed to connect to logical domain manager: " + std::string(std::strerror(e)) + "\n" +
+              "The ldmd on " + path + " belongs to another user: run ldm as that user (or root)\n";
+      return a;
+    }
     return unreachable(std::strerror(e));
   }
   a.connected = true;

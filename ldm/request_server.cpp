@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -29,7 +30,12 @@ RequestServer::RequestServer(const std::string& path, Handler handler, ServerLim
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
   ::unlink(path.c_str());
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, SOMAXCONN) != 0) {
+  // Owner-only from the start (not after a chmod, not from the umask): ldm's requests change
+  // the machine, so only ldmd's user (and root) may send them; accept_new checks it too.
+  mode_t old = ::umask(0077);
+  int bound = ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::umask(old);
+  if (bound != 0 || ::listen(listen_fd_, SOMAXCONN) != 0) {
     std::string why = std::strerror(errno);
     ::close(listen_fd_);
     throw std::runtime_error("cannot listen on " + path + ": " + why);
@@ -114,6 +120,13 @@ void RequestServer::accept_new() {
         std::cerr << "ldmd: accept: " << std::strerror(errno) << "\n";
       if (errno == ECONNABORTED || errno == EINTR) continue;
       return;
+    }
+    ucred who{};
+    socklen_t len = sizeof who;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &who, &len) != 0 || (who.uid != 0 && who.uid != ::geteuid())) {
+      std::cerr << "ldmd: refused a client of user " << who.uid << " (only ldmd's own user and root may use ldm)\n";
+      ::close(fd);
+      continue;
     }
     Client c;
     c.fd = fd;

@@ -35,7 +35,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Model, hostname, domains, spconf
 void write_state_atomically(const std::string& path, const Model& m) {
   std::string text = json(m).dump(1) + "\n";
   std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // A fresh file of our own: a symbolic link planted at the temporary name is not followed,
+  // and the configuration is readable by its owner only.
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) throw StateError("cannot write " + tmp);
   size_t done = 0;
   while (done < text.size()) {

@@ -146,7 +146,10 @@ std::vector<const Section*> StreamReader::with_prefix(const std::string& prefix)
 }
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
-  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A fresh file of our own, owner-only: a symbolic link planted at the temporary name is
+  // not followed (a stale temporary from a crash is removed first).
+  ::unlink(tmp_.c_str());
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd_ < 0) throw StateError("cannot write " + tmp_ + ": " + std::strerror(errno));
 }
 

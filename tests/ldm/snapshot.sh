@@ -42,7 +42,8 @@ run vfctl snapshot save "$tmp/at10.snap"
 verify "vfctl snapshot save says what it wrote" $?
 vfctl clock show ldg1 > "$tmp/A.ldg1.clock"
 grep -Eq '^ldg1: %stick [0-9]+ \(0\.0[0-9]+ s of guest time\), time of day [0-9]+$' "$tmp/A.ldg1.clock"
-check "vfctl clock show ldg1 gives the guest's own time ($(cat "$tmp/A.ldg1.clock"))" $?
+st=$?   # (before the message's own $(...) changes $?)
+check "vfctl clock show ldg1 gives the guest's own time ($(cat "$tmp/A.ldg1.clock"))" $st
 # the disk as it was at the save, for host B
 mkdir -p "$tmp/rootB/ldoms" && cp --sparse=always "$tmp/root/ldoms/"*.img "$tmp/rootB/ldoms/"
 expect_out "simulated time 20 ms" vfctl clock advance 10ms
@@ -64,6 +65,7 @@ export LDMD_SOCKET
 mkdir -p "$tmp/B"
 start_ldmd --vsw-pcap "$tmp/B" --restore "$tmp/at10.snap" || exit 1
 expect_out "simulated time 10 ms" vfctl clock show
+
 expect_out "$(cat "$tmp/A.ldg1.clock")" vfctl clock show ldg1
 ldm list -p | sed 's/|util=[^|]*|/|/; s/|uptime=[^|]*//' > "$tmp/B.list0"
 grep -q '^DOMAIN|name=ldg1|state=active|flags=-n----|cons=15471|ncpu=8|' "$tmp/B.list0"
@@ -77,7 +79,8 @@ for d in ldg1 ldg2 ldg3 ldg4 ldg5; do
   check "$d: B's console equals A's byte for byte ($(wc -l < "$tmp/B.$d.cons") lines)" $st
   vfctl checksum $d > "$tmp/B.$d.sum"
   cmp -s "$tmp/A.$d.sum" "$tmp/B.$d.sum"
-  check "$d: B's memory checksum equals A's ($(cat "$tmp/B.$d.sum"))" $?
+  st=$?   # (before the message's own $(...) changes $?)
+  check "$d: B's memory checksum equals A's ($(cat "$tmp/B.$d.sum"))" $st
 done
 cmp -s "$tmp/root/ldoms/disk3.img" "$tmp/rootB/ldoms/disk3.img"
 check "ldg3's disk image after B equals A's" $?
@@ -86,7 +89,8 @@ cmp -s "$tmp/A.list" "$tmp/B.list"
 check "ldm list -p on B equals A's (utilisation and uptime aside)" $?
 expect_ok vfctl snapshot save "$tmp/B20.snap"
 cmp -s "$tmp/A20.snap" "$tmp/B20.snap"
-check "a snapshot of A and of B at 20 ms are the same file ($(stat -c %s "$tmp/B20.snap") bytes)" $?
+st=$?   # (before the message's own $(...) changes $?)
+check "a snapshot of A and of B at 20 ms are the same file ($(stat -c %s "$tmp/B20.snap") bytes)" $st
 [ "$(cat "$tmp/stateB/ldmd.json" | grep -c '"ldg3"')" -ge 1 ]
 check "B's state directory holds the restored configuration" $?
 
