@@ -68,7 +68,6 @@ stop_ldmd() {
 }
 
 cleanup() {
-  [ -n "${KEEP_SNAPS:-}" ] && cp "$tmp"/*.snap "$tmp"/*.sum "$KEEP_SNAPS"/ 2>/dev/null
   stop_ldmd
   rm -rf "$tmp"
 }
