@@ -341,11 +341,18 @@ void Hypervisor::save_state(state::StreamWriter& w) {
 void Hypervisor::load_state(const state::StreamReader& r) {
   HypervisorTop top;
   r.part("hypervisor", top_state(), top);
-  std::vector<std::string> here;
+  std::vector<std::string> here, saved = top.guests;
   for (const auto& g : guests) here.push_back(g->name);
-  if (top.guests != here)
+  std::sort(here.begin(), here.end());
+  std::sort(saved.begin(), saved.end());
+  if (saved != here)
     throw state::StateError(fmt::format("{}: section 'hypervisor': the snapshot's guests ({}) are not the ones bound here ({})",
                                         r.source(), fmt::join(top.guests, ", "), fmt::join(here, ", ")));
+  // The saved order too (the manager binds in its own order): guests are visited in this
+  // order when several have something due at once.
+  std::stable_sort(guests.begin(), guests.end(), [&](const auto& a, const auto& b) {
+    return std::find(top.guests.begin(), top.guests.end(), a->name) < std::find(top.guests.begin(), top.guests.end(), b->name);
+  });
   const Description<Guest> guest = guest_state();
   for (const auto& gp : guests) {
     Guest& g = *gp;
