@@ -8,6 +8,8 @@
 #   disk_image PATH SIZE  a sparse disk image at the service domain's PATH (e.g. /dev/dsk/c0t1d0s2)
 #   small_primary       the control domain down to 8 vcpus and 4 GB (delayed reconfiguration, reboot)
 #   new_guest NAME VCPUS MEM [BOOTFILE]  add-domain, add-vcpu, add-memory (and set-var boot-file), each checked
+#   vnet_ping_pair CLIENT SERVER VSW  two 1-vCPU guests with a vnet each on VSW, the client pinging
+#                       the server without end (vnet-ping, 128-byte frames)
 #   stop_ldmd           vfctl shutdown, then kill as a fallback; waits for the process
 #   ldm ... / vfctl ... run the built clients
 #   run CMD...          run CMD, keep stdout in $tmp/out, stderr in $tmp/err, status in $rc
@@ -35,6 +37,16 @@ new_guest() {
   expect_ok ldm add-vcpu "$2" "$1"
   expect_ok ldm add-memory "$3" "$1"
   [ $# -lt 4 ] || expect_ok ldm set-var "boot-file=$4" "$1"
+}
+vnet_ping_pair() {
+  new_guest "$1" 1 128M
+  new_guest "$2" 1 128M
+  expect_ok ldm add-vnet vnet1 "$3" "$1"
+  expect_ok ldm add-vnet vnet1 "$3" "$2"
+  local mac
+  mac=$(ldm list-bindings -p "$2" | sed -n 's/^VNET|.*|mac-addr=\([0-9a-f:]*\)|.*/\1/p')
+  expect_ok ldm set-var "boot-file=vnet-ping role=server count=100000" "$2"
+  expect_ok ldm set-var "boot-file=vnet-ping role=client peer=$mac count=100000 size=128" "$1"
 }
 disk_image() { mkdir -p "$(dirname "$tmp/root$1")" && truncate -s "$2" "$tmp/root$1"; }
 

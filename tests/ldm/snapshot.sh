@@ -20,13 +20,7 @@ new_guest ldg1 8 256M "counter rate=2000"
 new_guest ldg2 4 256M "memory footprint=16M writes=2"
 new_guest ldg3 2 128M "vdisk op=write size=16M"
 expect_ok ldm add-vdisk vdisk1 vol3@primary-vds0 ldg3
-new_guest ldg4 1 128M
-new_guest ldg5 1 128M
-expect_ok ldm add-vnet vnet1 primary-vsw0 ldg4
-expect_ok ldm add-vnet vnet1 primary-vsw0 ldg5
-mac5=$(ldm list-bindings -p ldg5 | sed -n 's/^VNET|.*|mac-addr=\([0-9a-f:]*\)|.*/\1/p')
-expect_ok ldm set-var "boot-file=vnet-ping role=server count=100000" ldg5
-expect_ok ldm set-var "boot-file=vnet-ping role=client peer=$mac5 count=100000 size=128" ldg4
+vnet_ping_pair ldg4 ldg5 primary-vsw0
 for d in ldg1 ldg2 ldg3 ldg4 ldg5; do expect_ok ldm bind $d; done
 for d in ldg5 ldg4 ldg3 ldg2 ldg1; do expect_out "LDom $d started" ldm start $d; done
 # devices added to the running ldg1, a vnet before a vdisk: channels 1 and 2, which binding
