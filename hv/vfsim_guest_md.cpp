@@ -6,13 +6,13 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
-#include "hv/cli_args.h"
+#include "sim/platform/cli_args.h"
 #include "hv/guest_md.h"
 
 namespace po = boost::program_options;
 
-using vfsim::hv::cli::parse_size;
-using vfsim::hv::cli::parse_strands;
+using vfsim::cli::parse_size;
+using vfsim::cli::parse_strands;
 
 
 int main(int argc, char** argv) {

@@ -2,6 +2,7 @@
 // and reconfiguration commands. Listings are in list.cpp, virtual I/O in commands_vio.cpp.
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <map>
 
@@ -195,8 +196,10 @@ Reply Manager::cmd_add_domain(const Args& a) {
   if (p.props.count("hostid")) {
     const std::string& h = p.props["hostid"];
     char* end = nullptr;
-    std::strtoull(h.c_str(), &end, 0);
-    if (h.empty() || *end) return fail(fmt::format("Invalid hostid: {}", h));
+    errno = 0;
+    unsigned long long v = std::strtoull(h.c_str(), &end, 0);
+    if (h.empty() || *end || errno == ERANGE || v > 0xffffffffull || h[0] == '-')   // a hostid is 32 bits
+      return fail(fmt::format("Invalid hostid: {}", h));
   }
   Reply r;
   for (const std::string& name : p.operands) {
@@ -208,12 +211,7 @@ Reply Manager::cmd_add_domain(const Args& a) {
     Domain d;
     d.name = name;
     if (p.props.count("mac-addr")) {
-      std::string s = p.props["mac-addr"];
-      unsigned b[6];
-      if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
-        return fail(fmt::format("Invalid MAC address: {}", s));
-      d.mac = 0;
-      for (unsigned x : b) d.mac = d.mac << 8 | (x & 0xff);
+      if (std::string why = take_mac(p.props["mac-addr"], d.mac, nullptr); !why.empty()) return fail(why);
     } else {
       d.mac = alloc_mac();
     }
@@ -227,28 +225,47 @@ Reply Manager::cmd_add_domain(const Args& a) {
 Reply Manager::cmd_set_domain(const Args& a) {
   Parsed p = parse(a);
   if (p.operands.size() != 1) return fail(usage("set-domain"));
+  for (const auto& [k, v] : p.props)
+    if (k != "mac-addr" && k != "hostid" && k != "failure-policy" && k != "master")
+      return fail(fmt::format("Invalid property: {}", k));
   Domain* d = m_.find(p.operands[0]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
+  // Everything is checked before anything changes: a refused set-domain leaves the domain as it was.
+  Domain next = *d;
   if (p.props.count("failure-policy")) {
     const std::string& f = p.props["failure-policy"];
     if (f != "ignore" && f != "panic" && f != "reset" && f != "stop")
       return fail(fmt::format("Invalid failure-policy: {}", f));
-    d->failure_policy = f;
+    next.failure_policy = f;
+  }
+  if ((p.props.count("mac-addr") || p.props.count("hostid")) && d->state != State::Inactive)
+    return fail(fmt::format("LDom {} must be stopped and unbound to change its MAC address or hostid", d->name));
+  if (p.props.count("mac-addr"))
+    if (std::string why = take_mac(p.props["mac-addr"], next.mac, &d->mac); !why.empty()) return fail(why);
+  if (p.props.count("hostid")) {
+    const std::string& h = p.props["hostid"];
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(h.c_str(), &end, 0);
+    if (h.empty() || *end || errno == ERANGE || v > 0xffffffffull || h[0] == '-')
+      return fail(fmt::format("Invalid hostid: {}", h));
+    next.hostid = v;
   }
   if (p.props.count("master")) {
-    d->masters.clear();
+    next.masters.clear();
     std::string list = p.props["master"];
     size_t pos = 0;
     while (!list.empty() && pos <= list.size()) {
       size_t c = list.find(',', pos);
       std::string m = list.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
       if (!m_.find(m)) return fail(fmt::format("LDom {} not found", m));
-      d->masters.push_back(m);
+      next.masters.push_back(m);
       if (c == std::string::npos) break;
       pos = c + 1;
     }
-    if (d->masters.size() > 4) return fail("A domain can have at most 4 masters");
+    if (next.masters.size() > 4) return fail("A domain can have at most 4 masters");
   }
+  *d = next;
   return {};
 }
 
@@ -446,8 +463,10 @@ Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
   unsigned want = verb == "add" ? have + n : verb == "set" ? n : have - std::min(have, n);
   if (verb == "remove" && n > have) return fail(fmt::format("LDom {} has only {} vcpus", d->name, have));
   if (want == 0 && d->state != State::Inactive) return fail(fmt::format("LDom {} must keep at least one vcpu", d->name));
+  // The machine's real bound, for every domain: a constraint no binding can ever meet is refused
+  // now (an inactive domain took add-vcpu 999999 and only failed at bind).
+  if (want > p_.strands()) return fail(fmt::format("Only {} vcpus exist on this system", p_.strands()));
   if (d->control) {
-    if (want > p_.strands()) return fail(fmt::format("Only {} vcpus exist on this system", p_.strands()));
     return reconfigure_control([&](Domain& x) { x.pending_vcpus = want; });
   }
   Reply r;
@@ -514,6 +533,8 @@ Reply Manager::cmd_mau(const std::string& verb, const Args& a) {
   unsigned have = d->delayed ? d->pending_maus : d->maus;
   if (verb == "remove" && n > have) return fail(fmt::format("LDom {} has only {} crypto units", d->name, have));
   unsigned want = verb == "add" ? have + n : verb == "set" ? n : have - n;
+  unsigned units = unsigned(p_.strands() / p_.strands_per_core);   // one per core
+  if (want > units) return fail(fmt::format("Only {} crypto units exist on this system", units));
   if (d->control) return reconfigure_control([&](Domain& x) { x.pending_maus = want; });
   Reply r;
   if (other_changes_blocked(d->name, r)) return r;
@@ -538,8 +559,11 @@ Reply Manager::cmd_memory(const std::string& verb, const Args& a) {
   if (verb == "remove" && bytes > have)
     return fail(fmt::format("LDom {} has only {} of memory", d->name, format_size(have)));
   uint64_t want = verb == "add" ? have + bytes : verb == "set" ? bytes : have - bytes;
+  if (verb == "add" && want < have) want = ~uint64_t(0);   // wrapped: more than any machine
+  if (want > p_.memory_bytes - kSysTop)
+    return fail(fmt::format("Insufficient memory available: {} requested, this system has {} for domains",
+                            format_size(want), format_size(p_.memory_bytes - kSysTop)));
   if (d->control) {
-    if (want > p_.memory_bytes - kSysTop) return fail("Insufficient memory available");
     return reconfigure_control([&](Domain& x) { x.pending_memory = want; });
   }
   Reply r;

@@ -29,14 +29,6 @@ Words split_words(const std::vector<std::string>& a) {
   return w;
 }
 
-bool parse_mac(const std::string& s, uint64_t& mac) {
-  unsigned b[6];
-  if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6) return false;
-  mac = 0;
-  for (unsigned x : b) mac = mac << 8 | (x & 0xff);
-  return true;
-}
-
 bool parse_uint(const std::string& s, unsigned& v) {
   if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), ::isdigit)) return false;
   v = unsigned(std::stoul(s));
@@ -246,9 +238,11 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
       v.name = w.operands[0];
       v.net_dev = w.props["net-dev"];
       v.mode = w.props["mode"];
-      if (w.props.count("mac-addr") ? !parse_mac(w.props["mac-addr"], v.mac) : false)
-        return fail("Invalid MAC address: " + w.props["mac-addr"]);
-      if (!w.props.count("mac-addr")) v.mac = alloc_mac();
+      if (w.props.count("mac-addr")) {
+        if (std::string why = take_mac(w.props["mac-addr"], v.mac, nullptr); !why.empty()) return fail(why);
+      } else {
+        v.mac = alloc_mac();
+      }
       if (w.props.count("mtu") && !parse_uint(w.props["mtu"], v.mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
       unsigned id = 0;
       for (const Domain& x : m_.domains)
@@ -265,8 +259,8 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     if (verb == "set") {
       if (w.props.count("net-dev")) v->net_dev = w.props["net-dev"];
       if (w.props.count("mode")) v->mode = w.props["mode"];
-      if (w.props.count("mac-addr") && !parse_mac(w.props["mac-addr"], v->mac))
-        return fail("Invalid MAC address: " + w.props["mac-addr"]);
+      if (w.props.count("mac-addr"))
+        if (std::string why = take_mac(w.props["mac-addr"], v->mac, &v->mac); !why.empty()) return fail(why);
       if (w.props.count("mtu") && !parse_uint(w.props["mtu"], v->mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
       return r;
     }
@@ -300,9 +294,11 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
       n.vsw_domain = owner->name;
       n.mode = w.props["mode"];
       n.vid = w.props["vid"];
-      if (w.props.count("mac-addr") ? !parse_mac(w.props["mac-addr"], n.mac) : false)
-        return fail("Invalid MAC address: " + w.props["mac-addr"]);
-      if (!w.props.count("mac-addr")) n.mac = alloc_mac();
+      if (w.props.count("mac-addr")) {
+        if (std::string why = take_mac(w.props["mac-addr"], n.mac, nullptr); !why.empty()) return fail(why);
+      } else {
+        n.mac = alloc_mac();
+      }
       if (w.props.count("pvid") && !parse_uint(w.props["pvid"], n.pvid)) return fail("Invalid pvid: " + w.props["pvid"]);
       if (w.props.count("mtu") && !parse_uint(w.props["mtu"], n.mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
       unsigned id = 0;
@@ -321,8 +317,8 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
         it->vsw = s->name;
         it->vsw_domain = owner->name;
       }
-      if (w.props.count("mac-addr") && !parse_mac(w.props["mac-addr"], it->mac))
-        return fail("Invalid MAC address: " + w.props["mac-addr"]);
+      if (w.props.count("mac-addr"))
+        if (std::string why = take_mac(w.props["mac-addr"], it->mac, &it->mac); !why.empty()) return fail(why);
       if (w.props.count("mode")) it->mode = w.props["mode"];
       if (w.props.count("pvid") && !parse_uint(w.props["pvid"], it->pvid)) return fail("Invalid pvid: " + w.props["pvid"]);
       return live();

@@ -93,6 +93,22 @@ uint64_t Manager::alloc_mac() {
   return m_.next_mac++;
 }
 
+// A MAC given by the user: well formed, a unicast address other than zero, and not held by
+// another domain or device (the real ldm's collision check, within this host). `self` is the
+// MAC being replaced, which may keep its value. On success `mac` takes the value.
+std::string Manager::take_mac(const std::string& text, uint64_t& mac, const uint64_t* self) const {
+  uint64_t v = 0;
+  if (!parse_mac(text, v) || v == 0 || (v >> 40 & 1)) return "Invalid MAC address: " + text;
+  for (const Domain& d : m_.domains) {
+    bool taken = &d.mac != self && d.mac == v;
+    for (const Vnet& n : d.vnets) taken |= &n.mac != self && n.mac == v;
+    for (const Vsw& n : d.vsws) taken |= &n.mac != self && n.mac == v;
+    if (taken) return fmt::format("MAC address {} is already in use.", format_mac(v));
+  }
+  mac = v;
+  return "";
+}
+
 // ---- who holds what -------------------------------------------------------------------
 const Domain* Manager::owner_of_strand(unsigned s) const {
   for (const Domain& d : m_.domains)

@@ -81,6 +81,7 @@ class Manager {
   void stop_from(std::shared_ptr<Operation> op, Reply r, std::vector<std::string> names, size_t i, bool force);
   double now() const { return host_ ? host_->now_seconds() : 0; }
   uint64_t alloc_mac();
+  std::string take_mac(const std::string& text, uint64_t& mac, const uint64_t* self) const;
   Domain& primary() { return m_.domains.front(); }
   // The named domains (all of them when none is named); false and the error if one is unknown.
   bool select(const std::vector<std::string>& names, std::vector<const Domain*>& out, Reply& err) const;

@@ -53,4 +53,18 @@ std::string format_mac(uint64_t mac) {
                      (mac >> 24) & 0xff, (mac >> 16) & 0xff, (mac >> 8) & 0xff, mac & 0xff);
 }
 
+bool parse_mac(const std::string& s, uint64_t& mac) {
+  mac = 0;
+  size_t i = 0;
+  for (int group = 0; group < 6; ++group) {
+    if (group && (i >= s.size() || s[i++] != ':')) return false;
+    unsigned digits = 0, v = 0;
+    for (; i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i])) && digits < 2; ++i, ++digits)
+      v = v * 16 + unsigned(std::isdigit(static_cast<unsigned char>(s[i])) ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+    if (!digits) return false;
+    mac = mac << 8 | v;
+  }
+  return i == s.size();
+}
+
 }  // namespace vfsim::ldm

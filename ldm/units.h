@@ -15,5 +15,8 @@ std::string format_uptime(uint64_t seconds);
 // 0.0%, 7.0% below 10; 23%, 100% from 10 up.
 std::string format_util(double percent);
 std::string format_mac(uint64_t mac);   // 00:14:4f:f8:00:01
+// Six colon-separated groups of one or two hex digits, nothing else ("100:..." or a trailing
+// ":x" is not a MAC, where sscanf took them).
+bool parse_mac(const std::string& s, uint64_t& mac);
 
 }  // namespace vfsim::ldm

@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "hv/cli_args.h"
+#include "sim/platform/cli_args.h"
 #include "hv/hypervisor.h"
 #include "hv/ldc_service.h"
 #include "models/mac_table.h"
@@ -22,11 +22,14 @@
 
 namespace po = boost::program_options;
 using namespace vfsim;
-using vfsim::hv::cli::parse_size;
-using vfsim::hv::cli::parse_strands;
-using vfsim::hv::cli::split;
+using vfsim::cli::parse_count;
+using vfsim::cli::parse_size;
+using vfsim::cli::parse_strands;
+using vfsim::cli::split;
 
 namespace {
+
+constexpr double kMaxRunMs = 1e10;   // below SystemC's 2^64 ps (about 1.8e10 ms)
 
 struct DomainArgs {
   hv::GuestConfig cfg;
@@ -51,7 +54,7 @@ int sc_main(int argc, char** argv) {
       ("help,h", "show this help")
       ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
       ("domain", po::value<std::vector<std::string>>(), "start describing a new domain NAME (default: one domain 'primary')")
-      ("vcpus", po::value<std::vector<unsigned>>(), "the domain's vCPUs (default 1), bound to the lowest free strands")
+      ("vcpus", po::value<std::vector<std::string>>(), "the domain's vCPUs (default 1), bound to the lowest free strands")
       ("strands", po::value<std::vector<std::string>>(), "bind exactly these strands instead, e.g. 0-7 or 64,65")
       ("memory", po::value<std::vector<std::string>>(), "the domain's memory blocks, e.g. 64M or 64M,32M (default 64M)")
       ("boot-file", po::value<std::vector<std::string>>(), "the OpenBoot variable boot-file: the runtime's workload, e.g. 'compute iterations=1000'")
@@ -86,21 +89,26 @@ int sc_main(int argc, char** argv) {
       }
       DomainArgs& d = domains.empty() ? defaults : domains.back();
       const std::string& v = o.value.empty() ? std::string() : o.value[0];
-      if (o.string_key == "vcpus") {
-        d.cfg.vcpus = unsigned(std::stoul(v));
-      } else if (o.string_key == "memory") {
-        d.cfg.mblocks.clear();
-        for (const std::string& item : split(v)) d.cfg.mblocks.push_back(parse_size(item));
-      } else if (o.string_key == "boot-file") {
-        d.cfg.variables["boot-file"] = v;
-      } else if (o.string_key == "crypto") {
-        for (const std::string& item : split(v)) d.cfg.crypto_units.push_back(unsigned(std::stoul(item)));
-      } else if (o.string_key == "pcie") {
-        for (const std::string& item : split(v)) d.cfg.pcie_buses.push_back(item);
-      } else if (o.string_key == "image") {
-        d.image = v;
-      } else if (o.string_key == "strands") {
-        for (unsigned st : parse_strands(v)) d.cfg.strands.push_back(st);
+      try {   // a bad value is named with its option
+        if (o.string_key == "vcpus") {
+          d.cfg.vcpus = unsigned(parse_count(v, "a number of vCPUs", cli::kMaxStrandId + 1));
+        } else if (o.string_key == "memory") {
+          d.cfg.mblocks.clear();
+          for (const std::string& item : split(v)) d.cfg.mblocks.push_back(parse_size(item));
+        } else if (o.string_key == "boot-file") {
+          d.cfg.variables["boot-file"] = v;
+        } else if (o.string_key == "crypto") {
+          for (const std::string& item : split(v)) d.cfg.crypto_units.push_back(
+              unsigned(parse_count(item, "a crypto unit (core) number", 63)));
+        } else if (o.string_key == "pcie") {
+          for (const std::string& item : split(v)) d.cfg.pcie_buses.push_back(item);
+        } else if (o.string_key == "image") {
+          d.image = v;
+        } else if (o.string_key == "strands") {
+          for (unsigned st : parse_strands(v)) d.cfg.strands.push_back(st);
+        }
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("--" + o.string_key + " " + v + ": " + e.what());
       }
     }
     if (domains.empty()) domains.push_back(defaults);
@@ -111,6 +119,24 @@ int sc_main(int argc, char** argv) {
   if (vm.count("help")) {
     std::cerr << opts;
     return 0;
+  }
+  // NaN compared false against every limit and so meant "run for ever"; SystemC's clock
+  // (64-bit picoseconds) ends after about 213 days.
+  double max_ms = vm["max-ms"].as<double>();
+  if (!(max_ms > 0 && max_ms <= kMaxRunMs)) {
+    fmt::print(stderr, "vfsim-hv: --max-ms {}: the simulated time must be more than 0 and at most {} ms\n",
+               max_ms, kMaxRunMs);
+    return 2;
+  }
+  // The statistics file is opened before the run, so a path that cannot be written is an
+  // error now and not a silent loss at the end.
+  std::ofstream stats_json;
+  if (vm.count("stats-json")) {
+    stats_json.open(vm["stats-json"].as<std::string>());
+    if (!stats_json) {
+      fmt::print(stderr, "vfsim-hv: --stats-json: cannot write {}\n", vm["stats-json"].as<std::string>());
+      return 2;
+    }
   }
 
   try {
@@ -220,11 +246,11 @@ int sc_main(int argc, char** argv) {
         on_switch.push_back(g);
         std::optional<uint64_t> mac = eq == std::string::npos ? std::optional<uint64_t>(next_mac++)
                                                               : models::parse_mac(spec.substr(eq + 1));
-        if (!g || !mac || models::MacTable::is_group(*mac) ||
+        if (!g || !mac || *mac == 0 || models::MacTable::is_group(*mac) ||
             std::find(used.begin(), used.end(), *mac) != used.end()) {
           fmt::print(stderr,
-                     "vfsim-hv: --vnet {}: needs an existing domain name, optionally =MAC (a unicast MAC not used "
-                     "twice, e.g. 00:14:4f:f8:00:09)\n", spec);
+                     "vfsim-hv: --vnet {}: needs an existing domain name, optionally =MAC (a unicast MAC other than "
+                     "zero, not used twice, e.g. 00:14:4f:f8:00:09)\n", spec);
           return 2;
         }
         if (eq == std::string::npos)   // keep auto MACs clear of ones given explicitly
@@ -240,7 +266,7 @@ int sc_main(int argc, char** argv) {
       }
     }
     for (hv::Guest* g : guests) h.boot(*g);
-    int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
+    int rc = m.run(sc_core::sc_time(max_ms, sc_core::SC_MS));
     if (trace && trace != stderr) std::fclose(trace);
     for (hv::Guest* g : guests) {
       uint64_t calls = 0, misses = 0, walks = 0;
@@ -278,8 +304,12 @@ int sc_main(int argc, char** argv) {
     fmt::print(stderr, "vfsim-hv: simulated time {}\n", sc_core::sc_time_stamp().to_string());
     if (vm.count("stats")) m.print_stats(std::cerr);
     if (vm.count("stats-json")) {
-      std::ofstream js(vm["stats-json"].as<std::string>());
-      m.write_stats_json(js);
+      m.write_stats_json(stats_json);
+      stats_json.close();
+      if (!stats_json) {
+        fmt::print(stderr, "vfsim-hv: --stats-json: writing {} failed\n", vm["stats-json"].as<std::string>());
+        return 2;
+      }
     }
     return rc;
   } catch (const platform::PlatformError& e) {

@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "sim/platform/cli_args.h"
 #include "sim/cmt/bare_machine.h"
 #include "sim/isa/elf_image.h"
 
@@ -45,6 +46,23 @@ int sc_main(int argc, char** argv) {
     std::cerr << opts;
     return vm.count("help") ? 0 : 2;
   }
+  // NaN compared false against every limit and meant "run for ever"; SystemC's clock (64-bit
+  // picoseconds) ends after about 213 days.
+  constexpr double kMaxRunMs = 1e10;
+  double max_ms = vm["max-ms"].as<double>();
+  if (!(max_ms > 0 && max_ms <= kMaxRunMs)) {
+    fmt::print(stderr, "vfsim-bare: --max-ms {}: the simulated time must be more than 0 and at most {} ms\n", max_ms,
+               kMaxRunMs);
+    return 2;
+  }
+  std::ofstream stats_json;   // opened now: a path that cannot be written is an error before the run
+  if (vm.count("stats-json")) {
+    stats_json.open(vm["stats-json"].as<std::string>());
+    if (!stats_json) {
+      fmt::print(stderr, "vfsim-bare: --stats-json: cannot write {}\n", vm["stats-json"].as<std::string>());
+      return 2;
+    }
+  }
   try {
     vfsim::platform::Platform p = vfsim::platform::load_platform(vm["platform"].as<std::string>());
     vfsim::cmt::BareMachine m("machine", p);
@@ -60,28 +78,12 @@ int sc_main(int argc, char** argv) {
       m.trace_limit = vm["trace-limit"].as<uint64_t>();
     }
     if (vm.count("cpus")) {
-      std::string list = vm["cpus"].as<std::string>();
-      size_t pos = 0;
-      while (pos <= list.size()) {
-        size_t comma = list.find(',', pos);
-        std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-        unsigned lo = 0, hi = 0;
-        char dash = 0;
-        int k = std::sscanf(item.c_str(), "%u%c%u", &lo, &dash, &hi);
-        if (k == 1) hi = lo;
-        if (!(k == 1 || (k == 3 && dash == '-')) || hi < lo) {
-          fmt::print(stderr, "vfsim-bare: --cpus: '{}' is not a cpuid or range\n", item);
+      for (unsigned c : vfsim::cli::parse_strands(vm["cpus"].as<std::string>()))
+        if (!m.start_cpu(c, entry)) {
+          fmt::print(stderr, "vfsim-bare: --cpus: cpu {} does not exist on {} (0..{}) or is listed twice\n", c,
+                     p.name, p.strands() - 1);
           return 2;
         }
-        for (unsigned c = lo; c <= hi; ++c)
-          if (!m.start_cpu(c, entry)) {
-            fmt::print(stderr, "vfsim-bare: --cpus: cpu {} does not exist on {} (0..{}) or is listed twice\n", c,
-                       p.name, p.strands() - 1);
-            return 2;
-          }
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
-      }
     } else {
       unsigned n = vm["strands"].as<unsigned>();
       if (n == 0 || n > p.strands()) {
@@ -91,12 +93,16 @@ int sc_main(int argc, char** argv) {
       m.start_strands(n, entry, vm.count("pack"));
     }
     m.console_out = &std::cout;
-    int rc = m.run(sc_core::sc_time(vm["max-ms"].as<double>(), sc_core::SC_MS));
+    int rc = m.run(sc_core::sc_time(max_ms, sc_core::SC_MS));
     if (m.trace && m.trace != stderr) std::fclose(m.trace);
     if (vm.count("stats")) m.print_stats(std::cerr);
     if (vm.count("stats-json")) {
-      std::ofstream js(vm["stats-json"].as<std::string>());
-      m.write_stats_json(js);
+      m.write_stats_json(stats_json);
+      stats_json.close();
+      if (!stats_json) {
+        fmt::print(stderr, "vfsim-bare: --stats-json: writing {} failed\n", vm["stats-json"].as<std::string>());
+        return 2;
+      }
     }
     return rc;
   } catch (const vfsim::platform::PlatformError& e) {
@@ -104,6 +110,9 @@ int sc_main(int argc, char** argv) {
     return 2;
   } catch (const vfsim::isa::ElfError& e) {
     fmt::print(stderr, "vfsim-bare: {}\n", e.what());
+    return 2;
+  } catch (const std::invalid_argument& e) {   // a --cpus list that is not one
+    fmt::print(stderr, "vfsim-bare: --cpus: {}\n", e.what());
     return 2;
   }
 }

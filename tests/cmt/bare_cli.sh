@@ -61,4 +61,27 @@ rc=$?
   grep -Eq '^ +0 s0c0t4 ' "$tmp/trace" && grep -q 'wrpr %g0, 0x0, %canrestore' "$tmp/trace"
 check "--trace: cycle-level lines, two thread groups issuing in one cycle (rc=$rc)" $?
 
+# Numbers that were silently wrong (issue 17): a cpuid past 2^32 wrapped to 0, NaN meant no
+# time limit, an unwritable statistics file was ignored after the run.
+"$B" --cpus 4294967296 "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/o" ] &&
+  [ "$(cat "$tmp/e")" = "vfsim-bare: --cpus: '4294967296' is not a strand number (a number from 0 to 511)" ]
+st=$?; check "--cpus 4294967296 is refused, nothing runs (rc=$rc: $(cat "$tmp/e"))" $st
+"$B" --cpus 0-4294967295 "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/o" ] && grep -q "'4294967295' is not a strand number" "$tmp/e"
+st=$?; check "--cpus 0-4294967295 is refused at once (rc=$rc)" $st
+for v in nan inf -1 0; do
+  "$B" --max-ms $v "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+  rc=$?
+  [ $rc = 2 ] && [ ! -s "$tmp/o" ] &&
+    [ "$(cat "$tmp/e")" = "vfsim-bare: --max-ms $v: the simulated time must be more than 0 and at most 10000000000 ms" ]
+  st=$?; check "--max-ms $v is refused (rc=$rc: $(cat "$tmp/e"))" $st
+done
+"$B" --stats-json "$tmp/no/such/dir.json" "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/o" ] && [ "$(cat "$tmp/e")" = "vfsim-bare: --stats-json: cannot write $tmp/no/such/dir.json" ]
+st=$?; check "an unwritable --stats-json is an error before the run (rc=$rc)" $st
+
 finish

@@ -76,7 +76,7 @@ rc=$?
 [ $rc = 0 ] && [ "$(state ldg1)" = inactive ] && [ "$(grep -cxF 'LDom ldg1 is not active' "$tmp/serr")" = 2 ]
 check "offline.sh of a bound guest: stop-domain and stop-domain -f fail, unbind works, exit 0 (rc=$rc)" $?
 # A guest that cannot be bound: Online reports failure.
-ldm add-domain ldg2 && ldm add-vcpu 200 ldg2 && ldm add-memory 1G ldg2
+ldm add-domain ldg2 && ldm add-vcpu 128 ldg2 && ldm add-memory 1G ldg2
 script online ldg2
 rc=$?
 [ $rc = 1 ] && [ "$(state ldg2)" = inactive ]

@@ -335,26 +335,26 @@ expect_fail "LDom ldg1 has only 1 crypto units" ldm rm-crypto 2 ldg1
 expect_ok ldm remove-mau 1 ldg1
 
 # ==== over-commit: a bind that does not fit fails and changes nothing =======================
-expect_ok ldm add-vcpu 200 ldg2
+expect_ok ldm add-vcpu 120 ldg2
 expect_ok ldm add-memory 1G ldg2
 snapshot() { ldm list >"$tmp/list.$1"; ldm list-devices -a >"$tmp/devices.$1"; ldm list-bindings >"$tmp/bindings.$1"; }
 unchanged() { snapshot after && diff "$tmp/list.before" "$tmp/list.after" && diff "$tmp/devices.before" "$tmp/devices.after" &&
   diff "$tmp/bindings.before" "$tmp/bindings.after"; }
 snapshot before
-expect_fail "Insufficient vcpus available to bind LDom ldg2: 200 requested, 112 free" ldm bind ldg2
+expect_fail "Insufficient vcpus available to bind LDom ldg2: 120 requested, 112 free" ldm bind ldg2
 unchanged
 check "the failed bind (vcpus) left ldm list, list-devices -a and list-bindings unchanged" $?
 expect_ok ldm set-vcpu 4 ldg2
-expect_ok ldm set-memory 300G ldg2
+expect_ok ldm set-memory 258000M ldg2
 snapshot before
-expect_fail "Insufficient memory available to bind LDom ldg2: 300G requested, 256800M free" ldm bind ldg2
+expect_fail "Insufficient memory available to bind LDom ldg2: 258000M requested, 256800M free" ldm bind ldg2
 unchanged
 check "the failed bind (memory) left ldm list, list-devices -a and list-bindings unchanged" $?
 # ... and on a bound domain: the growth is refused, the old binding stays.
-expect_fail "Insufficient vcpus available to bind LDom ldg1: 208 requested, 120 free" ldm add-vcpu 200 ldg1
+expect_fail "Insufficient vcpus available to bind LDom ldg1: 128 requested, 120 free" ldm add-vcpu 120 ldg1
 unchanged
 check "a bound domain that cannot get more vcpus keeps its strands, memory and console port" $?
-expect_fail "Insufficient memory available to bind LDom ldg1: 301G requested, 257824M free" ldm add-memory 300G ldg1
+expect_fail "Insufficient memory available to bind LDom ldg1: 253G requested, 257824M free" ldm add-memory 252G ldg1
 unchanged
 check "a bound domain that cannot get more memory keeps its strands, memory and console port" $?
 expect_ok ldm set-memory 2G ldg2

@@ -36,6 +36,14 @@ TEST_CASE("sizes, uptimes and utilisation print as ldm prints them", "[ldm]") {
   CHECK(format_util(23.4) == "23%");
   CHECK(format_util(100) == "100%");
   CHECK(format_mac(0x00144ffaed88ull) == "00:14:4f:fa:ed:88");
+  uint64_t mac = 0;
+  CHECK((parse_mac("00:14:4F:fa:ed:88", mac) && mac == 0x00144ffaed88ull));
+  CHECK((parse_mac("0:14:4f:fa:ed:8", mac) && mac == 0x00144ffaed08ull));
+  CHECK_FALSE(parse_mac("100:14:4f:fa:ed:88", mac));   // sscanf took this as 00:...
+  CHECK_FALSE(parse_mac("00:14:4f:fa:ed:88:", mac));
+  CHECK_FALSE(parse_mac("00:14:4f:fa:ed", mac));
+  CHECK_FALSE(parse_mac("00:14:4f:fa:ed:g8", mac));
+  CHECK_FALSE(parse_mac("", mac));
   uint64_t b = 0;
   CHECK((parse_size("512M", "", b) && b == 512ull << 20));
   CHECK((parse_size("4", "G", b) && b == 4ull << 30));
@@ -106,11 +114,12 @@ TEST_CASE("binding: lowest strands, 4 MB memory from the free ranges, all or not
   CHECK(f.run({"ls", "ldg1"}).out.find("ldg1       bound      ------          4     1000M") != std::string::npos);
   // Over-commit: nothing changes.
   f.run({"create", "big"});
-  f.run({"add-vcpu", "200", "big"});
+  CHECK(f.run({"add-vcpu", "200", "big"}).err == "Only 128 vcpus exist on this system\n");   // more than the machine
+  f.run({"add-vcpu", "120", "big"});
   f.run({"add-memory", "1G", "big"});
   Reply r = f.run({"bind", "big"});
   CHECK(r.code == 1);
-  CHECK(r.err == "Insufficient vcpus available to bind LDom big: 200 requested, 116 free\n");
+  CHECK(r.err == "Insufficient vcpus available to bind LDom big: 120 requested, 116 free\n");
   CHECK(f.m.model().find("big")->state == State::Inactive);
   CHECK(f.m.free_strands().size() == 116);
   CHECK(f.run({"start", "big"}).err == "LDom big must be bound before it can be started\n");

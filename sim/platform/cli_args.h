@@ -1,4 +1,4 @@
-// Command-line values the hv tools share: comma lists, strand ranges and sizes.
+// Command-line values the tools share: comma lists, strand ranges and sizes.
 #pragma once
 #include <cctype>
 #include <cstdint>
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace vfsim::hv::cli {
+namespace vfsim::cli {
 
 // "a,b,c" -> {"a", "b", "c"}
 inline std::vector<std::string> split(const std::string& v) {
@@ -20,16 +20,30 @@ inline std::vector<std::string> split(const std::string& v) {
   }
 }
 
+// A decimal count from 0 to `max` ("what" names it in the message). std::stoul took "-1" as
+// 2^64-1 and said only "stoul" for "abc".
+inline uint64_t parse_count(const std::string& s, const std::string& what, uint64_t max) {
+  bool digits = !s.empty() && s.size() <= 19;
+  for (char c : s) digits = digits && std::isdigit(static_cast<unsigned char>(c));
+  uint64_t v = digits ? std::stoull(s) : 0;
+  if (!digits || v > max)
+    throw std::invalid_argument("'" + s + "' is not " + what + " (a number from 0 to " + std::to_string(max) + ")");
+  return v;
+}
+
+// Strand ids are checked against the platform later; this bound only keeps a range such as
+// 0-4294967295 from filling memory first: a platform file allows at most 8 sockets x 8 cores
+// x 8 strands.
+constexpr uint64_t kMaxStrandId = 511;
+
 // "0-15,32" -> strand ids
 inline std::vector<unsigned> parse_strands(const std::string& s) {
   std::vector<unsigned> out;
   for (const std::string& item : split(s)) {
     size_t dash = item.find('-');
-    size_t used = 0;
-    unsigned lo = unsigned(std::stoul(item.substr(0, dash), &used));
-    if (used != (dash == std::string::npos ? item.size() : dash))
-      throw std::invalid_argument("'" + item + "' is not a strand or range");
-    unsigned hi = dash == std::string::npos ? lo : unsigned(std::stoul(item.substr(dash + 1)));
+    std::string what = "a strand number";
+    unsigned lo = unsigned(parse_count(item.substr(0, dash), what, kMaxStrandId));
+    unsigned hi = dash == std::string::npos ? lo : unsigned(parse_count(item.substr(dash + 1), what, kMaxStrandId));
     if (hi < lo) throw std::invalid_argument("range '" + item + "' runs backwards");
     for (unsigned i = lo; i <= hi; ++i) out.push_back(i);
   }
@@ -53,4 +67,4 @@ inline uint64_t parse_size(const std::string& s) {
   return v << shift;
 }
 
-}  // namespace vfsim::hv::cli
+}  // namespace vfsim::cli
