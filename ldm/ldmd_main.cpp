@@ -4,6 +4,7 @@
 // operation.h, advanced here in small steps). With --deterministic, simulated time only
 // advances on `vfctl clock advance` and for running Operations, so a script's output is the
 // same on every run.
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -345,7 +346,13 @@ int sc_main(int argc, char** argv) {
     boost::system::error_code ec;
     probe.connect(local::stream_protocol::endpoint(sock), ec);
     if (!ec) {
-      std::cerr << "ldmd: another ldmd is already running on " << sock << "\n";
+      ucred cred{};
+      socklen_t len = sizeof cred;
+      if (::getsockopt(probe.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && cred.uid != ::geteuid())
+        std::cerr << "ldmd: " << sock << " is held by a process of user " << cred.uid
+                  << ", not by an ldmd of this user: choose another --socket\n";
+      else
+        std::cerr << "ldmd: another ldmd is already running on " << sock << "\n";
       return 1;
     }
   }
@@ -394,6 +401,7 @@ int sc_main(int argc, char** argv) {
       snap.reset();   // the file's bytes are not needed any more
     }
     ldm::ConsoleServer consoles(io, hyp, host.vcc());
+    mgr.console_port_free = [&consoles](int port) { return consoles.port_free(port); };
     Daemon d{mgr, host, vm.count("deterministic") > 0};
     // Commands still running (graceful stops, live DR): advanced below, between polls.
     std::vector<std::shared_ptr<ldm::Operation>> ops;

@@ -213,13 +213,23 @@ std::string Manager::bind(Domain& d) {
   for (const Domain& x : m_.domains)
     for (const Vcc& v : x.vccs)
       if (!vcc && (d.vcons_service.empty() || d.vcons_service == v.name)) vcc = &v;
+  auto held = [&](int p) { return console_port_free && !console_port_free(p); };
   if (vcc && port < 0) {
     std::set<int> used;
     for (const Domain& x : m_.domains)
       if (x.cons_port >= 0) used.insert(x.cons_port);
+    bool skipped = false;
     for (unsigned p = vcc->port_lo; p <= vcc->port_hi && port < 0; ++p)
-      if (!used.count(int(p))) port = int(p);
-    if (port < 0) return fmt::format("No free console port in the range of {}", vcc->name);
+      if (!used.count(int(p))) {
+        if (held(int(p))) skipped = true;
+        else port = int(p);
+      }
+    if (port < 0)
+      return fmt::format("No free console port in the range of {}{}", vcc->name,
+                         skipped ? " (other processes hold the ports ldmd could use)" : "");
+  } else if (vcc && held(port)) {
+    return fmt::format("Console port {} of LDom {} is in use by another process: free it or choose another with "
+                       "set-vcons port=", port, d.name);
   }
   d.strands = strands;
   d.mem = mem;

@@ -57,6 +57,10 @@ class Manager {
   bool powered_on() const { return powered_; }
   // Write the configuration to the state directory (atomically; nothing without one).
   void save();
+  // Whether a console port can be listened on (ldmd asks its console server). A bind skips
+  // ports another process holds and refuses one set with set-vcons that is held, so nobody
+  // else hears what is typed to a guest. Unset: every port is free (tests without sockets).
+  std::function<bool(int)> console_port_free;
 
   // Free resources (for listings and binding).
   std::vector<unsigned> free_strands() const;

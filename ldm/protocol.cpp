@@ -149,6 +149,18 @@ Answer request(const std::string& tool, const std::vector<std::string>& argv) {
     }
     return unreachable(std::strerror(e));
   }
+  // Whoever listens there must be us or root: in a shared directory such as /tmp another user
+  // can bind the path first and answer with made-up replies.
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || (cred.uid != 0 && cred.uid != ::geteuid())) {
+    ::close(fd);
+    a.err = "Failed to connect to logical domain manager: " + path + " is served by a process of user " +
+            std::to_string(cred.uid) + ", not by you or root\n" +
+            "Not trusting its replies: another user may have taken the socket path (set LDMD_SOCKET to your ldmd's "
+            "socket)\n";
+    return a;
+  }
   a.connected = true;
   auto broken = [&](const std::string& why) {
     if (fd >= 0) ::close(fd);

@@ -29,7 +29,22 @@ RequestServer::RequestServer(const std::string& path, Handler handler, ServerLim
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  ::unlink(path.c_str());
+  // Only a socket of our own (left by an ldmd of ours that died) is replaced: the path may be
+  // in /tmp, where another user could have put a file or a socket of theirs (or a link to a
+  // file of ours) first.
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      ::close(listen_fd_);
+      throw std::runtime_error(path + " exists and is not a socket: not replacing it (choose another --socket)");
+    }
+    if (st.st_uid != ::geteuid()) {
+      ::close(listen_fd_);
+      throw std::runtime_error(fmt::format("{} belongs to user {}, not to ldmd's user {}: not replacing it (choose "
+                                           "another --socket)", path, st.st_uid, ::geteuid()));
+    }
+    ::unlink(path.c_str());
+  }
   // Owner-only from the start (not after a chmod, not from the umask): ldm's requests change
   // the machine, so only ldmd's user (and root) may send them; accept_new checks it too.
   mode_t old = ::umask(0077);

@@ -12,7 +12,7 @@ namespace vfsim::ldm {
 
 bool StateLock::acquire(const std::string& state_dir, std::string& why) {
   path_ = state_dir + "/ldmd.lock";
-  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd_ < 0) {
     why = "cannot open " + path_ + ": " + std::strerror(errno);
     return false;

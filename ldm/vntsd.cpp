@@ -7,6 +7,16 @@ namespace vfsim::ldm {
 
 using boost::asio::ip::tcp;
 
+bool ConsoleServer::port_free(int port) {
+  if (ports_.count(port)) return true;
+  boost::system::error_code ec;
+  tcp::acceptor probe(io_);
+  probe.open(tcp::v4(), ec);
+  if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) probe.bind(tcp::endpoint(boost::asio::ip::address_v4::loopback(), uint16_t(port)), ec);
+  return !ec;
+}
+
 void ConsoleServer::poll(const Model& m) {
   // Listeners follow the bindings: a port per bound or active guest that has one.
   std::map<int, std::string> want;

@@ -5,9 +5,10 @@
 // The guest's console is read from and typed into the control domain's vcc
 // (models/vcc.h), which the hypervisor feeds with console packets.
 // Ports are the manager's to assign, as on a real system (scripts and saved configurations
-// rely on them), whatever else runs on the host: a port another process holds is never
-// quietly shared: ldmd says so on stderr when the listener cannot open, retries until the
-// port is free and says so again when it opens (ldm list shows the port the domain owns).
+// rely on them). A port another process holds is never quietly shared: a bind skips it, or
+// refuses it when set-vcons asked for it (Manager::console_port_free, port_free here); one
+// taken later, after the bind, is said on stderr when the listener cannot open, retried until
+// it is free and said again when it opens (ldm list shows the port the domain owns).
 #pragma once
 #include <map>
 #include <memory>
@@ -29,6 +30,8 @@ class ConsoleServer {
       : io_(io), hv_(hv), vcc_(vcc) {}
   // Open and close listeners to follow the bindings, accept clients, move bytes both ways.
   void poll(const Model& m);
+  // A port this server listens on, or one it could listen on now (127.0.0.1).
+  bool port_free(int port);
 
  private:
   struct Client {

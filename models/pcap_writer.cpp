@@ -1,5 +1,8 @@
 #include "models/pcap_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace vfsim::models {
 
 namespace {
@@ -20,8 +23,14 @@ PcapWriter::~PcapWriter() {
 
 bool PcapWriter::open(const std::string& path) {
   if (f_) std::fclose(f_);
-  f_ = std::fopen(path.c_str(), "wb");
-  if (!f_) return false;
+  // Owner-only, and not through a link planted at the path: the frames are the guests' traffic.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  f_ = ::fdopen(fd, "wb");
+  if (!f_) {
+    ::close(fd);
+    return false;
+  }
   le(f_, kMagicNanoseconds, 4);
   le(f_, 2, 2);   // version 2.4
   le(f_, 4, 2);

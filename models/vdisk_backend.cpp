@@ -30,7 +30,8 @@ DiskImage::~DiskImage() {
 }
 
 void DiskImage::create_sparse(const std::string& path, uint64_t bytes) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT, 0644);
+  // Owner-only: a disk holds a guest's data. A link planted at the path is not followed.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) throw std::runtime_error(path + ": " + std::strerror(errno));
   int rc = ::ftruncate(fd, off_t(bytes));
   int err = errno;
