@@ -5,6 +5,7 @@
 // advances on `vfctl clock advance` and for running Operations, so a script's output is the
 // same on every run.
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -26,6 +27,7 @@
 #include "hv/hypervisor.h"
 #include "ldm/hv_host.h"
 #include "ldm/manager.h"
+#include "ldm/password.h"
 #include "ldm/protocol.h"
 #include "ldm/request_server.h"
 #include "ldm/service_path.h"
@@ -94,9 +96,40 @@ std::string check_migration_options(const po::variables_map& vm) {
       std::string why = eq == std::string::npos || eq == 0 ? "not NAME=ADDR:PORT" : check_endpoint(p.substr(eq + 1));
       if (!why.empty()) return "--peer " + p + ": " + why;
     }
-  if (vm.count("auth-file") && !std::ifstream(vm["auth-file"].as<std::string>()))
-    return "--auth-file " + vm["auth-file"].as<std::string>() + ": cannot be read";
+  if (vm.count("auth-file")) {
+    ldm::auth::AuthFile users;
+    if (std::string why; !ldm::auth::AuthFile::load(vm["auth-file"].as<std::string>(), users, why))
+      return "--auth-file " + vm["auth-file"].as<std::string>() + ": " + why;
+  }
   return "";
+}
+
+// ldmd --hash-password: one password line from stdin to the hash an --auth-file line holds.
+// A pipe is read as is; on a terminal the password is not echoed.
+int hash_password_command() {
+  bool tty = ::isatty(STDIN_FILENO);
+  termios saved{};
+  if (tty && ::tcgetattr(STDIN_FILENO, &saved) == 0) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~tcflag_t(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    std::cerr << "Password: " << std::flush;
+  } else {
+    tty = false;
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << "\n";
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) {
+    std::cerr << "ldmd: --hash-password: an empty password is refused\n";
+    return 2;
+  }
+  std::cout << ldm::auth::hash_password(password) << "\n";
+  return 0;
 }
 
 struct Daemon {
@@ -302,7 +335,8 @@ int sc_main(int argc, char** argv) {
       ("image", po::value<std::string>(), "the image domains boot (default: the guest runtime, build/firmware/vfsim-runtime)")
       ("migration-listen", po::value<std::string>(), "ADDR:PORT to accept migrations on (checked; migration itself is not implemented yet)")
       ("peer", po::value<std::vector<std::string>>(), "NAME=ADDR:PORT: how a target host name resolves (repeatable)")
-      ("auth-file", po::value<std::string>(), "users allowed to migrate in (checked: must be readable)")
+      ("auth-file", po::value<std::string>(), "users allowed to migrate in: USER:HASH lines, the hash from --hash-password (checked at start-up)")
+      ("hash-password", "read a password line from stdin, print its hash for --auth-file, and exit")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
@@ -322,6 +356,7 @@ int sc_main(int argc, char** argv) {
     std::cout << opts;
     return 0;
   }
+  if (vm.count("hash-password")) return hash_password_command();
   if (std::string why = check_migration_options(vm); !why.empty()) {
     std::cerr << "ldmd: " << why << "\n";
     return 2;

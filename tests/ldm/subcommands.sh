@@ -20,13 +20,24 @@ done
 # The migration options are checked at start-up: a bad one is refused with exit 2.
 expect_fail "ldmd: --migration-listen foo: not ADDR:PORT (e.g. 127.0.0.1:8101)" "$LDMD" --foreground --migration-listen foo
 expect_fail "ldmd: --peer host2: not NAME=ADDR:PORT" "$LDMD" --foreground --peer host2
-expect_fail "ldmd: --auth-file $tmp/none: cannot be read" "$LDMD" --foreground --auth-file "$tmp/none"
+expect_fail "ldmd: --auth-file $tmp/none: cannot read $tmp/none: No such file or directory" "$LDMD" --foreground --auth-file "$tmp/none"
 [ "$rc" = 2 ]
 check "a bad migration option exits 2" $?
+echo root >"$tmp/auth"
+expect_fail "ldmd: --auth-file $tmp/auth: $tmp/auth, line 1: not USER:HASH" "$LDMD" --foreground --auth-file "$tmp/auth"
+[ "$rc" = 2 ]
+check "an auth file with a malformed line exits 2" $?
+# The auth file's hashes come from ldmd --hash-password (a password line on stdin).
+printf 'secret\n' | "$LDMD" --hash-password >"$tmp/hash" 2>"$tmp/err"
+[ $? = 0 ] && [ ! -s "$tmp/err" ] && grep -qxE 'pbkdf2-sha256\$200000\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=' "$tmp/hash"
+check "ldmd --hash-password prints a pbkdf2-sha256 hash" $?
+printf '\n' | run "$LDMD" --hash-password
+[ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && grep -qxF "ldmd: --hash-password: an empty password is refused" "$tmp/err"
+verify "ldmd --hash-password refuses an empty password with exit 2" $?
 
 disk_image /dev/dsk/c0t1d0s2 64M
 disk_image /export/iso/sol10.iso 1M
-echo root >"$tmp/auth"
+{ echo "# who may migrate in"; echo "root:$(cat "$tmp/hash")"; } >"$tmp/auth"
 start_ldmd --migration-listen 127.0.0.1:8101 --peer host2=127.0.0.1:8102 --auth-file "$tmp/auth" || exit 1
 
 # ==== general =================================================================================
