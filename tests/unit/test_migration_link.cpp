@@ -350,7 +350,7 @@ TEST_CASE("a frame longer than kMaxFrame is refused on both sides", "[link]") {
   }
 }
 
-TEST_CASE("shutdown from another thread unblocks recv; the peer sees the close", "[link]") {
+TEST_CASE("shutdown from another thread unblocks recv, and the peer sees the close", "[link]") {
   TempDir d;
   Listener l("127.0.0.1", 0, self_signed(d, "target"));
   Pair p = connect_pair(l, {});
