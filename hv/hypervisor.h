@@ -50,6 +50,8 @@ class DeviceEvents;   // device_events.h
 
 namespace vfsim::state {
 class StreamWriter;
+class Encoder;
+class Decoder;
 class StreamReader;
 template <class T> class Description;
 }
@@ -143,6 +145,21 @@ class Hypervisor : public cmt::StrandHost {
   // Channels to services start over, as on a migrated domain: what was in flight is
   // dropped, the service forgets the session and the guest sees RESET and reconnects.
   void reset_service_channels(Guest& g);
+  // Migration (guest_migration.cpp): a guest's runtime state without this host's layout —
+  // its vCPUs by id (registers and sun4v state), negotiated API versions, interrupt sources,
+  // permanent mappings, soft state, console input and its clocks as guest time. Memory goes
+  // separately, page by page by real address (resident_pages / install_migrated_pages).
+  // load_migration takes it into a guest bound on another host with the same vCPU count and
+  // real-address blocks (any strands and physical addresses): channels stay the binding's
+  // and start over (the guest sees RESET), the strands of running or suspended vCPUs are
+  // started where the saved registers say, and its %stick continues from the saved value
+  // plus skew_ticks (Solaris allows 2 ms), its TOD likewise. Throws state::StateError.
+  void save_migration(const Guest& g, state::Encoder& e) const;
+  void load_migration(Guest& g, state::Decoder& d, uint64_t skew_ticks);
+  // Target side: the guest's memory from zero, then these pages (real address, 8 KB each).
+  // false and why if a page is not the guest's.
+  bool install_migrated_pages(Guest& g, const std::vector<std::pair<uint64_t, const uint8_t*>>& pages,
+                              std::string& why);
   // A guest's hypervisor state, declared once (hypervisor_state.cpp): built here because
   // some fields name other guests or reach the strands' MMUs.
   state::Description<Guest> guest_state();

@@ -385,3 +385,11 @@ void Hypervisor::load_state(const state::StreamReader& r) {
 }
 
 }  // namespace vfsim::hv
+
+namespace vfsim::hv {
+// For migration (guest_migration.cpp): the same vCPU fields as snapshots.
+const state::Description<Vcpu>& vcpu_description() { return vcpu_state(); }
+const state::Description<Mblock>& mblock_description() { return mblock_state(); }
+const state::Description<TlbEntry>& tlb_entry_description() { return tlb_entry_state(); }
+const state::Description<InterruptSource>& interrupt_source_description() { return source_state(); }
+}  // namespace vfsim::hv

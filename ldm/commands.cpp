@@ -112,7 +112,8 @@ Reply Manager::run(const std::vector<std::string>& args) {
             "    variable (var): add-*, set-*, remove-*, list-*\n"
             "    spconfig (config): add-*, set-*, remove-*, list-*\n"
             "    list-bindings, list-constraints, list-devices, list-services,\n"
-            "    cancel-operation (cancel-op) reconf\n";
+            "    migrate-domain (migrate)\n"
+            "    cancel-operation (cancel-op) migration | reconf\n";
     if (args.empty()) { r.err = r.out; r.out.clear(); r.code = 1; }
     return r;
   }
@@ -121,8 +122,16 @@ Reply Manager::run(const std::vector<std::string>& args) {
   Args rest(args.begin() + 1, args.end());
   if (!powered_ && cmd != "list-spconfig") return fail("The system is powered off: power it on with 'vfctl sp poweron'");
   bool listing = cmd.rfind("list", 0) == 0;
+  bool cancel_migration = cmd == "cancel-operation" && !rest.empty() && rest[0] == "migration";
+  // While a domain migrates (either side), nothing may change what the hypervisor holds on
+  // this host: its MD, other domains' bindings and stops, delayed reconfiguration (seed 001).
+  if (!listing && !cancel_migration)
+    for (const Domain& d : m_.domains)
+      if (d.migration.role != Domain::Migration::Role::None && !d.migration.error)
+        return fail(fmt::format("Domain Migration of LDom {} is in progress: the operation is not permitted until it "
+                                "ends (ldm list -o status {})", d.name, d.name));
   // One change at a time: a running Operation holds its domain as it found it.
-  if (auto op = running_operation(); op && !listing)
+  if (auto op = running_operation(); op && !listing && !cancel_migration)
     return fail(fmt::format("An operation is in progress ({}: {}): try again when it has finished", op->what(),
                             op->progress()));
   Reply r = dispatch(cmd, rest);
@@ -153,7 +162,7 @@ Reply Manager::dispatch(const std::string& cmd, const Args& a) {
   if (cmd == "list-services") return cmd_list_services(a);
   if (cmd == "list-variable") return cmd_list_variable(a);
   if (cmd == "cancel-operation") return cmd_cancel(a);
-  if (cmd == "migrate-domain") return fail("Domain migration is not available yet in this simulator");
+  if (cmd == "migrate-domain") return cmd_migrate(a);
   bool verb_ok = verb == "add" || verb == "set" || verb == "remove" || verb == "list";
   if (verb_ok && noun == "vcpu" && verb != "list") return cmd_vcpu(verb, a);
   if (verb_ok && noun == "mau" && verb != "list") return cmd_mau(verb, a);
@@ -345,6 +354,7 @@ Reply Manager::cmd_start(const Args& a) {
     }
     d->state = State::Active;
     d->started_at = now();
+    d->migrated = false;   // a fresh boot: CPU DR works again
     r.out += fmt::format("LDom {} started\n", n);
   }
   return r;
@@ -414,6 +424,7 @@ Reply Manager::cmd_panic(const Args& a) {
     if (!err.empty()) { d->state = State::Bound; return fail(err); }
   }
   d->started_at = now();
+  d->migrated = false;
   return {};
 }
 
@@ -486,6 +497,10 @@ Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
 // DR daemon drd; here its runtime's dr-cpu service). Like the real ldm, success prints
 // nothing; the strands come from the lowest free ones, and the highest vCPUs leave.
 Reply Manager::vcpu_live(Domain& d, unsigned want, bool cores) {
+  // LDoms 1.2: CPU DR stays disabled in a migrated domain until it reboots (seed 001 era guide).
+  if (d.migrated)
+    return fail(fmt::format("Dynamic reconfiguration of vcpus is disabled on LDom {}: it was migrated and has not "
+                            "rebooted since\nStop and start the domain before changing its vcpus", d.name));
   if (!host_ || !host_->has_domain_service(d, "dr-cpu"))
     return fail(fmt::format("LDom {} does not support dynamic reconfiguration of vcpus: it does not run the DR "
                             "daemon (drd)\nStop the domain before changing its vcpus",
@@ -707,9 +722,23 @@ Reply Manager::cmd_spconfig(const std::string& verb, const Args& a) {
   return r;
 }
 
+Reply Manager::cmd_migrate(const Args& a) {
+  if (!migrator)
+    return fail("Domain migration is not available on this host: ldmd runs without a migration setup");
+  return migrator->migrate(a);
+}
+
+Reply Manager::cmd_cancel_migration(const Args& a) {
+  if (a.size() != 2) return fail("Usage:\n    ldm cancel-operation (migration | reconf) <ldom>");
+  const Domain* d = m_.find(a[1]);
+  if (!d) return fail(fmt::format("LDom {} not found", a[1]));
+  if (!migrator || d->migration.role == Domain::Migration::Role::None) return fail(fmt::format("No migration of LDom {} is in progress", a[1]));
+  return migrator->cancel(a[1]);
+}
+
 Reply Manager::cmd_cancel(const Args& a) {
   if (a.empty() || (a[0] != "reconf" && a[0] != "migration")) return fail(usage("cancel-operation"));
-  if (a[0] == "migration") return fail("No migration is in progress");
+  if (a[0] == "migration") return cmd_cancel_migration(a);
   Domain& p = primary();
   if (a.size() > 1 && a[1] != p.name) {
     if (!m_.find(a[1])) return fail(fmt::format("LDom {} not found", a[1]));

@@ -1,6 +1,114 @@
-// ldm: the Logical Domains Manager command line. Everything it does happens in ldmd.
+// ldm: the Logical Domains Manager command line. Everything it does happens in ldmd, except
+// what only the client can do for migrate-domain: ask for the target password on the
+// terminal, name the user running it, and turn SIGINT/SIGTERM into a cancel (seed 001: a
+// migration whose ldm is interrupted ends; one whose ldm only loses its terminal goes on).
+#include <pwd.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
 #include "ldm/protocol.h"
 
+namespace {
+
+volatile sig_atomic_t g_interrupted = 0;
+void on_interrupt(int sig) { g_interrupted = sig; }
+
+// "Target Password:" on the terminal, echo off. false when there is no terminal.
+bool prompt_password(std::string& out) {
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (!tty) return false;
+  std::fputs("Target Password:", tty);
+  std::fflush(tty);
+  termios old{};
+  bool restore = tcgetattr(fileno(tty), &old) == 0;
+  if (restore) {
+    termios quiet = old;
+    quiet.c_lflag &= ~tcflag_t(ECHO);
+    tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+  }
+  char buf[512];
+  bool ok = std::fgets(buf, sizeof buf, tty) != nullptr;
+  if (restore) tcsetattr(fileno(tty), TCSAFLUSH, &old);
+  std::fputs("\n", tty);
+  std::fclose(tty);
+  if (!ok) return false;
+  out = buf;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return true;
+}
+
+int migrate(std::vector<std::string> args) {
+  // Operands: the domain and [user@]host[:name]; the user defaults to the one running ldm.
+  bool cert = false, file = false, dry = false;
+  std::string password;
+  std::vector<size_t> operands;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "-c") cert = true;
+    else if (args[i] == "-n") dry = true;
+    else if (args[i] == "-p" && i + 1 < args.size()) {
+      // The password file is read here, as the user running ldm (its first line).
+      std::ifstream f(args[i + 1]);
+      if (!f || !std::getline(f, password)) {
+        std::cerr << "Unable to read the password file " << args[i + 1] << "\n";
+        return 1;
+      }
+      args.erase(args.begin() + long(i), args.begin() + long(i) + 2);
+      args.push_back("--target-password=" + password);
+      file = true;
+      --i;
+    } else if (!args[i].empty() && args[i][0] != '-') operands.push_back(i);
+  }
+  if (operands.size() == 2) {
+    std::string& target = args[operands[1]];
+    if (target.find('@') == std::string::npos) {
+      const passwd* pw = getpwuid(geteuid());
+      if (pw) target = std::string(pw->pw_name) + "@" + target;
+    }
+    std::string domain = args[operands[0]];
+    if (!cert && !file) {
+      if (!prompt_password(password)) {
+        std::cerr << "Target Password: no terminal to read it from: give -p <password_file> or -c\n";
+        return 1;
+      }
+      args.push_back("--target-password=" + password);
+    }
+    // An interrupted ldm cancels the migration it started; losing the terminal does not.
+    if (!dry) {
+      struct sigaction sa {};
+      sa.sa_handler = on_interrupt;
+      sigaction(SIGINT, &sa, nullptr);
+      sigaction(SIGTERM, &sa, nullptr);
+      signal(SIGHUP, SIG_IGN);
+      std::thread watcher([domain] {
+        while (!g_interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (g_interrupted < 0) return;
+        vfsim::ldm::Answer a = vfsim::ldm::request("ldm", {"cancel-operation", "migration", domain});
+        std::cerr << a.err;
+      });
+      int rc = vfsim::ldm::client_main("ldm", args);
+      if (g_interrupted > 0) {   // the cancel's answer arrives; ours says what happened
+        watcher.join();
+        return rc ? rc : 1;
+      }
+      g_interrupted = -1;
+      watcher.join();
+      return rc;
+    }
+  }
+  return vfsim::ldm::client_main("ldm", args);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  return vfsim::ldm::client_main("ldm", std::vector<std::string>(argv + 1, argv + argc));
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "migrate-domain" || args[0] == "migrate")) return migrate(args);
+  return vfsim::ldm::client_main("ldm", args);
 }

@@ -27,6 +27,7 @@
 #include "hv/hypervisor.h"
 #include "ldm/hv_host.h"
 #include "ldm/manager.h"
+#include "ldm/migration.h"
 #include "ldm/password.h"
 #include "ldm/protocol.h"
 #include "ldm/request_server.h"
@@ -83,8 +84,7 @@ std::string check_endpoint(const std::string& v) {
   return colon == std::string::npos || ec || port == 0 || port > 65535 ? "not ADDR:PORT (e.g. 127.0.0.1:8101)" : "";
 }
 
-// The migration options are checked at start-up (migration itself is the next layer and
-// not implemented: ldm migrate-domain says so).
+// The migration options are checked at start-up (ldm/migration.h uses them).
 std::string check_migration_options(const po::variables_map& vm) {
   if (vm.count("migration-listen")) {
     std::string why = check_endpoint(vm["migration-listen"].as<std::string>());
@@ -101,6 +101,12 @@ std::string check_migration_options(const po::variables_map& vm) {
     if (std::string why; !ldm::auth::AuthFile::load(vm["auth-file"].as<std::string>(), users, why))
       return "--auth-file " + vm["auth-file"].as<std::string>() + ": " + why;
   }
+  if (vm.count("migration-fault"))
+    if (std::string why = ldm::Migrator::check_fault(vm["migration-fault"].as<std::string>()); !why.empty())
+      return "--migration-fault " + vm["migration-fault"].as<std::string>() + ": " + why;
+  if (vm.count("migration-cert") != vm.count("migration-key")) return "--migration-cert and --migration-key go together";
+  double mbit = vm["migration-link-mbit"].as<double>();
+  if (!(mbit > 0 && mbit <= 1e6)) return "--migration-link-mbit must be more than 0 and at most 1000000";
   return "";
 }
 
@@ -333,10 +339,15 @@ int sc_main(int argc, char** argv) {
       ("vsw-pcap", po::value<std::string>()->default_value(""), "DIR: every virtual switch writes the frames it switches to DIR/<vsw name>.pcap (for tshark -r)")
       ("socket", po::value<std::string>(), "the Unix socket ldm and vfctl connect to (default: $LDMD_SOCKET or /tmp/vfsim-ldmd.sock)")
       ("image", po::value<std::string>(), "the image domains boot (default: the guest runtime, build/firmware/vfsim-runtime)")
-      ("migration-listen", po::value<std::string>(), "ADDR:PORT to accept migrations on (checked; migration itself is not implemented yet)")
+      ("migration-listen", po::value<std::string>(), "ADDR:PORT to accept migrations on (TLS); without it incoming migration is disabled")
       ("peer", po::value<std::vector<std::string>>(), "NAME=ADDR:PORT: how a target host name resolves (repeatable)")
       ("auth-file", po::value<std::string>(), "users allowed to migrate in: USER:HASH lines, the hash from --hash-password (checked at start-up)")
       ("hash-password", "read a password line from stdin, print its hash for --auth-file, and exit")
+      ("migration-ca", po::value<std::string>(), "certificate mode (migrate-domain -c): the CA both ldmds' certificates are signed by")
+      ("migration-cert", po::value<std::string>(), "this ldmd's migration certificate (default: a self-signed one made in STATE-DIR)")
+      ("migration-key", po::value<std::string>(), "the key of --migration-cert")
+      ("migration-link-mbit", po::value<double>()->default_value(1000), "the network between the control domains, in Mbit/s, for the simulated transfer time")
+      ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT] with KIND cut-link, exit or out-of-memory and PHASE checks, prepare, transfer or handoff")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
@@ -437,6 +448,24 @@ int sc_main(int argc, char** argv) {
     }
     ldm::ConsoleServer consoles(io, hyp, host.vcc());
     mgr.console_port_free = [&consoles](int port) { return consoles.port_free(port); };
+    ldm::Migrator::Config mc;
+    if (vm.count("migration-listen")) mc.listen = vm["migration-listen"].as<std::string>();
+    if (vm.count("peer"))
+      for (const std::string& peer : vm["peer"].as<std::vector<std::string>>()) {
+        std::string name = peer.substr(0, peer.find('=')), ep = peer.substr(peer.find('=') + 1);
+        mc.peers[name] = {ep.substr(0, ep.rfind(':')), uint16_t(std::stoul(ep.substr(ep.rfind(':') + 1)))};
+      }
+    if (vm.count("auth-file")) mc.auth_file = vm["auth-file"].as<std::string>();
+    if (vm.count("migration-ca")) mc.tls.ca_file = vm["migration-ca"].as<std::string>();
+    if (vm.count("migration-cert")) {
+      mc.tls.cert_file = vm["migration-cert"].as<std::string>();
+      mc.tls.key_file = vm["migration-key"].as<std::string>();
+    }
+    if (vm.count("migration-fault")) mc.fault = vm["migration-fault"].as<std::string>();
+    mc.timing.link_mbit_s = vm["migration-link-mbit"].as<double>();
+    mc.state_dir = state_dir;
+    ldm::Migrator migrator(mgr, host, mc);
+    mgr.migrator = &migrator;
     Daemon d{mgr, host, vm.count("deterministic") > 0};
     // Commands still running (graceful stops, live DR): advanced below, between polls.
     std::vector<std::shared_ptr<ldm::Operation>> ops;
@@ -475,14 +504,22 @@ int sc_main(int argc, char** argv) {
       // otherwise wait for a client.
       double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       bool behind = sc_core::sc_time_stamp().to_seconds() - sim0 < wall;
-      int wait_ms = !ops.empty() ? 0 : (!d.deterministic && active) ? (behind ? 0 : 5) : 50;
+      bool stepping = std::any_of(ops.begin(), ops.end(), [](const auto& op) { return op->step_seconds() > 0; });
+      int wait_ms = stepping ? 0 : (!d.deterministic && active) ? (behind ? 0 : 5) : migrator.busy() || !ops.empty() ? 2 : 50;
       consoles.poll(mgr.model());
       server.poll(wait_ms);   // accepts, reads, runs requests, writes: never blocks on a client
+      migrator.poll();        // what the migration threads need of the host
       ops.erase(std::remove_if(ops.begin(), ops.end(), [](const auto& op) { return op->done(); }), ops.end());
-      if (!ops.empty()) {
-        // An Operation waits for a guest: simulated time runs in its small steps, in both
-        // modes, exactly as the command used to run it itself; then the Operations look.
-        sc_core::sc_start(sc_core::sc_time(ldm::Operation::kStepSeconds, sc_core::SC_SEC));
+      // An Operation waiting for a guest runs simulated time in its small steps, in both
+      // modes, exactly as the command used to run it itself; then the Operations look. One
+      // waiting only for the network (a migration's peer) runs none: its simulated
+      // durations are modelled, not the host's wall time.
+      double step = 0;
+      for (const auto& op : ops) step = std::max(step, op->step_seconds());   // (migration waits in coarser steps)
+      for (const auto& op : ops)
+        if (op->step_seconds() == 0) op->pump();
+      if (step > 0) {
+        sc_core::sc_start(sc_core::sc_time(step, sc_core::SC_SEC));
         for (const auto& op : ops) op->pump();
       } else if (!d.deterministic && active && behind) {
         auto t0 = std::chrono::steady_clock::now();

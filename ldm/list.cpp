@@ -64,12 +64,17 @@ struct View {   // what one domain's line shows
   double util, now;
   std::string soft;   // the guest OS's soft state ("vfsim-runtime running")
 
+  using Role = Domain::Migration::Role;
   std::string flags() const {
     std::string f = "------";
     if (d.state == State::Active) f[1] = 'n';
     if (d.delayed) f[2] = 'd';
     if (d.control) f[3] = 'c';
     if (!d.vccs.empty() || !d.vdss.empty() || !d.vsws.empty()) f[4] = 'v';
+    // The sixth column: s source, t target of a migration, e error (seed 001).
+    if (d.migration.error) f[5] = 'e';
+    else if (d.migration.role == Role::Source) f[5] = 's';
+    else if (d.migration.role == Role::Target) f[5] = 't';
     return f;
   }
   std::string flags_words() const {
@@ -78,6 +83,9 @@ struct View {   // what one domain's line shows
     if (d.delayed) w.push_back("delayed-reconfig");
     if (d.control) w.push_back("control");
     if (!d.vccs.empty() || !d.vdss.empty() || !d.vsws.empty()) w.push_back("vio-service");
+    if (d.migration.error) w.push_back("error");
+    else if (d.migration.role == Role::Source) w.push_back("source");
+    else if (d.migration.role == Role::Target) w.push_back("target");
     std::string s;
     for (size_t i = 0; i < w.size(); ++i) s += (i ? "," : "") + w[i];
     return s;
@@ -95,8 +103,13 @@ struct View {   // what one domain's line shows
   }
   uint64_t uptime() const { return d.state == State::Active ? uint64_t(std::max(0.0, now - d.started_at)) : 0; }
 
+  // A migrating source whose guest is suspended shows so (seed 001), else the state.
+  std::string state() const {
+    if (d.migration.role == Role::Source && d.migration.suspended) return "suspended";
+    return state_name(d.state);
+  }
   std::string line() const {
-    std::string s = col(d.name, 11) + col(state_name(d.state), 11) + col(flags(), 8);
+    std::string s = col(d.name, 11) + col(state(), 11) + col(flags(), 8);
     bool bare = d.state == State::Inactive && !d.vcpus && !d.memory;
     if (bare) return rstrip(s);
     s += col(cons(), 8) + col(ncpu() ? std::to_string(ncpu()) : "", 6) + col(mem() ? format_size(mem()) : "", 9);
@@ -109,7 +122,7 @@ struct View {   // what one domain's line shows
   std::string parseable(bool words) const {
     bool inactive = d.state == State::Inactive;
     return fmt::format("DOMAIN|name={}|state={}|flags={}|cons={}|ncpu={}|mem={}|util={}|uptime={}", d.name,
-                       state_name(d.state), inactive ? "" : (words ? flags_words() : flags()), cons(),
+                       state(), inactive ? "" : (words ? flags_words() : flags()), cons(),
                        ncpu() ? std::to_string(ncpu()) : "", mem() ? std::to_string(mem()) : "",
                        d.state == State::Active ? fmt::format("{:.1f}", util) : "",
                        d.state == State::Active ? std::to_string(uptime()) : "");
@@ -146,6 +159,19 @@ std::string sections(const Manager& m, const View& v, bool p, const std::string&
     section("MAC", "", {format_mac(d.mac)});
     section("HOSTID", "", {fmt::format("{:#x}", d.hostid)});
     section("CONTROL", "", {"failure-policy=" + d.failure_policy});
+  }
+  // A migration in progress: the seed's table and parseable line, exactly (seed 001, 8-1, 8-5, 8-6).
+  if (!only.empty() && want("status") && d.migration.role != Domain::Migration::Role::None) {
+    bool source = d.migration.role == Domain::Migration::Role::Source;
+    if (p) {
+      out += "STATUS\n";
+      out += fmt::format("|op=migration|progress={}|error={}|{}={}\n", d.migration.progress,
+                         d.migration.error ? "yes" : "no", source ? "target" : "source", d.migration.peer);
+    } else {
+      out += " \nSTATUS\n";
+      out += source ? "    OPERATION    PROGRESS    TARGET \n" : "    OPERATION    PROGRESS    SOURCE\n";
+      out += "    " + col("migration", 13) + col(std::to_string(d.migration.progress) + "%", 12) + d.migration.peer + "\n";
+    }
   }
   if (want("cpu") && !d.strands.empty()) {
     std::vector<std::string> rows;

@@ -158,7 +158,7 @@ std::vector<SysRange> Manager::free_memory() const {
 // (several blocks if no single range is large enough), real addresses contiguous from
 // 0x8000000. Crypto units: free units of cores where the domain has strands. Buses must be
 // free. The console port: the lowest free port of the vcc's range. All or nothing.
-std::string Manager::bind(Domain& d) {
+std::string Manager::bind(Domain& d, const std::vector<MemRange>* layout) {
   if (d.vcpus == 0) return fmt::format("LDom {} has no vcpus: add-vcpu first", d.name);
   if (d.memory == 0) return fmt::format("LDom {} has no memory: add-memory first", d.name);
   std::vector<unsigned> strands = free_strands();
@@ -196,6 +196,23 @@ std::string Manager::bind(Domain& d) {
   if (left)
     return fmt::format("Insufficient memory available to bind LDom {}: {} requested, {} free", d.name,
                        format_size(need), format_size(need - left));
+  if (layout) {   // a migrated domain keeps its real addresses: each block in one free range
+    mem.clear();
+    std::vector<SysRange> free = free_memory();
+    for (const MemRange& want : *layout) {
+      bool placed = false;
+      for (SysRange& f : free) {
+        uint64_t start = (f.pa + (4ull << 20) - 1) & ~((4ull << 20) - 1);
+        if (start >= f.pa + f.size || f.pa + f.size - start < want.size) continue;
+        mem.push_back({want.ra, start, want.size});
+        f.size -= start + want.size - f.pa;
+        f.pa = start + want.size;
+        placed = true;
+        break;
+      }
+      if (!placed) return fmt::format("Unable to bind {} memory region at real address {:#x}", format_size(want.size), want.ra);
+    }
+  }
   std::vector<unsigned> maus;
   for (unsigned core : free_mau_cores()) {
     if (maus.size() == d.maus) break;
@@ -248,6 +265,7 @@ std::string Manager::bind(Domain& d) {
 
 void Manager::unbind(Domain& d) {
   if (host_) host_->unbind(d);
+  d.migration = {};   // (the recovery of a failed migration ends here: the source copy is gone)
   d.strands.clear();
   d.mem.clear();
   d.mau_cores.clear();

@@ -61,6 +61,14 @@ class Manager {
   // ports another process holds and refuses one set with set-vcons that is held, so nobody
   // else hears what is typed to a guest. Unset: every port is free (tests without sockets).
   std::function<bool(int)> console_port_free;
+  // Domain migration (ldm/migration.h): ldmd's, when it can migrate; else migrate-domain says
+  // it cannot.
+  struct MigrationService {
+    virtual ~MigrationService() = default;
+    virtual Reply migrate(const std::vector<std::string>& args) = 0;   // ldm migrate-domain ...
+    virtual Reply cancel(const std::string& domain) = 0;               // cancel-operation migration NAME
+  };
+  MigrationService* migrator = nullptr;
 
   // Free resources (for listings and binding).
   std::vector<unsigned> free_strands() const;
@@ -71,10 +79,12 @@ class Manager {
   const Domain* owner_of_mau(unsigned core) const;
 
  private:
+  friend class Migrator;
   using Args = std::vector<std::string>;
   Reply dispatch(const std::string& cmd, const Args& a);
   void factory_default();
-  std::string bind(Domain& d);      // "" or the error
+  // "" or the error. layout: the real-address blocks a migrated domain must keep (ldm/migration.h).
+  std::string bind(Domain& d, const std::vector<MemRange>* layout = nullptr);
   void unbind(Domain& d);
   void load();
   // A command that may wait for guests: an Operation on the simulated clock.
@@ -108,6 +118,8 @@ class Manager {
   Reply cmd_list_variable(const Args& a);
   Reply cmd_spconfig(const std::string& verb, const Args& a);
   Reply cmd_cancel(const Args& a);
+  Reply cmd_migrate(const Args& a);            // migration.cpp
+  Reply cmd_cancel_migration(const Args& a);   // migration.cpp
   Reply cmd_vio(const std::string& verb, const std::string& noun, const Args& a);
   Reply cmd_list(const Args& a);
   Reply cmd_list_bindings(const Args& a);

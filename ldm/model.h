@@ -73,6 +73,18 @@ struct Domain {
   std::vector<std::string> io_before;         // buses before the reconfiguration (for cancel)
   // Runtime facts (not persisted across a power cycle).
   double started_at = 0;                      // simulated seconds at start-domain
+  // Domain migration (ldm/migration.h), while one runs: this host's side of it. Shown by
+  // `ldm list` (state "suspended" and flag 's' on the source, 't' on the target, 'e' after a
+  // failure that needs the operator) and `ldm list -o status`.
+  struct Migration {
+    enum class Role { None, Source, Target } role = Role::None;
+    std::string peer;                         // the other host's name
+    unsigned progress = 0;                    // percent
+    bool error = false;                       // failed in handoff: the operator decides (docs/migration.md)
+    bool suspended = false;                   // the source guest sits in its suspend call
+  } migration;
+  // LDoms 1.2: CPU DR stays disabled in a migrated domain until it reboots.
+  bool migrated = false;
 };
 
 struct SpConfig {

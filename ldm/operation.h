@@ -58,9 +58,15 @@ class Operation {
   // What it waits for now ("waiting for LDom ldg1: domain-shutdown"), for messages.
   const std::string& progress() const { return progress_; }
   void set_progress(std::string p) { progress_ = std::move(p); }
+  // Simulated time ldmd runs between two looks while this waits: kStepSeconds for a guest's
+  // answer, more for a wait of seconds (a migration's modelled copy), 0 while it waits only
+  // for something outside the simulation (the network): then it runs none.
+  double step_seconds() const { return step_; }
+  void set_step_seconds(double s) { step_ = s; }
 
  private:
   std::string what_, progress_;
+  double step_ = kStepSeconds;
   std::function<double()> now_;
   Status status_ = Status::Running;
   Reply reply_;

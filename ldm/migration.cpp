@@ -1,0 +1,1015 @@
+// Domain migration: the source's Operation, the target's receiver, the wire between them.
+// See migration.h for the threads, docs/migration.md for the phases and their outputs.
+#include "ldm/migration.h"
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ldm/password.h"
+#include "ldm/service_path.h"
+#include "ldm/state_file.h"
+#include "ldm/units.h"
+#include "sim/state/codec.h"
+
+namespace vfsim::ldm {
+
+using json = nlohmann::json;
+using Role = Domain::Migration::Role;
+
+namespace {
+
+// Frame types on the link (migration_link.h frames: type, length, payload).
+enum Msg : uint8_t {
+  kHello = 1, kHelloOk, kAuthFail, kOffer, kChecked, kMemory, kRuntime, kDone, kResumed, kFailed, kCommit,
+  kCancel, kCommitted,
+};
+constexpr uint32_t kProtocol = 1;
+constexpr size_t kPagesPerFrame = 128;   // 1 MB of memory per frame before compression
+constexpr size_t kPage = 8192;
+constexpr int kConnectMs = 3000, kReplyMs = 30000;
+constexpr double kCheckPct = 2, kPreparePct = 5, kHandoffPct = 98;   // progress at each phase's start
+
+const char* kUnreachable =
+    "Failed to establish connection with ldmd(1m) on target: {}\n"
+    "Check that the 'ldmd' service is enabled on the target machine and\n"
+    "that the version supports Domain Migration. Check that the 'xmpp_enabled'\n"
+    "and 'incoming_migration_enabled' properties of the 'ldmd' service on\n"
+    "the target machine are set to 'true' using svccfg(1M).";
+
+std::string kind_of(const Domain& d) {
+  return d.state == State::Active ? "active" : d.state == State::Bound ? "bound" : "inactive";
+}
+
+bool all_zero(const uint8_t* p) {
+  static const uint8_t zero[kPage] = {};
+  return std::memcmp(p, zero, kPage) == 0;
+}
+
+std::string deflate(const std::string& in) {
+  uLongf n = compressBound(uLong(in.size()));
+  std::string out(size_t(n) + 4, '\0');
+  state::put_be(reinterpret_cast<uint8_t*>(&out[0]), 4, in.size());
+  if (compress2(reinterpret_cast<Bytef*>(&out[4]), &n, reinterpret_cast<const Bytef*>(in.data()), uLong(in.size()), 1) != Z_OK)
+    throw std::runtime_error("compression failed");
+  out.resize(size_t(n) + 4);
+  return out;
+}
+
+bool inflate(const std::string& in, std::string& out, size_t limit) {
+  if (in.size() < 4) return false;
+  size_t raw = size_t(state::get_be(reinterpret_cast<const uint8_t*>(in.data()), 4));
+  if (raw > limit) return false;
+  out.assign(raw, '\0');
+  uLongf n = uLongf(raw);
+  if (uncompress(reinterpret_cast<Bytef*>(&out[0]), &n, reinterpret_cast<const Bytef*>(in.data() + 4),
+                 uLong(in.size() - 4)) != Z_OK || n != raw)
+    return false;
+  return true;
+}
+
+std::string seconds(double s) { return fmt::format("{:.3f} s", s); }
+
+// A modelled duration passes on this host's clock (the guests run meanwhile), then next();
+// afterwards the operation waits for the network again and runs no simulated time.
+void sim_wait(Operation& op, std::function<double()> now, double s, std::function<void()> next) {
+  double until = now() + s;
+  op.set_step_seconds(std::clamp(s / 100, Operation::kStepSeconds, 1e-3));
+  op.wait([now, until] { return now() >= until - 1e-12; }, s * 2 + 1, [&op, next](bool) {
+    op.set_step_seconds(0);
+    next();
+  });
+}
+
+}  // namespace
+
+double MigrationTiming::rate(unsigned crypto_units) const {
+  double mb = 1e6;
+  double net = link_mbit_s * 1e6 / 8 * link_efficiency;
+  double enc = crypto_units ? cu_encrypt_mb_s * mb * crypto_units : sw_encrypt_mb_s * mb;
+  return std::min({hv_read_mb_s * mb, compress_mb_s * mb, enc, net, install_mb_s * mb});
+}
+
+// ---- sessions ------------------------------------------------------------------------------
+struct Migrator::Source {
+  // Set on the main thread before the worker starts.
+  std::string domain, target_name, host, user, password, source_host;
+  bool dry = false, cert = false;
+  std::string kind;             // active | bound | inactive
+  std::string offer;            // JSON
+  std::pair<std::string, uint16_t> addr;
+  link::TlsIdentity tls;
+  Fault fault;
+  std::shared_ptr<Operation> op;
+  // Main -> worker: what to do after the checks, and the captured state.
+  enum class Next { Wait, Abort, Commit, Transfer } next = Next::Wait;
+  std::string runtime;
+  std::vector<uint64_t> ras;
+  std::vector<uint8_t> pages;   // ras.size() pages of 8 KB
+  // Worker -> main.
+  std::atomic<uint64_t> sent{0};
+  std::atomic<bool> all_sent{false}, cancel{false};
+  // Bookkeeping (main thread).
+  double t0 = 0, t_checked = 0, t_prepared = 0, t_transfer_end = 0, t_done = 0, modelled_transfer = 0;
+  uint64_t wire_bytes = 0, touched_bytes = 0;
+  unsigned shrunk_from = 0;
+  bool suspended = false, finished = false;
+  bool confirmed = false, transfer_done = false;   // the target took over; the modelled copy has passed
+  std::mutex mu;
+  std::condition_variable cv;
+  std::unique_ptr<link::Channel> ch;   // set by the worker; shutdown() from main to cut it
+  std::thread th;
+  std::atomic<bool> worker_done{false};
+};
+
+struct Migrator::Incoming {
+  std::unique_ptr<link::Channel> ch;
+  std::string peer_addr, user, source_host;
+  json offer;
+  std::string name, kind;       // the domain's name here, and what it is
+  bool shell = false;           // a receiving domain exists here
+  bool dry = false;
+  uint64_t expected = 0;
+  std::atomic<uint64_t> received{0};
+  std::string runtime;
+  std::vector<std::pair<uint64_t, std::string>> frames;   // decompressed memory frames
+  std::thread th;
+  std::atomic<bool> done{false};
+};
+
+struct Migrator::Threads {
+  std::thread listener;
+  std::atomic<bool> stop{false};
+  auth::Throttle throttle;
+};
+
+// ---- set-up --------------------------------------------------------------------------------
+std::string Migrator::check_fault(const std::string& spec) {
+  size_t at = spec.find('@');
+  if (at == std::string::npos) return "expected KIND@PHASE[:PERCENT]";
+  std::string kind = spec.substr(0, at), rest = spec.substr(at + 1);
+  if (kind != "cut-link" && kind != "exit" && kind != "out-of-memory")
+    return "KIND is cut-link, exit or out-of-memory";
+  std::string phase = rest.substr(0, rest.find(':'));
+  if (phase != "checks" && phase != "prepare" && phase != "transfer" && phase != "handoff")
+    return "PHASE is checks, prepare, transfer or handoff";
+  if (rest.find(':') != std::string::npos) {
+    std::string pct = rest.substr(rest.find(':') + 1);
+    if (pct.empty() || pct.size() > 3 || !std::all_of(pct.begin(), pct.end(), ::isdigit) || std::stoi(pct) > 100)
+      return "PERCENT is 0 to 100";
+  }
+  return "";
+}
+
+Migrator::Migrator(Manager& mgr, HvHost& host, Config c)
+    : mgr_(mgr), host_(host), cfg_(std::move(c)), threads_(std::make_unique<Threads>()) {
+  if (!cfg_.fault.empty()) {
+    if (std::string why = check_fault(cfg_.fault); !why.empty()) throw std::runtime_error("--migration-fault: " + why);
+    size_t at = cfg_.fault.find('@');
+    fault_.kind = cfg_.fault.substr(0, at);
+    std::string rest = cfg_.fault.substr(at + 1);
+    fault_.phase = rest.substr(0, rest.find(':'));
+    if (rest.find(':') != std::string::npos) fault_.percent = unsigned(std::stoi(rest.substr(rest.find(':') + 1)));
+  }
+  if (cfg_.tls.cert_file.empty()) {   // this ldmd's own identity, made once
+    cfg_.tls.cert_file = cfg_.state_dir + "/migration-cert.pem";
+    cfg_.tls.key_file = cfg_.state_dir + "/migration-key.pem";
+    if (std::string why = link::ensure_self_signed(cfg_.tls.cert_file, cfg_.tls.key_file, mgr_.model().hostname);
+        !why.empty())
+      throw std::runtime_error("migration identity: " + why);
+  }
+  if (!cfg_.auth_file.empty()) {
+    auth_ = std::make_unique<auth::AuthFile>();
+    std::string why;
+    if (!auth::AuthFile::load(cfg_.auth_file, *auth_, why)) throw std::runtime_error("--auth-file " + cfg_.auth_file + ": " + why);
+  }
+  if (!cfg_.listen.empty()) {
+    size_t colon = cfg_.listen.rfind(':');
+    listener_ = std::make_unique<link::Listener>(cfg_.listen.substr(0, colon),
+                                                 uint16_t(std::stoul(cfg_.listen.substr(colon + 1))), cfg_.tls);
+    threads_->listener = std::thread([this] { listen_loop(); });
+  }
+}
+
+Migrator::~Migrator() {
+  threads_->stop = true;
+  if (listener_) listener_->close();
+  if (threads_->listener.joinable()) threads_->listener.join();
+  for (auto& s : sources_) {
+    {
+      std::lock_guard<std::mutex> l(s->mu);
+      s->next = Source::Next::Abort;
+      if (s->ch) s->ch->shutdown();
+    }
+    s->cv.notify_all();
+    if (s->th.joinable()) s->th.join();
+  }
+  std::vector<std::shared_ptr<Incoming>> in;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    in = incoming_;
+  }
+  for (auto& i : in) {
+    if (i->ch) i->ch->shutdown();
+    if (i->th.joinable()) i->th.join();
+  }
+}
+
+void Migrator::post(std::function<void()> f) {
+  std::lock_guard<std::mutex> l(mu_);
+  posted_.push_back(std::move(f));
+}
+
+bool Migrator::busy() const {
+  for (const Domain& d : mgr_.model().domains)
+    if (d.migration.role != Role::None && !d.migration.error) return true;
+  return !sources_.empty();
+}
+
+void Migrator::poll() {
+  std::vector<std::function<void()>> run;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    run.swap(posted_);
+  }
+  for (auto& f : run) f();
+  // Progress of the target side: the share of the announced pages that has arrived.
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& in : incoming_)
+    if (in->shell && in->expected)
+      if (Domain* d = mgr_.m_.find(in->name); d && d->migration.role == Role::Target)
+        d->migration.progress = unsigned(std::min<uint64_t>(kHandoffPct, kPreparePct + (kHandoffPct - kPreparePct) *
+                                                                               in->received / in->expected));
+  sources_.erase(std::remove_if(sources_.begin(), sources_.end(),
+                                [](const auto& s) {
+                                  if (!s->finished || !s->worker_done) return false;
+                                  if (s->th.joinable()) s->th.join();
+                                  return true;
+                                }),
+                 sources_.end());
+  incoming_.erase(std::remove_if(incoming_.begin(), incoming_.end(),
+                                 [](const auto& i) {
+                                   if (!i->done) return false;
+                                   if (i->th.joinable()) i->th.join();
+                                   return true;
+                                 }),
+                  incoming_.end());
+}
+
+// ---- the source: ldm migrate-domain ---------------------------------------------------------
+Reply Migrator::migrate(const std::vector<std::string>& args) {
+  auto usage = [] {
+    return fail("Usage:\n    ldm migrate-domain [-n] [-c] [-p <password_file>] <source_ldom> "
+                "[<user>@]<target_host>[:<target_ldom>]");
+  };
+  auto s = std::make_shared<Source>();
+  std::vector<std::string> ops;
+  std::string password_file;
+  bool have_password = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& w = args[i];
+    if (w == "-n") s->dry = true;
+    else if (w == "-c") s->cert = true;
+    else if (w == "-p") {
+      if (++i == args.size()) return usage();
+      password_file = args[i];
+    } else if (w.rfind("--target-password=", 0) == 0) {   // from ldm's "Target Password:" prompt
+      s->password = w.substr(18);
+      have_password = true;
+    } else if (!w.empty() && w[0] == '-') {
+      return usage();
+    } else {
+      ops.push_back(w);
+    }
+  }
+  if (ops.size() != 2) return usage();
+  s->domain = ops[0];
+  std::string target = ops[1];
+  size_t at = target.find('@');
+  s->user = at == std::string::npos ? "" : target.substr(0, at);
+  target = at == std::string::npos ? target : target.substr(at + 1);
+  size_t colon = target.find(':');
+  s->host = target.substr(0, colon);
+  s->target_name = colon == std::string::npos ? s->domain : target.substr(colon + 1);
+  if (s->host.empty() || (at != std::string::npos && s->user.empty())) return usage();
+  if (!valid_name(s->target_name)) return fail(fmt::format("Invalid LDom name: {}", s->target_name));
+  if (s->user.empty()) s->user = "root";   // ldm passes its user first (ldm_main.cpp)
+  if (!password_file.empty()) {
+    std::ifstream f(password_file);
+    if (!f) return fail(fmt::format("Unable to read the password file {}", password_file));
+    std::getline(f, s->password);
+    have_password = true;
+  }
+  if (!s->cert && !have_password) return fail("A target password is needed: give -p <password_file>, or -c for certificates");
+  if (s->cert && cfg_.tls.ca_file.empty())
+    return fail("Certificate mode (-c) needs ldmd started with --migration-ca, --migration-cert and --migration-key "
+                "(docs/migration.md)");
+  Domain* d = mgr_.m_.find(s->domain);
+  if (!d) return fail(fmt::format("LDom {} not found", s->domain));
+  auto failed = [&](std::vector<std::string> lines) {
+    std::string msg;
+    for (auto& l : lines) msg += l + "\n";
+    return fail(msg + fmt::format("Domain Migration of LDom {} failed", s->domain));
+  };
+  if (d->control) return failed({fmt::format("LDom {} is the control domain: it cannot be migrated", d->name)});
+  if (d->migration.role != Role::None)
+    return failed({fmt::format("LDom {} is already migrating (ldm list -o status {})", d->name, d->name)});
+  auto peer = cfg_.peers.find(s->host);
+  if (peer == cfg_.peers.end()) return fail(fmt::format(kUnreachable, s->host));
+  s->addr = peer->second;
+  s->kind = kind_of(*d);
+  s->source_host = mgr_.model().hostname;
+  s->tls = cfg_.tls;
+  s->fault = fault_;
+  // What the source itself can tell (seed 001): each unmet requirement on its own line.
+  std::vector<std::string> problems;
+  if (!d->io.empty())
+    problems.push_back(fmt::format("LDom {} has physical I/O ({}): a domain with a PCIe bus cannot be migrated", d->name, d->io.front()));
+  if (d->state != State::Inactive && d->maus > 0 && d->vcpus > 1)
+    problems.push_back(fmt::format("LDom {} has crypto units and more than one vcpu: it cannot be migrated", d->name));
+  if (mgr_.primary().delayed)
+    problems.push_back("A delayed reconfiguration of LDom primary is in progress on the source machine");
+  if (d->state == State::Active && d->vcpus > 1 && !host_.has_domain_service(*d, "dr-cpu"))
+    problems.push_back(fmt::format("LDom {} cannot reduce its vcpus to one: it does not run the DR daemon (drd)", d->name));
+  if (d->state == State::Active && !host_.has_domain_service(*d, "domain-suspend"))
+    problems.push_back(fmt::format("LDom {} does not support suspend (domain-suspend)", d->name));
+  if (!problems.empty()) return failed(problems);
+
+  // The offer: the domain as the target must create it, and what the checks need.
+  Domain copy = *d;
+  copy.name = s->target_name;
+  copy.migration = {};
+  Model one;
+  one.domains.push_back(copy);
+  json layout = json::array();
+  for (const MemRange& r : d->mem) layout.push_back({r.ra, r.size});
+  json channels = json::object();
+  auto all = host_.device_channels();
+  if (all.count(d->name))
+    for (const auto& [k, v] : all.at(d->name)) channels[k] = v;
+  s->offer = json{{"v", kProtocol},
+                  {"domain", json::parse(model_to_json(one))},
+                  {"source_name", d->name},
+                  {"kind", s->kind},
+                  {"dry_run", s->dry},
+                  {"cpu", "UltraSPARC-T2+"},
+                  {"stick_hz", mgr_.platform().stick_hz},
+                  {"layout", layout},
+                  {"channels", channels},
+                  {"crypto_units", mgr_.primary().mau_cores.size()}}
+                 .dump();
+  s->op = mgr_.new_operation(fmt::format("migrate-domain {}", d->name));
+  s->t0 = mgr_.now();
+  sources_.push_back(s);
+  Migrator* self = this;
+  s->op->on_cancel([self, s] {   // ldmd stops: the worker ends, the guest is left as it is
+    std::lock_guard<std::mutex> l(s->mu);
+    s->next = Source::Next::Abort;
+    if (s->ch) s->ch->shutdown();
+    s->cv.notify_all();
+    (void)self;
+  });
+  s->op->set_progress("checks");
+  s->op->set_step_seconds(0);   // waiting for the target: no simulated time of its own
+  // The worker: connect, authenticate, offer; then what the main thread decides.
+  s->th = std::thread([self, s] {
+    struct Done {
+      Source& s;
+      ~Done() { s.worker_done = true; }
+    } done{*s};
+    std::string why;
+    auto report = [&](std::function<void()> f) { self->post(std::move(f)); };
+    std::unique_ptr<link::Channel> ch = link::connect(s->addr.first, s->addr.second, s->tls, kConnectMs, why);
+    if (!ch || (s->fault.at("checks", 0) && s->fault.kind == "cut-link")) {
+      report([self, s] { self->source_checked(s, {}, fmt::format(kUnreachable, s->host)); });
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> l(s->mu);
+      s->ch = std::move(ch);
+    }
+    link::Channel& c = *s->ch;
+    uint8_t type = 0;
+    std::string in;
+    json hello = {{"v", kProtocol}, {"user", s->user}, {"source", s->source_host}};
+    if (!s->cert) hello["password"] = s->password;
+    if (!c.send(kHello, hello.dump(), why) || !c.recv(type, in, kReplyMs, why)) {
+      report([self, s] { self->source_checked(s, {}, fmt::format(kUnreachable, s->host)); });
+      return;
+    }
+    if (type == kAuthFail) {
+      report([self, s, in] { self->source_checked(s, {in}, ""); });
+      return;
+    }
+    if (type != kHelloOk || !c.send(kOffer, s->offer, why) || !c.recv(type, in, kReplyMs, why) || type != kChecked) {
+      std::string err = fmt::format("The connection to ldmd on {} was lost during the checks", s->host);
+      report([self, s, err] { self->source_checked(s, {}, err); });
+      return;
+    }
+    std::vector<std::string> problems;
+    try {
+      json answer = json::parse(in);   // (not iterated as a temporary: the loop would read a dead object)
+      for (const auto& p : answer.at("problems")) problems.push_back(p.get<std::string>());
+    } catch (const std::exception&) {
+      problems.push_back(fmt::format("ldmd on {} sent a malformed answer to the checks", s->host));
+    }
+    report([self, s, problems] { self->source_checked(s, problems, ""); });
+    // Wait for the main thread: abort, commit (bound, inactive) or transfer (active).
+    Source::Next next;
+    {
+      std::unique_lock<std::mutex> l(s->mu);
+      s->cv.wait(l, [&] { return s->next != Source::Next::Wait; });
+      next = s->next;
+    }
+    if (next == Source::Next::Abort) {
+      c.send(kCancel, "", why);
+      return;
+    }
+    auto lost = [&](const std::string& what) {
+      bool after = s->all_sent;
+      std::string e = fmt::format("The connection to ldmd on {} was lost {}", s->host, what);
+      report([self, s, e, after] { self->source_finished(s, false, after ? "handoff:" + e : e); });
+    };
+    if (next == Source::Next::Commit) {
+      if (!c.send(kCommit, "{}", why)) return lost("during the transfer");
+      s->all_sent = true;
+      if (!c.recv(type, in, kReplyMs, why) || type != kCommitted) {
+        if (type == kFailed) {
+          report([self, s, in] { self->source_finished(s, false, in); });
+          return;
+        }
+        return lost("before it confirmed the migration");
+      }
+      report([self, s] { self->source_finished(s, true, ""); });
+      return;
+    }
+    // Transfer: memory in compressed frames (zero pages never captured), then the runtime
+    // state, then DONE; the target installs it, resumes the guest and says RESUMED.
+    size_t n = s->ras.size();
+    for (size_t i = 0; i < n; i += kPagesPerFrame) {
+      if (s->cancel) {
+        c.send(kCancel, "", why);
+        return;
+      }
+      size_t k = std::min(kPagesPerFrame, n - i);
+      unsigned pct = unsigned(100 * i / std::max<size_t>(n, 1));
+      if (s->fault.kind == "cut-link" && s->fault.at("transfer", pct)) {
+        c.shutdown();
+        return lost("during the transfer");
+      }
+      std::string raw(4 + k * (8 + kPage), '\0');
+      uint8_t* p = reinterpret_cast<uint8_t*>(&raw[0]);
+      state::put_be(p, 4, k);
+      for (size_t j = 0; j < k; ++j) state::put_be(p + 4 + 8 * j, 8, s->ras[i + j]);
+      std::memcpy(p + 4 + 8 * k, &s->pages[i * kPage], k * kPage);
+      if (!c.send(kMemory, deflate(raw), why)) return lost("during the transfer");
+      s->sent += k;
+    }
+    if (s->fault.kind == "cut-link" && s->fault.at("handoff", 0)) {
+      s->all_sent = true;   // (the runtime state would have been the last thing sent)
+      c.shutdown();
+      return lost("after all state was sent, before it confirmed the migration");
+    }
+    if (!c.send(kRuntime, s->runtime, why) || !c.send(kDone, json{{"pages", n}}.dump(), why))
+      return lost("during the transfer");
+    s->all_sent = true;
+    if (!c.recv(type, in, kReplyMs, why)) return lost("after all state was sent, before it confirmed the migration");
+    if (type == kFailed) {
+      report([self, s, in] { self->source_finished(s, false, in); });
+      return;
+    }
+    if (type != kResumed) return lost("after all state was sent, before it confirmed the migration");
+    report([self, s] { self->source_finished(s, true, ""); });
+  });
+  return mgr_.settle(s->op);
+}
+
+// Main thread: the checks' answer (or a connection failure).
+void Migrator::source_checked(std::shared_ptr<Source> s, std::vector<std::string> problems, std::string err) {
+  if (s->finished) return;
+  // The checks' round trips take their modelled time on this clock, whatever they took here.
+  sim_wait(*s->op, [this] { return mgr_.now(); }, cfg_.timing.check_s,
+           [this, s, problems, err] { source_checks_done(s, problems, err); });
+}
+
+void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::string> problems, std::string err) {
+  if (s->finished) return;
+  s->t_checked = mgr_.now();
+  auto decide = [&](Source::Next n) {
+    std::lock_guard<std::mutex> l(s->mu);
+    if (s->next == Source::Next::Wait) s->next = n;
+    s->cv.notify_all();
+  };
+  if (!err.empty()) {
+    decide(Source::Next::Abort);
+    s->finished = true;
+    // An unreachable target is said exactly as the seed does, without the "failed" line.
+    s->op->finish(fail(err));
+    return;
+  }
+  if (!problems.empty()) {
+    decide(Source::Next::Abort);
+    source_fail(s, fmt::format("{}", fmt::join(problems, "\n")));
+    return;
+  }
+  if (s->dry) {
+    decide(Source::Next::Abort);
+    s->finished = true;
+    s->op->finish({});
+    return;
+  }
+  Domain* d = mgr_.m_.find(s->domain);
+  if (!d) {   // (nothing else may change it while the operation runs; kept for safety)
+    decide(Source::Next::Abort);
+    source_fail(s, fmt::format("LDom {} is gone", s->domain));
+    return;
+  }
+  d->migration.role = Role::Source;
+  d->migration.peer = s->host;
+  d->migration.progress = unsigned(kCheckPct);
+  if (s->kind != "active") {
+    s->op->set_progress("transfer");
+    decide(Source::Next::Commit);
+    return;
+  }
+  source_prepare(s);
+}
+
+// Prepare (active): shrink to one vCPU with CPU DR, then suspend through the guest.
+void Migrator::source_prepare(std::shared_ptr<Source> s) {
+  Domain* d = mgr_.m_.find(s->domain);
+  s->op->set_progress("prepare");
+  s->op->set_step_seconds(Operation::kStepSeconds);   // the guest answers as simulated time runs
+  d->migration.progress = unsigned(kPreparePct);
+  s->shrunk_from = d->vcpus;
+  auto suspend = [this, s] {
+    Domain* d = mgr_.m_.find(s->domain);
+    if (s->cancel) return source_fail(s, "cancelled");
+    host_.suspend_domain(*d, *s->op, [this, s](const std::string& err) {
+      if (!err.empty()) return source_fail(s, err);
+      Domain* d = mgr_.m_.find(s->domain);
+      s->suspended = true;
+      d->migration.suspended = true;
+      s->t_prepared = mgr_.now();
+      if (s->cancel) return source_fail(s, "cancelled");
+      source_capture(s);
+    });
+  };
+  if (d->vcpus <= 1) return suspend();
+  host_.remove_vcpus_live(*d, d->vcpus - 1, *s->op,
+                          [this, s, suspend](const std::string& err, const std::vector<unsigned>& removed) {
+                            Domain* d = mgr_.m_.find(s->domain);
+                            for (unsigned st : removed) d->strands.erase(std::find(d->strands.begin(), d->strands.end(), st));
+                            d->vcpus = unsigned(d->strands.size());
+                            if (!err.empty()) return source_fail(s, err);
+                            suspend();
+                          });
+}
+
+// The suspended guest's state, captured at once: nothing of it runs any more, and its
+// services start over (what they had in flight would otherwise still write its memory).
+void Migrator::source_capture(std::shared_ptr<Source> s) {
+  Domain* d = mgr_.m_.find(s->domain);
+  hv::Hypervisor& hv = host_.hypervisor();
+  hv::Guest* g = hv.find_guest(d->name);
+  hv.reset_service_channels(*g);
+  state::Encoder e;
+  hv.save_migration(*g, e);
+  s->runtime.assign(e.buf.begin(), e.buf.end());
+  hv.resident_pages(*g, [&](uint64_t ra, const uint8_t* p) {
+    if (all_zero(p)) return;   // zero pages are elided: the target's memory starts zero
+    s->ras.push_back(ra);
+    s->pages.insert(s->pages.end(), p, p + kPage);
+  });
+  s->touched_bytes = s->ras.size() * kPage;
+  // Simulated time of the copy: the pipeline's rate with the crypto units both primaries own.
+  unsigned units = unsigned(mgr_.primary().mau_cores.size());
+  s->modelled_transfer = double(s->touched_bytes + s->runtime.size()) / cfg_.timing.rate(units);
+  s->op->set_progress("transfer");
+  {
+    std::lock_guard<std::mutex> l(s->mu);
+    if (s->next == Source::Next::Wait) s->next = Source::Next::Transfer;
+  }
+  s->cv.notify_all();
+  source_transfer_wait(s);
+}
+
+// The transfer takes its modelled simulated time (the guest is suspended, the others run),
+// then as long as the real copy still takes (no simulated time: that is the host's speed).
+void Migrator::source_transfer_wait(std::shared_ptr<Source> s) {
+  double start = mgr_.now();
+  double until = start + s->modelled_transfer;
+  auto progress = [this, s, start] {
+    Domain* d = mgr_.m_.find(s->domain);
+    double sim = s->modelled_transfer > 0 ? std::min(1.0, (mgr_.now() - start) / s->modelled_transfer) : 1.0;
+    double real = s->ras.empty() ? 1.0 : double(s->sent) / double(s->ras.size());
+    if (d && !s->finished) d->migration.progress = unsigned(kPreparePct + (kHandoffPct - kPreparePct) * std::min(sim, real));
+  };
+  s->op->set_step_seconds(std::clamp(s->modelled_transfer / 200, Operation::kStepSeconds, 1e-3));
+  s->op->wait(
+      [this, s, until, progress] {
+        progress();
+        return s->finished || mgr_.now() >= until - 1e-12;
+      },
+      s->modelled_transfer * 2 + 1, [this, s, progress](bool) {
+        s->t_transfer_end = mgr_.now();
+        s->op->set_step_seconds(0);
+        s->op->wait([s, progress] { progress(); return s->finished || s->all_sent.load(); }, 1e9, [this, s](bool) {
+          if (s->finished) return;
+          if (Domain* d = mgr_.m_.find(s->domain)) d->migration.progress = unsigned(kHandoffPct);
+          s->op->set_progress("handoff");
+          s->transfer_done = true;
+          if (s->confirmed) source_finished(s, true, "");
+        });
+      });
+}
+
+void Migrator::source_fail(std::shared_ptr<Source> s, const std::string& why) {
+  if (s->finished) return;
+  s->finished = true;
+  {
+    std::lock_guard<std::mutex> l(s->mu);
+    if (s->next == Source::Next::Wait) s->next = Source::Next::Abort;
+    s->cancel = true;
+  }
+  s->cv.notify_all();
+  if (Domain* d = mgr_.m_.find(s->domain)) {
+    if (s->suspended) host_.resume_domain(*d);   // the source runs on
+    d->migration = {};
+  }
+  s->op->finish(fail(why + fmt::format("\nDomain Migration of LDom {} failed", s->domain)));
+}
+
+// The worker's end: the target confirmed (the source copy goes away), or it failed.
+void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string err) {
+  if (s->finished) return;
+  Domain* d = mgr_.m_.find(s->domain);
+  if (!ok && err.rfind("handoff:", 0) == 0) {
+    // All state was sent, the target never confirmed: only the operator can tell which copy
+    // runs (docs/migration.md "Recovery"). The source stays suspended, in the error state.
+    s->finished = true;
+    if (d) {
+      d->migration.error = true;
+      d->migration.progress = unsigned(kHandoffPct);
+    }
+    s->op->finish(fail(fmt::format(
+        "{}\nCheck LDom {} on {}. If it runs there, destroy this copy (ldm stop -f {}; ldm unbind {}; "
+        "ldm rm {}); if not, restore this one (ldm cancel-operation migration {})\nDomain Migration of LDom {} failed",
+        err.substr(8), s->target_name, s->host, s->domain, s->domain, s->domain, s->domain, s->domain)));
+    return;
+  }
+  if (!ok) return source_fail(s, err);
+  s->confirmed = true;
+  if (s->kind == "active" && !s->transfer_done) return;   // the modelled copy is still passing: it goes on from there
+  // Handoff: the target runs the only copy from now on.
+  auto finish = [this, s] {
+    if (s->finished) return;
+    s->finished = true;
+    s->t_done = mgr_.now();
+    if (Domain* d = mgr_.m_.find(s->domain)) {
+      if (d->state == State::Active) host_.stop(*d);
+      if (d->state != State::Inactive) mgr_.unbind(*d);
+      mgr_.m_.domains.erase(std::find_if(mgr_.m_.domains.begin(), mgr_.m_.domains.end(),
+                                         [&](const Domain& x) { return x.name == s->domain; }));
+    }
+    Reply r;
+    double checks = s->t_checked - s->t0, prepare = s->t_prepared ? s->t_prepared - s->t_checked : 0;
+    double transfer = s->t_transfer_end ? s->t_transfer_end - (s->t_prepared ? s->t_prepared : s->t_checked) : 0;
+    double handoff = s->t_done - (s->t_transfer_end ? s->t_transfer_end : s->t_checked);
+    r.out = fmt::format("Migration of LDom {} to {} as {} ({}): {} in {} of simulated time\n", s->domain, s->host,
+                        s->target_name, s->kind,
+                        s->kind == "active" ? fmt::format("{} of touched memory sent", format_size(s->touched_bytes))
+                                            : std::string("configuration sent"),
+                        seconds(s->t_done - s->t0));
+    r.out += fmt::format("    checks     {}\n    prepare    {}\n    transfer   {}\n    handoff    {}\n", seconds(checks),
+                         seconds(prepare), seconds(transfer), seconds(handoff));
+    s->op->finish(r);
+  };
+  // The handoff's own modelled time (the target resumes and confirms) passes on this clock too.
+  if (s->kind != "active" && !s->t_transfer_end) s->t_transfer_end = mgr_.now();
+  sim_wait(*s->op, [this] { return mgr_.now(); }, cfg_.timing.handoff_s + (s->kind == "active" ? 0 : cfg_.timing.shell_s), finish);
+}
+
+Reply Migrator::cancel(const std::string& name) {
+  Domain* d = mgr_.m_.find(name);
+  if (d->migration.role == Role::Target)
+    return fail(fmt::format("LDom {} is the target of a migration: cancel it on the source machine ({})", name,
+                            d->migration.peer));
+  for (auto& s : sources_)
+    if (s->domain == name && !s->finished) {
+      if (s->all_sent) return fail(fmt::format("The migration of LDom {} is in its handoff: it can no longer be cancelled", name));
+      source_fail(s, "The migration was cancelled (ldm cancel-operation)");
+      return {};
+    }
+  if (d->migration.error) {   // recovery: the target did not take over; this copy runs on
+    host_.resume_domain(*d);
+    d->migration = {};
+    return {};
+  }
+  return fail(fmt::format("No migration of LDom {} is in progress", name));
+}
+
+// ---- the target ----------------------------------------------------------------------------
+void Migrator::listen_loop() {
+  while (!threads_->stop) {
+    std::string why;
+    std::unique_ptr<link::Channel> ch = listener_->accept(1000, why);
+    if (threads_->stop) break;
+    if (!ch) continue;
+    auto in = std::make_shared<Incoming>();
+    in->ch = std::move(ch);
+    std::lock_guard<std::mutex> l(mu_);
+    incoming_.push_back(in);
+    in->th = std::thread([this, in] {
+      serve(in);
+      in->done = true;
+    });
+  }
+}
+
+// One incoming migration, on its own thread; the main thread does what touches the host.
+void Migrator::serve(std::shared_ptr<Incoming> in) {
+  link::Channel& c = *in->ch;
+  std::string why, body;
+  uint8_t type = 0;
+  // Runs f on the main thread and waits for its result (bounded: ldmd may be stopping).
+  auto on_main = [this](std::function<std::string()> f) -> std::optional<std::string> {
+    auto p = std::make_shared<std::promise<std::string>>();
+    auto fut = p->get_future();
+    post([p, f] { p->set_value(f()); });
+    while (fut.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+      if (threads_->stop) return std::nullopt;
+    return fut.get();
+  };
+  if (!c.recv(type, body, 10000, why) || type != kHello) return;
+  json hello;
+  try {
+    hello = json::parse(body);
+    in->user = hello.at("user").get<std::string>();
+    in->source_host = hello.at("source").get<std::string>();
+  } catch (const std::exception&) {
+    c.send(kAuthFail, "Malformed migration request", why);
+    return;
+  }
+  // Authentication: a certificate from our CA (-c), or a password from the auth file;
+  // repeated failures from one user and peer wait longer and longer.
+  bool ok = false;
+  if (!cfg_.tls.ca_file.empty() && !c.peer_name().empty()) ok = true;
+  else if (auth_ && hello.contains("password") && hello["password"].is_string()) {
+    std::string key = in->user + "@" + c.peer_address();
+    std::this_thread::sleep_for(threads_->throttle.delay(key));
+    ok = auth_->check(in->user, hello["password"].get<std::string>());
+    if (ok) threads_->throttle.succeeded(key);
+    else threads_->throttle.failed(key);
+  }
+  if (!ok) {
+    c.send(kAuthFail, fmt::format("Authentication of user {} failed on the target machine: check the password (or "
+                                  "the certificates with -c)", in->user), why);
+    return;
+  }
+  if (!c.send(kHelloOk, json{{"target", mgr_.model().hostname}}.dump(), why)) return;
+  if (!c.recv(type, body, kReplyMs, why) || type != kOffer) return;
+  try {
+    in->offer = json::parse(body);
+  } catch (const std::exception&) {
+    return;
+  }
+  auto checked = on_main([this, in]() -> std::string {
+    std::vector<std::string> problems;
+    try {
+      problems = target_check(*in);
+    } catch (const std::exception& e) {
+      problems = {std::string("The migration request is malformed: ") + e.what()};
+    }
+    return json{{"problems", problems}}.dump();
+  });
+  if (!checked || !c.send(kChecked, *checked, why)) {
+    if (checked) on_main([this, in] { target_abort(*in, "lost"); return std::string(); });
+    return;
+  }
+  if (in->dry || (!in->shell && in->kind != "inactive")) return;
+  bool failed_check = false;
+  try {
+    failed_check = !json::parse(*checked).at("problems").empty();
+  } catch (...) {
+  }
+  if (failed_check) return;
+  // The transfer.
+  auto abort = [&](const std::string& why) { on_main([this, in, why] { target_abort(*in, why); return std::string(); }); };
+  for (;;) {
+    if (!c.recv(type, body, kReplyMs, why)) return abort("the connection to the source was lost");
+    if (type == kCancel) return abort("cancelled by the source");
+    if (type == kMemory) {
+      std::string raw;
+      if (!inflate(body, raw, 4 + kPagesPerFrame * (8 + kPage))) return abort("a malformed memory frame");
+      const uint8_t* p = reinterpret_cast<const uint8_t*>(raw.data());
+      size_t k = raw.size() >= 4 ? size_t(state::get_be(p, 4)) : 0;
+      if (k == 0 || k > kPagesPerFrame || raw.size() != 4 + k * (8 + kPage)) return abort("a malformed memory frame");
+      in->frames.emplace_back(k, std::move(raw));
+      in->received += k;
+      unsigned pct = unsigned(in->expected ? 100 * in->received / in->expected : 100);
+      if (fault_.kind == "exit" && fault_.at("transfer", pct)) {
+        std::fprintf(stderr, "ldmd: --migration-fault %s: exiting\n", cfg_.fault.c_str());
+        _exit(137);
+      }
+      continue;
+    }
+    if (type == kRuntime) {
+      in->runtime = std::move(body);
+      continue;
+    }
+    if (type == kDone || type == kCommit) {
+      if (fault_.kind == "exit" && fault_.at("handoff", 0)) {
+        std::fprintf(stderr, "ldmd: --migration-fault %s: exiting\n", cfg_.fault.c_str());
+        _exit(137);
+      }
+      auto err = on_main([this, in] { return target_install(*in); });
+      if (!err) return;
+      if (!err->empty()) {
+        c.send(kFailed, *err, why);
+        return;
+      }
+      c.send(type == kDone ? kResumed : kCommitted, "{}", why);
+      return;
+    }
+    return abort("an unexpected message");
+  }
+}
+
+// Phase 1 on the target: every requirement the offer does not meet, one line each; with
+// none (and no dry run), the receiving domain is created and bound ('t' in the flags).
+std::vector<std::string> Migrator::target_check(Incoming& in) {
+  const json& o = in.offer;
+  in.kind = o.at("kind").get<std::string>();
+  in.dry = o.at("dry_run").get<bool>();
+  Model one = model_from_json(o.at("domain").dump(), "the migration request");
+  if (one.domains.size() != 1) throw std::runtime_error("not one domain");
+  Domain d = one.domains.front();
+  in.name = d.name;
+  std::vector<std::string> p;
+  if (!valid_name(d.name)) p.push_back(fmt::format("Invalid LDom name: {}", d.name));
+  if (mgr_.m_.find(d.name)) p.push_back(fmt::format("LDom {} already exists on the target machine", d.name));
+  if (mgr_.primary().delayed)
+    p.push_back("A delayed reconfiguration of LDom primary is in progress on the target machine");
+  for (const Domain& x : mgr_.m_.domains)
+    if (x.migration.role != Role::None) p.push_back(fmt::format("A migration of LDom {} is in progress on the target machine", x.name));
+  for (const Domain& x : mgr_.m_.domains) {
+    bool taken = x.mac == d.mac;
+    for (const Vnet& n : x.vnets)
+      for (const Vnet& m : d.vnets) taken |= n.mac == m.mac;
+    if (taken) p.push_back(fmt::format("MAC address {} is already in use.", format_mac(d.mac)));
+  }
+  if (in.kind != "inactive") {
+    // Every virtual I/O service the domain uses must be here (seed 001): vds volumes, vsws.
+    for (const Vdisk& v : d.vdisks) {
+      const Vds* vds = nullptr;
+      for (const Domain& x : mgr_.m_.domains)
+        for (const Vds& s : x.vdss)
+          if (s.name == v.vds && x.name == v.vds_domain) vds = &s;
+      if (!vds) p.push_back(fmt::format("Service {}@{} for vdisk {} does not exist on the target machine", v.vds, v.vds_domain, v.name));
+      else if (std::none_of(vds->volumes.begin(), vds->volumes.end(), [&](const VdsVolume& x) { return x.name == v.volume; }))
+        p.push_back(fmt::format("Volume {}@{} for vdisk {} does not exist on the target machine", v.volume, v.vds, v.name));
+    }
+    for (const Vnet& n : d.vnets) {
+      bool found = false;
+      for (const Domain& x : mgr_.m_.domains)
+        for (const Vsw& s : x.vsws) found |= s.name == n.vsw && x.name == n.vsw_domain;
+      if (!found) p.push_back(fmt::format("Service {}@{} for vnet {} does not exist on the target machine", n.vsw, n.vsw_domain, n.name));
+    }
+  }
+  if (in.kind == "active") {
+    if (o.at("cpu").get<std::string>() != "UltraSPARC-T2+" || o.at("stick_hz").get<uint64_t>() != mgr_.platform().stick_hz)
+      p.push_back(fmt::format("The target machine's CPU type or %stick frequency ({} Hz) differs from the source's ({} Hz)",
+                              mgr_.platform().stick_hz, o.at("stick_hz").get<uint64_t>()));
+    // Whole cores (LDoms 1.2): the domain's strand count rounded up to cores.
+    unsigned per = mgr_.platform().strands_per_core, cores = (d.vcpus + per - 1) / per, free_cores = 0;
+    for (unsigned c = 0; c < mgr_.platform().cores(); ++c) {
+      bool all = true;
+      for (unsigned st = c * per; st < (c + 1) * per; ++st) all &= !mgr_.owner_of_strand(st);
+      free_cores += all;
+    }
+    if (free_cores < cores)
+      p.push_back(fmt::format("Insufficient whole cores on the target machine: {} needed for {} vcpus, {} free", cores,
+                              d.vcpus, free_cores));
+  }
+  if (fault_.kind == "out-of-memory" && fault_.phase == "checks")
+    p.push_back(fmt::format("Unable to bind {} memory region at real address {:#x}", format_size(d.memory), kRaBase));
+  if (!p.empty() || in.dry || in.kind == "inactive") {
+    in.expected = 0;
+    return p;
+  }
+  // The receiving domain: its constraints and devices as on the source, bound with the same
+  // real-address blocks and the same channel ids.
+  std::vector<MemRange> layout;
+  for (const auto& r : o.at("layout")) layout.push_back({r.at(0).get<uint64_t>(), 0, r.at(1).get<uint64_t>()});
+  d.state = State::Inactive;
+  d.control = false;
+  d.strands.clear();
+  d.mem.clear();
+  d.mau_cores.clear();
+  d.cons_port = -1;
+  d.migration = {};
+  std::map<std::string, uint64_t> channels;
+  for (const auto& [k, v] : o.at("channels").items()) channels[k] = v.get<uint64_t>();
+  host_.preset_device_channels({{d.name, channels}});
+  mgr_.m_.domains.push_back(d);
+  Domain& shell = mgr_.m_.domains.back();
+  std::string err = mgr_.bind(shell, &layout);
+  host_.preset_device_channels({});
+  if (err.empty() && fault_.kind == "out-of-memory" && fault_.phase == "prepare")
+    err = fmt::format("Unable to bind {} memory region at real address {:#x}", format_size(layout.front().size), layout.front().ra);
+  if (!err.empty()) {
+    if (shell.state == State::Bound) mgr_.unbind(shell);
+    mgr_.m_.domains.pop_back();
+    return {err};
+  }
+  shell.migration.role = Role::Target;
+  shell.migration.peer = in.source_host;
+  shell.migration.progress = unsigned(kPreparePct);
+  in.shell = true;
+  in.expected = std::max<uint64_t>(1, o.value("pages", uint64_t(0)));
+  return {};
+}
+
+// Handoff on the target: install what came, resume the guest (active), or take the domain
+// as it is (bound, inactive). "" or why not (then the receiving domain is gone).
+std::string Migrator::target_install(Incoming& in) {
+  if (in.kind == "inactive") {
+    Model one = model_from_json(in.offer.at("domain").dump(), "the migration request");
+    Domain d = one.domains.front();
+    d.state = State::Inactive;
+    d.control = false;
+    d.strands.clear();
+    d.mem.clear();
+    d.mau_cores.clear();
+    d.cons_port = -1;
+    d.migration = {};
+    if (mgr_.m_.find(d.name)) return fmt::format("LDom {} already exists on the target machine", d.name);
+    mgr_.m_.domains.push_back(d);
+    mgr_.save();
+    return "";
+  }
+  Domain* d = mgr_.m_.find(in.name);
+  if (!d || !in.shell) return "The receiving domain is gone on the target machine";
+  if (in.kind == "bound") {
+    d->migration = {};
+    mgr_.save();
+    return "";
+  }
+  if (fault_.kind == "out-of-memory" && fault_.phase == "handoff") {
+    target_abort(in, "out of memory");
+    return fmt::format("Unable to install the memory of LDom {} on the target machine: out of memory", in.name);
+  }
+  hv::Hypervisor& hv = host_.hypervisor();
+  hv::Guest* g = hv.find_guest(d->name);
+  std::vector<std::pair<uint64_t, const uint8_t*>> pages;
+  for (const auto& [k, raw] : in.frames) {
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(raw.data());
+    for (size_t j = 0; j < k; ++j) pages.emplace_back(state::get_be(p + 4 + 8 * j, 8), p + 4 + 8 * k + j * kPage);
+  }
+  std::string why;
+  try {
+    if (!g) throw std::runtime_error("no guest");
+    if (!hv.install_migrated_pages(*g, pages, why)) throw std::runtime_error(why);
+    state::Decoder dec(reinterpret_cast<const uint8_t*>(in.runtime.data()), in.runtime.size(), "migration runtime state");
+    hv.load_migration(*g, dec, uint64_t(cfg_.timing.suspend_skew_s * double(mgr_.platform().stick_hz)));
+  } catch (const std::exception& e) {
+    std::string err = fmt::format("Unable to install LDom {} on the target machine: {}", in.name, e.what());
+    target_abort(in, err);
+    return err;
+  }
+  in.frames.clear();
+  d->state = State::Active;
+  d->started_at = mgr_.now();
+  d->migration = {};
+  d->migrated = true;   // CPU DR stays disabled until it reboots (LDoms 1.2)
+  host_.resume_domain(*d);
+  mgr_.save();
+  return "";
+}
+
+// The migration will not complete here: the receiving domain goes away (its memory was
+// never anybody else's).
+void Migrator::target_abort(Incoming& in, const std::string&) {
+  if (!in.shell) return;
+  in.shell = false;
+  Domain* d = mgr_.m_.find(in.name);
+  if (!d || d->migration.role != Role::Target) return;
+  if (d->state == State::Active) host_.stop(*d);
+  if (d->state != State::Inactive) mgr_.unbind(*d);
+  mgr_.m_.domains.erase(std::find_if(mgr_.m_.domains.begin(), mgr_.m_.domains.end(),
+                                     [&](const Domain& x) { return x.name == in.name; }));
+}
+
+}  // namespace vfsim::ldm

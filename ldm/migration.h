@@ -1,0 +1,107 @@
+// Domain migration between two ldmds (LDoms 1.2, seed 001; docs/migration.md): `ldm
+// migrate-domain` on the source host checks, prepares, transfers and hands a domain over to
+// the ldmd of the target host, which listens with --migration-listen.
+//
+// Threads: the network (TLS, migration_link.h) runs on worker threads, one per migration
+// and per incoming connection, which never touch the manager or the machine. What they need
+// of either is posted to the main loop (poll()), which runs it between slices of simulated
+// time and answers through the session. The source side of a migration is an Operation
+// (operation.h): the `ldm` client waits for it while ldmd serves others.
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ldm/hv_host.h"
+#include "ldm/manager.h"
+#include "ldm/migration_link.h"
+#include "ldm/password.h"
+
+namespace vfsim::ldm {
+
+// The timing model of a warm migration (reference ldoms-migration-timing.md §7): the copy
+// is a pipeline whose rate is its slowest stage. None of these rates is published: each is
+// a named parameter [D], documented in docs/migration.md with the reasoning for its value.
+struct MigrationTiming {
+  double link_mbit_s = 1000;        // the network between the two control domains (1 GbE)
+  double link_efficiency = 0.94;    // TCP/IP and TLS framing: ~117 MB/s of payload on 1 GbE
+  double hv_read_mb_s = 400;        // reading guest memory out of the hypervisor: one thread before 3.2
+  double compress_mb_s = 60;        // one compression thread (1.2 does not compress in parallel)
+  double sw_encrypt_mb_s = 18;      // software SSL on one T2 Plus strand (no crypto unit)
+  double cu_encrypt_mb_s = 110;     // one crypto unit (CWQ) doing the bulk cipher
+  double install_mb_s = 800;        // the target writes pages into its hypervisor
+  double check_s = 0.02;            // connect, authenticate, check (a few round trips)
+  double shell_s = 0.005;           // the target creates and binds the receiving domain
+  double handoff_s = 0.01;          // the target resumes, confirms; the source destroys its copy
+  double suspend_skew_s = 0.002;    // %stick and TOD pushed forward after resume (Solaris: 2 x 1 ms)
+  // Bytes per second through the pipeline for these control domains (the smaller of the two
+  // sides' crypto units; compression is single-threaded in 1.2 so strands do not count).
+  double rate(unsigned crypto_units) const;
+};
+
+class Migrator : public Manager::MigrationService {
+ public:
+  struct Config {
+    std::string listen;                                   // ADDR:PORT, "" = incoming migration disabled
+    std::map<std::string, std::pair<std::string, uint16_t>> peers;   // --peer NAME=ADDR:PORT
+    std::string auth_file;                                // users allowed in (target)
+    std::string state_dir;                                // where the TLS identity lives
+    link::TlsIdentity tls;                                // certificate mode (-c) when ca_file is set
+    std::string fault;                                    // --migration-fault KIND@PHASE[:PERCENT]
+    MigrationTiming timing;
+  };
+  // Throws std::runtime_error when the listener cannot start or an option is malformed.
+  Migrator(Manager& mgr, HvHost& host, Config c);
+  ~Migrator();
+
+  Reply migrate(const std::vector<std::string>& args) override;   // ldm migrate-domain ...
+  Reply cancel(const std::string& domain) override;               // ldm cancel-operation migration NAME
+  // Main loop: run what the workers posted, move progress into the model.
+  void poll();
+  bool busy() const;   // a migration runs (either side): the loop should not sleep long
+  // "" or why a --migration-fault value is not one (for ldmd's start-up checks).
+  static std::string check_fault(const std::string& spec);
+
+  struct Source;
+  struct Incoming;
+  struct Fault {
+    std::string kind, phase;   // cut-link|exit|out-of-memory @ checks|prepare|transfer|handoff
+    unsigned percent = 0;
+    bool at(const std::string& p, unsigned pct) const { return !kind.empty() && p == phase && pct >= percent; }
+  };
+
+ private:
+  void post(std::function<void()> f);
+  void listen_loop();
+  void serve(std::shared_ptr<Incoming> in);
+  // Target side, on the main thread.
+  std::vector<std::string> target_check(Incoming& in);
+  std::string target_install(Incoming& in);
+  void target_abort(Incoming& in, const std::string& why);
+  // Source side, on the main thread.
+  void source_checked(std::shared_ptr<Source> s, std::vector<std::string> problems, std::string err);
+  void source_checks_done(std::shared_ptr<Source> s, std::vector<std::string> problems, std::string err);
+  void source_prepare(std::shared_ptr<Source> s);
+  void source_capture(std::shared_ptr<Source> s);
+  void source_transfer_wait(std::shared_ptr<Source> s);
+  void source_finished(std::shared_ptr<Source> s, bool ok, std::string err);
+  void source_fail(std::shared_ptr<Source> s, const std::string& why);
+
+  Manager& mgr_;
+  HvHost& host_;
+  Config cfg_;
+  Fault fault_;
+  std::unique_ptr<link::Listener> listener_;
+  std::unique_ptr<auth::AuthFile> auth_;
+  std::mutex mu_;
+  std::vector<std::function<void()>> posted_;
+  std::vector<std::shared_ptr<Source>> sources_;
+  std::vector<std::shared_ptr<Incoming>> incoming_;
+  struct Threads;
+  std::unique_ptr<Threads> threads_;
+};
+
+}  // namespace vfsim::ldm

@@ -1,0 +1,60 @@
+# Two simulated hosts for migration tests, on top of lib.sh. Source it after lib.sh as
+#   source "$(dirname "$0")/hosts.sh" PORT    (PORT: the target's migration port, unique per script)
+# It provides:
+#   start_host NAME [args]  an ldmd named NAME (--hostname NAME) on $tmp/NAME.sock with its own
+#                           state directory and service root, deterministic, T5240; stopped at exit
+#   start_pair [args]       hosta (source: --peer hostb=127.0.0.1:PORT) and hostb (target:
+#                           --migration-listen 127.0.0.1:PORT --auth-file with root:secret);
+#                           args go to hostb; $tmp/pw holds the password; both primaries small
+#   stop_host NAME
+#   on NAME CMD...          run CMD (ldm, vfctl, run, expect_*) against host NAME
+MIG_PORT=$1
+declare -A host_pid
+start_host() {
+  local name=$1 i
+  shift
+  mkdir -p "$tmp/$name.root"
+  "$LDMD" --foreground --deterministic --platform T5240 --hostname "$name" --state-dir "$tmp/$name.state" \
+    --socket "$tmp/$name.sock" --service-root "$tmp/$name.root" "$@" >>"$tmp/$name.log" 2>&1 &
+  host_pid[$name]=$!
+  for i in $(seq 100); do
+    [ -S "$tmp/$name.sock" ] && return 0
+    kill -0 "${host_pid[$name]}" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "ldmd $name did not start:"
+  cat "$tmp/$name.log"
+  return 1
+}
+stop_host() {
+  local pid=${host_pid[$1]:-}
+  [ -n "$pid" ] || return 0
+  LDMD_SOCKET=$tmp/$1.sock "$VFCTL" shutdown >/dev/null 2>&1
+  local i
+  for i in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  unset "host_pid[$1]"
+}
+on() {
+  local name=$1
+  shift
+  LDMD_SOCKET=$tmp/$name.sock "$@"
+}
+start_pair() {
+  printf 'secret\n' >"$tmp/pw"
+  printf 'root:%s\n' "$("$LDMD" --hash-password <"$tmp/pw")" >"$tmp/auth"
+  start_host hostb --migration-listen 127.0.0.1:$MIG_PORT --auth-file "$tmp/auth" "$@" || return 1
+  start_host hosta --peer hostb=127.0.0.1:$MIG_PORT || return 1
+  on hosta small_primary
+  on hostb small_primary
+}
+hosts_cleanup() {
+  local h
+  for h in "${!host_pid[@]}"; do stop_host "$h"; done
+  cleanup
+}
+trap hosts_cleanup EXIT
