@@ -486,6 +486,7 @@ Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
 // DR daemon drd; here its runtime's dr-cpu service). Like the real ldm, success prints
 // nothing; the strands come from the lowest free ones, and the highest vCPUs leave.
 Reply Manager::vcpu_live(Domain& d, unsigned want, bool cores) {
+  if (host_ && host_->suspended(d)) return fail(fmt::format("LDom {} is suspended: resume it first", d.name));
   if (!host_ || !host_->has_domain_service(d, "dr-cpu"))
     return fail(fmt::format("LDom {} does not support dynamic reconfiguration of vcpus: it does not run the DR "
                             "daemon (drd)\nStop the domain before changing its vcpus",
