@@ -1,6 +1,6 @@
-/* API groups: SUN4V 1.0 and CORE 1.1 are required (CORE 1.1 brings cons_write); INTR
- * 2.0 falls back to 1.0; SOFT_STATE 1.0, LDC 1.0 (channels, for ldc-ping) and VF_CPU 1.0
- * (T2 Plus counters) are optional. */
+/* API groups: SUN4V 1.0 and CORE 1.1 are required (CORE 1.1 brings cons_write; CORE 1.2,
+ * asked for, adds guest_suspend); INTR 2.0 falls back to 1.0; SOFT_STATE 1.0, LDC 1.0
+ * (channels, for ldc-ping) and VF_CPU 1.0 (T2 Plus counters) are optional. */
 #include "api.h"
 
 #include <stdint.h>
@@ -16,7 +16,7 @@ struct api_group {
 
 static struct api_group groups[] = {
     {"sun4v", HV_GRP_SUN4V, 1, 0, 0, 1, 0, 0, 0},
-    {"core", HV_GRP_CORE, 1, 1, 0, 1, 0, 0, 0},
+    {"core", HV_GRP_CORE, 1, 2, 0, 1, 0, 0, 0},
     {"intr", HV_GRP_INTR, 2, 0, 1, 0, 0, 0, 0},
     {"soft_state", HV_GRP_SOFT_STATE, 1, 0, 0, 0, 0, 0, 0},
     {"ldc", HV_GRP_LDC, 1, 0, 0, 0, 0, 0, 0},
@@ -56,5 +56,11 @@ void api_print(void) {
 int api_granted(uint64_t group) {
   for (unsigned i = 0; i < NGROUPS; i++)
     if (groups[i].group == group) return groups[i].status == HV_EOK;
+  return 0;
+}
+
+uint64_t api_minor(uint64_t group) {
+  for (unsigned i = 0; i < NGROUPS; i++)
+    if (groups[i].group == group && groups[i].status == HV_EOK) return groups[i].got_minor;
   return 0;
 }

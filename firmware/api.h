@@ -10,5 +10,7 @@ void api_negotiate(void);
 void api_print(void);
 /* Was group (HV_GRP_*) granted by api_negotiate? */
 int api_granted(uint64_t group);
+/* The minor version granted for group (0 if refused): CORE 1.2 has guest_suspend. */
+uint64_t api_minor(uint64_t group);
 
 #endif

@@ -12,6 +12,13 @@ static inline uint64_t rd_stick(void) {
   return t;
 }
 static inline void wr_stick_cmpr(uint64_t v) { __asm__ volatile("wr %0, %%g0, %%stick_cmpr" : : "r"(v)); }
+static inline uint64_t rd_softint(void) {
+  uint64_t v;
+  __asm__ volatile("rd %%softint, %0" : "=r"(v));
+  return v;
+}
+/* drop pending SOFTINT bits (a stick match taken while interrupts were off) */
+static inline void clear_softint(uint64_t bits) { __asm__ volatile("wr %0, %%g0, %%clear_softint" : : "r"(bits)); }
 
 /* PSTATE.IE: interrupts (queue and SOFTINT traps) on or off */
 static inline void irq_enable(void) {

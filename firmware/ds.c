@@ -14,6 +14,7 @@
 #include "ldc.h"
 #include "smp.h"
 #include "sun4v.h"
+#include "suspend.h"
 #include "workload.h"
 
 void *memcpy(void *d, const void *s, size_t n);
@@ -22,13 +23,15 @@ extern char secondary_start[], trap_table[];
 
 enum { INIT_REQ = 0, INIT_ACK = 1, INIT_NACK = 2, REG_REQ = 3, REG_ACK = 4, REG_NACK = 5, DATA = 9, NACK = 0xa };
 enum { INV_HDL = 3 };
-enum { SVC_MD_UPDATE, SVC_SHUTDOWN, SVC_DR_CPU, NSVC };
-static const char *const svc_name[NSVC] = {"md-update", "domain-shutdown", "dr-cpu"};
+enum { SVC_MD_UPDATE, SVC_SHUTDOWN, SVC_DR_CPU, SVC_SUSPEND, NSVC };
+static const char *const svc_name[NSVC] = {"md-update", "domain-shutdown", "dr-cpu", "domain-suspend"};
 /* dr-cpu (reference §5.7) */
 enum { DR_CONFIGURE = 'C', DR_UNCONFIGURE = 'U', DR_FORCE = 'F', DR_STATUS = 'S', DR_OK = 'o', DR_ERROR = 'e' };
 enum { R_OK = 0, R_FAILURE = 1, R_NOT_RESPONDING = 3, R_NOT_IN_MD = 4 };
 enum { S_NOT_PRESENT = 0, S_UNCONFIGURED = 1, S_CONFIGURED = 2 };
 enum { CPU_STOPPED = 1, CPU_RUNNING = 2 };
+/* domain-suspend results (illumos platsvc.h: the first reply says PRE_*, the second POST_* or SUSPEND_FAILURE) */
+enum { SUS_PRE_OK = 0, SUS_PRE_FAILURE = 1, SUS_INVALID = 2, SUS_FAILURE = 4, SUS_POST_OK = 5 };
 
 #define DS_MTU 4096                /* Solaris' DS_STREAM_MTU (reference §4.3) */
 #define CHANNEL_DEVHANDLE 0x200
@@ -40,7 +43,8 @@ static struct {
   struct ldc l;
   struct md_info *md;
   const struct workload *w;
-  uint64_t handle[NSVC];
+  uint64_t handle[NSVC];            /* 0: not registered */
+  uint64_t up_expected;            /* "up" mondos owed by the vCPUs this agent started */
   uint8_t *mdbuf;                  /* the last MD md-update read */
   uint64_t mdcap;
 } ds;
@@ -89,6 +93,8 @@ static int ds_register(void) {
     char *at = line;
     at += fmt_format(at, sizeof line, "ds: channel %lu:", ds.l.id);
     for (unsigned i = 0; i < NSVC && !reset; i++) {
+      /* as Solaris: domain-suspend only where the hypervisor has guest_suspend (CORE 1.2) */
+      if (i == SVC_SUSPEND && api_minor(HV_GRP_CORE) < 2) continue;
       uint64_t h = (uint64_t)i << 32 | 1;   /* upper half: service index; lower: a counter */
       size_t len = 0;
       while (svc_name[i][len]) len++;
@@ -126,6 +132,7 @@ void ds_init(struct md_info *md, const struct workload *w, struct cpu *self) {
   ds.md = md;
   ds.w = w;
   ds.cpu = self->id;
+  ds.up_expected = self->mondo_up;
   ldc_open(&ds.l, v->channel, v->rx_ino, LDC_MODE_RELIABLE, 1);
   ds.up = ds_register() == 0;
 }
@@ -138,22 +145,26 @@ static void reply_start(unsigned svc, uint64_t req) {
   put64(out + 16, req);
 }
 
-static void md_update(uint64_t req) {
+/* The MD again, into a buffer of the agent's own; the runtime's summary is replaced.
+ * 0, or 1 with err saying why (when it can tell). */
+static uint32_t md_reread(char *err, size_t errlen) {
   static uint8_t probe[16] __attribute__((aligned(16)));
   uint64_t size = 0, got = 0, st = hv_mach_desc(probe, 0, &size);
-  uint32_t result = 1;
-  char err[100] = "";
-  if ((st == HV_EOK || st == HV_EINVAL) && size) {
-    if (size > ds.mdcap) {   /* the MD outgrew the buffer: a new one (the allocator never frees) */
-      ds.mdbuf = alloc(2 * size, 16);
-      ds.mdcap = ds.mdbuf ? 2 * size : 0;
-    }
-    if (ds.mdbuf && hv_mach_desc(ds.mdbuf, ds.mdcap, &got) == HV_EOK &&
-        md_summarize(ds.mdbuf, got, &fresh, err, sizeof err) == 0) {
-      *ds.md = fresh;
-      result = 0;
-    }
+  if ((st != HV_EOK && st != HV_EINVAL) || !size) return 1;
+  if (size > ds.mdcap) {   /* the MD outgrew the buffer: a new one (the allocator never frees) */
+    ds.mdbuf = alloc(2 * size, 16);
+    ds.mdcap = ds.mdbuf ? 2 * size : 0;
   }
+  if (!ds.mdbuf || hv_mach_desc(ds.mdbuf, ds.mdcap, &got) != HV_EOK ||
+      md_summarize(ds.mdbuf, got, &fresh, err, errlen) != 0)
+    return 1;
+  *ds.md = fresh;
+  return 0;
+}
+
+static void md_update(uint64_t req) {
+  char err[100] = "";
+  uint32_t result = md_reread(err, sizeof err);
   if (result == 0)
     printf("ds: md-update: machine description read again: %u vcpus, %u mblocks\n", ds.md->ncpus, ds.md->nmblocks);
   else
@@ -221,6 +232,22 @@ static uint32_t unconfigure(uint32_t id, uint32_t *status, const char **why) {
   return *status = S_UNCONFIGURED, R_OK;
 }
 
+/* The vCPUs just started report "up" (secondary_main) before anyone says they run: wait
+ * for them, at most 10 ms of %stick. How many of `started` did. */
+static uint64_t wait_up(struct cpu *self, uint64_t up_before, uint64_t started) {
+  ds.up_expected += started;   /* until they have, a DR operation is in progress */
+  if (!started || !ds.md->stick_freq) return started;
+  uint64_t until = rd_stick() + ds.md->stick_freq / 100;
+  for (;;) {
+    irq_disable();
+    if (self->mondo_up >= up_before + started || rd_stick() >= until) break;
+    hv_cpu_yield();
+    irq_enable();
+  }
+  irq_enable();
+  return self->mondo_up < up_before + started ? self->mondo_up - up_before : started;
+}
+
 /* one entry of the console line: "vcpu 2 started" or "vcpus 2-9 started" */
 static size_t run_flush(char *at, uint32_t first, uint32_t last, const char *done) {
   size_t room = sizeof line - (size_t)(at - line);
@@ -285,21 +312,12 @@ static void dr_cpu(uint64_t req, const uint8_t *p, uint64_t len) {
     }
   }
   at += run_flush(at, run_first, run_last, run_done);
-  /* the new vCPUs report "up" (secondary_main) before the reply says they run */
-  if (started && ds.md->stick_freq) {
-    uint64_t until = rd_stick() + ds.md->stick_freq / 100;   /* 10 ms */
-    for (;;) {
-      irq_disable();
-      if (self->mondo_up >= up_before + started || rd_stick() >= until) break;
-      hv_cpu_yield();
-      irq_enable();
-    }
-    irq_enable();
-    if (self->mondo_up < up_before + started) {
-      at += fmt_format(at, sizeof line - (size_t)(at - line), " (only %lu of %lu reported up)", self->mondo_up - up_before, started);
-      for (uint8_t *r = out + 32; r < out + 32 + 16 * n; r += 16)
-        if (get32(r + 4) == R_OK) put32(r + 4, R_NOT_RESPONDING);
-    }
+  /* the new vCPUs report "up" before the reply says they run */
+  uint64_t up = wait_up(self, up_before, started);
+  if (up < started) {
+    at += fmt_format(at, sizeof line - (size_t)(at - line), " (only %lu of %lu reported up)", up, started);
+    for (uint8_t *r = out + 32; r < out + 32 + 16 * n; r += 16)
+      if (get32(r + 4) == R_OK) put32(r + 4, R_NOT_RESPONDING);
   }
   if (!n) at += fmt_format(at, sizeof line - (size_t)(at - line), " malformed request");
   printf("%s\n", line);
@@ -307,6 +325,65 @@ static void dr_cpu(uint64_t req, const uint8_t *p, uint64_t len) {
   put32(out + 24, n || type ? DR_OK : DR_ERROR);
   put32(out + 28, n);
   send_out(DATA, (uint64_t)(str - out) - 8);
+}
+
+/* domain-suspend (illumos platsvc.h): {req_num, u64 type, 0 = suspend} -> {req_num, u32
+ * result, u32 rec_result, reason}. The first reply is what the manager waits for; then the
+ * suspend; then, with the same req_num, a second one: resumed, or the call failed. */
+static int64_t suspend_reply(uint64_t req, uint32_t result, const char *reason) {
+  size_t n = 0;
+  while (reason[n]) n++;
+  reply_start(SVC_SUSPEND, req);
+  put32(out + 24, result);
+  put32(out + 28, 0);   /* rec_result: nothing needed recovering */
+  memcpy(out + 32, reason, n + 1);
+  return send_out(DATA, 24 + n + 1);
+}
+
+static void domain_suspend(uint64_t req, const uint8_t *p, uint64_t len) {
+  struct cpu *self = &cpus[ds.cpu];
+  if (len < 16 || get64(p + 8) != 0) {
+    printf("ds: domain-suspend: malformed request\n");
+    suspend_reply(req, SUS_INVALID, "invalid message");
+    return;
+  }
+  /* Solaris blocks DR first; here a DR operation is unfinished while vCPUs a dr-cpu
+   * configure started have not reported "up" yet */
+  if (self->mondo_up < ds.up_expected) {
+    static const char why[] = "suspend failure: DR operation in progress";
+    printf("ds: domain-suspend: refused: %s\n", why);
+    suspend_reply(req, SUS_PRE_FAILURE, why);
+    return;
+  }
+  suspend_reply(req, SUS_PRE_OK, "");
+  /* nothing on the console from here until the resume */
+  static uint32_t parked[MD_MAX_CPUS];
+  unsigned nparked = suspend_park_others(ds.md, ds.cpu, parked);
+  uint64_t st = suspend_self(self);
+  char err[100] = "";
+  if (st == HV_EOK && md_reread(err, sizeof err))   /* as Solaris, which panics then */
+    die(1, "suspend: no machine description after the resume%s%s", err[0] ? ": " : "", err);
+  /* the vCPUs stopped for the suspend run again, set up as a dr-cpu configure does */
+  uint64_t up_before = self->mondo_up, started = 0;
+  for (unsigned i = 0; i < nparked; i++) {
+    uint32_t status;
+    const char *why = 0;
+    started += configure(parked[i], &status, &why) == R_OK;
+  }
+  wait_up(self, up_before, started);
+  char why[64] = "";
+  if (st == HV_EOK) {
+    printf("suspend: resumed\n");
+  } else {
+    printf("suspend: failed (status %lu)\n", st);
+    fmt_format(why, sizeof why, "suspend failure: guest_suspend returned %s", hv_strerror(st));
+  }
+  uint32_t result = st == HV_EOK ? SUS_POST_OK : SUS_FAILURE;
+  /* after a migration the channel was reset: register again, then say it */
+  if (suspend_reply(req, result, why) < 0) {
+    if (ds_register()) ds.up = 0;
+    else suspend_reply(req, result, why);
+  }
 }
 
 static void handle(int64_t n) {
@@ -321,6 +398,8 @@ static void handle(int64_t n) {
     shutdown(req, plen >= 12 ? get32(p + 8) : 0);
   } else if (h == ds.handle[SVC_DR_CPU]) {
     dr_cpu(req, p, plen);
+  } else if (ds.handle[SVC_SUSPEND] && h == ds.handle[SVC_SUSPEND]) {
+    domain_suspend(req, p, plen);
   } else {
     put64(out + 8, h);
     put64(out + 16, INV_HDL);

@@ -21,7 +21,7 @@ enum {
   HV_CPU_START = 0x10, HV_CPU_STOP = 0x11, HV_CPU_YIELD = 0x12, HV_CPU_QCONF = 0x14, HV_CPU_MYID = 0x16,
   HV_CPU_STATE = 0x17,
   HV_MMU_TSB_CTX0 = 0x20, HV_MMU_MAP_PERM_ADDR = 0x25, HV_MMU_FAULT_AREA_CONF = 0x26,
-  HV_MMU_ENABLE = 0x27, HV_CPU_MONDO_SEND = 0x42,
+  HV_MMU_ENABLE = 0x27, HV_CPU_MONDO_SEND = 0x42, HV_TOD_GET = 0x50, HV_TOD_SET = 0x51,
   HV_CONS_PUTCHAR = 0x61, HV_CONS_WRITE = 0x63,
   HV_VINTR_SETCOOKIE = 0xa8, HV_VINTR_SETVALID = 0xaa, HV_VINTR_SETSTATE = 0xac,
   HV_VINTR_SETTARGET = 0xae,
@@ -29,6 +29,9 @@ enum {
   HV_LDC_RX_QCONF = 0xe4, HV_LDC_RX_GET_STATE = 0xe6, HV_LDC_RX_SET_QHEAD = 0xe7,
   HV_LDC_SET_MAP_TABLE = 0xea, HV_LDC_COPY = 0xec, HV_LDC_MAPIN = 0xed, HV_LDC_UNMAP = 0xee,
   HV_LDC_REVOKE = 0xef,
+  /* CORE 1.2; the number is illumos' GUEST_SUSPEND, unverified against a hypervisor spec
+   * (docs/hypervisor.md "Guest suspend") */
+  HV_GUEST_SUSPEND = 0x181,
 };
 
 /* LDC link state (o3 of ldc_tx/rx_get_state); vintr states */
@@ -117,6 +120,9 @@ static inline uint64_t hv_cpu_state(uint64_t cpuid, uint64_t *state) {
   return hv_fast(HV_CPU_STATE, cpuid, 0, 0, 0, state);
 }
 static inline uint64_t hv_cpu_yield(void) { return hv_fast(HV_CPU_YIELD, 0, 0, 0, 0, 0); }
+/* CORE 1.2: only the last running vCPU may call it; returns after a resume (EOK) or at once
+ * with the reason it could not suspend (EWOULDBLOCK: another vCPU runs) */
+static inline uint64_t hv_guest_suspend(void) { return hv_fast(HV_GUEST_SUSPEND, 0, 0, 0, 0, 0); }
 static inline uint64_t hv_cpu_qconf(uint64_t queue, uint64_t base, uint64_t entries) {
   return hv_fast(HV_CPU_QCONF, queue, base, entries, 0, 0);
 }
@@ -138,6 +144,10 @@ static inline uint64_t hv_mmu_fault_area_conf(void *area, uint64_t *prev) {
 /* mmu_enable continues at a given VA, so it needs its own assembly stub (start.S):
  * turns the MMU on and returns HV_EOK there, or returns the failure status. */
 uint64_t hv_mmu_enable_here(void);
+
+/* ---- time of day (seconds) ---- */
+static inline uint64_t hv_tod_get(uint64_t *seconds) { return hv_fast(HV_TOD_GET, 0, 0, 0, 0, seconds); }
+static inline uint64_t hv_tod_set(uint64_t seconds) { return hv_fast(HV_TOD_SET, seconds, 0, 0, 0, 0); }
 
 /* ---- console ---- */
 /* cons_getchar: HV_EOK and the character, or HV_EWOULDBLOCK when nothing was typed. */

@@ -39,7 +39,7 @@ void DeviceEvents::fire() {
     // Every instruction the guest runs before `settled` has run (its slowest running core).
     uint64_t settled = UINT64_MAX;
     for (const Vcpu& v : g.vcpus)
-      if (v.state == CPU_STATE_RUNNING) settled = std::min(settled, hv_.machine.core_of(v.strand).cycles);
+      if (v.runs()) settled = std::min(settled, hv_.machine.core_of(v.strand).cycles);
     if (settled == UINT64_MAX) continue;   // a stopped guest's events wait for it
     hv_.run_device_events(g, std::min(now, settled > quantum ? settled - quantum : 0));
     // Due, but the guest has not had its quantum yet: look again once its slowest core has

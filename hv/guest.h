@@ -44,6 +44,10 @@ struct Vcpu {
   unsigned id = 0;          // vCPU id inside the guest
   unsigned strand = 0;      // physical strand (cpuid of the machine)
   uint64_t state = CPU_STATE_STOPPED;
+  // In guest_suspend: state stays RUNNING (cpu_state, ldm see a running guest) but the
+  // strand is stopped and nothing wakes it until Hypervisor::resume_guest.
+  bool suspended = false;
+  bool runs() const { return state == CPU_STATE_RUNNING && !suspended; }   // issues instructions
   uint64_t rtba = 0;
   std::array<InterruptQueue, 4> queues;   // cpu mondo, dev mondo, resumable, non-resumable
   InterruptQueue& queue(unsigned id) { return queues[id - Q_CPU_MONDO]; }

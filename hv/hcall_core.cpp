@@ -10,9 +10,10 @@ namespace vfsim::hv {
 namespace {
 
 struct Offered { unsigned group; uint64_t major, max_minor; };
-// API versions this hypervisor offers (the OpenSPARC T2 set, §2.2, plus T2 Plus VF_CPU).
+// API versions this hypervisor offers (the OpenSPARC T2 set, §2.2, plus T2 Plus VF_CPU;
+// CORE 1.2 for guest_suspend, which is what Solaris looks for before it offers suspend).
 const Offered kOffered[] = {
-    {GROUP_SUN4V, 1, 0}, {GROUP_CORE, 1, 1}, {GROUP_INTR, 1, 0}, {GROUP_INTR, 2, 0},
+    {GROUP_SUN4V, 1, 0}, {GROUP_CORE, 1, kCoreSuspendMinor}, {GROUP_INTR, 1, 0}, {GROUP_INTR, 2, 0},
     {GROUP_SOFT_STATE, 1, 0}, {GROUP_LDC, 1, 0}, {GROUP_N2_CPU, 1, 0}, {GROUP_VF_CPU, 1, 0},
 };
 

@@ -346,6 +346,7 @@ void Hypervisor::flush_translations(Vcpu& v) {
 void Hypervisor::stop_vcpu(Guest& g, Vcpu& v, uint64_t state) {
   (void)g;
   v.state = state;
+  v.suspended = false;   // a stopped guest is not suspended any more
   machine.core_of(v.strand).stop(v.strand % machine.plat.strands_per_core);
 }
 
@@ -374,7 +375,7 @@ bool Hypervisor::enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[
   machine.mem.write(pa, entry, kQueueEntryBytes);
   q.tail = (q.tail + kQueueEntryBytes) & (q.entries * kQueueEntryBytes - 1);
   update_queue_pending(v);
-  if (v.state == CPU_STATE_RUNNING) machine.core_of(v.strand).wake(v.strand % machine.plat.strands_per_core);
+  if (v.runs()) machine.core_of(v.strand).wake(v.strand % machine.plat.strands_per_core);   // not a suspended one
   return true;
 }
 
@@ -472,7 +473,7 @@ bool Hypervisor::report_error(Guest& g, Vcpu& v, bool resumable, uint8_t type, u
   put(0x20, 4, size);
   put(0x24, 2, v.id);
   if (!enqueue(g, v, resumable ? Q_RESUMABLE : Q_NONRESUMABLE, e)) return false;
-  if (!resumable && v.state == CPU_STATE_RUNNING) {
+  if (!resumable && v.runs()) {   // a suspended vCPU is not vectored: the entry waits in its queue
     cmt::Core& core = machine.core_of(v.strand);
     deliver_trap(core, v.strand % machine.plat.strands_per_core, TT_NONRESUMABLE_ERROR);
   }

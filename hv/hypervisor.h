@@ -71,6 +71,12 @@ class Hypervisor : public cmt::StrandHost {
   void boot(Guest& g);
   // Stop every vCPU (a domain stop), or free the guest's strands and memory (unbind).
   void stop_guest(Guest& g);
+  // Guest suspend (guest_suspend.cpp): the guest's last running vCPU made guest_suspend and
+  // sits in it. guest_suspended: every vCPU is stopped or suspended, and at least one is
+  // suspended. resume_guest: the suspended vCPUs run again, their call returning EOK at the
+  // next instruction (a no-op when none is suspended).
+  bool guest_suspended(const Guest& g) const;
+  void resume_guest(Guest& g);
   void destroy_guest(Guest& g);
   // New OpenBoot variables: the MD the guest gets at its next boot carries them.
   void set_variables(Guest& g, const std::map<std::string, std::string>& vars);

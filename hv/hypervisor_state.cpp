@@ -106,7 +106,7 @@ namespace {
 
 const Description<Vcpu>& vcpu_state() {
   using V = Vcpu;
-  static const auto d = Description<V>("vcpu", 1)
+  static const auto d = Description<V>("vcpu", 2)
       .computed("id", [](const V& v, Encoder& e) { e.u32(v.id); e.u32(v.strand); },
                 [](V& v, Decoder& dec) {
                   unsigned id = dec.u32(), strand = dec.u32();
@@ -118,7 +118,8 @@ const Description<Vcpu>& vcpu_state() {
       .field("fault_area", &V::fault_area).field("tsb_ctx0", &V::tsb_ctx0).field("tsb_ctxnon0", &V::tsb_ctxnon0)
       .field("mmu_enabled", &V::mmu_enabled).field("primary_ctx", &V::primary_ctx)
       .field("secondary_ctx", &V::secondary_ctx).field("tlb", &V::tlb)
-      .field("hypercalls", &V::hypercalls).field("tsb_hits", &V::tsb_hits).field("mmu_miss_traps", &V::mmu_miss_traps);
+      .field("hypercalls", &V::hypercalls).field("tsb_hits", &V::tsb_hits).field("mmu_miss_traps", &V::mmu_miss_traps)
+      .field("suspended", &V::suspended, 2);   // in guest_suspend (an older stream: not)
   return d;
 }
 
@@ -239,7 +240,11 @@ state::Description<Guest> Hypervisor::guest_state() {
                 },
                 [this](Guest& g, Decoder& d) {
                   load_in_place<Vcpu>(g.vcpus, d, "vCPUs", [this](Vcpu& v, Decoder& dec) {
+                    v.suspended = false;   // what an older stream, without the field, means
                     vcpu_state().load(v, dec);
+                    // A suspended vCPU's strand never runs until resume_guest, whatever the
+                    // strand did before this load (a migration target's strands are its own).
+                    if (v.suspended) machine.core_of(v.strand).stop(v.strand % machine.plat.strands_per_core);
                     uint64_t victim = dec.u64();
                     if (mmus_[v.strand]) mmus_[v.strand]->next_victim() = size_t(victim);
                   });

@@ -118,7 +118,8 @@ void Hypervisor::ldc_at(LdcEndpoint& ep, uint64_t delay_cycles, const TimerArgs&
 
 namespace {
 bool has_running_vcpu(const Guest& g) {
-  return std::any_of(g.vcpus.begin(), g.vcpus.end(), [](const Vcpu& v) { return v.state == CPU_STATE_RUNNING; });
+  // a suspended guest's services wait for it as a stopped guest's do (resume_guest rearms)
+  return std::any_of(g.vcpus.begin(), g.vcpus.end(), [](const Vcpu& v) { return v.runs(); });
 }
 }  // namespace
 

@@ -25,6 +25,13 @@ enum : unsigned {
   GROUP_LDC = 0x101, GROUP_N2_CPU = 0x202, GROUP_VF_CPU = 0x205,
 };
 
+// guest_suspend (FAST_TRAP, CORE 1.2; docs/hypervisor.md "Guest suspend"). The number is
+// unverified in our reference (sun4v-hv-ldc-md.md §2.3 marks 0x181 [check]: no hypervisor
+// header or spec was found); illumos' guest side, uts/sun4v/sys/hypervisor_api.h, calls it
+// GUEST_SUSPEND 0x181, and its suspend.c wants CORE >= 1.2 before it uses it.
+constexpr unsigned FN_GUEST_SUSPEND = 0x181;
+constexpr uint64_t kCoreSuspendMinor = 2;   // the CORE 1.x minor that offers guest_suspend
+
 // MMU fault status area (128 bytes): I-side at +0x00, D-side at +0x40.
 enum : unsigned { MMFSA_I_TYPE = 0x00, MMFSA_I_ADDR = 0x08, MMFSA_I_CTX = 0x10,
                   MMFSA_D_TYPE = 0x40, MMFSA_D_ADDR = 0x48, MMFSA_D_CTX = 0x50, MMFSA_SIZE = 0x80 };

@@ -501,6 +501,7 @@ Reply Manager::vcpu_live(Domain& d, unsigned want, bool cores) {
   if (d.migrated)
     return fail(fmt::format("Dynamic reconfiguration of vcpus is disabled on LDom {}: it was migrated and has not "
                             "rebooted since\nStop and start the domain before changing its vcpus", d.name));
+  if (host_ && host_->suspended(d)) return fail(fmt::format("LDom {} is suspended: resume it first", d.name));
   if (!host_ || !host_->has_domain_service(d, "dr-cpu"))
     return fail(fmt::format("LDom {} does not support dynamic reconfiguration of vcpus: it does not run the DR "
                             "daemon (drd)\nStop the domain before changing its vcpus",

@@ -66,6 +66,7 @@ void HvHost::stop(const Domain& d) {
   }
 }
 
+// A suspended guest runs too: its vCPU is in guest_suspend, not exited.
 bool HvHost::running(const Domain& d) {
   hv::Guest* g = hv_.find_guest(d.name);
   if (!g || g->exited) return false;
@@ -86,7 +87,7 @@ double HvHost::utilization(const Domain& d) {
     Sample& sm = samples_[v.strand];
     uint64_t dc = core.cycles - sm.cycles, dy = s.stats.yield_cycles - sm.yielded;
     if (dc > 0) sm.util = 100.0 * (1.0 - std::min(1.0, double(dy) / double(dc)));
-    if (v.state != hv::CPU_STATE_RUNNING) sm.util = 0;
+    if (!v.runs()) sm.util = 0;   // stopped, or suspended (it still counts as running)
     sm.cycles = core.cycles;
     sm.yielded = s.stats.yield_cycles;
     sum += sm.util;

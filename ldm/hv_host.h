@@ -59,20 +59,29 @@ class HvHost : public DomainHost {
   void add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands, Operation& op, Done done) override;
   void remove_vcpus_live(const Domain& d, unsigned count, Operation& op,
                          std::function<void(const std::string&, const std::vector<unsigned>&)> done) override;
+  // Guest suspend for migration: domain-suspend, then wait until the guest sits in its
+  // guest_suspend call (at most suspend_timeout_s); resume_domain lets it return.
+  void suspend_domain(const Domain& d, Operation& op, Done done) override;
+  void resume_domain(const Domain& d) override;
+  bool suspended(const Domain& d) override;
   // After a live change to a guest's MD: tell its OS (md-update), without waiting.
   void notify_md_update(const Domain& d);
   models::DomainServices& domain_services() { return ds_; }
   // Simulated time a request may wait for the guest's answer [U: a named parameter; the
   // runtime answers within a cpu_yield, ~0.1 ms, when it is not busy].
   double ds_timeout_s = 0.05;
+  // Simulated time from the guest's domain-suspend reply to its suspend call [U: a named
+  // parameter; the runtime parks its other vCPUs and calls within microseconds].
+  double suspend_timeout_s = 0.05;
 
  private:
   // A guest domain's channel to ds_, with its MD domain-services node (at bind).
   void connect_domain_services(hv::Guest& g, const Domain& d);
   // Send a request and wait (a step of op) for the answer or ds_timeout_s: then
   // next(ok, answer), ok as the answer says, false with answer.error on no answer.
-  void ds_call(Operation& op, hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
-               std::function<void(bool ok, const models::DomainServices::Answer&)> next);
+  // Returns the request's req_num (0: the guest has not registered the service).
+  uint64_t ds_call(Operation& op, hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
+                   std::function<void(bool ok, const models::DomainServices::Answer&)> next);
   models::DomainServices ds_;
 
   std::map<std::string, std::string> variables(const Domain& d) const;

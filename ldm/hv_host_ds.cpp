@@ -20,8 +20,8 @@ void HvHost::connect_domain_services(hv::Guest& g, const Domain& d) {
   hv_.connect_service(g, ds_, dev, preset_channel(d.name, "ds"));
 }
 
-void HvHost::ds_call(Operation& op, hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
-                     std::function<void(bool, const DomainServices::Answer&)> next) {
+uint64_t HvHost::ds_call(Operation& op, hv::Guest& g, const std::string& service, const std::vector<uint8_t>& payload,
+                         std::function<void(bool, const DomainServices::Answer&)> next) {
   auto answer = std::make_shared<DomainServices::Answer>();
   auto settled = std::make_shared<bool>(false);   // answered, timed out or cancelled
   uint64_t req = ds_.request(hv_, g, service, payload, [answer, settled](const DomainServices::Answer& a) {
@@ -30,7 +30,8 @@ void HvHost::ds_call(Operation& op, hv::Guest& g, const std::string& service, co
   });
   if (!req) {
     answer->error = "the domain has not registered " + service;
-    return next(false, *answer);
+    next(false, *answer);
+    return 0;
   }
   hv::Guest* gp = &g;
   // The answer is not wanted any more: the guest's late one must not be matched later.
@@ -48,11 +49,13 @@ void HvHost::ds_call(Operation& op, hv::Guest& g, const std::string& service, co
     }
     next(answer->ok, *answer);
   });
+  return req;
 }
 
+// A suspended guest answers nothing until it is resumed.
 bool HvHost::has_domain_service(const Domain& d, const std::string& service) {
   hv::Guest* g = hv_.find_guest(d.name);
-  return g && running(d) && ds_.has(*g, service);
+  return g && running(d) && !hv_.guest_suspended(*g) && ds_.has(*g, service);
 }
 
 void HvHost::notify_md_update(const Domain& d) {
@@ -207,6 +210,59 @@ void HvHost::remove_vcpus_live(const Domain& d, unsigned count, Operation& op,
       finish(e);
     });
   });
+}
+
+// domain-suspend {req_num, u64 0 (suspend)} -> {req_num, u32 result, u32 rec_result, reason}:
+// result 0 and the guest goes on to suspend, which is done when it sits in guest_suspend
+// (Hypervisor::guest_suspended). If its call fails instead, the guest says so in a second
+// reply under the same req_num (DomainServices::late_reply), which ends the wait early.
+void HvHost::suspend_domain(const Domain& d, Operation& op, Done done) {
+  hv::Guest* g = hv_.find_guest(d.name);
+  if (!g) return done(fmt::format("LDom {} is not bound", d.name));
+  if (hv_.guest_suspended(*g)) return done(fmt::format("LDom {} is already suspended", d.name));
+  if (!running(d)) return done(fmt::format("LDom {} is not running", d.name));
+  if (!ds_.has(*g, "domain-suspend"))
+    return done(fmt::format("LDom {} does not support suspend: it does not run the domain services agent", d.name));
+  std::string name = d.name;
+  auto req = std::make_shared<uint64_t>(0);
+  *req = ds_call(op, *g, "domain-suspend", ds::Writer().u64(0).b,
+                 [this, &op, g, name, req, done](bool ok, const DomainServices::Answer& a) {
+    if (!ok) return done(fmt::format("LDom {} did not answer the suspend request: {}", name, a.error));
+    ds::Reader r(a.data.data(), a.data.size());
+    uint32_t result = r.u32();
+    r.u32();   // rec_result: what the guest recovered, nothing to act on here
+    std::string reason = r.ok && r.left() ? r.cstr() : "";
+    if (!r.ok || result != ds::SUSPEND_PRE_OK)
+      return done(fmt::format("LDom {} refused to suspend{}", name, reason.empty() ? "" : ": " + reason));
+    // The guest's report that its suspend call failed (its req_num is ours): the reason.
+    auto failure = [this, g, req]() -> std::string {
+      const DomainServices::Late* l = ds_.late_reply(*g, "domain-suspend");
+      if (!l || l->req_num != *req) return "";
+      ds::Reader lr(l->data.data(), l->data.size());
+      if (lr.u32() != ds::SUSPEND_FAILURE) return "";
+      lr.u32();
+      std::string why = lr.ok && lr.left() ? lr.cstr() : "";
+      return why.empty() ? "its suspend call failed" : why;
+    };
+    op.set_progress(fmt::format("waiting for {} to suspend", name));
+    op.wait([this, g, failure] { return hv_.guest_suspended(*g) || !failure().empty(); }, suspend_timeout_s,
+            [this, g, name, failure, done](bool) {
+              if (hv_.guest_suspended(*g)) return done("");
+              std::string why = failure();
+              if (!why.empty()) return done(fmt::format("LDom {} did not suspend: {}", name, why));
+              done(fmt::format("LDom {} accepted the suspend request but did not suspend within {:g} ms of simulated time",
+                               name, suspend_timeout_s * 1e3));
+            });
+  });
+}
+
+void HvHost::resume_domain(const Domain& d) {
+  if (hv::Guest* g = hv_.find_guest(d.name)) hv_.resume_guest(*g);
+}
+
+bool HvHost::suspended(const Domain& d) {
+  hv::Guest* g = hv_.find_guest(d.name);
+  return g && hv_.guest_suspended(*g);
 }
 
 }  // namespace vfsim::ldm

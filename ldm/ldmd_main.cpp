@@ -149,7 +149,8 @@ struct Daemon {
       r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
               "    vfctl sp bootmode config=NAME\n    vfctl console [-f] DOMAIN\n"
               "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show [DOMAIN]\n"
-              "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl checksum DOMAIN\n    vfctl shutdown\n";
+              "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl checksum DOMAIN\n"
+              "    vfctl suspend|resume DOMAIN\n    vfctl shutdown\n";
       r.code = 1;
       return r;
     };
@@ -298,6 +299,9 @@ struct Daemon {
       r.out = fmt::format("{}: {} non-zero pages, crc32 {:08x}\n", a[1], pages, crc);
       return r;
     }
+    // A guest's suspend for migration, by hand (ldm/commands_suspend.cpp; suspend waits for it).
+    if ((a[0] == "suspend" || a[0] == "resume") && a.size() == 2)
+      return a[0] == "suspend" ? mgr.suspend_domain(a[1]) : mgr.resume_domain(a[1]);
     // The whole host to a file (ldm/snapshot.h); FILE is absolute (vfctl makes it so).
     if (a[0] == "snapshot" && a.size() == 3 && a[1] == "save") {
       if (a[2].empty() || a[2][0] != '/') {

@@ -48,6 +48,11 @@ class Manager {
   Reply poweroff();
   Reply poweron();
   Reply bootmode(const std::string& config);
+  // vfctl suspend / resume (commands_suspend.cpp), debugging aids for migration: ask an
+  // active guest to suspend (DomainHost::suspend_domain; the reply may be pending), or let a
+  // suspended one return from its suspend call.
+  Reply suspend_domain(const std::string& name);
+  Reply resume_domain(const std::string& name);
   // Domains whose guest stopped by itself go back to bound (called by ldmd as time passes).
   void poll();
 

@@ -9,7 +9,7 @@ namespace vfsim::models {
 using namespace ds;
 
 const std::vector<std::string>& DomainServices::known_services() {
-  static const std::vector<std::string> k = {"md-update", "domain-shutdown", "dr-cpu"};
+  static const std::vector<std::string> k = {"md-update", "domain-shutdown", "dr-cpu", "domain-suspend"};
   return k;
 }
 
@@ -54,6 +54,13 @@ void DomainServices::fail_all(Channel& c, const std::string& why) {
     a.error = why;
     if (p.cb) p.cb(a);
   }
+}
+
+const DomainServices::Late* DomainServices::late_reply(hv::Guest& g, const std::string& service) const {
+  auto it = chans_.find(&g);
+  if (it == chans_.end()) return nullptr;
+  auto l = it->second.late.find(service);
+  return l == it->second.late.end() ? nullptr : &l->second;
 }
 
 void DomainServices::cancel(hv::Guest& g, uint64_t req) {
@@ -135,6 +142,12 @@ void DomainServices::on_message(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoin
     case DATA: {   // a reply: {handle, req_num, ...}
       uint64_t h = r.u64(), req = r.u64();
       auto it = c.pending.find(req);
+      auto suspend = c.handles.find("domain-suspend");
+      if (r.ok && it == c.pending.end() && suspend != c.handles.end() && suspend->second == h) {
+        ++counters_.late;   // its report after the reply (resumed, or the call failed)
+        c.late["domain-suspend"] = {req, std::vector<uint8_t>(p.begin() + 16, p.end())};
+        return;
+      }
       if (!r.ok || it == c.pending.end() || it->second.handle != h) {
         ++counters_.bad;
         send(hv, g, ep, NACK, Writer().u64(h).u64(INV_HDL).b);

@@ -41,12 +41,21 @@ class DomainServices : public hv::LdcLinkService {
                    Callback cb);
   // The caller stopped waiting for req_num: a late reply is dropped.
   void cancel(hv::Guest& g, uint64_t req_num);
+  // domain-suspend's guest answers twice under one req_num: the reply the manager waits
+  // for, then, once it has resumed (or when its suspend call failed), a report. Such a
+  // second reply is kept, the last one per guest and service, not NACKed: {req_num, the
+  // data after it}, or nullptr when none came since the link came up.
+  struct Late {
+    uint64_t req_num = 0;
+    std::vector<uint8_t> data;
+  };
+  const Late* late_reply(hv::Guest& g, const std::string& service) const;
   // The guest is gone or stopped: its link, registrations and pending requests end
   // (callbacks are not called). Hypervisor::destroy_guest calls it too.
   void forget(hv::Guest& g) override;
 
   struct Counters {
-    uint64_t inits = 0, registrations = 0, reg_nacks = 0, requests = 0, replies = 0, nacks = 0, bad = 0;
+    uint64_t inits = 0, registrations = 0, reg_nacks = 0, requests = 0, replies = 0, nacks = 0, bad = 0, late = 0;
   };
   const Counters& counters() const { return counters_; }
 
@@ -61,6 +70,7 @@ class DomainServices : public hv::LdcLinkService {
     bool inited = false;
     std::map<std::string, uint64_t> handles;   // service id -> the guest's handle
     std::map<uint64_t, Pending> pending;       // req_num -> who waits
+    std::map<std::string, Late> late;          // service -> its last report after a reply
   };
   void send(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, uint32_t type, const std::vector<uint8_t>& payload);
   void fail_all(Channel& c, const std::string& why);

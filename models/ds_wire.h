@@ -20,6 +20,11 @@ enum DrCpuType : uint32_t { DR_CONFIGURE = 'C', DR_UNCONFIGURE = 'U', DR_FORCE_U
 enum DrCpuResult : uint32_t { DRCPU_OK = 0, DRCPU_FAILURE = 1, DRCPU_BLOCKED = 2, DRCPU_NOT_RESPONDING = 3,
                               DRCPU_NOT_IN_MD = 4 };
 enum DrCpuStatus : uint32_t { DRCPU_NOT_PRESENT = 0, DRCPU_UNCONFIGURED = 1, DRCPU_CONFIGURED = 2 };
+// domain-suspend (illumos platsvc.h): request {u64 type, 0 = suspend}; reply {u32 result, u32
+// rec_result, reason}, the first with a PRE result, the second (same req_num) with POST or FAILURE.
+enum SuspendResult : uint32_t { SUSPEND_PRE_OK = 0, SUSPEND_PRE_FAILURE = 1, SUSPEND_INVALID = 2,
+                                SUSPEND_IN_PROGRESS = 3, SUSPEND_FAILURE = 4, SUSPEND_POST_OK = 5,
+                                SUSPEND_POST_FAILURE = 6 };
 
 // Appends big-endian fields.
 struct Writer {

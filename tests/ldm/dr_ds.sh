@@ -16,9 +16,9 @@ expect_ok ldm bind ldg1
 expect_out "LDom ldg1 started" ldm start ldg1
 vfctl clock advance 10ms >/dev/null
 run vfctl console ldg1
-grep -qxF 'ds: channel 0: md-update 1.0 domain-shutdown 1.0 dr-cpu 1.0' "$tmp/out" &&
+grep -qxF 'ds: channel 0: md-update 1.0 domain-shutdown 1.0 dr-cpu 1.0 domain-suspend 1.0' "$tmp/out" &&
   grep -qxF 'vfsim-runtime: idle' "$tmp/out"
-verify "the runtime registers md-update, domain-shutdown and dr-cpu over its DS channel" $?
+verify "the runtime registers md-update, domain-shutdown, dr-cpu and domain-suspend over its DS channel" $?
 
 # simulated microseconds now
 usec() { vfctl clock show | sed -n 's/^simulated time \([0-9.]*\) \(us\|ms\|s\)$/\1 \2/p' |

@@ -46,6 +46,8 @@ enum : uint64_t {
   VINTR_SETVALID = 0xaa, VINTR_GETSTATE = 0xab, VINTR_SETSTATE = 0xac, VINTR_GETTARGET = 0xad,
   VINTR_SETTARGET = 0xae, NIAGARA2_GETPERF = 0x104, NIAGARA2_SETPERF = 0x105, VFALLS_GETPERF = 0x106,
   VFALLS_SETPERF = 0x107,
+  // CORE 1.2: illumos' GUEST_SUSPEND; the reference marks the number [check]
+  GUEST_SUSPEND = 0x181,
 };
 }  // namespace fn
 
@@ -171,7 +173,7 @@ class HvFixture {
   }
   void negotiate_all(unsigned gi) {
     negotiate(gi, hv::GROUP_SUN4V, 1, 0);
-    negotiate(gi, hv::GROUP_CORE, 1, 1);
+    negotiate(gi, hv::GROUP_CORE, 1, 2);
     negotiate(gi, hv::GROUP_INTR, 1, 0);
     negotiate(gi, hv::GROUP_SOFT_STATE, 1, 0);
     negotiate(gi, hv::GROUP_N2_CPU, 1, 0);

@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "ds_guest_link.h"
 #include "hv_fixture.h"
 #include "models/ds.h"
 
@@ -48,67 +49,6 @@ TEST_CASE("DS messages: header, REG_REQ and dr-cpu layouts are big-endian as in 
   CHECK_FALSE(ds::parse_dr_cpu_reply(reply, r));
 }
 
-namespace {
-// The guest's end of a RELIABLE channel, written out packet by packet (reference §4.2-§4.5).
-struct GuestLink {
-  HvFixture& f;
-  uint64_t ch;
-  uint64_t tx = kRa0 + 0x100000, rx = kRa0 + 0x102000, entries = 32;
-  uint64_t tx_tail = 0, rx_head = 0;
-  uint32_t seq = 0;
-
-  void setup() {
-    REQUIRE(f.fast(0xe0, ch, tx, entries).status == hv::HV_EOK);   // ldc_tx_qconf
-    REQUIRE(f.fast(0xe4, ch, rx, entries).status == hv::HV_EOK);   // ldc_rx_qconf
-  }
-  void put(uint8_t type, uint8_t stype, uint8_t ctrl, uint8_t env, uint32_t seqid, const uint8_t* data = nullptr,
-           unsigned n = 0) {
-    std::array<uint8_t, 64> p{};
-    p = {type, stype, ctrl, env, uint8_t(seqid >> 24), uint8_t(seqid >> 16), uint8_t(seqid >> 8), uint8_t(seqid)};
-    if (ctrl == 1) p[9] = 1;   // VER 1.0
-    for (unsigned i = 0; i < n; ++i) p[16 + i] = data[i];
-    f.write(tx + tx_tail, p.data(), 64);
-    tx_tail = (tx_tail + 64) % (64 * entries);
-    REQUIRE(f.fast(0xe3, ch, tx_tail).status == hv::HV_EOK);   // ldc_tx_set_qtail: the service reads it now
-  }
-  std::vector<std::array<uint8_t, 64>> take() {
-    Result st = f.fast(0xe6, ch);   // ldc_rx_get_state: head, tail, state
-    std::vector<std::array<uint8_t, 64>> out;
-    for (; rx_head != st.r[1]; rx_head = (rx_head + 64) % (64 * entries)) {
-      std::array<uint8_t, 64> p;
-      f.read(rx + rx_head, p.data(), 64);
-      out.push_back(p);
-    }
-    REQUIRE(f.fast(0xe7, ch, rx_head).status == hv::HV_EOK);
-    return out;
-  }
-  void handshake() {
-    put(1, 1, 1, 0, 0);       // VER INFO
-    put(1, 1, 2, 3, 0);       // RTS, RELIABLE, seqid 0
-    put(1, 1, 4, 0, ++seq);   // RDX
-    take();
-  }
-  void send(const std::vector<uint8_t>& m) {
-    for (size_t at = 0; at < m.size(); at += 48) {
-      unsigned k = unsigned(std::min<size_t>(48, m.size() - at));
-      uint8_t env = uint8_t(k | (at == 0 ? 0x40 : 0) | (at + k == m.size() ? 0x80 : 0));
-      put(2, 1, 0, env, ++seq, m.data() + at, k);
-    }
-  }
-  // The service's whole DATA messages (its ACKs skipped).
-  std::vector<std::vector<uint8_t>> messages() {
-    std::vector<std::vector<uint8_t>> out;
-    std::vector<uint8_t> cur;
-    for (auto& p : take()) {
-      if (p[0] != 2 || p[1] != 1) continue;
-      if (p[3] & 0x40) cur.clear();
-      cur.insert(cur.end(), p.begin() + 16, p.begin() + 16 + (p[3] & 0x3f));
-      if (p[3] & 0x80) out.push_back(cur);
-    }
-    return out;
-  }
-};
-}  // namespace
 
 TEST_CASE("DomainServices: INIT, registrations (unknown and duplicate ones refused), a request and its reply",
           "[ds][ldc]") {
@@ -176,4 +116,47 @@ TEST_CASE("DomainServices: INIT, registrations (unknown and duplicate ones refus
   CHECK_FALSE(got.ok);
   CHECK(got.error == "the domain services channel was reset");
   CHECK_FALSE(svc.has(g, "dr-cpu"));
+}
+
+TEST_CASE("DomainServices: domain-suspend's second reply (after the resume, or a failed call) is kept, not NACKed",
+          "[ds][ldc][suspend]") {
+  HvFixture f;
+  hv::Guest& g = f.guest();
+  DomainServices svc;
+  hv::VirtualDevice dev;
+  dev.kind = hv::VirtualDevice::DomainServices;
+  uint64_t ch = f.h->connect_service(g, svc, dev);
+  GuestLink l{f, ch};
+  l.setup();
+  l.handshake();
+  l.send(ds::message(ds::INIT_REQ, ds::Writer().u16(1).u16(0).b));
+  const uint64_t h = 0x300000001ull;
+  l.send(ds::message(ds::REG_REQ, ds::Writer().u64(h).u16(1).u16(0).str("domain-suspend").b));
+  auto m = l.messages();
+  REQUIRE(m.size() == 2);
+  CHECK(m[1] == ds::message(ds::REG_ACK, ds::Writer().u64(h).u16(0).b));
+  REQUIRE(svc.has(g, "domain-suspend"));
+  CHECK(svc.late_reply(g, "domain-suspend") == nullptr);
+
+  int calls = 0;
+  uint64_t req = svc.request(*f.h, g, "domain-suspend", ds::Writer().u64(0).b, [&](const DomainServices::Answer&) { ++calls; });
+  m = l.messages();
+  REQUIRE(m.size() == 1);
+  CHECK(m[0] == ds::message(ds::DATA, ds::Writer().u64(h).u64(req).u64(0).b));   // type 0: suspend
+  // First reply: {result 0 (pre-suspend success), rec_result 0, ""}: the one waited for.
+  l.send(ds::message(ds::DATA, ds::Writer().u64(h).u64(req).u32(0).u32(0).str("").b));
+  CHECK(calls == 1);
+  // Then the report, same req_num: 5 (post-resume success). Kept, no NACK, no callback.
+  l.send(ds::message(ds::DATA, ds::Writer().u64(h).u64(req).u32(5).u32(0).str("").b));
+  CHECK(l.messages().empty());
+  CHECK(calls == 1);
+  const DomainServices::Late* late = svc.late_reply(g, "domain-suspend");
+  REQUIRE(late != nullptr);
+  CHECK(late->req_num == req);
+  CHECK(late->data == ds::Writer().u32(5).u32(0).str("").b);
+  CHECK(svc.counters().late == 1);
+  CHECK(svc.counters().bad == 0);
+  // A link reset forgets it with the registrations.
+  l.setup();
+  CHECK(svc.late_reply(g, "domain-suspend") == nullptr);
 }

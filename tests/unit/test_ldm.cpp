@@ -226,6 +226,19 @@ struct DsHost : DomainHost {
       removed.push_back(d.strands[i]);
     done(refuse_lowest ? "Removal of cpu 1 failed, error: failure\nResource modification failed" : "", removed);
   }
+  // Only when told to: otherwise DomainHost's own answers (no domain services, not suspended).
+  bool suspends = false, is_suspended = false;
+  void suspend_domain(const Domain& d, Operation& op, Done done) override {
+    if (!suspends) return DomainHost::suspend_domain(d, op, done);
+    calls.push_back("suspend " + d.name);
+    is_suspended = true;
+    done("");
+  }
+  void resume_domain(const Domain& d) override {
+    calls.push_back("resume " + d.name);
+    is_suspended = false;
+  }
+  bool suspended(const Domain&) override { return is_suspended; }
 };
 }  // namespace
 
@@ -332,4 +345,38 @@ TEST_CASE("a state file must mean a configuration", "[ldm]") {
   { std::ofstream(file) << "{\"domains\": [{\"name\": \"primary\", \"control\": true, \"state\": \"active\", \"vcpus\": 1, \"strands\": [200]}]}"; }
   CHECK_THROWS_WITH(Manager(p, nullptr, dir.string(), "host"), file + ": LDom primary holds strand 200, which T5240 does not have");
   fs::remove_all(dir);
+}
+
+TEST_CASE("vfctl suspend and resume: active guests only, through the host, resume only when suspended", "[ldm]") {
+  platform::Platform p = platform::load_platform("T5240");
+  DsHost host;
+  Manager m{p, &host, "", "host"};
+  auto run = [&](std::initializer_list<std::string> a) { return m.run(std::vector<std::string>(a)); };
+  run({"set-vcpu", "8", "primary"});
+  run({"set-memory", "4G", "primary"});
+  m.reboot_control();
+  run({"create", "ldg1"});
+  run({"add-vcpu", "1", "ldg1"});
+  run({"add-memory", "1G", "ldg1"});
+  CHECK(m.suspend_domain("ldg1").err == "LDom ldg1 is not active\n");
+  CHECK(m.suspend_domain("nosuch").err == "LDom nosuch not found\n");
+  CHECK(m.suspend_domain("primary").err == "LDom primary is the control domain and cannot be suspended\n");
+  run({"bind", "ldg1"});
+  run({"start", "ldg1"});
+  // A host without the mechanism (DomainHost's default) says so.
+  Reply r = m.suspend_domain("ldg1");
+  CHECK(r.code == 1);
+  CHECK(r.err == "LDom ldg1 has no domain services\n");
+  CHECK(m.resume_domain("ldg1").err == "LDom ldg1 is not suspended\n");
+  host.suspends = true;
+  r = m.suspend_domain("ldg1");
+  CHECK(r.code == 0);
+  CHECK(r.out == "LDom ldg1 suspended\n");
+  CHECK(host.calls.back() == "suspend ldg1");
+  CHECK(run({"add-vcpu", "1", "ldg1"}).err == "LDom ldg1 is suspended: resume it first\n");
+  CHECK(m.model().find("ldg1")->state == State::Active);   // still active, nothing else changed
+  r = m.resume_domain("ldg1");
+  CHECK(r.out == "LDom ldg1 resumed\n");
+  CHECK(host.calls.back() == "resume ldg1");
+  CHECK(m.resume_domain("ldg1").err == "LDom ldg1 is not suspended\n");
 }
