@@ -184,6 +184,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->bad = VNET_BAD_NONE;
   w->burst = 0;
   w->ds = 1;
+  w->then_idle = 0;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -222,6 +223,15 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       int r = ldc_word(w, key, klen, val, vlen, err, errlen);
       if (r < 0) return -1;
       if (r > 0) continue;
+    }
+    if (word_is(key, klen, "then") && (w->kind == WL_MEMORY || w->kind == WL_COMPUTE)) {
+      /* what the guest does once every vCPU is done: exit (the default) or stay up idle */
+      if (word_is(val, vlen, "exit") || word_is(val, vlen, "idle")) {
+        w->then_idle = word_is(val, vlen, "idle");
+        continue;
+      }
+      fmt_format(err, errlen, "%s: then must be exit or idle, not \"%.*s\"", workload_name(w->kind), (int)vlen, val);
+      return -1;
     }
     if (word_is(key, klen, "ds")) {   /* every workload: the Domain Services agent on or off */
       if (word_is(val, vlen, "on") || word_is(val, vlen, "off")) {

@@ -35,6 +35,7 @@ struct workload {
   uint64_t flood;        /* vdisk: first send N messages without reading the answers */
   uint64_t depth;        /* vdisk: requests in flight (1..8) */
   int ds;                /* any workload: ds=on (default) runs the Domain Services agent, ds=off not */
+  int then_idle;         /* memory, compute: then=idle stays up idle once done (e.g. to be migrated) */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */

@@ -102,6 +102,10 @@ void boot_main(uint64_t mem_base, uint64_t mem_size) {
   smp_wait(&self->mondo_done, md.ncpus - 1);
   for (unsigned i = 0; i < md.ncpus; i++) workload_print(&cpus[md.cpu_id[i]], &wl);
   printf("vfsim-runtime: all %u vcpus done\n", md.ncpus);
+  if (wl.then_idle) {   /* stay up with what the workload wrote, answering the manager */
+    wl.kind = WL_IDLE;
+    workload_run(self, &wl, &md, 1);
+  }
   fw_exit(0);
 }
 

@@ -57,6 +57,20 @@ void Hypervisor::save_migration(const Guest& g, state::Encoder& e) const {
   state::Codec<std::string>::save(g.soft_state_desc, e);
   state::Codec<std::map<uint64_t, uint64_t>>::save(g.perf_regs, e);
   e.u64(g.boot_entry);
+  // Channels: what the guest configured on each (its queues and map table, in its own
+  // memory); the traffic in flight is not sent: the channels start over on the target.
+  e.u32(uint32_t(g.ldc.size()));
+  for (const LdcEndpoint& l : g.ldc) {
+    e.u64(l.id);
+    for (const InterruptQueue* q : {&l.tx, &l.rx}) {
+      e.u64(q->base_ra);
+      e.u64(q->entries);
+      e.u64(q->head);
+      e.u64(q->tail);
+    }
+    e.u64(l.map_ra);
+    e.u64(l.map_entries);
+  }
   e.u64(guest_time(g));   // %stick as the guest reads it now
   e.u64(guest_tod(g));
 }
@@ -108,6 +122,23 @@ void Hypervisor::load_migration(Guest& g, state::Decoder& d, uint64_t skew_ticks
   state::Codec<std::string>::load(g.soft_state_desc, d);
   state::Codec<std::map<uint64_t, uint64_t>>::load(g.perf_regs, d);
   g.boot_entry = d.u64();
+  for (uint32_t i = 0, n = d.count(56); i < n; ++i) {
+    uint64_t id = d.u64();
+    InterruptQueue tx, rx;
+    for (InterruptQueue* q : {&tx, &rx}) {
+      q->base_ra = d.u64();
+      q->entries = d.u64();
+      q->head = d.u64();
+      q->tail = d.u64();
+    }
+    uint64_t map_ra = d.u64(), map_entries = d.u64();
+    LdcEndpoint* l = g.channel(id);
+    if (!l) d.fail(fmt::format("channel {} is not one of the target domain's channels (its devices differ)", id));
+    l->tx = tx;
+    l->rx = rx;
+    l->map_ra = map_ra;
+    l->map_entries = map_entries;
+  }
   uint64_t ticks = d.u64(), tod = d.u64();
   // Interrupt sources: the guest's settings (cookie, target, valid) for the sources this
   // binding has; the binding's channels carry the same ids (the target presets them).
@@ -124,7 +155,7 @@ void Hypervisor::load_migration(Guest& g, state::Decoder& d, uint64_t skew_ticks
   for (Vcpu& v : g.vcpus) {
     flush_translations(v);
     update_queue_pending(v);
-    if (v.state == CPU_STATE_RUNNING) machine.core_of(v.strand).start(v.strand % machine.plat.strands_per_core);
+    if (v.runs()) machine.core_of(v.strand).start(v.strand % machine.plat.strands_per_core);   // (suspended ones wait for resume_guest)
   }
   // The channels are the binding's, fresh: the guest sees RESET and its services a new session.
   reset_service_channels(g);

@@ -176,6 +176,9 @@ class Hypervisor : public cmt::StrandHost {
   // fn(ra, const uint8_t* page) for every resident 8 KB page of the guest's mblocks, by
   // ascending real address; a page never touched is zero and is not visited.
   template <class F> void resident_pages(const Guest& g, F fn) const;
+  // The guest's memory as one number (vfctl checksum, migration's integrity check): CRC-32
+  // over each non-zero 8 KB page with its real address, by ascending real address.
+  uint32_t memory_checksum(const Guest& g, uint64_t* pages = nullptr) const;
   // Restore: the page at page-aligned ra gets these 8 KB (false if ra is not the guest's).
   bool write_guest_page(Guest& g, uint64_t ra, const uint8_t* page);
   void reserve_guest_pages(uint64_t pages);   // before many write_guest_page: no rehashing

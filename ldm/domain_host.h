@@ -44,19 +44,12 @@ struct DomainHost {
   virtual void add_vcpus_live(const Domain& d, const std::vector<unsigned>&, Operation&, Done done) {
     done("LDom " + d.name + " has no domain services");
   }
-  // Migration: ask the guest to suspend (domain-suspend) and wait (a step of op) until it
-  // sits in its suspend call; done("") or the error ldm prints. resume_domain: the suspended
-  // guest returns from its suspend call and runs on.
-  virtual void suspend_domain(const Domain& d, Operation&, Done done) {
-    done("LDom " + d.name + " does not support suspend");
-  }
-  virtual void resume_domain(const Domain&) {}
-  virtual bool suspended(const Domain&) { return false; }
   virtual void remove_vcpus_live(const Domain& d, unsigned, Operation&,
                                  std::function<void(const std::string& err, const std::vector<unsigned>& removed)> done) {
     done("LDom " + d.name + " has no domain services", {});
   }
-  // Migration: ask the guest to suspend (domain-suspend) and wait (a step of op) until it sits in its suspend call; done("") or the error ldm prints.
+  // Migration: ask the guest to suspend (domain-suspend) and wait (a step of op) until it
+  // sits in its suspend call; done("") or the error ldm prints.
   virtual void suspend_domain(const Domain& d, Operation&, Done done) { done("LDom " + d.name + " has no domain services"); }
   // The suspended guest returns from its suspend call and runs on.
   virtual void resume_domain(const Domain&) {}

@@ -283,19 +283,8 @@ struct Daemon {
         r.code = 1;
         return r;
       }
-      uint32_t crc = 0;
       uint64_t pages = 0;
-      static const std::vector<uint8_t> zero(cmt::PhysicalMemory::kPageSize);
-      for (const hv::Mblock& m : g->memory)
-        for (uint64_t off = 0; off < m.size; off += cmt::PhysicalMemory::kPageSize) {
-          const uint8_t* p = host.hypervisor().machine.mem.find_page(m.pa + off);
-          if (!p || std::equal(zero.begin(), zero.end(), p)) continue;
-          uint8_t ra[8];
-          state::put_be(ra, 8, m.ra + off);
-          crc = state::crc32(ra, 8, crc);
-          crc = state::crc32(p, cmt::PhysicalMemory::kPageSize, crc);
-          ++pages;
-        }
+      uint32_t crc = host.hypervisor().memory_checksum(*g, &pages);
       r.out = fmt::format("{}: {} non-zero pages, crc32 {:08x}\n", a[1], pages, crc);
       return r;
     }

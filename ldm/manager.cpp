@@ -36,7 +36,13 @@ Manager::Manager(const platform::Platform& p, DomainHost* host, std::string stat
                  const Model* restored)
     : p_(p), host_(host), state_dir_(std::move(state_dir)) {
   m_.hostname = std::move(hostname);
-  m_.next_mac = kMacBase;
+  // Automatic MACs come from the LDoms range every ldmd on a network shares (the lower 256K
+  // of 00:14:4f:f8:00:00-ff:ff:ff). A real ldmd picks at random and asks its neighbours;
+  // here each host starts at a place its name decides (FNV-1a), so domains migrated between
+  // two hosts keep MACs that do not collide. The default host name keeps the first address.
+  uint32_t h = 2166136261u;
+  for (unsigned char c : m_.hostname) h = (h ^ c) * 16777619u;
+  m_.next_mac = kMacBase + (m_.hostname == "vfsim" ? 0 : (h % 0x3f000) & ~0xfffu);
   if (!state_dir_.empty()) std::filesystem::create_directories(state_dir_);
   if (restored) m_ = *restored;
   else if (!state_dir_.empty() && std::filesystem::exists(state_dir_ + "/ldmd.json")) load();

@@ -22,6 +22,7 @@
 #include "ldm/state_file.h"
 #include "ldm/units.h"
 #include "sim/state/codec.h"
+#include "sim/state/stream.h"
 
 namespace vfsim::ldm {
 
@@ -118,11 +119,12 @@ struct Migrator::Source {
   std::vector<uint64_t> ras;
   std::vector<uint8_t> pages;   // ras.size() pages of 8 KB
   // Worker -> main.
-  std::atomic<uint64_t> sent{0};
+  std::atomic<uint64_t> sent{0}, wire{0};   // pages sent, compressed bytes sent
   std::atomic<bool> all_sent{false}, cancel{false};
   // Bookkeeping (main thread).
   double t0 = 0, t_checked = 0, t_prepared = 0, t_transfer_end = 0, t_done = 0, modelled_transfer = 0;
   uint64_t wire_bytes = 0, touched_bytes = 0;
+  uint32_t crc = 0;   // of the memory at suspend, as vfctl checksum computes it
   unsigned shrunk_from = 0;
   bool suspended = false, finished = false;
   bool confirmed = false, transfer_done = false;   // the target took over; the modelled copy has passed
@@ -146,6 +148,8 @@ struct Migrator::Incoming {
   std::vector<std::pair<uint64_t, std::string>> frames;   // decompressed memory frames
   std::thread th;
   std::atomic<bool> done{false};
+  uint32_t crc = 0;       // of the memory at suspend, as the source computed it
+  bool verify = false;
 };
 
 struct Migrator::Threads {
@@ -473,7 +477,9 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       state::put_be(p, 4, k);
       for (size_t j = 0; j < k; ++j) state::put_be(p + 4 + 8 * j, 8, s->ras[i + j]);
       std::memcpy(p + 4 + 8 * k, &s->pages[i * kPage], k * kPage);
-      if (!c.send(kMemory, deflate(raw), why)) return lost("during the transfer");
+      std::string z = deflate(raw);
+      if (!c.send(kMemory, z, why)) return lost("during the transfer");
+      s->wire += z.size();
       s->sent += k;
     }
     if (s->fault.kind == "cut-link" && s->fault.at("handoff", 0)) {
@@ -481,7 +487,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       c.shutdown();
       return lost("after all state was sent, before it confirmed the migration");
     }
-    if (!c.send(kRuntime, s->runtime, why) || !c.send(kDone, json{{"pages", n}}.dump(), why))
+    if (!c.send(kRuntime, s->runtime, why) || !c.send(kDone, json{{"pages", n}, {"crc", s->crc}}.dump(), why))
       return lost("during the transfer");
     s->all_sent = true;
     if (!c.recv(type, in, kReplyMs, why)) return lost("after all state was sent, before it confirmed the migration");
@@ -592,6 +598,7 @@ void Migrator::source_capture(std::shared_ptr<Source> s) {
     s->ras.push_back(ra);
     s->pages.insert(s->pages.end(), p, p + kPage);
   });
+  s->crc = hv.memory_checksum(*g);
   s->touched_bytes = s->ras.size() * kPage;
   // Simulated time of the copy: the pipeline's rate with the crypto units both primaries own.
   unsigned units = unsigned(mgr_.primary().mau_cores.size());
@@ -671,6 +678,7 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
   }
   if (!ok) return source_fail(s, err);
   s->confirmed = true;
+  s->wire_bytes = s->wire;
   if (s->kind == "active" && !s->transfer_done) return;   // the modelled copy is still passing: it goes on from there
   // Handoff: the target runs the only copy from now on.
   auto finish = [this, s] {
@@ -694,6 +702,10 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
                         seconds(s->t_done - s->t0));
     r.out += fmt::format("    checks     {}\n    prepare    {}\n    transfer   {}\n    handoff    {}\n", seconds(checks),
                          seconds(prepare), seconds(transfer), seconds(handoff));
+    if (s->kind == "active")   // the proof a script can compare with vfctl checksum on the target
+      r.out += fmt::format("Memory at suspend: {} non-zero pages, crc32 {:08x} (the same on the target before it resumed); {} sent as {} (compressed, in {} frames)\n",
+                           s->ras.size(), s->crc, format_size(s->touched_bytes), fmt::format("{:.1f}M", double(s->wire_bytes) / 1048576),
+                           (s->ras.size() + kPagesPerFrame - 1) / kPagesPerFrame);
     s->op->finish(r);
   };
   // The handoff's own modelled time (the target resumes and confirms) passes on this clock too.
@@ -830,6 +842,15 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
       continue;
     }
     if (type == kDone || type == kCommit) {
+      if (type == kDone) {
+        try {
+          json done = json::parse(body);
+          in->crc = done.at("crc").get<uint32_t>();
+          in->verify = true;
+        } catch (const std::exception&) {
+          return abort("a malformed end of transfer");
+        }
+      }
       if (fault_.kind == "exit" && fault_.at("handoff", 0)) {
         std::fprintf(stderr, "ldmd: --migration-fault %s: exiting\n", cfg_.fault.c_str());
         _exit(137);
@@ -982,6 +1003,13 @@ std::string Migrator::target_install(Incoming& in) {
   try {
     if (!g) throw std::runtime_error("no guest");
     if (!hv.install_migrated_pages(*g, pages, why)) throw std::runtime_error(why);
+    // The memory as it arrived must be the memory the source suspended: checked before the
+    // guest runs here (a channel's reset then writes its interrupt into the guest's queue).
+    uint64_t n = 0;
+    uint32_t crc = hv.memory_checksum(*g, &n);
+    if (in.verify && crc != in.crc)
+      throw std::runtime_error(fmt::format("its memory arrived different from the source's (crc32 {:08x}, the source "
+                                           "sent {:08x})", crc, in.crc));
     state::Decoder dec(reinterpret_cast<const uint8_t*>(in.runtime.data()), in.runtime.size(), "migration runtime state");
     hv.load_migration(*g, dec, uint64_t(cfg_.timing.suspend_skew_s * double(mgr_.platform().stick_hz)));
   } catch (const std::exception& e) {

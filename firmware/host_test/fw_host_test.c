@@ -161,6 +161,12 @@ static void test_bootargs(void) {
   CHECK(workload_parse("ldc-map role=server size=1000", &w, err, sizeof err) != 0 &&
             strcmp(err, "ldc-map: role=client or role=server, size a multiple of 8K up to 1M") == 0, "ldc-map size: %s", err);
   CHECK(workload_parse("ldc-map size=8K", &w, err, sizeof err) != 0, "ldc-map without a role refused");
+  /* then=idle: memory and compute stay up once done */
+  CHECK(workload_parse("memory footprint=4M then=idle", &w, err, sizeof err) == 0 && w.then_idle == 1, "then=idle");
+  CHECK(workload_parse("compute", &w, err, sizeof err) == 0 && w.then_idle == 0, "then defaults to exit");
+  CHECK(workload_parse("memory then=sleep", &w, err, sizeof err) < 0 &&
+            strcmp(err, "memory: then must be exit or idle, not \"sleep\"") == 0, "bad then: %s", err);
+  CHECK(workload_parse("counter then=idle", &w, err, sizeof err) < 0, "then is not a counter word");
   /* the Domain Services agent: on unless ds=off, for every workload */
   CHECK(workload_parse("idle", &w, err, sizeof err) == 0 && w.ds == 1, "ds on by default");
   CHECK(workload_parse("idle ds=off", &w, err, sizeof err) == 0 && w.kind == WL_IDLE && w.ds == 0, "idle ds=off");

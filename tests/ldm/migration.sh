@@ -20,7 +20,7 @@ on hosta expect_ok ldm add-vdsdev /ldoms/none.img vol1@primary-vds0
 on hosta expect_ok ldm add-vdisk vdisk0 vol1@primary-vds0 ldg1
 on hosta expect_ok ldm set-var boot-file=idle ldg1
 on hosta run ldm migrate-domain -p "$tmp/pw" ldg1 hostb
-[ "$rc" = 0 ] && grep -qx "Migration of LDom ldg1 to hostb as ldg1 (inactive): configuration sent in 0.040 s of simulated time" "$tmp/out"
+[ "$rc" = 0 ] && grep -qx "Migration of LDom ldg1 to hostb as ldg1 (inactive): configuration sent in 0.035 s of simulated time" "$tmp/out"
 verify "an inactive domain migrates; the phases take their modelled simulated time" $?
 on hosta expect_fail "LDom ldg1 not found" ldm list ldg1
 on hostb expect_out "$H
@@ -39,7 +39,7 @@ on hosta run ldm migrate -p "$tmp/pw" ldg2 root@hostb:ldg-tgt
 [ "$rc" = 0 ] && grep -qx "Migration of LDom ldg2 to hostb as ldg-tgt (bound): configuration sent in 0.035 s of simulated time" "$tmp/out"
 verify "a bound domain migrates under a new name (root@hostb:ldg-tgt)" $?
 on hostb run ldm list-bindings -p ldg-tgt
-grep -q "^DOMAIN|name=ldg-tgt|state=bound|flags=------|" "$tmp/out" && grep -q "^|ra=0x8000000|pa=0x[0-9a-f]*|size=536870912" "$tmp/out"
+grep -q "^DOMAIN|name=ldg-tgt|state=bound|flags=|" "$tmp/out" && grep -q "^|ra=0x8000000|pa=0x[0-9a-f]*|size=536870912" "$tmp/out"
 verify "ldg-tgt is bound on hostb at real address 0x8000000, no migration flag left" $?
 on hosta run ldm list ldg2
 [ "$rc" = 1 ]
@@ -79,7 +79,7 @@ on hostb new_guest f2 1 1G
 on hostb new_guest f3 1 1G
 for f in f1 f2 f3; do on hostb expect_ok ldm bind $f; done
 on hostb run ldm list-devices -p memory
-free=$(sed -n 's/^|pa=0x[0-9a-f]*|size=\([0-9]*\)$/\1/p' "$tmp/out" | sort -n | tail -1)
+free=$(sed -n 's/^|pa=0x[0-9a-f]*|size=\([0-9]*\)|.*$/\1/p' "$tmp/out" | sort -n | tail -1)
 on hostb new_guest f4 1 "$((free / 1048576))M"
 on hostb expect_ok ldm bind f4
 on hostb expect_ok ldm unbind f1

@@ -454,7 +454,7 @@ expect_out "factory-default
 cfg2 [current]" ldm ls-spconfig
 
 # ==== cancel-operation =======================================================================
-expect_fail "No migration is in progress" ldm cancel-operation migration ldg1
+expect_fail "No migration of LDom ldg1 is in progress" ldm cancel-operation migration ldg1
 expect_fail "LDom ldg1 does not have a delayed reconfiguration in progress" ldm cancel-operation reconf ldg1
 run ldm cancel-operation
 [ "$rc" = 1 ] && grep -qxF '    ldm cancel-operation (migration | reconf) <ldom>' "$tmp/err"
