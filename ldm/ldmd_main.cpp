@@ -340,7 +340,7 @@ int sc_main(int argc, char** argv) {
       ("migration-cert", po::value<std::string>(), "this ldmd's migration certificate (default: a self-signed one made in STATE-DIR)")
       ("migration-key", po::value<std::string>(), "the key of --migration-cert")
       ("migration-link-mbit", po::value<double>()->default_value(1000), "the network between the control domains, in Mbit/s, for the simulated transfer time")
-      ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT] with KIND cut-link, exit or out-of-memory and PHASE checks, prepare, transfer or handoff")
+      ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT], KIND cut-link or hold (source), exit or out-of-memory (target), PHASE checks, prepare, transfer or handoff")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")

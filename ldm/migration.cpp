@@ -34,7 +34,7 @@ namespace {
 // Frame types on the link (migration_link.h frames: type, length, payload).
 enum Msg : uint8_t {
   kHello = 1, kHelloOk, kAuthFail, kOffer, kChecked, kMemory, kRuntime, kDone, kResumed, kFailed, kCommit,
-  kCancel, kCommitted,
+  kCancel, kCommitted, kBegin,
 };
 constexpr uint32_t kProtocol = 1;
 constexpr size_t kPagesPerFrame = 128;   // 1 MB of memory per frame before compression
@@ -163,8 +163,8 @@ std::string Migrator::check_fault(const std::string& spec) {
   size_t at = spec.find('@');
   if (at == std::string::npos) return "expected KIND@PHASE[:PERCENT]";
   std::string kind = spec.substr(0, at), rest = spec.substr(at + 1);
-  if (kind != "cut-link" && kind != "exit" && kind != "out-of-memory")
-    return "KIND is cut-link, exit or out-of-memory";
+  if (kind != "cut-link" && kind != "hold" && kind != "exit" && kind != "out-of-memory")
+    return "KIND is cut-link or hold (on the source), exit or out-of-memory (on the target)";
   std::string phase = rest.substr(0, rest.find(':'));
   if (phase != "checks" && phase != "prepare" && phase != "transfer" && phase != "handoff")
     return "PHASE is checks, prepare, transfer or handoff";
@@ -395,7 +395,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
     std::string why;
     auto report = [&](std::function<void()> f) { self->post(std::move(f)); };
     std::unique_ptr<link::Channel> ch = link::connect(s->addr.first, s->addr.second, s->tls, kConnectMs, why);
-    if (!ch || (s->fault.at("checks", 0) && s->fault.kind == "cut-link")) {
+    if (!ch) {
       report([self, s] { self->source_checked(s, {}, fmt::format(kUnreachable, s->host)); });
       return;
     }
@@ -414,6 +414,23 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
     }
     if (type == kAuthFail) {
       report([self, s, in] { self->source_checked(s, {in}, ""); });
+      return;
+    }
+    // Test hooks (--migration-fault): hold here until cancelled, or cut the link here.
+    auto held = [&](const std::string& phase, unsigned pct) {
+      if (s->fault.kind != "hold" || !s->fault.at(phase, pct)) return false;
+      while (!s->cancel && s->next != Source::Next::Abort) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      c.send(kCancel, "", why);
+      return true;
+    };
+    auto cut = [&](const std::string& phase, unsigned pct) {
+      if (s->fault.kind != "cut-link" || !s->fault.at(phase, pct)) return false;
+      c.shutdown();
+      return true;
+    };
+    if (type == kHelloOk && (held("checks", 0) || cut("checks", 0))) {
+      std::string err = fmt::format("The connection to ldmd on {} was lost during the checks", s->host);
+      report([self, s, err] { self->source_checked(s, {}, err); });
       return;
     }
     if (type != kHelloOk || !c.send(kOffer, s->offer, why) || !c.recv(type, in, kReplyMs, why) || type != kChecked) {
@@ -446,7 +463,13 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       report([self, s, e, after] { self->source_finished(s, false, after ? "handoff:" + e : e); });
     };
     if (next == Source::Next::Commit) {
+      if (held("handoff", 0)) return;
+      if (cut("transfer", 0)) return lost("during the transfer");
       if (!c.send(kCommit, "{}", why)) return lost("during the transfer");
+      if (cut("handoff", 0)) {
+        s->all_sent = true;
+        return lost("after all state was sent, before it confirmed the migration");
+      }
       s->all_sent = true;
       if (!c.recv(type, in, kReplyMs, why) || type != kCommitted) {
         if (type == kFailed) {
@@ -461,6 +484,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
     // Transfer: memory in compressed frames (zero pages never captured), then the runtime
     // state, then DONE; the target installs it, resumes the guest and says RESUMED.
     size_t n = s->ras.size();
+    if (!c.send(kBegin, json{{"pages", n}}.dump(), why)) return lost("during the transfer");   // (the target's progress)
     for (size_t i = 0; i < n; i += kPagesPerFrame) {
       if (s->cancel) {
         c.send(kCancel, "", why);
@@ -468,10 +492,8 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       }
       size_t k = std::min(kPagesPerFrame, n - i);
       unsigned pct = unsigned(100 * i / std::max<size_t>(n, 1));
-      if (s->fault.kind == "cut-link" && s->fault.at("transfer", pct)) {
-        c.shutdown();
-        return lost("during the transfer");
-      }
+      if (held("transfer", pct)) return;
+      if (cut("transfer", pct)) return lost("during the transfer");
       std::string raw(4 + k * (8 + kPage), '\0');
       uint8_t* p = reinterpret_cast<uint8_t*>(&raw[0]);
       state::put_be(p, 4, k);
@@ -482,9 +504,9 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       s->wire += z.size();
       s->sent += k;
     }
-    if (s->fault.kind == "cut-link" && s->fault.at("handoff", 0)) {
+    if (held("handoff", 0)) return;
+    if (cut("handoff", 0)) {
       s->all_sent = true;   // (the runtime state would have been the last thing sent)
-      c.shutdown();
       return lost("after all state was sent, before it confirmed the migration");
     }
     if (!c.send(kRuntime, s->runtime, why) || !c.send(kDone, json{{"pages", n}, {"crc", s->crc}}.dump(), why))
@@ -586,6 +608,15 @@ void Migrator::source_prepare(std::shared_ptr<Source> s) {
 // The suspended guest's state, captured at once: nothing of it runs any more, and its
 // services start over (what they had in flight would otherwise still write its memory).
 void Migrator::source_capture(std::shared_ptr<Source> s) {
+  if (s->fault.kind == "hold" && s->fault.phase == "prepare") {   // test hook: wait here for a cancel
+    s->op->set_step_seconds(0);
+    s->op->wait([s] { return s->finished; }, 1e9, [](bool) {});
+    return;
+  }
+  if (s->fault.kind == "cut-link" && s->fault.phase == "prepare") {
+    std::lock_guard<std::mutex> l(s->mu);
+    if (s->ch) s->ch->shutdown();
+  }
   Domain* d = mgr_.m_.find(s->domain);
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = hv.find_guest(d->name);
@@ -651,11 +682,46 @@ void Migrator::source_fail(std::shared_ptr<Source> s, const std::string& why) {
     s->cancel = true;
   }
   s->cv.notify_all();
-  if (Domain* d = mgr_.m_.find(s->domain)) {
-    if (s->suspended) host_.resume_domain(*d);   // the source runs on
-    d->migration = {};
-  }
-  s->op->finish(fail(why + fmt::format("\nDomain Migration of LDom {} failed", s->domain)));
+  Reply r = fail(why + fmt::format("\nDomain Migration of LDom {} failed", s->domain));
+  Domain* d = mgr_.m_.find(s->domain);
+  if (!d) return s->op->finish(r);
+  if (s->suspended) host_.resume_domain(*d);   // the source runs on
+  d->migration = {};
+  // The vCPUs the prepare phase took away come back, through the guest as they left.
+  std::vector<unsigned> free = mgr_.free_strands();
+  if (d->state != State::Active || !s->shrunk_from || d->vcpus >= s->shrunk_from || free.size() < s->shrunk_from - d->vcpus)
+    return s->op->finish(r);
+  free.resize(s->shrunk_from - d->vcpus);
+  s->op->set_step_seconds(Operation::kStepSeconds);
+  std::string name = s->domain;
+  unsigned want = s->shrunk_from;
+  // After its resume the guest's domain services start over: wait until it has registered
+  // again, and a little longer (it may still be finishing its post-suspend reply), then ask.
+  s->op->wait([this, name] {
+    Domain* x = mgr_.m_.find(name);
+    return x && host_.has_domain_service(*x, "dr-cpu") && host_.has_domain_service(*x, "md-update");
+  }, 0.5, [this, s, r, name, free, want](bool ready) {
+    if (!ready) {
+      Reply out = r;
+      out.err += fmt::format("LDom {} keeps one vcpu: its domain services did not come back\n", name);
+      return s->op->finish(out);
+    }
+    double until = mgr_.now() + 0.02;
+    s->op->wait([this, until] { return mgr_.now() >= until; }, 0.1, [this, s, r, name, free, want](bool) {
+    Domain* d = mgr_.m_.find(name);
+    if (!d) return s->op->finish(r);
+    host_.add_vcpus_live(*d, free, *s->op, [this, s, r, name, free, want](const std::string& err) {
+      Reply out = r;
+      if (Domain* x = mgr_.m_.find(name); x && err.empty()) {
+        x->strands.insert(x->strands.end(), free.begin(), free.end());
+        x->vcpus = want;
+      } else if (!err.empty()) {
+        out.err += fmt::format("LDom {} keeps one vcpu: {}\n", name, err);
+      }
+      s->op->finish(out);
+    });
+    });
+  });
 }
 
 // The worker's end: the target confirmed (the source copy goes away), or it failed.
@@ -792,6 +858,12 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
   }
   if (!c.send(kHelloOk, json{{"target", mgr_.model().hostname}}.dump(), why)) return;
   if (!c.recv(type, body, kReplyMs, why) || type != kOffer) return;
+  auto die = [this](const std::string& phase, unsigned pct) {   // test hook: the target ldmd is killed here
+    if (fault_.kind != "exit" || !fault_.at(phase, pct)) return;
+    std::fprintf(stderr, "ldmd: --migration-fault %s: exiting\n", cfg_.fault.c_str());
+    _exit(137);
+  };
+  die("checks", 0);
   try {
     in->offer = json::parse(body);
   } catch (const std::exception&) {
@@ -817,6 +889,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
   } catch (...) {
   }
   if (failed_check) return;
+  die("prepare", 0);
   // The transfer.
   auto abort = [&](const std::string& why) { on_main([this, in, why] { target_abort(*in, why); return std::string(); }); };
   for (;;) {
@@ -831,14 +904,23 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
       in->frames.emplace_back(k, std::move(raw));
       in->received += k;
       unsigned pct = unsigned(in->expected ? 100 * in->received / in->expected : 100);
-      if (fault_.kind == "exit" && fault_.at("transfer", pct)) {
-        std::fprintf(stderr, "ldmd: --migration-fault %s: exiting\n", cfg_.fault.c_str());
-        _exit(137);
+      die("transfer", pct);
+      if (fault_.kind == "out-of-memory" && fault_.at("transfer", pct)) {
+        c.send(kFailed, fmt::format("The target machine ran out of memory receiving LDom {}", in->name), why);
+        return abort("out of memory");
       }
       continue;
     }
     if (type == kRuntime) {
       in->runtime = std::move(body);
+      continue;
+    }
+    if (type == kBegin) {
+      try {
+        in->expected = std::max<uint64_t>(1, json::parse(body).at("pages").get<uint64_t>());
+      } catch (const std::exception&) {
+        return abort("a malformed start of transfer");
+      }
       continue;
     }
     if (type == kDone || type == kCommit) {
@@ -851,10 +933,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
           return abort("a malformed end of transfer");
         }
       }
-      if (fault_.kind == "exit" && fault_.at("handoff", 0)) {
-        std::fprintf(stderr, "ldmd: --migration-fault %s: exiting\n", cfg_.fault.c_str());
-        _exit(137);
-      }
+      die("handoff", 0);
       auto err = on_main([this, in] { return target_install(*in); });
       if (!err) return;
       if (!err->empty()) {
