@@ -133,6 +133,8 @@ struct Migrator::Source {
   std::unique_ptr<link::Channel> ch;   // set by the worker; shutdown() from main to cut it
   std::thread th;
   std::atomic<bool> worker_done{false};
+  std::string continue_file;   // --migration-fault hold: the test's go-ahead
+  std::atomic<bool> held{false};
 };
 
 struct Migrator::Incoming {
@@ -336,6 +338,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
   s->source_host = mgr_.model().hostname;
   s->tls = cfg_.tls;
   s->fault = fault_;
+  s->continue_file = cfg_.state_dir + "/migration-continue";
   // What the source itself can tell (seed 001): each unmet requirement on its own line.
   std::vector<std::string> problems;
   if (!d->io.empty())
@@ -417,9 +420,15 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       return;
     }
     // Test hooks (--migration-fault): hold here until cancelled, or cut the link here.
+    // hold: wait for a cancel (true: the migration ends), or until the test creates the file
+    // STATE-DIR/migration-continue (false: it goes on from here; the file is removed).
     auto held = [&](const std::string& phase, unsigned pct) {
-      if (s->fault.kind != "hold" || !s->fault.at(phase, pct)) return false;
-      while (!s->cancel && s->next != Source::Next::Abort) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (s->fault.kind != "hold" || !s->fault.at(phase, pct) || s->held) return false;
+      s->held = true;
+      while (!s->cancel && s->next != Source::Next::Abort) {
+        if (std::remove(s->continue_file.c_str()) == 0) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
       c.send(kCancel, "", why);
       return true;
     };
@@ -608,9 +617,12 @@ void Migrator::source_prepare(std::shared_ptr<Source> s) {
 // The suspended guest's state, captured at once: nothing of it runs any more, and its
 // services start over (what they had in flight would otherwise still write its memory).
 void Migrator::source_capture(std::shared_ptr<Source> s) {
-  if (s->fault.kind == "hold" && s->fault.phase == "prepare") {   // test hook: wait here for a cancel
+  if (s->fault.kind == "hold" && s->fault.phase == "prepare" && !s->held) {   // test hook, as in the worker
+    s->held = true;
     s->op->set_step_seconds(0);
-    s->op->wait([s] { return s->finished; }, 1e9, [](bool) {});
+    s->op->wait([s] { return s->finished || std::remove(s->continue_file.c_str()) == 0; }, 1e9, [this, s](bool) {
+      if (!s->finished) source_capture(s);
+    });
     return;
   }
   if (s->fault.kind == "cut-link" && s->fault.phase == "prepare") {

@@ -2,6 +2,7 @@
 #   source "$(dirname "$0")/hosts.sh" PORT    (PORT: the target's migration port, unique per script)
 # It provides:
 #   start_host NAME [args]  an ldmd named NAME (--hostname NAME) on $tmp/NAME.sock with its own
+#                           ($SHARED_ROOT: one service root for both, i.e. shared storage)
 #                           state directory and service root, deterministic, T5240; stopped at exit
 #   start_pair [args]       hosta (source: --peer hostb=127.0.0.1:PORT) and hostb (target:
 #                           --migration-listen 127.0.0.1:PORT --auth-file with root:secret);
@@ -15,7 +16,7 @@ start_host() {
   shift
   mkdir -p "$tmp/$name.root"
   "$LDMD" --foreground --deterministic --platform T5240 --hostname "$name" --state-dir "$tmp/$name.state" \
-    --socket "$tmp/$name.sock" --service-root "$tmp/$name.root" "$@" >>"$tmp/$name.log" 2>&1 &
+    --socket "$tmp/$name.sock" --service-root "${SHARED_ROOT:-$tmp/$name.root}" "$@" >>"$tmp/$name.log" 2>&1 &
   host_pid[$name]=$!
   for i in $(seq 100); do
     [ -S "$tmp/$name.sock" ] && return 0
