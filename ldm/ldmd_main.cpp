@@ -479,6 +479,7 @@ int sc_main(int argc, char** argv) {
       }
       lock.record_pid();   // the daemon's pid, not its parent's
     }
+    migrator.start();   // (threads only now: the fork above keeps none)
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     // The slice adapts: a machine full of busy strands simulates slowly, and a 1 ms slice

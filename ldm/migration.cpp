@@ -204,8 +204,11 @@ Migrator::Migrator(Manager& mgr, HvHost& host, Config c)
     size_t colon = cfg_.listen.rfind(':');
     listener_ = std::make_unique<link::Listener>(cfg_.listen.substr(0, colon),
                                                  uint16_t(std::stoul(cfg_.listen.substr(colon + 1))), cfg_.tls);
-    threads_->listener = std::thread([this] { listen_loop(); });
   }
+}
+
+void Migrator::start() {
+  if (listener_ && !threads_->listener.joinable()) threads_->listener = std::thread([this] { listen_loop(); });
 }
 
 Migrator::~Migrator() {
@@ -778,11 +781,13 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
                         s->kind == "active" ? fmt::format("{} of touched memory sent", format_size(s->touched_bytes))
                                             : std::string("configuration sent"),
                         seconds(s->t_done - s->t0));
-    r.out += fmt::format("    checks     {}\n    prepare    {}\n    transfer   {}\n    handoff    {}\n", seconds(checks),
-                         seconds(prepare), seconds(transfer), seconds(handoff));
+    auto ms = [](double t) { return fmt::format("{:10.3f} ms", t * 1e3); };
+    r.out += fmt::format("    checks   {}\n    prepare  {}\n    transfer {}\n    handoff  {}\n", ms(checks), ms(prepare),
+                         ms(transfer), ms(handoff));
     if (s->kind == "active")   // the proof a script can compare with vfctl checksum on the target
       r.out += fmt::format("Memory at suspend: {} non-zero pages, crc32 {:08x} (the same on the target before it resumed); {} sent as {} (compressed, in {} frames)\n",
-                           s->ras.size(), s->crc, format_size(s->touched_bytes), fmt::format("{:.1f}M", double(s->wire_bytes) / 1048576),
+                           s->ras.size(), s->crc, format_size(s->touched_bytes), s->wire_bytes < (1u << 20) ? fmt::format("{:.0f}K", double(s->wire_bytes) / 1024)
+                                                        : fmt::format("{:.1f}M", double(s->wire_bytes) / 1048576),
                            (s->ras.size() + kPagesPerFrame - 1) / kPagesPerFrame);
     s->op->finish(r);
   };

@@ -53,9 +53,11 @@ class Migrator : public Manager::MigrationService {
     std::string fault;                                    // --migration-fault KIND@PHASE[:PERCENT]
     MigrationTiming timing;
   };
-  // Throws std::runtime_error when the listener cannot start or an option is malformed.
+  // Binds the listener (throws std::runtime_error when it cannot, or an option is malformed);
+  // start() then serves it: after ldmd has detached, since a fork keeps no threads.
   Migrator(Manager& mgr, HvHost& host, Config c);
   ~Migrator();
+  void start();
 
   Reply migrate(const std::vector<std::string>& args) override;   // ldm migrate-domain ...
   Reply cancel(const std::string& domain) override;               // ldm cancel-operation migration NAME

@@ -27,7 +27,7 @@ echo
 echo "== snapshots: a host under ldmd (deterministic) boots a guest, runs 5 ms, is saved; a second host"
 echo "== starts from the snapshot; both run 5 ms more and their guests' consoles and memory are compared"
 demo=$(mktemp -d)
-cleanup() { for s in a b; do LDMD_SOCKET=$demo/$s.sock build/bin/vfctl shutdown >/dev/null 2>&1 || true; done; sleep 0.2; rm -rf "$demo"; }
+cleanup() { for s in a b c; do LDMD_SOCKET=$demo/$s.sock build/bin/vfctl shutdown >/dev/null 2>&1 || true; done; sleep 0.2; rm -rf "$demo"; }
 trap cleanup EXIT
 host() { LDMD_SOCKET=$demo/$1.sock "${@:2}"; }
 build/bin/ldmd --deterministic --state-dir "$demo/a" --socket "$demo/a.sock"
@@ -47,3 +47,27 @@ for s in a b; do
   echo "host $s: $(host $s build/bin/vfctl checksum ldg1), console $(host $s build/bin/vfctl console ldg1 | md5sum | cut -c1-12)"
 done
 host b build/bin/vfctl console ldg1 | tail -n 3
+echo
+echo "== migration: host a moves a running counter guest to host c over TLS (warm migration, LDoms 1.2):"
+echo "== checks, shrink to one vCPU and suspend through the guest, transfer, handoff; the counter goes on"
+printf 'demo\n' > "$demo/pw"
+printf 'root:%s\n' "$(build/bin/ldmd --hash-password < "$demo/pw")" > "$demo/auth"
+build/bin/ldmd --deterministic --hostname hostc --state-dir "$demo/c" --socket "$demo/c.sock" \
+  --migration-listen 127.0.0.1:18601 --auth-file "$demo/auth"
+host c build/bin/ldm set-vcpu 8 primary >/dev/null; host c build/bin/ldm set-memory 4G primary >/dev/null
+host c build/bin/vfctl reboot primary >/dev/null
+host a build/bin/vfctl shutdown >/dev/null; sleep 0.3
+build/bin/ldmd --deterministic --hostname hosta --state-dir "$demo/a" --socket "$demo/a.sock" --peer hostc=127.0.0.1:18601
+for c in "create ldg2" "add-vcpu 2 ldg2" "add-mem 512M ldg2" "bind ldg2" "start ldg2"; do
+  [ "$c" != "bind ldg2" ] || host a build/bin/ldm set-var "boot-file=counter rate=100 count=0" ldg2
+  host a build/bin/ldm $c >/dev/null
+done
+host a build/bin/vfctl clock advance 100ms >/dev/null
+echo "host a, ldg2's console: $(host a build/bin/vfctl console ldg2 | grep '^counter' | tail -1)"
+echo "\$ ldm migrate-domain -p pw ldg2 hostc"
+host a build/bin/ldm migrate-domain -p "$demo/pw" ldg2 hostc
+host c build/bin/vfctl clock advance 50ms >/dev/null
+echo "\$ ldm list   (on hostc)"
+host c build/bin/ldm list
+echo "host c, ldg2's console:"
+host c build/bin/vfctl console ldg2 | grep -v "^ldc:\|^ds:" | head -4

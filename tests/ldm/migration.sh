@@ -134,4 +134,39 @@ on hosta run ldm list -o status ldg3
 [ "$(cat "$tmp/out")" = "NAME
 ldg3" ]
 verify "no STATUS section once no migration runs" $?
+
+# ---- certificate mode (-c): both ldmds present certificates from one CA, no password
+if command -v openssl >/dev/null; then
+  (
+    cd "$tmp" || exit 1
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 30 \
+      -subj "/CN=test CA" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign"
+    printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n' >h.ext
+    for h in hosta hostb rogue; do
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $h.key -out $h.csr -subj "/CN=$h"
+      openssl x509 -req -in $h.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile h.ext -out $h.pem
+    done
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other.key -out other.pem -days 30 -subj "/CN=other"
+  ) >/dev/null 2>&1
+  stop_host hosta
+  stop_host hostb
+  start_host hostb --migration-listen 127.0.0.1:$MIG_PORT --migration-ca "$tmp/ca.pem" \
+    --migration-cert "$tmp/hostb.pem" --migration-key "$tmp/hostb.key" || exit 1
+  start_host hosta --peer hostb=127.0.0.1:$MIG_PORT --migration-ca "$tmp/ca.pem" \
+    --migration-cert "$tmp/hosta.pem" --migration-key "$tmp/hosta.key" || exit 1
+  on hosta run ldm migrate -c ldg3 hostb
+  [ "$rc" = 0 ]
+  verify "with certificates from the CA, migrate-domain -c needs no password" $?
+  on hostb run ldm list ldg3
+  [ "$rc" = 0 ]
+  verify "ldg3 arrived on hostb" $?
+  stop_host hosta
+  start_host hosta --peer hostb=127.0.0.1:$MIG_PORT --migration-ca "$tmp/other.pem" \
+    --migration-cert "$tmp/other.pem" --migration-key "$tmp/other.key" || exit 1
+  on hosta run ldm migrate -c ldg-src hostb
+  [ "$rc" = 1 ] && grep -q "^Failed to establish connection with ldmd(1m) on target: hostb" "$tmp/err"
+  verify "a source whose certificate is not from the target's CA cannot connect" $?
+else
+  echo "skip: certificate mode (no openssl command)"
+fi
 finish
