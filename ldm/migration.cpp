@@ -82,6 +82,22 @@ bool inflate(const std::string& in, std::string& out, size_t limit) {
 
 std::string seconds(double s) { return fmt::format("{:.3f} s", s); }
 
+// The domain of an offer as this host takes it in: its constraints, identity and devices,
+// none of the source's bindings.
+Domain offered_domain(const json& offer) {
+  Model one = model_from_json(offer.at("domain").dump(), "the migration request");
+  if (one.domains.size() != 1) throw std::runtime_error("the request does not hold exactly one domain");
+  Domain d = one.domains.front();
+  d.state = State::Inactive;
+  d.control = false;
+  d.strands.clear();
+  d.mem.clear();
+  d.mau_cores.clear();
+  d.cons_port = -1;
+  d.migration = {};
+  return d;
+}
+
 // A modelled duration passes on this host's clock (the guests run meanwhile), then next();
 // afterwards the operation waits for the network again and runs no simulated time.
 void sim_wait(Operation& op, std::function<double()> now, double s, std::function<void()> next) {
@@ -970,9 +986,7 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
   const json& o = in.offer;
   in.kind = o.at("kind").get<std::string>();
   in.dry = o.at("dry_run").get<bool>();
-  Model one = model_from_json(o.at("domain").dump(), "the migration request");
-  if (one.domains.size() != 1) throw std::runtime_error("not one domain");
-  Domain d = one.domains.front();
+  Domain d = offered_domain(o);
   in.name = d.name;
   std::vector<std::string> p;
   if (!valid_name(d.name)) p.push_back(fmt::format("Invalid LDom name: {}", d.name));
@@ -1030,13 +1044,6 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
   // real-address blocks and the same channel ids.
   std::vector<MemRange> layout;
   for (const auto& r : o.at("layout")) layout.push_back({r.at(0).get<uint64_t>(), 0, r.at(1).get<uint64_t>()});
-  d.state = State::Inactive;
-  d.control = false;
-  d.strands.clear();
-  d.mem.clear();
-  d.mau_cores.clear();
-  d.cons_port = -1;
-  d.migration = {};
   std::map<std::string, uint64_t> channels;
   for (const auto& [k, v] : o.at("channels").items()) channels[k] = v.get<uint64_t>();
   host_.preset_device_channels({{d.name, channels}});
@@ -1063,15 +1070,7 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
 // as it is (bound, inactive). "" or why not (then the receiving domain is gone).
 std::string Migrator::target_install(Incoming& in) {
   if (in.kind == "inactive") {
-    Model one = model_from_json(in.offer.at("domain").dump(), "the migration request");
-    Domain d = one.domains.front();
-    d.state = State::Inactive;
-    d.control = false;
-    d.strands.clear();
-    d.mem.clear();
-    d.mau_cores.clear();
-    d.cons_port = -1;
-    d.migration = {};
+    Domain d = offered_domain(in.offer);
     if (mgr_.m_.find(d.name)) return fmt::format("LDom {} already exists on the target machine", d.name);
     mgr_.m_.domains.push_back(d);
     mgr_.save();
