@@ -105,6 +105,8 @@ std::string check_migration_options(const po::variables_map& vm) {
     if (std::string why = ldm::Migrator::check_fault(vm["migration-fault"].as<std::string>()); !why.empty())
       return "--migration-fault " + vm["migration-fault"].as<std::string>() + ": " + why;
   if (vm.count("migration-cert") != vm.count("migration-key")) return "--migration-cert and --migration-key go together";
+  if (vm["migration-compat"].as<std::string>() != "1.2" && vm["migration-compat"].as<std::string>() != "2.0")
+    return "--migration-compat " + vm["migration-compat"].as<std::string>() + ": 1.2 or 2.0";
   double mbit = vm["migration-link-mbit"].as<double>();
   if (!(mbit > 0 && mbit <= 1e6)) return "--migration-link-mbit must be more than 0 and at most 1000000";
   return "";
@@ -339,6 +341,7 @@ int sc_main(int argc, char** argv) {
       ("migration-ca", po::value<std::string>(), "certificate mode (migrate-domain -c): the CA both ldmds' certificates are signed by")
       ("migration-cert", po::value<std::string>(), "this ldmd's migration certificate (default: a self-signed one made in STATE-DIR)")
       ("migration-key", po::value<std::string>(), "the key of --migration-cert")
+      ("migration-compat", po::value<std::string>()->default_value("1.2"), "1.2: a domain with crypto units and more than one vCPU cannot migrate; 2.0: its units are taken away at the start and bound again on the target, as many as are free")
       ("migration-link-mbit", po::value<double>()->default_value(1000), "the network between the control domains, in Mbit/s, for the simulated transfer time")
       ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT], KIND cut-link or hold (source), exit or out-of-memory (target), PHASE checks, prepare, transfer or handoff")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
@@ -456,6 +459,7 @@ int sc_main(int argc, char** argv) {
     }
     if (vm.count("migration-fault")) mc.fault = vm["migration-fault"].as<std::string>();
     mc.timing.link_mbit_s = vm["migration-link-mbit"].as<double>();
+    mc.compat = vm["migration-compat"].as<std::string>();
     mc.state_dir = state_dir;
     ldm::Migrator migrator(mgr, host, mc);
     mgr.migrator = &migrator;

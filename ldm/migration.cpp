@@ -151,6 +151,8 @@ struct Migrator::Source {
   std::atomic<bool> worker_done{false};
   std::string continue_file;   // --migration-fault hold: the test's go-ahead
   std::atomic<bool> held{false};
+  std::vector<unsigned> removed_maus;   // 2.0: the crypto units taken away at the start
+  int target_maus = -1;                 // how many the target bound (from its checks)
 };
 
 struct Migrator::Incoming {
@@ -168,6 +170,7 @@ struct Migrator::Incoming {
   std::atomic<bool> done{false};
   uint32_t crc = 0;       // of the memory at suspend, as the source computed it
   bool verify = false;
+  unsigned maus = 0;      // crypto units the receiving domain got
 };
 
 struct Migrator::Threads {
@@ -362,7 +365,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
   std::vector<std::string> problems;
   if (!d->io.empty())
     problems.push_back(fmt::format("LDom {} has physical I/O ({}): a domain with a PCIe bus cannot be migrated", d->name, d->io.front()));
-  if (d->state != State::Inactive && d->maus > 0 && d->vcpus > 1)
+  if (cfg_.compat == "1.2" && d->state != State::Inactive && d->maus > 0 && d->vcpus > 1)
     problems.push_back(fmt::format("LDom {} has crypto units and more than one vcpu: it cannot be migrated", d->name));
   if (mgr_.primary().delayed)
     problems.push_back("A delayed reconfiguration of LDom primary is in progress on the source machine");
@@ -393,7 +396,8 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
                   {"stick_hz", mgr_.platform().stick_hz},
                   {"layout", layout},
                   {"channels", channels},
-                  {"crypto_units", mgr_.primary().mau_cores.size()}}
+                  {"crypto_units", mgr_.primary().mau_cores.size()},
+                  {"compat", cfg_.compat}}
                  .dump();
   s->op = mgr_.new_operation(fmt::format("migrate-domain {}", d->name));
   s->t0 = mgr_.now();
@@ -470,6 +474,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
     try {
       json answer = json::parse(in);   // (not iterated as a temporary: the loop would read a dead object)
       for (const auto& p : answer.at("problems")) problems.push_back(p.get<std::string>());
+      s->target_maus = answer.value("maus", -1);
     } catch (const std::exception&) {
       problems.push_back(fmt::format("ldmd on {} sent a malformed answer to the checks", s->host));
     }
@@ -594,6 +599,10 @@ void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::st
   d->migration.role = Role::Source;
   d->migration.peer = s->host;
   d->migration.progress = unsigned(kCheckPct);
+  if (cfg_.compat == "2.0" && d->state == State::Active && !d->mau_cores.empty()) {
+    s->removed_maus = d->mau_cores;   // OVM 2.0: the units leave at the start
+    d->mau_cores.clear();
+  }
   if (s->kind != "active") {
     s->op->set_progress("transfer");
     decide(Source::Next::Commit);
@@ -718,6 +727,7 @@ void Migrator::source_fail(std::shared_ptr<Source> s, const std::string& why) {
   if (!d) return s->op->finish(r);
   if (s->suspended) host_.resume_domain(*d);   // the source runs on
   d->migration = {};
+  if (!s->removed_maus.empty()) d->mau_cores = s->removed_maus;   // (nobody could bind them meanwhile)
   // The vCPUs the prepare phase took away come back, through the guest as they left.
   std::vector<unsigned> free = mgr_.free_strands();
   if (d->state != State::Active || !s->shrunk_from || d->vcpus >= s->shrunk_from || free.size() < s->shrunk_from - d->vcpus)
@@ -800,6 +810,9 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
     auto ms = [](double t) { return fmt::format("{:10.3f} ms", t * 1e3); };
     r.out += fmt::format("    checks   {}\n    prepare  {}\n    transfer {}\n    handoff  {}\n", ms(checks), ms(prepare),
                          ms(transfer), ms(handoff));
+    if (!s->removed_maus.empty())
+      r.out += fmt::format("Crypto units: {} taken away at the start, {} bound on the target (OVM 2.0)\n",
+                           s->removed_maus.size(), std::max(0, s->target_maus));
     if (s->kind == "active")   // the proof a script can compare with vfctl checksum on the target
       r.out += fmt::format("Memory at suspend: {} non-zero pages, crc32 {:08x} (the same on the target before it resumed); {} sent as {} (compressed, in {} frames)\n",
                            s->ras.size(), s->crc, format_size(s->touched_bytes), s->wire_bytes < (1u << 20) ? fmt::format("{:.0f}K", double(s->wire_bytes) / 1024)
@@ -909,7 +922,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     } catch (const std::exception& e) {
       problems = {std::string("The migration request is malformed: ") + e.what()};
     }
-    return json{{"problems", problems}}.dump();
+    return json{{"problems", problems}, {"maus", in->maus}}.dump();
   });
   if (!checked || !c.send(kChecked, *checked, why)) {
     if (checked) on_main([this, in] { target_abort(*in, "lost"); return std::string(); });
@@ -1050,6 +1063,13 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
   mgr_.m_.domains.push_back(d);
   Domain& shell = mgr_.m_.domains.back();
   std::string err = mgr_.bind(shell, &layout);
+  // OVM 2.0: crypto units are added back at the end, as many as the target has free.
+  while (!err.empty() && o.value("compat", std::string("1.2")) == "2.0" && shell.maus > 0 &&
+         err.rfind("Insufficient crypto units", 0) == 0) {
+    --shell.maus;
+    err = mgr_.bind(shell, &layout);
+  }
+  in.maus = shell.maus;
   host_.preset_device_channels({});
   if (err.empty() && fault_.kind == "out-of-memory" && fault_.phase == "prepare")
     err = fmt::format("Unable to bind {} memory region at real address {:#x}", format_size(layout.front().size), layout.front().ra);

@@ -51,6 +51,10 @@ class Migrator : public Manager::MigrationService {
     std::string state_dir;                                // where the TLS identity lives
     link::TlsIdentity tls;                                // certificate mode (-c) when ca_file is set
     std::string fault;                                    // --migration-fault KIND@PHASE[:PERCENT]
+    // --migration-compat: "1.2" refuses a domain with crypto units and more than one vCPU;
+    // "2.0" (OVM Server for SPARC 2.0) takes its units away at the start and binds as many
+    // as the target has free on the domain's cores at the end, possibly fewer.
+    std::string compat = "1.2";
     MigrationTiming timing;
   };
   // Binds the listener (throws std::runtime_error when it cannot, or an option is malformed);

@@ -10,7 +10,9 @@
 #   - CPU DR stays disabled on the migrated domain until it reboots (LDoms 1.2);
 #   - a bound domain with a vdisk on shared storage migrates and reads its disk there;
 #   - SIGINT to the waiting ldm cancels (the source runs on with its vCPUs), SIGKILL does
-#     not (both ldmds carry on and the migration completes).
+#     not (both ldmds carry on and the migration completes);
+#   - crypto units: 1.2 refuses a domain with a unit and two vCPUs; with --migration-compat
+#     2.0 it migrates, its unit taken away at the start and bound again on the target.
 # Usage: migration_active.sh LDMD LDM VFCTL
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
@@ -24,6 +26,7 @@ printf 'root:%s\n' "$("$LDMD" --hash-password <"$tmp/pw")" >"$tmp/auth"
 start_host hostb --migration-listen 127.0.0.1:$MIG_PORT --auth-file "$tmp/auth" || exit 1
 start_host hosta --peer hostb=127.0.0.1:$MIG_PORT --migration-link-mbit 10 --migration-fault hold@handoff || exit 1
 go=$tmp/hosta.state/migration-continue
+on hosta ldm set-mau 1 primary >/dev/null   # (crypto units free for guests; joins small_primary's reconfiguration)
 on hosta small_primary
 on hostb small_primary
 
@@ -182,4 +185,24 @@ verify "after SIGKILL of its ldm the migration went on and completed: ldg3 is go
 on hostb run ldm list -p ldg3
 grep -q "^DOMAIN|name=ldg3|state=active|" "$tmp/out"
 verify "... and ldg3 runs on hostb" $?
+
+# ---- crypto units: LDoms 1.2 refuses, OVM 2.0 takes them away and gives them back
+on hosta new_guest ldg5 2 512M "counter rate=100 count=0"
+on hosta expect_ok ldm add-mau 1 ldg5
+on hosta expect_ok ldm bind ldg5
+on hosta expect_out "LDom ldg5 started" ldm start ldg5
+on hosta run vfctl clock advance 50ms
+on hosta run ldm migrate -p "$tmp/pw" ldg5 hostb
+[ "$rc" = 1 ] && [ "$(cat "$tmp/err")" = "LDom ldg5 has crypto units and more than one vcpu: it cannot be migrated
+Domain Migration of LDom ldg5 failed" ]
+verify "1.2: a domain with a crypto unit and two vcpus is refused" $?
+stop_host hosta
+start_host hosta --peer hostb=127.0.0.1:$MIG_PORT --migration-compat 2.0 || exit 1
+on hosta run vfctl clock advance 50ms
+on hosta run ldm migrate -p "$tmp/pw" ldg5 hostb
+[ "$rc" = 0 ] && grep -qx "Crypto units: 1 taken away at the start, 1 bound on the target (OVM 2.0)" "$tmp/out"
+verify "2.0: it migrates; its crypto unit is taken away, then bound again on the target" $?
+on hostb run ldm list-bindings -p ldg5
+grep -q "^DOMAIN|name=ldg5|state=active|" "$tmp/out" && grep -q "^MAU" "$tmp/out"
+verify "ldg5 runs on hostb with a crypto unit" $?
 finish
