@@ -15,6 +15,7 @@
 
 #include "console.h"
 #include "cpuops.h"
+#include "ds.h"
 #include "vnet.h"
 
 void *memcpy(void *d, const void *s, size_t n);
@@ -140,6 +141,9 @@ void vnet_ping_run(const struct workload *w, const struct md_info *md) {
 
   uint64_t ok = 0, lost = 0, stale = 0, resent = 0, sum = 0, min = ~0ul, max = 0;
   for (uint32_t k = 1; k <= w->count; k++) {
+    /* between two frames the domain manager may ask something (a suspend for migration: the
+     * link then resets after the resume, and the frame below is sent again) */
+    ds_poll();
     build(sent, (uint32_t)size, w->peer_mac, v.mac, KIND_DATA, k);
     if (k == w->gap) v.ldc.gap = 1;   /* the switch NACKs the packet: the link resets */
     uint64_t t0 = rd_stick(), deadline = t0 + REPLY_WAIT_US * us, resets = v.resets;

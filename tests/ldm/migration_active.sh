@@ -11,6 +11,7 @@
 #   - a bound domain with a vdisk on shared storage migrates and reads its disk there;
 #   - SIGINT to the waiting ldm cancels (the source runs on with its vCPUs), SIGKILL does
 #     not (both ldmds carry on and the migration completes);
+#   - a vnet client pinging a server keeps pinging after it moved, now a server on the target;
 #   - crypto units: 1.2 refuses a domain with a unit and two vCPUs; with --migration-compat
 #     2.0 it migrates, its unit taken away at the start and bound again on the target.
 # Usage: migration_active.sh LDMD LDM VFCTL
@@ -185,6 +186,33 @@ verify "after SIGKILL of its ldm the migration went on and completed: ldg3 is go
 on hostb run ldm list -p ldg3
 grep -q "^DOMAIN|name=ldg3|state=active|" "$tmp/out"
 verify "... and ldg3 runs on hostb" $?
+
+# ---- a vnet: a client pinging a server moves to hostb, where a server with the same MAC
+# answers; its link resets after the resume, the frame in flight is sent again, none is lost
+for h in hosta hostb; do on $h expect_ok ldm add-vsw primary-vsw0 primary; done
+on hosta new_guest ldgs 1 128M "vnet-ping role=server count=100000"
+on hosta expect_ok ldm add-vnet vnet1 primary-vsw0 ldgs
+mac=$(on hosta ldm list-bindings -p ldgs | sed -n 's/^VNET|.*|mac-addr=\([0-9a-f:]*\)|.*/\1/p')
+on hosta new_guest ldgc 1 128M "vnet-ping role=client peer=$mac count=20000 size=128"
+on hosta expect_ok ldm add-vnet vnet1 primary-vsw0 ldgc
+on hostb new_guest ldgs 1 128M "vnet-ping role=server count=100000"
+on hostb expect_ok ldm add-vnet mac-addr=$mac vnet1 primary-vsw0 ldgs
+for h in hosta hostb; do on $h expect_ok ldm bind ldgs; on $h run ldm start ldgs; done
+on hosta expect_ok ldm bind ldgc
+on hosta run ldm start ldgc
+on hostb run vfctl clock advance 20ms
+on hosta run vfctl clock advance 20ms
+touch "$go"
+on hosta run ldm migrate -p "$tmp/pw" ldgc hostb
+[ "$rc" = 0 ]
+verify "the pinging client migrates while it pings" $?
+for i in $(seq 10); do
+  on hostb run vfctl clock advance 50ms
+  on hostb vfctl console ldgc | grep -q "^vnet-ping: count=20000 " && break
+done
+on hostb run vfctl console ldgc
+grep -q "^vnet-ping: count=20000 size=128 ok=20000 lost=0 " "$tmp/out" && grep -q "^vnet: channel 1 reset: handshake again" "$tmp/out"
+verify "on hostb its pings go on through hostb's switch to hostb's server (hosta's copy is gone): 20000 ok, none lost" $?
 
 # ---- crypto units: LDoms 1.2 refuses, OVM 2.0 takes them away and gives them back
 on hosta new_guest ldg5 2 512M "counter rate=100 count=0"
