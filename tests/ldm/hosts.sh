@@ -6,7 +6,8 @@
 #                           state directory and service root, deterministic, T5240; stopped at exit
 #   start_pair [args]       hosta (source: --peer hostb=127.0.0.1:PORT) and hostb (target:
 #                           --migration-listen 127.0.0.1:PORT --auth-file with root:secret);
-#                           args go to hostb; $tmp/pw holds the password; both primaries small
+#                           args go to hostb; $SOURCE_ARGS (words, e.g. "--migration-fault
+#                           hold@checks") go to hosta; $tmp/pw holds the password; both primaries small
 #   stop_host NAME
 #   on NAME CMD...          run CMD (ldm, vfctl, run, expect_*) against host NAME
 MIG_PORT=$1
@@ -49,7 +50,8 @@ start_pair() {
   printf 'secret\n' >"$tmp/pw"
   printf 'root:%s\n' "$("$LDMD" --hash-password <"$tmp/pw")" >"$tmp/auth"
   start_host hostb --migration-listen 127.0.0.1:$MIG_PORT --auth-file "$tmp/auth" "$@" || return 1
-  start_host hosta --peer hostb=127.0.0.1:$MIG_PORT || return 1
+  # shellcheck disable=SC2086 # (SOURCE_ARGS is split into words on purpose)
+  start_host hosta --peer hostb=127.0.0.1:$MIG_PORT ${SOURCE_ARGS:-} || return 1
   on hosta small_primary
   on hostb small_primary
 }
