@@ -733,7 +733,8 @@ Reply Manager::cmd_cancel_migration(const Args& a) {
   if (a.size() != 2) return fail("Usage:\n    ldm cancel-operation (migration | reconf) <ldom>");
   const Domain* d = m_.find(a[1]);
   if (!d) return fail(fmt::format("LDom {} not found", a[1]));
-  if (!migrator || d->migration.role == Domain::Migration::Role::None) return fail(fmt::format("No migration of LDom {} is in progress", a[1]));
+  // (the Migrator knows a migration from its start: the role is only set once the checks pass)
+  if (!migrator) return fail(fmt::format("No migration of LDom {} is in progress", a[1]));
   return migrator->cancel(a[1]);
 }
 

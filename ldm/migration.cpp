@@ -496,7 +496,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       report([self, s, e, after] { self->source_finished(s, false, after ? "handoff:" + e : e); });
     };
     if (next == Source::Next::Commit) {
-      if (held("handoff", 0)) return;
+      if (held("transfer", 0) || held("handoff", 0)) return;
       if (cut("transfer", 0)) return lost("during the transfer");
       if (!c.send(kCommit, "{}", why)) return lost("during the transfer");
       if (cut("handoff", 0)) {
@@ -728,44 +728,47 @@ void Migrator::source_fail(std::shared_ptr<Source> s, const std::string& why) {
   if (s->suspended) host_.resume_domain(*d);   // the source runs on
   d->migration = {};
   if (!s->removed_maus.empty()) d->mau_cores = s->removed_maus;   // (nobody could bind them meanwhile)
-  // The vCPUs the prepare phase took away come back, through the guest as they left.
+  give_back_vcpus(s->op, s->domain, s->shrunk_from, r);
+}
+
+// The vCPUs the prepare phase took away come back, through the guest as they left, once its
+// domain services are up again after the resume; then op ends with r (plus a line if not).
+void Migrator::give_back_vcpus(std::shared_ptr<Operation> op, const std::string& name, unsigned want, Reply r) {
+  Domain* d = mgr_.m_.find(name);
   std::vector<unsigned> free = mgr_.free_strands();
-  if (d->state != State::Active || !s->shrunk_from || d->vcpus >= s->shrunk_from || free.size() < s->shrunk_from - d->vcpus)
-    return s->op->finish(r);
-  free.resize(s->shrunk_from - d->vcpus);
-  s->op->set_step_seconds(Operation::kStepSeconds);
-  std::string name = s->domain;
-  unsigned want = s->shrunk_from;
-  // After its resume the guest's domain services start over: wait until it has registered
-  // again, and a little longer (it may still be finishing its post-suspend reply), then ask.
-  s->op->wait([this, name] {
+  if (!d || d->state != State::Active || !want || d->vcpus >= want || free.size() < want - d->vcpus)
+    return op->finish(r);
+  free.resize(want - d->vcpus);
+  op->set_step_seconds(Operation::kStepSeconds);
+  // Wait until it has registered again, and a little longer (it may still be finishing its
+  // post-suspend reply), then ask.
+  op->wait([this, name] {
     Domain* x = mgr_.m_.find(name);
     return x && host_.has_domain_service(*x, "dr-cpu") && host_.has_domain_service(*x, "md-update");
-  }, 0.5, [this, s, r, name, free, want](bool ready) {
+  }, 0.5, [this, op, r, name, free, want](bool ready) {
     if (!ready) {
       Reply out = r;
       out.err += fmt::format("LDom {} keeps one vcpu: its domain services did not come back\n", name);
-      return s->op->finish(out);
+      return op->finish(out);
     }
     double until = mgr_.now() + 0.02;
-    s->op->wait([this, until] { return mgr_.now() >= until; }, 0.1, [this, s, r, name, free, want](bool) {
-    Domain* d = mgr_.m_.find(name);
-    if (!d) return s->op->finish(r);
-    host_.add_vcpus_live(*d, free, *s->op, [this, s, r, name, free, want](const std::string& err) {
-      Reply out = r;
-      if (Domain* x = mgr_.m_.find(name); x && err.empty()) {
-        x->strands.insert(x->strands.end(), free.begin(), free.end());
-        x->vcpus = want;
-      } else if (!err.empty()) {
-        out.err += fmt::format("LDom {} keeps one vcpu: {}\n", name, err);
-      }
-      s->op->finish(out);
-    });
+    op->wait([this, until] { return mgr_.now() >= until; }, 0.1, [this, op, r, name, free, want](bool) {
+      Domain* d = mgr_.m_.find(name);
+      if (!d) return op->finish(r);
+      host_.add_vcpus_live(*d, free, *op, [this, op, r, name, free, want](const std::string& err) {
+        Reply out = r;
+        if (Domain* x = mgr_.m_.find(name); x && err.empty()) {
+          x->strands.insert(x->strands.end(), free.begin(), free.end());
+          x->vcpus = want;
+        } else if (!err.empty()) {
+          out.err += fmt::format("LDom {} keeps one vcpu: {}\n", name, err);
+        }
+        op->finish(out);
+      });
     });
   });
 }
 
-// The worker's end: the target confirmed (the source copy goes away), or it failed.
 void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string err) {
   if (s->finished) return;
   Domain* d = mgr_.m_.find(s->domain);
@@ -773,13 +776,14 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
     // All state was sent, the target never confirmed: only the operator can tell which copy
     // runs (docs/migration.md "Recovery"). The source stays suspended, in the error state.
     s->finished = true;
+    vcpus_before_[s->domain] = s->shrunk_from;   // for a restore by cancel-operation
     if (d) {
       d->migration.error = true;
       d->migration.progress = unsigned(kHandoffPct);
     }
     s->op->finish(fail(fmt::format(
         "{}\nCheck LDom {} on {}. If it runs there, destroy this copy (ldm stop -f {}; ldm unbind {}; "
-        "ldm rm {}); if not, restore this one (ldm cancel-operation migration {})\nDomain Migration of LDom {} failed",
+        "ldm remove-domain {}); if not, restore this one (ldm cancel-operation migration {})\nDomain Migration of LDom {} failed",
         err.substr(8), s->target_name, s->host, s->domain, s->domain, s->domain, s->domain, s->domain)));
     return;
   }
@@ -839,7 +843,12 @@ Reply Migrator::cancel(const std::string& name) {
   if (d->migration.error) {   // recovery: the target did not take over; this copy runs on
     host_.resume_domain(*d);
     d->migration = {};
-    return {};
+    unsigned want = vcpus_before_.count(name) ? vcpus_before_[name] : 0;
+    vcpus_before_.erase(name);
+    if (d->state != State::Active || want <= d->vcpus) return {};
+    auto op = mgr_.new_operation(fmt::format("cancel-operation migration {}", name));
+    give_back_vcpus(op, name, want, Reply{});
+    return mgr_.settle(op);
   }
   return fail(fmt::format("No migration of LDom {} is in progress", name));
 }

@@ -95,6 +95,7 @@ class Migrator : public Manager::MigrationService {
   void source_transfer_wait(std::shared_ptr<Source> s);
   void source_finished(std::shared_ptr<Source> s, bool ok, std::string err);
   void source_fail(std::shared_ptr<Source> s, const std::string& why);
+  void give_back_vcpus(std::shared_ptr<Operation> op, const std::string& name, unsigned want, Reply r);
 
   Manager& mgr_;
   HvHost& host_;
@@ -106,6 +107,7 @@ class Migrator : public Manager::MigrationService {
   std::vector<std::function<void()>> posted_;
   std::vector<std::shared_ptr<Source>> sources_;
   std::vector<std::shared_ptr<Incoming>> incoming_;
+  std::map<std::string, unsigned> vcpus_before_;   // domains in the error state: their vCPUs before the prepare
   struct Threads;
   std::unique_ptr<Threads> threads_;
 };
