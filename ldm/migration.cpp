@@ -111,11 +111,12 @@ void sim_wait(Operation& op, std::function<double()> now, double s, std::functio
 
 }  // namespace
 
-double MigrationTiming::rate(unsigned crypto_units) const {
+double MigrationTiming::rate(unsigned crypto_units, unsigned vcpus, bool multi_thread) const {
   double mb = 1e6;
   double net = link_mbit_s * 1e6 / 8 * link_efficiency;
   double enc = crypto_units ? cu_encrypt_mb_s * mb * crypto_units : sw_encrypt_mb_s * mb;
-  return std::min({hv_read_mb_s * mb, compress_mb_s * mb, enc, net, install_mb_s * mb});
+  double cmp = compress_mb_s * mb * (multi_thread ? std::max(1u, vcpus) : 1);
+  return std::min({hv_read_mb_s * mb, cmp, enc, net, install_mb_s * mb});
 }
 
 // ---- sessions ------------------------------------------------------------------------------
@@ -153,6 +154,7 @@ struct Migrator::Source {
   std::atomic<bool> held{false};
   std::vector<unsigned> removed_maus;   // 2.0: the crypto units taken away at the start
   int target_maus = -1;                 // how many the target bound (from its checks)
+  int target_maus_primary = -1, target_vcpus_primary = 0;   // the target's control domain
 };
 
 struct Migrator::Incoming {
@@ -475,6 +477,8 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       json answer = json::parse(in);   // (not iterated as a temporary: the loop would read a dead object)
       for (const auto& p : answer.at("problems")) problems.push_back(p.get<std::string>());
       s->target_maus = answer.value("maus", -1);
+      s->target_maus_primary = answer.value("primary_maus", -1);
+      s->target_vcpus_primary = answer.value("primary_vcpus", 0);
     } catch (const std::exception&) {
       problems.push_back(fmt::format("ldmd on {} sent a malformed answer to the checks", s->host));
     }
@@ -672,8 +676,12 @@ void Migrator::source_capture(std::shared_ptr<Source> s) {
   s->crc = hv.memory_checksum(*g);
   s->touched_bytes = s->ras.size() * kPage;
   // Simulated time of the copy: the pipeline's rate with the crypto units both primaries own.
-  unsigned units = unsigned(mgr_.primary().mau_cores.size());
-  s->modelled_transfer = double(s->touched_bytes + s->runtime.size()) / cfg_.timing.rate(units);
+  // Both control domains take part: the smaller one's crypto units and vCPUs set the rate.
+  unsigned units = unsigned(mgr_.primary().mau_cores.size()), vcpus = mgr_.primary().vcpus;
+  if (s->target_maus_primary >= 0) units = std::min(units, unsigned(s->target_maus_primary));
+  if (s->target_vcpus_primary > 0) vcpus = std::min(vcpus, unsigned(s->target_vcpus_primary));
+  s->modelled_transfer =
+      double(s->touched_bytes + s->runtime.size()) / cfg_.timing.rate(units, vcpus, cfg_.compat == "2.0");
   s->op->set_progress("transfer");
   {
     std::lock_guard<std::mutex> l(s->mu);
@@ -931,7 +939,11 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     } catch (const std::exception& e) {
       problems = {std::string("The migration request is malformed: ") + e.what()};
     }
-    return json{{"problems", problems}, {"maus", in->maus}}.dump();
+    return json{{"problems", problems},
+                {"maus", in->maus},
+                {"primary_maus", mgr_.primary().mau_cores.size()},
+                {"primary_vcpus", mgr_.primary().vcpus}}
+        .dump();
   });
   if (!checked || !c.send(kChecked, *checked, why)) {
     if (checked) on_main([this, in] { target_abort(*in, "lost"); return std::string(); });

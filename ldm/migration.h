@@ -37,9 +37,11 @@ struct MigrationTiming {
   double shell_s = 0.005;           // the target creates and binds the receiving domain
   double handoff_s = 0.01;          // the target resumes, confirms; the source destroys its copy
   double suspend_skew_s = 0.002;    // %stick and TOD pushed forward after resume (Solaris: 2 x 1 ms)
-  // Bytes per second through the pipeline for these control domains (the smaller of the two
-  // sides' crypto units; compression is single-threaded in 1.2 so strands do not count).
-  double rate(unsigned crypto_units) const;
+  // Bytes per second through the pipeline for these control domains: crypto_units and
+  // vcpus are the smaller of the two primaries' (each side encrypts or decrypts, and
+  // compresses or decompresses). Compression is one thread in 1.2; with multi_thread (OVM
+  // 2.0 compatibility: 1.3 made it multi-threaded) it scales with the control domains' vCPUs.
+  double rate(unsigned crypto_units, unsigned vcpus = 1, bool multi_thread = false) const;
 };
 
 class Migrator : public Manager::MigrationService {
