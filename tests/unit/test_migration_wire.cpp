@@ -124,4 +124,9 @@ TEST_CASE("the offer is read whole before anything is done with it", "[migration
   wrong.replace(wrong.find("\"vcpus\":4"), 9, "\"vcpus\":\"4\"");
   CHECK_THROWS_AS(wire::parse_offer(wrong), StateError);
   CHECK_THROWS_AS(wire::parse_offer(std::string(100, '{')), WireError);
+  // 100,000 levels (a 200 KB frame): dump() of the domain overflowed the stack of ldmd's
+  // main thread. Refused before anything is built.
+  std::string deep = R"({"kind":"active","dry_run":false,"domain":)" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}";
+  CHECK_THROWS_WITH(wire::parse_offer(deep), Catch::Contains("nested deeper than 32"));
 }
