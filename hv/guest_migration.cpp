@@ -2,6 +2,8 @@
 // named per vCPU id and real address, never by strand or physical address (the target binds
 // its own). The snapshot path (hypervisor_state.cpp) restores a whole host into the same
 // layout; this one moves one guest into a different one. docs/migration.md.
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "hv/hypervisor.h"
@@ -18,6 +20,7 @@ const state::Description<InterruptSource>& interrupt_source_description();
 
 namespace {
 constexpr uint32_t kMigrationVersion = 1;
+constexpr uint64_t kMaxTod = 1ull << 62;
 
 template <class T> void save_list(const std::vector<T>& v, const state::Description<T>& d, state::Encoder& e) {
   e.u32(uint32_t(v.size()));
@@ -26,6 +29,24 @@ template <class T> void save_list(const std::vector<T>& v, const state::Descript
 template <class T> void load_list(std::vector<T>& v, const state::Description<T>& d, state::Decoder& dec) {
   v.assign(dec.count(8), T{});
   for (T& x : v) d.load(x, dec);
+}
+
+// What the strand's registers must hold for the interpreter to run them: the window, global
+// and trap-level indices it uses into its arrays, and the registers wrpr keeps to their
+// width. A stream that was not saved by a running guest is refused, naming the register.
+void check_strand(const isa::StrandState& s, const state::Decoder& d, unsigned id) {
+  auto bad = [&](const char* reg, uint64_t v) {
+    d.fail(fmt::format("vCPU {}'s %{} of {} is not one a strand can hold", id, reg, v));
+  };
+  if (s.cwp >= isa::kNWindows) bad("cwp", s.cwp);
+  if (s.cansave >= isa::kNWindows) bad("cansave", s.cansave);
+  if (s.canrestore >= isa::kNWindows) bad("canrestore", s.canrestore);
+  if (s.otherwin >= isa::kNWindows) bad("otherwin", s.otherwin);
+  if (s.cleanwin >= isa::kNWindows) bad("cleanwin", s.cleanwin);
+  if (s.wstate > 0x3f) bad("wstate", s.wstate);
+  if (s.gl > isa::kMaxGL) bad("gl", s.gl);
+  if (s.tl > isa::kMaxTL) bad("tl", s.tl);
+  if (s.pil > 15) bad("pil", s.pil);
 }
 }  // namespace
 
@@ -105,7 +126,14 @@ void Hypervisor::load_migration(Guest& g, state::Decoder& d, uint64_t skew_ticks
     }
     v.strand = here;
     uint32_t rlen = d.u32();
-    state::Decoder regs(d.bytes(rlen), rlen, "strand registers");
+    const uint8_t* rbytes = d.bytes(rlen);
+    {   // checked on a scratch copy first: a refused stream leaves the strand as it was
+      auto scratch = std::make_unique<isa::StrandState>();
+      state::Decoder regs(rbytes, rlen, "strand registers");
+      isa::strand_state_description().load(*scratch, regs);
+      check_strand(*scratch, d, id);
+    }
+    state::Decoder regs(rbytes, rlen, "strand registers");
     cmt::Strand& s = machine.strand(v.strand);
     isa::strand_state_description().load(s.state, regs);   // (its memory port stays this host's MMU)
     s.state.tlb.flush();
@@ -140,6 +168,9 @@ void Hypervisor::load_migration(Guest& g, state::Decoder& d, uint64_t skew_ticks
     l->map_entries = map_entries;
   }
   uint64_t ticks = d.u64(), tod = d.u64();
+  // set_guest_tod works in signed seconds: a TOD near 2^63 overflowed there (undefined
+  // behaviour). Nothing a clock shows comes near this (2^62 s is 10^11 years).
+  if (tod > kMaxTod) d.fail(fmt::format("a time of day of {} seconds", tod));
   // Interrupt sources: the guest's settings (cookie, target, valid) for the sources this
   // binding has; the binding's channels carry the same ids (the target presets them).
   for (InterruptSource& src : g.intr)

@@ -89,3 +89,55 @@ TEST_CASE("migration state is refused by a binding with other real-address block
   CHECK_FALSE(f.h->install_migrated_pages(f.guest(2), {{kRa0 + (64ull << 20), page.data()}}, why));
   CHECK(why.find("outside LDom c's memory") != std::string::npos);
 }
+
+TEST_CASE("migration state with registers no strand can hold is refused before it is installed", "[migration]") {
+  // Found by tests/fuzz/fuzz_migration_runtime.cpp: a %gl of 6 loaded, and the guest's next
+  // trap copied its globals to globals[6] of a 4-entry array (a %cwp, %tl likewise).
+  HvFixture f({guest_config("a", 1, {64ull << 20}), guest_config("b", 1, {64ull << 20})});
+  struct Bad {
+    const char* reg;
+    void (*set)(vfsim::isa::StrandState&);
+  };
+  const Bad bad[] = {
+      {"%gl of 6", [](vfsim::isa::StrandState& s) { s.gl = 6; }},
+      {"%tl of 8", [](vfsim::isa::StrandState& s) { s.tl = 8; }},
+      {"%cwp of 200", [](vfsim::isa::StrandState& s) { s.cwp = 200; }},
+      {"%cansave of 8", [](vfsim::isa::StrandState& s) { s.cansave = 8; }},
+      {"%pil of 40", [](vfsim::isa::StrandState& s) { s.pil = 40; }},
+  };
+  for (const Bad& b : bad) {
+    INFO(b.reg);
+    f.state(0, 0).gl = 1;
+    f.state(0, 0).tl = 1;
+    f.state(0, 0).cwp = 2;
+    f.state(0, 0).cansave = 6;
+    f.state(0, 0).pil = 0;
+    b.set(f.state(0, 0));
+    vfsim::state::Encoder e;
+    f.h->save_migration(f.guest(0), e);
+    f.state(1, 0).set_r(16, 0x77);
+    vfsim::state::Decoder d(e.buf.data(), e.buf.size(), "test");
+    CHECK_THROWS_WITH(f.h->load_migration(f.guest(1), d, 0), Catch::Contains(b.reg));
+    CHECK(f.state(1, 0).gl <= vfsim::isa::kMaxGL);   // the target's strand is as it was
+    CHECK(f.state(1, 0).r(16) == 0x77);
+  }
+  // The same state with the registers in range loads.
+  f.state(0, 0).pil = 15;
+  f.state(0, 0).cansave = 6;
+  vfsim::state::Encoder e;
+  f.h->save_migration(f.guest(0), e);
+  vfsim::state::Decoder d(e.buf.data(), e.buf.size(), "test");
+  f.h->load_migration(f.guest(1), d, 0);
+  CHECK(f.state(1, 0).pil == 15);
+}
+
+TEST_CASE("migration state with a time of day past what the guest's clock can show is refused", "[migration]") {
+  // Found by tests/fuzz/fuzz_migration_runtime.cpp: a TOD near 2^63 overflowed set_guest_tod's
+  // signed arithmetic (undefined behaviour).
+  HvFixture f({guest_config("a", 1, {64ull << 20}), guest_config("b", 1, {64ull << 20})});
+  vfsim::state::Encoder e;
+  f.h->save_migration(f.guest(0), e);
+  vfsim::state::put_be(e.buf.data() + e.buf.size() - 8, 8, 0x8000000000090000ull);   // the TOD is last
+  vfsim::state::Decoder d(e.buf.data(), e.buf.size(), "test");
+  CHECK_THROWS_WITH(f.h->load_migration(f.guest(1), d, 0), Catch::Contains("time of day"));
+}
