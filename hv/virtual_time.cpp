@@ -33,12 +33,14 @@ int64_t guest_seconds(const Hypervisor& hv, const Guest& g) {
 }
 }  // namespace
 
+// Modulo 2^64 (unsigned): any TOD a guest sets (tod_set takes all 64 bits) reads back as set,
+// and nothing overflows a signed type.
 uint64_t Hypervisor::guest_tod(const Guest& g) const {
-  return uint64_t(int64_t(tod_base) + guest_seconds(*this, g) + g.tod_offset);
+  return tod_base + uint64_t(guest_seconds(*this, g)) + uint64_t(g.tod_offset);
 }
 
 void Hypervisor::set_guest_tod(Guest& g, uint64_t seconds) {
-  g.tod_offset = int64_t(seconds) - (int64_t(tod_base) + guest_seconds(*this, g));
+  g.tod_offset = int64_t(seconds - tod_base - uint64_t(guest_seconds(*this, g)));
 }
 
 }  // namespace vfsim::hv

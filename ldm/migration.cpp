@@ -3,8 +3,6 @@
 #include "ldm/migration.h"
 
 #include <unistd.h>
-#include <zlib.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "ldm/migration_wire.h"
 #include "ldm/password.h"
 #include "ldm/service_path.h"
 #include "ldm/state_file.h"
@@ -37,8 +36,8 @@ enum Msg : uint8_t {
   kCancel, kCommitted, kBegin,
 };
 constexpr uint32_t kProtocol = 1;
-constexpr size_t kPagesPerFrame = 128;   // 1 MB of memory per frame before compression
-constexpr size_t kPage = 8192;
+using wire::kPage;
+using wire::kPagesPerFrame;
 constexpr int kConnectMs = 3000, kReplyMs = 30000;
 constexpr double kCheckPct = 2, kPreparePct = 5, kHandoffPct = 98;   // progress at each phase's start
 
@@ -58,36 +57,12 @@ bool all_zero(const uint8_t* p) {
   return std::memcmp(p, zero, kPage) == 0;
 }
 
-std::string deflate(const std::string& in) {
-  uLongf n = compressBound(uLong(in.size()));
-  std::string out(size_t(n) + 4, '\0');
-  state::put_be(reinterpret_cast<uint8_t*>(&out[0]), 4, in.size());
-  if (compress2(reinterpret_cast<Bytef*>(&out[4]), &n, reinterpret_cast<const Bytef*>(in.data()), uLong(in.size()), 1) != Z_OK)
-    throw std::runtime_error("compression failed");
-  out.resize(size_t(n) + 4);
-  return out;
-}
-
-bool inflate(const std::string& in, std::string& out, size_t limit) {
-  if (in.size() < 4) return false;
-  size_t raw = size_t(state::get_be(reinterpret_cast<const uint8_t*>(in.data()), 4));
-  if (raw > limit) return false;
-  out.assign(raw, '\0');
-  uLongf n = uLongf(raw);
-  if (uncompress(reinterpret_cast<Bytef*>(&out[0]), &n, reinterpret_cast<const Bytef*>(in.data() + 4),
-                 uLong(in.size() - 4)) != Z_OK || n != raw)
-    return false;
-  return true;
-}
-
 std::string seconds(double s) { return fmt::format("{:.3f} s", s); }
 
 // The domain of an offer as this host takes it in: its constraints, identity and devices,
 // none of the source's bindings.
-Domain offered_domain(const json& offer) {
-  Model one = model_from_json(offer.at("domain").dump(), "the migration request");
-  if (one.domains.size() != 1) throw std::runtime_error("the request does not hold exactly one domain");
-  Domain d = one.domains.front();
+Domain offered_domain(const wire::Offer& offer) {
+  Domain d = offer.domain;
   d.state = State::Inactive;
   d.control = false;
   d.strands.clear();
@@ -160,14 +135,15 @@ struct Migrator::Source {
 struct Migrator::Incoming {
   std::unique_ptr<link::Channel> ch;
   std::string peer_addr, user, source_host;
-  json offer;
+  wire::Offer offer;
+  std::string malformed;        // why the offer could not be read ("" when it could)
   std::string name, kind;       // the domain's name here, and what it is
   bool shell = false;           // a receiving domain exists here
   bool dry = false;
   uint64_t expected = 0;
   std::atomic<uint64_t> received{0};
   std::string runtime;
-  std::vector<std::pair<uint64_t, std::string>> frames;   // decompressed memory frames
+  std::vector<wire::MemoryFrame> frames;   // decompressed memory frames
   std::thread th;
   std::atomic<bool> done{false};
   uint32_t crc = 0;       // of the memory at suspend, as the source computed it
@@ -531,12 +507,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       unsigned pct = unsigned(100 * i / std::max<size_t>(n, 1));
       if (held("transfer", pct)) return;
       if (cut("transfer", pct)) return lost("during the transfer");
-      std::string raw(4 + k * (8 + kPage), '\0');
-      uint8_t* p = reinterpret_cast<uint8_t*>(&raw[0]);
-      state::put_be(p, 4, k);
-      for (size_t j = 0; j < k; ++j) state::put_be(p + 4 + 8 * j, 8, s->ras[i + j]);
-      std::memcpy(p + 4 + 8 * k, &s->pages[i * kPage], k * kPage);
-      std::string z = deflate(raw);
+      std::string z = wire::memory_frame(&s->ras[i], &s->pages[i * kPage], k);
       if (!c.send(kMemory, z, why)) return lost("during the transfer");
       s->wire += z.size();
       s->sent += k;
@@ -894,11 +865,11 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     return fut.get();
   };
   if (!c.recv(type, body, 10000, why) || type != kHello) return;
-  json hello;
+  wire::Hello hello;
   try {
-    hello = json::parse(body);
-    in->user = hello.at("user").get<std::string>();
-    in->source_host = hello.at("source").get<std::string>();
+    hello = wire::parse_hello(body);
+    in->user = hello.user;
+    in->source_host = hello.source;
   } catch (const std::exception&) {
     c.send(kAuthFail, "Malformed migration request", why);
     return;
@@ -907,10 +878,10 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
   // repeated failures from one user and peer wait longer and longer.
   bool ok = false;
   if (!cfg_.tls.ca_file.empty() && !c.peer_name().empty()) ok = true;
-  else if (auth_ && hello.contains("password") && hello["password"].is_string()) {
+  else if (auth_ && hello.has_password) {
     std::string key = in->user + "@" + c.peer_address();
     std::this_thread::sleep_for(threads_->throttle.delay(key));
-    ok = auth_->check(in->user, hello["password"].get<std::string>());
+    ok = auth_->check(in->user, hello.password);
     if (ok) threads_->throttle.succeeded(key);
     else threads_->throttle.failed(key);
   }
@@ -927,14 +898,15 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     _exit(137);
   };
   die("checks", 0);
-  try {
-    in->offer = json::parse(body);
-  } catch (const std::exception&) {
-    return;
+  try {   // read whole before anything is done with it
+    in->offer = wire::parse_offer(body);
+  } catch (const std::exception& e) {
+    in->malformed = e.what();
   }
   auto checked = on_main([this, in]() -> std::string {
     std::vector<std::string> problems;
     try {
+      if (!in->malformed.empty()) throw std::runtime_error(in->malformed);
       problems = target_check(*in);
     } catch (const std::exception& e) {
       problems = {std::string("The migration request is malformed: ") + e.what()};
@@ -963,13 +935,10 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     if (!c.recv(type, body, kReplyMs, why)) return abort("the connection to the source was lost");
     if (type == kCancel) return abort("cancelled by the source");
     if (type == kMemory) {
-      std::string raw;
-      if (!inflate(body, raw, 4 + kPagesPerFrame * (8 + kPage))) return abort("a malformed memory frame");
-      const uint8_t* p = reinterpret_cast<const uint8_t*>(raw.data());
-      size_t k = raw.size() >= 4 ? size_t(state::get_be(p, 4)) : 0;
-      if (k == 0 || k > kPagesPerFrame || raw.size() != 4 + k * (8 + kPage)) return abort("a malformed memory frame");
-      in->frames.emplace_back(k, std::move(raw));
-      in->received += k;
+      wire::MemoryFrame f;
+      if (!wire::parse_memory_frame(body, f)) return abort("a malformed memory frame");
+      in->received += f.count;
+      in->frames.push_back(std::move(f));
       unsigned pct = unsigned(in->expected ? 100 * in->received / in->expected : 100);
       die("transfer", pct);
       if (fault_.kind == "out-of-memory" && fault_.at("transfer", pct)) {
@@ -984,7 +953,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     }
     if (type == kBegin) {
       try {
-        in->expected = std::max<uint64_t>(1, json::parse(body).at("pages").get<uint64_t>());
+        in->expected = wire::parse_begin(body);
       } catch (const std::exception&) {
         return abort("a malformed start of transfer");
       }
@@ -993,8 +962,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     if (type == kDone || type == kCommit) {
       if (type == kDone) {
         try {
-          json done = json::parse(body);
-          in->crc = done.at("crc").get<uint32_t>();
+          in->crc = wire::parse_done(body);
           in->verify = true;
         } catch (const std::exception&) {
           return abort("a malformed end of transfer");
@@ -1017,9 +985,9 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
 // Phase 1 on the target: every requirement the offer does not meet, one line each; with
 // none (and no dry run), the receiving domain is created and bound ('t' in the flags).
 std::vector<std::string> Migrator::target_check(Incoming& in) {
-  const json& o = in.offer;
-  in.kind = o.at("kind").get<std::string>();
-  in.dry = o.at("dry_run").get<bool>();
+  const wire::Offer& o = in.offer;
+  in.kind = o.kind;
+  in.dry = o.dry_run;
   Domain d = offered_domain(o);
   in.name = d.name;
   std::vector<std::string> p;
@@ -1054,9 +1022,9 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
     }
   }
   if (in.kind == "active") {
-    if (o.at("cpu").get<std::string>() != "UltraSPARC-T2+" || o.at("stick_hz").get<uint64_t>() != mgr_.platform().stick_hz)
+    if (o.cpu != "UltraSPARC-T2+" || o.stick_hz != mgr_.platform().stick_hz)
       p.push_back(fmt::format("The target machine's CPU type or %stick frequency ({} Hz) differs from the source's ({} Hz)",
-                              mgr_.platform().stick_hz, o.at("stick_hz").get<uint64_t>()));
+                              mgr_.platform().stick_hz, o.stick_hz));
     // Whole cores (LDoms 1.2): the domain's strand count rounded up to cores.
     unsigned per = mgr_.platform().strands_per_core, cores = (d.vcpus + per - 1) / per, free_cores = 0;
     for (unsigned c = 0; c < mgr_.platform().cores(); ++c) {
@@ -1077,15 +1045,13 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
   // The receiving domain: its constraints and devices as on the source, bound with the same
   // real-address blocks and the same channel ids.
   std::vector<MemRange> layout;
-  for (const auto& r : o.at("layout")) layout.push_back({r.at(0).get<uint64_t>(), 0, r.at(1).get<uint64_t>()});
-  std::map<std::string, uint64_t> channels;
-  for (const auto& [k, v] : o.at("channels").items()) channels[k] = v.get<uint64_t>();
-  host_.preset_device_channels({{d.name, channels}});
+  for (const auto& [ra, size] : o.layout) layout.push_back({ra, 0, size});
+  host_.preset_device_channels({{d.name, o.channels}});
   mgr_.m_.domains.push_back(d);
   Domain& shell = mgr_.m_.domains.back();
   std::string err = mgr_.bind(shell, &layout);
   // OVM 2.0: crypto units are added back at the end, as many as the target has free.
-  while (!err.empty() && o.value("compat", std::string("1.2")) == "2.0" && shell.maus > 0 &&
+  while (!err.empty() && o.compat == "2.0" && shell.maus > 0 &&
          err.rfind("Insufficient crypto units", 0) == 0) {
     --shell.maus;
     err = mgr_.bind(shell, &layout);
@@ -1103,7 +1069,7 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
   shell.migration.peer = in.source_host;
   shell.migration.progress = unsigned(kPreparePct);
   in.shell = true;
-  in.expected = std::max<uint64_t>(1, o.value("pages", uint64_t(0)));
+  in.expected = std::max<uint64_t>(1, o.pages);
   return {};
 }
 
@@ -1131,10 +1097,8 @@ std::string Migrator::target_install(Incoming& in) {
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = hv.find_guest(d->name);
   std::vector<std::pair<uint64_t, const uint8_t*>> pages;
-  for (const auto& [k, raw] : in.frames) {
-    const uint8_t* p = reinterpret_cast<const uint8_t*>(raw.data());
-    for (size_t j = 0; j < k; ++j) pages.emplace_back(state::get_be(p + 4 + 8 * j, 8), p + 4 + 8 * k + j * kPage);
-  }
+  for (const wire::MemoryFrame& f : in.frames)
+    for (size_t j = 0; j < f.count; ++j) pages.emplace_back(f.ra(j), f.page(j));
   std::string why;
   try {
     if (!g) throw std::runtime_error("no guest");

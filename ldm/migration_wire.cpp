@@ -183,6 +183,10 @@ Offer parse_offer(const std::string& body) {
     for (const auto& [k, v] : c.items()) f.channels[k] = unsigned_of(v, "channels", what);
   }
   if (auto it = o.find("pages"); it != o.end()) f.pages = unsigned_of(*it, "pages", what);
+  if (auto it = o.find("compat"); it != o.end()) {
+    f.compat = string_of(*it, "compat", what);
+    if (f.compat != "1.2" && f.compat != "2.0") throw WireError(fmt::format("{}: compat '{}'", what, f.compat));
+  }
   return f;
 }
 

@@ -71,6 +71,7 @@ struct Offer {
   std::vector<std::pair<uint64_t, uint64_t>> layout;   // (real address, size)
   std::map<std::string, uint64_t> channels;            // device -> channel id
   uint64_t pages = 0;                                  // (optional)
+  std::string compat = "1.2";                          // (optional) 1.2 or 2.0: see Migrator::Config
 };
 Offer parse_offer(const std::string& body);
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <set>
+#include <vector>
 #include <sstream>
 
 #include <fcntl.h>
@@ -55,6 +56,20 @@ void write_state_atomically(const std::string& path, const Model& m) {
 }
 
 namespace {
+// The model holds no fractions: a number with one would be converted into an integer field,
+// undefined behaviour out of its range ({"vcpus":1e300}). Iterative: the text may be deep.
+bool has_fraction(const json& j) {
+  std::vector<const json*> todo = {&j};
+  while (!todo.empty()) {
+    const json* v = todo.back();
+    todo.pop_back();
+    if (v->is_number_float()) return true;
+    if (v->is_structured())
+      for (const json& x : *v) todo.push_back(&x);
+  }
+  return false;
+}
+
 // What the file must say before it is taken as a configuration: a file without domains, or
 // without the control domain first, would otherwise read as factory-default, and the next
 // command would write that over the real configuration. "" or why not.
@@ -90,6 +105,7 @@ void read_state(const std::string& path, Model& m) {
   json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw StateError(path + ": not JSON (truncated or corrupted)");
   if (std::string why = check_shape(j); !why.empty()) throw StateError(path + ": " + why);
+  if (has_fraction(j)) throw StateError(path + ": a number with a fraction (the configuration has none)");
   try {
     m = j.get<Model>();
   } catch (const json::exception& e) {
@@ -105,7 +121,9 @@ std::string model_to_json(const Model& m) { return json(m).dump(); }
 
 Model model_from_json(const std::string& text, const std::string& source) {
   try {
-    return json::parse(text).get<Model>();
+    json j = json::parse(text);
+    if (has_fraction(j)) throw StateError(source + ": a number with a fraction (the model has none)");
+    return j.get<Model>();
   } catch (const json::exception& e) {
     throw StateError(source + ": " + e.what());
   }
