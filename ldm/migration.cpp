@@ -639,6 +639,10 @@ void Migrator::source_capture(std::shared_ptr<Source> s) {
   state::Encoder e;
   hv.save_migration(*g, e);
   s->runtime.assign(e.buf.begin(), e.buf.end());
+  size_t resident = 0;   // (counted first: the copy below then never reallocates)
+  hv.resident_pages(*g, [&](uint64_t, const uint8_t*) { ++resident; });
+  s->ras.reserve(resident);
+  s->pages.reserve(resident * kPage);
   hv.resident_pages(*g, [&](uint64_t ra, const uint8_t* p) {
     if (all_zero(p)) return;   // zero pages are elided: the target's memory starts zero
     s->ras.push_back(ra);
