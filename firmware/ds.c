@@ -363,12 +363,20 @@ static void domain_suspend(uint64_t req, const uint8_t *p, uint64_t len) {
   char err[100] = "";
   if (st == HV_EOK && md_reread(err, sizeof err))   /* as Solaris, which panics then */
     die(1, "suspend: no machine description after the resume%s%s", err[0] ? ": " : "", err);
-  /* the vCPUs stopped for the suspend run again, set up as a dr-cpu configure does */
+  /* the vCPUs stopped for the suspend run again, set up as a dr-cpu configure does; after a
+   * migration the new MD may list more (the target binds the domain's whole count, the
+   * source had shrunk it to one): the guest picks those up from the MD the same way */
   uint64_t up_before = self->mondo_up, started = 0;
   for (unsigned i = 0; i < nparked; i++) {
     uint32_t status;
     const char *why = 0;
     started += configure(parked[i], &status, &why) == R_OK;
+  }
+  for (unsigned i = 0; st == HV_EOK && i < ds.md->ncpus; i++) {
+    uint32_t id = ds.md->cpu_id[i], status;
+    const char *why = 0;
+    if (id == ds.cpu || cpu_state(id) == CPU_RUNNING) continue;
+    started += configure(id, &status, &why) == R_OK;
   }
   wait_up(self, up_before, started);
   char why[64] = "";

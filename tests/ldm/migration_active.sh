@@ -24,7 +24,7 @@ mkdir -p "$SHARED_ROOT"
 # test says go (--migration-fault hold@handoff, then $go), so there is time to look.
 printf 'secret\n' >"$tmp/pw"
 printf 'root:%s\n' "$("$LDMD" --hash-password <"$tmp/pw")" >"$tmp/auth"
-start_host hostb --migration-listen 127.0.0.1:$MIG_PORT --auth-file "$tmp/auth" || exit 1
+start_host hostb --migration-listen 127.0.0.1:$MIG_PORT --auth-file "$tmp/auth" --hv-trace "$tmp/hostb.trace" || exit 1
 start_host hosta --peer hostb=127.0.0.1:$MIG_PORT --migration-link-mbit 10 --migration-fault hold@handoff || exit 1
 go=$tmp/hosta.state/migration-continue
 on hosta ldm set-mau 1 primary >/dev/null   # (crypto units free for guests; joins small_primary's reconfiguration)
@@ -83,8 +83,10 @@ head -1 "$tmp/dst.cons" | grep -qx "suspend: resumed" && consecutive "$tmp/src.c
 st=$?
 check "the counter goes on on hostb: $(numbers "$tmp/src.cons" | tail -1) on hosta, then $(numbers "$tmp/dst.cons" | head -1)..$(numbers "$tmp/dst.cons" | tail -1), none lost or repeated" $st
 on hostb run ldm list -p ldg1
-grep -q "^DOMAIN|name=ldg1|state=active|flags=-n----|" "$tmp/out"
-verify "ldg1 is active on hostb with no migration flag" $?
+grep -q "^DOMAIN|name=ldg1|state=active|flags=-n----|.*|ncpu=2|" "$tmp/out"
+verify "ldg1 is active on hostb with no migration flag, 2 vcpus" $?
+grep -q "cpu_start(0x1," "$tmp/hostb.trace"
+check "the guest started its second vCPU on hostb, which its new MD lists (hypervisor trace)" $?
 on hostb expect_fail "Dynamic reconfiguration of vcpus is disabled on LDom ldg1: it was migrated and has not rebooted since" \
   ldm add-vcpu 1 ldg1
 on hostb run ldm stop -f ldg1
