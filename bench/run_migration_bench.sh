@@ -216,7 +216,7 @@ for mb in $sizes; do
   msg=$(cat "$tmp/out")
   wall=$(secs "$t0" "$t1")
   sim=$(sed -n 's/^Migration of LDom ldg1 to hostb as ldg1 (active): .* in \([0-9.]*\) s of simulated time$/\1/p' <<<"$msg")
-  transfer=$(sed -n 's/^ *transfer *\([0-9.]*\) s$/\1/p' <<<"$msg")
+  transfer=$(sed -n 's/^ *transfer *\([0-9.]*\) ms$/\1/p' <<<"$msg" | awk '{ printf "%.3f", $1 / 1000 }')
   pages=$(sed -n 's/^Memory at suspend: \([0-9]*\) non-zero pages, .*/\1/p' <<<"$msg")
   crc=$(sed -n 's/^Memory at suspend: .*, crc32 \([0-9a-f]*\) .*/\1/p' <<<"$msg")
   wire=$(sed -n 's/^Memory at suspend: .* sent as \([0-9.]*\)M (compressed, in [0-9]* frames)$/\1/p' <<<"$msg")
