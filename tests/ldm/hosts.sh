@@ -13,20 +13,13 @@
 MIG_PORT=$1
 declare -A host_pid
 start_host() {
-  local name=$1 i
+  local name=$1
   shift
   mkdir -p "$tmp/$name.root"
   "$LDMD" --foreground --deterministic --platform T5240 --hostname "$name" --state-dir "$tmp/$name.state" \
     --socket "$tmp/$name.sock" --service-root "${SHARED_ROOT:-$tmp/$name.root}" "$@" >>"$tmp/$name.log" 2>&1 &
   host_pid[$name]=$!
-  for i in $(seq 100); do
-    [ -S "$tmp/$name.sock" ] && return 0
-    kill -0 "${host_pid[$name]}" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "ldmd $name did not start:"
-  cat "$tmp/$name.log"
-  return 1
+  await_ldmd "$tmp/$name.sock" "${host_pid[$name]}" "$tmp/$name.log" "ldmd $name"
 }
 stop_host() {
   local pid=${host_pid[$1]:-}

@@ -50,20 +50,24 @@ vnet_ping_pair() {
 }
 disk_image() { mkdir -p "$(dirname "$tmp/root$1")" && truncate -s "$2" "$tmp/root$1"; }
 
+# SOCKET PID LOG WHAT: wait (5 s at most) until an ldmd just started listens; say why not.
+await_ldmd() {
+  local i
+  for i in $(seq 100); do
+    [ -S "$1" ] && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "$4 did not start:"
+  cat "$3"
+  return 1
+}
 start_ldmd() {
   "$LDMD" --foreground --deterministic --platform T5240 --state-dir "${LDMD_STATE:-$tmp/state}" --socket "$LDMD_SOCKET" \
     --service-root "${LDMD_ROOT:-$tmp/root}" "$@" \
     >>"$tmp/ldmd.log" 2>&1 &
   ldmd_pid=$!
-  local i
-  for i in $(seq 100); do
-    [ -S "$LDMD_SOCKET" ] && return 0
-    kill -0 "$ldmd_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  echo "ldmd did not start:"
-  cat "$tmp/ldmd.log"
-  return 1
+  await_ldmd "$LDMD_SOCKET" "$ldmd_pid" "$tmp/ldmd.log" ldmd
 }
 
 stop_ldmd() {
