@@ -173,6 +173,23 @@ std::string sections(const Manager& m, const View& v, bool p, const std::string&
       out += "    " + col("migration", 13) + col(std::to_string(d.migration.progress) + "%", 12) + d.migration.peer + "\n";
     }
   }
+  // The migration that brought the domain here: the phases' simulated durations on the
+  // source (a section of its own: STATUS, which pollers wait to see go, stays the seed's).
+  if (!only.empty() && want("status") && !d.migrated_in.empty()) {
+    const Domain::MigratedIn& m = d.migrated_in.front();
+    auto ms = [](uint64_t us) { return fmt::format("{:.3f}", double(us) / 1e3); };
+    uint64_t total = m.checks_us + m.prepare_us + m.transfer_us + m.handoff_us;
+    if (p) {
+      out += "MIGRATION\n";
+      out += fmt::format("|source={}|checks_ms={}|prepare_ms={}|transfer_ms={}|handoff_ms={}|total_ms={}\n", m.source,
+                         ms(m.checks_us), ms(m.prepare_us), ms(m.transfer_us), ms(m.handoff_us), ms(total));
+    } else {
+      out += "\nMIGRATION\n";
+      out += "    SOURCE          CHECKS      PREPARE     TRANSFER    HANDOFF     TOTAL (ms of simulated time)\n";
+      out += "    " + col(m.source, 16) + col(ms(m.checks_us), 12) + col(ms(m.prepare_us), 12) +
+             col(ms(m.transfer_us), 12) + col(ms(m.handoff_us), 12) + ms(total) + "\n";
+    }
+  }
   if (want("cpu") && !d.strands.empty()) {
     std::vector<std::string> rows;
     if (p) rows.push_back("VCPU");

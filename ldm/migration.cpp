@@ -127,6 +127,7 @@ struct Migrator::Source {
   std::atomic<bool> worker_done{false};
   std::string continue_file;   // --migration-fault hold: the test's go-ahead
   std::atomic<bool> held{false};
+  double handoff_s = 0;   // the handoff's modelled time (set before the worker starts)
   std::vector<unsigned> removed_maus;   // 2.0: the crypto units taken away at the start
   int target_maus = -1;                 // how many the target bound (from its checks)
   int target_maus_primary = -1, target_vcpus_primary = 0;   // the target's control domain
@@ -149,6 +150,7 @@ struct Migrator::Incoming {
   uint32_t crc = 0;       // of the memory at suspend, as the source computed it
   bool verify = false;
   unsigned maus = 0;      // crypto units the receiving domain got
+  wire::PhaseTimes times;   // the source's phases, kept with the domain once it is here
 };
 
 struct Migrator::Threads {
@@ -339,6 +341,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
   s->tls = cfg_.tls;
   s->fault = fault_;
   s->continue_file = cfg_.state_dir + "/migration-continue";
+  s->handoff_s = cfg_.timing.handoff_s + (s->kind == "active" ? 0 : cfg_.timing.shell_s);
   // What the source itself can tell (seed 001): each unmet requirement on its own line.
   std::vector<std::string> problems;
   if (!d->io.empty())
@@ -475,10 +478,13 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       std::string e = fmt::format("The connection to ldmd on {} was lost {}", s->host, what);
       report([self, s, e, after] { self->source_finished(s, false, after ? "handoff:" + e : e); });
     };
+    auto us = [](double s) { return uint64_t(std::llround(std::max(0.0, s) * 1e6)); };
     if (next == Source::Next::Commit) {
       if (held("transfer", 0) || held("handoff", 0)) return;
       if (cut("transfer", 0)) return lost("during the transfer");
-      if (!c.send(kCommit, "{}", why)) return lost("during the transfer");
+      json times = {{"checks_us", us(s->t_checked - s->t0)}, {"prepare_us", 0}, {"transfer_us", 0},
+                    {"handoff_us", us(s->handoff_s)}};
+      if (!c.send(kCommit, times.dump(), why)) return lost("during the transfer");
       if (cut("handoff", 0)) {
         s->all_sent = true;
         return lost("after all state was sent, before it confirmed the migration");
@@ -517,7 +523,13 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       s->all_sent = true;   // (the runtime state would have been the last thing sent)
       return lost("after all state was sent, before it confirmed the migration");
     }
-    if (!c.send(kRuntime, s->runtime, why) || !c.send(kDone, json{{"pages", n}, {"crc", s->crc}}.dump(), why))
+    json end = {{"pages", n},
+                 {"crc", s->crc},
+                 {"checks_us", us(s->t_checked - s->t0)},
+                 {"prepare_us", us(s->t_prepared - s->t_checked)},
+                 {"transfer_us", us(s->modelled_transfer)},
+                 {"handoff_us", us(s->handoff_s)}};
+    if (!c.send(kRuntime, s->runtime, why) || !c.send(kDone, end.dump(), why))
       return lost("during the transfer");
     s->all_sent = true;
     if (!c.recv(type, in, kReplyMs, why)) return lost("after all state was sent, before it confirmed the migration");
@@ -786,15 +798,17 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
                                          [&](const Domain& x) { return x.name == s->domain; }));
     }
     Reply r;
-    double checks = s->t_checked - s->t0, prepare = s->t_prepared ? s->t_prepared - s->t_checked : 0;
-    double transfer = s->t_transfer_end ? s->t_transfer_end - (s->t_prepared ? s->t_prepared : s->t_checked) : 0;
-    double handoff = s->t_done - (s->t_transfer_end ? s->t_transfer_end : s->t_checked);
+    // The phases as the target records them (ldm list -o status there): whole microseconds of
+    // the modelled durations (the clock itself moves in steps and may pass them by a little).
+    auto us = [](double t) { return uint64_t(std::llround(std::max(0.0, t) * 1e6)); };
+    uint64_t checks = us(s->t_checked - s->t0), prepare = s->kind == "active" ? us(s->t_prepared - s->t_checked) : 0,
+             transfer = s->kind == "active" ? us(s->modelled_transfer) : 0, handoff = us(s->handoff_s);
     r.out = fmt::format("Migration of LDom {} to {} as {} ({}): {} in {} of simulated time\n", s->domain, s->host,
                         s->target_name, s->kind,
                         s->kind == "active" ? fmt::format("{} of touched memory sent", format_size(s->touched_bytes))
                                             : std::string("configuration sent"),
-                        seconds(s->t_done - s->t0));
-    auto ms = [](double t) { return fmt::format("{:10.3f} ms", t * 1e3); };
+                        seconds(double(checks + prepare + transfer + handoff) / 1e6));
+    auto ms = [](uint64_t t) { return fmt::format("{:10.3f} ms", double(t) / 1e3); };
     r.out += fmt::format("    checks   {}\n    prepare  {}\n    transfer {}\n    handoff  {}\n", ms(checks), ms(prepare),
                          ms(transfer), ms(handoff));
     if (!s->removed_maus.empty())
@@ -964,6 +978,11 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
       continue;
     }
     if (type == kDone || type == kCommit) {
+      try {
+        in->times = wire::parse_phase_times(body);
+      } catch (const std::exception&) {
+        return abort("malformed phase times");
+      }
       if (type == kDone) {
         try {
           in->crc = wire::parse_done(body);
@@ -1080,9 +1099,16 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
 // Handoff on the target: install what came, resume the guest (active), or take the domain
 // as it is (bound, inactive). "" or why not (then the receiving domain is gone).
 std::string Migrator::target_install(Incoming& in) {
+  auto record = [&in](Domain& d) {   // the source's phase times, for ldm list -o status
+    d.migrated_in.clear();
+    if (in.times.present)
+      d.migrated_in.push_back({in.source_host, in.times.checks_us, in.times.prepare_us, in.times.transfer_us,
+                               in.times.handoff_us});
+  };
   if (in.kind == "inactive") {
     Domain d = offered_domain(in.offer);
     if (mgr_.m_.find(d.name)) return fmt::format("LDom {} already exists on the target machine", d.name);
+    record(d);
     mgr_.m_.domains.push_back(d);
     mgr_.save();
     return "";
@@ -1091,6 +1117,7 @@ std::string Migrator::target_install(Incoming& in) {
   if (!d || !in.shell) return "The receiving domain is gone on the target machine";
   if (in.kind == "bound") {
     d->migration = {};
+    record(*d);
     mgr_.save();
     return "";
   }
@@ -1126,6 +1153,7 @@ std::string Migrator::target_install(Incoming& in) {
   d->started_at = mgr_.now();
   d->migration = {};
   d->migrated = true;   // CPU DR stays disabled until it reboots (LDoms 1.2)
+  record(*d);
   host_.resume_domain(*d);
   mgr_.save();
   return "";

@@ -151,6 +151,20 @@ uint32_t parse_done(const std::string& body) {
   return uint32_t(unsigned_of(member(j, "crc", what), "crc", what, UINT32_MAX));
 }
 
+PhaseTimes parse_phase_times(const std::string& body) {
+  const char* what = "the phases' times";
+  json j = parse_json(body, what);
+  PhaseTimes t;
+  if (!j.is_object() || !j.contains("checks_us")) return t;
+  constexpr uint64_t kMax = 1000000000000000ull;   // 31 years of simulated time
+  t.checks_us = unsigned_of(member(j, "checks_us", what), "checks_us", what, kMax);
+  t.prepare_us = unsigned_of(member(j, "prepare_us", what), "prepare_us", what, kMax);
+  t.transfer_us = unsigned_of(member(j, "transfer_us", what), "transfer_us", what, kMax);
+  t.handoff_us = unsigned_of(member(j, "handoff_us", what), "handoff_us", what, kMax);
+  t.present = true;
+  return t;
+}
+
 Offer parse_offer(const std::string& body) {
   const char* what = "the migration request";
   json o = parse_json(body, what);

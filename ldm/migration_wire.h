@@ -59,6 +59,13 @@ Hello parse_hello(const std::string& body);
 uint64_t parse_begin(const std::string& body);
 // DONE: the CRC-32 of the memory as the source suspended it.
 uint32_t parse_done(const std::string& body);
+// DONE or COMMIT: the phases' simulated durations on the source, in microseconds (all four
+// present, or none: then `present` is false). The target keeps them for ldm list -o status.
+struct PhaseTimes {
+  bool present = false;
+  uint64_t checks_us = 0, prepare_us = 0, transfer_us = 0, handoff_us = 0;
+};
+PhaseTimes parse_phase_times(const std::string& body);
 
 // OFFER: the domain as the target must create it and what the checks need.
 struct Offer {

@@ -85,6 +85,13 @@ struct Domain {
   } migration;
   // LDoms 1.2: CPU DR stays disabled in a migrated domain until it reboots.
   bool migrated = false;
+  // The last migration that brought the domain here: its source host and the phases'
+  // simulated durations on the source (us), for ldm list -o status (text and -p).
+  struct MigratedIn {
+    std::string source;
+    uint64_t checks_us = 0, prepare_us = 0, transfer_us = 0, handoff_us = 0;
+  };
+  std::vector<MigratedIn> migrated_in;   // empty, or the last one
 };
 
 struct SpConfig {

@@ -44,6 +44,12 @@ verify "ldg-tgt is bound on hostb at real address 0x8000000, no migration flag l
 on hosta run ldm list ldg2
 [ "$rc" = 1 ]
 verify "ldg2 is gone from hosta" $?
+on hostb run ldm list -o status -p ldg-tgt
+[ "$(cat "$tmp/out")" = "VERSION 1.3
+DOMAIN|name=ldg-tgt|
+MIGRATION
+|source=hosta|checks_ms=20.000|prepare_ms=0.000|transfer_ms=0.000|handoff_ms=15.000|total_ms=35.000" ]
+verify "the phases' simulated durations are kept on the target, parseable (-p), and no STATUS section" $?
 
 # ---- a dry run: every unmet requirement, one line each, and nothing changes anywhere
 on hosta new_guest ldg3 1 512M

@@ -76,6 +76,11 @@ check "ldg1 migrated; the target found the source's memory (CRC) before resuming
 on hosta run ldm list ldg1
 [ "$rc" = 1 ] && grep -qx "LDom ldg1 not found" "$tmp/err"
 verify "ldg1 is gone from hosta" $?
+phase() { sed -n "s/^ *$1 *\([0-9.]*\) ms$/\1/p" "$tmp/mig.out"; }
+on hostb run ldm list -o status -p ldg1
+grep -qx "|source=hosta|checks_ms=$(phase checks)|prepare_ms=$(phase prepare)|transfer_ms=$(phase transfer)|handoff_ms=$(phase handoff)|total_ms=[0-9.]*" "$tmp/out" &&
+  ! grep -q "^STATUS" "$tmp/out"
+verify "hostb lists the phases ldm printed, parseable (MIGRATION section), and no STATUS" $?
 on hostb run vfctl clock advance 100ms
 on hostb vfctl console ldg1 >"$tmp/dst.cons"
 head -1 "$tmp/dst.cons" | grep -qx "suspend: resumed" && consecutive "$tmp/src.cons" "$tmp/dst.cons" &&
