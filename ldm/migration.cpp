@@ -114,8 +114,8 @@ struct Migrator::Source {
   std::atomic<uint64_t> sent{0}, wire{0};   // pages sent, compressed bytes sent
   std::atomic<bool> all_sent{false}, cancel{false};
   // Bookkeeping (main thread).
-  double t0 = 0, t_checked = 0, t_prepared = 0, t_transfer_end = 0, t_done = 0, modelled_transfer = 0;
-  uint64_t wire_bytes = 0, touched_bytes = 0;
+  double t0 = 0, t_checked = 0, t_prepared = 0, modelled_transfer = 0;
+  uint64_t touched_bytes = 0;
   uint32_t crc = 0;   // of the memory at suspend, as vfctl checksum computes it
   unsigned shrunk_from = 0;
   bool suspended = false, finished = false;
@@ -696,7 +696,6 @@ void Migrator::source_transfer_wait(std::shared_ptr<Source> s) {
         return s->finished || mgr_.now() >= until - 1e-12;
       },
       s->modelled_transfer * 2 + 1, [this, s, progress](bool) {
-        s->t_transfer_end = mgr_.now();
         s->op->set_step_seconds(0);
         s->op->wait([s, progress] { progress(); return s->finished || s->all_sent.load(); }, 1e9, [this, s](bool) {
           if (s->finished) return;
@@ -784,13 +783,11 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
   }
   if (!ok) return source_fail(s, err);
   s->confirmed = true;
-  s->wire_bytes = s->wire;
   if (s->kind == "active" && !s->transfer_done) return;   // the modelled copy is still passing: it goes on from there
   // Handoff: the target runs the only copy from now on.
   auto finish = [this, s] {
     if (s->finished) return;
     s->finished = true;
-    s->t_done = mgr_.now();
     if (Domain* d = mgr_.m_.find(s->domain)) {
       if (d->state == State::Active) host_.stop(*d);
       if (d->state != State::Inactive) mgr_.unbind(*d);
@@ -816,13 +813,12 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
                            s->removed_maus.size(), std::max(0, s->target_maus));
     if (s->kind == "active")   // the proof a script can compare with vfctl checksum on the target
       r.out += fmt::format("Memory at suspend: {} non-zero pages, crc32 {:08x} (the same on the target before it resumed); {} sent as {} (compressed, in {} frames)\n",
-                           s->ras.size(), s->crc, format_size(s->touched_bytes), s->wire_bytes < (1u << 20) ? fmt::format("{:.0f}K", double(s->wire_bytes) / 1024)
-                                                        : fmt::format("{:.1f}M", double(s->wire_bytes) / 1048576),
+                           s->ras.size(), s->crc, format_size(s->touched_bytes), s->wire < (1u << 20) ? fmt::format("{:.0f}K", double(s->wire) / 1024)
+                                                  : fmt::format("{:.1f}M", double(s->wire) / 1048576),
                            (s->ras.size() + kPagesPerFrame - 1) / kPagesPerFrame);
     s->op->finish(r);
   };
   // The handoff's own modelled time (the target resumes and confirms) passes on this clock too.
-  if (s->kind != "active" && !s->t_transfer_end) s->t_transfer_end = mgr_.now();
   sim_wait(*s->op, [this] { return mgr_.now(); }, cfg_.timing.handoff_s + (s->kind == "active" ? 0 : cfg_.timing.shell_s), finish);
 }
 
