@@ -132,8 +132,7 @@ Reply Manager::run(const std::vector<std::string>& args) {
                                 "ends (ldm list -o status {})", d.name, d.name));
   // One change at a time: a running Operation holds its domain as it found it.
   if (auto op = running_operation(); op && !listing && !cancel_migration)
-    return fail(fmt::format("An operation is in progress ({}: {}): try again when it has finished", op->what(),
-                            op->progress()));
+    return op->refusal();
   Reply r = dispatch(cmd, rest);
   if (r.pending && !listing)
     r.pending->on_finish([this](Reply& done) {

@@ -22,8 +22,7 @@ Domain* guest_domain(Model& m, const std::string& name, Reply& refusal) {
 
 Reply Manager::suspend_domain(const std::string& name) {
   if (auto op = running_operation())
-    return fail(fmt::format("An operation is in progress ({}: {}): try again when it has finished", op->what(),
-                            op->progress()));
+    return op->refusal();
   Reply refusal;
   Domain* d = guest_domain(m_, name, refusal);
   if (!d) return refusal;
@@ -40,8 +39,7 @@ Reply Manager::suspend_domain(const std::string& name) {
 
 Reply Manager::resume_domain(const std::string& name) {
   if (auto op = running_operation())
-    return fail(fmt::format("An operation is in progress ({}: {}): try again when it has finished", op->what(),
-                            op->progress()));
+    return op->refusal();
   Reply refusal;
   Domain* d = guest_domain(m_, name, refusal);
   if (!d) return refusal;

@@ -161,8 +161,7 @@ struct Daemon {
     // A snapshot too: the guest is halfway through a conversation with the manager.
     if (auto op = mgr.running_operation();
         op && (a[0] == "reboot" || a[0] == "snapshot" || (a[0] == "sp" && a.size() >= 2 && a[1] != "showhost")))
-      return ldm::fail(fmt::format("An operation is in progress ({}: {}): try again when it has finished", op->what(),
-                                   op->progress()));
+      return op->refusal();
     if (a[0] == "reboot" && a.size() == 2) {
       if (a[1] != "primary") {
         r.err = fmt::format("vfctl reboot only reboots the control domain; use ldm stop-domain/start-domain for {}\n", a[1]);

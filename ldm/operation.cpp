@@ -4,6 +4,10 @@
 
 namespace vfsim::ldm {
 
+Reply Operation::refusal() const {
+  return fail("An operation is in progress (" + what_ + ": " + progress_ + "): try again when it has finished");
+}
+
 void Operation::wait(std::function<bool()> cond, double timeout_s, std::function<void(bool)> next) {
   cond_ = std::move(cond);
   next_ = std::move(next);

@@ -31,6 +31,8 @@ inline Reply fail(std::string msg, int code = 1) {
 
 class Operation {
  public:
+  // The refusal of a change while this runs (one change at a time).
+  Reply refusal() const;
   enum class Status { Running, Succeeded, Failed, Cancelled };
   static constexpr double kStepSeconds = 50e-6;   // simulated time between two looks
 
