@@ -105,6 +105,9 @@ std::string check_migration_options(const po::variables_map& vm) {
     if (std::string why = ldm::Migrator::check_fault(vm["migration-fault"].as<std::string>()); !why.empty())
       return "--migration-fault " + vm["migration-fault"].as<std::string>() + ": " + why;
   if (vm.count("migration-cert") != vm.count("migration-key")) return "--migration-cert and --migration-key go together";
+  for (const char* o : {"migration-ca", "migration-cert", "migration-key"})   // else -c fails only at migrate time
+    if (vm.count(o) && !std::ifstream(vm[o].as<std::string>()))
+      return std::string("--") + o + " " + vm[o].as<std::string>() + ": cannot be read";
   if (vm["migration-compat"].as<std::string>() != "1.2" && vm["migration-compat"].as<std::string>() != "2.0")
     return "--migration-compat " + vm["migration-compat"].as<std::string>() + ": 1.2 or 2.0";
   double mbit = vm["migration-link-mbit"].as<double>();

@@ -154,6 +154,9 @@ if command -v openssl >/dev/null; then
     done
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other.key -out other.pem -days 30 -subj "/CN=other"
   ) >/dev/null 2>&1
+  run "$LDMD" --foreground --state-dir "$tmp/x.state" --socket "$tmp/x.sock" --migration-ca "$tmp/none.pem"
+  [ "$rc" = 2 ] && grep -qxF "ldmd: --migration-ca $tmp/none.pem: cannot be read" "$tmp/err"
+  verify "a CA that cannot be read is refused at start-up, not at the first migrate -c" $?
   stop_host hosta
   stop_host hostb
   start_host hostb --migration-listen 127.0.0.1:$MIG_PORT --migration-ca "$tmp/ca.pem" \
