@@ -168,6 +168,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->footprint = 1u << 20;
   w->writes = 50;
   w->rate = 1000;
+  w->tick = 100;
   w->count = 20;
   w->ra = 0x40000000;
   w->role = LDC_ROLE_NONE;
@@ -191,7 +192,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   while (*s && *s != ' ' && *s != '\t') s++;
   size_t nlen = (size_t)(s - name);
   if (nlen == 0 || word_is(name, nlen, "compute")) w->kind = WL_COMPUTE;
-  else if (word_is(name, nlen, "memory")) w->kind = WL_MEMORY;
+  else if (word_is(name, nlen, "memory")) w->kind = WL_MEMORY, w->rate = 0, w->count = 0;   /* unpaced */
   else if (word_is(name, nlen, "counter")) w->kind = WL_COUNTER;
   else if (word_is(name, nlen, "probe")) w->kind = WL_PROBE;
   else if (word_is(name, nlen, "idle")) w->kind = WL_IDLE;
@@ -206,6 +207,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     return -1;
   }
 
+  int has_writes = 0, has_rate = 0, has_paced_key = 0;   /* memory: which mode the keys ask for */
   for (;;) {
     while (*s == ' ' || *s == '\t') s++;
     if (!*s) break;
@@ -255,7 +257,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     int sized = 0;
     if (w->kind == WL_COMPUTE && word_is(key, klen, "iterations")) slot = &w->iterations;
     else if (w->kind == WL_MEMORY && word_is(key, klen, "footprint")) slot = &w->footprint, sized = 1;
-    else if (w->kind == WL_MEMORY && word_is(key, klen, "writes")) slot = &w->writes;
+    else if (w->kind == WL_MEMORY && word_is(key, klen, "writes")) slot = &w->writes, has_writes = 1;
+    else if (w->kind == WL_MEMORY && word_is(key, klen, "rate")) slot = &w->rate, sized = 1, has_rate = 1;
+    else if (w->kind == WL_MEMORY && word_is(key, klen, "tick")) slot = &w->tick, has_paced_key = 1;
+    else if (w->kind == WL_MEMORY && word_is(key, klen, "count")) slot = &w->count, has_paced_key = 1;
     else if (w->kind == WL_COUNTER && word_is(key, klen, "rate")) slot = &w->rate;
     else if (w->kind == WL_COUNTER && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_PROBE && word_is(key, klen, "ra")) slot = &w->ra;
@@ -293,6 +298,31 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     }
     if (w->writes > 100) {
       fmt_format(err, errlen, "memory: writes is a percentage (0..100)");
+      return -1;
+    }
+    /* paced mode (for live-migration tests): rate=R, with tick and count; ignoring a key of
+     * the other mode would run something else than what was asked */
+    if (has_rate && has_writes) {
+      fmt_format(err, errlen, "memory: writes does not go with rate (paced mode writes one word per page)");
+      return -1;
+    }
+    if (has_paced_key && !has_rate) {
+      fmt_format(err, errlen, "memory: tick and count are for paced mode (rate=R)");
+      return -1;
+    }
+    if (has_rate && (w->rate == 0 || w->rate > MEMORY_MAX_RATE)) {
+      fmt_format(err, errlen, "memory: rate must be 1..%luG bytes per second", MEMORY_MAX_RATE >> 30);
+      return -1;
+    }
+    if (has_rate && (w->tick == 0 || w->tick > MEMORY_MAX_TICK)) {
+      fmt_format(err, errlen, "memory: tick must be 1..%lu Hz", MEMORY_MAX_TICK);
+      return -1;
+    }
+    /* a page written twice in one tick gets the same value twice: it would count as dirtied
+     * once, and the rate would be a lie */
+    if (has_rate && w->rate > w->footprint * w->tick) {
+      fmt_format(err, errlen, "memory: rate above footprint x tick (%lu): a tick's pages must be distinct",
+                 w->footprint * w->tick);
       return -1;
     }
   }

@@ -1,5 +1,6 @@
 /* The workload a guest runs, chosen by the MD's boot-file string, e.g.
  * "compute iterations=200000", "memory footprint=4M writes=50", "counter rate=1000 count=20",
+ * "memory footprint=16M rate=4M tick=100" (paced: dirties 4 MB of pages per second),
  * "ldc-ping role=client count=100 size=200 mode=reliable", "vdisk op=write size=4M seed=7",
  * "vnet-ping role=client peer=00:14:4f:f8:00:01 count=1000 size=64". */
 #ifndef FW_BOOTARGS_H
@@ -18,8 +19,11 @@ struct workload {
   uint64_t iterations;   /* compute */
   uint64_t footprint;    /* memory: bytes, a multiple of 8K */
   uint64_t writes;       /* memory: percent of accesses that store */
-  uint64_t rate;         /* counter: lines per second of simulated time */
-  uint64_t count;        /* counter: lines in total, 0 = forever; ldc-ping: messages */
+  uint64_t rate;         /* counter: lines per second of simulated time; memory: bytes of pages
+                            dirtied per second (paced mode), 0 = not paced */
+  uint64_t tick;         /* memory, paced: the pacing timer's frequency (Hz) */
+  uint64_t count;        /* counter: lines in total, 0 = forever; ldc-ping: messages;
+                            memory, paced: ticks, 0 = forever */
   uint64_t ra;           /* probe: a real address outside this guest (someone else's) */
   enum ldc_role role;    /* ldc-ping */
   uint64_t size;         /* ldc-ping: bytes per message */
@@ -39,6 +43,8 @@ struct workload {
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */
+#define MEMORY_MAX_RATE (64ul << 30)        /* paced: bytes per second */
+#define MEMORY_MAX_TICK 10000ul             /* paced: Hz */
 #define LDC_PING_MAX_SIZE 65536ul
 #define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory */
 #define VNET_PING_MIN_SIZE 60ul     /* Ethernet's minimum frame (without FCS) */

@@ -2,7 +2,7 @@
  * opens the channel (RELIABLE, this end initiates), sends INIT_REQ and registers the services
  * it provides, md-update, domain-shutdown and dr-cpu; then it answers the domain manager's
  * requests, one console line each. It lives on the boot vCPU, which polls it where it waits:
- * the idle loop, the counter workload and smp_wait. A compute-bound vCPU 0 answers only once
+ * the idle loop, the counter and paced memory workloads and smp_wait. A compute-bound vCPU 0 answers only once
  * its work is done (and then it exits), so the manager's requests time out meanwhile. */
 #ifndef FW_DS_H
 #define FW_DS_H

@@ -34,3 +34,11 @@ uint64_t memory_kernel(volatile uint64_t *buf, uint64_t bytes, unsigned vcpu, un
   *accesses = n;
   return sum;
 }
+
+uint64_t paced_pages(uint64_t rate, uint64_t tick, uint64_t *carry) {
+  const uint64_t per_page = tick * PACED_PAGE;   /* rate counts bytes per second */
+  *carry += rate;
+  uint64_t n = *carry / per_page;
+  *carry %= per_page;
+  return n;
+}

@@ -17,4 +17,13 @@ uint64_t compute_kernel(unsigned vcpu, uint64_t iterations);
 uint64_t memory_kernel(volatile uint64_t *buf, uint64_t bytes, unsigned vcpu, unsigned writes,
                        uint64_t *accesses);
 
+/* memory, paced (rate=R tick=HZ): how many pages to dirty at the next tick. The bytes short
+ * of a whole page carry over in *carry (0 at first), so any n ticks dirty exactly
+ * floor(n * rate / (tick * 8K)) pages: the average rate is exact, e.g. rate=1M tick=100
+ * gives 1, 1, 1, 2, ... */
+#define PACED_PAGE 8192
+uint64_t paced_pages(uint64_t rate, uint64_t tick, uint64_t *carry);
+/* The word written into a page: different at every tick, so each write changes the page. */
+static inline uint64_t paced_value(uint64_t tick_no, uint64_t page) { return tick_no << 20 ^ page; }
+
 #endif

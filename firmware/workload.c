@@ -1,6 +1,6 @@
-/* The workloads. compute and memory time themselves with %stick; counter is paced by the
- * STICK compare interrupt (interrupt_level_14 in traptable.S); ldc-ping times round trips
- * over a Logical Domain Channel (ldc.c). */
+/* The workloads. compute and memory time themselves with %stick; counter and paced memory
+ * are paced by the STICK compare interrupt (interrupt_level_14 in traptable.S); ldc-ping
+ * times round trips over a Logical Domain Channel (ldc.c). */
 #include "workload.h"
 
 #include "alloc.h"
@@ -25,31 +25,80 @@ static uint64_t demand_base(const struct md_info *md) {
 }
 
 void workload_prepare(struct cpu *c, const struct workload *w, const struct md_info *md) {
-  if (w->kind == WL_MEMORY)
+  /* paced: only the boot vCPU (the caller, at boot and for dr-cpu) writes; the others'
+   * regions would only take memory */
+  if (w->kind == WL_MEMORY && (!w->rate || c == this_cpu()))
     mmu_demand_prepare(c, demand_base(md) + c->id * DEMAND_REGION, w->footprint);
 }
 
-static void counter_run(struct cpu *c, const struct workload *w, const struct md_info *md) {
-  if (!md->stick_freq) die(2, "counter: the MD has no platform stick-frequency");
-  uint64_t period = md->stick_freq / w->rate;
-  if (!period) die(2, "counter: rate %lu Hz is above the stick frequency", w->rate);
+/* The timer of counter and paced memory: a level-14 interrupt every stick_freq / hz
+ * ticks of %stick, counted in c->timer_ticks; suspend_self moves its deadline on by the
+ * suspended interval. */
+static void timer_start(struct cpu *c, const struct md_info *md, uint64_t hz, const char *name, const char *key) {
+  if (!md->stick_freq) die(2, "%s: the MD has no platform stick-frequency", name);
+  uint64_t period = md->stick_freq / hz;
+  if (!period) die(2, "%s: %s %lu Hz is above the stick frequency", name, key, hz);
   c->timer_ticks = 0;
   c->timer_deadline = rd_stick() + period;
   c->timer_period = period;
   wr_stick_cmpr(c->timer_deadline);
+}
+
+static void timer_stop(struct cpu *c) {
+  wr_stick_cmpr(STICK_CMPR_INT_DIS);
+  c->timer_period = 0;
+}
+
+/* Sleeps until the timer has ticked more than `seen` times (or something else wakes the
+ * vCPU), then answers the domain manager. */
+static void timer_wait(struct cpu *c, uint64_t seen) {
+  irq_disable();   /* see smp_wait: no tick lost between the check and the yield */
+  if (c->timer_ticks == seen) hv_cpu_yield();
+  irq_enable();
+  ds_poll();
+}
+
+static void counter_run(struct cpu *c, const struct workload *w, const struct md_info *md) {
+  timer_start(c, md, w->rate, "counter", "rate");
   uint64_t printed = 0;
   while (!w->count || printed < w->count) {
-    irq_disable();   /* see smp_wait: no tick lost between the check and the yield */
-    if (c->timer_ticks == printed) hv_cpu_yield();
-    irq_enable();
-    ds_poll();
+    timer_wait(c, printed);
     while (printed < c->timer_ticks && (!w->count || printed < w->count))
       printf("counter %lu\n", ++printed);
   }
-  wr_stick_cmpr(STICK_CMPR_INT_DIS);
-  c->timer_period = 0;
+  timer_stop(c);
   printf("vfsim-runtime: counter done (%lu lines)\n", printed);
   fw_exit(0);
+}
+
+/* memory rate=R (for live-migration tests): dirties R bytes' worth of distinct 8K pages of
+ * the footprint per second of simulated time, one word per page, cycling round it, at each
+ * tick of the timer; one line per tick, so a test sees that a migration lost or repeated
+ * none. Ticks missed (the writing took longer than a period) are each done in turn. */
+static void paced_run(struct cpu *c, const struct workload *w, const struct md_info *md) {
+  mmu_demand_enable(c);
+  volatile uint64_t *buf = (volatile uint64_t *)c->demand_va;
+  const uint64_t pages = c->demand_size / PACED_PAGE, stride = PACED_PAGE / sizeof(uint64_t);
+  uint64_t done = 0, next = 0, carry = 0, dirtied = 0;
+  timer_start(c, md, w->tick, "memory", "tick");
+  while (!w->count || done < w->count) {
+    timer_wait(c, done);
+    while (done < c->timer_ticks && (!w->count || done < w->count)) {
+      done++;
+      for (uint64_t n = paced_pages(w->rate, w->tick, &carry); n; n--) {
+        buf[next * stride] = paced_value(done, next);
+        if (++next == pages) next = 0;
+        dirtied++;
+      }
+      printf("dirty %lu\n", done);
+    }
+  }
+  timer_stop(c);
+  printf("memory: dirtied %lu pages in %lu ticks\n", dirtied, done);
+  if (!w->then_idle) fw_exit(0);
+  struct workload idle = *w;   /* stay up with what was written, answering the manager */
+  idle.kind = WL_IDLE;
+  workload_run(c, &idle, md, 1);
 }
 
 /* Misbehaviour on purpose, for the isolation tests: hand the hypervisor a real address
@@ -148,6 +197,10 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       r->checksum = compute_kernel((unsigned)c->id, w->iterations);
       break;
     case WL_MEMORY: {
+      if (w->rate) {   /* paced: vCPU 0 writes, the others idle */
+        if (is_boot) paced_run(c, w, md);
+        for (;;) hv_cpu_yield();
+      }
       mmu_demand_enable(c);
       t0 = rd_stick();
       uint64_t accesses;

@@ -5,7 +5,7 @@
  *                [boot-file=S] [error=MESSAGE]
  *   fw_host_test --summary FILE           (the format md_vs_mdprint.sh compares)
  *   fw_host_test --results "BOOT-FILE" N  (the result lines a guest with N vcpus must print,
- *                                          without cycles) */
+ *                                          without cycles; paced memory: its last line) */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +167,46 @@ static void test_bootargs(void) {
   CHECK(workload_parse("memory then=sleep", &w, err, sizeof err) < 0 &&
             strcmp(err, "memory: then must be exit or idle, not \"sleep\"") == 0, "bad then: %s", err);
   CHECK(workload_parse("counter then=idle", &w, err, sizeof err) < 0, "then is not a counter word");
+  /* memory rate=R: paced mode (live-migration tests) */
+  CHECK(workload_parse("memory footprint=4M", &w, err, sizeof err) == 0 && w.rate == 0 && w.count == 0,
+        "memory is unpaced without rate");
+  CHECK(workload_parse("memory footprint=16M rate=1M", &w, err, sizeof err) == 0 && w.kind == WL_MEMORY &&
+            w.rate == 1u << 20 && w.tick == 100 && w.count == 0 && w.then_idle == 0 && w.footprint == 16u << 20,
+        "paced defaults: %s", err);
+  CHECK(workload_parse("memory rate=512K tick=10 count=7 then=idle", &w, err, sizeof err) == 0 &&
+            w.rate == 512u << 10 && w.tick == 10 && w.count == 7 && w.then_idle == 1,
+        "paced with tick, count, then: %s", err);
+  CHECK(workload_parse("memory footprint=256M rate=2G tick=10000", &w, err, sizeof err) == 0 &&
+            w.rate == 2ul << 30 && w.tick == 10000, "rate with G, tick 10000: %s", err);
+  CHECK(workload_parse("memory rate=100000 tick=1", &w, err, sizeof err) == 0 && w.rate == 100000 && w.tick == 1,
+        "rate in bytes, tick 1: %s", err);
+  CHECK(workload_parse("memory rate=0", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: rate must be 1..64G bytes per second") == 0, "rate 0 refused: %s", err);
+  CHECK(workload_parse("memory footprint=256M rate=65G tick=10000", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: rate must be 1..64G bytes per second") == 0, "rate above 64G refused: %s", err);
+  CHECK(workload_parse("memory rate=1M tick=0", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: tick must be 1..10000 Hz") == 0, "tick 0 refused: %s", err);
+  CHECK(workload_parse("memory rate=1M tick=10001", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: tick must be 1..10000 Hz") == 0, "tick above 10000 refused: %s", err);
+  CHECK(workload_parse("memory rate=1M tick=1K", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: bad value \"1K\" for tick") == 0, "tick takes no suffix: %s", err);
+  CHECK(workload_parse("memory rate=1M writes=50", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: writes does not go with rate (paced mode writes one word per page)") == 0,
+        "writes with rate refused: %s", err);
+  CHECK(workload_parse("memory writes=0 rate=1M", &w, err, sizeof err) != 0, "writes before rate refused too");
+  CHECK(workload_parse("memory count=5", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: tick and count are for paced mode (rate=R)") == 0, "count without rate: %s", err);
+  CHECK(workload_parse("memory tick=100", &w, err, sizeof err) != 0, "tick without rate refused");
+  CHECK(workload_parse("memory footprint=1M rate=101M tick=100", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: rate above footprint x tick (104857600): a tick's pages must be distinct") == 0,
+        "a tick's pages beyond the footprint refused: %s", err);
+  CHECK(workload_parse("memory footprint=1M rate=100M tick=100", &w, err, sizeof err) == 0,
+        "a tick's pages = the footprint: %s", err);
+  CHECK(workload_parse("memory rate=1X", &w, err, sizeof err) != 0 &&
+            strcmp(err, "memory: bad value \"1X\" for rate") == 0, "bad rate suffix: %s", err);
+  CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
+        "counter's defaults are not memory's");
+  CHECK(workload_parse("counter tick=5", &w, err, sizeof err) != 0, "tick is not a counter word");
   /* the Domain Services agent: on unless ds=off, for every workload */
   CHECK(workload_parse("idle", &w, err, sizeof err) == 0 && w.ds == 1, "ds on by default");
   CHECK(workload_parse("idle ds=off", &w, err, sizeof err) == 0 && w.kind == WL_IDLE && w.ds == 0, "idle ds=off");
@@ -328,6 +368,21 @@ static void test_kernels(void) {
         "memory kernel deterministic (%" PRIu64 " accesses)", n1);
   CHECK(memory_kernel(m1, sizeof m1, 3, 0, &n1) != memory_kernel(m1, sizeof m1, 3, 100, &n1),
         "writes changes the checksum");
+  /* paced memory: the carried remainder makes the average exact */
+  uint64_t carry = 0, seq[8], total = 0;
+  for (int i = 0; i < 8; i++) seq[i] = paced_pages(1u << 20, 100, &carry);
+  CHECK(seq[0] == 1 && seq[1] == 1 && seq[2] == 1 && seq[3] == 2 && seq[4] == 1 && seq[7] == 2,
+        "rate=1M tick=100: %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " ...", seq[0], seq[1], seq[2], seq[3]);
+  carry = 0;
+  for (int i = 0; i < 5; i++) total += paced_pages(8u << 20, 100, &carry);
+  CHECK(total == 51, "rate=8M tick=100: %" PRIu64 " pages in 5 ticks, want 51", total);
+  carry = 0, total = 0;
+  for (uint64_t i = 1; i <= 1000; i++) {
+    total += paced_pages(12345678, 7, &carry);
+    if (total != i * 12345678 / (7 * PACED_PAGE)) break;
+  }
+  CHECK(total == 1000ull * 12345678 / (7 * PACED_PAGE), "n ticks dirty floor(n * rate / (tick * 8K)) pages");
+  CHECK(paced_value(1, 5) != paced_value(2, 5) && paced_value(1, 5) != paced_value(1, 6), "paced values differ");
 }
 
 /* ---- MD files ---- */
@@ -395,6 +450,13 @@ static int results(const char *boot_file, unsigned n) {
   struct workload w;
   char err[128];
   if (workload_parse(boot_file, &w, err, sizeof err)) { printf("error %s\n", err); return 2; }
+  if (w.kind == WL_MEMORY && w.rate) {   /* paced: vCPU 0's last line, when it ends */
+    uint64_t carry = 0, dirtied = 0;
+    for (uint64_t t = 0; t < w.count; t++) dirtied += paced_pages(w.rate, w.tick, &carry);
+    if (w.count) printf("memory: dirtied %" PRIu64 " pages in %" PRIu64 " ticks\n", dirtied, w.count);
+    else printf("memory: paced for ever\n");
+    return 0;
+  }
   for (unsigned id = 0; id < n; id++) {
     if (w.kind == WL_COMPUTE) {
       printf("vcpu %u: compute iterations=%" PRIu64 " checksum=0x%016" PRIx64 "\n", id, w.iterations,
