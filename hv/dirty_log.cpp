@@ -75,6 +75,13 @@ std::vector<uint64_t> Hypervisor::dirty_log_read_and_clear(Guest& g) {
   return ras;
 }
 
+uint64_t Hypervisor::dirty_log_count(const Guest& g) const {
+  uint64_t n = 0;
+  for (const auto& block : g.dirty_log.bits)
+    for (uint64_t w : block) n += uint64_t(__builtin_popcountll(w));
+  return n;
+}
+
 void Hypervisor::dirty_log_stop(Guest& g) { dirty_logs_.stop(g); }
 
 }  // namespace vfsim::hv

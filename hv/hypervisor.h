@@ -192,6 +192,8 @@ class Hypervisor : public cmt::StrandHost {
   // I/O server). Empty when the log is off. stop frees it; destroy_guest stops it.
   void dirty_log_start(Guest& g);
   std::vector<uint64_t> dirty_log_read_and_clear(Guest& g);
+  // How many pages are dirty now, leaving them so (a dirty-rate sample: ldm migrate-domain -n).
+  uint64_t dirty_log_count(const Guest& g) const;
   void dirty_log_stop(Guest& g);
 
   bool on_trap(cmt::Core& core, unsigned slot, isa::Trap t) override;

@@ -112,6 +112,16 @@ std::string check_migration_options(const po::variables_map& vm) {
     return "--migration-compat " + vm["migration-compat"].as<std::string>() + ": 1.2 or 2.0";
   double mbit = vm["migration-link-mbit"].as<double>();
   if (!(mbit > 0 && mbit <= 1e6)) return "--migration-link-mbit must be more than 0 and at most 1000000";
+  const std::string& mode = vm["migration-mode"].as<std::string>();
+  if (mode != "warm" && mode != "live") return "--migration-mode " + mode + ": warm or live";
+  double down = vm["migration-downtime-ms"].as<double>();
+  if (!(down > 0 && down <= 600000)) return "--migration-downtime-ms must be more than 0 and at most 600000";
+  unsigned rounds = vm["migration-max-rounds"].as<unsigned>();
+  if (rounds < 1 || rounds > 999) return "--migration-max-rounds must be 1 to 999";
+  const std::string& conv = vm["migration-converge"].as<std::string>();
+  if (conv != "suspend" && conv != "fail") return "--migration-converge " + conv + ": suspend or fail";
+  double sample = vm["migration-sample-ms"].as<double>();
+  if (!(sample >= 1 && sample <= 60000)) return "--migration-sample-ms must be 1 to 60000";
   return "";
 }
 
@@ -348,6 +358,11 @@ int sc_main(int argc, char** argv) {
       ("migration-key", po::value<std::string>(), "the key of --migration-cert")
       ("migration-compat", po::value<std::string>()->default_value("1.2"), "1.2: a domain with crypto units and more than one vCPU cannot migrate; 2.0: its units are taken away at the start and bound again on the target, as many as are free")
       ("migration-link-mbit", po::value<double>()->default_value(1000), "the network between the control domains, in Mbit/s, for the simulated transfer time")
+      ("migration-mode", po::value<std::string>()->default_value("warm"), "how an active domain migrates unless mode= says: warm (LDoms 1.2: suspended for the whole copy) or live (pre-copy rounds while it runs)")
+      ("migration-downtime-ms", po::value<double>()->default_value(300), "live: suspend once the rest fits this many ms at the link's rate (downtime=)")
+      ("migration-max-rounds", po::value<unsigned>()->default_value(5), "live: at most this many rounds while the guest runs, round 0 included (rounds=)")
+      ("migration-converge", po::value<std::string>()->default_value("suspend"), "live, when it cannot converge: suspend (and send the rest) or fail (the guest runs on) (converge=)")
+      ("migration-sample-ms", po::value<double>()->default_value(500), "migrate-domain -n: the window of simulated time over which the guest's dirty rate is measured")
       ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT], KIND cut-link or hold (source), exit or out-of-memory (target), PHASE checks, prepare, transfer or handoff")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
@@ -465,6 +480,12 @@ int sc_main(int argc, char** argv) {
     if (vm.count("migration-fault")) mc.fault = vm["migration-fault"].as<std::string>();
     mc.timing.link_mbit_s = vm["migration-link-mbit"].as<double>();
     mc.compat = vm["migration-compat"].as<std::string>();
+    mc.live = vm["migration-mode"].as<std::string>() == "live";
+    mc.policy.downtime_limit_s = vm["migration-downtime-ms"].as<double>() / 1e3;
+    mc.policy.max_rounds = vm["migration-max-rounds"].as<unsigned>();
+    mc.policy.no_converge = vm["migration-converge"].as<std::string>() == "fail" ? ldm::LivePolicy::OnNoConverge::Fail
+                                                                                  : ldm::LivePolicy::OnNoConverge::Suspend;
+    mc.sample_s = vm["migration-sample-ms"].as<double>() / 1e3;
     mc.state_dir = state_dir;
     ldm::Migrator migrator(mgr, host, mc);
     mgr.migrator = &migrator;

@@ -22,6 +22,24 @@ std::string rstrip(std::string s) {
 // Pads to width, or one space past a value that fills it.
 std::string col(const std::string& v, size_t w) { return v.size() >= w ? v + " " : v + std::string(w - v.size(), ' '); }
 
+// A live migration in progress, after the seed's STATUS line (ldm list -o status -p): the
+// rounds so far (bytes sent in each), the dirty rate, the downtime if it stopped now, and
+// the simulated time so far.
+std::string live_p(const Domain::Migration& m) {
+  std::string bytes;
+  for (uint64_t b : m.round_bytes) bytes += (bytes.empty() ? "" : ",") + std::to_string(b);
+  return fmt::format("|mode=live|rounds={}|round_bytes={}|dirty_mb_s={:.3f}|expected_downtime_ms={:.3f}|elapsed_ms={:.3f}\n",
+                     m.round_bytes.size(), bytes, m.dirty_rate / 1e6, m.expected_downtime * 1e3, m.elapsed * 1e3);
+}
+std::string live_text(const Domain::Migration& m) {
+  std::string out = fmt::format("    live: round {}, dirty rate {:.1f} MB/s, downtime now {:.3f} ms, {:.3f} s so far\n",
+                                m.round_bytes.empty() ? 0 : m.round_bytes.size() - 1, m.dirty_rate / 1e6,
+                                m.expected_downtime * 1e3, m.elapsed);
+  for (size_t i = 0; i < m.round_bytes.size(); ++i)
+    out += fmt::format("      round {:<3} {}\n", i, format_size(m.round_bytes[i]));
+  return out;
+}
+
 std::string cpuset(const std::vector<unsigned>& s) {
   std::string out = "(";
   for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
@@ -167,10 +185,12 @@ std::string sections(const Manager& m, const View& v, bool p, const std::string&
       out += "STATUS\n";
       out += fmt::format("|op=migration|progress={}|error={}|{}={}\n", d.migration.progress,
                          d.migration.error ? "yes" : "no", source ? "target" : "source", d.migration.peer);
+      if (d.migration.live) out += live_p(d.migration);
     } else {
       out += " \nSTATUS\n";
       out += source ? "    OPERATION    PROGRESS    TARGET \n" : "    OPERATION    PROGRESS    SOURCE\n";
       out += "    " + col("migration", 13) + col(std::to_string(d.migration.progress) + "%", 12) + d.migration.peer + "\n";
+      if (d.migration.live) out += live_text(d.migration);
     }
   }
   // The migration that brought the domain here: the phases' simulated durations on the
@@ -181,13 +201,16 @@ std::string sections(const Manager& m, const View& v, bool p, const std::string&
     uint64_t total = m.checks_us + m.prepare_us + m.transfer_us + m.handoff_us;
     if (p) {
       out += "MIGRATION\n";
-      out += fmt::format("|source={}|checks_ms={}|prepare_ms={}|transfer_ms={}|handoff_ms={}|total_ms={}\n", m.source,
-                         ms(m.checks_us), ms(m.prepare_us), ms(m.transfer_us), ms(m.handoff_us), ms(total));
+      out += fmt::format("|source={}|checks_ms={}|prepare_ms={}|transfer_ms={}|handoff_ms={}|total_ms={}{}\n", m.source,
+                         ms(m.checks_us), ms(m.prepare_us), ms(m.transfer_us), ms(m.handoff_us), ms(total),
+                         m.live ? fmt::format("|mode=live|rounds={}|downtime_ms={}", m.rounds, ms(m.downtime_us)) : "");
     } else {
       out += "\nMIGRATION\n";
       out += "    SOURCE          CHECKS      PREPARE     TRANSFER    HANDOFF     TOTAL (ms of simulated time)\n";
       out += "    " + col(m.source, 16) + col(ms(m.checks_us), 12) + col(ms(m.prepare_us), 12) +
              col(ms(m.transfer_us), 12) + col(ms(m.handoff_us), 12) + ms(total) + "\n";
+      if (m.live)
+        out += fmt::format("    live: {} rounds, downtime {} ms\n", m.rounds, ms(m.downtime_us));
     }
   }
   if (want("cpu") && !d.strands.empty()) {

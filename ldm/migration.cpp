@@ -10,11 +10,15 @@
 #include <cstring>
 #include <fstream>
 #include <future>
+#include <set>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "ldm/migration_internal.h"
 #include "ldm/migration_wire.h"
 #include "ldm/password.h"
 #include "ldm/service_path.h"
@@ -26,132 +30,8 @@
 namespace vfsim::ldm {
 
 using json = nlohmann::json;
-using Role = Domain::Migration::Role;
 
-namespace {
-
-// Frame types on the link (migration_link.h frames: type, length, payload).
-enum Msg : uint8_t {
-  kHello = 1, kHelloOk, kAuthFail, kOffer, kChecked, kMemory, kRuntime, kDone, kResumed, kFailed, kCommit,
-  kCancel, kCommitted, kBegin,
-};
-constexpr uint32_t kProtocol = 1;
-using wire::kPage;
-using wire::kPagesPerFrame;
-constexpr int kConnectMs = 3000, kReplyMs = 30000;
-constexpr double kCheckPct = 2, kPreparePct = 5, kHandoffPct = 98;   // progress at each phase's start
-
-const char* kUnreachable =
-    "Failed to establish connection with ldmd(1m) on target: {}\n"
-    "Check that the 'ldmd' service is enabled on the target machine and\n"
-    "that the version supports Domain Migration. Check that the 'xmpp_enabled'\n"
-    "and 'incoming_migration_enabled' properties of the 'ldmd' service on\n"
-    "the target machine are set to 'true' using svccfg(1M).";
-
-std::string kind_of(const Domain& d) {
-  return d.state == State::Active ? "active" : d.state == State::Bound ? "bound" : "inactive";
-}
-
-bool all_zero(const uint8_t* p) {
-  static const uint8_t zero[kPage] = {};
-  return std::memcmp(p, zero, kPage) == 0;
-}
-
-std::string seconds(double s) { return fmt::format("{:.3f} s", s); }
-
-// The domain of an offer as this host takes it in: its constraints, identity and devices,
-// none of the source's bindings.
-Domain offered_domain(const wire::Offer& offer) {
-  Domain d = offer.domain;
-  d.state = State::Inactive;
-  d.control = false;
-  d.strands.clear();
-  d.mem.clear();
-  d.mau_cores.clear();
-  d.cons_port = -1;
-  d.migration = {};
-  return d;
-}
-
-// A modelled duration passes on this host's clock (the guests run meanwhile), then next();
-// afterwards the operation waits for the network again and runs no simulated time.
-void sim_wait(Operation& op, std::function<double()> now, double s, std::function<void()> next) {
-  double until = now() + s;
-  op.set_step_seconds(std::clamp(s / 100, Operation::kStepSeconds, 1e-3));
-  op.wait([now, until] { return now() >= until - 1e-12; }, s * 2 + 1, [&op, next](bool) {
-    op.set_step_seconds(0);
-    next();
-  });
-}
-
-}  // namespace
-
-double MigrationTiming::rate(unsigned crypto_units, unsigned vcpus, bool multi_thread) const {
-  double mb = 1e6;
-  double net = link_mbit_s * 1e6 / 8 * link_efficiency;
-  double enc = crypto_units ? cu_encrypt_mb_s * mb * crypto_units : sw_encrypt_mb_s * mb;
-  double cmp = compress_mb_s * mb * (multi_thread ? std::max(1u, vcpus) : 1);
-  return std::min({hv_read_mb_s * mb, cmp, enc, net, install_mb_s * mb});
-}
-
-// ---- sessions ------------------------------------------------------------------------------
-struct Migrator::Source {
-  // Set on the main thread before the worker starts.
-  std::string domain, target_name, host, user, password, source_host;
-  bool dry = false, cert = false;
-  std::string kind;             // active | bound | inactive
-  std::string offer;            // JSON
-  std::pair<std::string, uint16_t> addr;
-  link::TlsIdentity tls;
-  Fault fault;
-  std::shared_ptr<Operation> op;
-  // Main -> worker: what to do after the checks, and the captured state.
-  enum class Next { Wait, Abort, Commit, Transfer } next = Next::Wait;
-  std::string runtime;
-  std::vector<uint64_t> ras;
-  std::vector<uint8_t> pages;   // ras.size() pages of 8 KB
-  // Worker -> main.
-  std::atomic<uint64_t> sent{0}, wire{0};   // pages sent, compressed bytes sent
-  std::atomic<bool> all_sent{false}, cancel{false};
-  // Bookkeeping (main thread).
-  double t0 = 0, t_checked = 0, t_prepared = 0, modelled_transfer = 0;
-  uint64_t touched_bytes = 0;
-  uint32_t crc = 0;   // of the memory at suspend, as vfctl checksum computes it
-  unsigned shrunk_from = 0;
-  bool suspended = false, finished = false;
-  bool confirmed = false, transfer_done = false;   // the target took over; the modelled copy has passed
-  std::mutex mu;
-  std::condition_variable cv;
-  std::unique_ptr<link::Channel> ch;   // set by the worker; shutdown() from main to cut it
-  std::thread th;
-  std::atomic<bool> worker_done{false};
-  std::string continue_file;   // --migration-fault hold: the test's go-ahead
-  std::atomic<bool> held{false};
-  double handoff_s = 0;   // the handoff's modelled time (set before the worker starts)
-  std::vector<unsigned> removed_maus;   // 2.0: the crypto units taken away at the start
-  int target_maus = -1;                 // how many the target bound (from its checks)
-  int target_maus_primary = -1, target_vcpus_primary = 0;   // the target's control domain
-};
-
-struct Migrator::Incoming {
-  std::unique_ptr<link::Channel> ch;
-  std::string peer_addr, user, source_host;
-  wire::Offer offer;
-  std::string malformed;        // why the offer could not be read ("" when it could)
-  std::string name, kind;       // the domain's name here, and what it is
-  bool shell = false;           // a receiving domain exists here
-  bool dry = false;
-  uint64_t expected = 0;
-  std::atomic<uint64_t> received{0};
-  std::string runtime;
-  std::vector<wire::MemoryFrame> frames;   // decompressed memory frames
-  std::thread th;
-  std::atomic<bool> done{false};
-  uint32_t crc = 0;       // of the memory at suspend, as the source computed it
-  bool verify = false;
-  unsigned maus = 0;      // crypto units the receiving domain got
-  wire::PhaseTimes times;   // the source's phases, kept with the domain once it is here
-};
+using namespace mig;
 
 struct Migrator::Threads {
   std::thread listener;
@@ -257,8 +137,9 @@ void Migrator::poll() {
   for (auto& in : incoming_)
     if (in->shell && in->expected)
       if (Domain* d = mgr_.m_.find(in->name); d && d->migration.role == Role::Target)
-        d->migration.progress = unsigned(std::min<uint64_t>(kHandoffPct, kPreparePct + (kHandoffPct - kPreparePct) *
-                                                                               in->received / in->expected));
+        d->migration.progress = std::max(d->migration.progress,
+                                         unsigned(std::min<uint64_t>(in->to_pct, in->from_pct + (in->to_pct - in->from_pct) *
+                                                                                     in->received / in->expected)));
   sources_.erase(std::remove_if(sources_.begin(), sources_.end(),
                                 [](const auto& s) {
                                   if (!s->finished || !s->worker_done) return false;
@@ -282,7 +163,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
                 "[<user>@]<target_host>[:<target_ldom>]");
   };
   auto s = std::make_shared<Source>();
-  std::vector<std::string> ops;
+  std::vector<std::string> ops, props;
   std::string password_file;
   bool have_password = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -297,11 +178,46 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       have_password = true;
     } else if (!w.empty() && w[0] == '-') {
       return usage();
+    } else if (w.find('=') != std::string::npos) {
+      props.push_back(w);
     } else {
       ops.push_back(w);
     }
   }
   if (ops.size() != 2) return usage();
+  // Properties of this migration (docs/migration.md "Live migration"): each known one once,
+  // its value checked; anything else is refused before anything happens.
+  s->live = cfg_.live;
+  s->policy = cfg_.policy;
+  std::set<std::string> seen;
+  for (const std::string& pr : props) {
+    std::string k = pr.substr(0, pr.find('=')), v = pr.substr(pr.find('=') + 1);
+    if (!seen.insert(k).second) return fail(fmt::format("Property {} given more than once", k));
+    if (k == "mode") {
+      if (v != "warm" && v != "live") return fail(fmt::format("Invalid mode: {} (warm or live)", v));
+      s->live = v == "live";
+    } else if (k == "downtime") {
+      char* end = nullptr;
+      double ms = v.empty() || !(std::isdigit(static_cast<unsigned char>(v[0]))) ? -1 : std::strtod(v.c_str(), &end);
+      if (end && *end) ms = -1;
+      if (!(ms > 0 && ms <= 600000)) return fail(fmt::format("Invalid downtime: {} (milliseconds, e.g. downtime=300)", v));
+      s->policy.downtime_limit_s = ms / 1e3;
+    } else if (k == "rounds") {
+      if (v.empty() || v.size() > 3 || !std::all_of(v.begin(), v.end(), ::isdigit) || std::stoi(v) < 1)
+        return fail(fmt::format("Invalid rounds: {} (1 to 999 rounds while the guest runs)", v));
+      s->policy.max_rounds = unsigned(std::stoi(v));
+    } else if (k == "converge") {
+      if (v != "suspend" && v != "fail") return fail(fmt::format("Invalid converge: {} (suspend or fail)", v));
+      s->policy.no_converge = v == "fail" ? LivePolicy::OnNoConverge::Fail : LivePolicy::OnNoConverge::Suspend;
+    } else if (k == "trace") {
+      if (v.empty() || v[0] != '/') return fail(fmt::format("Invalid trace file: {} (an absolute path)", v));
+      s->trace_file = v;
+    } else {
+      return fail(fmt::format("Invalid property: {}", k));
+    }
+  }
+  if (!s->live && (seen.count("downtime") || seen.count("rounds") || seen.count("converge")))
+    return fail("downtime, rounds and converge apply to a live migration (mode=live)");
   s->domain = ops[0];
   std::string target = ops[1];
   size_t at = target.find('@');
@@ -378,10 +294,13 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
                   {"layout", layout},
                   {"channels", channels},
                   {"crypto_units", mgr_.primary().mau_cores.size()},
-                  {"compat", cfg_.compat}}
+                  {"compat", cfg_.compat},
+                  {"mode", s->kind == "active" && s->live ? "live" : "warm"}}
                  .dump();
   s->op = mgr_.new_operation(fmt::format("migrate-domain {}", d->name));
   s->t0 = mgr_.now();
+  s->vcpus_at_start = d->vcpus;
+  if (s->kind != "active") s->live = false;   // (only a running guest's memory moves)
   sources_.push_back(s);
   Migrator* self = this;
   s->op->on_cancel([self, s] {   // ldmd stops: the worker ends, the guest is left as it is
@@ -423,6 +342,22 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       report([self, s, in] { self->source_checked(s, {in}, ""); });
       return;
     }
+    bool began = false;   // a BEGIN went: the target holds memory to scrub on a cancel
+    // A cancel once the target holds memory: it scrubs what it received and says how much.
+    auto cancel_and_scrub = [&] {
+      c.send(kCancel, "", why);
+      uint8_t t = 0;
+      std::string body;
+      if (began && c.recv(t, body, kReplyMs, why) && t == kScrubbed) {
+        try {
+          wire::Scrubbed sc = wire::parse_scrubbed(body);
+          s->scrub_bytes = sc.bytes;
+          s->scrub_us = sc.scrub_us;
+        } catch (const std::exception&) {
+        }
+      }
+      s->scrub_done = true;
+    };
     // Test hooks (--migration-fault): hold here until cancelled, or cut the link here.
     // hold: wait for a cancel (true: the migration ends), or until the test creates the file
     // STATE-DIR/migration-continue (false: it goes on from here; the file is removed).
@@ -433,7 +368,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
         if (std::remove(s->continue_file.c_str()) == 0) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
-      c.send(kCancel, "", why);
+      cancel_and_scrub();
       return true;
     };
     auto cut = [&](const std::string& phase, unsigned pct) {
@@ -500,37 +435,53 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       report([self, s] { self->source_finished(s, true, ""); });
       return;
     }
-    // Transfer: memory in compressed frames (zero pages never captured), then the runtime
-    // state, then DONE; the target installs it, resumes the guest and says RESUMED.
-    size_t n = s->ras.size();
-    if (!c.send(kBegin, json{{"pages", n}}.dump(), why)) return lost("during the transfer");   // (the target's progress)
-    for (size_t i = 0; i < n; i += kPagesPerFrame) {
-      if (s->cancel) {
-        c.send(kCancel, "", why);
-        return;
+    // Transfer: the rounds of memory in compressed frames (warm: one, zero pages never
+    // captured), each announced by BEGIN; the last is followed by the runtime state and DONE;
+    // the target installs it all, resumes the guest and says RESUMED.
+    for (;;) {
+      Source::Batch b;
+      {
+        std::unique_lock<std::mutex> l(s->mu);
+        s->cv.wait(l, [&] { return !s->batches.empty() || s->cancel || s->next == Source::Next::Abort; });
+        if (s->batches.empty()) {
+          l.unlock();
+          return cancel_and_scrub();
+        }
+        b = std::move(s->batches.front());
+        s->batches.pop_front();
       }
-      size_t k = std::min(kPagesPerFrame, n - i);
-      unsigned pct = unsigned(100 * i / std::max<size_t>(n, 1));
-      if (held("transfer", pct)) return;
-      if (cut("transfer", pct)) return lost("during the transfer");
-      std::string z = wire::memory_frame(&s->ras[i], &s->pages[i * kPage], k);
-      if (!c.send(kMemory, z, why)) return lost("during the transfer");
-      s->wire += z.size();
-      s->sent += k;
+      size_t n = b.ras.size();
+      s->sent = 0;
+      json begin = {{"pages", n}, {"round", b.round}, {"from", b.from_pct}, {"to", b.to_pct}};
+      if (!c.send(kBegin, begin.dump(), why)) return lost("during the transfer");   // (the target's progress)
+      began = true;
+      for (size_t i = 0; i < n; i += kPagesPerFrame) {
+        if (s->cancel) return cancel_and_scrub();
+        size_t k = std::min(kPagesPerFrame, n - i);
+        unsigned pct = unsigned(100 * i / std::max<size_t>(n, 1));
+        if (b.last && held("transfer", pct)) return;
+        if (b.last && cut("transfer", pct)) return lost("during the transfer");
+        std::string z = wire::memory_frame(&b.ras[i], &b.pages[i * kPage], k);
+        if (!c.send(kMemory, z, why)) return lost("during the transfer");
+        s->wire += z.size();
+        s->sent += k;
+      }
+      if (b.last && n == 0 && (held("transfer", 0) || cut("transfer", 0))) return s->cancel ? void() : lost("during the transfer");
+      ++s->batches_sent;
+      if (b.last) break;
     }
     if (held("handoff", 0)) return;
     if (cut("handoff", 0)) {
       s->all_sent = true;   // (the runtime state would have been the last thing sent)
       return lost("after all state was sent, before it confirmed the migration");
     }
-    json end = {{"pages", n},
-                 {"crc", s->crc},
-                 {"checks_us", us(s->t_checked - s->t0)},
-                 {"prepare_us", us(s->t_prepared - s->t_checked)},
-                 {"transfer_us", us(s->modelled_transfer)},
-                 {"handoff_us", us(s->handoff_s)}};
-    if (!c.send(kRuntime, s->runtime, why) || !c.send(kDone, end.dump(), why))
-      return lost("during the transfer");
+    std::string runtime, end;
+    {
+      std::lock_guard<std::mutex> l(s->mu);
+      runtime = s->runtime;
+      end = s->done_body;
+    }
+    if (!c.send(kRuntime, runtime, why) || !c.send(kDone, end, why)) return lost("during the transfer");
     s->all_sent = true;
     if (!c.recv(type, in, kReplyMs, why)) return lost("after all state was sent, before it confirmed the migration");
     if (type == kFailed) {
@@ -571,11 +522,15 @@ void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::st
     source_fail(s, fmt::format("{}", fmt::join(problems, "\n")));
     return;
   }
-  if (s->dry) {
+  // The pipeline's rate: both control domains take part, the smaller one's crypto units and
+  // vCPUs set it. Compression is multi-threaded from 1.3: in 2.0 compatibility and live.
+  unsigned units = unsigned(mgr_.primary().mau_cores.size()), vcpus = mgr_.primary().vcpus;
+  if (s->target_maus_primary >= 0) units = std::min(units, unsigned(s->target_maus_primary));
+  if (s->target_vcpus_primary > 0) vcpus = std::min(vcpus, unsigned(s->target_vcpus_primary));
+  s->rate = cfg_.timing.rate(units, vcpus, cfg_.compat == "2.0" || s->live);
+  if (s->dry) {   // -n: the checks passed; what the migration would take
     decide(Source::Next::Abort);
-    s->finished = true;
-    s->op->finish({});
-    return;
+    return source_predict(s);
   }
   Domain* d = mgr_.m_.find(s->domain);
   if (!d) {   // (nothing else may change it while the operation runs; kept for safety)
@@ -594,6 +549,14 @@ void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::st
     s->op->set_progress("transfer");
     decide(Source::Next::Commit);
     return;
+  }
+  if (s->live) {
+    if (hv::Guest* g = host_.hypervisor().find_guest(d->name)) {
+      state::Encoder e;
+      host_.hypervisor().save_migration(*g, e);
+      s->runtime_estimate = e.buf.size();
+    }
+    return source_live_start(s);
   }
   source_prepare(s);
 }
@@ -644,64 +607,38 @@ void Migrator::source_capture(std::shared_ptr<Source> s) {
     std::lock_guard<std::mutex> l(s->mu);
     if (s->ch) s->ch->shutdown();
   }
-  Domain* d = mgr_.m_.find(s->domain);
-  hv::Hypervisor& hv = host_.hypervisor();
-  hv::Guest* g = hv.find_guest(d->name);
-  hv.reset_service_channels(*g);
-  state::Encoder e;
-  hv.save_migration(*g, e);
-  s->runtime.assign(e.buf.begin(), e.buf.end());
-  size_t resident = 0;   // (counted first: the copy below then never reallocates)
-  hv.resident_pages(*g, [&](uint64_t, const uint8_t*) { ++resident; });
-  s->ras.reserve(resident);
-  s->pages.reserve(resident * kPage);
-  hv.resident_pages(*g, [&](uint64_t ra, const uint8_t* p) {
-    if (all_zero(p)) return;   // zero pages are elided: the target's memory starts zero
-    s->ras.push_back(ra);
-    s->pages.insert(s->pages.end(), p, p + kPage);
-  });
-  s->crc = hv.memory_checksum(*g);
-  s->touched_bytes = s->ras.size() * kPage;
-  // Simulated time of the copy: the pipeline's rate with the crypto units both primaries own.
-  // Both control domains take part: the smaller one's crypto units and vCPUs set the rate.
-  unsigned units = unsigned(mgr_.primary().mau_cores.size()), vcpus = mgr_.primary().vcpus;
-  if (s->target_maus_primary >= 0) units = std::min(units, unsigned(s->target_maus_primary));
-  if (s->target_vcpus_primary > 0) vcpus = std::min(vcpus, unsigned(s->target_vcpus_primary));
-  s->modelled_transfer =
-      double(s->touched_bytes + s->runtime.size()) / cfg_.timing.rate(units, vcpus, cfg_.compat == "2.0");
-  s->op->set_progress("transfer");
-  {
-    std::lock_guard<std::mutex> l(s->mu);
-    if (s->next == Source::Next::Wait) s->next = Source::Next::Transfer;
-  }
-  s->cv.notify_all();
-  source_transfer_wait(s);
+  capture_final(s);
 }
 
 // The transfer takes its modelled simulated time (the guest is suspended, the others run),
 // then as long as the real copy still takes (no simulated time: that is the host's speed).
 void Migrator::source_transfer_wait(std::shared_ptr<Source> s) {
-  double start = mgr_.now();
-  double until = start + s->modelled_transfer;
-  auto progress = [this, s, start] {
+  double start = mgr_.now(), last = s->rounds.back().seconds;   // (the last batch: warm, the whole copy)
+  double until = start + last;
+  double from = s->live ? s->progress_floor : kPreparePct;
+  auto progress = [this, s, start, last, from] {
     Domain* d = mgr_.m_.find(s->domain);
-    double sim = s->modelled_transfer > 0 ? std::min(1.0, (mgr_.now() - start) / s->modelled_transfer) : 1.0;
-    double real = s->ras.empty() ? 1.0 : double(s->sent) / double(s->ras.size());
-    if (d && !s->finished) d->migration.progress = unsigned(kPreparePct + (kHandoffPct - kPreparePct) * std::min(sim, real));
+    double sim = last > 0 ? std::min(1.0, (mgr_.now() - start) / last) : 1.0;
+    double real = s->last_pages == 0 || s->all_sent ? 1.0 : double(s->sent) / double(s->last_pages);
+    if (d && !s->finished) {
+      d->migration.progress = std::max(d->migration.progress, unsigned(from + (kHandoffPct - from) * std::min(sim, real)));
+      d->migration.elapsed = mgr_.now() - s->t0;
+    }
   };
-  s->op->set_step_seconds(std::clamp(s->modelled_transfer / 200, Operation::kStepSeconds, 1e-3));
+  s->op->set_step_seconds(std::clamp(last / 200, Operation::kStepSeconds, 1e-3));
   s->op->wait(
       [this, s, until, progress] {
         progress();
         return s->finished || mgr_.now() >= until - 1e-12;
       },
-      s->modelled_transfer * 2 + 1, [this, s, progress](bool) {
+      last * 2 + 1, [this, s, progress](bool) {
         s->op->set_step_seconds(0);
         s->op->wait([s, progress] { progress(); return s->finished || s->all_sent.load(); }, 1e9, [this, s](bool) {
           if (s->finished) return;
           if (Domain* d = mgr_.m_.find(s->domain)) d->migration.progress = unsigned(kHandoffPct);
           s->op->set_progress("handoff");
           s->transfer_done = true;
+          s->t_transfer_end = s->t_prepared + s->modelled_transfer;
           if (s->confirmed) source_finished(s, true, "");
         });
       });
@@ -718,11 +655,26 @@ void Migrator::source_fail(std::shared_ptr<Source> s, const std::string& why) {
   s->cv.notify_all();
   Reply r = fail(why + fmt::format("\nDomain Migration of LDom {} failed", s->domain));
   Domain* d = mgr_.m_.find(s->domain);
+  write_trace(*s, mgr_.now(), false);
   if (!d) return s->op->finish(r);
+  if (hv::Guest* g = host_.hypervisor().find_guest(d->name)) host_.hypervisor().dirty_log_stop(*g);
   if (s->suspended) host_.resume_domain(*d);   // the source runs on
   d->migration = {};
   if (!s->removed_maus.empty()) d->mau_cores = s->removed_maus;   // (nobody could bind them meanwhile)
-  give_back_vcpus(s->op, s->domain, s->shrunk_from, r);
+  if (s->rounds.empty()) return give_back_vcpus(s->op, s->domain, s->shrunk_from, r);
+  // The target held memory of the guest: it scrubs it before it answers, in its modelled
+  // time (reference ldoms-migration-timing.md §7: received bytes over the scrub rate), and
+  // this command ends once that has passed.
+  s->op->set_step_seconds(0);
+  s->op->wait([s] { return s->scrub_done || s->worker_done; }, 1e9, [this, s, r](bool) {
+    Reply out = r;
+    double scrub = double(s->scrub_us) / 1e6;
+    if (!s->scrub_done || !s->scrub_bytes) return give_back_vcpus(s->op, s->domain, s->shrunk_from, out);
+    out.err = fmt::format("{} of LDom {}'s memory received by {} was scrubbed there in {:.3f} ms of simulated time\n",
+                          format_size(s->scrub_bytes), s->domain, s->host, scrub * 1e3) + out.err;
+    sim_wait(*s->op, [this] { return mgr_.now(); }, scrub,
+             [this, s, out] { give_back_vcpus(s->op, s->domain, s->shrunk_from, out); });
+  });
 }
 
 // The vCPUs the prepare phase took away come back, through the guest as they left, once its
@@ -800,22 +752,44 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
     auto us = [](double t) { return uint64_t(std::llround(std::max(0.0, t) * 1e6)); };
     uint64_t checks = us(s->t_checked - s->t0), prepare = s->kind == "active" ? us(s->t_prepared - s->t_checked) : 0,
              transfer = s->kind == "active" ? us(s->modelled_transfer) : 0, handoff = us(s->handoff_s);
+    std::string what = s->kind == "active" ? fmt::format("active, {}", s->live ? "live" : "warm") : s->kind;
     r.out = fmt::format("Migration of LDom {} to {} as {} ({}): {} in {} of simulated time\n", s->domain, s->host,
-                        s->target_name, s->kind,
+                        s->target_name, what,
                         s->kind == "active" ? fmt::format("{} of touched memory sent", format_size(s->touched_bytes))
                                             : std::string("configuration sent"),
                         seconds(double(checks + prepare + transfer + handoff) / 1e6));
     auto ms = [](uint64_t t) { return fmt::format("{:10.3f} ms", double(t) / 1e3); };
     r.out += fmt::format("    checks   {}\n    prepare  {}\n    transfer {}\n    handoff  {}\n", ms(checks), ms(prepare),
                          ms(transfer), ms(handoff));
+    if (s->kind == "active")   // the guest ran nowhere: from its suspend to its resume on the target
+      r.out += fmt::format("    downtime {}\n", ms(us(s->rounds.back().seconds) + handoff));
+    if (s->live) {
+      r.out += fmt::format("Live rounds ({}):\n",
+                           s->verdict == LiveVerdict::Converged
+                               ? fmt::format("converged: the rest fit the {:.0f} ms downtime limit", s->policy.downtime_limit_s * 1e3)
+                               : fmt::format("did not converge ({}): suspended with the rest", verdict_name(s->verdict)));
+      for (size_t i = 0; i < s->rounds.size(); ++i) {
+        const Source::Round& x = s->rounds[i];
+        r.out += fmt::format("    {:<16}{:>9} pages {:>13}", x.suspended ? std::string("last (suspended)") : fmt::format("round {}", i),
+                             x.pages, ms(us(x.seconds)));
+        if (!x.suspended)
+          r.out += fmt::format("   dirtied meanwhile {} pages ({:.1f} MB/s)", x.dirtied,
+                               x.seconds > 0 ? double(x.dirtied * kPage) / x.seconds / 1e6 : 0.0);
+        r.out += "\n";
+      }
+      r.out += fmt::format("    {} sent in {} rounds\n", format_size(s->total_bytes), s->rounds.size());
+    }
     if (!s->removed_maus.empty())
       r.out += fmt::format("Crypto units: {} taken away at the start, {} bound on the target (OVM 2.0)\n",
                            s->removed_maus.size(), std::max(0, s->target_maus));
+    size_t frames = 0;
+    for (const Source::Round& x : s->rounds) frames += (x.pages + kPagesPerFrame - 1) / kPagesPerFrame;
     if (s->kind == "active")   // the proof a script can compare with vfctl checksum on the target
       r.out += fmt::format("Memory at suspend: {} non-zero pages, crc32 {:08x} (the same on the target before it resumed); {} sent as {} (compressed, in {} frames)\n",
-                           s->ras.size(), s->crc, format_size(s->touched_bytes), s->wire < (1u << 20) ? fmt::format("{:.0f}K", double(s->wire) / 1024)
+                           s->nonzero_at_suspend, s->crc, format_size(s->total_bytes), s->wire < (1u << 20) ? fmt::format("{:.0f}K", double(s->wire) / 1024)
                                                   : fmt::format("{:.1f}M", double(s->wire) / 1048576),
-                           (s->ras.size() + kPagesPerFrame - 1) / kPagesPerFrame);
+                           frames);
+    write_trace(*s, mgr_.now(), true);
     s->op->finish(r);
   };
   // The handoff's own modelled time (the target resumes and confirms) passes on this clock too.
@@ -947,7 +921,17 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
   auto abort = [&](const std::string& why) { on_main([this, in, why] { target_abort(*in, why); return std::string(); }); };
   for (;;) {
     if (!c.recv(type, body, kReplyMs, why)) return abort("the connection to the source was lost");
-    if (type == kCancel) return abort("cancelled by the source");
+    if (type == kCancel) {
+      // What arrived is zeroed before the memory goes back to the free pool: modelled on the
+      // received pages (each once, however many rounds sent it).
+      std::unordered_set<uint64_t> distinct;
+      for (const wire::MemoryFrame& f : in->frames)
+        for (size_t j = 0; j < f.count; ++j) distinct.insert(f.ra(j));
+      uint64_t bytes = distinct.size() * kPage;
+      c.send(kScrubbed, json{{"bytes", bytes}, {"scrub_us", whole_us(double(bytes) / (cfg_.timing.scrub_mb_s * 1e6))}}.dump(),
+             why);
+      return abort("cancelled by the source");
+    }
     if (type == kMemory) {
       wire::MemoryFrame f;
       if (!wire::parse_memory_frame(body, f)) return abort("a malformed memory frame");
@@ -967,7 +951,12 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     }
     if (type == kBegin) {
       try {
-        in->expected = wire::parse_begin(body);
+        wire::Begin b = wire::parse_begin(body);
+        std::lock_guard<std::mutex> l(mu_);   // (poll() reads them for the progress)
+        in->expected = std::max<uint64_t>(1, b.pages);
+        in->received = 0;
+        in->from_pct = b.from_pct;
+        in->to_pct = b.to_pct;
       } catch (const std::exception&) {
         return abort("a malformed start of transfer");
       }
@@ -1099,7 +1088,7 @@ std::string Migrator::target_install(Incoming& in) {
     d.migrated_in.clear();
     if (in.times.present)
       d.migrated_in.push_back({in.source_host, in.times.checks_us, in.times.prepare_us, in.times.transfer_us,
-                               in.times.handoff_us});
+                               in.times.handoff_us, in.times.live, in.times.rounds, in.times.downtime_us});
   };
   if (in.kind == "inactive") {
     Domain d = offered_domain(in.offer);
@@ -1124,8 +1113,13 @@ std::string Migrator::target_install(Incoming& in) {
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = hv.find_guest(d->name);
   std::vector<std::pair<uint64_t, const uint8_t*>> pages;
+  std::unordered_map<uint64_t, size_t> at;   // a page sent in several rounds: the last copy counts
   for (const wire::MemoryFrame& f : in.frames)
-    for (size_t j = 0; j < f.count; ++j) pages.emplace_back(f.ra(j), f.page(j));
+    for (size_t j = 0; j < f.count; ++j) {
+      auto [it, fresh] = at.emplace(f.ra(j), pages.size());
+      if (fresh) pages.emplace_back(f.ra(j), f.page(j));
+      else pages[it->second].second = f.page(j);
+    }
   std::string why;
   try {
     if (!g) throw std::runtime_error("no guest");

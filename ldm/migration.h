@@ -18,31 +18,10 @@
 #include "ldm/hv_host.h"
 #include "ldm/manager.h"
 #include "ldm/migration_link.h"
+#include "ldm/migration_model.h"
 #include "ldm/password.h"
 
 namespace vfsim::ldm {
-
-// The timing model of a warm migration (reference ldoms-migration-timing.md §7): the copy
-// is a pipeline whose rate is its slowest stage. None of these rates is published: each is
-// a named parameter [D], documented in docs/migration.md with the reasoning for its value.
-struct MigrationTiming {
-  double link_mbit_s = 1000;        // the network between the two control domains (1 GbE)
-  double link_efficiency = 0.94;    // TCP/IP and TLS framing: ~117 MB/s of payload on 1 GbE
-  double hv_read_mb_s = 400;        // reading guest memory out of the hypervisor: one thread before 3.2
-  double compress_mb_s = 60;        // one compression thread (1.2 does not compress in parallel)
-  double sw_encrypt_mb_s = 18;      // software SSL on one T2 Plus strand (no crypto unit)
-  double cu_encrypt_mb_s = 110;     // one crypto unit (CWQ) doing the bulk cipher
-  double install_mb_s = 800;        // the target writes pages into its hypervisor
-  double check_s = 0.02;            // connect, authenticate, check (a few round trips)
-  double shell_s = 0.005;           // the target creates and binds the receiving domain
-  double handoff_s = 0.01;          // the target resumes, confirms; the source destroys its copy
-  double suspend_skew_s = 0.002;    // %stick and TOD pushed forward after resume (Solaris: 2 x 1 ms)
-  // Bytes per second through the pipeline for these control domains: crypto_units and
-  // vcpus are the smaller of the two primaries' (each side encrypts or decrypts, and
-  // compresses or decompresses). Compression is one thread in 1.2; with multi_thread (OVM
-  // 2.0 compatibility: 1.3 made it multi-threaded) it scales with the control domains' vCPUs.
-  double rate(unsigned crypto_units, unsigned vcpus = 1, bool multi_thread = false) const;
-};
 
 class Migrator : public Manager::MigrationService {
  public:
@@ -58,6 +37,13 @@ class Migrator : public Manager::MigrationService {
     // as the target has free on the domain's cores at the end, possibly fewer.
     std::string compat = "1.2";
     MigrationTiming timing;
+    // Live migration (docs/migration.md "Live migration"): the default mode of an active
+    // domain's migration (mode=warm|live on the command line overrides it), the policy's
+    // defaults (downtime=MS rounds=N converge=suspend|fail override them), and the window
+    // over which `migrate-domain -n` measures the guest's dirty rate.
+    bool live = false;
+    LivePolicy policy;
+    double sample_s = 0.5;
   };
   // Binds the listener (throws std::runtime_error when it cannot, or an option is malformed);
   // start() then serves it: after ldmd has detached, since a fork keeps no threads.
@@ -74,6 +60,7 @@ class Migrator : public Manager::MigrationService {
   static std::string check_fault(const std::string& spec);
 
   struct Source;
+  struct Batch;   // a round of memory for the source's worker to send
   struct Incoming;
   struct Fault {
     std::string kind, phase;   // cut-link|exit|out-of-memory @ checks|prepare|transfer|handoff
@@ -98,6 +85,17 @@ class Migrator : public Manager::MigrationService {
   void source_finished(std::shared_ptr<Source> s, bool ok, std::string err);
   void source_fail(std::shared_ptr<Source> s, const std::string& why);
   void give_back_vcpus(std::shared_ptr<Operation> op, const std::string& name, unsigned want, Reply r);
+  // migration_live.cpp: the live rounds, the capture both modes end with, the dry run's
+  // prediction, the timeline.
+  void source_live_start(std::shared_ptr<Source> s);
+  void live_round(std::shared_ptr<Source> s);
+  void live_round_done(std::shared_ptr<Source> s);
+  void live_progress(Source& s, double round_fraction);
+  void copy_pages(hv::Guest& g, Batch& b);
+  void capture_final(std::shared_ptr<Source> s);
+  void source_predict(std::shared_ptr<Source> s);
+  void source_plan(std::shared_ptr<Source> s, const DirtyCurve& curve);
+  void write_trace(const Source& s, double t_end, bool ok);
 
   Manager& mgr_;
   HvHost& host_;

@@ -138,11 +138,25 @@ Hello parse_hello(const std::string& body) {
   return h;
 }
 
-uint64_t parse_begin(const std::string& body) {
+Begin parse_begin(const std::string& body) {
   const char* what = "the start of the transfer";
   json j = parse_json(body, what);
-  uint64_t n = unsigned_of(member(j, "pages", what), "pages", what);
-  return n ? n : 1;
+  Begin b;
+  b.pages = unsigned_of(member(j, "pages", what), "pages", what);
+  if (j.contains("round")) b.round = unsigned(unsigned_of(member(j, "round", what), "round", what, 1u << 20));
+  if (j.contains("from")) b.from_pct = unsigned(unsigned_of(member(j, "from", what), "from", what, 100));
+  if (j.contains("to")) b.to_pct = unsigned(unsigned_of(member(j, "to", what), "to", what, 100));
+  if (b.from_pct > b.to_pct) throw WireError(fmt::format("{}: progress from {} to {}", what, b.from_pct, b.to_pct));
+  return b;
+}
+
+Scrubbed parse_scrubbed(const std::string& body) {
+  const char* what = "the target's scrub";
+  json j = parse_json(body, what);
+  Scrubbed sc;
+  sc.bytes = unsigned_of(member(j, "bytes", what), "bytes", what, 1ull << 50);
+  sc.scrub_us = unsigned_of(member(j, "scrub_us", what), "scrub_us", what, 1000000000000ull);
+  return sc;
 }
 
 uint32_t parse_done(const std::string& body) {
@@ -161,6 +175,11 @@ PhaseTimes parse_phase_times(const std::string& body) {
   t.prepare_us = unsigned_of(member(j, "prepare_us", what), "prepare_us", what, kMax);
   t.transfer_us = unsigned_of(member(j, "transfer_us", what), "transfer_us", what, kMax);
   t.handoff_us = unsigned_of(member(j, "handoff_us", what), "handoff_us", what, kMax);
+  if (j.contains("rounds")) {   // a live migration
+    t.live = true;
+    t.rounds = unsigned(unsigned_of(member(j, "rounds", what), "rounds", what, 1u << 20));
+    t.downtime_us = unsigned_of(member(j, "downtime_us", what), "downtime_us", what, kMax);
+  }
   t.present = true;
   return t;
 }

@@ -55,8 +55,19 @@ struct Hello {
 };
 Hello parse_hello(const std::string& body);
 
-// BEGIN: how many pages will come (the target's progress), at least 1.
-uint64_t parse_begin(const std::string& body);
+// BEGIN: a round of memory: how many pages will come (0 when the round is empty), which
+// round (live migration: 0, 1, ...), and the progress the target shows over it (percent).
+struct Begin {
+  uint64_t pages = 0;
+  unsigned round = 0, from_pct = 5, to_pct = 98;
+};
+Begin parse_begin(const std::string& body);
+// SCRUBBED (target -> source, after CANCEL): the memory it had received and zeroed, and the
+// simulated time that took there.
+struct Scrubbed {
+  uint64_t bytes = 0, scrub_us = 0;
+};
+Scrubbed parse_scrubbed(const std::string& body);
 // DONE: the CRC-32 of the memory as the source suspended it.
 uint32_t parse_done(const std::string& body);
 // DONE or COMMIT: the phases' simulated durations on the source, in microseconds (all four
@@ -64,6 +75,9 @@ uint32_t parse_done(const std::string& body);
 struct PhaseTimes {
   bool present = false;
   uint64_t checks_us = 0, prepare_us = 0, transfer_us = 0, handoff_us = 0;
+  bool live = false;            // rounds and downtime_us present (a live migration)
+  unsigned rounds = 0;
+  uint64_t downtime_us = 0;
 };
 PhaseTimes parse_phase_times(const std::string& body);
 

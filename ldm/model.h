@@ -82,6 +82,13 @@ struct Domain {
     unsigned progress = 0;                    // percent
     bool error = false;                       // failed in handoff: the operator decides (docs/migration.md)
     bool suspended = false;                   // the source guest sits in its suspend call
+    // A live migration on its source (ldm list -o status): the rounds so far, in bytes
+    // sent; the dirty rate last measured; what the downtime would be if it stopped now.
+    bool live = false;
+    std::vector<uint64_t> round_bytes;
+    double dirty_rate = 0;                    // bytes per second of simulated time
+    double expected_downtime = 0;             // seconds
+    double elapsed = 0;                       // simulated seconds since the migration began
   } migration;
   // LDoms 1.2: CPU DR stays disabled in a migrated domain until it reboots.
   bool migrated = false;
@@ -90,6 +97,9 @@ struct Domain {
   struct MigratedIn {
     std::string source;
     uint64_t checks_us = 0, prepare_us = 0, transfer_us = 0, handoff_us = 0;
+    bool live = false;                        // live: its rounds and the guest's downtime
+    unsigned rounds = 0;
+    uint64_t downtime_us = 0;
   };
   std::vector<MigratedIn> migrated_in;   // empty, or the last one
 };

@@ -146,7 +146,9 @@ void one_input(uint8_t mode, const std::string& body) {
       return;
     }
     case 3:
-      if (wire::parse_begin(body) == 0) finding("BEGIN announced no pages");
+      if (wire::Begin b = wire::parse_begin(body); b.from_pct > b.to_pct || b.to_pct > 100)
+        finding("BEGIN's progress runs backwards or past 100");
+      (void)wire::parse_scrubbed(body);
       return;
     case 4:
       (void)wire::parse_done(body);

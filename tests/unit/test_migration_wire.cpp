@@ -82,8 +82,22 @@ TEST_CASE("HELLO, BEGIN and DONE are read strictly", "[migration][wire]") {
   // Brackets inside strings do not count.
   CHECK(wire::parse_hello(R"({"user":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[","source":"\"[[["})").user.size() == 38);
 
-  CHECK(wire::parse_begin(R"({"pages":1234})") == 1234);
-  CHECK(wire::parse_begin(R"({"pages":0})") == 1);
+  CHECK(wire::parse_begin(R"({"pages":1234})").pages == 1234);
+  CHECK(wire::parse_begin(R"({"pages":0})").pages == 0);   // (a live round may be empty)
+  {
+    wire::Begin b = wire::parse_begin(R"({"pages":7,"round":3,"from":40,"to":60})");
+    CHECK(b.round == 3);
+    CHECK(b.from_pct == 40);
+    CHECK(b.to_pct == 60);
+    b = wire::parse_begin(R"({"pages":7})");   // warm: the whole transfer
+    CHECK(b.from_pct == 5);
+    CHECK(b.to_pct == 98);
+  }
+  CHECK_THROWS_AS(wire::parse_begin(R"({"pages":7,"from":60,"to":40})"), WireError);
+  CHECK_THROWS_AS(wire::parse_begin(R"({"pages":7,"to":101})"), WireError);
+  CHECK(wire::parse_scrubbed(R"({"bytes":8192,"scrub_us":7})").scrub_us == 7);
+  CHECK_THROWS_AS(wire::parse_scrubbed(R"({"bytes":-1,"scrub_us":7})"), WireError);
+  CHECK_THROWS_AS(wire::parse_scrubbed(R"({"bytes":1})"), WireError);
   CHECK(wire::parse_done(R"({"pages":3,"crc":3735928559})") == 3735928559u);
   // Fractions (undefined behaviour when converted out of range), negative numbers (they
   // wrapped around), numbers past the field.
