@@ -63,7 +63,13 @@ int migrate(std::vector<std::string> args) {
       args.push_back("--target-password=" + password);
       file = true;
       --i;
-    } else if (!args[i].empty() && args[i][0] != '-') operands.push_back(i);
+    } else if (args[i].rfind("trace=", 0) == 0 && args[i].size() > 6 && args[i][6] != '/') {
+      // The timeline is written by ldmd: a relative path means one from where ldm runs.
+      char cwd[4096];
+      if (getcwd(cwd, sizeof cwd)) args[i] = "trace=" + std::string(cwd) + "/" + args[i].substr(6);
+    } else if (!args[i].empty() && args[i][0] != '-' && args[i].find('=') == std::string::npos) {
+      operands.push_back(i);   // (name=value words are the migration's properties)
+    }
   }
   if (operands.size() == 2) {
     std::string& target = args[operands[1]];

@@ -363,7 +363,7 @@ int sc_main(int argc, char** argv) {
       ("migration-max-rounds", po::value<unsigned>()->default_value(5), "live: at most this many rounds while the guest runs, round 0 included (rounds=)")
       ("migration-converge", po::value<std::string>()->default_value("suspend"), "live, when it cannot converge: suspend (and send the rest) or fail (the guest runs on) (converge=)")
       ("migration-sample-ms", po::value<double>()->default_value(500), "migrate-domain -n: the window of simulated time over which the guest's dirty rate is measured")
-      ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT], KIND cut-link or hold (source), exit or out-of-memory (target), PHASE checks, prepare, transfer or handoff")
+      ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT], KIND cut-link or hold (source), exit or out-of-memory (target), PHASE checks, prepare, transfer or handoff, or round:K (a live migration's round K, source)")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")

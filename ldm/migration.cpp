@@ -47,12 +47,17 @@ std::string Migrator::check_fault(const std::string& spec) {
   if (kind != "cut-link" && kind != "hold" && kind != "exit" && kind != "out-of-memory")
     return "KIND is cut-link or hold (on the source), exit or out-of-memory (on the target)";
   std::string phase = rest.substr(0, rest.find(':'));
-  if (phase != "checks" && phase != "prepare" && phase != "transfer" && phase != "handoff")
-    return "PHASE is checks, prepare, transfer or handoff";
+  if (phase != "checks" && phase != "prepare" && phase != "transfer" && phase != "handoff" && phase != "round")
+    return "PHASE is checks, prepare, transfer or handoff (or round:K, a live migration's round K)";
+  if (phase == "round" && (kind != "hold" && kind != "cut-link"))
+    return "round:K takes hold or cut-link (on the source)";
   if (rest.find(':') != std::string::npos) {
     std::string pct = rest.substr(rest.find(':') + 1);
     if (pct.empty() || pct.size() > 3 || !std::all_of(pct.begin(), pct.end(), ::isdigit) || std::stoi(pct) > 100)
-      return "PERCENT is 0 to 100";
+      return phase == "round" ? "K is 1 to 100" : "PERCENT is 0 to 100";
+    if (phase == "round" && std::stoi(pct) == 0) return "K is 1 to 100 (round 0: transfer:PERCENT)";
+  } else if (phase == "round") {
+    return "round:K needs K";
   }
   return "";
 }
@@ -211,11 +216,15 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       s->policy.no_converge = v == "fail" ? LivePolicy::OnNoConverge::Fail : LivePolicy::OnNoConverge::Suspend;
     } else if (k == "trace") {
       if (v.empty() || v[0] != '/') return fail(fmt::format("Invalid trace file: {} (an absolute path)", v));
+      std::string dir = v.substr(0, v.rfind('/'));
+      if (::access(dir.empty() ? "/" : dir.c_str(), W_OK) != 0)
+        return fail(fmt::format("Unable to write the timeline {}: {}", v, std::strerror(errno)));
       s->trace_file = v;
     } else {
       return fail(fmt::format("Invalid property: {}", k));
     }
   }
+  if (s->dry && !s->trace_file.empty()) return fail("trace= records a migration; a dry run (-n) makes none");
   if (!s->live && (seen.count("downtime") || seen.count("rounds") || seen.count("converge")))
     return fail("downtime, rounds and converge apply to a live migration (mode=live)");
   s->domain = ops[0];
@@ -452,6 +461,8 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       }
       size_t n = b.ras.size();
       s->sent = 0;
+      if (b.round && held("round", b.round)) return;   // (a live round's start, before its BEGIN)
+      if (b.round && cut("round", b.round)) return lost("during the transfer");
       json begin = {{"pages", n}, {"round", b.round}, {"from", b.from_pct}, {"to", b.to_pct}};
       if (!c.send(kBegin, begin.dump(), why)) return lost("during the transfer");   // (the target's progress)
       began = true;
@@ -459,14 +470,14 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
         if (s->cancel) return cancel_and_scrub();
         size_t k = std::min(kPagesPerFrame, n - i);
         unsigned pct = unsigned(100 * i / std::max<size_t>(n, 1));
-        if (b.last && held("transfer", pct)) return;
-        if (b.last && cut("transfer", pct)) return lost("during the transfer");
+        if (held("transfer", pct)) return;   // (live: in the first round that has pages)
+        if (cut("transfer", pct)) return lost("during the transfer");
         std::string z = wire::memory_frame(&b.ras[i], &b.pages[i * kPage], k);
         if (!c.send(kMemory, z, why)) return lost("during the transfer");
         s->wire += z.size();
         s->sent += k;
       }
-      if (b.last && n == 0 && (held("transfer", 0) || cut("transfer", 0))) return s->cancel ? void() : lost("during the transfer");
+      if (n == 0 && (held("transfer", 0) || cut("transfer", 0))) return s->cancel ? void() : lost("during the transfer");
       ++s->batches_sent;
       if (b.last) break;
     }
@@ -607,6 +618,7 @@ void Migrator::source_capture(std::shared_ptr<Source> s) {
     std::lock_guard<std::mutex> l(s->mu);
     if (s->ch) s->ch->shutdown();
   }
+  if (s->live) return live_round(s);   // round 0, the guest running
   capture_final(s);
 }
 
@@ -655,7 +667,7 @@ void Migrator::source_fail(std::shared_ptr<Source> s, const std::string& why) {
   s->cv.notify_all();
   Reply r = fail(why + fmt::format("\nDomain Migration of LDom {} failed", s->domain));
   Domain* d = mgr_.m_.find(s->domain);
-  write_trace(*s, mgr_.now(), false);
+  if (std::string why = write_trace(*s, mgr_.now(), false); !why.empty()) r.err = why + "\n" + r.err;
   if (!d) return s->op->finish(r);
   if (hv::Guest* g = host_.hypervisor().find_guest(d->name)) host_.hypervisor().dirty_log_stop(*g);
   if (s->suspended) host_.resume_domain(*d);   // the source runs on
@@ -789,7 +801,12 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
                            s->nonzero_at_suspend, s->crc, format_size(s->total_bytes), s->wire < (1u << 20) ? fmt::format("{:.0f}K", double(s->wire) / 1024)
                                                   : fmt::format("{:.1f}M", double(s->wire) / 1048576),
                            frames);
-    write_trace(*s, mgr_.now(), true);
+    if (std::string why = write_trace(*s, mgr_.now(), true); !why.empty()) {
+      r.err = why + "\n";   // (the migration itself is done: the file asked for is not)
+      r.code = 1;
+    } else if (!s->trace_file.empty()) {
+      r.out += fmt::format("Timeline: {}\n", s->trace_file);
+    }
     s->op->finish(r);
   };
   // The handoff's own modelled time (the target resumes and confirms) passes on this clock too.

@@ -95,7 +95,7 @@ class Migrator : public Manager::MigrationService {
   void capture_final(std::shared_ptr<Source> s);
   void source_predict(std::shared_ptr<Source> s);
   void source_plan(std::shared_ptr<Source> s, const DirtyCurve& curve);
-  void write_trace(const Source& s, double t_end, bool ok);
+  std::string write_trace(const Source& s, double t_end, bool ok);   // "" or why not
 
   Manager& mgr_;
   HvHost& host_;

@@ -8,7 +8,10 @@
 // round live_verdict (migration_model.h) decides: another round, or suspend and send the
 // rest, or fail when it cannot converge and the policy says so. The same function plans the
 // rounds of `ldm migrate-domain -n` from a dirty rate measured over a short window.
-#include <fstream>
+#include <fcntl.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -45,7 +48,7 @@ void Migrator::source_live_start(std::shared_ptr<Source> s) {
     if (s->next == Source::Next::Wait) s->next = Source::Next::Transfer;
   }
   s->cv.notify_all();
-  live_round(s);
+  source_capture(s);   // (its test hooks for the prepare phase, then round 0)
 }
 
 // The progress of a live migration: the share of the bytes sent so far in what is known to
@@ -334,8 +337,8 @@ void Migrator::source_plan(std::shared_ptr<Source> s, const DirtyCurve& curve) {
 // source host (phases, rounds), the target (what it received, modelled on the same clock),
 // the guest's vCPUs (running, parked, suspended); counters of the bytes sent and the pages
 // dirty. Times in microseconds of the source's simulated time since the migration began.
-void Migrator::write_trace(const Source& s, double t_end, bool ok) {
-  if (s.trace_file.empty()) return;
+std::string Migrator::write_trace(const Source& s, double t_end, bool ok) {
+  if (s.trace_file.empty()) return "";
   auto us = [&](double t) { return std::max(0.0, (t - s.t0) * 1e6); };
   json ev = json::array();
   auto meta = [&](const char* what, int pid, int tid, const std::string& name) {
@@ -401,13 +404,19 @@ void Migrator::write_trace(const Source& s, double t_end, bool ok) {
                 {"outcome", ok ? "migrated" : "failed"},
                 {"rounds", s.rounds.size()}}},
               {"traceEvents", ev}};
-  std::string tmp = s.trace_file + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << doc.dump(1) << "\n";
-    if (!f) return;
+  // Written whole beside the file, then renamed over it (never half a file; no symbolic
+  // link followed for the temporary).
+  std::string tmp = s.trace_file + ".tmp", text = doc.dump(1) + "\n";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return fmt::format("Unable to write the timeline {}: {}", s.trace_file, std::strerror(errno));
+  bool good = ::write(fd, text.data(), text.size()) == ssize_t(text.size());
+  good &= ::close(fd) == 0;
+  if (!good || std::rename(tmp.c_str(), s.trace_file.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return fmt::format("Unable to write the timeline {}: {}", s.trace_file, why);
   }
-  std::rename(tmp.c_str(), s.trace_file.c_str());
+  return "";
 }
 
 }  // namespace vfsim::ldm
