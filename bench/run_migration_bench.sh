@@ -215,7 +215,7 @@ for mb in $sizes; do
   [ "$rc" = 0 ] || fail "ldm migrate-domain ldg1 hostb ($mb MB) failed (exit $rc): $(cat "$tmp/err" "$tmp/out")"
   msg=$(cat "$tmp/out")
   wall=$(secs "$t0" "$t1")
-  sim=$(sed -n 's/^Migration of LDom ldg1 to hostb as ldg1 (active): .* in \([0-9.]*\) s of simulated time$/\1/p' <<<"$msg")
+  sim=$(sed -n 's/^Migration of LDom ldg1 to hostb as ldg1 (active, [a-z]*): .* in \([0-9.]*\) s of simulated time$/\1/p' <<<"$msg")
   transfer=$(sed -n 's/^ *transfer *\([0-9.]*\) ms$/\1/p' <<<"$msg" | awk '{ printf "%.3f", $1 / 1000 }')
   pages=$(sed -n 's/^Memory at suspend: \([0-9]*\) non-zero pages, .*/\1/p' <<<"$msg")
   crc=$(sed -n 's/^Memory at suspend: .*, crc32 \([0-9a-f]*\) .*/\1/p' <<<"$msg")

@@ -264,6 +264,9 @@ void Hypervisor::destroy_guest(Guest& g) {
       for (Vcpu& v : other->vcpus) flush_translations(v);
   }
   for (Vcpu& v : g.vcpus) detach_vcpu(v);
+  // Its memory is scrubbed before anyone else can be given it: a domain bound later to the
+  // same physical memory must not read this one's data (and the pages cost nothing again).
+  for (const Mblock& m : g.memory) machine.mem.discard(m.pa, m.size);
   for (size_t i = 0; i < guests.size(); ++i)
     if (guests[i].get() == &g) {
       guests.erase(guests.begin() + long(i));

@@ -121,7 +121,7 @@ std::string check_migration_options(const po::variables_map& vm) {
   const std::string& conv = vm["migration-converge"].as<std::string>();
   if (conv != "suspend" && conv != "fail") return "--migration-converge " + conv + ": suspend or fail";
   double sample = vm["migration-sample-ms"].as<double>();
-  if (!(sample >= 1 && sample <= 60000)) return "--migration-sample-ms must be 1 to 60000";
+  if (!(sample >= 50 && sample <= 60000)) return "--migration-sample-ms must be 50 to 60000";
   return "";
 }
 
@@ -362,7 +362,7 @@ int sc_main(int argc, char** argv) {
       ("migration-downtime-ms", po::value<double>()->default_value(300), "live: suspend once the rest fits this many ms at the link's rate (downtime=)")
       ("migration-max-rounds", po::value<unsigned>()->default_value(5), "live: at most this many rounds while the guest runs, round 0 included (rounds=)")
       ("migration-converge", po::value<std::string>()->default_value("suspend"), "live, when it cannot converge: suspend (and send the rest) or fail (the guest runs on) (converge=)")
-      ("migration-sample-ms", po::value<double>()->default_value(500), "migrate-domain -n: the window of simulated time over which the guest's dirty rate is measured")
+      ("migration-sample-ms", po::value<double>()->default_value(2000), "migrate-domain -n measures the guest's dirty rate over as much simulated time as round 0 would take, at most this")
       ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT], KIND cut-link or hold (source), exit or out-of-memory (target), PHASE checks, prepare, transfer or handoff, or round:K (a live migration's round K, source)")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")

@@ -43,7 +43,7 @@ class Migrator : public Manager::MigrationService {
     // over which `migrate-domain -n` measures the guest's dirty rate.
     bool live = false;
     LivePolicy policy;
-    double sample_s = 0.5;
+    double sample_s = 2.0;
   };
   // Binds the listener (throws std::runtime_error when it cannot, or an option is malformed);
   // start() then serves it: after ldmd has detached, since a fork keeps no threads.

@@ -136,6 +136,7 @@ struct Migrator::Source {
   uint64_t runtime_estimate = 0;    // bytes of runtime state (measured at the start), for the expected downtime
   uint64_t total_bytes = 0, last_pages = 0, nonzero_at_suspend = 0;   // memory sent in all rounds; pages of the last batch
   double rate = 0;                  // the pipeline's bytes per second for this migration
+  double sampled_s = 0;             // -n: the window its dirty rate was measured over
   unsigned progress_floor = 0;      // progress only goes up
   // Bookkeeping (main thread).
   double t0 = 0, t_checked = 0, t_prepared = 0, modelled_transfer = 0;

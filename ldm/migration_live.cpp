@@ -252,17 +252,22 @@ void Migrator::capture_final(std::shared_ptr<Source> s) {
 
 // ---- the dry run: measure, then plan -------------------------------------------------------
 // The guest's dirty rate over a short window of simulated time: the log's distinct pages at
-// eight points (without clearing it), the curve predict() reads each round's dirty set from.
+// sixteen points (without clearing it), the curve predict() reads each round's dirty set from.
 void Migrator::source_predict(std::shared_ptr<Source> s) {
   Domain* d = mgr_.m_.find(s->domain);
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = d ? hv.find_guest(d->name) : nullptr;
   if (!d || d->state != State::Active || !g || !s->live) return source_plan(s, {});
+  // The window: as long as round 0 would take (every later round is shorter while it
+  // converges, so each is read inside the measured curve), within [50 ms, --migration-sample-ms].
+  uint64_t touched = 0;
+  hv.resident_pages(*g, [&](uint64_t, const uint8_t* p) { touched += !all_zero(p); });
+  double window = std::clamp(double(touched) * kPageBytes / s->rate, 0.05, std::max(0.05, cfg_.sample_s));
   hv.dirty_log_start(*g);
   auto curve = std::make_shared<DirtyCurve>();
-  curve->cap = 0;
   for (const hv::Mblock& m : g->memory) curve->cap += m.size / kPage;
-  double start = mgr_.now(), window = cfg_.sample_s;
+  double start = mgr_.now();
+  s->sampled_s = window;
   s->op->set_progress("measuring the dirty rate");
   s->op->set_step_seconds(std::clamp(window / 400, Operation::kStepSeconds, 1e-3));
   auto next_sample = std::make_shared<int>(1);
@@ -270,12 +275,12 @@ void Migrator::source_predict(std::shared_ptr<Source> s) {
       [this, s, start, window, curve, next_sample] {
         hv::Guest* g = host_.hypervisor().find_guest(s->domain);
         if (!g) return true;
-        double at = start + window * *next_sample / 8;
+        double at = start + window * *next_sample / 16;
         if (mgr_.now() >= at - 1e-12) {
           curve->samples.push_back({mgr_.now() - start, host_.hypervisor().dirty_log_count(*g)});
           ++*next_sample;
         }
-        return *next_sample > 8;
+        return *next_sample > 16;
       },
       window * 2 + 1, [this, s, curve](bool) {
         s->op->set_step_seconds(0);
@@ -319,7 +324,7 @@ void Migrator::source_plan(std::shared_ptr<Source> s, const DirtyCurve& curve) {
                          format_size(in.touched_pages * kPage), s->rate / 1e6);
     if (s->live)
       r.out += fmt::format("; dirty rate {:.1f} MB/s measured over {} ms", curve.rate() * kPageBytes / 1e6,
-                           ms3(cfg_.sample_s));
+                           ms3(s->sampled_s));
     r.out += "\n";
     for (size_t i = 0; i < p.rounds.size(); ++i)
       r.out += fmt::format("    {:<16}{:>9} pages {:>12} ms\n",

@@ -22,8 +22,8 @@ LiveVerdict live_verdict(const LivePolicy& p, unsigned rounds_done, uint64_t rem
   if (double(remaining) / rate <= p.downtime_limit_s) return LiveVerdict::Converged;
   if (rounds_done >= p.max_rounds) return LiveVerdict::RoundLimit;
   // Round 0 sent all of memory: only from round 1 on does the dirty set compare with a round
-  // of dirty pages. Not smaller than what the last round sent: another round cannot win.
-  if (rounds_done >= 2 && remaining >= previous) return LiveVerdict::NotShrinking;
+  // of dirty pages. Hardly smaller than what the last round sent: another round cannot win.
+  if (rounds_done >= 2 && double(remaining) >= double(previous) * (1 - p.min_shrink)) return LiveVerdict::NotShrinking;
   return LiveVerdict::Continue;
 }
 

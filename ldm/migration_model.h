@@ -26,8 +26,8 @@ struct MigrationTiming {
   double suspend_skew_s = 0.002;    // %stick and TOD pushed forward after resume (Solaris: 2 x 1 ms)
   // What the guest takes to answer (prediction only: a real migration waits for the guest).
   // Measured on vfsim-runtime guests (docs/migration.md "Prediction"); another OS differs.
-  double dr_vcpu_s = 0.0015;        // one vCPU removed through dr-cpu
-  double suspend_s = 0.0012;        // domain-suspend asked, the guest parks and suspends
+  double dr_vcpu_s = 0.000085;      // one vCPU removed through dr-cpu
+  double suspend_s = 0.000065;      // domain-suspend asked, the guest parks and suspends
   // Bytes per second through the pipeline for these control domains: crypto_units and
   // vcpus are the smaller of the two primaries' (each side encrypts or decrypts, and
   // compresses or decompresses). Compression is one thread in 1.2; with multi_thread (1.3
@@ -44,6 +44,9 @@ struct LivePolicy {
   // When it cannot converge (the round limit is reached, or the dirty set stops shrinking):
   // suspend anyway and send what is left (a longer downtime), or fail and leave the guest running.
   enum class OnNoConverge { Suspend, Fail } no_converge = OnNoConverge::Suspend;
+  // A round that leaves less than this share fewer pages dirty than it sent has stopped
+  // shrinking (exactly "not smaller" would let a saturated writer's last few pages decide).
+  double min_shrink = 0.1;
 };
 
 // After a round: go on, or stop and suspend (converged), or not converging.

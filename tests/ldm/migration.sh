@@ -74,10 +74,14 @@ on hostb expect_ok ldm add-vds primary-vds0 primary
 on hostb expect_ok vfctl mkfile 8m /ldoms/d3.img
 on hostb expect_ok ldm add-vdsdev /ldoms/d3.img vol3@primary-vds0
 on hostb expect_ok ldm add-vsw primary-vsw0 primary
-on hosta expect_out "" ldm migrate-domain -n -p "$tmp/pw" ldg3 hostb
+on hosta expect_out "Migration of LDom ldg3 to hostb as ldg3 (bound): predicted 0.035 s of simulated time
+    checks         20.000 ms
+    prepare         0.000 ms
+    transfer        0.000 ms
+    handoff        15.000 ms" ldm migrate-domain -n -p "$tmp/pw" ldg3 hostb
 on hostb run ldm list ldg3
 [ "$rc" = 1 ]
-verify "a dry run that passes says nothing, exits 0 and creates nothing on the target" $?
+verify "a dry run that passes prints its prediction, exits 0 and creates nothing on the target" $?
 
 # ---- the seed's memory layout: 2G free on the target, but in two 1G blocks
 on hostb new_guest f1 1 1G

@@ -68,7 +68,7 @@ on hosta vfctl console ldg1 >"$tmp/src.cons"   # all it wrote: it is suspended
 touch "$go"
 wait $mig
 rc=$?
-[ "$rc" = 0 ] && grep -q "^Migration of LDom ldg1 to hostb as ldg1 (active): .* of touched memory sent in [0-9.]* s of simulated time$" "$tmp/mig.out" &&
+[ "$rc" = 0 ] && grep -q "^Migration of LDom ldg1 to hostb as ldg1 (active, warm): .* of touched memory sent in [0-9.]* s of simulated time$" "$tmp/mig.out" &&
   grep -q "^Memory at suspend: [0-9]* non-zero pages, crc32 [0-9a-f]* (the same on the target before it resumed); " "$tmp/mig.out"
 st=$?
 [ $st = 0 ] || cat "$tmp/mig.out" "$tmp/mig.err"
