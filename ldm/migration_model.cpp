@@ -51,11 +51,11 @@ double DirtyCurve::pages_in(double t) const {
     pp = double(sp);
   }
   if (!inside) {
-    // Past the window: the rate of its last half (a writer that has gone round its working
+    // Past the window: the rate of its last quarter (a writer that has gone round its working
     // set already shows no growth there).
-    double end = samples.back().first, half = end / 2;
-    double at_half = pages_in(half);
-    double tail = end > half ? (double(samples.back().second) - at_half) / (end - half) : 0;
+    double end = samples.back().first, from = end * 0.75;
+    double at = pages_in(from);
+    double tail = end > from ? (double(samples.back().second) - at) / (end - from) : 0;
     v = double(samples.back().second) + std::max(0.0, tail) * (t - end);
   }
   return cap ? std::min(v, double(cap)) : v;

@@ -58,7 +58,7 @@ const char* verdict_name(LiveVerdict v);
 
 // Distinct pages a guest dirties in a window of t seconds, from samples of its dirty log
 // taken at growing times since the log started (t ascending; (0, 0) implied). Between
-// samples linear; past the last, the rate of the last half of the window, up to cap pages.
+// samples linear; past the last, the rate of the window's last quarter, up to cap pages.
 struct DirtyCurve {
   std::vector<std::pair<double, uint64_t>> samples;   // (seconds since start, distinct pages)
   uint64_t cap = 0;                                   // the guest's pages: no window dirties more
