@@ -587,7 +587,7 @@ void Migrator::source_prepare(std::shared_ptr<Source> s) {
       Domain* d = mgr_.m_.find(s->domain);
       s->suspended = true;
       d->migration.suspended = true;
-      s->t_prepared = mgr_.now();
+      s->t_prepared = s->t_suspended = mgr_.now();
       if (s->cancel) return source_fail(s, "cancelled");
       source_capture(s);
     });
