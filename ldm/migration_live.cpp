@@ -152,7 +152,7 @@ void Migrator::live_round_done(std::shared_ptr<Source> s) {
   if (s->verdict != LiveVerdict::Converged && s->policy.no_converge == LivePolicy::OnNoConverge::Fail) {
     hv.dirty_log_stop(*g);
     return source_fail(s, fmt::format("Live migration of LDom {} did not converge ({}): after {} rounds {} was dirty "
-                                      "again (dirty rate {:.1f} MB/s, link {:.1f} MB/s); sending it suspended would "
+                                      "again (dirty rate {:.1f} MB/s, copy rate {:.1f} MB/s); sending it suspended would "
                                       "take {} ms, over the downtime limit of {} ms. {} runs on here",
                                       s->domain, verdict_name(s->verdict), s->rounds.size(), format_size(remaining),
                                       d->migration.dirty_rate / 1e6, s->rate / 1e6,

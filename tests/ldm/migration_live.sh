@@ -182,7 +182,7 @@ on hosta expect_ok ldm bind ldg4
 on hosta expect_out "LDom ldg4 started" ldm start ldg4
 on hosta run vfctl clock advance 300ms
 on hosta run ldm migrate-domain -p "$tmp/pw" mode=live converge=fail ldg4 hostb
-[ "$rc" = 1 ] && grep -q "^Live migration of LDom ldg4 did not converge (not shrinking): after 2 rounds [0-9]*[KM] was dirty again (dirty rate [0-9.]* MB/s, link [0-9.]* MB/s); sending it suspended would take [0-9.]* ms, over the downtime limit of 300.000 ms. ldg4 runs on here$" "$tmp/err" &&
+[ "$rc" = 1 ] && grep -q "^Live migration of LDom ldg4 did not converge (not shrinking): after 2 rounds [0-9]*[KM] was dirty again (dirty rate [0-9.]* MB/s, copy rate [0-9.]* MB/s); sending it suspended would take [0-9.]* ms, over the downtime limit of 300.000 ms. ldg4 runs on here$" "$tmp/err" &&
   grep -qx "Domain Migration of LDom ldg4 failed" "$tmp/err" && size=$(scrubbed ldg4 "$tmp/err") && [ "$(bytes_of "$size")" -gt $((64 << 20)) ]
 st=$?
 [ $st = 0 ] || cat "$tmp/out" "$tmp/err"
