@@ -32,6 +32,9 @@
 # and the target's checksum right after the migration (before hostb's clock moves).
 # Usage: bench/run_migration_bench.sh [BUILD_DIR]   (prints a Markdown table; exit 1 on failure)
 #   MIGRATION_BENCH_SIZES="64 256" chooses what the guest touches, in MB (multiples of 16);
+#   MIGRATION_BENCH_MODES="warm live" the migration modes (mode=), each with every size: live
+#   mode's dirty log and round copies cost host time, this shows how much (the guest is
+#   idle by then, so round 0 is the whole copy and the last round is nearly empty);
 #   MIGRATION_BENCH_TIMEOUT=600 bounds the whole run in wall seconds;
 #   MIGRATION_BENCH_PORT=15790 is the first port tried for hostb's listener (then openssl's).
 set -euo pipefail
@@ -40,6 +43,7 @@ ldmd_bin=$build/bin/ldmd ldm_bin=$build/bin/ldm vfctl_bin=$build/bin/vfctl
 for f in "$ldmd_bin" "$ldm_bin" "$vfctl_bin"; do [[ -x $f ]] || { echo "missing $f (build first)" >&2; exit 2; }; done
 for t in openssl ss; do command -v "$t" >/dev/null || { echo "missing $t (needed for the peer)" >&2; exit 2; }; done
 sizes=${MIGRATION_BENCH_SIZES:-64 256}
+modes=${MIGRATION_BENCH_MODES:-warm live}
 vcpus=16
 guest_mem=16G
 tmp=$(mktemp -d)
@@ -181,6 +185,8 @@ chmod 600 "$tmp/auth"
 mig_port=$(free_port "${MIGRATION_BENCH_PORT:-15790}")
 
 rows=() notes=() wall256=
+declare -A wall_of
+for mode in $modes; do
 for mb in $sizes; do
   fp=$((mb / vcpus))
   [ "$fp" -ge 1 ] && [ $((fp * vcpus)) = "$mb" ] || fail "size $mb MB is not a multiple of $vcpus"
@@ -208,7 +214,7 @@ for mb in $sizes; do
   cpu_a0=$(cpu_secs "${host_pid[hosta]}")
   cpu_b0=$(cpu_secs "${host_pid[hostb]}")
   t0=$(now)
-  on hosta "$ldm_bin" migrate-domain -p "$tmp/pw" ldg1 hostb
+  on hosta "$ldm_bin" migrate-domain -p "$tmp/pw" "mode=$mode" ldg1 hostb
   t1=$(now)
   cpu_a=$(awk -v x="$cpu_a0" -v y="$(cpu_secs "${host_pid[hosta]}")" 'BEGIN{printf "%.2f", y - x}')
   cpu_b=$(awk -v x="$cpu_b0" -v y="$(cpu_secs "${host_pid[hostb]}")" 'BEGIN{printf "%.2f", y - x}')
@@ -232,7 +238,7 @@ for mb in $sizes; do
   ok hostb "$vfctl_bin" clock advance 250ms
   ok hostb "$vfctl_bin" console ldg1
   grep -qx "suspend: resumed" "$tmp/out" || fail "ldg1 did not resume on hostb: $(cat "$tmp/out")"
-  notes+=("$mb MB: vfctl checksum on hosta before: '$sum_before'; crc32 at suspend: $pages non-zero pages, $crc; vfctl checksum on hostb right after: '$sum_after'")
+  notes+=("$mb MB $mode: vfctl checksum on hosta before: '$sum_before'; crc32 at suspend: $pages non-zero pages, $crc; vfctl checksum on hostb right after: '$sum_after'")
   stop_host hosta
   stop_host hostb
   # ---- the peer, the same number of bytes
@@ -246,14 +252,18 @@ for mb in $sizes; do
   done
   suite=$(sed -n 's/^Ciphersuite: //p' "$tmp/s_client.err")
   rm -f "$tmp/data"
-  [ "$mb" != 256 ] || wall256=$wall
-  rows+=("$(awk -v b="$bytes" -v w="$wire" -v m="$wall" -v s="$sim" -v tr="$transfer" -v ca="$cpu_a" -v cb="$cpu_b" \
-    -v o="$best" 'BEGIN{ t = b / 1048576
-    printf "| %.1f | %.1f | %.3f | %.3f | %.3f | %.2f | %.2f | %.3f | %.2f | %.0f | %.0f |", t, w, m, s, tr, ca, cb, o, m / o, t / m, t / o }')")
+  [ "$mb" != 256 ] || [ "$mode" != warm ] || wall256=$wall
+  wall_of[$mode.$mb]=$wall
+  vs=-
+  [ "$mode" = warm ] || [ -z "${wall_of[warm.$mb]:-}" ] || vs=$(awk -v a="$wall" -v b="${wall_of[warm.$mb]}" 'BEGIN{printf "%.2f", a / b}')
+  rows+=("$(awk -v md="$mode" -v b="$bytes" -v w="$wire" -v m="$wall" -v s="$sim" -v tr="$transfer" -v ca="$cpu_a" -v cb="$cpu_b" \
+    -v o="$best" -v vs="$vs" 'BEGIN{ t = b / 1048576
+    printf "| %s | %.1f | %.1f | %.3f | %.3f | %.3f | %.2f | %.2f | %.3f | %.2f | %s | %.0f | %.0f |", md, t, w, m, s, tr, ca, cb, o, m / o, vs, t / m, t / o }')")
+done
 done
 
-echo "| touched MB (guest of $guest_mem) | wire MB | migration s (wall) | simulated s (total) | simulated s (transfer) | CPU s hosta | CPU s hostb | openssl s (same bytes) | migration / openssl | migration MB/s | openssl MB/s |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| mode | touched MB (guest of $guest_mem) | wire MB | migration s (wall) | simulated s (total) | simulated s (transfer) | CPU s hosta | CPU s hostb | openssl s (same bytes) | migration / openssl | live / warm (wall) | migration MB/s | openssl MB/s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "openssl: TLS 1.3, ${suite:-?}, $(openssl version | cut -d' ' -f1-2); random data of the touched size."
