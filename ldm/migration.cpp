@@ -142,9 +142,9 @@ void Migrator::poll() {
   for (auto& in : incoming_)
     if (in->shell && in->expected)
       if (Domain* d = mgr_.m_.find(in->name); d && d->migration.role == Role::Target)
-        d->migration.progress = std::max(d->migration.progress,
-                                         unsigned(std::min<uint64_t>(in->to_pct, in->from_pct + (in->to_pct - in->from_pct) *
-                                                                                     in->received / in->expected)));
+        d->migration.progress = std::max({d->migration.progress, unsigned(in->mirrored),
+                                          unsigned(std::min<uint64_t>(in->to_pct, in->from_pct + (in->to_pct - in->from_pct) *
+                                                                                      in->received / in->expected))});
   sources_.erase(std::remove_if(sources_.begin(), sources_.end(),
                                 [](const auto& s) {
                                   if (!s->finished || !s->worker_done) return false;
@@ -352,6 +352,14 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       return;
     }
     bool began = false;   // a BEGIN went: the target holds memory to scrub on a cancel
+    // Live: the target hears the source's progress (its own cannot know how many rounds are
+    // left) whenever it changed, between frames and rounds.
+    unsigned told = 0;
+    auto tell_progress = [&] {
+      if (!s->live || s->shown == told) return true;
+      told = s->shown;
+      return c.send(kProgress, std::to_string(told), why);
+    };
     // A cancel once the target holds memory: it scrubs what it received and says how much.
     auto cancel_and_scrub = [&] {
       c.send(kCancel, "", why);
@@ -375,6 +383,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       s->held = true;
       while (!s->cancel && s->next != Source::Next::Abort) {
         if (std::remove(s->continue_file.c_str()) == 0) return false;
+        tell_progress();
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
       cancel_and_scrub();
@@ -451,7 +460,13 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       Source::Batch b;
       {
         std::unique_lock<std::mutex> l(s->mu);
-        s->cv.wait(l, [&] { return !s->batches.empty() || s->cancel || s->next == Source::Next::Abort; });
+        auto ready = [&] { return !s->batches.empty() || s->cancel || s->next == Source::Next::Abort; };
+        while (!s->cv.wait_for(l, std::chrono::milliseconds(50), ready)) {   // (every 50 ms, the progress)
+          l.unlock();
+          bool sent = tell_progress();
+          if (!sent) return lost("during the transfer");
+          l.lock();
+        }
         if (s->batches.empty()) {
           l.unlock();
           return cancel_and_scrub();
@@ -461,6 +476,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       }
       size_t n = b.ras.size();
       s->sent = 0;
+      tell_progress();
       if (b.round && held("round", b.round)) return;   // (a live round's start, before its BEGIN)
       if (b.round && cut("round", b.round)) return lost("during the transfer");
       json begin = {{"pages", n}, {"round", b.round}, {"from", b.from_pct}, {"to", b.to_pct}};
@@ -960,6 +976,11 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
         c.send(kFailed, fmt::format("The target machine ran out of memory receiving LDom {}", in->name), why);
         return abort("out of memory");
       }
+      continue;
+    }
+    if (type == kProgress) {   // (live) the source's progress: at most 100, only up
+      if (body.size() <= 3 && !body.empty() && std::all_of(body.begin(), body.end(), ::isdigit))
+        in->mirrored = std::max<unsigned>(in->mirrored, std::min(100u, unsigned(std::stoul(body))));
       continue;
     }
     if (type == kRuntime) {

@@ -24,7 +24,7 @@ namespace vfsim::ldm::mig {
 // Frame types on the link (migration_link.h frames: type, length, payload).
 enum Msg : uint8_t {
   kHello = 1, kHelloOk, kAuthFail, kOffer, kChecked, kMemory, kRuntime, kDone, kResumed, kFailed, kCommit,
-  kCancel, kCommitted, kBegin, kScrubbed,
+  kCancel, kCommitted, kBegin, kScrubbed, kProgress,
 };
 constexpr uint32_t kProtocol = 1;
 using wire::kPage;
@@ -138,6 +138,7 @@ struct Migrator::Source {
   double rate = 0;                  // the pipeline's bytes per second for this migration
   double sampled_s = 0;             // -n: the window its dirty rate was measured over
   unsigned progress_floor = 0;      // progress only goes up
+  std::atomic<unsigned> shown{0};   // live: the source's progress, which the worker passes on to the target (PROGRESS)
   // Bookkeeping (main thread).
   double t0 = 0, t_checked = 0, t_prepared = 0, modelled_transfer = 0;
   uint64_t touched_bytes = 0, touched_pages = 0;   // non-zero pages at the start of the copy
@@ -169,6 +170,7 @@ struct Migrator::Incoming {
   uint64_t expected = 0;                  // pages of the round being received
   std::atomic<uint64_t> received{0};      // ... of which arrived
   unsigned from_pct = 5, to_pct = 98;     // the progress shown over this round
+  std::atomic<unsigned> mirrored{0};      // live: the source's own progress (PROGRESS), shown as it is
   std::string runtime;
   std::vector<wire::MemoryFrame> frames;   // decompressed memory frames
   std::thread th;

@@ -65,6 +65,7 @@ void Migrator::live_progress(Source& s, double round_fraction) {
   double share = done + rest > 0 ? done / (done + rest) : 0;
   unsigned pct = unsigned(kPreparePct + (kHandoffPct - 1 - kPreparePct) * share);
   s.progress_floor = std::max(s.progress_floor, pct);
+  s.shown = s.progress_floor;
   d->migration.progress = s.progress_floor;
   d->migration.elapsed = mgr_.now() - s.t0;
   double since = mgr_.now() - r.start;
@@ -102,7 +103,7 @@ void Migrator::live_round(std::shared_ptr<Source> s) {
   s->rounds.push_back(r);
   d->migration.round_bytes.push_back(r.bytes);
   b.from_pct = s->progress_floor;
-  b.to_pct = std::max(b.from_pct, unsigned(kHandoffPct) - 1);
+  b.to_pct = b.from_pct;   // (the target shows the progress the source passes on: PROGRESS)
   size_t pages = b.ras.size();
   {
     std::lock_guard<std::mutex> l(s->mu);
@@ -137,7 +138,9 @@ void Migrator::live_round(std::shared_ptr<Source> s) {
 
 void Migrator::live_round_done(std::shared_ptr<Source> s) {
   if (s->finished) return;
-  if (s->cancel || s->worker_done) return source_fail(s, "The migration was cancelled (ldm cancel-operation)");
+  if (s->cancel) return source_fail(s, "The migration was cancelled (ldm cancel-operation)");
+  if (s->worker_done)   // (its own report, posted, says the same if it comes first)
+    return source_fail(s, fmt::format("The connection to ldmd on {} was lost during the transfer", s->host));
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = hv.find_guest(s->domain);
   Domain* d = mgr_.m_.find(s->domain);

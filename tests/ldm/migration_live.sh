@@ -215,6 +215,12 @@ done
 r0bytes=$(sed -n 's/^|mode=live|rounds=2|round_bytes=\([0-9]*\),.*/\1/p' "$tmp/c.status")
 [ -n "$r0bytes" ]
 check "hostc's migration of ldg3 is in round 1 (round 0 sent $r0bytes bytes)" $?
+sleep 0.3   # (the worker passes the source's progress on every 50 ms)
+src_pct=$(on hostc "$LDM" ls -o status -p ldg3 | sed -n 's/^|op=migration|progress=\([0-9]*\)|.*/\1/p')
+dst_pct=$(on hostb "$LDM" ls -o status -p ldg3 | sed -n 's/^|op=migration|progress=\([0-9]*\)|.*/\1/p')
+[ -n "$src_pct" ] && [ "$src_pct" = "$dst_pct" ] && [ "$src_pct" -gt 5 ] && [ "$src_pct" -lt 97 ]
+st=$?
+check "held in round 1, the target shows the source's progress ($src_pct % on hostc, ${dst_pct:-?} % on hostb)" $st
 on hostc run ldm cancel-operation migration ldg3
 wait $mig
 rc=$?
