@@ -10,6 +10,11 @@
 #                           hold@checks") go to hosta; $tmp/pw holds the password; both primaries small
 #   stop_host NAME
 #   on NAME CMD...          run CMD (ldm, vfctl, run, expect_*) against host NAME
+#   seq_of WORD FILE...     the numbers N of the lines "WORD N" in the files (counter, dirty)
+#   consecutive WORD FILE...  those numbers, in order, go up by one (at least two of them)
+#   goes_on WORD SRC DST    the counter proof of a migration: DST (the target's console) starts
+#                           with "suspend: resumed", has at least 5 numbers, and SRC's then
+#                           DST's numbers go up by one: none lost or repeated
 MIG_PORT=$1
 declare -A host_pid
 start_host() {
@@ -54,3 +59,14 @@ hosts_cleanup() {
   cleanup
 }
 trap hosts_cleanup EXIT
+seq_of() {
+  local word=$1
+  shift
+  sed -n "s/^$word \([0-9]*\)$/\1/p" "$@"
+}
+consecutive() {
+  seq_of "$@" | awk 'NR > 1 && $1 != prev + 1 { bad = 1 } { prev = $1; n++ } END { exit bad || n < 2 }'
+}
+goes_on() {
+  head -1 "$3" | grep -qx "suspend: resumed" && consecutive "$1" "$2" "$3" && [ "$(seq_of "$1" "$3" | wc -l)" -ge 5 ]
+}
