@@ -957,10 +957,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     if (type == kCancel) {
       // What arrived is zeroed before the memory goes back to the free pool: modelled on the
       // received pages (each once, however many rounds sent it).
-      std::unordered_set<uint64_t> distinct;
-      for (const wire::MemoryFrame& f : in->frames)
-        for (size_t j = 0; j < f.count; ++j) distinct.insert(f.ra(j));
-      uint64_t bytes = distinct.size() * kPage;
+      uint64_t bytes = in->latest.size() * kPage;
       c.send(kScrubbed, json{{"bytes", bytes}, {"scrub_us", whole_us(double(bytes) / (cfg_.timing.scrub_mb_s * 1e6))}}.dump(),
              why);
       return abort("cancelled by the source");
@@ -969,7 +966,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
       wire::MemoryFrame f;
       if (!wire::parse_memory_frame(body, f)) return abort("a malformed memory frame");
       in->received += f.count;
-      in->frames.push_back(std::move(f));
+      in->take(std::move(f));
       unsigned pct = unsigned(in->expected ? 100 * in->received / in->expected : 100);
       die("transfer", pct);
       if (fault_.kind == "out-of-memory" && fault_.at("transfer", pct)) {
@@ -1151,13 +1148,8 @@ std::string Migrator::target_install(Incoming& in) {
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = hv.find_guest(d->name);
   std::vector<std::pair<uint64_t, const uint8_t*>> pages;
-  std::unordered_map<uint64_t, size_t> at;   // a page sent in several rounds: the last copy counts
-  for (const wire::MemoryFrame& f : in.frames)
-    for (size_t j = 0; j < f.count; ++j) {
-      auto [it, fresh] = at.emplace(f.ra(j), pages.size());
-      if (fresh) pages.emplace_back(f.ra(j), f.page(j));
-      else pages[it->second].second = f.page(j);
-    }
+  pages.reserve(in.latest.size());
+  for (const auto& [ra, where] : in.latest) pages.emplace_back(ra, in.frames[where.first].page(where.second));
   std::string why;
   try {
     if (!g) throw std::runtime_error("no guest");
@@ -1177,6 +1169,8 @@ std::string Migrator::target_install(Incoming& in) {
     return err;
   }
   in.frames.clear();
+  in.latest.clear();
+  in.current.clear();
   d->state = State::Active;
   d->started_at = mgr_.now();
   d->migration = {};

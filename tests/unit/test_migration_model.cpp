@@ -3,9 +3,17 @@
 // by hand from the formulas in docs/migration.md.
 #include <catch2/catch.hpp>
 
+#include <vector>
+
+#include "ldm/migration_internal.h"   // (the target's page bookkeeping, Migrator::Incoming)
 #include "ldm/migration_model.h"
 
 using namespace vfsim::ldm;
+namespace wire = vfsim::ldm::wire;
+
+// libsystemc wants the program's sc_main (the Migrator's headers reach SystemC's); Catch2
+// provides main and nothing starts SystemC.
+int sc_main(int, char**) { return 0; }
 
 namespace {
 constexpr uint64_t kMB = 1000000;
@@ -105,4 +113,29 @@ TEST_CASE("migration model: predict() plans warm and live migrations round by ro
   Prediction b = predict(in);
   CHECK(b.total() == Approx(0.02 + 0.01 + in.timing.shell_s));
   CHECK(b.rounds.empty());
+}
+
+TEST_CASE("migration target: the last copy of each page counts; a frame sent again in full is freed",
+          "[migration]") {
+  // Three pages in round 0, two of them again in round 1, one of those again in round 2.
+  auto frame = [](std::vector<uint64_t> ras, uint8_t fill) {
+    std::vector<uint8_t> pages(ras.size() * 8192, fill);
+    wire::MemoryFrame f;
+    REQUIRE(wire::parse_memory_frame(wire::memory_frame(ras.data(), pages.data(), ras.size()), f));
+    return f;
+  };
+  Migrator::Incoming in;
+  in.take(frame({0x8000000, 0x8002000, 0x8004000}, 1));
+  in.take(frame({0x8002000, 0x8004000}, 2));
+  in.take(frame({0x8004000, 0x8004000}, 3));   // (the same page twice: the later one counts)
+  REQUIRE(in.latest.size() == 3);
+  CHECK(in.frames[in.latest.at(0x8000000).first].page(in.latest.at(0x8000000).second)[0] == 1);
+  CHECK(in.frames[in.latest.at(0x8002000).first].page(in.latest.at(0x8002000).second)[0] == 2);
+  CHECK(in.latest.at(0x8004000).first == 2);
+  CHECK(in.latest.at(0x8004000).second == 1);
+  CHECK(in.current == std::vector<uint32_t>{1, 1, 1});
+  CHECK_FALSE(in.frames[0].raw.empty());   // still holds 0x8000000's only copy
+  in.take(frame({0x8000000}, 4));
+  CHECK(in.frames[0].raw.empty());         // nothing of round 0 is the last copy any more
+  CHECK(in.latest.size() == 3);
 }
