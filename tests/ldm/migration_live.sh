@@ -211,6 +211,16 @@ dst_pct=$(on hostb "$LDM" ls -o status -p ldg3 | sed -n 's/^|op=migration|progre
 [ -n "$src_pct" ] && [ "$src_pct" = "$dst_pct" ] && [ "$src_pct" -gt 5 ] && [ "$src_pct" -lt 97 ]
 st=$?
 check "held in round 1, the target shows the source's progress ($src_pct % on hostc, ${dst_pct:-?} % on hostb)" $st
+on hostc run ldm list -o status ldg3
+sed -n '/^STATUS/,$p' "$tmp/out" >"$tmp/c.text"
+[ "$(sed -n 2,3p "$tmp/c.text")" = "    OPERATION    PROGRESS    TARGET 
+    migration    $src_pct%         hostb" ] &&
+  grep -qx "    live: round 1, dirty rate [0-9.]* MB/s, downtime now [0-9.]* ms, [0-9.]* s so far" "$tmp/c.text" &&
+  grep -qx "      round 0   $(awk -v b="$r0bytes" 'BEGIN { if (b % 1048576 == 0) printf "%dM", b / 1048576; else printf "%dK", b / 1024 }')" "$tmp/c.text" &&
+  grep -qx "      round 1   [0-9]*[KM]*" "$tmp/c.text"
+st=$?
+[ $st = 0 ] || cat "$tmp/out"
+check "ldm list -o status (text): the seed's table, then the live line and the rounds so far" $st
 on hostc run ldm cancel-operation migration ldg3
 wait $mig
 rc=$?
