@@ -957,7 +957,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     if (type == kCancel) {
       // What arrived is zeroed before the memory goes back to the free pool: modelled on the
       // received pages (each once, however many rounds sent it).
-      uint64_t bytes = in->latest.size() * kPage;
+      uint64_t bytes = in->memory.pages() * kPage;
       c.send(kScrubbed, json{{"bytes", bytes}, {"scrub_us", whole_us(double(bytes) / (cfg_.timing.scrub_mb_s * 1e6))}}.dump(),
              why);
       return abort("cancelled by the source");
@@ -966,7 +966,7 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
       wire::MemoryFrame f;
       if (!wire::parse_memory_frame(body, f)) return abort("a malformed memory frame");
       in->received += f.count;
-      in->take(std::move(f));
+      in->memory.take(std::move(f));
       unsigned pct = unsigned(in->expected ? 100 * in->received / in->expected : 100);
       die("transfer", pct);
       if (fault_.kind == "out-of-memory" && fault_.at("transfer", pct)) {
@@ -1148,8 +1148,8 @@ std::string Migrator::target_install(Incoming& in) {
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = hv.find_guest(d->name);
   std::vector<std::pair<uint64_t, const uint8_t*>> pages;
-  pages.reserve(in.latest.size());
-  for (const auto& [ra, where] : in.latest) pages.emplace_back(ra, in.frames[where.first].page(where.second));
+  pages.reserve(in.memory.pages());
+  in.memory.for_each([&](uint64_t ra, const uint8_t* p) { pages.emplace_back(ra, p); });
   std::string why;
   try {
     if (!g) throw std::runtime_error("no guest");
@@ -1168,9 +1168,7 @@ std::string Migrator::target_install(Incoming& in) {
     target_abort(in, err);
     return err;
   }
-  in.frames.clear();
-  in.latest.clear();
-  in.current.clear();
+  in.memory.clear();
   d->state = State::Active;
   d->started_at = mgr_.now();
   d->migration = {};

@@ -12,12 +12,12 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "ldm/migration.h"
+#include "ldm/migration_pages.h"
 #include "ldm/migration_wire.h"
 
 namespace vfsim::ldm::mig {
@@ -173,13 +173,7 @@ struct Migrator::Incoming {
   unsigned from_pct = 5, to_pct = 98;     // the progress shown over this round
   std::atomic<unsigned> mirrored{0};      // live: the source's own progress (PROGRESS), shown as it is
   std::string runtime;
-  std::vector<wire::MemoryFrame> frames;   // decompressed memory frames
-  // The last copy of each page received (live rounds send a page again when it was
-  // dirtied): frame and index by real address; a frame none of whose pages is the last
-  // copy any more is freed, so the target holds about one copy of the guest's memory.
-  std::unordered_map<uint64_t, std::pair<uint32_t, uint32_t>> latest;
-  std::vector<uint32_t> current;           // per frame: its pages that are still the last copy
-  void take(wire::MemoryFrame f);
+  wire::ReceivedPages memory;   // the last copy of each page that arrived
   std::thread th;
   std::atomic<bool> done{false};
   uint32_t crc = 0;       // of the memory at suspend, as the source computed it

@@ -1,25 +1,23 @@
-// The target's copy of a migrating guest's memory as frames arrive (migration_internal.h,
-// Migrator::Incoming): live rounds send a page again each time it was dirtied, and only its
-// last copy is installed. Kept apart from the Migrator so that unit tests reach it alone.
-#include "ldm/migration_internal.h"
+// ReceivedPages (migration_pages.h).
+#include "ldm/migration_pages.h"
 
-namespace vfsim::ldm {
+namespace vfsim::ldm::wire {
 
-void Migrator::Incoming::take(wire::MemoryFrame f) {
-  uint32_t fi = uint32_t(frames.size());
+void ReceivedPages::take(MemoryFrame f) {
+  uint32_t fi = uint32_t(frames_.size());
   uint32_t mine = 0;
   for (size_t j = 0; j < f.count; ++j) {
-    auto [it, fresh] = latest.try_emplace(f.ra(j), fi, uint32_t(j));
+    auto [it, fresh] = latest_.try_emplace(f.ra(j), fi, uint32_t(j));
     if (!fresh) {
       uint32_t old = it->second.first;
-      if (old != fi && --current[old] == 0) frames[old].raw = std::string();   // all sent again since
       if (old == fi) --mine;   // (the same page twice in one frame: the later one counts)
+      else if (--current_[old] == 0) frames_[old].raw = std::string();   // all of it came again since
       it->second = {fi, uint32_t(j)};
     }
     ++mine;
   }
-  current.push_back(mine);
-  frames.push_back(std::move(f));
+  current_.push_back(mine);
+  frames_.push_back(std::move(f));
 }
 
-}  // namespace vfsim::ldm
+}  // namespace vfsim::ldm::wire

@@ -10,6 +10,7 @@
 // other exception is a finding. What is read must also write back and read the same again.
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write valid inputs of every kind to DIR and exit.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ldm/migration_pages.h"
 #include "ldm/migration_wire.h"
 #include "ldm/state_file.h"
 
@@ -137,6 +139,23 @@ void one_input(uint8_t mode, const std::string& body) {
       wire::MemoryFrame again;
       if (!wire::parse_memory_frame(wire::memory_frame(ras.data(), f.page(0), f.count), again) || again.raw != f.raw)
         finding("a memory frame does not read back the same");
+      // The target's bookkeeping (ReceivedPages): the frame twice, as two live rounds would
+      // send it: each page once, its last copy the second frame's; the first frame freed.
+      wire::ReceivedPages got;
+      got.take(f);
+      got.take(again);
+      std::vector<uint64_t> distinct = ras;
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+      size_t seen = 0;
+      got.for_each([&](uint64_t, const uint8_t* p) {
+        ++seen;
+        if (p < reinterpret_cast<const uint8_t*>(got.frames()[1].raw.data()) ||
+            p >= reinterpret_cast<const uint8_t*>(got.frames()[1].raw.data()) + got.frames()[1].raw.size())
+          finding("a page's last copy is not in the frame that came last");
+      });
+      if (seen != distinct.size() || got.pages() != distinct.size()) finding("received pages counted wrong");
+      if (!got.frames()[0].raw.empty()) finding("a frame sent again in full was kept");
       (void)sum;
       return;
     }

@@ -51,7 +51,7 @@ case $target in
     rss_mb=2048   # a T5240 machine under ASan
     ;;
   migration_frames)
-    srcs=("$here/fuzz_migration_frames.cpp" "$root/ldm/migration_wire.cpp" "$root/ldm/state_file.cpp")
+    srcs=("$here/fuzz_migration_frames.cpp" "$root/ldm/migration_wire.cpp" "$root/ldm/migration_pages.cpp" "$root/ldm/state_file.cpp")
     defs=(-DFMT_SHARED)
     libs=(-lfmt -lz)
     max_len=16384   # one raw 8 KB page with its header

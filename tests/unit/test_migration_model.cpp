@@ -3,17 +3,14 @@
 // by hand from the formulas in docs/migration.md.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <vector>
 
-#include "ldm/migration_internal.h"   // (the target's page bookkeeping, Migrator::Incoming)
 #include "ldm/migration_model.h"
+#include "ldm/migration_pages.h"
 
 using namespace vfsim::ldm;
 namespace wire = vfsim::ldm::wire;
-
-// libsystemc wants the program's sc_main (the Migrator's headers reach SystemC's); Catch2
-// provides main and nothing starts SystemC.
-int sc_main(int, char**) { return 0; }
 
 namespace {
 constexpr uint64_t kMB = 1000000;
@@ -124,18 +121,22 @@ TEST_CASE("migration target: the last copy of each page counts; a frame sent aga
     REQUIRE(wire::parse_memory_frame(wire::memory_frame(ras.data(), pages.data(), ras.size()), f));
     return f;
   };
-  Migrator::Incoming in;
+  auto last = [](const wire::ReceivedPages& r) {
+    std::map<uint64_t, uint8_t> m;
+    r.for_each([&](uint64_t ra, const uint8_t* p) { m[ra] = p[0]; });
+    return m;
+  };
+  wire::ReceivedPages in;
   in.take(frame({0x8000000, 0x8002000, 0x8004000}, 1));
   in.take(frame({0x8002000, 0x8004000}, 2));
   in.take(frame({0x8004000, 0x8004000}, 3));   // (the same page twice: the later one counts)
-  REQUIRE(in.latest.size() == 3);
-  CHECK(in.frames[in.latest.at(0x8000000).first].page(in.latest.at(0x8000000).second)[0] == 1);
-  CHECK(in.frames[in.latest.at(0x8002000).first].page(in.latest.at(0x8002000).second)[0] == 2);
-  CHECK(in.latest.at(0x8004000).first == 2);
-  CHECK(in.latest.at(0x8004000).second == 1);
-  CHECK(in.current == std::vector<uint32_t>{1, 1, 1});
-  CHECK_FALSE(in.frames[0].raw.empty());   // still holds 0x8000000's only copy
+  CHECK(in.pages() == 3);
+  CHECK(last(in) == std::map<uint64_t, uint8_t>{{0x8000000, 1}, {0x8002000, 2}, {0x8004000, 3}});
+  CHECK(in.current() == std::vector<uint32_t>{1, 1, 1});
+  CHECK_FALSE(in.frames()[0].raw.empty());   // still holds 0x8000000's only copy
   in.take(frame({0x8000000}, 4));
-  CHECK(in.frames[0].raw.empty());         // nothing of round 0 is the last copy any more
-  CHECK(in.latest.size() == 3);
+  CHECK(in.frames()[0].raw.empty());         // nothing of round 0 is the last copy any more
+  CHECK(last(in) == std::map<uint64_t, uint8_t>{{0x8000000, 4}, {0x8002000, 2}, {0x8004000, 3}});
+  in.clear();
+  CHECK(in.pages() == 0);
 }
