@@ -453,6 +453,21 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       report([self, s] { self->source_finished(s, true, ""); });
       return;
     }
+    // Whether the target has given up meanwhile: it said FAILED (out of memory, say) and reads
+    // nothing more, or its end is closed (its ldmd died). Otherwise the source would read
+    // nothing until after the last round, and suspend a guest for a target that is gone.
+    auto target_gave_up = [&] {
+      uint8_t t = 0;
+      std::string body, w;
+      if (!c.recv(t, body, 0, w)) {
+        if (w == "timeout") return false;   // (nothing said: it goes on)
+        lost("during the transfer");
+        return true;
+      }
+      if (t == kFailed) report([self, s, body] { self->source_finished(s, false, body); });
+      else lost("during the transfer");
+      return true;
+    };
     // Transfer: the rounds of memory in compressed frames (warm: one, zero pages never
     // captured), each announced by BEGIN; the last is followed by the runtime state and DONE;
     // the target installs it all, resumes the guest and says RESUMED.
@@ -461,10 +476,10 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       {
         std::unique_lock<std::mutex> l(s->mu);
         auto ready = [&] { return !s->batches.empty() || s->cancel || s->next == Source::Next::Abort; };
-        while (!s->cv.wait_for(l, std::chrono::milliseconds(50), ready)) {   // (every 50 ms, the progress)
+        while (!s->cv.wait_for(l, std::chrono::milliseconds(20), ready)) {   // (between live rounds)
           l.unlock();
-          bool sent = tell_progress();
-          if (!sent) return lost("during the transfer");
+          if (!tell_progress()) return lost("during the transfer");
+          if (began && target_gave_up()) return;
           l.lock();
         }
         if (s->batches.empty()) {
@@ -477,8 +492,9 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       size_t n = b.ras.size();
       s->sent = 0;
       tell_progress();
-      if (b.round && held("round", b.round)) return;   // (a live round's start, before its BEGIN)
-      if (b.round && cut("round", b.round)) return lost("during the transfer");
+      if (b.round && !b.last && held("round", b.round)) return;   // (a live round's start, before its BEGIN)
+      if (b.round && !b.last && cut("round", b.round)) return lost("during the transfer");
+      if (target_gave_up()) return;   // (e.g. its ldmd died after the checks: it has closed by now)
       json begin = {{"pages", n}, {"round", b.round}, {"from", b.from_pct}, {"to", b.to_pct}};
       if (!c.send(kBegin, begin.dump(), why)) return lost("during the transfer");   // (the target's progress)
       began = true;
@@ -488,6 +504,7 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
         unsigned pct = unsigned(100 * i / std::max<size_t>(n, 1));
         if (held("transfer", pct)) return;   // (live: in the first round that has pages)
         if (cut("transfer", pct)) return lost("during the transfer");
+        if (i && i % (16 * kPagesPerFrame) == 0 && target_gave_up()) return;   // (every 16 MB)
         std::string z = wire::memory_frame(&b.ras[i], &b.pages[i * kPage], k);
         if (!c.send(kMemory, z, why)) return lost("during the transfer");
         s->wire += z.size();
