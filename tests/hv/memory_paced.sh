@@ -26,10 +26,12 @@ rc=$?
 after_smp >"$tmp/got"
 dirty_lines 10 >"$tmp/want"
 [ $rc = 124 ] && grep -q 'domain primary (2 vCPUs, 64 MB): still running' "$tmp/err" && cmp -s "$tmp/got" "$tmp/want"
-check "rate=8M tick=100 for 105 ms prints exactly dirty 1 .. dirty 10 and still runs (rc=$rc, $(wc -l <"$tmp/got") lines)" $?
+st=$?
+check "rate=8M tick=100 for 105 ms prints exactly dirty 1 .. dirty 10 and still runs (rc=$rc, $(wc -l <"$tmp/got") lines)" $st
 # 10 ticks of 10.24 pages: 102 distinct pages of the 512, each touched for the first time
 [ "$(misses)" = 102 ]
-check "the 10 ticks dirtied 102 distinct pages, one demand miss each ($(misses) misses)" $?
+st=$?
+check "the 10 ticks dirtied 102 distinct pages, one demand miss each ($(misses) misses)" $st
 cp "$tmp/out" "$tmp/out1"
 cp "$tmp/err" "$tmp/err1"
 run --vcpus 2 --max-ms 105 --boot-file "memory footprint=4M rate=8M tick=100"
@@ -42,7 +44,8 @@ rc=$?
 after_smp >"$tmp/got"
 dirty_lines 103 >"$tmp/want"
 [ $rc = 124 ] && cmp -s "$tmp/got" "$tmp/want"
-check "tick=10000 for 10.5 ms prints exactly dirty 1 .. dirty 103 (rc=$rc, $(wc -l <"$tmp/got") lines)" $?
+st=$?
+check "tick=10000 for 10.5 ms prints exactly dirty 1 .. dirty 103 (rc=$rc, $(wc -l <"$tmp/got") lines)" $st
 
 # --- count=5: five ticks, then the total and mach_exit(0); the other vCPUs only idle
 run --vcpus 4 --boot-file "memory footprint=4M rate=8M tick=100 count=5"

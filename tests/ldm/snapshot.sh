@@ -105,7 +105,8 @@ restore_fails() {   # MESSAGE-PATTERN FILE
     --restore "$2" >"$tmp/out" 2>"$tmp/err"
   rc=$?
   [ "$rc" = 2 ] && [ "$(wc -l < "$tmp/err")" = 1 ] && grep -Eq -- "$1" "$tmp/err"
-  verify "restore of $(basename "$2") refused: $(cat "$tmp/err")" $?
+  st=$?
+  verify "restore of $(basename "$2") refused: $(cat "$tmp/err")" $st
 }
 size=$(stat -c %s "$tmp/at10.snap")
 printf 'NOTASNAP' | dd of="$tmp/magic.snap" bs=1 2>/dev/null; cat "$tmp/at10.snap" | tail -c +9 >> "$tmp/magic.snap"

@@ -63,14 +63,16 @@ cmp -s "$tmp/out" "$tmp/at_suspend"
 verify "no new console output while suspended" $?
 run vfctl checksum ldg1
 cmp -s "$tmp/out" "$tmp/sum0"
-verify "ldg1's memory is unchanged while suspended ($(cat "$tmp/sum0"))" $?
+st=$?
+verify "ldg1's memory is unchanged while suspended ($(cat "$tmp/sum0"))" $st
 ldm list -p ldg1 >/dev/null   # (utilisation counts from the last listing)
 vfctl clock advance 1ms >/dev/null
 run ldm list -p ldg1
 grep -q '^DOMAIN|name=ldg1|state=active|flags=-n----|cons=15501|ncpu=1|mem=268435456|util=0.0|' "$tmp/out"
 verify "a suspended ldg1 lists active with 0% utilisation" $?
 [ "$(tod ldg1)" = $((tod0 + 3)) ]
-check "the hypervisor's time of day for ldg1 ran on meanwhile ($tod0 -> $(tod ldg1))" $?
+st=$?
+check "the hypervisor's time of day for ldg1 ran on meanwhile ($tod0 -> $(tod ldg1))" $st
 
 # ==== resume: the call returns, the counter goes on from the next number
 expect_out "LDom ldg1 resumed" vfctl resume ldg1
@@ -79,7 +81,8 @@ vfctl console ldg1 > "$tmp/resumed"
 resumed_from "$tmp/resumed" "$(wc -l < "$tmp/at_suspend")" "$k" && [ "$(grep -c '^counter' "$tmp/after")" -ge 8 ]
 check "after 'suspend: resumed' the counter goes on from $((k + 1)), none lost or repeated" $?
 [ "$(tod ldg1)" = "$tod0" ]
-check "the guest set its time of day back: its wall clock lost the 3 s ($(tod ldg1))" $?
+st=$?
+check "the guest set its time of day back: its wall clock lost the 3 s ($(tod ldg1))" $st
 expect_fail "LDom ldg1 is not suspended" vfctl resume ldg1
 expect_ok ldm add-vcpu 1 ldg1
 run vfctl console ldg1
@@ -116,7 +119,8 @@ grep -E '  ldg2/vcpu[01]  (cpu_stop|guest_suspend|cpu_start)\(' "$tmp/trace" | s
 [ "$(tail -3 "$tmp/calls")" = "ldg2/vcpu0  cpu_stop(0x1) -> EOK
 ldg2/vcpu0  guest_suspend() -> EOK
 ldg2/vcpu0  cpu_start(0x1, ...)" ]
-check "ldg2's vCPU 0 stopped vCPU 1, suspended, and started vCPU 1 after the resume ($(tail -3 "$tmp/calls" | tr '\n' ';'))" $?
+st=$?
+check "ldg2's vCPU 0 stopped vCPU 1, suspended, and started vCPU 1 after the resume ($(tail -3 "$tmp/calls" | tr '\n' ';'))" $st
 sed -n '/ldg2\/vcpu0  guest_suspend()/,$p' "$tmp/trace" | grep -q '  ldg2/vcpu1  cpu_mondo_send('
 check "ldg2's vCPU 1 runs again after the resume (it reported up to vCPU 0)" $?
 

@@ -95,7 +95,8 @@ fails() {
   "$R" "$@" 2>"$tmp/err" >/dev/null
   local rc=$?
   [ $rc != 0 ] && grep -q "$pat" "$tmp/err" && [ ! -e "$tmp/out.svg" ]
-  check "$name (rc=$rc: $(head -c 120 "$tmp/err" | tr "\n" " "))" $?
+  st=$?
+  check "$name (rc=$rc: $(head -c 120 "$tmp/err" | tr "\n" " "))" $st
 }
 printf 'ldmd was here\n' >"$tmp/text.json"
 echo '{"displayTimeUnit": "ms", "metadata": {}}' >"$tmp/notrace.json"
