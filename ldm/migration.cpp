@@ -165,7 +165,9 @@ void Migrator::poll() {
 Reply Migrator::migrate(const std::vector<std::string>& args) {
   auto usage = [] {
     return fail("Usage:\n    ldm migrate-domain [-n] [-c] [-p <password_file>] <source_ldom> "
-                "[<user>@]<target_host>[:<target_ldom>]");
+                "[<user>@]<target_host>[:<target_ldom>]\n"
+                "    properties (vfsim): [mode=warm|live] [downtime=<ms>] [rounds=<n>] [converge=suspend|fail] "
+                "[trace=<file>]");
   };
   auto s = std::make_shared<Source>();
   std::vector<std::string> ops, props;

@@ -114,7 +114,7 @@ void Migrator::live_round(std::shared_ptr<Source> s) {
   double until = r.start + r.seconds;
   unsigned index = unsigned(s->rounds.size());
   s->op->set_step_seconds(std::clamp(r.seconds / 200, Operation::kStepSeconds, 1e-3));
-  auto fraction = [this, s, pages, until, r] {
+  auto fraction = [this, s, pages, r] {
     double sim = r.seconds > 0 ? std::min(1.0, (mgr_.now() - r.start) / r.seconds) : 1.0;
     double real = pages ? std::min(1.0, double(s->sent) / double(pages)) : 1.0;
     if (s->batches_sent >= s->rounds.size()) real = 1.0;
