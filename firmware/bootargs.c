@@ -1,6 +1,7 @@
 /* Parsing of the boot-file string: a workload name then key=value words. */
 #include "bootargs.h"
 
+#include "cryptosw.h"
 #include "format.h"
 
 const char *workload_name(enum workload_kind kind) {
@@ -14,6 +15,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_VDISK: return "vdisk";
     case WL_LDC_MAP: return "ldc-map";
     case WL_VNET_PING: return "vnet-ping";
+    case WL_CRYPTO: return "crypto";
   }
   return "?";
 }
@@ -162,6 +164,48 @@ static int parse_number(const char *s, size_t len, int sized, uint64_t *out) {
   return 0;
 }
 
+/* crypto's list-valued parameters sizes=S,S,... and alg=A,A,...: as ldc_word */
+static int crypto_word(struct workload *w, const char *key, size_t klen, const char *val, size_t vlen, char *err,
+                       size_t errlen) {
+  if (word_is(key, klen, "alg")) {
+    size_t off, len;
+    if (crypto_alg_select(val, vlen, &w->crypto_algs, &off, &len)) {
+      fmt_format(err, errlen,
+                 "crypto: alg \"%.*s\" (all, cipher, hash, aes, des, rc4, md5, sha, hmac, crc32 or an algorithm "
+                 "such as aes-128-cbc)", (int)len, val + off);
+      return -1;
+    }
+    return 1;
+  }
+  if (word_is(key, klen, "unit")) {
+    if (word_is(val, vlen, "on") || word_is(val, vlen, "off")) {
+      w->crypto_unit = word_is(val, vlen, "on");
+      return 1;
+    }
+    fmt_format(err, errlen, "crypto: unit must be on or off, not \"%.*s\"", (int)vlen, val);
+    return -1;
+  }
+  if (!word_is(key, klen, "sizes")) return 0;
+  size_t at = 0;
+  w->crypto_nsizes = 0;
+  for (;;) {
+    size_t end = at;
+    while (end < vlen && val[end] != ',') end++;
+    uint64_t v;
+    if (w->crypto_nsizes == CRYPTO_MAX_SIZES) {
+      fmt_format(err, errlen, "crypto: at most %d sizes", CRYPTO_MAX_SIZES);
+      return -1;
+    }
+    if (parse_number(val + at, end - at, 1, &v) || v == 0 || v > CRYPTO_MAX_SIZE) {
+      fmt_format(err, errlen, "crypto: size \"%.*s\" (1..64K bytes)", (int)(end - at), val + at);
+      return -1;
+    }
+    w->crypto_sizes[w->crypto_nsizes++] = v;
+    if (end == vlen) return 1;
+    at = end + 1;
+  }
+}
+
 int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) {
   w->kind = WL_COMPUTE;
   w->iterations = 100000;
@@ -186,6 +230,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->burst = 0;
   w->ds = 1;
   w->then_idle = 0;
+  w->crypto_algs = CRYPTO_ALL_ALGS;
+  w->crypto_nsizes = 4;
+  w->crypto_sizes[0] = 16, w->crypto_sizes[1] = 256, w->crypto_sizes[2] = 4096, w->crypto_sizes[3] = 65536;
+  w->entry = 8192;
+  w->crypto_unit = 1;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -200,9 +249,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "vnet-ping")) w->kind = WL_VNET_PING, w->count = 100, w->size = 64;
   else if (word_is(name, nlen, "vdisk")) w->kind = WL_VDISK, w->size = 1u << 20;
   else if (word_is(name, nlen, "ldc-map")) w->kind = WL_LDC_MAP, w->size = 16384;
+  else if (word_is(name, nlen, "crypto")) w->kind = WL_CRYPTO;
   else {
     fmt_format(err, errlen,
-               "unknown workload \"%.*s\" (compute, memory, counter, probe, idle, ldc-ping, ldc-map, vnet-ping or vdisk)",
+               "unknown workload \"%.*s\" (compute, memory, counter, probe, idle, ldc-ping, ldc-map, vnet-ping, vdisk "
+               "or crypto)",
                (int)nlen, name);
     return -1;
   }
@@ -253,6 +304,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       if (r < 0) return -1;
       if (r > 0) continue;
     }
+    if (w->kind == WL_CRYPTO) {
+      int r = crypto_word(w, key, klen, val, vlen, err, errlen);
+      if (r < 0) return -1;
+      if (r > 0) continue;
+    }
     uint64_t *slot = 0;
     int sized = 0;
     if (w->kind == WL_COMPUTE && word_is(key, klen, "iterations")) slot = &w->iterations;
@@ -278,6 +334,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "size")) slot = &w->size;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "burst")) slot = &w->burst;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "gap")) slot = &w->gap;
+    else if (w->kind == WL_CRYPTO && word_is(key, klen, "entry")) slot = &w->entry, sized = 1;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);
@@ -379,6 +436,20 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   if (w->kind == WL_LDC_MAP && (w->role == LDC_ROLE_NONE || w->size == 0 || w->size % 8192 || w->size > (1ul << 20))) {
     fmt_format(err, errlen, "ldc-map: role=client or role=server, size a multiple of 8K up to 1M");
     return -1;
+  }
+  if (w->kind == WL_CRYPTO) {
+    if (w->entry < 16 || w->entry % 16 || w->entry > CRYPTO_MAX_SIZE) {
+      fmt_format(err, errlen, "crypto: entry must be a multiple of 16 bytes, at most 64K");
+      return -1;
+    }
+    /* a request is submitted whole: it must fit in the queue, which holds entries - 1 */
+    for (unsigned i = 0; i < w->crypto_nsizes; i++)
+      if ((w->crypto_sizes[i] + w->entry - 1) / w->entry > CRYPTO_QUEUE_ENTRIES - 1) {
+        fmt_format(err, errlen, "crypto: entry=%lu splits %lu bytes into %lu queue entries, at most %d fit",
+                   (unsigned long)w->entry, (unsigned long)w->crypto_sizes[i],
+                   (unsigned long)((w->crypto_sizes[i] + w->entry - 1) / w->entry), CRYPTO_QUEUE_ENTRIES - 1);
+        return -1;
+      }
   }
   if (w->kind == WL_COUNTER && w->rate == 0) {
     fmt_format(err, errlen, "counter: rate must be at least 1 Hz");

@@ -2,14 +2,15 @@
  * "compute iterations=200000", "memory footprint=4M writes=50", "counter rate=1000 count=20",
  * "memory footprint=16M rate=4M tick=100" (paced: dirties 4 MB of pages per second),
  * "ldc-ping role=client count=100 size=200 mode=reliable", "vdisk op=write size=4M seed=7",
- * "vnet-ping role=client peer=00:14:4f:f8:00:01 count=1000 size=64". */
+ * "vnet-ping role=client peer=00:14:4f:f8:00:01 count=1000 size=64",
+ * "crypto sizes=16,4K alg=aes,sha256 entry=8K". */
 #ifndef FW_BOOTARGS_H
 #define FW_BOOTARGS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO };
 enum vdisk_op { VDISK_OP_WRITE, VDISK_OP_VERIFY, VDISK_OP_INFO };
 enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER, LDC_ROLE_LISTEN };
 enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's test hooks */
@@ -40,6 +41,11 @@ struct workload {
   uint64_t depth;        /* vdisk: requests in flight (1..8) */
   int ds;                /* any workload: ds=on (default) runs the Domain Services agent, ds=off not */
   int then_idle;         /* memory, compute: then=idle stays up idle once done (e.g. to be migrated) */
+  uint64_t crypto_algs;  /* crypto: bit i = cryptosw.h's crypto_algs[i] */
+  unsigned crypto_nsizes;
+  uint64_t crypto_sizes[8];   /* crypto: buffer sizes in bytes, 1..64K, in the order given */
+  uint64_t entry;        /* crypto: bytes per CWQ entry (a multiple of 16, up to 64K) */
+  int crypto_unit;       /* crypto: unit=on (default) uses the CWQ, unit=off only the runtime's software */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */
@@ -49,6 +55,9 @@ struct workload {
 #define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory */
 #define VNET_PING_MIN_SIZE 60ul     /* Ethernet's minimum frame (without FCS) */
 #define VNET_PING_MAX_SIZE 1514ul   /* MTU 1500 + header */
+#define CRYPTO_MAX_SIZES 8
+#define CRYPTO_MAX_SIZE 65536ul       /* a hash request's limit (Linux's n2_core: 2^16) */
+#define CRYPTO_QUEUE_ENTRIES 64       /* the CWQ the workload configures */
 
 /* "raw", "unreliable", "reliable" for LDC modes 0, 1 and 3; "?" otherwise */
 const char *ldc_mode_name(uint64_t mode);

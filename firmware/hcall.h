@@ -29,6 +29,9 @@ enum {
   HV_LDC_RX_QCONF = 0xe4, HV_LDC_RX_GET_STATE = 0xe6, HV_LDC_RX_SET_QHEAD = 0xe7,
   HV_LDC_SET_MAP_TABLE = 0xea, HV_LDC_COPY = 0xec, HV_LDC_MAPIN = 0xed, HV_LDC_UNMAP = 0xee,
   HV_LDC_REVOKE = 0xef,
+  /* NCS 2.0 (group 0x103): the crypto units' queues (reference §8.5) */
+  HV_NCS_QCONF = 0x111, HV_NCS_QINFO = 0x112, HV_NCS_GETHEAD = 0x113, HV_NCS_GETTAIL = 0x114,
+  HV_NCS_SETTAIL = 0x115, HV_NCS_QHANDLE_TO_DEVINO = 0x116, HV_NCS_SETHEAD_MARKER = 0x117,
   /* CORE 1.2; the number is illumos' GUEST_SUSPEND, unverified against a hypervisor spec
    * (docs/hypervisor.md "Guest suspend") */
   HV_GUEST_SUSPEND = 0x181,
@@ -44,7 +47,7 @@ enum { HV_API_SET_VERSION = 0x00, HV_API_PUTCHAR = 0x01, HV_API_EXIT = 0x02 };
 /* API groups negotiated at boot */
 enum {
   HV_GRP_SUN4V = 0x000, HV_GRP_CORE = 0x001, HV_GRP_INTR = 0x002,
-  HV_GRP_SOFT_STATE = 0x003, HV_GRP_LDC = 0x101, HV_GRP_VF_CPU = 0x205,
+  HV_GRP_SOFT_STATE = 0x003, HV_GRP_LDC = 0x101, HV_GRP_NCS = 0x103, HV_GRP_VF_CPU = 0x205,
 };
 
 #define HV_MMU_DMMU 1
@@ -194,6 +197,34 @@ static inline uint64_t hv_ldc_unmap(uint64_t ra) { return hv_fast(HV_LDC_UNMAP, 
 /* the exporter takes slot `cookie` back; revoke_cookie: the slot's second word */
 static inline uint64_t hv_ldc_revoke(uint64_t channel, uint64_t cookie, uint64_t revoke_cookie) {
   return hv_fast(HV_LDC_REVOKE, channel, cookie, revoke_cookie, 0, 0);
+}
+
+/* ---- NCS 2.0: queue offsets are bytes from the queue base ---- */
+enum { HV_NCS_QTYPE_MAU = 1, HV_NCS_QTYPE_CWQ = 2 };
+/* configure a queue of `entries` 64-byte entries at base (on this vCPU's core's unit) */
+static inline uint64_t hv_ncs_qconf(uint64_t type, const void *base, uint64_t entries, uint64_t *handle) {
+  return hv_fast(HV_NCS_QCONF, type, (uint64_t)base, entries, 0, handle);
+}
+static inline uint64_t hv_ncs_qunconf(uint64_t type, uint64_t handle) {
+  return hv_fast(HV_NCS_QCONF, type, handle, 0, 0, 0);
+}
+static inline uint64_t hv_ncs_qinfo(uint64_t handle, uint64_t *type, uint64_t *base, uint64_t *entries) {
+  return hv_call(HV_NCS_QINFO, handle, 0, 0, 0, 0, type, base, entries, 0);
+}
+static inline uint64_t hv_ncs_gethead(uint64_t handle, uint64_t *head) {
+  return hv_fast(HV_NCS_GETHEAD, handle, 0, 0, 0, head);
+}
+static inline uint64_t hv_ncs_gettail(uint64_t handle, uint64_t *tail) {
+  return hv_fast(HV_NCS_GETTAIL, handle, 0, 0, 0, tail);
+}
+static inline uint64_t hv_ncs_settail(uint64_t handle, uint64_t tail) {
+  return hv_fast(HV_NCS_SETTAIL, handle, tail, 0, 0, 0);
+}
+static inline uint64_t hv_ncs_qhandle_to_devino(uint64_t handle, uint64_t *devino) {
+  return hv_fast(HV_NCS_QHANDLE_TO_DEVINO, handle, 0, 0, 0, devino);
+}
+static inline uint64_t hv_ncs_sethead_marker(uint64_t handle, uint64_t offset) {
+  return hv_fast(HV_NCS_SETHEAD_MARKER, handle, offset, 0, 0, 0);
 }
 
 const char *hv_strerror(uint64_t status);

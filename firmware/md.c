@@ -108,12 +108,14 @@ int md_get_string(const struct md *md, uint64_t node, const char *prop, const ch
   return 0;
 }
 
-uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k) {
+uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k) { return md_arc(md, node, "fwd", k); }
+
+uint64_t md_arc(const struct md *md, uint64_t node, const char *arc, unsigned k) {
   if (node >= md->nelems) return MD_NONE;
   for (uint64_t i = node + 1; i < md->nelems; i++) {
     const uint8_t *e = elem(md, i);
     if (e[0] == TAG_NODE_END || e[0] == TAG_END || e[0] == TAG_NODE) return MD_NONE;
-    if (e[0] == TAG_ARC && name_is(md, e, "fwd") && k-- == 0) {
+    if (e[0] == TAG_ARC && name_is(md, e, arc) && k-- == 0) {
       uint64_t to = be64(e + 8);
       return to < md->nelems && elem(md, to)[0] == TAG_NODE ? to : MD_NONE;
     }
@@ -124,6 +126,14 @@ uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k) {
 const struct md_vdev *md_find_vdev(const struct md_info *info, int kind, uint64_t handle) {
   for (unsigned i = 0; i < info->nvdevs; i++)
     if (info->vdev[i].kind == kind && info->vdev[i].handle == handle) return &info->vdev[i];
+  return 0;
+}
+
+const struct md_crypto *md_find_crypto(const struct md_info *info, int type, uint64_t cpu) {
+  for (unsigned i = 0; i < info->ncrypto; i++)
+    if (info->crypto[i].type == type)
+      for (unsigned c = 0; c < info->crypto[i].ncpus; c++)
+        if (info->crypto[i].cpu[c] == cpu) return &info->crypto[i];
   return 0;
 }
 
@@ -167,6 +177,36 @@ static void summarize_vdevs(const struct md *md, struct md_info *info) {
       }
     }
   next:;
+  }
+}
+
+/* one crypto unit node: its type, id and the cpus it has arcs to */
+static void add_crypto(const struct md *md, uint64_t n, int type, struct md_info *info) {
+  if (info->ncrypto >= MD_MAX_CRYPTO) return;
+  struct md_crypto *u = &info->crypto[info->ncrypto++];
+  u->type = type;
+  u->ncpus = 0;
+  if (md_get_value(md, n, "id", &u->id)) u->id = MD_NONE;
+  static const char *const arcs[] = {"fwd", "back"};
+  for (unsigned a = 0; a < 2; a++)
+    for (unsigned k = 0;; k++) {
+      uint64_t cpu = md_arc(md, n, arcs[a], k), id;
+      if (cpu == MD_NONE) break;
+      if (!name_is(md, elem(md, cpu), "cpu") || md_get_value(md, cpu, "id", &id)) continue;
+      int dup = 0;
+      for (unsigned c = 0; c < u->ncpus; c++) dup |= u->cpu[c] == id;
+      if (!dup && u->ncpus < MD_CRYPTO_CPUS) u->cpu[u->ncpus++] = (uint16_t)id;
+    }
+}
+
+static void summarize_crypto(const struct md *md, struct md_info *info) {
+  info->ncrypto = 0;
+  for (uint64_t n = md_next_node(md, MD_NONE, 0); n != MD_NONE; n = md_next_node(md, n, 0)) {
+    const uint8_t *e = elem(md, n);
+    if (name_is(md, e, "cwq")) add_crypto(md, n, MD_CRYPTO_CWQ, info);
+    else if (name_is(md, e, "mau")) add_crypto(md, n, MD_CRYPTO_MAU, info);
+    else if (name_is(md, e, "exec-unit") && str_is(md, n, "type", "cwq")) add_crypto(md, n, MD_CRYPTO_CWQ, info);
+    else if (name_is(md, e, "exec-unit") && str_is(md, n, "type", "mau")) add_crypto(md, n, MD_CRYPTO_MAU, info);
   }
 }
 
@@ -251,6 +291,7 @@ int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, s
   }
 
   summarize_vdevs(&md, info);
+  summarize_crypto(&md, info);
 
   /* the workload string: openboot's variables node, property boot-file */
   for (n = md_next_node(&md, MD_NONE, "variables"); n != MD_NONE;

@@ -25,6 +25,8 @@ int md_get_value(const struct md *md, uint64_t node, const char *prop, uint64_t 
 int md_get_string(const struct md *md, uint64_t node, const char *prop, const char **s,
                   size_t *len);
 
+/* The k-th (from 0) arc named `arc` ("fwd" or "back") of node: its target node, or MD_NONE. */
+uint64_t md_arc(const struct md *md, uint64_t node, const char *arc, unsigned k);
 /* The k-th (from 0) "fwd" arc of node: its target node, or MD_NONE. */
 uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k);
 
@@ -33,7 +35,10 @@ uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k);
 #define MD_MAX_MBLOCKS 16
 #define MD_MAX_CHANNELS 16   /* endpoints kept (ldc-ping and ldc-map use endpoint 0; devices come via vdev) */
 #define MD_MAX_VDEVS 16
+#define MD_MAX_CRYPTO 64      /* crypto unit nodes kept (a T5440 has 32 cores, each a CWQ and a MAU) */
+#define MD_CRYPTO_CPUS 8      /* vCPUs kept per unit (a core has 8 strands) */
 enum { MD_VDEV_DISK = 1, MD_VDEV_NETWORK = 2, MD_VDEV_DS = 3 };
+enum { MD_CRYPTO_CWQ = 1, MD_CRYPTO_MAU = 2 };
 struct md_info {
   unsigned ncpus;
   uint16_t cpu_id[MD_MAX_CPUS];       /* in MD order */
@@ -45,12 +50,19 @@ struct md_info {
   struct { uint64_t id, tx_ino, rx_ino; } channel[MD_MAX_CHANNELS];   /* in MD order */
   unsigned nvdevs;                    /* virtual devices on channels (at most MD_MAX_VDEVS) */
   struct md_vdev { int kind; uint64_t handle, channel, rx_ino, mac; } vdev[MD_MAX_VDEVS];
+  /* crypto units: "cwq" / "mau" nodes, or "exec-unit" nodes with type "cwq" / "mau" (as
+   * Linux's n2_core reads them); id = the core (MD_NONE when absent); the vCPUs are the
+   * cpu nodes the unit has arcs to, either way (fwd or back), in arc order */
+  unsigned ncrypto;
+  struct md_crypto { int type; uint64_t id; unsigned ncpus; uint16_t cpu[MD_CRYPTO_CPUS]; } crypto[MD_MAX_CRYPTO];
   int has_boot_file;
   char boot_file[160];                /* openboot/variables boot-file, "" when absent */
 };
 
 /* The first virtual device of a kind (MD_VDEV_*) with cfg-handle handle, or NULL. */
 const struct md_vdev *md_find_vdev(const struct md_info *info, int kind, uint64_t handle);
+/* The crypto unit of a type (MD_CRYPTO_*) that serves vCPU cpu, or NULL. */
+const struct md_crypto *md_find_crypto(const struct md_info *info, int type, uint64_t cpu);
 
 /* 0 on success, else a reason in err. */
 int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, size_t errlen);

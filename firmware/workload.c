@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "console.h"
 #include "cpuops.h"
+#include "crypto.h"
 #include "ds.h"
 #include "hcall.h"
 #include "kernels.h"
@@ -225,6 +226,9 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       for (;;) hv_cpu_yield();
     case WL_VDISK:
       if (is_boot) vdisk_workload_run(w, md);
+      for (;;) hv_cpu_yield();
+    case WL_CRYPTO:   /* vCPU 0 only: the queue is on its core's unit */
+      if (is_boot) crypto_workload_run(w, md);
       for (;;) hv_cpu_yield();
     case WL_VNET_PING:   /* vCPU 0 only: one vnet user */
       if (is_boot) vnet_ping_run(w, md);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bootargs.h"
+#include "cryptosw.h"
 #include "format.h"
 #include "kernels.h"
 #include "md.h"
@@ -74,7 +75,7 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping, ldc-map, vnet-ping or vdisk)") == 0,
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping, ldc-map, vnet-ping, vdisk or crypto)") == 0,
         "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
@@ -217,9 +218,167 @@ static void test_bootargs(void) {
             strcmp(err, "idle: ds must be on or off, not \"no\"") == 0, "bad ds value: %s", err);
 }
 
+/* ---- the crypto workload: boot-file, algorithm table, control words, software ---- */
+static void test_crypto_bootargs(void) {
+  struct workload w;
+  char err[200];
+  CHECK(workload_parse("crypto", &w, err, sizeof err) == 0 && w.kind == WL_CRYPTO && w.crypto_algs == CRYPTO_ALL_ALGS &&
+            w.crypto_nsizes == 4 && w.crypto_sizes[0] == 16 && w.crypto_sizes[1] == 256 && w.crypto_sizes[2] == 4096 &&
+            w.crypto_sizes[3] == 65536 && w.entry == 8192 && w.ds == 1 && w.crypto_unit == 1,
+        "crypto defaults: %s", err);
+  CHECK(workload_parse("crypto sizes=64K,1,1K alg=aes-128-cbc,sha256 entry=4K ds=off", &w, err, sizeof err) == 0 &&
+            w.crypto_nsizes == 3 && w.crypto_sizes[0] == 65536 && w.crypto_sizes[1] == 1 && w.crypto_sizes[2] == 1024 &&
+            w.crypto_algs == (1ull << 1 | 1ull << 16) && w.entry == 4096 && w.ds == 0,
+        "crypto sizes/alg/entry: %s", err);
+  CHECK(workload_parse("crypto sizes=100", &w, err, sizeof err) == 0 && w.crypto_nsizes == 1 && w.crypto_sizes[0] == 100,
+        "one size: %s", err);
+  CHECK(workload_parse("crypto sizes=16,0", &w, err, sizeof err) != 0 && strcmp(err, "crypto: size \"0\" (1..64K bytes)") == 0,
+        "size 0 refused: %s", err);
+  CHECK(workload_parse("crypto sizes=65537", &w, err, sizeof err) != 0 &&
+            strcmp(err, "crypto: size \"65537\" (1..64K bytes)") == 0, "size above 64K refused: %s", err);
+  CHECK(workload_parse("crypto sizes=16,,32", &w, err, sizeof err) != 0 && strcmp(err, "crypto: size \"\" (1..64K bytes)") == 0,
+        "empty size refused: %s", err);
+  CHECK(workload_parse("crypto sizes=1,2,3,4,5,6,7,8", &w, err, sizeof err) == 0 && w.crypto_nsizes == 8, "8 sizes: %s", err);
+  CHECK(workload_parse("crypto sizes=1,2,3,4,5,6,7,8,9", &w, err, sizeof err) != 0 &&
+            strcmp(err, "crypto: at most 8 sizes") == 0, "9 sizes refused: %s", err);
+  CHECK(workload_parse("crypto alg=sha,hmac-md5", &w, err, sizeof err) == 0 &&
+            w.crypto_algs == (1ull << 15 | 1ull << 16 | 1ull << 17 | 1ull << 18), "alg groups: %s", err);
+  CHECK(workload_parse("crypto alg=aes", &w, err, sizeof err) == 0 && w.crypto_algs == 0x1ff, "aes = 9 algorithms");
+  CHECK(workload_parse("crypto alg=des", &w, err, sizeof err) == 0 && w.crypto_algs == 0xf << 9, "des and 3des");
+  CHECK(workload_parse("crypto alg=cipher", &w, err, sizeof err) == 0 && w.crypto_algs == 0x3fff, "ciphers");
+  CHECK(workload_parse("crypto alg=hash,crc32", &w, err, sizeof err) == 0 && w.crypto_algs == (0xfull << 14 | 1ull << 21),
+        "hashes and crc32");
+  CHECK(workload_parse("crypto alg=hmac", &w, err, sizeof err) == 0 && w.crypto_algs == 7ull << 18, "hmacs");
+  CHECK(workload_parse("crypto alg=rc4,all", &w, err, sizeof err) == 0 && w.crypto_algs == CRYPTO_ALL_ALGS, "all");
+  CHECK(workload_parse("crypto alg=aes,blowfish", &w, err, sizeof err) != 0 && strncmp(err, "crypto: alg \"blowfish\" (all,", 28) == 0,
+        "unknown algorithm refused: %s", err);
+  CHECK(workload_parse("crypto alg=aes,", &w, err, sizeof err) != 0 && strncmp(err, "crypto: alg \"\" (", 16) == 0,
+        "empty algorithm refused: %s", err);
+  CHECK(workload_parse("crypto entry=1000", &w, err, sizeof err) != 0 &&
+            strcmp(err, "crypto: entry must be a multiple of 16 bytes, at most 64K") == 0, "entry not x16: %s", err);
+  CHECK(workload_parse("crypto entry=128K", &w, err, sizeof err) != 0, "entry above 64K refused");
+  CHECK(workload_parse("crypto entry=1K", &w, err, sizeof err) != 0 &&
+            strcmp(err, "crypto: entry=1024 splits 65536 bytes into 64 queue entries, at most 63 fit") == 0,
+        "a request larger than the queue refused: %s", err);
+  CHECK(workload_parse("crypto entry=16 sizes=1008", &w, err, sizeof err) == 0, "63 entries fit: %s", err);
+  CHECK(workload_parse("crypto entry=16 sizes=1009", &w, err, sizeof err) != 0, "64 entries do not");
+  CHECK(workload_parse("crypto count=5", &w, err, sizeof err) != 0 && strcmp(err, "crypto: unknown parameter \"count\"") == 0,
+        "crypto count refused: %s", err);
+  CHECK(workload_parse("vdisk alg=aes", &w, err, sizeof err) != 0, "alg is crypto's word only");
+  CHECK(workload_parse("crypto unit=off", &w, err, sizeof err) == 0 && w.crypto_unit == 0, "unit=off: %s", err);
+  CHECK(workload_parse("crypto unit=no", &w, err, sizeof err) != 0 &&
+            strcmp(err, "crypto: unit must be on or off, not \"no\"") == 0, "bad unit value: %s", err);
+}
+
+static int hex_is(const uint8_t *p, const char *hex) {
+  for (size_t i = 0; hex[2 * i]; i++) {
+    unsigned v;
+    if (sscanf(hex + 2 * i, "%2x", &v) != 1 || p[i] != v) return 0;
+  }
+  return 1;
+}
+
+static void test_cryptosw(void) {
+  /* the table: names unique, families as alg= documents them */
+  for (unsigned i = 0; i < CRYPTO_NALGS; i++)
+    for (unsigned j = i + 1; j < CRYPTO_NALGS; j++)
+      CHECK(strcmp(crypto_algs[i].name, crypto_algs[j].name) != 0, "algorithm %s twice", crypto_algs[i].name);
+  /* control words, bit by bit as Linux's n2_core.h lays them out */
+  CHECK(cwq_control(&crypto_algs[1], 16, 0) == 0x408000001100000full, "aes-128-cbc 16 B: 0x%016llx",
+        (unsigned long long)cwq_control(&crypto_algs[1], 16, 0));
+  CHECK(cwq_control(&crypto_algs[8], 65536, 0) == 0x408000001b00ffffull, "aes-256-ctr 64 KB");
+  CHECK(cwq_control(&crypto_algs[13], 1, 0) == 0x4080000000000000ull, "rc4 1 B");
+  CHECK(cwq_control(&crypto_algs[16], 4096, 0) == 0xc1001f0300000fffull, "sha256 4 KB: 0x%016llx",
+        (unsigned long long)cwq_control(&crypto_algs[16], 4096, 0));
+  CHECK(cwq_control(&crypto_algs[17], 4096, 0) == 0xc1001f0300000fffull, "sha224 = the sha256 engine, 32-byte state");
+  CHECK(cwq_control(&crypto_algs[14], 16, 0) == 0xc1000f010000000full, "md5 16 B");
+  CHECK(cwq_control(&crypto_algs[19], 64, 20) == 0xc10013060013003full, "hmac-sha1 key 20: 0x%016llx",
+        (unsigned long long)cwq_control(&crypto_algs[19], 64, 20));
+  CHECK(cwq_control(&crypto_algs[21], 256, 0) == 0xc1000304000000ffull, "crc32 256 B");
+  uint8_t iv[32];
+  crypto_hash_iv(&crypto_algs[14], iv);
+  CHECK(hex_is(iv, "0123456789abcdeffedcba9876543210"), "md5 initial state, little-endian words");
+  crypto_hash_iv(&crypto_algs[15], iv);
+  CHECK(hex_is(iv, "67452301efcdab8998badcfe10325476c3d2e1f0"), "sha1 initial state");
+  crypto_hash_iv(&crypto_algs[17], iv);
+  CHECK(hex_is(iv, "c1059ed8367cd5073070dd17f70e5939ffc00b316858151164f98fa7befa4fa4"), "sha224 initial state");
+
+  /* AES, FIPS-197 appendix C */
+  uint8_t key[32], pt[16], ct[64];
+  for (unsigned i = 0; i < 32; i++) key[i] = (uint8_t)i;
+  for (unsigned i = 0; i < 16; i++) pt[i] = (uint8_t)(i * 0x11);
+  struct aes_key k;
+  aes_setkey(&k, key, 16);
+  aes_encrypt_block(&k, pt, ct);
+  CHECK(hex_is(ct, "69c4e0d86a7b0430d8cdb78070b4c55a"), "AES-128 FIPS-197 C.1");
+  aes_setkey(&k, key, 24);
+  aes_encrypt_block(&k, pt, ct);
+  CHECK(hex_is(ct, "dda97ca4864cdfe06eaf70a0ec0d7191"), "AES-192 FIPS-197 C.2");
+  aes_setkey(&k, key, 32);
+  aes_encrypt_block(&k, pt, ct);
+  CHECK(hex_is(ct, "8ea2b7ca516745bfeafc49904b496089"), "AES-256 FIPS-197 C.3");
+  /* SP 800-38A F.2.1 (CBC-AES128) and F.5.1 (CTR-AES128), first two blocks */
+  static const char *const k38 = "2b7e151628aed2a6abf7158809cf4f3c";
+  static const char *const p38 = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51";
+  uint8_t in[32], ivb[16];
+  for (unsigned i = 0; i < 16; i++) sscanf(k38 + 2 * i, "%2hhx", &key[i]);
+  for (unsigned i = 0; i < 32; i++) sscanf(p38 + 2 * i, "%2hhx", &in[i]);
+  aes_setkey(&k, key, 16);
+  for (unsigned i = 0; i < 16; i++) ivb[i] = (uint8_t)i;
+  aes_encrypt(&k, CHAIN_CBC, ivb, in, ct, 32);
+  CHECK(hex_is(ct, "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"), "AES-128-CBC SP 800-38A");
+  for (unsigned i = 0; i < 16; i++) ivb[i] = (uint8_t)(0xf0 + i);
+  aes_encrypt(&k, CHAIN_CTR, ivb, in, ct, 32);
+  CHECK(hex_is(ct, "874d6191b620e3261bef6864990db6ce9806f66b7970fdff8617187bb9fffdff"), "AES-128-CTR SP 800-38A");
+  CHECK(hex_is(ivb, "f0f1f2f3f4f5f6f7f8f9fafbfcfdff01"), "CTR counter advanced by 2 with a carry");
+  for (unsigned i = 0; i < 16; i++) ivb[i] = 0xff;   /* the counter wraps round all 128 bits */
+  aes_encrypt(&k, CHAIN_CTR, ivb, in, ct, 17);
+  CHECK(hex_is(ivb, "00000000000000000000000000000001"), "CTR counter wraps");
+
+  /* SHA-256 / SHA-224, FIPS 180 examples; HMAC-SHA256 RFC 4231 case 2 */
+  struct sha256 s;
+  uint8_t d[32];
+  sha256_init(&s, 0);
+  sha256_update(&s, "abc", 3);
+  sha256_final(&s, d);
+  CHECK(hex_is(d, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), "SHA-256 abc");
+  static const char *const two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  sha256_init(&s, 0);
+  for (const char *c = two; *c; c++) sha256_update(&s, c, 1);   /* byte by byte */
+  sha256_final(&s, d);
+  CHECK(hex_is(d, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"), "SHA-256 448 bits");
+  sha256_init(&s, 1);
+  sha256_update(&s, "abc", 3);
+  sha256_final(&s, d);
+  CHECK(hex_is(d, "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7"), "SHA-224 abc");
+  sha256_init(&s, 0);
+  sha256_final(&s, d);
+  CHECK(hex_is(d, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), "SHA-256 empty");
+  hmac_sha256((const uint8_t *)"Jefe", 4, "what do ya want for nothing?", 28, d);
+  CHECK(hex_is(d, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"), "HMAC-SHA256 RFC 4231 2");
+  CHECK(crc32_update(0, "123456789", 9) == 0xcbf43926u, "CRC-32 check value");
+  CHECK(crc32_update(crc32_update(0, "1234", 4), "56789", 5) == 0xcbf43926u, "CRC-32 in two pieces");
+  uint8_t st[258];
+  rc4_schedule(st, (const uint8_t *)"Key", 3);
+  rc4_crypt(st, (const uint8_t *)"Plaintext", ct, 9);
+  CHECK(hex_is(ct, "bbf316e8d940af0ad3"), "RC4 Key/Plaintext");
+
+  /* the workload's own patterns: software over them, as the guest computes it */
+  static uint8_t data[65536], out[65536 + 32];
+  for (unsigned i = 0; i < sizeof data; i++) data[i] = crypto_data_byte(i);
+  CHECK(data[0] == 0x5a && data[1] == 0xc7 && data[256] == 0x5b, "data pattern");
+  unsigned sw = 0;
+  for (unsigned i = 0; i < CRYPTO_NALGS; i++) {
+    int rc = crypto_software(&crypto_algs[i], data, 4096, out);
+    CHECK((rc == 0) == crypto_algs[i].software, "%s: software %d", crypto_algs[i].name, rc);
+    sw += rc == 0;
+  }
+  CHECK(sw == 14, "14 algorithms in software, not %u", sw);
+}
+
 /* ---- a small MD encoder, to test what mdgen's samples lack (cpus/memory/openboot) ---- */
 struct enc {
-  uint8_t el[64][16];
+  uint8_t el[96][16];
   unsigned ne, last_node;
   int have_node;
   char names[1024];
@@ -273,18 +432,39 @@ static size_t finish(struct enc *e, uint8_t *out) {
   return 16 + e->ne * 16 + names + e->nd;
 }
 
-/* channels: 0 none, 1 endpoints 0 (inos given) and 3 (inos implied), 2 one without id */
-static size_t synthetic_md(uint8_t *out, const char *boot_file, int channels) {
+/* channels: 0 none, 1 endpoints 0 (inos given) and 3 (inos implied), 2 one without id;
+ * crypto: units as vfsim lists them ("cwq"/"mau" nodes with fwd arcs to their cpus) and as
+ * a real MD does ("exec-unit" nodes with a type, back arcs to the cpus) */
+static size_t synthetic_md(uint8_t *out, const char *boot_file, int channels, int crypto) {
   static struct enc e;
   memset(&e, 0, sizeof e);
   node(&e, "root");
   node(&e, "platform");
   add(&e, 'v', "stick-frequency", 1415000000);
   node(&e, "cpus");
+  unsigned cpu_node[3];
   for (unsigned id = 0; id < 3; id++) {
     node(&e, "cpu");
+    cpu_node[id] = e.last_node;
     add(&e, 'v', "id", id == 2 ? 5 : id);   /* ids need not be contiguous */
     add(&e, 'v', "q-cpu-mondo-#bits", id == 1 ? 5 : 7);
+  }
+  if (crypto) {
+    node(&e, "cwq");   /* core 3: cpus 0 and 1 */
+    add(&e, 'v', "id", 3);
+    add(&e, 'a', "fwd", cpu_node[0]);
+    add(&e, 'a', "fwd", cpu_node[1]);
+    add(&e, 'a', "back", 0);   /* to the root: not a cpu */
+    node(&e, "exec-unit");     /* no id; cpu id 5 */
+    str(&e, "type", "mau");
+    add(&e, 'a', "back", cpu_node[2]);
+    node(&e, "exec-unit");
+    str(&e, "type", "cwq");
+    add(&e, 'v', "id", 9);
+    add(&e, 'a', "back", cpu_node[2]);
+    add(&e, 'a', "fwd", cpu_node[2]);   /* counted once */
+    node(&e, "exec-unit");     /* neither: ignored */
+    str(&e, "type", "rng");
   }
   node(&e, "memory");
   node(&e, "mblock");
@@ -313,7 +493,7 @@ static void test_md(void) {
   static uint8_t buf[4096];
   static struct md_info info;
   char err[128];
-  size_t len = synthetic_md(buf, "memory footprint=4M writes=25", 0);
+  size_t len = synthetic_md(buf, "memory footprint=4M writes=25", 0, 0);
   int rc = md_summarize(buf, len, &info, err, sizeof err);
   CHECK(rc == 0, "synthetic MD: %s", err);
   CHECK(info.ncpus == 3 && info.cpu_id[0] == 0 && info.cpu_id[1] == 1 && info.cpu_id[2] == 5,
@@ -327,17 +507,32 @@ static void test_md(void) {
         "boot-file \"%s\"", info.boot_file);
   CHECK(info.nchannels == 0, "no channels: %u", info.nchannels);
 
-  len = synthetic_md(buf, "ldc-ping role=server", 1);
+  len = synthetic_md(buf, "ldc-ping role=server", 1, 0);
   CHECK(md_summarize(buf, len, &info, err, sizeof err) == 0, "MD with channels: %s", err);
   CHECK(info.nchannels == 2 && info.channel[0].id == 0 && info.channel[0].tx_ino == 0 &&
             info.channel[0].rx_ino == 1 && info.channel[1].id == 3 && info.channel[1].tx_ino == 6 &&
             info.channel[1].rx_ino == 7, "channel endpoints: %u", info.nchannels);
-  len = synthetic_md(buf, 0, 2);
+  CHECK(info.ncrypto == 0 && !md_find_crypto(&info, MD_CRYPTO_CWQ, 0), "no crypto units");
+  len = synthetic_md(buf, 0, 2, 0);
   CHECK(md_summarize(buf, len, &info, err, sizeof err) != 0 &&
             strstr(err, "channel-endpoint node at element") && strstr(err, "has no id"),
         "channel-endpoint without id: %s", err);
 
-  len = synthetic_md(buf, 0, 1);
+  len = synthetic_md(buf, "crypto", 0, 1);
+  CHECK(md_summarize(buf, len, &info, err, sizeof err) == 0, "MD with crypto units: %s", err);
+  CHECK(info.ncrypto == 3 && info.crypto[0].type == MD_CRYPTO_CWQ && info.crypto[0].id == 3 &&
+            info.crypto[0].ncpus == 2 && info.crypto[0].cpu[0] == 0 && info.crypto[0].cpu[1] == 1 &&
+            info.crypto[1].type == MD_CRYPTO_MAU && info.crypto[1].id == MD_NONE && info.crypto[1].ncpus == 1 &&
+            info.crypto[1].cpu[0] == 5 && info.crypto[2].type == MD_CRYPTO_CWQ && info.crypto[2].id == 9 &&
+            info.crypto[2].ncpus == 1 && info.crypto[2].cpu[0] == 5,
+        "crypto units: %u", info.ncrypto);
+  CHECK(md_find_crypto(&info, MD_CRYPTO_CWQ, 1) == &info.crypto[0] &&
+            md_find_crypto(&info, MD_CRYPTO_CWQ, 5) == &info.crypto[2] &&
+            md_find_crypto(&info, MD_CRYPTO_MAU, 5) == &info.crypto[1] && !md_find_crypto(&info, MD_CRYPTO_MAU, 0) &&
+            !md_find_crypto(&info, MD_CRYPTO_CWQ, 2),
+        "the unit of a vcpu");
+
+  len = synthetic_md(buf, 0, 1, 0);
   CHECK(md_summarize(buf, len, &info, err, sizeof err) == 0 && !info.has_boot_file &&
             info.boot_file[0] == 0, "no boot-file");
 
@@ -479,6 +674,8 @@ int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "--selftest")) {
     test_format();
     test_bootargs();
+    test_crypto_bootargs();
+    test_cryptosw();
     test_md();
     test_kernels();
     printf("%s\n", failures ? "selftest FAILED" : "selftest ok");
