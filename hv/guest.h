@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hv/cwq.h"
 #include "hv/guest_md.h"
 #include "hv/sun4v.h"
 
@@ -64,6 +65,33 @@ struct InterruptSource {   // a virtual interrupt (devhandle, devino), e.g. the 
   uint64_t devhandle = 0, devino = 0, cookie = 0, target = 0;
   bool valid = false;
   uint64_t state = 0;      // 0 idle, 1 received, 2 delivered
+};
+
+// A queue of an SPU (NCS API, hcall_ncs.cpp): 64-byte entries in the guest's memory; head
+// and tail are byte offsets from its base. Work accepted by ncs_settail completes entry by
+// entry at modelled core cycles: jobs, in order; the head moves past each when it is due.
+struct NcsQueue {
+  unsigned type = 0;                   // 0 not configured, NCS_QTYPE_MAU or NCS_QTYPE_CWQ
+  uint64_t base = 0, entries = 0;      // real address, number of entries
+  uint64_t head = 0, tail = 0, marker = 0;
+  bool marker_set = false;
+  struct Job {
+    uint64_t end = 0;                  // the head's offset once this entry is done
+    uint64_t due = 0;                  // core cycle it is done at
+    uint64_t status_ra = 0, status = 0;   // 0, or a request's end: its initial entry and status bits
+    bool intr = false;                 // the request asked for an interrupt
+  };
+  std::vector<Job> jobs;
+};
+
+// One core's SPU the guest owns (its crypto unit: MAU + CWQ, which run in parallel).
+struct CryptoUnit {
+  unsigned core = 0;
+  NcsQueue cwq, mau;
+  CwqChain chain;                      // the CWQ request in progress
+  uint64_t cwq_free_at = 0, mau_free_at = 0;   // core cycle each sub-unit is free again
+  InterruptSource cwq_intr, mau_intr;  // (devhandle kNcsCwqDevhandle / kNcsMauDevhandle, devino = core)
+  uint64_t requests = 0, bytes = 0;    // what the CWQ has done (vfctl, tests)
 };
 
 // One end of a Logical Domain Channel: the guest's own TX and RX queues (64-byte entries in
@@ -123,6 +151,7 @@ struct Guest {
     return nullptr;
   }
   std::vector<unsigned> crypto_units;        // core ids: one crypto unit per core
+  std::vector<CryptoUnit> spu;               // their state, in the order of crypto_units
   std::vector<std::string> pcie_buses;       // root complexes (pci@400 ...)
   std::string console;                       // all the guest wrote to its console (no console_link)
   struct ConsoleLink* console_link = nullptr;  // the vcc serving it, if any (console_link.h)

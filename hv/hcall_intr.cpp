@@ -10,11 +10,17 @@ namespace {
 InterruptSource* by_sysino(Call& c, uint64_t sysino) {
   for (InterruptSource& s : c.g.intr)
     if ((s.devhandle << 16 | s.devino) == sysino) return &s;
+  for (CryptoUnit& u : c.g.spu)
+    for (InterruptSource* s : {&u.cwq_intr, &u.mau_intr})
+      if ((s->devhandle << 16 | s->devino) == sysino) return s;
   return nullptr;
 }
 InterruptSource* by_dev(Call& c) {
   for (InterruptSource& s : c.g.intr)
     if (s.devhandle == c.arg(0) && s.devino == c.arg(1)) return &s;
+  for (CryptoUnit& u : c.g.spu)   // (its crypto units' queues: kept with the unit, not in intr)
+    for (InterruptSource* s : {&u.cwq_intr, &u.mau_intr})
+      if (s->devhandle == c.arg(0) && s->devino == c.arg(1)) return s;
   return nullptr;
 }
 // INTR 2.0 retired the sysino calls (the spec's HV_ENOTSUPPORTED).

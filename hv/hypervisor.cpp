@@ -179,6 +179,15 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   cons.devhandle = 0x100;
   cons.devino = 0x11;
   g->intr.push_back(cons);
+  // Its crypto units: their queues, and an interrupt source for each (docs/crypto.md).
+  for (unsigned core : c.crypto_units) {
+    CryptoUnit u;
+    u.core = core;
+    u.cwq_intr.devhandle = kNcsCwqDevhandle;
+    u.mau_intr.devhandle = kNcsMauDevhandle;
+    u.cwq_intr.devino = u.mau_intr.devino = core;
+    g->spu.push_back(u);
+  }
   Guest& ref = *g;
   guests.push_back(std::move(g));
   for (Vcpu& v : ref.vcpus) attach_vcpu(ref, v);

@@ -120,6 +120,11 @@ class Hypervisor : public cmt::StrandHost {
   void run_device_events(Guest& g, uint64_t now);
   uint64_t next_device_event(uint64_t after) const;
   uint64_t next_device_event(const Guest& g, uint64_t after) const;
+  // Crypto units (hcall_ncs.cpp): what their queues have completed by core cycle `now`
+  // (the head moves, status and interrupts), and the earliest still to complete.
+  void ncs_progress(Guest& g, uint64_t now);
+  uint64_t ncs_next_due(const Guest& g) const;
+  void rearm_at(uint64_t due);   // a device event falls due at this core cycle
   // Pending timers or packets were put in place from outside (a snapshot restored): arm the
   // event clock for them. Their due cycles are host core cycles.
   void rearm_device_events();
@@ -247,6 +252,7 @@ class Hypervisor : public cmt::StrandHost {
   bool prefix_console = false;                 // "[name] " before each line (several guests)
   // Named parameters [U: not measured on real hardware].
   uint64_t hcall_cycles = 60;                  // cost of a hypercall's trip through the HV
+  CwqTiming cwq_timing;                        // what the crypto units' CWQ work costs (cwq.h)
   uint64_t yield_max_cycles = 140000;          // cpu_yield sleeps at most ~100 us
   uint64_t tod_base = 1798761600;              // tod_get at power-on: 2027-01-01 UTC
   unsigned max_perm_mappings = 8;              // mmu_map_perm_addr limit (ETOOMANY)

@@ -69,6 +69,31 @@ const Description<VirtualDevice>& vdev_state() {
       .field("mac", &V::mac).field("mtu", &V::mtu);
   return d;
 }
+// A crypto unit: its queues, the jobs they have not finished, the CWQ request in progress.
+const Description<CwqChain>& cwq_chain_state() {
+  using C = CwqChain;
+  static const auto d = Description<C>("cwq-chain", 1)
+      .field("open", &C::open).field("control", &C::control).field("first_ra", &C::first_ra).field("dest", &C::dest)
+      .field("auth_key", &C::auth_key).field("auth_iv", &C::auth_iv).field("final_state", &C::final_state)
+      .field("hash_dest", &C::hash_dest).field("key", &C::key).field("key_ra", &C::key_ra).field("iv", &C::iv)
+      .field("ctr_stream", &C::ctr_stream).field("ctr_used", &C::ctr_used).field("carry", &C::carry)
+      .field("message", &C::message).field("bytes", &C::bytes);
+  return d;
+}
+const Description<NcsQueue::Job>& ncs_job_state() {
+  using J = NcsQueue::Job;
+  static const auto d = Description<J>("ncs-job", 1)
+      .field("end", &J::end).field("due", &J::due).field("status_ra", &J::status_ra).field("status", &J::status)
+      .field("intr", &J::intr);
+  return d;
+}
+const Description<NcsQueue>& ncs_queue_state() {
+  using Q = NcsQueue;
+  static const auto d = Description<Q>("ncs-queue", 1)
+      .field("type", &Q::type).field("base", &Q::base).field("entries", &Q::entries).field("head", &Q::head)
+      .field("tail", &Q::tail).field("marker", &Q::marker).field("marker_set", &Q::marker_set).field("jobs", &Q::jobs);
+  return d;
+}
 const Description<GuestResources::Mblock>& md_mblock_state() {
   using M = GuestResources::Mblock;
   static const auto d = Description<M>("md-mblock", 1).field("base", &M::base).field("size", &M::size);
@@ -98,6 +123,9 @@ VFSIM_DESCRIBED(vfsim::hv::LdcEndpoint::Queued, vfsim::hv::queued_state);
 VFSIM_DESCRIBED(vfsim::hv::VirtualDevice, vfsim::hv::vdev_state);
 VFSIM_DESCRIBED(vfsim::hv::Timer, vfsim::hv::timer_state);
 VFSIM_DESCRIBED(vfsim::hv::GuestResources::Mblock, vfsim::hv::md_mblock_state);
+VFSIM_DESCRIBED(vfsim::hv::CwqChain, vfsim::hv::cwq_chain_state);
+VFSIM_DESCRIBED(vfsim::hv::NcsQueue::Job, vfsim::hv::ncs_job_state);
+VFSIM_DESCRIBED(vfsim::hv::NcsQueue, vfsim::hv::ncs_queue_state);
 VFSIM_DESCRIBED(vfsim::hv::GuestResources, vfsim::hv::md_inputs_state);
 
 namespace vfsim::hv {
@@ -220,7 +248,7 @@ state::Description<Guest> Hypervisor::guest_state() {
   GuestByName find = [this](const std::string& name) { return find_guest(name); };
   auto endpoint = std::make_shared<Description<LdcEndpoint>>(endpoint_state(find));
   auto mapin = std::make_shared<Description<Guest::Mapin>>(mapin_state(find));
-  return Description<Guest>("guest", 1)
+  return Description<Guest>("guest", 2)
       .field("id", &Guest::id)
       .computed("memory", [](const Guest& g, Encoder& e) { state::Codec<std::vector<Mblock>>::save(g.memory, e); },
                 [](Guest& g, Decoder& d) {
@@ -250,6 +278,42 @@ state::Description<Guest> Hypervisor::guest_state() {
                   });
                 })
       .field("md", &Guest::md).field("api", &Guest::api).field("perm", &Guest::perm).field("intr", &Guest::intr)
+      // Crypto units by core (version 2): a unit this binding also has on that core takes the
+      // saved state; one it does not (a migration whose target bound other cores) starts
+      // unconfigured, and the guest's driver configures it again (docs/crypto.md).
+      .computed(
+          "spu",
+          [](const Guest& g, Encoder& e) {
+            e.u32(uint32_t(g.spu.size()));
+            for (const CryptoUnit& u : g.spu) {
+              e.u32(u.core);
+              state::Codec<NcsQueue>::save(u.cwq, e);
+              state::Codec<NcsQueue>::save(u.mau, e);
+              state::Codec<CwqChain>::save(u.chain, e);
+              e.u64(u.cwq_free_at);
+              e.u64(u.mau_free_at);
+              state::Codec<InterruptSource>::save(u.cwq_intr, e);
+              state::Codec<InterruptSource>::save(u.mau_intr, e);
+            }
+          },
+          [](Guest& g, Decoder& d) {
+            uint32_t n = d.u32();
+            if (n > 1024) d.fail(fmt::format("{} crypto units", n));
+            for (uint32_t i = 0; i < n; ++i) {
+              CryptoUnit saved;
+              saved.core = d.u32();
+              state::Codec<NcsQueue>::load(saved.cwq, d);
+              state::Codec<NcsQueue>::load(saved.mau, d);
+              state::Codec<CwqChain>::load(saved.chain, d);
+              saved.cwq_free_at = d.u64();
+              saved.mau_free_at = d.u64();
+              state::Codec<InterruptSource>::load(saved.cwq_intr, d);
+              state::Codec<InterruptSource>::load(saved.mau_intr, d);
+              for (CryptoUnit& u : g.spu)
+                if (u.core == saved.core) u = saved;
+            }
+          },
+          2)
       // Channels by id (the binding may have made them in another order than the saved
       // guest's live additions did).
       .computed("ldc",

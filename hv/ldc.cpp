@@ -129,6 +129,7 @@ void Hypervisor::run_device_events(uint64_t now) {
 }
 
 void Hypervisor::run_device_events(Guest& g, uint64_t now) {
+  ncs_progress(g, now);   // crypto units' completions and their interrupts
   uint64_t saved = call_cycles;   // a hypercall's clock, which services outside one still read
   for (size_t i = 0; i < g.ldc.size(); ++i) {   // by index: a service may change the list
     if (!g.ldc[i].service) continue;
@@ -151,6 +152,7 @@ void Hypervisor::run_device_events(Guest& g, uint64_t now) {
 
 uint64_t Hypervisor::next_device_event(const Guest& g, uint64_t after) const {
   uint64_t next = UINT64_MAX;
+  if (uint64_t due = ncs_next_due(g); due > after) next = due;
   for (const LdcEndpoint& ep : g.ldc) {
     if (!ep.service) continue;
     // Both lists are in due order; what is due already but waits for RX room is moved by
@@ -171,6 +173,7 @@ uint64_t Hypervisor::next_device_event(uint64_t after) const {
 }
 
 void Hypervisor::rearm_device_events() { events_->rearm(); }
+void Hypervisor::rearm_at(uint64_t due) { events_->schedule(due); }
 
 
 uint64_t Hypervisor::ldc_next_due(const Guest& g) const {

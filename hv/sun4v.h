@@ -22,8 +22,19 @@ enum : unsigned {
 // API groups (api_set_version).
 enum : unsigned {
   GROUP_SUN4V = 0x000, GROUP_CORE = 0x001, GROUP_INTR = 0x002, GROUP_SOFT_STATE = 0x003,
-  GROUP_LDC = 0x101, GROUP_N2_CPU = 0x202, GROUP_VF_CPU = 0x205,
+  GROUP_LDC = 0x101, GROUP_NCS = 0x103, GROUP_N2_CPU = 0x202, GROUP_VF_CPU = 0x205,
 };
+
+// NCS (crypto units, reference sun4v-hv-ldc-md.md §2 and t2plus-microarch.md §8.5).
+enum : uint64_t { NCS_QTYPE_MAU = 1, NCS_QTYPE_CWQ = 2 };
+enum : uint64_t { NCS_V1_QCONF = 1, NCS_V1_QTAIL_UPDATE = 2 };
+// Queue handles carry the hypervisor's signatures (OpenSPARC huron: CWQ 0x0a72, MAU 0x0864)
+// above the core number.
+constexpr uint64_t kNcsCwqSignature = 0x0a72, kNcsMauSignature = 0x0864;
+// The interrupt sources of the units, as the guest MD's virtual-device nodes name them
+// ("n2cp" for the CWQs, "ncp" for the MAUs): devhandle = the node's cfg-handle, devino = the
+// core number [U: numbering ours; a guest reads it with ncs_qhandle_to_devino].
+constexpr uint64_t kNcsCwqDevhandle = 0x300, kNcsMauDevhandle = 0x301;
 
 // guest_suspend (FAST_TRAP, CORE 1.2; docs/hypervisor.md "Guest suspend"). The number is
 // unverified in our reference (sun4v-hv-ldc-md.md §2.3 marks 0x181 [check]: no hypervisor

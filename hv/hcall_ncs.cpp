@@ -1,0 +1,209 @@
+// The NCS API group (0x103): a guest's crypto units, each a core's SPU with a MAU queue and
+// a CWQ (docs/crypto.md; reference t2plus-microarch.md §8.5, sun4v-hv-ldc-md.md §2).
+//
+// A queue is configured from a vCPU on the unit's own core (as the hypervisor requires, and
+// as Linux's n2_core does on a CPU of the unit's sharing mask). ncs_settail hands the unit
+// the entries from the old tail to the new one: the CWQ executes them at once (cwq.h) and
+// each completes at a modelled core cycle, after the work queued before it on the same unit;
+// the head moves past each entry when it is due (ncs_gethead), the request's status goes into
+// its initial entry's control word then, and an interrupt follows if it asked for one. The
+// calling strand is not held: the unit works beside it.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "hv/hcall.h"
+
+namespace vfsim::hv {
+
+namespace {
+
+constexpr uint64_t kEntry = kCwqEntryBytes;
+
+uint64_t handle_of(const CryptoUnit& u, uint64_t type) {
+  return (type == NCS_QTYPE_CWQ ? kNcsCwqSignature : kNcsMauSignature) << 32 | u.core;
+}
+
+// The queue a handle names, if it is one of this guest's configured queues.
+NcsQueue* queue_of(Guest& g, uint64_t handle, CryptoUnit** unit = nullptr) {
+  uint64_t sig = handle >> 32, core = handle & 0xffffffffu;
+  for (CryptoUnit& u : g.spu) {
+    if (u.core != core) continue;
+    NcsQueue* q = sig == kNcsCwqSignature ? &u.cwq : sig == kNcsMauSignature ? &u.mau : nullptr;
+    if (!q || !q->type) return nullptr;
+    if (unit) *unit = &u;
+    return q;
+  }
+  return nullptr;
+}
+
+CryptoUnit* unit_of_caller(Call& c) {
+  unsigned core = c.v.strand / c.hv.machine.plat.strands_per_core;
+  for (CryptoUnit& u : c.g.spu)
+    if (u.core == core) return &u;
+  return nullptr;
+}
+
+bool pow2(uint64_t n) { return n && !(n & (n - 1)); }
+
+}  // namespace
+
+// What has completed by core cycle `now`: the head moves past it, requests get their status,
+// and interrupts are raised.
+void Hypervisor::ncs_progress(Guest& g, uint64_t now) {
+  for (CryptoUnit& u : g.spu)
+    for (NcsQueue* q : {&u.cwq, &u.mau}) {
+      size_t done = 0;
+      bool intr = false;
+      for (const NcsQueue::Job& j : q->jobs) {
+        if (j.due > now) break;
+        q->head = j.end;
+        if (j.status_ra) {
+          // The status bits go into the request's control word (big-endian, the top byte
+          // holds the opcode: bits 50-52 are in its second byte).
+          uint64_t pa;
+          uint8_t b[8];
+          if (g.ra_to_pa(j.status_ra, 8, pa) && machine.mem.read(pa, b, 8)) {
+            uint64_t w = 0;
+            for (int i = 0; i < 8; ++i) w = w << 8 | b[i];
+            w = (w & ~cw::kStatusMask) | j.status;
+            for (int i = 0; i < 8; ++i) b[i] = uint8_t(w >> (56 - 8 * i));
+            machine.mem.write(pa, b, 8);
+          }
+        }
+        intr |= j.intr || (q->marker_set && q->head == q->marker);
+        ++done;
+      }
+      q->jobs.erase(q->jobs.begin(), q->jobs.begin() + long(done));
+      if (intr) raise_interrupt(g, q == &u.cwq ? u.cwq_intr : u.mau_intr);
+    }
+}
+
+uint64_t Hypervisor::ncs_next_due(const Guest& g) const {
+  uint64_t due = UINT64_MAX;
+  for (const CryptoUnit& u : g.spu)
+    for (const NcsQueue* q : {&u.cwq, &u.mau})
+      if (!q->jobs.empty()) due = std::min(due, q->jobs.front().due);
+  return due;
+}
+
+uint64_t hc_ncs_qconf(Call& c) {
+  uint64_t type = c.arg(0), base = c.arg(1), n = c.arg(2);
+  if (n == 0) {   // unconfigure: o1 is the handle
+    CryptoUnit* u = nullptr;
+    NcsQueue* q = queue_of(c.g, base, &u);
+    if (!q) return HV_EINVAL;
+    c.hv.ncs_progress(c.g, c.hv.call_cycles);
+    if (!q->jobs.empty()) return HV_EWOULDBLOCK;   // the unit still works on it
+    *q = NcsQueue();
+    if (q == &u->cwq) u->chain = CwqChain();
+    return HV_EOK;
+  }
+  if (type != NCS_QTYPE_CWQ && type != NCS_QTYPE_MAU) return HV_EINVAL;
+  CryptoUnit* u = unit_of_caller(c);
+  if (!u) return HV_ENOACCESS;   // this core's unit is not the domain's
+  if (!pow2(n) || n < 2 || n > 64) return HV_EINVAL;
+  if (base % kEntry) return HV_EBADALIGN;
+  uint64_t pa;
+  if (!c.g.ra_to_pa(base, n * kEntry, pa)) return HV_ENORADDR;
+  NcsQueue& q = type == NCS_QTYPE_CWQ ? u->cwq : u->mau;
+  if (q.type) return HV_EINVAL;   // configured already: unconfigure first
+  q = NcsQueue();
+  q.type = unsigned(type);
+  q.base = base;
+  q.entries = n;
+  if (type == NCS_QTYPE_CWQ) u->chain = CwqChain();
+  c.ret(1, handle_of(*u, type));
+  return HV_EOK;
+}
+
+uint64_t hc_ncs_qinfo(Call& c) {
+  NcsQueue* q = queue_of(c.g, c.arg(0));
+  if (!q) return HV_EINVAL;
+  c.ret(1, q->type);
+  c.ret(2, q->base);
+  c.ret(3, q->entries);
+  return HV_EOK;
+}
+
+uint64_t hc_ncs_gethead(Call& c) {
+  NcsQueue* q = queue_of(c.g, c.arg(0));
+  if (!q) return HV_EINVAL;
+  c.hv.ncs_progress(c.g, c.hv.call_cycles);
+  c.ret(1, q->head);
+  return HV_EOK;
+}
+
+uint64_t hc_ncs_gettail(Call& c) {
+  NcsQueue* q = queue_of(c.g, c.arg(0));
+  if (!q) return HV_EINVAL;
+  c.ret(1, q->tail);
+  return HV_EOK;
+}
+
+uint64_t hc_ncs_qhandle_to_devino(Call& c) {
+  CryptoUnit* u = nullptr;
+  NcsQueue* q = queue_of(c.g, c.arg(0), &u);
+  if (!q) return HV_EINVAL;
+  c.ret(1, u->core);
+  return HV_EOK;
+}
+
+uint64_t hc_ncs_sethead_marker(Call& c) {
+  NcsQueue* q = queue_of(c.g, c.arg(0));
+  uint64_t off = c.arg(1);
+  if (!q || off % kEntry || off >= q->entries * kEntry) return HV_EINVAL;
+  q->marker = off;
+  q->marker_set = true;
+  return HV_EOK;
+}
+
+// The entries from the old tail to the new one, executed on the unit in order.
+uint64_t hc_ncs_settail(Call& c) {
+  CryptoUnit* u = nullptr;
+  NcsQueue* q = queue_of(c.g, c.arg(0), &u);
+  uint64_t tail = c.arg(1), size = q ? q->entries * kEntry : 0;
+  if (!q || tail % kEntry || tail >= size) return HV_EINVAL;
+  c.hv.ncs_progress(c.g, c.hv.call_cycles);
+  // Entries still queued plus these must leave one slot free (head == tail means empty).
+  uint64_t queued = (q->tail + size - q->head) % size, added = (tail + size - q->tail) % size;
+  if (queued + added >= size) return HV_EINVAL;   // it would overrun work not yet done
+  if (q->type == NCS_QTYPE_MAU) return HV_ENOTSUPPORTED;   // (the MAU's model is not in yet: docs/crypto.md)
+  CwqMemory mem{[&c](uint64_t ra, void* dst, uint64_t len) { return c.read(ra, dst, len); },
+                [&c](uint64_t ra, const void* src, uint64_t len) { return c.write(ra, src, len); }};
+  uint64_t at = std::max(c.hv.call_cycles, u->cwq_free_at);
+  for (uint64_t off = q->tail; off != tail; off = (off + kEntry) % size) {
+    CwqStep s = cwq_execute(u->chain, q->base + off, mem, c.hv.cwq_timing);
+    at += s.cycles;
+    NcsQueue::Job j;
+    j.end = (off + kEntry) % size;
+    j.due = at;
+    if (s.request_ended) {
+      j.status_ra = s.status_ra;
+      j.status = s.error ? cw::kProtocolError : cw::kDone;
+      j.intr = s.interrupt;
+      ++u->requests;
+      if (s.error && c.hv.trace)
+        std::fprintf(c.hv.trace, "%sncs: CWQ of core %u: protocol error: %s\n", c.hv.trace_time().c_str(), u->core,
+                     s.why.c_str());
+    }
+    q->jobs.push_back(j);
+  }
+  u->cwq_free_at = at;
+  q->tail = tail;
+  c.hv.rearm_at(at);
+  return HV_EOK;
+}
+
+// NCS 1.0 (the T1-style interface): the MAU queue configured and driven through an argument
+// block. It needs the MAU's model, which is not in yet.
+uint64_t hc_ncs_request(Call& c) {
+  uint64_t cmd = c.arg(0), ra = c.arg(1), size = c.arg(2);
+  if (cmd != NCS_V1_QCONF && cmd != NCS_V1_QTAIL_UPDATE) return HV_EINVAL;
+  if (ra % 8) return HV_EBADALIGN;
+  uint8_t block[32];
+  if (size < (cmd == NCS_V1_QCONF ? 32u : 24u) || !c.read(ra, block, cmd == NCS_V1_QCONF ? 32 : 24)) return HV_ENORADDR;
+  return HV_ENOTSUPPORTED;
+}
+
+}  // namespace vfsim::hv

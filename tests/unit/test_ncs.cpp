@@ -1,0 +1,351 @@
+// The NCS API and the CWQ (hv/hcall_ncs.cpp, hv/cwq.cpp) through hypercalls, as a guest's
+// driver uses them: every algorithm on several sizes against OpenSSL computed here on the
+// host (the EVP interface: the model uses the low-level one), the queue's head moving in
+// modelled time, two strands of one core waiting for one unit, and every refusal.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/provider.h>
+#include <openssl/rc4.h>
+#include <zlib.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "hv_fixture.h"
+
+using namespace hvtest;
+namespace cw = vfsim::hv::cw;
+
+namespace {
+
+constexpr uint64_t QCONF = 0x111, QINFO = 0x112, GETHEAD = 0x113, GETTAIL = 0x114, SETTAIL = 0x115, TODEVINO = 0x116,
+                   SETMARKER = 0x117, REQUEST = 0x110;
+constexpr uint64_t kQueue = kRa0 + 0x100000;   // the CWQ: 64 entries
+constexpr uint64_t kKey = kRa0 + 0x110000, kIv = kRa0 + 0x110100, kAuthKey = kRa0 + 0x110200, kHash = kRa0 + 0x110300;
+constexpr uint64_t kSrc = kRa0 + 0x200000, kDst = kRa0 + 0x300000;
+
+std::vector<uint8_t> pattern(size_t n, uint8_t seed) {
+  std::vector<uint8_t> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = uint8_t(i * 31 + seed + (i >> 8));
+  return v;
+}
+
+uint64_t control(unsigned len, unsigned op, unsigned enc, unsigned auth, unsigned hash_len, bool sob, bool eob,
+                 bool encrypt, unsigned hmac_key_len = 0) {
+  uint64_t w = uint64_t(len - 1) & cw::kLenMask;
+  w |= uint64_t(op) << cw::kOpcodeShift | uint64_t(enc) << cw::kEncTypeShift | uint64_t(auth) << cw::kAuthTypeShift;
+  if (hash_len) w |= uint64_t(hash_len - 1) << cw::kHashLenShift;
+  if (hmac_key_len) w |= uint64_t(hmac_key_len - 1) << cw::kHmacKeyLenShift;
+  if (sob) w |= cw::kStartOfBlock;
+  if (eob) w |= cw::kEndOfBlock;
+  if (encrypt) w |= cw::kEncrypt;
+  return w;
+}
+
+struct Ncs {
+  HvFixture f{{[] {
+    hv::GuestConfig c = guest_config("a", 8, {64ull << 20});
+    c.crypto_units = {0};   // core 0's unit; vCPUs 0-7 are core 0's strands
+    return c;
+  }()}};
+  uint64_t handle = 0, tail = 0;
+  Ncs() {
+    f.negotiate(0, hv::GROUP_NCS, 2, 0);
+    Result r = f.fast(QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64);
+    REQUIRE(r.status == hv::HV_EOK);
+    handle = r.r[0];
+  }
+  void entry(uint64_t w0, uint64_t src, uint64_t auth_key, uint64_t auth_iv, uint64_t enc_key, uint64_t enc_iv,
+             uint64_t dst) {
+    uint64_t w[8] = {w0, src, auth_key, auth_iv, 0, enc_key, enc_iv, dst};
+    uint8_t raw[64];
+    for (int i = 0; i < 64; ++i) raw[i] = uint8_t(w[i / 8] >> (56 - 8 * (i % 8)));
+    f.write(kQueue + tail, raw, 64);
+    tail = (tail + 64) % (64 * 64);
+  }
+  // Submit and let the unit finish: the head reaches the tail once enough cycles pass.
+  uint64_t submit() {
+    REQUIRE(f.fast(SETTAIL, handle, tail).status == hv::HV_EOK);
+    uint64_t cycles = 0;
+    for (int i = 0; i < 64; ++i) {
+      Result h = f.fast(GETHEAD, handle);
+      REQUIRE(h.status == hv::HV_EOK);
+      if (h.r[0] == tail) return cycles;
+      advance(20000);
+      cycles += 20000;
+    }
+    FAIL("the head never reached the tail");
+    return 0;
+  }
+  void advance(uint64_t n) { f.m->core_of(f.vcpu(0, 0).strand).cycles += n; }   // (all its vCPUs are core 0's)
+  uint64_t status_of(uint64_t entry_off) {
+    std::vector<uint8_t> b = f.bytes(kQueue + entry_off, 8);
+    uint64_t w = 0;
+    for (uint8_t x : b) w = w << 8 | x;
+    return w & cw::kStatusMask;
+  }
+};
+
+std::vector<uint8_t> evp_cipher(const EVP_CIPHER* c, const std::vector<uint8_t>& key, const std::vector<uint8_t>& iv,
+                                const std::vector<uint8_t>& in, bool enc) {
+  EVP_CIPHER_CTX* x = EVP_CIPHER_CTX_new();
+  REQUIRE(EVP_CipherInit_ex(x, c, nullptr, key.data(), iv.empty() ? nullptr : iv.data(), enc ? 1 : 0) == 1);
+  EVP_CIPHER_CTX_set_padding(x, 0);
+  std::vector<uint8_t> out(in.size() + 32);
+  int n = 0, m = 0;
+  REQUIRE(EVP_CipherUpdate(x, out.data(), &n, in.data(), int(in.size())) == 1);
+  REQUIRE(EVP_CipherFinal_ex(x, out.data() + n, &m) == 1);
+  out.resize(size_t(n + m));
+  EVP_CIPHER_CTX_free(x);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ncs: AES, DES and 3DES in every mode the unit has, against OpenSSL, in one entry and split", "[ncs]") {
+  // (single DES lives in OpenSSL 3's legacy provider, for the reference only)
+  OSSL_PROVIDER_load(nullptr, "legacy");
+  OSSL_PROVIDER_load(nullptr, "default");
+  struct Case { const char* name; unsigned enc; const EVP_CIPHER* evp; unsigned key, iv; };
+  const Case cases[] = {
+      {"aes-128-ecb", cw::kAes128 | cw::kEcb, EVP_aes_128_ecb(), 16, 0},
+      {"aes-192-ecb", cw::kAes192 | cw::kEcb, EVP_aes_192_ecb(), 24, 0},
+      {"aes-256-ecb", cw::kAes256 | cw::kEcb, EVP_aes_256_ecb(), 32, 0},
+      {"aes-128-cbc", cw::kAes128 | cw::kCbc, EVP_aes_128_cbc(), 16, 16},
+      {"aes-192-cbc", cw::kAes192 | cw::kCbc, EVP_aes_192_cbc(), 24, 16},
+      {"aes-256-cbc", cw::kAes256 | cw::kCbc, EVP_aes_256_cbc(), 32, 16},
+      {"aes-128-ctr", cw::kAes128 | cw::kCtr, EVP_aes_128_ctr(), 16, 16},
+      {"aes-256-ctr", cw::kAes256 | cw::kCtr, EVP_aes_256_ctr(), 32, 16},
+      {"aes-128-cfb", cw::kAes128 | cw::kCfb, EVP_aes_128_cfb128(), 16, 16},
+      {"des-ecb", cw::kDes | cw::kEcb, EVP_des_ecb(), 8, 0},
+      {"des-cbc", cw::kDes | cw::kCbc, EVP_des_cbc(), 8, 8},
+      {"des-ede3-ecb", cw::k3Des | cw::kEcb, EVP_des_ede3_ecb(), 24, 0},
+      {"des-ede3-cbc", cw::k3Des | cw::kCbc, EVP_des_ede3_cbc(), 24, 8},
+  };
+  for (const Case& k : cases) {
+    if (!k.evp) continue;   // (not in this OpenSSL)
+    for (size_t size : {16u, 256u, 4096u, 65536u}) {
+      for (bool encrypt : {true, false}) {
+        DYNAMIC_SECTION(k.name << " " << size << (encrypt ? " encrypt" : " decrypt")) {
+          Ncs n;
+          std::vector<uint8_t> key = pattern(k.key, 7), iv = pattern(k.iv, 99), data = pattern(size, uint8_t(size));
+          n.f.write(kKey, key.data(), key.size());
+          if (k.iv) n.f.write(kIv, iv.data(), iv.size());
+          n.f.write(kSrc, data.data(), data.size());
+          // One entry, or (above 16 bytes) two: the first 8 bytes + the rest, so a block spans
+          // them as Linux's descriptors may.
+          unsigned first = size > 16 ? 24 : unsigned(size);
+          bool split = first < size;
+          n.entry(control(first, cw::kOpEncrypt, k.enc, 0, 0, true, !split, encrypt), kSrc, 0, 0, kKey, kIv, kDst);
+          if (split) n.entry(control(unsigned(size - first), 0, 0, 0, 0, false, true, false), kSrc + first, 0, 0, 0, 0, 0);
+          n.submit();
+          CHECK(n.f.bytes(kDst, size) == evp_cipher(k.evp, key, iv, data, encrypt));
+          CHECK(n.status_of(0) == cw::kDone);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("ncs: RC4 from the driver's S-box, stream mode handing its state on", "[ncs]") {
+  Ncs n;
+  std::vector<uint8_t> key = pattern(16, 3), data = pattern(1000, 5);
+  RC4_KEY ref;
+  RC4_set_key(&ref, int(key.size()), key.data());
+  std::vector<uint8_t> state(258);
+  for (int i = 0; i < 256; ++i) state[size_t(i)] = uint8_t(ref.data[i]);
+  state[256] = uint8_t(ref.x);
+  state[257] = uint8_t(ref.y);
+  n.f.write(kKey, state.data(), state.size());
+  n.f.write(kSrc, data.data(), data.size());
+  // Two requests of 500 bytes: the second continues the stream from the state the first left.
+  n.entry(control(500, cw::kOpEncrypt, cw::kRc4Stream, 0, 0, true, true, true), kSrc, 0, 0, kKey, 0, kDst);
+  n.entry(control(500, cw::kOpEncrypt, cw::kRc4Stream, 0, 0, true, true, true), kSrc + 500, 0, 0, kKey, 0, kDst + 500);
+  n.submit();
+  std::vector<uint8_t> want(1000);
+  RC4(&ref, 1000, data.data(), want.data());
+  CHECK(n.f.bytes(kDst, 1000) == want);
+}
+
+TEST_CASE("ncs: hashes and HMACs from the driver's initial value, SHA-224 through the SHA-256 engine", "[ncs]") {
+  // Initial values as a driver keeps them: in the digest's byte order.
+  auto be = [](std::initializer_list<uint32_t> w) {
+    std::vector<uint8_t> v;
+    for (uint32_t x : w)
+      for (int i = 0; i < 4; ++i) v.push_back(uint8_t(x >> (24 - 8 * i)));
+    return v;
+  };
+  auto le = [](std::initializer_list<uint32_t> w) {
+    std::vector<uint8_t> v;
+    for (uint32_t x : w)
+      for (int i = 0; i < 4; ++i) v.push_back(uint8_t(x >> (8 * i)));
+    return v;
+  };
+  struct Case { const char* name; unsigned auth; const EVP_MD* md; std::vector<uint8_t> iv; unsigned keep; };
+  const Case cases[] = {
+      {"md5", cw::kMd5, EVP_md5(), le({0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476}), 16},
+      {"sha1", cw::kSha1, EVP_sha1(), be({0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0}), 20},
+      {"sha256", cw::kSha256, EVP_sha256(),
+       be({0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}), 32},
+      {"sha224", cw::kSha256, EVP_sha224(),
+       be({0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4}), 28},
+  };
+  for (const Case& k : cases)
+    for (size_t size : {16u, 256u, 4096u, 65536u}) {
+      DYNAMIC_SECTION(k.name << " " << size) {
+        Ncs n;
+        std::vector<uint8_t> data = pattern(size, 11);
+        n.f.write(kSrc, data.data(), size);
+        n.f.write(kHash, k.iv.data(), k.iv.size());
+        unsigned state = k.auth == cw::kMd5 ? 16 : k.auth == cw::kSha1 ? 20 : 32;
+        // Split in three entries (the gather Linux's hash walk makes).
+        size_t a = size / 3, b = size / 3;
+        n.entry(control(unsigned(a), cw::kOpAuthMac | cw::kOpInPlace, 0, k.auth, state, true, false, false), kSrc, 0,
+                kHash, 0, 0, kHash);
+        n.entry(control(unsigned(b), 0, 0, 0, 0, false, false, false), kSrc + a, 0, 0, 0, 0, 0);
+        n.entry(control(unsigned(size - a - b), 0, 0, 0, 0, false, true, false), kSrc + a + b, 0, 0, 0, 0, 0);
+        n.submit();
+        std::vector<uint8_t> want(EVP_MAX_MD_SIZE);
+        unsigned len = 0;
+        REQUIRE(EVP_Digest(data.data(), size, want.data(), &len, k.md, nullptr) == 1);
+        want.resize(k.keep);
+        CHECK(n.f.bytes(kHash, k.keep) == want);
+      }
+    }
+  struct Hmac { const char* name; unsigned auth; const EVP_MD* md; unsigned state; };
+  for (const Hmac& k : {Hmac{"hmac-md5", cw::kHmacMd5, EVP_md5(), 16}, Hmac{"hmac-sha1", cw::kHmacSha1, EVP_sha1(), 20},
+                        Hmac{"hmac-sha256", cw::kHmacSha256, EVP_sha256(), 32}})
+    for (size_t size : {16u, 4096u}) {
+      DYNAMIC_SECTION(k.name << " " << size) {
+        Ncs n;
+        std::vector<uint8_t> data = pattern(size, 21), key = pattern(20, 77);
+        n.f.write(kSrc, data.data(), size);
+        n.f.write(kAuthKey, key.data(), key.size());
+        n.entry(control(unsigned(size), cw::kOpAuthMac | cw::kOpInPlace, 0, k.auth, k.state, true, true, false,
+                        unsigned(key.size())),
+                kSrc, kAuthKey, kHash, 0, 0, kHash);
+        n.submit();
+        std::vector<uint8_t> want(EVP_MAX_MD_SIZE);
+        unsigned len = 0;
+        HMAC(k.md, key.data(), int(key.size()), data.data(), size, want.data(), &len);
+        want.resize(len);
+        CHECK(n.f.bytes(kHash, len) == want);
+      }
+    }
+  SECTION("crc32") {
+    Ncs n;
+    std::vector<uint8_t> data = pattern(5000, 1), zero(4, 0);
+    n.f.write(kSrc, data.data(), data.size());
+    n.f.write(kHash, zero.data(), 4);
+    n.entry(control(5000, cw::kOpAuthMac | cw::kOpInPlace, 0, cw::kCrc32, 4, true, true, false), kSrc, 0, kHash, 0, 0,
+            kHash);
+    n.submit();
+    uint32_t want = uint32_t(crc32(0, data.data(), uInt(data.size())));
+    std::vector<uint8_t> got = n.f.bytes(kHash, 4);
+    CHECK((uint32_t(got[0]) << 24 | uint32_t(got[1]) << 16 | uint32_t(got[2]) << 8 | got[3]) == want);
+  }
+}
+
+TEST_CASE("ncs: the head moves in modelled time; two strands of one core wait for one unit", "[ncs]") {
+  Ncs n;
+  std::vector<uint8_t> key = pattern(16, 1), data = pattern(65536, 2);
+  n.f.write(kKey, key.data(), 16);
+  n.f.write(kSrc, data.data(), data.size());
+  n.entry(control(65536, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kSrc, 0, 0, kKey, 0, kDst);
+  REQUIRE(n.f.fast(SETTAIL, n.handle, n.tail).status == hv::HV_EOK);
+  // 64 KB of AES-128 at 2.5 cycles/byte, plus the request's and the entry's fixed costs.
+  uint64_t cost = uint64_t(200 + 20 + 65536 * 2.5);
+  CHECK(n.f.fast(GETHEAD, n.handle).r[0] == 0);
+  n.advance(cost - 1);
+  CHECK(n.f.fast(GETHEAD, n.handle).r[0] == 0);
+  n.advance(1);
+  CHECK(n.f.fast(GETHEAD, n.handle).r[0] == 64);
+  // Two strands of core 0 (vCPUs 0 and 5) each queue 64 KB at the same cycle: the second
+  // waits for the first, so it is done at twice the cost.
+  uint64_t t0 = n.f.m->core_of(n.f.vcpu(0, 0).strand).cycles;
+  n.entry(control(65536, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kSrc, 0, 0, kKey, 0, kDst);
+  REQUIRE(n.f.fast_on(0, 0, SETTAIL, n.handle, n.tail).status == hv::HV_EOK);
+  n.entry(control(65536, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kSrc, 0, 0, kKey, 0, kDst);
+  REQUIRE(n.f.fast_on(0, 5, SETTAIL, n.handle, n.tail).status == hv::HV_EOK);
+  n.f.m->core_of(n.f.vcpu(0, 0).strand).cycles = t0 + cost;
+  CHECK(n.f.fast(GETHEAD, n.handle).r[0] == 128);   // the first is done, the second waits
+  n.f.m->core_of(n.f.vcpu(0, 0).strand).cycles = t0 + 2 * cost - 1;
+  CHECK(n.f.fast(GETHEAD, n.handle).r[0] == 128);
+  n.f.m->core_of(n.f.vcpu(0, 0).strand).cycles = t0 + 2 * cost;
+  CHECK(n.f.fast(GETHEAD, n.handle).r[0] == 192);
+  CHECK(n.f.guest().spu[0].requests == 3);
+}
+
+TEST_CASE("ncs: refusals: no unit, bad queues and handles, malformed entries, overflow; nothing else changes", "[ncs]") {
+  SECTION("a guest without the core's unit, and API gating") {
+    HvFixture f({guest_config("b", 8, {64ull << 20})});
+    CHECK(f.fast(QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64).status == hv::HV_EBADTRAP);   // NCS not negotiated
+    f.negotiate(0, hv::GROUP_NCS, 2, 0);
+    CHECK(f.fast(QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64).status == hv::HV_ENOACCESS);
+  }
+  SECTION("queue parameters and handles") {
+    Ncs n;
+    CHECK(n.f.fast(QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64).status == hv::HV_EINVAL);   // configured already
+    CHECK(n.f.fast(QCONF, 3, kQueue, 64).status == hv::HV_EINVAL);
+    CHECK(n.f.fast(QCONF, hv::NCS_QTYPE_MAU, kQueue + 8, 64).status == hv::HV_EBADALIGN);
+    CHECK(n.f.fast(QCONF, hv::NCS_QTYPE_MAU, kQueue, 48).status == hv::HV_EINVAL);
+    CHECK(n.f.fast(QCONF, hv::NCS_QTYPE_MAU, kQueue, 128).status == hv::HV_EINVAL);
+    CHECK(n.f.fast(QCONF, hv::NCS_QTYPE_MAU, kHoleRa - 64, 2).status == hv::HV_ENORADDR);
+    Result info = n.f.fast(QINFO, n.handle);
+    CHECK(info.status == hv::HV_EOK);
+    CHECK(info.r[0] == hv::NCS_QTYPE_CWQ);
+    CHECK(info.r[1] == kQueue);
+    CHECK(info.r[2] == 64);
+    CHECK(n.f.fast(QINFO, n.handle + 1).status == hv::HV_EINVAL);
+    CHECK(n.f.fast(GETHEAD, 12345).status == hv::HV_EINVAL);
+    CHECK(n.f.fast(SETTAIL, n.handle, 32).status == hv::HV_EINVAL);        // not an entry boundary
+    CHECK(n.f.fast(SETTAIL, n.handle, 64 * 64).status == hv::HV_EINVAL);   // past the end
+    CHECK(n.f.fast(TODEVINO, n.handle).r[0] == 0);
+    CHECK(n.f.fast(SETMARKER, n.handle, 32).status == hv::HV_EINVAL);
+    CHECK(n.f.fast(GETTAIL, n.handle).r[0] == 0);
+    CHECK(n.f.fast(QCONF, 0, n.handle, 0).status == hv::HV_EOK);   // unconfigured
+    CHECK(n.f.fast(QINFO, n.handle).status == hv::HV_EINVAL);
+  }
+  SECTION("malformed entries get the protocol-error status, and the queue goes on") {
+    Ncs n;
+    std::vector<uint8_t> key = pattern(16, 1), data = pattern(64, 2);
+    n.f.write(kKey, key.data(), 16);
+    n.f.write(kSrc, data.data(), 64);
+    n.entry(control(64, 0x33, 0, 0, 0, true, true, true), kSrc, 0, 0, 0, 0, kDst);   // an opcode it lacks
+    n.entry(control(64, 0, 0, 0, 0, false, true, false), kSrc, 0, 0, 0, 0, 0);        // an extension outside a request
+    n.entry(control(20, cw::kOpEncrypt, cw::kAes128 | cw::kCbc, 0, 0, true, true, true), kSrc, 0, 0, kKey, kIv, kDst);   // not whole blocks
+    n.entry(control(64, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kHoleRa, 0, 0, kKey, 0, kDst);   // source not the guest's
+    n.entry(control(64, cw::kOpAuthMac, 0, cw::kSha256, 20, true, true, false), kSrc, 0, kHash, 0, 0, kHash);   // wrong hash length
+    n.entry(control(64, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kSrc, 0, 0, kKey, 0, kDst);   // a good one
+    n.submit();
+    for (uint64_t off : {0u, 64u, 128u, 192u, 256u}) CHECK(n.status_of(off) == cw::kProtocolError);
+    CHECK(n.status_of(320) == cw::kDone);
+    CHECK(n.f.bytes(kDst, 64) == evp_cipher(EVP_aes_128_ecb(), key, {}, data, true));
+  }
+  SECTION("a tail that would overrun work not done yet") {
+    Ncs n;
+    std::vector<uint8_t> key = pattern(16, 1);
+    n.f.write(kKey, key.data(), 16);
+    for (int i = 0; i < 63; ++i)
+      n.entry(control(65536, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kSrc, 0, 0, kKey, 0, kDst);
+    REQUIRE(n.f.fast(SETTAIL, n.handle, n.tail).status == hv::HV_EOK);   // 63 queued: the most there can be
+    n.entry(control(16, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kSrc, 0, 0, kKey, 0, kDst);
+    CHECK(n.f.fast(SETTAIL, n.handle, n.tail).status == hv::HV_EINVAL);   // the 64th would make the queue look empty
+    CHECK(n.f.fast(GETTAIL, n.handle).r[0] == 63 * 64);
+  }
+  SECTION("NCS 1.0: the T1-style request is read, and the MAU it drives is not modelled yet") {
+    HvFixture f({[] {
+      hv::GuestConfig c = guest_config("c", 8, {64ull << 20});
+      c.crypto_units = {0};
+      return c;
+    }()});
+    f.negotiate(0, hv::GROUP_NCS, 1, 0);
+    CHECK(f.fast(QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64).status == hv::HV_EBADTRAP);   // a 2.0 call
+    CHECK(f.fast(REQUEST, 9, kSrc, 32).status == hv::HV_EINVAL);
+    CHECK(f.fast(REQUEST, 1, kSrc + 4, 32).status == hv::HV_EBADALIGN);
+    CHECK(f.fast(REQUEST, 1, kHoleRa, 32).status == hv::HV_ENORADDR);
+    CHECK(f.fast(REQUEST, 1, kSrc, 32).status == hv::HV_ENOTSUPPORTED);
+  }
+}
