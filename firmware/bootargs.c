@@ -235,6 +235,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->crypto_sizes[0] = 16, w->crypto_sizes[1] = 256, w->crypto_sizes[2] = 4096, w->crypto_sizes[3] = 65536;
   w->entry = 8192;
   w->crypto_unit = 1;
+  w->crypto_bad = 0;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -335,6 +336,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "burst")) slot = &w->burst;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "gap")) slot = &w->gap;
     else if (w->kind == WL_CRYPTO && word_is(key, klen, "entry")) slot = &w->entry, sized = 1;
+    else if (w->kind == WL_CRYPTO && word_is(key, klen, "bad")) slot = &w->crypto_bad;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);

@@ -46,6 +46,7 @@ struct workload {
   uint64_t crypto_sizes[8];   /* crypto: buffer sizes in bytes, 1..64K, in the order given */
   uint64_t entry;        /* crypto: bytes per CWQ entry (a multiple of 16, up to 64K) */
   int crypto_unit;       /* crypto: unit=on (default) uses the CWQ, unit=off only the runtime's software */
+  uint64_t crypto_bad;   /* crypto: 1 = first a request whose source is outside the guest (test hook) */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */

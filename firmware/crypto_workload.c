@@ -164,6 +164,23 @@ static void buffers(struct bufs *b) {
   crypto_software_init();
 }
 
+/* bad=1: a request whose source is the first real address past this guest's memory; the
+ * hypervisor must refuse to read it and end the request with PROTOCOL_ERROR */
+static void bad_request(struct cwq *q, const struct md_info *md, const struct bufs *b) {
+  uint64_t top = 0;
+  for (unsigned i = 0; i < md->nmblocks; i++)
+    if (md->mblock[i].base + md->mblock[i].size > top) top = md->mblock[i].base + md->mblock[i].size;
+  const struct crypto_alg *a = &crypto_algs[1];   /* aes-128-cbc */
+  struct cwq_addrs ad = {0, 0, 0, b->key, b->iv, b->dst};
+  uint64_t control = 0;
+  int rc = cwq_run(q, a, 0, (const void *)top, 16, 16, &ad, &control);
+  if (rc == CWQ_E_HV) die(1, "crypto: bad request: %s failed: %s (%lu)", q->what, hv_strerror(q->status), q->status);
+  if (rc == CWQ_E_TIMEOUT) die(1, "crypto: bad request: the unit did not finish");
+  printf("crypto: a request with its source at 0x%lx (outside this guest): %s (control 0x%016lx)\n", top,
+         rc == CWQ_OK ? "DONE" : status_word(control), control);
+  if (rc == CWQ_OK) die(1, "crypto: the unit read memory outside this guest");
+}
+
 static void run_all(struct cwq *q, const struct workload *w, const struct bufs *b, uint64_t hz, struct tally *t) {
   for (unsigned i = 0; i < CRYPTO_NALGS; i++)
     if (w->crypto_algs >> i & 1)
@@ -215,6 +232,7 @@ void crypto_workload_run(const struct workload *w, const struct md_info *md) {
          q.ncs_minor, buf, q.handle, q.entries, (uint64_t)q.ring, q.devino, w->entry);
 
   buffers(&b);
+  if (w->crypto_bad) bad_request(&q, md, &b);
   run_all(&q, w, &b, hz, &t);
 
   st = cwq_close(&q);

@@ -265,7 +265,9 @@ static void test_crypto_bootargs(void) {
   CHECK(workload_parse("crypto count=5", &w, err, sizeof err) != 0 && strcmp(err, "crypto: unknown parameter \"count\"") == 0,
         "crypto count refused: %s", err);
   CHECK(workload_parse("vdisk alg=aes", &w, err, sizeof err) != 0, "alg is crypto's word only");
-  CHECK(workload_parse("crypto unit=off", &w, err, sizeof err) == 0 && w.crypto_unit == 0, "unit=off: %s", err);
+  CHECK(workload_parse("crypto unit=off", &w, err, sizeof err) == 0 && w.crypto_unit == 0 && w.crypto_bad == 0,
+        "unit=off: %s", err);
+  CHECK(workload_parse("crypto bad=1", &w, err, sizeof err) == 0 && w.crypto_bad == 1, "bad=1: %s", err);
   CHECK(workload_parse("crypto unit=no", &w, err, sizeof err) != 0 &&
             strcmp(err, "crypto: unit must be on or off, not \"no\"") == 0, "bad unit value: %s", err);
 }

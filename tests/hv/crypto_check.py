@@ -77,7 +77,7 @@ def main():
     elif algs == "software":
         want_algs = [a for a in ALGS if ALGS[a][4]]
     else:
-        want_algs = algs.split(",")
+        want_algs = sorted(algs.split(","), key=lambda a: list(ALGS).index(a) if a in ALGS else -1)
     want_sizes = [int(s) for s in sizes.split(",")]
     problems, seen, checked = [], [], 0
     line_re = re.compile(r"^crypto: ([a-z0-9-]+) (\d+) B: (.*)$")
