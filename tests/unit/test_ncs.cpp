@@ -349,3 +349,30 @@ TEST_CASE("ncs: refusals: no unit, bad queues and handles, malformed entries, ov
     CHECK(f.fast(REQUEST, 1, kSrc, 32).status == hv::HV_ENOTSUPPORTED);
   }
 }
+
+TEST_CASE("ncs: a request that asks for it raises the CWQ's interrupt when it completes, not before", "[ncs][intr]") {
+  Ncs n;
+  using hvtest::fn::CPU_QCONF;
+  REQUIRE(n.f.fast(CPU_QCONF, hv::Q_DEV_MONDO, kRa0 + 0x44000, 16).status == hv::HV_EOK);
+  Result dev = n.f.fast(TODEVINO, n.handle);
+  REQUIRE(dev.status == hv::HV_EOK);
+  Result sys = n.f.fast(hvtest::fn::INTR_DEVINO2SYSINO, hv::kNcsCwqDevhandle, dev.r[0]);
+  REQUIRE(sys.status == hv::HV_EOK);
+  CHECK(sys.r[0] == (hv::kNcsCwqDevhandle << 16 | 0));
+  REQUIRE(n.f.fast(hvtest::fn::INTR_SETTARGET, sys.r[0], 0).status == hv::HV_EOK);
+  REQUIRE(n.f.fast(hvtest::fn::INTR_SETSTATE, sys.r[0], 0).status == hv::HV_EOK);
+  REQUIRE(n.f.fast(hvtest::fn::INTR_SETENABLED, sys.r[0], 1).status == hv::HV_EOK);
+  std::vector<uint8_t> key = pattern(16, 1), data = pattern(4096, 2);
+  n.f.write(kKey, key.data(), 16);
+  n.f.write(kSrc, data.data(), data.size());
+  n.entry(control(4096, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true) | cw::kInterrupt, kSrc, 0, 0,
+          kKey, 0, kDst);
+  REQUIRE(n.f.fast(SETTAIL, n.handle, n.tail).status == hv::HV_EOK);
+  CHECK(n.f.vcpu().queue(hv::Q_DEV_MONDO).tail == 0);   // not done yet
+  n.advance(uint64_t(200 + 20 + 4096 * 2.5));
+  // The device clock runs what is due (as Hypervisor::run_device_events does between quanta).
+  n.f.h->run_device_events(n.f.guest(), n.f.m->core_of(n.f.vcpu().strand).cycles);
+  CHECK(n.f.vcpu().queue(hv::Q_DEV_MONDO).tail == 64);
+  CHECK(n.f.ld64(kRa0 + 0x44000) == (hv::kNcsCwqDevhandle << 16 | 0));
+  CHECK(n.status_of(0) == cw::kDone);
+}
