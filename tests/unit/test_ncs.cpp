@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "hv_fixture.h"
+#include "sim/state/codec.h"
+#include "sim/state/stream.h"
 
 using namespace hvtest;
 namespace cw = vfsim::hv::cw;
@@ -375,4 +377,43 @@ TEST_CASE("ncs: a request that asks for it raises the CWQ's interrupt when it co
   CHECK(n.f.vcpu().queue(hv::Q_DEV_MONDO).tail == 64);
   CHECK(n.f.ld64(kRa0 + 0x44000) == (hv::kNcsCwqDevhandle << 16 | 0));
   CHECK(n.status_of(0) == cw::kDone);
+}
+
+TEST_CASE("ncs: a unit's queues and the request in progress go into a snapshot", "[ncs][state]") {
+  std::vector<uint8_t> key = pattern(16, 1), iv = pattern(16, 2), data = pattern(4096, 3);
+  std::vector<uint8_t> bytes;
+  uint64_t handle = 0, tail = 0;
+  {
+    Ncs n;
+    n.f.write(kKey, key.data(), 16);
+    n.f.write(kIv, iv.data(), 16);
+    n.f.write(kSrc, data.data(), data.size());
+    // The first half of an AES-CBC request, its end not yet submitted.
+    n.entry(control(2048, cw::kOpEncrypt, cw::kAes128 | cw::kCbc, 0, 0, true, false, true), kSrc, 0, 0, kKey, kIv, kDst);
+    n.submit();
+    REQUIRE(n.f.guest().spu[0].chain.open);
+    vfsim::state::StreamWriter w([&](const uint8_t* p, size_t k) { bytes.insert(bytes.end(), p, p + k); });
+    n.f.m->save_state(w);
+    n.f.h->save_state(w);
+    w.finish();
+    handle = n.handle;
+    tail = n.tail;
+  }
+  // Another host bound the same way, its unit fresh: the snapshot brings back the queue, its
+  // handle, and the request's CBC chain, and the request goes on.
+  Ncs b;
+  REQUIRE(b.f.fast(QCONF, 0, b.handle, 0).status == hv::HV_EOK);   // unconfigured here
+  vfsim::state::StreamReader r(bytes.data(), bytes.size(), "snapshot");
+  b.f.m->load_state(r);
+  b.f.h->load_state(r);
+  b.handle = handle;
+  b.tail = tail;
+  Result info = b.f.fast(QINFO, handle);
+  REQUIRE(info.status == hv::HV_EOK);
+  CHECK(info.r[1] == kQueue);
+  CHECK(b.f.guest().spu[0].chain.open);
+  b.entry(control(2048, 0, 0, 0, 0, false, true, false), kSrc + 2048, 0, 0, 0, 0, 0);
+  b.submit();
+  CHECK(b.f.bytes(kDst, 4096) == evp_cipher(EVP_aes_128_cbc(), key, iv, data, true));
+  CHECK(b.status_of(0) == cw::kDone);
 }
