@@ -417,3 +417,42 @@ TEST_CASE("ncs: a unit's queues and the request in progress go into a snapshot",
   CHECK(b.f.bytes(kDst, 4096) == evp_cipher(EVP_aes_128_cbc(), key, iv, data, true));
   CHECK(b.status_of(0) == cw::kDone);
 }
+
+TEST_CASE("ncs: a guest's requests reach only its own memory; another guest's unit and memory are untouched",
+          "[ncs]") {
+  hv::GuestConfig a = guest_config("a", 8, {64ull << 20}), b = guest_config("b", 8, {64ull << 20});
+  a.crypto_units = {0};
+  b.crypto_units = {1};   // b's vCPUs are core 1's strands
+  HvFixture f({a, b});
+  f.negotiate(0, hv::GROUP_NCS, 2, 0);
+  f.negotiate(1, hv::GROUP_NCS, 2, 0);
+  Result qa = f.fast_on(0, 0, QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64), qb = f.fast_on(1, 0, QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64);
+  REQUIRE(qa.status == hv::HV_EOK);
+  REQUIRE(qb.status == hv::HV_EOK);
+  CHECK(f.fast_on(0, 0, QINFO, qb.r[0]).status == hv::HV_EINVAL);   // b's handle means nothing to a
+  std::vector<uint8_t> before = f.bytes(kRa0, 1 << 20, 1);
+  // a's requests with sources, keys and destinations past its memory (b's physical memory
+  // lies beyond a's): each a protocol error, nothing written.
+  uint64_t past = kRa0 + (64ull << 20);
+  uint64_t w[8] = {control(4096, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kSrc, 0, 0, 0,
+                   kKey, 0, past};
+  uint8_t raw[64];
+  for (int i = 0; i < 64; ++i) raw[i] = uint8_t(w[i / 8] >> (56 - 8 * (i % 8)));
+  f.write(kQueue, raw, 64, 0);
+  w[1] = past + 0x1000;
+  w[7] = kDst;
+  for (int i = 0; i < 64; ++i) raw[i] = uint8_t(w[i / 8] >> (56 - 8 * (i % 8)));
+  f.write(kQueue + 64, raw, 64, 0);
+  REQUIRE(f.fast_on(0, 0, SETTAIL, qa.r[0], 128).status == hv::HV_EOK);
+  f.m->core_of(f.vcpu(0, 0).strand).cycles += 1000000;
+  CHECK(f.fast_on(0, 0, GETHEAD, qa.r[0]).r[0] == 128);
+  for (uint64_t off : {0u, 64u}) {
+    std::vector<uint8_t> st = f.bytes(kQueue + off, 8, 0);
+    uint64_t cw0 = 0;
+    for (uint8_t x : st) cw0 = cw0 << 8 | x;
+    CHECK((cw0 & cw::kStatusMask) == cw::kProtocolError);
+  }
+  CHECK(f.bytes(kRa0, 1 << 20, 1) == before);
+  CHECK(f.guest(1).spu[0].cwq.head == 0);
+  CHECK(f.guest(1).spu[0].requests == 0);
+}
