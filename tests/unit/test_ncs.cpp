@@ -456,3 +456,76 @@ TEST_CASE("ncs: a guest's requests reach only its own memory; another guest's un
   CHECK(f.guest(1).spu[0].cwq.head == 0);
   CHECK(f.guest(1).spu[0].requests == 0);
 }
+
+#include <openssl/bn.h>
+
+TEST_CASE("ncs: a MAU job through its queue: loads, a Montgomery multiply, a store, against OpenSSL", "[ncs][mau]") {
+  Ncs n;
+  Result mq = n.f.fast(QCONF, hv::NCS_QTYPE_MAU, kRa0 + 0x120000, 16);
+  REQUIRE(mq.status == hv::HV_EOK);
+  constexpr unsigned kWords = 4;   // 256-bit operands
+  // N odd, A and B below N; memory holds each as kWords big-endian words, least significant first.
+  auto words_of = [](const BIGNUM* x) {
+    std::vector<uint8_t> be(kWords * 8);
+    BN_bn2binpad(x, be.data(), int(be.size()));   // most significant byte first
+    std::vector<uint8_t> out;
+    for (int w = int(kWords) - 1; w >= 0; --w) out.insert(out.end(), be.begin() + w * 8, be.begin() + w * 8 + 8);
+    return out;
+  };
+  BN_CTX* ctx = BN_CTX_new();
+  BIGNUM *N = BN_new(), *A = BN_new(), *B = BN_new(), *R = BN_new(), *Rinv = BN_new(), *X = BN_new();
+  BN_hex2bn(&N, "f3a1c2d4e5b6978812345678abcdef0123456789fedcba98765432100fedcba9");
+  BN_hex2bn(&A, "1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef");
+  BN_hex2bn(&B, "0fedcba987654321fedcba987654321fedcba987654321fedcba987654321fed");
+  BN_one(R);
+  BN_lshift(R, R, 64 * kWords);
+  BN_mod_inverse(Rinv, R, N, ctx);
+  BN_mod_mul(X, A, B, N, ctx);
+  BN_mod_mul(X, X, Rinv, N, ctx);   // what the unit's Montgomery product gives
+  uint64_t n0 = 0;
+  std::vector<uint8_t> nw = words_of(N);
+  for (int i = 0; i < 8; ++i) n0 = n0 << 8 | nw[size_t(i)];
+  const uint64_t kA = kRa0 + 0x130000, kB = kA + 0x100, kN = kA + 0x200, kX = kA + 0x300;
+  n.f.write(kA, words_of(A).data(), kWords * 8);
+  n.f.write(kB, words_of(B).data(), kWords * 8);
+  n.f.write(kN, nw.data(), kWords * 8);
+  // MA memory: A at 0, B at 8, N at 16, scratch M at 24, X at 32 (words).
+  auto desc = [&](uint64_t off, uint64_t type, uint64_t ctl, uint64_t mpa, uint64_t ma) {
+    hv::NcsHvDesc d;
+    d.state = hv::nd::kStatePending;
+    d.type = type;
+    d.regs = {ctl, mpa, ma, hv::mau_nprime(n0)};
+    uint8_t raw[64];
+    hv::ncs_desc_serialise(d, raw);
+    n.f.write(kRa0 + 0x120000 + off, raw, 64);
+  };
+  using hv::MaOp;
+  desc(0, hv::nd::kTypeStart, hv::ma_ctl::make(unsigned(MaOp::Load), kWords), kA, hv::ma_make(0));
+  desc(64, hv::nd::kTypeCont, hv::ma_ctl::make(unsigned(MaOp::Load), kWords), kB, hv::ma_make(8));
+  desc(128, hv::nd::kTypeCont, hv::ma_ctl::make(unsigned(MaOp::Load), kWords), kN, hv::ma_make(16));
+  desc(192, hv::nd::kTypeCont, hv::ma_ctl::make(unsigned(MaOp::Multiply), kWords), 0, hv::ma_make(0, 8, 16, 24, 32));
+  desc(256, hv::nd::kTypeCont | hv::nd::kTypeEnd, hv::ma_ctl::make(unsigned(MaOp::Store), kWords), kX, hv::ma_make(32));
+  REQUIRE(n.f.fast(SETTAIL, mq.r[0], 320).status == hv::HV_EOK);
+  CHECK(n.f.fast(GETHEAD, mq.r[0]).r[0] == 0);   // in modelled time
+  n.advance(1000000);
+  CHECK(n.f.fast(GETHEAD, mq.r[0]).r[0] == 320);
+  CHECK(n.f.bytes(kX, kWords * 8) == words_of(X));
+  for (uint64_t off = 0; off < 320; off += 64) {
+    hv::NcsHvDesc d = hv::ncs_desc_parse(n.f.bytes(kRa0 + 0x120000 + off, 64).data());
+    CHECK(d.state == hv::nd::kStateDone);
+  }
+  // A job whose second descriptor is malformed: it and the rest of the job end in ERROR unrun.
+  desc(320, hv::nd::kTypeStart, hv::ma_ctl::make(unsigned(MaOp::Load), kWords), kA, hv::ma_make(0));
+  desc(384, hv::nd::kTypeCont, hv::ma_ctl::make(31, kWords), 0, 0);
+  desc(448, hv::nd::kTypeCont | hv::nd::kTypeEnd, hv::ma_ctl::make(unsigned(MaOp::Store), kWords), kX, hv::ma_make(0));
+  std::vector<uint8_t> x_before = n.f.bytes(kX, kWords * 8);
+  REQUIRE(n.f.fast(SETTAIL, mq.r[0], 512).status == hv::HV_EOK);
+  n.advance(1000000);
+  CHECK(n.f.fast(GETHEAD, mq.r[0]).r[0] == 512);
+  CHECK(hv::ncs_desc_parse(n.f.bytes(kRa0 + 0x120000 + 320, 64).data()).state == hv::nd::kStateDone);
+  CHECK(hv::ncs_desc_parse(n.f.bytes(kRa0 + 0x120000 + 384, 64).data()).state == hv::nd::kStateError);
+  CHECK(hv::ncs_desc_parse(n.f.bytes(kRa0 + 0x120000 + 448, 64).data()).state == hv::nd::kStateError);
+  CHECK(n.f.bytes(kX, kWords * 8) == x_before);   // the store never ran
+  for (BIGNUM* b : {N, A, B, R, Rinv, X}) BN_free(b);
+  BN_CTX_free(ctx);
+}
