@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hv/cwq.h"
+#include "hv/mau.h"
 #include "hv/guest_md.h"
 #include "hv/sun4v.h"
 
@@ -80,6 +81,7 @@ struct NcsQueue {
     uint64_t due = 0;                  // core cycle it is done at
     uint64_t status_ra = 0, status = 0;   // 0, or a request's end: its initial entry and status bits
     bool intr = false;                 // the request asked for an interrupt
+    std::vector<uint8_t> image;        // MAU: the whole descriptor to write back at status_ra instead
   };
   std::vector<Job> jobs;
 };
@@ -89,6 +91,8 @@ struct CryptoUnit {
   unsigned core = 0;
   NcsQueue cwq, mau;
   CwqChain chain;                      // the CWQ request in progress
+  MaUnit ma;                           // the MAU's memory and last register image
+  bool mau_job_failed = false;         // a descriptor of the current MAU job failed: the rest of it is not run
   uint64_t cwq_free_at = 0, mau_free_at = 0;   // core cycle each sub-unit is free again
   InterruptSource cwq_intr, mau_intr;  // (devhandle kNcsCwqDevhandle / kNcsMauDevhandle, devino = core)
   uint64_t requests = 0, bytes = 0;    // what the CWQ has done (vfctl, tests)

@@ -1,4 +1,5 @@
 #include "hv/guest_md.h"
+#include "hv/sun4v.h"
 
 #include <map>
 
@@ -110,15 +111,29 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
                                            list("compatible", {"SUNW,sun4v-channel-devices"}),
                                            val("cfg-handle", 0x200)});
   b.link(vdevs, chans);
-  // Crypto units as the T2 guest MD lists them [U: layout after the reference's node list;
-  // property set unconfirmed]: one "mau" and one "cwq" node per unit, each linked to the
-  // cpus of its core.
-  for (unsigned core : g.crypto_units)
-    for (const char* kind : {"mau", "cwq"}) {
-      size_t unit = b.add(kind, {val("id", core)});
-      b.link(root, unit);
-      for (size_t cpu : core_cpus[core]) b.link(unit, cpu);
+  // Crypto units as Linux's n2_core and Solaris' n2cp/ncp drivers find them (reference
+  // t2plus-microarch.md §8.6): an "exec-unit" node per queue, type "cwq" or "mau", with its
+  // core as id and arcs to the cpus that share it; the queues' interrupts on a
+  // virtual-device node each, "n2cp" (CWQ, SUNW,vf-cwq) and "ncp" (MAU, SUNW,vf-mau), whose
+  // cfg-handle is the devhandle and whose "ino" lists the devinos, one per unit, in the
+  // order of the units (devino = core: ncs_qhandle_to_devino answers the same).
+  if (!g.crypto_units.empty()) {
+    for (const char* kind : {"cwq", "mau"})
+      for (unsigned core : g.crypto_units) {
+        size_t unit = b.add("exec-unit", {str("type", kind), val("id", core)});
+        b.link(root, unit);
+        for (size_t cpu : core_cpus[core]) b.link(unit, cpu);
+      }
+    struct Dev { const char* name; const char* compatible; uint64_t handle; };
+    for (const Dev& d : {Dev{"n2cp", "SUNW,vf-cwq", kNcsCwqDevhandle}, Dev{"ncp", "SUNW,vf-mau", kNcsMauDevhandle}}) {
+      Property inos{"ino", Kind::Data, 0, "", {}};
+      for (unsigned core : g.crypto_units)
+        for (int i = 0; i < 8; ++i) inos.data.push_back(uint8_t(uint64_t(core) >> (56 - 8 * i)));
+      size_t dev = b.add("virtual-device", {str("name", d.name), str("device-type", "crypto"),
+                                            list("compatible", {d.compatible}), val("cfg-handle", d.handle), inos});
+      b.link(vdevs, dev);
     }
+  }
   // PCIe root complexes the domain owns [U: property set unconfirmed]: cfg-handle from the
   // bus name (pci@400 -> 0x400), as Solaris names the nodes.
   if (!g.pcie_buses.empty()) {

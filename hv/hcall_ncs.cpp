@@ -58,7 +58,10 @@ void Hypervisor::ncs_progress(Guest& g, uint64_t now) {
       for (const NcsQueue::Job& j : q->jobs) {
         if (j.due > now) break;
         q->head = j.end;
-        if (j.status_ra) {
+        if (j.status_ra && !j.image.empty()) {   // a MAU descriptor, finished
+          uint64_t pa;
+          if (g.ra_to_pa(j.status_ra, j.image.size(), pa)) machine.mem.write(pa, j.image.data(), j.image.size());
+        } else if (j.status_ra) {
           // The status bits go into the request's control word (big-endian, the top byte
           // holds the opcode: bits 50-52 are in its second byte).
           uint64_t pa;
@@ -168,7 +171,10 @@ uint64_t hc_ncs_settail(Call& c) {
   // Entries still queued plus these must leave one slot free (head == tail means empty).
   uint64_t queued = (q->tail + size - q->head) % size, added = (tail + size - q->tail) % size;
   if (queued + added >= size) return HV_EINVAL;   // it would overrun work not yet done
-  if (q->type == NCS_QTYPE_MAU) return HV_ENOTSUPPORTED;   // (the MAU's model is not in yet: docs/crypto.md)
+  if (q->type == NCS_QTYPE_MAU) {
+    c.hv.mau_run(c, *u, *q, tail);
+    return HV_EOK;
+  }
   CwqMemory mem{[&c](uint64_t ra, void* dst, uint64_t len) { return c.read(ra, dst, len); },
                 [&c](uint64_t ra, const void* src, uint64_t len) { return c.write(ra, src, len); }};
   uint64_t at = std::max(c.hv.call_cycles, u->cwq_free_at);
@@ -195,8 +201,58 @@ uint64_t hc_ncs_settail(Call& c) {
   return HV_EOK;
 }
 
+// The MAU's descriptors from the old tail to the new one (hv/mau.h): each checked, its register
+// image run on the unit's MA memory, then finished (DONE or ERROR) at its modelled cycle. As
+// the hypervisor does (OpenSPARC hcall_ncs.s mau_intr): after a failed descriptor the rest of
+// its job (up to END) is marked ERROR without running, and the guest is interrupted when a
+// job's END descriptor completes or the queue empties.
+void Hypervisor::mau_run(Call& c, CryptoUnit& u, NcsQueue& q, uint64_t tail) {
+  uint64_t size = q.entries * kNcsHvDescSize;
+  uint64_t at = std::max(call_cycles, u.mau_free_at);
+  MauRead read = [&c](uint64_t ra, void* dst, size_t len) { return c.read(ra, dst, len); };
+  MauWrite write = [&c](uint64_t ra, const void* src, size_t len) { return c.write(ra, src, len); };
+  for (uint64_t off = q.tail; off != tail; off = (off + kNcsHvDescSize) % size) {
+    uint8_t raw[kNcsHvDescSize];
+    NcsQueue::Job j;
+    j.end = (off + kNcsHvDescSize) % size;
+    j.status_ra = q.base + off;
+    if (!c.read(q.base + off, raw, sizeof raw)) {   // (inside the queue, which is the guest's: not expected)
+      j.due = at;
+      q.jobs.push_back(j);
+      continue;
+    }
+    NcsHvDesc d;
+    NcsDescCheck chk = ncs_desc_parse_checked(raw, sizeof raw, &d, mau_timing);
+    MauStatus st = MauStatus::InvalidOp;
+    if (u.mau_job_failed) {
+      d.state = nd::kStateError;   // the job failed earlier: not run
+    } else if (!chk.ok()) {
+      ncs_desc_finish(d, st);
+    } else {
+      MauResult r = mau_execute(u.ma, d.regs, read, write, mau_timing);
+      st = r.status;
+      at += r.cycles;
+      ncs_desc_finish(d, st);
+    }
+    if (d.state == nd::kStateError) u.mau_job_failed = true;
+    bool end = d.type & nd::kTypeEnd;
+    if (end) u.mau_job_failed = false;
+    j.due = at;
+    j.intr = end || j.end == tail;
+    j.image.resize(kNcsHvDescSize);
+    ncs_desc_serialise(d, j.image.data());
+    if (trace && d.state == nd::kStateError)
+      std::fprintf(trace, "%sncs: MAU of core %u: descriptor at %#llx: %s\n", trace_time().c_str(), u.core,
+                   (unsigned long long)(q.base + off), chk.ok() ? mau_status_name(st) : chk.why);
+    q.jobs.push_back(j);
+  }
+  u.mau_free_at = at;
+  q.tail = tail;
+  rearm_at(at);
+}
+
 // NCS 1.0 (the T1-style interface): the MAU queue configured and driven through an argument
-// block. It needs the MAU's model, which is not in yet.
+// block of T1's layout. Not modelled: T2 guests use 2.0 (docs/crypto.md).
 uint64_t hc_ncs_request(Call& c) {
   uint64_t cmd = c.arg(0), ra = c.arg(1), size = c.arg(2);
   if (cmd != NCS_V1_QCONF && cmd != NCS_V1_QTAIL_UPDATE) return HV_EINVAL;

@@ -125,6 +125,7 @@ class Hypervisor : public cmt::StrandHost {
   void ncs_progress(Guest& g, uint64_t now);
   uint64_t ncs_next_due(const Guest& g) const;
   void rearm_at(uint64_t due);   // a device event falls due at this core cycle
+  void mau_run(struct Call& c, CryptoUnit& u, NcsQueue& q, uint64_t tail);   // ncs_settail on a MAU queue
   // Pending timers or packets were put in place from outside (a snapshot restored): arm the
   // event clock for them. Their due cycles are host core cycles.
   void rearm_device_events();
@@ -253,6 +254,7 @@ class Hypervisor : public cmt::StrandHost {
   // Named parameters [U: not measured on real hardware].
   uint64_t hcall_cycles = 60;                  // cost of a hypercall's trip through the HV
   CwqTiming cwq_timing;                        // what the crypto units' CWQ work costs (cwq.h)
+  MauTiming mau_timing;                        // ... and their MAU work (mau.h)
   uint64_t yield_max_cycles = 140000;          // cpu_yield sleeps at most ~100 us
   uint64_t tod_base = 1798761600;              // tod_get at power-on: 2027-01-01 UTC
   unsigned max_perm_mappings = 8;              // mmu_map_perm_addr limit (ETOOMANY)

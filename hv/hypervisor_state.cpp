@@ -84,7 +84,7 @@ const Description<NcsQueue::Job>& ncs_job_state() {
   using J = NcsQueue::Job;
   static const auto d = Description<J>("ncs-job", 1)
       .field("end", &J::end).field("due", &J::due).field("status_ra", &J::status_ra).field("status", &J::status)
-      .field("intr", &J::intr);
+      .field("intr", &J::intr).field("image", &J::image);
   return d;
 }
 const Description<NcsQueue>& ncs_queue_state() {
@@ -294,6 +294,9 @@ state::Description<Guest> Hypervisor::guest_state() {
               e.u64(u.mau_free_at);
               state::Codec<InterruptSource>::save(u.cwq_intr, e);
               state::Codec<InterruptSource>::save(u.mau_intr, e);
+              state::Codec<std::array<uint64_t, kMaWords>>::save(u.ma.mem, e);
+              for (uint64_t r : {u.ma.regs.ctl, u.ma.regs.mpa, u.ma.regs.ma, u.ma.regs.np}) e.u64(r);
+              e.u8(u.mau_job_failed);
             }
           },
           [](Guest& g, Decoder& d) {
@@ -309,6 +312,9 @@ state::Description<Guest> Hypervisor::guest_state() {
               saved.mau_free_at = d.u64();
               state::Codec<InterruptSource>::load(saved.cwq_intr, d);
               state::Codec<InterruptSource>::load(saved.mau_intr, d);
+              state::Codec<std::array<uint64_t, kMaWords>>::load(saved.ma.mem, d);
+              for (uint64_t* r : {&saved.ma.regs.ctl, &saved.ma.regs.mpa, &saved.ma.regs.ma, &saved.ma.regs.np}) *r = d.u64();
+              saved.mau_job_failed = d.u8() != 0;
               for (CryptoUnit& u : g.spu)
                 if (u.core == saved.core) u = saved;
             }

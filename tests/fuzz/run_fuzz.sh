@@ -3,7 +3,7 @@
 # runs it for a bounded time from a seed corpus it writes (valid inputs) plus the checked-in
 # regression inputs under tests/fuzz/corpus/TARGET/.
 # Usage: tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET]
-#   TARGET: state_stream (default), migration_runtime, migration_frames
+#   TARGET: state_stream (default), migration_runtime, migration_frames, cwq
 # Exit: 0 no finding, 77 skipped (no clang++ or no libFuzzer runtime: apt-get install clang
 # libclang-rt-14-dev), anything else a finding (the crashing input is left in BUILD_DIR).
 # FUZZ_BUILD_ONLY=1: build the target and write its seeds, do not fuzz.
@@ -42,7 +42,7 @@ case $target in
     done
     srcs+=("$root/sim/platform/platform.cpp" "$root/sim/platform/platform_file.cpp")
     defs=(-DFMT_SHARED -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
-    libs=(-lsystemc -ltomlplusplus -lfmt -lz -lpthread)
+    libs=(-lsystemc -ltomlplusplus -lfmt -lcrypto -lz -lpthread)
     max_len=16384   # a 2-vCPU stream is about 6 KB
     # Every install_migrated_pages leaves a block PhysicalMemory keeps (reachable, not a leak
     # LeakSanitizer reports): libFuzzer's per-input leak check then rescans the heap on every
@@ -55,6 +55,12 @@ case $target in
     defs=(-DFMT_SHARED)
     libs=(-lfmt -lz)
     max_len=16384   # one raw 8 KB page with its header
+    ;;
+  cwq)
+    srcs=("$here/fuzz_cwq.cpp" "$root/hv/cwq.cpp")
+    defs=(-DFMT_SHARED)
+    libs=(-lfmt -lcrypto -lz)
+    max_len=16384
     ;;
   *)
     echo "fuzz: no target $target" >&2

@@ -76,3 +76,30 @@ TEST_CASE("the guest MD checks catch what would stop a guest OS", "[md][guest]")
   CHECK(problems[0].find("no 'id'") != std::string::npos);
   CHECK(problems[1].find("mmu-page-size-list is zero") != std::string::npos);
 }
+
+TEST_CASE("crypto units: exec-unit nodes per queue and the n2cp/ncp interrupt nodes", "[md][guest]") {
+  auto p = vfsim::platform::load_platform("T5240");
+  GuestResources g;
+  for (unsigned s = 0; s < 16; ++s) g.strands.push_back(s);
+  g.memory = {{0x80000000ull, 1ull << 30}};
+  g.crypto_units = {0, 1};
+  auto m = build_guest_md(p, g);
+  CHECK(check_guest_md(m).empty());
+  CHECK(count(m, "exec-unit") == 4);
+  int u = m.find_node("exec-unit");
+  CHECK(m.nodes[size_t(u)].find("type")->str == "cwq");
+  CHECK(m.nodes[size_t(u)].find("id")->value == 0);
+  unsigned backs = 0, fwds = 0;
+  for (const auto& pr : m.nodes[size_t(u)].props) {
+    backs += pr.kind == Kind::Arc && pr.name == "back";
+    fwds += pr.kind == Kind::Arc && pr.name == "fwd";
+  }
+  CHECK(fwds == 8);   // the 8 cpus of core 0
+  CHECK(backs == 1);  // the root
+  int dev = -1;
+  for (int i = m.find_node("virtual-device"); i >= 0; i = m.find_node("virtual-device", i + 1))
+    if (m.nodes[size_t(i)].find("name")->str == "n2cp") dev = i;
+  REQUIRE(dev >= 0);
+  CHECK(m.nodes[size_t(dev)].find("cfg-handle")->value == 0x300);
+  CHECK(m.nodes[size_t(dev)].find("ino")->data == std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+}

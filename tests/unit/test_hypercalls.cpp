@@ -103,6 +103,11 @@ TEST_CASE("the hypercall table has the reference's trap, function and API group 
       {"ldc_set_map_table", {0x80, 0xea, GROUP_LDC, 1, 0}}, {"ldc_get_map_table", {0x80, 0xeb, GROUP_LDC, 1, 0}},
       {"ldc_copy", {0x80, 0xec, GROUP_LDC, 1, 0}}, {"ldc_mapin", {0x80, 0xed, GROUP_LDC, 1, 0}},
       {"ldc_unmap", {0x80, 0xee, GROUP_LDC, 1, 0}}, {"ldc_revoke", {0x80, 0xef, GROUP_LDC, 1, 0}},
+      // NCS group 0x103 (t2plus-microarch.md §8.5): 1.0's request, 2.0's queue calls
+      {"ncs_request", {0x80, 0x110, GROUP_NCS, 1, 0}}, {"ncs_qconf", {0x80, 0x111, GROUP_NCS, 2, 0}},
+      {"ncs_qinfo", {0x80, 0x112, GROUP_NCS, 2, 0}}, {"ncs_gethead", {0x80, 0x113, GROUP_NCS, 2, 0}},
+      {"ncs_gettail", {0x80, 0x114, GROUP_NCS, 2, 0}}, {"ncs_settail", {0x80, 0x115, GROUP_NCS, 2, 0}},
+      {"ncs_qhandle_to_devino", {0x80, 0x116, GROUP_NCS, 2, 0}}, {"ncs_sethead_marker", {0x80, 0x117, GROUP_NCS, 2, 0}},
   };
   CHECK(std::size(kTable) == ref.size());
   for (const TableEntry& e : kTable) {

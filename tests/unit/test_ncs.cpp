@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "hv_fixture.h"
+#include "sim/state/codec.h"
+#include "sim/state/stream.h"
 
 using namespace hvtest;
 namespace cw = vfsim::hv::cw;
@@ -348,4 +350,182 @@ TEST_CASE("ncs: refusals: no unit, bad queues and handles, malformed entries, ov
     CHECK(f.fast(REQUEST, 1, kHoleRa, 32).status == hv::HV_ENORADDR);
     CHECK(f.fast(REQUEST, 1, kSrc, 32).status == hv::HV_ENOTSUPPORTED);
   }
+}
+
+TEST_CASE("ncs: a request that asks for it raises the CWQ's interrupt when it completes, not before", "[ncs][intr]") {
+  Ncs n;
+  using hvtest::fn::CPU_QCONF;
+  REQUIRE(n.f.fast(CPU_QCONF, hv::Q_DEV_MONDO, kRa0 + 0x44000, 16).status == hv::HV_EOK);
+  Result dev = n.f.fast(TODEVINO, n.handle);
+  REQUIRE(dev.status == hv::HV_EOK);
+  Result sys = n.f.fast(hvtest::fn::INTR_DEVINO2SYSINO, hv::kNcsCwqDevhandle, dev.r[0]);
+  REQUIRE(sys.status == hv::HV_EOK);
+  CHECK(sys.r[0] == (hv::kNcsCwqDevhandle << 16 | 0));
+  REQUIRE(n.f.fast(hvtest::fn::INTR_SETTARGET, sys.r[0], 0).status == hv::HV_EOK);
+  REQUIRE(n.f.fast(hvtest::fn::INTR_SETSTATE, sys.r[0], 0).status == hv::HV_EOK);
+  REQUIRE(n.f.fast(hvtest::fn::INTR_SETENABLED, sys.r[0], 1).status == hv::HV_EOK);
+  std::vector<uint8_t> key = pattern(16, 1), data = pattern(4096, 2);
+  n.f.write(kKey, key.data(), 16);
+  n.f.write(kSrc, data.data(), data.size());
+  n.entry(control(4096, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true) | cw::kInterrupt, kSrc, 0, 0,
+          kKey, 0, kDst);
+  REQUIRE(n.f.fast(SETTAIL, n.handle, n.tail).status == hv::HV_EOK);
+  CHECK(n.f.vcpu().queue(hv::Q_DEV_MONDO).tail == 0);   // not done yet
+  n.advance(uint64_t(200 + 20 + 4096 * 2.5));
+  // The device clock runs what is due (as Hypervisor::run_device_events does between quanta).
+  n.f.h->run_device_events(n.f.guest(), n.f.m->core_of(n.f.vcpu().strand).cycles);
+  CHECK(n.f.vcpu().queue(hv::Q_DEV_MONDO).tail == 64);
+  CHECK(n.f.ld64(kRa0 + 0x44000) == (hv::kNcsCwqDevhandle << 16 | 0));
+  CHECK(n.status_of(0) == cw::kDone);
+}
+
+TEST_CASE("ncs: a unit's queues and the request in progress go into a snapshot", "[ncs][state]") {
+  std::vector<uint8_t> key = pattern(16, 1), iv = pattern(16, 2), data = pattern(4096, 3);
+  std::vector<uint8_t> bytes;
+  uint64_t handle = 0, tail = 0;
+  {
+    Ncs n;
+    n.f.write(kKey, key.data(), 16);
+    n.f.write(kIv, iv.data(), 16);
+    n.f.write(kSrc, data.data(), data.size());
+    // The first half of an AES-CBC request, its end not yet submitted.
+    n.entry(control(2048, cw::kOpEncrypt, cw::kAes128 | cw::kCbc, 0, 0, true, false, true), kSrc, 0, 0, kKey, kIv, kDst);
+    n.submit();
+    REQUIRE(n.f.guest().spu[0].chain.open);
+    vfsim::state::StreamWriter w([&](const uint8_t* p, size_t k) { bytes.insert(bytes.end(), p, p + k); });
+    n.f.m->save_state(w);
+    n.f.h->save_state(w);
+    w.finish();
+    handle = n.handle;
+    tail = n.tail;
+  }
+  // Another host bound the same way, its unit fresh: the snapshot brings back the queue, its
+  // handle, and the request's CBC chain, and the request goes on.
+  Ncs b;
+  REQUIRE(b.f.fast(QCONF, 0, b.handle, 0).status == hv::HV_EOK);   // unconfigured here
+  vfsim::state::StreamReader r(bytes.data(), bytes.size(), "snapshot");
+  b.f.m->load_state(r);
+  b.f.h->load_state(r);
+  b.handle = handle;
+  b.tail = tail;
+  Result info = b.f.fast(QINFO, handle);
+  REQUIRE(info.status == hv::HV_EOK);
+  CHECK(info.r[1] == kQueue);
+  CHECK(b.f.guest().spu[0].chain.open);
+  b.entry(control(2048, 0, 0, 0, 0, false, true, false), kSrc + 2048, 0, 0, 0, 0, 0);
+  b.submit();
+  CHECK(b.f.bytes(kDst, 4096) == evp_cipher(EVP_aes_128_cbc(), key, iv, data, true));
+  CHECK(b.status_of(0) == cw::kDone);
+}
+
+TEST_CASE("ncs: a guest's requests reach only its own memory; another guest's unit and memory are untouched",
+          "[ncs]") {
+  hv::GuestConfig a = guest_config("a", 8, {64ull << 20}), b = guest_config("b", 8, {64ull << 20});
+  a.crypto_units = {0};
+  b.crypto_units = {1};   // b's vCPUs are core 1's strands
+  HvFixture f({a, b});
+  f.negotiate(0, hv::GROUP_NCS, 2, 0);
+  f.negotiate(1, hv::GROUP_NCS, 2, 0);
+  Result qa = f.fast_on(0, 0, QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64), qb = f.fast_on(1, 0, QCONF, hv::NCS_QTYPE_CWQ, kQueue, 64);
+  REQUIRE(qa.status == hv::HV_EOK);
+  REQUIRE(qb.status == hv::HV_EOK);
+  CHECK(f.fast_on(0, 0, QINFO, qb.r[0]).status == hv::HV_EINVAL);   // b's handle means nothing to a
+  std::vector<uint8_t> before = f.bytes(kRa0, 1 << 20, 1);
+  // a's requests with sources, keys and destinations past its memory (b's physical memory
+  // lies beyond a's): each a protocol error, nothing written.
+  uint64_t past = kRa0 + (64ull << 20);
+  uint64_t w[8] = {control(4096, cw::kOpEncrypt, cw::kAes128 | cw::kEcb, 0, 0, true, true, true), kSrc, 0, 0, 0,
+                   kKey, 0, past};
+  uint8_t raw[64];
+  for (int i = 0; i < 64; ++i) raw[i] = uint8_t(w[i / 8] >> (56 - 8 * (i % 8)));
+  f.write(kQueue, raw, 64, 0);
+  w[1] = past + 0x1000;
+  w[7] = kDst;
+  for (int i = 0; i < 64; ++i) raw[i] = uint8_t(w[i / 8] >> (56 - 8 * (i % 8)));
+  f.write(kQueue + 64, raw, 64, 0);
+  REQUIRE(f.fast_on(0, 0, SETTAIL, qa.r[0], 128).status == hv::HV_EOK);
+  f.m->core_of(f.vcpu(0, 0).strand).cycles += 1000000;
+  CHECK(f.fast_on(0, 0, GETHEAD, qa.r[0]).r[0] == 128);
+  for (uint64_t off : {0u, 64u}) {
+    std::vector<uint8_t> st = f.bytes(kQueue + off, 8, 0);
+    uint64_t cw0 = 0;
+    for (uint8_t x : st) cw0 = cw0 << 8 | x;
+    CHECK((cw0 & cw::kStatusMask) == cw::kProtocolError);
+  }
+  CHECK(f.bytes(kRa0, 1 << 20, 1) == before);
+  CHECK(f.guest(1).spu[0].cwq.head == 0);
+  CHECK(f.guest(1).spu[0].requests == 0);
+}
+
+#include <openssl/bn.h>
+
+TEST_CASE("ncs: a MAU job through its queue: loads, a Montgomery multiply, a store, against OpenSSL", "[ncs][mau]") {
+  Ncs n;
+  Result mq = n.f.fast(QCONF, hv::NCS_QTYPE_MAU, kRa0 + 0x120000, 16);
+  REQUIRE(mq.status == hv::HV_EOK);
+  constexpr unsigned kWords = 4;   // 256-bit operands
+  // N odd, A and B below N; memory holds each as kWords big-endian words, least significant first.
+  auto words_of = [](const BIGNUM* x) {
+    std::vector<uint8_t> be(kWords * 8);
+    BN_bn2binpad(x, be.data(), int(be.size()));   // most significant byte first
+    std::vector<uint8_t> out;
+    for (int w = int(kWords) - 1; w >= 0; --w) out.insert(out.end(), be.begin() + w * 8, be.begin() + w * 8 + 8);
+    return out;
+  };
+  BN_CTX* ctx = BN_CTX_new();
+  BIGNUM *N = BN_new(), *A = BN_new(), *B = BN_new(), *R = BN_new(), *Rinv = BN_new(), *X = BN_new();
+  BN_hex2bn(&N, "f3a1c2d4e5b6978812345678abcdef0123456789fedcba98765432100fedcba9");
+  BN_hex2bn(&A, "1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef");
+  BN_hex2bn(&B, "0fedcba987654321fedcba987654321fedcba987654321fedcba987654321fed");
+  BN_one(R);
+  BN_lshift(R, R, 64 * kWords);
+  BN_mod_inverse(Rinv, R, N, ctx);
+  BN_mod_mul(X, A, B, N, ctx);
+  BN_mod_mul(X, X, Rinv, N, ctx);   // what the unit's Montgomery product gives
+  uint64_t n0 = 0;
+  std::vector<uint8_t> nw = words_of(N);
+  for (int i = 0; i < 8; ++i) n0 = n0 << 8 | nw[size_t(i)];
+  const uint64_t kA = kRa0 + 0x130000, kB = kA + 0x100, kN = kA + 0x200, kX = kA + 0x300;
+  n.f.write(kA, words_of(A).data(), kWords * 8);
+  n.f.write(kB, words_of(B).data(), kWords * 8);
+  n.f.write(kN, nw.data(), kWords * 8);
+  // MA memory: A at 0, B at 8, N at 16, scratch M at 24, X at 32 (words).
+  auto desc = [&](uint64_t off, uint64_t type, uint64_t ctl, uint64_t mpa, uint64_t ma) {
+    hv::NcsHvDesc d;
+    d.state = hv::nd::kStatePending;
+    d.type = type;
+    d.regs = {ctl, mpa, ma, hv::mau_nprime(n0)};
+    uint8_t raw[64];
+    hv::ncs_desc_serialise(d, raw);
+    n.f.write(kRa0 + 0x120000 + off, raw, 64);
+  };
+  using hv::MaOp;
+  desc(0, hv::nd::kTypeStart, hv::ma_ctl::make(unsigned(MaOp::Load), kWords), kA, hv::ma_make(0));
+  desc(64, hv::nd::kTypeCont, hv::ma_ctl::make(unsigned(MaOp::Load), kWords), kB, hv::ma_make(8));
+  desc(128, hv::nd::kTypeCont, hv::ma_ctl::make(unsigned(MaOp::Load), kWords), kN, hv::ma_make(16));
+  desc(192, hv::nd::kTypeCont, hv::ma_ctl::make(unsigned(MaOp::Multiply), kWords), 0, hv::ma_make(0, 8, 16, 24, 32));
+  desc(256, hv::nd::kTypeCont | hv::nd::kTypeEnd, hv::ma_ctl::make(unsigned(MaOp::Store), kWords), kX, hv::ma_make(32));
+  REQUIRE(n.f.fast(SETTAIL, mq.r[0], 320).status == hv::HV_EOK);
+  CHECK(n.f.fast(GETHEAD, mq.r[0]).r[0] == 0);   // in modelled time
+  n.advance(1000000);
+  CHECK(n.f.fast(GETHEAD, mq.r[0]).r[0] == 320);
+  CHECK(n.f.bytes(kX, kWords * 8) == words_of(X));
+  for (uint64_t off = 0; off < 320; off += 64) {
+    hv::NcsHvDesc d = hv::ncs_desc_parse(n.f.bytes(kRa0 + 0x120000 + off, 64).data());
+    CHECK(d.state == hv::nd::kStateDone);
+  }
+  // A job whose second descriptor is malformed: it and the rest of the job end in ERROR unrun.
+  desc(320, hv::nd::kTypeStart, hv::ma_ctl::make(unsigned(MaOp::Load), kWords), kA, hv::ma_make(0));
+  desc(384, hv::nd::kTypeCont, hv::ma_ctl::make(31, kWords), 0, 0);
+  desc(448, hv::nd::kTypeCont | hv::nd::kTypeEnd, hv::ma_ctl::make(unsigned(MaOp::Store), kWords), kX, hv::ma_make(0));
+  std::vector<uint8_t> x_before = n.f.bytes(kX, kWords * 8);
+  REQUIRE(n.f.fast(SETTAIL, mq.r[0], 512).status == hv::HV_EOK);
+  n.advance(1000000);
+  CHECK(n.f.fast(GETHEAD, mq.r[0]).r[0] == 512);
+  CHECK(hv::ncs_desc_parse(n.f.bytes(kRa0 + 0x120000 + 320, 64).data()).state == hv::nd::kStateDone);
+  CHECK(hv::ncs_desc_parse(n.f.bytes(kRa0 + 0x120000 + 384, 64).data()).state == hv::nd::kStateError);
+  CHECK(hv::ncs_desc_parse(n.f.bytes(kRa0 + 0x120000 + 448, 64).data()).state == hv::nd::kStateError);
+  CHECK(n.f.bytes(kX, kWords * 8) == x_before);   // the store never ran
+  for (BIGNUM* b : {N, A, B, R, Rinv, X}) BN_free(b);
+  BN_CTX_free(ctx);
 }
