@@ -33,8 +33,8 @@ static volatile uint64_t *entry_at(struct cwq *q, uint64_t off) {
   return (volatile uint64_t *)(q->ring + off % (q->entries * CWQ_ENTRY_SIZE));
 }
 
-int cwq_run(struct cwq *q, const struct crypto_alg *a, unsigned hmac_key_len, const void *src, uint64_t len,
-            uint64_t entry, const struct cwq_addrs *addrs, uint64_t *control) {
+int cwq_run(struct cwq *q, uint64_t control, const void *src, uint64_t len, uint64_t entry,
+            const struct cwq_addrs *addrs, uint64_t *result) {
   const uint64_t size = q->entries * CWQ_ENTRY_SIZE, start = q->tail;
   const uint8_t *p = src;
   uint64_t off = start, done = 0;
@@ -43,7 +43,7 @@ int cwq_run(struct cwq *q, const struct crypto_alg *a, unsigned hmac_key_len, co
     uint64_t n = len - done < entry ? len - done : entry;
     e = entry_at(q, off);
     if (done == 0) {
-      e[0] = cwq_control(a, n, hmac_key_len) | CWQ_START_OF_BLOCK;
+      e[0] = (control & ~CWQ_LEN_MASK) | (n - 1) | CWQ_START_OF_BLOCK;
       e[1] = (uint64_t)p;
       e[2] = (uint64_t)addrs->auth_key;
       e[3] = (uint64_t)addrs->auth_iv;
@@ -76,6 +76,6 @@ int cwq_run(struct cwq *q, const struct crypto_alg *a, unsigned hmac_key_len, co
     if (rd_stick() - t0 > q->timeout) return CWQ_E_TIMEOUT;
   }
   membar_sync();
-  *control = first[0];
-  return (*control & CWQ_STATUS_MASK) == CWQ_STATUS_DONE ? CWQ_OK : CWQ_E_STATUS;
+  *result = first[0];
+  return (*result & CWQ_STATUS_MASK) == CWQ_STATUS_DONE ? CWQ_OK : CWQ_E_STATUS;
 }

@@ -34,14 +34,15 @@ uint64_t cwq_close(struct cwq *q);
 /* The addresses of a request's initial entry, words 2..7 (real addresses; 0 = unused). */
 struct cwq_addrs { const void *auth_key, *auth_iv, *final_auth_state, *cipher_key, *cipher_iv; void *dest; };
 
-/* One request for algorithm a over len bytes at src, split into entries of at most `entry`
- * bytes (the initial entry with START_OF_BLOCK, then extension entries, END_OF_BLOCK on the
- * last): filled in, submitted with ncs_settail, waited for with ncs_gethead. CWQ_OK when
- * the initial entry's control word (in *control) came back DONE; CWQ_E_STATUS when it
- * says otherwise (PROTOCOL_ERROR, HW_ERROR or not DONE); CWQ_E_HV (q->status, q->what) or
- * CWQ_E_TIMEOUT (q->head) leave the queue unusable. */
-int cwq_run(struct cwq *q, const struct crypto_alg *a, unsigned hmac_key_len, const void *src, uint64_t len,
-            uint64_t entry, const struct cwq_addrs *addrs, uint64_t *control);
+/* One request over len bytes at src, split into entries of at most `entry` bytes: the
+ * initial entry with `control` (cwq_control's, or COPY's; its length field is set here) |
+ * START_OF_BLOCK, then extension entries, END_OF_BLOCK on the last; submitted with
+ * ncs_settail, waited for with ncs_gethead. CWQ_OK when the initial entry's control word
+ * (in *result) came back DONE; CWQ_E_STATUS when it says otherwise (PROTOCOL_ERROR, HW_ERROR
+ * or not DONE); CWQ_E_HV (q->status, q->what) or CWQ_E_TIMEOUT (q->head) leave the queue
+ * unusable. */
+int cwq_run(struct cwq *q, uint64_t control, const void *src, uint64_t len, uint64_t entry,
+            const struct cwq_addrs *addrs, uint64_t *result);
 
 /* The crypto workload (crypto_workload.c): on the boot vCPU; exits the guest. */
 struct workload;
