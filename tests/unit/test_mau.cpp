@@ -212,15 +212,34 @@ struct Driver {
 };
 
 // Random odd modulus of exactly `bits` bits.
-Bn random_odd(int bits) {
+// Operands from a fixed-seed generator (splitmix64): every run tests the same numbers, so a
+// result is reproducible (OpenSSL's BN_rand would give new ones each run).
+uint64_t next_word() {
+  static uint64_t state = 0x5eed0f7a11ce5ull;
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+Bn random_bits(int bits) {
+  std::vector<uint8_t> be(size_t((bits + 7) / 8));
+  for (size_t i = 0; i < be.size(); ++i) be[i] = uint8_t(next_word());
+  if (bits % 8) be[0] &= uint8_t((1u << (bits % 8)) - 1);
   Bn n = bn();
-  REQUIRE(BN_rand(n.get(), bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD));
+  REQUIRE(BN_bin2bn(be.data(), int(be.size()), n.get()));
+  return n;
+}
+Bn random_odd(int bits) {
+  Bn n = random_bits(bits);
+  REQUIRE(BN_set_bit(n.get(), bits - 1));   // exactly `bits` bits
+  REQUIRE(BN_set_bit(n.get(), 0));          // odd
   return n;
 }
 Bn random_below(const BIGNUM* n) {
-  Bn r = bn();
-  REQUIRE(BN_rand_range(r.get(), n));
-  return r;
+  for (;;) {
+    Bn r = random_bits(BN_num_bits(n));
+    if (BN_cmp(r.get(), n) < 0) return r;
+  }
 }
 
 // The Montgomery product OpenSSL computes, with R = 2^(64 * words of N).
@@ -377,9 +396,11 @@ TEST_CASE("modmul through loads, a multiply and a store equals BN_mod_mul_montgo
     BN_mod_mul(lhs.get(), x.get(), bn_r(n).get(), nm.get(), ctx.get());
     BN_mod_mul(rhs.get(), a.get(), b.get(), nm.get(), ctx.get());
     CHECK(bn_eq(lhs.get(), rhs.get()));
-    // M holds the product before its final subtraction: X or X + N
+    // M holds the product before its final subtraction, in n words: X, or X + N (less R when
+    // that carried out of the top word)
     Bn m = bn_of(get(u, 3 * n, n)), xn = bn();
     BN_add(xn.get(), x.get(), nm.get());
+    BN_mask_bits(xn.get(), int(64 * n));
     CHECK((bn_eq(m.get(), x.get()) || bn_eq(m.get(), xn.get())));
   }
 }
