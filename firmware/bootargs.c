@@ -236,6 +236,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->entry = 8192;
   w->crypto_unit = 1;
   w->crypto_bad = 0;
+  w->crypto_irq = 0;
 
   while (*s == ' ' || *s == '\t') s++;
   const char *name = s;
@@ -337,6 +338,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "gap")) slot = &w->gap;
     else if (w->kind == WL_CRYPTO && word_is(key, klen, "entry")) slot = &w->entry, sized = 1;
     else if (w->kind == WL_CRYPTO && word_is(key, klen, "bad")) slot = &w->crypto_bad;
+    else if (w->kind == WL_CRYPTO && word_is(key, klen, "irq")) slot = &w->crypto_irq;
     if (!slot) {
       fmt_format(err, errlen, "%s: unknown parameter \"%.*s\"", workload_name(w->kind),
                  (int)klen, key);

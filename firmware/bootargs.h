@@ -47,6 +47,7 @@ struct workload {
   uint64_t entry;        /* crypto: bytes per CWQ entry (a multiple of 16, up to 64K) */
   int crypto_unit;       /* crypto: unit=on (default) uses the CWQ, unit=off only the runtime's software */
   uint64_t crypto_bad;   /* crypto: 1 = first a request whose source is outside the guest (test hook) */
+  uint64_t crypto_irq;   /* crypto: 1 = one aes-128-cbc 4 KB request completed by interrupt, not polling */
 };
 
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */

@@ -35,6 +35,25 @@ static volatile uint64_t *entry_at(struct cwq *q, uint64_t off) {
 
 int cwq_run(struct cwq *q, uint64_t control, const void *src, uint64_t len, uint64_t entry,
             const struct cwq_addrs *addrs, uint64_t *result) {
+  volatile uint64_t *first = cwq_submit(q, control, src, len, entry, addrs);
+  if (!first) return CWQ_E_HV;
+  const uint64_t t0 = rd_stick();
+  for (;;) {
+    q->status = hv_ncs_gethead(q->handle, &q->head);
+    if (q->status) {
+      q->what = "ncs_gethead";
+      return CWQ_E_HV;
+    }
+    if (q->head == q->tail) break;
+    if (rd_stick() - t0 > q->timeout) return CWQ_E_TIMEOUT;
+  }
+  membar_sync();
+  *result = first[0];
+  return (*result & CWQ_STATUS_MASK) == CWQ_STATUS_DONE ? CWQ_OK : CWQ_E_STATUS;
+}
+
+volatile uint64_t *cwq_submit(struct cwq *q, uint64_t control, const void *src, uint64_t len, uint64_t entry,
+                              const struct cwq_addrs *addrs) {
   const uint64_t size = q->entries * CWQ_ENTRY_SIZE, start = q->tail;
   const uint8_t *p = src;
   uint64_t off = start, done = 0;
@@ -64,18 +83,67 @@ int cwq_run(struct cwq *q, uint64_t control, const void *src, uint64_t len, uint
   q->tail = off;
   q->what = "ncs_settail";
   q->status = hv_ncs_settail(q->handle, q->tail);
+  return q->status ? 0 : first;
+}
+
+/* ---- the MAU ---- */
+uint64_t mau_open(struct mauq *q, uint64_t entries, uint64_t timeout) {
+  q->entries = entries;
+  q->tail = 0;
+  q->timeout = timeout;
+  q->what = "allocating the MAU queue";
+  q->ring = alloc_zero(entries * MAU_DESC_SIZE, MAU_DESC_SIZE);
+  if (!q->ring) return q->status = HV_ENORADDR;
+  q->what = "ncs_qconf(mau)";
+  return q->status = hv_ncs_qconf(HV_NCS_QTYPE_MAU, q->ring, entries, &q->handle);
+}
+
+uint64_t mau_close(struct mauq *q) {
+  q->what = "ncs_qconf (unconfigure mau)";
+  return q->status = hv_ncs_qunconf(HV_NCS_QTYPE_MAU, q->handle);
+}
+
+int mau_run(struct mauq *q, const struct mau_regs *d, unsigned n) {
+  const uint64_t size = q->entries * MAU_DESC_SIZE, start = q->tail;
+  uint64_t off = start;
+  for (unsigned i = 0; i < n; i++) {
+    volatile uint64_t *e = (volatile uint64_t *)(q->ring + off);
+    e[0] = ND_STATE_PENDING;
+    e[1] = (i == 0 ? ND_TYPE_START : ND_TYPE_CONT) | (i == n - 1 ? ND_TYPE_END : 0);
+    e[2] = d[i].ctl;
+    e[3] = d[i].mpa;
+    e[4] = d[i].ma;
+    e[5] = d[i].np;
+    e[6] = 0;
+    e[7] = 0;
+    off = (off + MAU_DESC_SIZE) % size;
+  }
+  membar_sync();
+  q->tail = off;
+  q->what = "ncs_settail(mau)";
+  q->status = hv_ncs_settail(q->handle, q->tail);
   if (q->status) return CWQ_E_HV;
   const uint64_t t0 = rd_stick();
   for (;;) {
     q->status = hv_ncs_gethead(q->handle, &q->head);
     if (q->status) {
-      q->what = "ncs_gethead";
+      q->what = "ncs_gethead(mau)";
       return CWQ_E_HV;
     }
     if (q->head == q->tail) break;
     if (rd_stick() - t0 > q->timeout) return CWQ_E_TIMEOUT;
   }
   membar_sync();
-  *result = first[0];
-  return (*result & CWQ_STATUS_MASK) == CWQ_STATUS_DONE ? CWQ_OK : CWQ_E_STATUS;
+  off = start;
+  for (unsigned i = 0; i < n; i++) {
+    volatile uint64_t *e = (volatile uint64_t *)(q->ring + off);
+    if (e[0] != ND_STATE_DONE) {
+      q->failed = i;
+      q->state = e[0];
+      q->errstatus = e[6];
+      return CWQ_E_STATUS;
+    }
+    off = (off + MAU_DESC_SIZE) % size;
+  }
+  return CWQ_OK;
 }

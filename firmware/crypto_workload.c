@@ -12,6 +12,7 @@
 #include "hcall.h"
 #include "md.h"
 #include "percpu.h"
+#include "sun4v.h"
 
 /* "512.30": bytes per second of simulated time in MB (10^6 bytes), two decimals */
 static size_t put_rate(char *b, size_t n, uint64_t bytes, uint64_t ticks, uint64_t hz) {
@@ -47,7 +48,7 @@ struct bufs {
   uint8_t *key, *iv, *rc4, *auth_iv, *hmac_key, *digest;   /* 64-byte aligned, in one page */
 };
 
-struct tally { uint64_t results, checked, mismatches, errors, skipped; };
+struct tally { uint64_t results, checked, mismatches, errors, skipped, modexps, modexp_bad; };
 
 /* the result: ciphers "crc32 C head H" (CRC-32 of the whole output, its first 16 bytes),
  * hashes "digest D" */
@@ -197,6 +198,200 @@ static void bad_request(struct cwq *q, const struct md_info *md, const struct bu
   if (rc == CWQ_OK) die(1, "crypto: the unit read memory outside this guest");
 }
 
+/* ---- 1024-bit modular exponentiation: the MAU against the runtime's software ---- */
+
+/* "1234": microseconds of simulated time */
+static uint64_t us(uint64_t ticks, uint64_t hz) { return ticks * 1000000 / hz; }
+
+struct modexp_in { uint64_t n[MODEXP_WORDS], r2[MODEXP_WORDS], base[MODEXP_WORDS], elong[MODEXP_WORDS], eshort; };
+
+static void modexp_inputs(struct modexp_in *in) {
+  uint8_t b[128];
+  for (unsigned i = 0; i < 128; i++) b[i] = modexp_n_byte(i);
+  modexp_from_bytes(b, in->n);
+  for (unsigned i = 0; i < 128; i++) b[i] = modexp_base_byte(i);
+  modexp_from_bytes(b, in->base);
+  for (unsigned i = 0; i < 128; i++) b[i] = modexp_exp_byte(i);
+  modexp_from_bytes(b, in->elong);
+  in->eshort = 65537;
+  mont_r2(in->n, in->r2);   /* per modulus, untimed: both sides would keep it with the key */
+}
+
+/* MA memory as the job uses it (word offsets): the exponentiate's A, M, N, X, E, then the
+ * base, R^2 mod N and 1 the conversions take, scratch and the result */
+enum { MA_A = 0, MA_M = 16, MA_N = 32, MA_X = 48, MA_E = 64, MA_B = 80, MA_R2 = 96, MA_ONE = 112, MA_M2 = 128,
+       MA_OUT = 144 };
+
+/* base^e mod N on the MAU, as Solaris' ncp drives it: one job of 7 descriptors. Loads of N,
+ * E, base, R^2, 1 (MA words 32..127, two loads: 64 words at most each), multiply base by
+ * R^2 into A and again into X (Montgomery form: base R mod N; X must start equal to A),
+ * exponentiate (X = A^e, Montgomery form), multiply X by 1 (leaves Montgomery form), store
+ * the 16 result words. R^2 mod N (computed once per modulus) and NP are the driver's, in
+ * software. */
+static int modexp_unit(struct mauq *q, const struct modexp_in *in, const uint64_t *e, unsigned ebytes,
+                       uint64_t *img, uint64_t *out) {
+  const unsigned n = MODEXP_WORDS;
+  for (unsigned i = 0; i < MA_WORDS; i++) img[i] = 0;
+  for (unsigned i = 0; i < n; i++) img[MA_N + i] = in->n[i], img[MA_B + i] = in->base[i];
+  for (unsigned i = 0; i < (ebytes + 7) / 8; i++) img[MA_E + i] = e[i];
+  for (unsigned i = 0; i < n; i++) img[MA_R2 + i] = in->r2[i];
+  img[MA_ONE] = 1;
+  const uint64_t np = mont_nprime64(in->n[0]);
+  const struct mau_regs job[7] = {
+      {ma_ctl(MA_OP_LOAD, 64), (uint64_t)(img + MA_N), ma_addr(MA_N, 0, 0, 0, 0, 0), 0},
+      {ma_ctl(MA_OP_LOAD, 32), (uint64_t)(img + MA_R2), ma_addr(MA_R2, 0, 0, 0, 0, 0), 0},
+      {ma_ctl(MA_OP_MULTIPLY, n), 0, ma_addr(MA_B, MA_R2, MA_N, MA_M2, MA_A, 0), np},
+      {ma_ctl(MA_OP_MULTIPLY, n), 0, ma_addr(MA_B, MA_R2, MA_N, MA_M2, MA_X, 0), np},
+      {ma_ctl(MA_OP_EXPONENTIATE, n), 0, ma_addr(MA_A, MA_M, MA_N, MA_X, MA_E, ebytes - 1), np},
+      {ma_ctl(MA_OP_MULTIPLY, n), 0, ma_addr(MA_X, MA_ONE, MA_N, MA_M2, MA_OUT, 0), np},
+      {ma_ctl(MA_OP_STORE, n), (uint64_t)out, ma_addr(MA_OUT, 0, 0, 0, 0, 0), 0},
+  };
+  membar_sync();
+  return mau_run(q, job, 7);
+}
+
+static const char *nd_state_name(uint64_t s) {
+  return s == ND_STATE_ERROR ? "ERROR" : s == ND_STATE_PENDING ? "PENDING" : s == ND_STATE_DONE ? "DONE" : "?";
+}
+
+/* one exponent: the unit (q NULL: none), then the software; the result line */
+static void modexp_one(struct mauq *q, const struct modexp_in *in, const char *ename, const uint64_t *e,
+                       unsigned ebytes, uint64_t *img, uint64_t *out, uint64_t hz, struct tally *t) {
+  char line[256];
+  uint8_t bytes[128], swbytes[128];
+  uint64_t sw[MODEXP_WORDS];
+  size_t at = fmt_format(line, sizeof line, "crypto: modexp-1024 e=%s: ", ename);
+  uint64_t unit_ticks = 0;
+  if (q) {
+    for (unsigned i = 0; i < MODEXP_WORDS; i++) out[i] = 0;
+    uint64_t t0 = rd_stick();
+    int rc = modexp_unit(q, in, e, ebytes, img, out);
+    unit_ticks = rd_stick() - t0;
+    if (rc == CWQ_E_HV) die(1, "crypto: modexp: %s failed: %s (%lu)", q->what, hv_strerror(q->status), q->status);
+    if (rc == CWQ_E_TIMEOUT) die(1, "crypto: modexp: the MAU did not finish (head 0x%lx, tail 0x%lx)", q->head, q->tail);
+    t->modexps++;
+    if (rc == CWQ_E_STATUS) {
+      printf("%sunit error: descriptor %u %s, errstatus 0x%lx\n", line, q->failed, nd_state_name(q->state),
+             q->errstatus);
+      t->modexp_bad++;
+      return;
+    }
+    membar_sync();
+    modexp_to_bytes(out, bytes);
+  }
+  uint64_t t0 = rd_stick();
+  modexp_sw(in->n, in->r2, in->base, e, (ebytes + 7) / 8, sw);
+  uint64_t sw_ticks = rd_stick() - t0;
+  modexp_to_bytes(sw, swbytes);
+  const uint8_t *r = q ? bytes : swbytes;
+  at += fmt_format(line + at, sizeof line - at, "result crc32 %08x head ", crc32_update(0, r, 128));
+  at += put_hex(line + at, sizeof line - at, r, 16);
+  if (!q) {
+    printf("%s, software %lu us\n", line, us(sw_ticks, hz));
+    t->modexps++;
+    return;
+  }
+  int same = 1;
+  for (unsigned i = 0; i < 128; i++) same &= bytes[i] == swbytes[i];
+  uint64_t x10 = sw_ticks * 10 / (unit_ticks ? unit_ticks : 1);
+  printf("%s, unit %lu us, software %lu us (%lu.%lux) %s\n", line, us(unit_ticks, hz), us(sw_ticks, hz), x10 / 10,
+         x10 % 10, same ? "match" : "MISMATCH");
+  t->modexp_bad += !same;
+}
+
+/* both exponents: 65537 (17 bits) and a 1024-bit one */
+static void modexp_all(struct mauq *q, uint64_t hz, struct tally *t) {
+  static struct modexp_in in;
+  modexp_inputs(&in);
+  uint64_t *img = alloc_zero(MA_WORDS * 8, 64), *out = alloc_zero(MODEXP_WORDS * 8, 64);
+  if (!img || !out) die(3, "crypto: no memory for the modexp buffers");
+  modexp_one(q, &in, "65537", &in.eshort, 3, img, out, hz, t);
+  modexp_one(q, &in, "1024-bit", in.elong, 128, img, out, hz, t);
+}
+
+/* ---- irq=1: one request completed by the unit's interrupt rather than by polling ---- */
+
+static uint64_t queue_reg(uint64_t va) {
+  uint64_t v;
+  __asm__ volatile("ldxa [%1] %2, %0" : "=r"(v) : "r"(va), "i"(ASI_QUEUE) : "memory");
+  return v;
+}
+static void set_queue_reg(uint64_t va, uint64_t v) {
+  __asm__ volatile("stxa %0, [%1] %2" : : "r"(v), "r"(va), "i"(ASI_QUEUE) : "memory");
+}
+
+#define IRQ_DEV_MONDO_ENTRIES 16
+#define CWQ_DEVHANDLE 0x300   /* the MD's n2cp node's cfg-handle */
+#define IRQ_COOKIE 0xc3a0000000000000ull   /* | devino: what the device mondo's first word carries */
+
+/* aes-128-cbc over 4 KB with INTERRUPT (bit 48) in its control word: the CWQ's source
+ * (devhandle 0x300, the queue's devino) gets a cookie and this vCPU as its target through
+ * INTR 2.0's vintr calls (as ldc.c does for the LDC rx interrupt), vCPU 0's device mondo
+ * queue is configured if nothing has yet, and the strand waits in cpu_yield with
+ * interrupts off until the mondo is in the queue; it reads the entry itself, then the head
+ * once and the control word. */
+static void irq_request(struct cwq *q, const struct bufs *b, uint64_t hz, struct tally *t) {
+  const struct crypto_alg *a = &crypto_algs[1];   /* aes-128-cbc */
+  const uint64_t len = 4096, self = this_cpu()->id;
+  uint64_t base = 0, entries = 0, st;
+  if ((st = hv_cpu_qinfo(QUEUE_ID_DEV_MONDO, &base, &entries))) die_hv("cpu_qinfo(dev mondo)", st);
+  if (!entries) {
+    void *mq = alloc_zero(IRQ_DEV_MONDO_ENTRIES * QUEUE_ENTRY_SIZE, IRQ_DEV_MONDO_ENTRIES * QUEUE_ENTRY_SIZE);
+    if (!mq) die(3, "crypto: no memory for the device mondo queue");
+    if ((st = hv_cpu_qconf(QUEUE_ID_DEV_MONDO, (uint64_t)mq, IRQ_DEV_MONDO_ENTRIES))) die_hv("cpu_qconf(dev mondo)", st);
+    base = (uint64_t)mq, entries = IRQ_DEV_MONDO_ENTRIES;
+  }
+  const uint64_t cookie = IRQ_COOKIE | q->devino;
+  if ((st = hv_vintr_set(HV_VINTR_SETCOOKIE, CWQ_DEVHANDLE, q->devino, cookie)) ||
+      (st = hv_vintr_set(HV_VINTR_SETTARGET, CWQ_DEVHANDLE, q->devino, self)) ||
+      (st = hv_vintr_set(HV_VINTR_SETSTATE, CWQ_DEVHANDLE, q->devino, HV_INTR_IDLE)) ||
+      (st = hv_vintr_set(HV_VINTR_SETVALID, CWQ_DEVHANDLE, q->devino, 1)))
+    die_hv("vintr_set(cwq)", st);
+
+  for (unsigned i = 0; i < 16; i++) b->key[i] = crypto_key_byte(i);
+  for (unsigned i = 0; i < 16; i++) b->iv[i] = crypto_iv_byte(i);
+  for (uint64_t i = 0; i < len; i++) b->dst[i] = 0;
+  struct cwq_addrs ad = {0, 0, 0, b->key, b->iv, b->dst};
+  irq_disable();   /* the mondo stays in the queue for us to read: dev_mondo does not consume it */
+  const uint64_t t0 = rd_stick();
+  volatile uint64_t *first = cwq_submit(q, cwq_control(a, len, 0) | CWQ_INTERRUPT, b->src, len, len, &ad);
+  if (!first) die(1, "crypto: by interrupt: %s failed: %s (%lu)", q->what, hv_strerror(q->status), q->status);
+  uint64_t word0 = 0, yields = 0, others = 0, t1;
+  for (;;) {
+    uint64_t head = queue_reg(QUEUE_DEV_MONDO_HEAD), tail = queue_reg(QUEUE_DEV_MONDO_TAIL);
+    if (head != tail) {
+      word0 = *(volatile uint64_t *)(base + head);
+      set_queue_reg(QUEUE_DEV_MONDO_HEAD, (head + QUEUE_ENTRY_SIZE) % (entries * QUEUE_ENTRY_SIZE));
+      if (word0 == cookie) break;
+      others++;   /* another source's (the DS channel's): not ours */
+      continue;
+    }
+    if (rd_stick() - t0 > q->timeout) {
+      irq_enable();
+      die(1, "crypto: by interrupt: no device mondo in %lu ticks (%lu yields)", q->timeout, yields);
+    }
+    hv_cpu_yield();   /* ends when an interrupt is pending, even with PSTATE.IE off */
+    yields++;
+  }
+  t1 = rd_stick();
+  irq_enable();
+  st = hv_ncs_gethead(q->handle, &q->head);
+  if (st) die_hv("ncs_gethead", st);
+  membar_sync();
+  const uint64_t control = first[0];
+  const int done = (control & CWQ_STATUS_MASK) == CWQ_STATUS_DONE && q->head == q->tail;
+  crypto_software(a, b->src, len, b->sw);
+  int same = 1;
+  for (uint64_t i = 0; i < len; i++) same &= b->sw[i] == b->dst[i];
+  printf("crypto: %s %lu B by interrupt: devino 0x%lx, cookie 0x%lx, mondo after %lu us (%lu yields%s), head 0x%lx = "
+         "tail: %s (control 0x%016lx), %s\n",
+         a->name, len, q->devino, word0, us(t1 - t0, hz), yields, others ? ", other mondos" : "", q->head,
+         done ? "DONE" : status_word(control), control, same ? "match" : "MISMATCH");
+  if ((st = hv_vintr_set(HV_VINTR_SETVALID, CWQ_DEVHANDLE, q->devino, 0))) die_hv("vintr_setvalid(cwq, 0)", st);
+  if (!done) t->errors++;
+  t->mismatches += !same;
+}
+
 static void run_all(struct cwq *q, const struct workload *w, const struct bufs *b, uint64_t hz, struct tally *t) {
   for (unsigned i = 0; i < CRYPTO_NALGS; i++)
     if (w->crypto_algs >> i & 1)
@@ -214,11 +409,12 @@ void crypto_workload_run(const struct workload *w, const struct md_info *md) {
   }
   const struct md_crypto *mine = md_find_crypto(md, MD_CRYPTO_CWQ, self);
   struct bufs b;
-  struct tally t = {0, 0, 0, 0, 0};
+  struct tally t = {0, 0, 0, 0, 0, 0, 0};
   if (!w->crypto_unit) {   /* the runtime's software alone, e.g. to check it where no unit is */
     printf("crypto: unit=off: software only\n");
     buffers(&b);
     run_all(0, w, &b, hz, &t);
+    if (w->crypto_algs & CRYPTO_MODEXP_BIT) modexp_all(0, hz, &t);
     printf("crypto: %lu results in software, %lu skipped\n", t.results, t.skipped);
     printf("vfsim-runtime: crypto done\n");
     fw_exit(0);
@@ -250,7 +446,19 @@ void crypto_workload_run(const struct workload *w, const struct md_info *md) {
   buffers(&b);
   warm_up(&q, &b);
   if (w->crypto_bad) bad_request(&q, md, &b);
+  if (w->crypto_irq) irq_request(&q, &b, hz, &t);
   run_all(&q, w, &b, hz, &t);
+  if (w->crypto_algs & CRYPTO_MODEXP_BIT) {
+    static struct mauq mq;
+    st = mau_open(&mq, 16, hz);
+    if (st) die(1, "crypto: %s failed: %s (%lu)", mq.what, hv_strerror(st), st);
+    printf("crypto: mau on the same core: handle 0x%lx, %lu descriptors at 0x%lx\n", mq.handle, mq.entries,
+           (uint64_t)mq.ring);
+    modexp_all(&mq, hz, &t);
+    st = mau_close(&mq);
+    if (st) die(1, "crypto: %s failed: %s (%lu)", mq.what, hv_strerror(st), st);
+    printf("crypto: %lu modexp results, %lu MISMATCH or unit errors\n", t.modexps, t.modexp_bad);
+  }
 
   st = cwq_close(&q);
   if (st) die(1, "crypto: %s failed: %s (%lu)", q.what, hv_strerror(st), st);
@@ -259,5 +467,5 @@ void crypto_workload_run(const struct workload *w, const struct md_info *md) {
   printf("crypto: %lu results, %lu checked in software, %lu MISMATCH, %lu unit errors, %lu skipped\n", t.results,
          t.checked, t.mismatches, t.errors, t.skipped);
   printf("vfsim-runtime: crypto done\n");
-  fw_exit(t.mismatches || t.errors ? 1 : 0);
+  fw_exit(t.mismatches || t.errors || t.modexp_bad ? 1 : 0);
 }

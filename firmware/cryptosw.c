@@ -52,6 +52,7 @@ int crypto_alg_select(const char *s, size_t len, uint64_t *mask, size_t *bad_off
           (word_is(w, wl, "cipher") && a->kind == CK_CIPHER) || (word_is(w, wl, "hash") && a->kind == CK_HASH))
         got |= 1ull << i;
     }
+    if (word_is(w, wl, "all") || word_is(w, wl, "modexp")) got |= CRYPTO_MODEXP_BIT;
     if (!got) {
       *bad_off = at;
       *bad_len = wl;
@@ -358,4 +359,129 @@ int crypto_software(const struct crypto_alg *a, const uint8_t *data, uint64_t le
     sha256_final(&s, out);
   }
   return 0;
+}
+
+/* ---- 1024-bit modular exponentiation ---- */
+#define ML (2 * MODEXP_WORDS)   /* 32-bit limbs */
+
+void modexp_from_bytes(const uint8_t in[128], uint64_t out[MODEXP_WORDS]) {
+  for (unsigned w = 0; w < MODEXP_WORDS; w++) {
+    uint64_t v = 0;
+    for (unsigned k = 0; k < 8; k++) v = v << 8 | in[128 - 8 * (w + 1) + k];
+    out[w] = v;
+  }
+}
+
+void modexp_to_bytes(const uint64_t in[MODEXP_WORDS], uint8_t out[128]) {
+  for (unsigned w = 0; w < MODEXP_WORDS; w++)
+    for (unsigned k = 0; k < 8; k++) out[128 - 8 * (w + 1) + k] = (uint8_t)(in[w] >> (56 - 8 * k));
+}
+
+uint64_t mont_nprime64(uint64_t n0) {
+  uint64_t inv = n0;   /* right to 3 bits for odd n0; each step doubles them */
+  for (unsigned i = 0; i < 5; i++) inv *= 2 - n0 * inv;
+  return (uint64_t)0 - inv;
+}
+
+/* x >= n over MODEXP_WORDS words */
+static int geq64(const uint64_t *x, const uint64_t *n) {
+  for (unsigned i = MODEXP_WORDS; i-- > 0;)
+    if (x[i] != n[i]) return x[i] > n[i];
+  return 1;
+}
+
+static void sub64(uint64_t *x, const uint64_t *n) {
+  uint64_t borrow = 0;
+  for (unsigned i = 0; i < MODEXP_WORDS; i++) {
+    uint64_t a = x[i], d = a - n[i] - borrow;
+    borrow = a < n[i] || (a == n[i] && borrow);
+    x[i] = d;
+  }
+}
+
+void mont_r2(const uint64_t n[MODEXP_WORDS], uint64_t r2[MODEXP_WORDS]) {
+  for (unsigned i = 0; i < MODEXP_WORDS; i++) r2[i] = 0;
+  r2[0] = 1;
+  for (unsigned k = 0; k < 2 * 64 * MODEXP_WORDS; k++) {   /* x = 2x mod N, 2048 times: 2^2048 mod N */
+    uint64_t carry = 0;
+    for (unsigned i = 0; i < MODEXP_WORDS; i++) {
+      uint64_t v = r2[i];
+      r2[i] = v << 1 | carry;
+      carry = v >> 63;
+    }
+    if (carry || geq64(r2, n)) sub64(r2, n);
+  }
+}
+
+/* r = a b 2^-1024 mod n (CIOS), a, b < n */
+static void mont32(uint32_t *r, const uint32_t *a, const uint32_t *b, const uint32_t *n, uint32_t np) {
+  uint32_t t[ML + 2];
+  for (unsigned i = 0; i < ML + 2; i++) t[i] = 0;
+  for (unsigned i = 0; i < ML; i++) {
+    uint64_t c = 0;
+    for (unsigned j = 0; j < ML; j++) {
+      c = (uint64_t)t[j] + (uint64_t)a[j] * b[i] + (c >> 32);
+      t[j] = (uint32_t)c;
+    }
+    c = (uint64_t)t[ML] + (c >> 32);
+    t[ML] = (uint32_t)c;
+    t[ML + 1] = (uint32_t)(c >> 32);
+    uint32_t m = t[0] * np;
+    c = (uint64_t)t[0] + (uint64_t)m * n[0];
+    for (unsigned j = 1; j < ML; j++) {
+      c = (uint64_t)t[j] + (uint64_t)m * n[j] + (c >> 32);
+      t[j - 1] = (uint32_t)c;
+    }
+    c = (uint64_t)t[ML] + (c >> 32);
+    t[ML - 1] = (uint32_t)c;
+    t[ML] = t[ML + 1] + (uint32_t)(c >> 32);
+  }
+  int ge = t[ML] != 0;
+  if (!ge) {
+    ge = 1;
+    for (unsigned i = ML; i-- > 0;)
+      if (t[i] != n[i]) {
+        ge = t[i] > n[i];
+        break;
+      }
+  }
+  if (ge) {
+    uint64_t borrow = 0;
+    for (unsigned i = 0; i < ML; i++) {
+      uint64_t d = (uint64_t)t[i] - n[i] - borrow;
+      t[i] = (uint32_t)d;
+      borrow = d >> 63;
+    }
+  }
+  for (unsigned i = 0; i < ML; i++) r[i] = t[i];
+}
+
+static void to32(const uint64_t *w, uint32_t *l) {
+  for (unsigned i = 0; i < MODEXP_WORDS; i++) l[2 * i] = (uint32_t)w[i], l[2 * i + 1] = (uint32_t)(w[i] >> 32);
+}
+
+void modexp_sw(const uint64_t n[MODEXP_WORDS], const uint64_t r2w[MODEXP_WORDS], const uint64_t base[MODEXP_WORDS],
+               const uint64_t *e, unsigned ewords, uint64_t out[MODEXP_WORDS]) {
+  uint32_t nl[ML], r2[ML], a[ML], x[ML], one[ML];
+  to32(n, nl);
+  to32(r2w, r2);
+  to32(base, a);
+  const uint32_t np = (uint32_t)mont_nprime64(n[0]);
+  for (unsigned i = 0; i < ML; i++) one[i] = 0;
+  one[0] = 1;
+  mont32(a, a, r2, nl, np);   /* base R mod N */
+  int top = -1;
+  for (int i = (int)(64 * ewords) - 1; i >= 0 && top < 0; i--)
+    if (e[i / 64] >> (i % 64) & 1) top = i;
+  if (top < 0) {
+    mont32(x, one, r2, nl, np);   /* R mod N: 1 in Montgomery form */
+  } else {
+    for (unsigned i = 0; i < ML; i++) x[i] = a[i];
+    for (int i = top - 1; i >= 0; i--) {
+      mont32(x, x, x, nl, np);
+      if (e[i / 64] >> (i % 64) & 1) mont32(x, x, a, nl, np);
+    }
+  }
+  mont32(x, x, one, nl, np);
+  for (unsigned i = 0; i < MODEXP_WORDS; i++) out[i] = (uint64_t)x[2 * i + 1] << 32 | x[2 * i];
 }

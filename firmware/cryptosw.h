@@ -54,10 +54,13 @@ struct crypto_alg {
 };
 #define CRYPTO_NALGS 22
 extern const struct crypto_alg crypto_algs[CRYPTO_NALGS];
-#define CRYPTO_ALL_ALGS ((1ull << CRYPTO_NALGS) - 1)
+/* bit CRYPTO_NALGS of an alg= mask: the MAU's 1024-bit modular exponentiations ("modexp") */
+#define CRYPTO_MODEXP_BIT (1ull << CRYPTO_NALGS)
+#define CRYPTO_ALL_ALGS ((1ull << (CRYPTO_NALGS + 1)) - 1)
 
 /* alg= words: a comma-separated list of "all", "cipher", "hash" (md5, sha1, sha256,
- * sha224), a family (aes, des, rc4, md5, sha, hmac, crc32) or an algorithm's name; the
+ * sha224), a family (aes, des, rc4, md5, sha, hmac, crc32), an algorithm's name or
+ * "modexp" (CRYPTO_MODEXP_BIT; "all" includes it); the
  * union goes to *mask (bit i = crypto_algs[i]). 0, or -1 at the first unknown word, whose
  * offset and length go to *bad_off and *bad_len. */
 int crypto_alg_select(const char *s, size_t len, uint64_t *mask, size_t *bad_off, size_t *bad_len);
@@ -107,5 +110,38 @@ uint32_t crc32_update(uint32_t crc, const void *data, uint64_t len);
  * above): ciphers write len bytes, hashes out_len bytes (CRC-32 big-endian). 0, or -1 when
  * the runtime has no software for a. */
 int crypto_software(const struct crypto_alg *a, const uint8_t *data, uint64_t len, uint8_t *out);
+
+/* ---- 1024-bit modular exponentiation (the MAU's check) ----
+ * Numbers of MODEXP_WORDS 64-bit words, least significant word first (the MAU's operand
+ * order). The fixed inputs, as big-endian byte strings of 128 bytes (byte 0 most
+ * significant; tests/hv/crypto_check.py makes the same):
+ *   N byte i    = (0xb7 + 0x3d i ^ i >> 2) & 0xff, byte 0 | 0x80, byte 127 | 1 (odd, 1024 bits)
+ *   base byte i = (0x42 + 0x65 i) & 0xff, byte 0 & 0x3f (below N)
+ *   long exponent byte i = (0xd9 + 0x27 i) & 0xff, byte 0 | 0x80 (1024 bits); the short one 65537 */
+#define MODEXP_WORDS 16
+static inline uint8_t modexp_n_byte(unsigned i) {
+  uint8_t b = (uint8_t)((0xb7 + 0x3d * i) ^ (i >> 2));
+  return i == 0 ? (uint8_t)(b | 0x80) : i == 127 ? (uint8_t)(b | 1) : b;
+}
+static inline uint8_t modexp_base_byte(unsigned i) {
+  uint8_t b = (uint8_t)(0x42 + 0x65 * i);
+  return i == 0 ? (uint8_t)(b & 0x3f) : b;
+}
+static inline uint8_t modexp_exp_byte(unsigned i) {
+  uint8_t b = (uint8_t)(0xd9 + 0x27 * i);
+  return i == 0 ? (uint8_t)(b | 0x80) : b;
+}
+/* 128 big-endian bytes <-> words */
+void modexp_from_bytes(const uint8_t in[128], uint64_t out[MODEXP_WORDS]);
+void modexp_to_bytes(const uint64_t in[MODEXP_WORDS], uint8_t out[128]);
+/* -n0^-1 mod 2^64 (n0 odd): the MAU's NP */
+uint64_t mont_nprime64(uint64_t n0);
+/* R^2 mod N, R = 2^1024, N odd with its top word nonzero */
+void mont_r2(const uint64_t n[MODEXP_WORDS], uint64_t r2[MODEXP_WORDS]);
+/* base^e mod N in software (Montgomery with 32-bit limbs, left to right binary), r2 =
+ * mont_r2(n) (a per-modulus constant, as OpenSSL's BN_MONT_CTX keeps it); e has ewords
+ * words (least significant first), base < N; e == 0 gives 1 */
+void modexp_sw(const uint64_t n[MODEXP_WORDS], const uint64_t r2[MODEXP_WORDS], const uint64_t base[MODEXP_WORDS],
+               const uint64_t *e, unsigned ewords, uint64_t out[MODEXP_WORDS]);
 
 #endif

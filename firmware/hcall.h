@@ -18,7 +18,7 @@ enum {
 /* FAST_TRAP function numbers */
 enum {
   HV_MACH_EXIT = 0x00, HV_MACH_DESC = 0x01,
-  HV_CPU_START = 0x10, HV_CPU_STOP = 0x11, HV_CPU_YIELD = 0x12, HV_CPU_QCONF = 0x14, HV_CPU_MYID = 0x16,
+  HV_CPU_START = 0x10, HV_CPU_STOP = 0x11, HV_CPU_YIELD = 0x12, HV_CPU_QCONF = 0x14, HV_CPU_QINFO = 0x15, HV_CPU_MYID = 0x16,
   HV_CPU_STATE = 0x17,
   HV_MMU_TSB_CTX0 = 0x20, HV_MMU_MAP_PERM_ADDR = 0x25, HV_MMU_FAULT_AREA_CONF = 0x26,
   HV_MMU_ENABLE = 0x27, HV_CPU_MONDO_SEND = 0x42, HV_TOD_GET = 0x50, HV_TOD_SET = 0x51,
@@ -128,6 +128,10 @@ static inline uint64_t hv_cpu_yield(void) { return hv_fast(HV_CPU_YIELD, 0, 0, 0
 static inline uint64_t hv_guest_suspend(void) { return hv_fast(HV_GUEST_SUSPEND, 0, 0, 0, 0, 0); }
 static inline uint64_t hv_cpu_qconf(uint64_t queue, uint64_t base, uint64_t entries) {
   return hv_fast(HV_CPU_QCONF, queue, base, entries, 0, 0);
+}
+/* a vCPU's own queue: base RA and entries (0: not configured) */
+static inline uint64_t hv_cpu_qinfo(uint64_t queue, uint64_t *base, uint64_t *entries) {
+  return hv_call(HV_CPU_QINFO, queue, 0, 0, 0, 0, base, entries, 0, 0);
 }
 static inline uint64_t hv_cpu_myid(uint64_t *id) { return hv_fast(HV_CPU_MYID, 0, 0, 0, 0, id); }
 static inline uint64_t hv_cpu_mondo_send(uint64_t ncpus, const uint16_t *list, const void *data) {

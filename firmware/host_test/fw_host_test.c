@@ -250,6 +250,9 @@ static void test_crypto_bootargs(void) {
         "hashes and crc32");
   CHECK(workload_parse("crypto alg=hmac", &w, err, sizeof err) == 0 && w.crypto_algs == 7ull << 18, "hmacs");
   CHECK(workload_parse("crypto alg=rc4,all", &w, err, sizeof err) == 0 && w.crypto_algs == CRYPTO_ALL_ALGS, "all");
+  CHECK(workload_parse("crypto alg=modexp,sha256 irq=1", &w, err, sizeof err) == 0 &&
+            w.crypto_algs == (CRYPTO_MODEXP_BIT | 1ull << 16) && w.crypto_irq == 1,
+        "alg=modexp, irq=1: %s", err);
   CHECK(workload_parse("crypto alg=aes,blowfish", &w, err, sizeof err) != 0 && strncmp(err, "crypto: alg \"blowfish\" (all,", 28) == 0,
         "unknown algorithm refused: %s", err);
   CHECK(workload_parse("crypto alg=aes,", &w, err, sizeof err) != 0 && strncmp(err, "crypto: alg \"\" (", 16) == 0,
@@ -278,6 +281,30 @@ static int hex_is(const uint8_t *p, const char *hex) {
     if (sscanf(hex + 2 * i, "%2x", &v) != 1 || p[i] != v) return 0;
   }
   return 1;
+}
+
+/* 1024-bit modexp of cryptosw.h's fixed inputs: CRC-32 of the 128-byte big-endian result
+ * as Python's pow(base, e, N) gives it (tests/hv/crypto_check.py) */
+static void test_modexp(void) {
+  uint8_t b[128];
+  uint64_t n[MODEXP_WORDS], r2[MODEXP_WORDS], base[MODEXP_WORDS], e[MODEXP_WORDS], out[MODEXP_WORDS], e1 = 65537;
+  for (unsigned i = 0; i < 128; i++) b[i] = modexp_n_byte(i);
+  modexp_from_bytes(b, n);
+  for (unsigned i = 0; i < 128; i++) b[i] = modexp_base_byte(i);
+  modexp_from_bytes(b, base);
+  for (unsigned i = 0; i < 128; i++) b[i] = modexp_exp_byte(i);
+  modexp_from_bytes(b, e);
+  CHECK(n[0] * (0 - mont_nprime64(n[0])) == 1, "nprime");
+  mont_r2(n, r2);
+  modexp_sw(n, r2, base, &e1, 1, out);
+  modexp_to_bytes(out, b);
+  CHECK(crc32_update(0, b, 128) == 0xf01c5cd4u, "modexp e=65537: crc32 %08x", crc32_update(0, b, 128));
+  modexp_sw(n, r2, base, e, MODEXP_WORDS, out);
+  modexp_to_bytes(out, b);
+  CHECK(crc32_update(0, b, 128) == 0xb914b9e9u, "modexp e=1024-bit: crc32 %08x", crc32_update(0, b, 128));
+  uint64_t zero = 0;
+  modexp_sw(n, r2, base, &zero, 1, out);
+  CHECK(out[0] == 1 && out[1] == 0 && out[15] == 0, "modexp e=0 gives 1");
 }
 
 static void test_cryptosw(void) {
@@ -678,6 +705,7 @@ int main(int argc, char **argv) {
     test_bootargs();
     test_crypto_bootargs();
     test_cryptosw();
+    test_modexp();
     test_md();
     test_kernels();
     printf("%s\n", failures ? "selftest FAILED" : "selftest ok");

@@ -25,8 +25,8 @@ run --vcpus 1 --boot-file "crypto unit=off sizes=16,100,4096,65536" --hv-trace "
   grep -qx 'crypto: aes-128-cbc 100 B: skipped (not a multiple of the 16-byte block)' "$tmp/out" &&
   grep -qx 'vfsim-runtime: crypto done' "$tmp/out"
 check "unit=off runs the 14 software algorithms over 4 sizes, no NCS call (rc=$rc)" $?
-agree "$tmp/out" software 16,100,4096,65536 software
-check "the runtime's AES, SHA-256/224, HMAC-SHA256, RC4 and CRC-32 agree with OpenSSL" $?
+agree "$tmp/out" software,modexp 16,100,4096,65536 software
+check "the runtime's AES, SHA-256/224, HMAC-SHA256, RC4, CRC-32 agree with OpenSSL, its 1024-bit modexp with pow()" $?
 
 # 2. the default: all 22 algorithms x 16 B, 256 B, 4 KB, 64 KB through core 0's CWQ
 run --vcpus 8 --crypto 0 --boot-file "crypto" --hv-trace "$tmp/trace"
@@ -38,7 +38,16 @@ cp "$tmp/out" "$tmp/all"
   grep -qx 'vfsim-runtime: crypto done' "$tmp/out" && grep -q 'domain primary (8 vCPUs, 64 MB): exited with 0' "$tmp/err"
 check "the default run: a COPY, then 88 results through the unit, the 56 with software all match (rc=$rc)" $?
 agree "$tmp/out" all 16,256,4096,65536 unit
-check "every one of the 88 unit results agrees with OpenSSL" $?
+check "every one of the 88 unit results agrees with OpenSSL, both MAU modexps with pow()" $?
+# the MAU: a 16-descriptor queue on core 0 (handle signature 0x864), two jobs of 7
+# descriptors (tails 0x1c0, 0x380), the 1024-bit exponent much faster than the software
+mx=$(sed -n 's/^crypto: modexp-1024 e=1024-bit: .* unit [0-9]* us, software [0-9]* us (\([0-9]*\)\.[0-9]x) match$/\1/p' "$tmp/out")
+grep -qx 'crypto: mau on the same core: handle 0x86400000000, 16 descriptors at 0x[0-9a-f]*' "$tmp/out" &&
+  grep -qx 'crypto: 2 modexp results, 0 MISMATCH or unit errors' "$tmp/out" &&
+  grep -Eq ' primary/vcpu0  ncs_qconf\(0x1, 0x[0-9a-f]+, 0x10\) -> EOK 0x86400000000$' "$tmp/trace" &&
+  grep -q ' ncs_settail(0x86400000000, 0x1c0) -> EOK$' "$tmp/trace" && grep -q ' ncs_settail(0x86400000000, 0x380) -> EOK$' "$tmp/trace" &&
+  grep -q ' ncs_qconf(0x1, 0x86400000000, 0x0) -> EOK$' "$tmp/trace" && [ -n "$mx" ] && [ "$mx" -ge 10 ]
+check "the MAU: qconf of 16 descriptors, two 7-descriptor jobs, 1024-bit exponent ${mx}x the software" $?
 # the driver, seen from the hypervisor: NCS 2.0, a 64-entry CWQ, one settail per request
 # (the COPY, then aes-128-ecb's 16 B, 256 B, 4 KB: one entry each, and 64 KB in 8 KB
 # entries: 8 entries, tail + 0x200; 89 in all), polling gethead, unconfigured at the end
@@ -101,6 +110,22 @@ run --vcpus 1 --crypto 0 --boot-file "crypto bad=1 sizes=16 alg=aes-128-cbc"
   grep -qx 'crypto: a request with its source at 0xc000000 (outside this guest): PROTOCOL_ERROR (control 0x40e800001100000f)' "$tmp/out" &&
   grep -qx 'crypto: 1 results, 1 checked in software, 0 MISMATCH, 0 unit errors, 0 skipped' "$tmp/out"
 check "a request reading outside the guest comes back PROTOCOL_ERROR, the queue goes on (rc=$rc)" $?
+
+# 6b. irq=1: one aes-128-cbc 4 KB request with INTERRUPT (bit 48) set, waited for in
+#     cpu_yield until the CWQ's device mondo (devhandle 0x300, devino 0 = core 0, our cookie)
+#     is in vCPU 0's queue, then DONE and the right bytes; no gethead polling before it
+run --vcpus 8 --crypto 0 --boot-file "crypto irq=1 sizes=16 alg=aes-128-cbc" --hv-trace "$tmp/trace"
+polls=$(sed -n '/ncs_settail(0xa7200000000, 0x80)/,/vintr_setvalid(0x300, 0x0, 0x0)/p' "$tmp/trace" | grep -c 'vcpu0  ncs_gethead')
+[ $rc = 0 ] &&
+  grep -Eqx 'crypto: aes-128-cbc 4096 B by interrupt: devino 0x0, cookie 0xc3a0000000000000, mondo after [0-9]+ us \([0-9]+ yields\), head 0x80 = tail: DONE \(control 0x40e5000011000fff\), match' "$tmp/out" &&
+  grep -q ' primary/vcpu0  vintr_setcookie(0x300, 0x0, 0xc3a0000000000000) -> EOK$' "$tmp/trace" &&
+  grep -q ' primary/vcpu0  vintr_settarget(0x300, 0x0, 0x0) -> EOK$' "$tmp/trace" &&
+  grep -q ' primary/vcpu0  vintr_setvalid(0x300, 0x0, 0x1) -> EOK$' "$tmp/trace" &&
+  grep -q 'cpu_qconf(0x3d, 0x[0-9a-f]*, 0x10) -> EOK' "$tmp/trace" && [ "$polls" = 1 ] &&
+  grep -qx 'crypto: 1 results, 1 checked in software, 0 MISMATCH, 0 unit errors, 0 skipped' "$tmp/out"
+check "irq=1: a request completed by the CWQ's device mondo, DONE, one gethead after it (rc=$rc, $polls)" $?
+agree "$tmp/out" aes-128-cbc 16 unit
+check "the run with the interrupt-driven request agrees with OpenSSL" $?
 
 # 7. no unit on vCPU 0's core: none at all, or only another core's
 run --vcpus 8 --boot-file "crypto"

@@ -15,7 +15,10 @@ The inputs are the ones firmware/cryptosw.h documents, made the same way here:
   HMAC key byte i  = 0x30 + i, 20 bytes
 Ciphers are compared by the CRC-32 of the whole output and its first 16 bytes (openssl enc
 -nopad; DES and RC4 need the legacy provider), hashes, HMACs and CRC-32 by the digest
-(hashlib, hmac, zlib). Prints one line per problem and exits 1 if there was any.
+(hashlib, hmac, zlib). The MAU's 1024-bit modular exponentiations ("modexp" in ALGS, or
+"all") are recomputed with pow(base, e, N) from firmware/cryptosw.h's patterns and compared
+by the CRC-32 and first 16 bytes of the 128-byte big-endian result. Prints one line per
+problem and exits 1 if there was any.
 """
 import hashlib
 import hmac
@@ -49,6 +52,46 @@ IV = bytes(0xa0 + i for i in range(16))
 HMAC_KEY = bytes(0x30 + i for i in range(20))
 
 
+def _pattern(f):
+    return int.from_bytes(bytes(f(i) for i in range(128)), "big")
+
+
+MODEXP_N = _pattern(lambda i: (lambda b: b | 0x80 if i == 0 else b | 1 if i == 127 else b)(((0xb7 + 0x3d * i) ^ (i >> 2)) & 0xff))
+MODEXP_BASE = _pattern(lambda i: (lambda b: b & 0x3f if i == 0 else b)((0x42 + 0x65 * i) & 0xff))
+MODEXP_E = {"65537": 65537, "1024-bit": _pattern(lambda i: (lambda b: b | 0x80 if i == 0 else b)((0xd9 + 0x27 * i) & 0xff))}
+
+
+def check_modexp(out, mode):
+    """The modexp lines: both exponents present once, results equal to pow(); problems."""
+    problems, seen = [], []
+    for line in open(out, errors="replace"):
+        line = line.rstrip("\n")
+        m = re.match(r"^crypto: modexp-1024 e=([0-9a-z-]+): (.*)$", line)
+        if not m:
+            continue
+        ename, rest = m.group(1), m.group(2)
+        if ename not in MODEXP_E:
+            problems.append(f"unknown exponent: {line}")
+            continue
+        seen.append(ename)
+        want = pow(MODEXP_BASE, MODEXP_E[ename], MODEXP_N).to_bytes(128, "big")
+        r = re.match(r"result crc32 ([0-9a-f]{8}) head ([0-9a-f]{32}), (.*)$", rest)
+        if not r:
+            problems.append(f"no crc32/head: {line}")
+            continue
+        if r.group(1) != f"{zlib.crc32(want):08x}" or r.group(2) != want[:16].hex():
+            problems.append(f"differs from pow() (crc32 {zlib.crc32(want):08x} head {want[:16].hex()}): {line}")
+            continue
+        tail = r.group(3)
+        if mode == "unit" and not re.fullmatch(r"unit \d+ us, software \d+ us \(\d+\.\dx\) match", tail):
+            problems.append(f"no unit/software times or no match: {line}")
+        if mode == "software" and not re.fullmatch(r"software \d+ us", tail):
+            problems.append(f"not a software-only line: {line}")
+    if seen != list(MODEXP_E):
+        problems.append(f"modexp lines for {seen}, expected {list(MODEXP_E)}")
+    return problems, len(seen)
+
+
 def cipher(name, n):
     _, klen, _, ivlen, _ = ALGS[name]
     cmd = ["openssl", "enc", "-provider", "legacy", "-provider", "default", "-" + name, "-nopad",
@@ -72,7 +115,11 @@ def digest(name, n):
 
 def main():
     out, algs, sizes, mode = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-    if algs == "all":
+    modexp = algs == "all" or "modexp" in algs.split(",")
+    algs = ",".join(a for a in algs.split(",") if a != "modexp") or "none"
+    if algs == "none":
+        want_algs = []
+    elif algs == "all":
         want_algs = list(ALGS)
     elif algs == "software":
         want_algs = [a for a in ALGS if ALGS[a][4]]
@@ -136,9 +183,13 @@ def main():
         extra = [x for x in seen if x not in expect]
         problems.append(f"lines for {len(seen)} algorithm/size pairs, expected {len(expect)} in table order"
                         f" (missing {missing[:4]}, unexpected {extra[:4]})")
+    if modexp:
+        mp, n = check_modexp(out, mode)
+        problems += mp
+        checked += n
     for p in problems:
         print(p)
-    print(f"crypto_check: {checked} results agree with OpenSSL, {len(problems)} problems")
+    print(f"crypto_check: {checked} results agree with OpenSSL (modexp: pow()), {len(problems)} problems")
     return 1 if problems else 0
 
 
