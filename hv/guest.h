@@ -76,6 +76,7 @@ struct NcsQueue {
   uint64_t base = 0, entries = 0;      // real address, number of entries
   uint64_t head = 0, tail = 0, marker = 0;
   bool marker_set = false;
+  bool v1 = false;                     // configured through NCS 1.0's ncs_request (32-byte MAU entries, indices)
   struct Job {
     uint64_t end = 0;                  // the head's offset once this entry is done
     uint64_t due = 0;                  // core cycle it is done at

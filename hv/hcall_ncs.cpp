@@ -30,7 +30,7 @@ NcsQueue* queue_of(Guest& g, uint64_t handle, CryptoUnit** unit = nullptr) {
   for (CryptoUnit& u : g.spu) {
     if (u.core != core) continue;
     NcsQueue* q = sig == kNcsCwqSignature ? &u.cwq : sig == kNcsMauSignature ? &u.mau : nullptr;
-    if (!q || !q->type) return nullptr;
+    if (!q || !q->type || q->v1) return nullptr;   // (a 1.0 queue has no handle)
     if (unit) *unit = &u;
     return q;
   }
@@ -251,15 +251,73 @@ void Hypervisor::mau_run(Call& c, CryptoUnit& u, NcsQueue& q, uint64_t tail) {
   rearm_at(at);
 }
 
-// NCS 1.0 (the T1-style interface): the MAU queue configured and driven through an argument
-// block of T1's layout. Not modelled: T2 guests use 2.0 (docs/crypto.md).
+// NCS 1.0 (the T1-style interface, reference sun4v-hv-ldc-md.md §2 "NCS v1 argument
+// blocks"): the MAU queue configured and driven through an argument block, its entries bare
+// MAU register images {control, MPA, MA address, NP} (32 bytes), run synchronously: the call
+// returns when they are done, the calling strand charged their modelled time.
+//   QCONF       {u64 MAU id (the core), u64 base RA, u64 end RA, u64 #entries}
+//   QTAIL_UPDATE {u64 MAU id, u64 new tail index, u64 sync flag (0: synchronous, the only one)}
 uint64_t hc_ncs_request(Call& c) {
   uint64_t cmd = c.arg(0), ra = c.arg(1), size = c.arg(2);
   if (cmd != NCS_V1_QCONF && cmd != NCS_V1_QTAIL_UPDATE) return HV_EINVAL;
   if (ra % 8) return HV_EBADALIGN;
+  const unsigned need = cmd == NCS_V1_QCONF ? 32 : 24;
   uint8_t block[32];
-  if (size < (cmd == NCS_V1_QCONF ? 32u : 24u) || !c.read(ra, block, cmd == NCS_V1_QCONF ? 32 : 24)) return HV_ENORADDR;
-  return HV_ENOTSUPPORTED;
+  if (size < need || !c.read(ra, block, need)) return HV_ENORADDR;
+  uint64_t w[4] = {};
+  for (unsigned i = 0; i < need / 8; ++i)
+    for (int k = 0; k < 8; ++k) w[i] = w[i] << 8 | block[8 * i + unsigned(k)];
+  CryptoUnit* u = unit_of_caller(c);
+  if (!u || u->core != w[0]) return HV_ENOACCESS;   // its own core's unit, from one of its strands
+  constexpr uint64_t kV1Entry = 32;
+  NcsQueue& q = u->mau;
+  if (cmd == NCS_V1_QCONF) {
+    uint64_t base = w[1], end = w[2], n = w[3], pa;
+    if (n == 0) {   // unconfigure
+      if (q.type && q.v1) q = NcsQueue();
+      return HV_EOK;
+    }
+    if (!pow2(n) || n < 2 || n > 64) return HV_EINVAL;
+    if (base % kV1Entry) return HV_EBADALIGN;
+    // The end is the last byte or the one past it: either agrees with the size, nothing else.
+    if (end != base + n * kV1Entry && end != base + n * kV1Entry - 1) return HV_EINVAL;
+    if (!c.g.ra_to_pa(base, n * kV1Entry, pa)) return HV_ENORADDR;
+    if (q.type) return HV_EINVAL;
+    q = NcsQueue();
+    q.type = unsigned(NCS_QTYPE_MAU);
+    q.v1 = true;
+    q.base = base;
+    q.entries = n;
+    return HV_EOK;
+  }
+  if (!q.type || !q.v1) return HV_EINVAL;
+  uint64_t tail = w[1];
+  if (tail >= q.entries) return HV_EINVAL;
+  if (w[2] != 0) return HV_ENOTSUPPORTED;   // asynchronous: not implemented (nor was it in the hypervisor)
+  MauRead read = [&c](uint64_t at, void* dst, size_t len) { return c.read(at, dst, len); };
+  MauWrite write = [&c](uint64_t at, const void* src, size_t len) { return c.write(at, src, len); };
+  uint64_t cycles = 0, status = HV_EOK;
+  for (uint64_t i = q.tail; i != tail; i = (i + 1) % q.entries) {
+    uint8_t raw[kV1Entry];
+    if (!c.read(q.base + i * kV1Entry, raw, kV1Entry)) return HV_ENORADDR;
+    MauRegs r;
+    uint64_t* f[4] = {&r.ctl, &r.mpa, &r.ma, &r.np};
+    for (unsigned k = 0; k < 4; ++k) {
+      *f[k] = 0;
+      for (unsigned b = 0; b < 8; ++b) *f[k] = *f[k] << 8 | raw[8 * k + b];
+    }
+    MauResult res = mau_execute(u->ma, r, read, write, c.hv.mau_timing);
+    cycles += res.cycles;
+    if (res.status != MauStatus::Ok) {   // the queue stops at the entry that failed
+      status = res.status == MauStatus::BadAddress ? HV_ENORADDR : HV_EINVAL;
+      tail = i;
+      break;
+    }
+  }
+  q.head = q.tail = tail;
+  c.core.delay(c.slot, cycles);   // synchronous: the strand waited for the unit
+  u->mau_free_at = std::max(u->mau_free_at, c.hv.call_cycles) + cycles;
+  return status;
 }
 
 }  // namespace vfsim::hv

@@ -91,7 +91,8 @@ const Description<NcsQueue>& ncs_queue_state() {
   using Q = NcsQueue;
   static const auto d = Description<Q>("ncs-queue", 1)
       .field("type", &Q::type).field("base", &Q::base).field("entries", &Q::entries).field("head", &Q::head)
-      .field("tail", &Q::tail).field("marker", &Q::marker).field("marker_set", &Q::marker_set).field("jobs", &Q::jobs);
+      .field("tail", &Q::tail).field("marker", &Q::marker).field("marker_set", &Q::marker_set).field("jobs", &Q::jobs)
+      .field("v1", &Q::v1);
   return d;
 }
 const Description<GuestResources::Mblock>& md_mblock_state() {

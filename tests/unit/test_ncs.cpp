@@ -337,7 +337,7 @@ TEST_CASE("ncs: refusals: no unit, bad queues and handles, malformed entries, ov
     CHECK(n.f.fast(SETTAIL, n.handle, n.tail).status == hv::HV_EINVAL);   // the 64th would make the queue look empty
     CHECK(n.f.fast(GETTAIL, n.handle).r[0] == 63 * 64);
   }
-  SECTION("NCS 1.0: the T1-style request is read, and the MAU it drives is not modelled yet") {
+  SECTION("NCS 1.0: refusals of the T1-style request") {
     HvFixture f({[] {
       hv::GuestConfig c = guest_config("c", 8, {64ull << 20});
       c.crypto_units = {0};
@@ -348,8 +348,24 @@ TEST_CASE("ncs: refusals: no unit, bad queues and handles, malformed entries, ov
     CHECK(f.fast(REQUEST, 9, kSrc, 32).status == hv::HV_EINVAL);
     CHECK(f.fast(REQUEST, 1, kSrc + 4, 32).status == hv::HV_EBADALIGN);
     CHECK(f.fast(REQUEST, 1, kHoleRa, 32).status == hv::HV_ENORADDR);
-    CHECK(f.fast(REQUEST, 1, kSrc, 32).status == hv::HV_ENOTSUPPORTED);
+    auto block = [&](std::initializer_list<uint64_t> words) {
+      std::vector<uint8_t> b;
+      for (uint64_t w : words)
+        for (int i = 0; i < 8; ++i) b.push_back(uint8_t(w >> (56 - 8 * i)));
+      f.write(kSrc, b.data(), b.size());
+    };
+    block({1, kQueue, kQueue + 16 * 32, 16});   // MAU id 1: not this domain's, not this core's
+    CHECK(f.fast(REQUEST, 1, kSrc, 32).status == hv::HV_ENOACCESS);
+    block({0, kQueue, kQueue + 100, 16});        // an end that does not agree with the size
+    CHECK(f.fast(REQUEST, 1, kSrc, 32).status == hv::HV_EINVAL);
+    block({0, kQueue, kQueue + 16 * 32, 16});
+    CHECK(f.fast(REQUEST, 1, kSrc, 32).status == hv::HV_EOK);
+    block({0, 1, 1});                            // asynchronous
+    CHECK(f.fast(REQUEST, 2, kSrc, 24).status == hv::HV_ENOTSUPPORTED);
+    block({0, 16, 0});                           // a tail index past the queue
+    CHECK(f.fast(REQUEST, 2, kSrc, 24).status == hv::HV_EINVAL);
   }
+
 }
 
 TEST_CASE("ncs: a request that asks for it raises the CWQ's interrupt when it completes, not before", "[ncs][intr]") {
@@ -528,4 +544,45 @@ TEST_CASE("ncs: a MAU job through its queue: loads, a Montgomery multiply, a sto
   CHECK(n.f.bytes(kX, kWords * 8) == x_before);   // the store never ran
   for (BIGNUM* b : {N, A, B, R, Rinv, X}) BN_free(b);
   BN_CTX_free(ctx);
+}
+
+TEST_CASE("ncs: NCS 1.0 runs MAU register images synchronously, the calling strand charged their time", "[ncs][mau]") {
+  HvFixture f({[] {
+    hv::GuestConfig c = guest_config("c", 8, {64ull << 20});
+    c.crypto_units = {0};
+    return c;
+  }()});
+  f.negotiate(0, hv::GROUP_NCS, 1, 0);
+  auto put = [&](uint64_t ra, std::initializer_list<uint64_t> words) {
+    std::vector<uint8_t> b;
+    for (uint64_t w : words)
+      for (int i = 0; i < 8; ++i) b.push_back(uint8_t(w >> (56 - 8 * i)));
+    f.write(ra, b.data(), b.size());
+  };
+  put(kSrc, {0, kQueue, kQueue + 8 * 32, 8});
+  REQUIRE(f.fast(REQUEST, 1, kSrc, 32).status == hv::HV_EOK);
+  // 2 words each: N = 2^64 + 1... keep it small: N = 0xffffffffffffffc5 (odd, one word), A = 5, B = 7.
+  const uint64_t kA = kRa0 + 0x130000, kX = kA + 0x100;
+  put(kA, {5, 7, 0xffffffffffffffc5ull});
+  using hv::MaOp;
+  uint64_t np = hv::mau_nprime(0xffffffffffffffc5ull);
+  put(kQueue, {hv::ma_ctl::make(unsigned(MaOp::Load), 3), kA, hv::ma_make(0), 0});
+  put(kQueue + 32, {hv::ma_ctl::make(unsigned(MaOp::Multiply), 1), 0, hv::ma_make(0, 1, 2, 3, 4), np});
+  put(kQueue + 64, {hv::ma_ctl::make(unsigned(MaOp::Store), 1), kX, hv::ma_make(4), 0});
+  unsigned s = f.vcpu().strand;
+  uint64_t ready = f.m->core_of(s).ready_at[s % 8];
+  put(kSrc, {0, 3, 0});
+  REQUIRE(f.fast(REQUEST, 2, kSrc, 24).status == hv::HV_EOK);
+  CHECK(f.m->core_of(s).ready_at[s % 8] > ready);   // the strand waited for the unit
+  // X = A * B * R^-1 mod N, R = 2^64: check X * R == 35 (mod N) with 128-bit arithmetic.
+  std::vector<uint8_t> xb = f.bytes(kX, 8);
+  uint64_t x = 0;
+  for (uint8_t b : xb) x = x << 8 | b;
+  unsigned __int128 n = 0xffffffffffffffc5ull, r = ((unsigned __int128)1 << 64) % n;
+  CHECK(uint64_t((unsigned __int128)x * r % n) == 35);
+  // A bad operation stops the queue there, with the error.
+  put(kQueue + 96, {hv::ma_ctl::make(31, 1), 0, 0, 0});
+  put(kSrc, {0, 4, 0});
+  CHECK(f.fast(REQUEST, 2, kSrc, 24).status == hv::HV_EINVAL);
+  CHECK(f.guest().spu[0].mau.tail == 3);
 }
