@@ -71,3 +71,18 @@ echo "\$ ldm list   (on hostc)"
 host c build/bin/ldm list
 echo "host c, ldg2's console:"
 host c build/bin/vfctl console ldg2 | grep -v "^ldc:\|^ds:" | head -4
+echo
+echo "== live migration (pre-copy, as OVM 2.1): ldg3 dirties 32 MB/s of its memory while it goes in rounds;"
+echo "== a dry run first predicts each phase and round from the dirty rate it measures on the running guest"
+for c in "create ldg3" "add-vcpu 2 ldg3" "add-mem 1G ldg3" "bind ldg3" "start ldg3"; do
+  [ "$c" != "bind ldg3" ] || host a build/bin/ldm set-var "boot-file=memory footprint=64M rate=32M tick=100" ldg3
+  host a build/bin/ldm $c >/dev/null
+done
+host a build/bin/vfctl clock advance 2500ms >/dev/null
+echo "\$ ldm migrate-domain -n -p pw mode=live downtime=20 ldg3 hostc"
+host a build/bin/ldm migrate-domain -n -p "$demo/pw" mode=live downtime=20 ldg3 hostc
+echo "\$ ldm migrate-domain -p pw mode=live downtime=20 trace=ldg3.json ldg3 hostc"
+host a build/bin/ldm migrate-domain -p "$demo/pw" mode=live downtime=20 trace="$demo/ldg3.json" ldg3 hostc
+echo "\$ scripts/render_timeline.py ldg3.json ldg3.svg"
+/usr/bin/python3 scripts/render_timeline.py "$demo/ldg3.json" "$demo/ldg3.svg" &&
+  echo "wrote ldg3.svg (in the demo's scratch directory; scripts/migration_timelines.sh draws the pictures in docs/img)"
