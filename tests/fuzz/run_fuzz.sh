@@ -3,7 +3,8 @@
 # runs it for a bounded time from a seed corpus it writes (valid inputs) plus the checked-in
 # regression inputs under tests/fuzz/corpus/TARGET/.
 # Usage: tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET]
-#   TARGET: state_stream (default), migration_runtime, migration_frames, cwq
+#   TARGET: state_stream (default), migration_runtime, migration_frames, cwq, md_decode, elf,
+#   platform_file
 # Exit: 0 no finding, 77 skipped (no clang++ or no libFuzzer runtime: apt-get install clang
 # libclang-rt-14-dev), anything else a finding (the crashing input is left in BUILD_DIR).
 # FUZZ_BUILD_ONLY=1: build the target and write its seeds, do not fuzz.
@@ -61,6 +62,23 @@ case $target in
     defs=(-DFMT_SHARED)
     libs=(-lfmt -lcrypto -lz)
     max_len=16384
+    ;;
+  md_decode)
+    srcs=("$here/fuzz_md_decode.cpp" "$root/hv/machine_description.cpp")
+    defs=(-DFMT_SHARED)
+    libs=(-lfmt)
+    max_len=16384
+    ;;
+  elf)
+    srcs=("$here/fuzz_elf.cpp" "$root/sim/isa/elf_image.cpp")
+    libs=()
+    max_len=8192
+    ;;
+  platform_file)
+    srcs=("$here/fuzz_platform_file.cpp" "$root/sim/platform/platform.cpp" "$root/sim/platform/platform_file.cpp")
+    defs=(-DFMT_SHARED -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
+    libs=(-ltomlplusplus -lfmt)
+    max_len=4096
     ;;
   *)
     echo "fuzz: no target $target" >&2
