@@ -4,7 +4,7 @@
 # regression inputs under tests/fuzz/corpus/TARGET/.
 # Usage: tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET]
 #   TARGET: state_stream (default), migration_runtime, migration_frames, cwq, md_decode, elf,
-#   platform_file
+#   platform_file, hypercalls
 # Exit: 0 no finding, 77 skipped (no clang++ or no libFuzzer runtime: apt-get install clang
 # libclang-rt-14-dev), anything else a finding (the crashing input is left in BUILD_DIR).
 # FUZZ_BUILD_ONLY=1: build the target and write its seeds, do not fuzz.
@@ -31,9 +31,9 @@ case $target in
   state_stream)
     srcs=("$here/fuzz_state_stream.cpp" "$root/sim/state/stream.cpp")
     ;;
-  migration_runtime)
+  migration_runtime | hypercalls)
     # The hypervisor and the machine under it (no SystemC simulation runs).
-    srcs=("$here/fuzz_migration_runtime.cpp" "$root/sim/state/stream.cpp")
+    srcs=("$here/fuzz_$target.cpp" "$root/sim/state/stream.cpp")
     for f in "$root"/hv/*.cpp; do
       case ${f##*/} in mdprint.cpp | vfsim_guest_md.cpp) ;; *) srcs+=("$f") ;; esac
     done
@@ -50,6 +50,7 @@ case $target in
     # input, a fifth of the speed.
     extra=(-detect_leaks=0)
     rss_mb=2048   # a T5240 machine under ASan
+    [[ $target == hypercalls ]] && max_len=4096   # 83 calls of 49 bytes
     ;;
   migration_frames)
     srcs=("$here/fuzz_migration_frames.cpp" "$root/ldm/migration_wire.cpp" "$root/ldm/migration_pages.cpp" "$root/ldm/state_file.cpp")
