@@ -68,59 +68,51 @@ unsigned state_bytes(unsigned auth) {
   }
 }
 
-// One block of the cipher, forward (CTR and CFB use only this direction).
-void encrypt_block(const CwqChain& c, unsigned alg, const uint8_t* in, uint8_t* out) {
-  if (alg == cw::kDes || alg == cw::k3Des) {
-    DES_key_schedule k1, k2, k3;
-    DES_set_key_unchecked(des_block(c.key.data()), &k1);
-    if (alg == cw::kDes) {
-      DES_ecb_encrypt(des_block(in), reinterpret_cast<DES_cblock*>(out), &k1, DES_ENCRYPT);
-      return;
+// A block cipher's key schedule, made once per entry (not per block): DES, 3DES or AES in
+// one direction.
+struct BlockKey {
+  unsigned alg;
+  DES_key_schedule k1{}, k2{}, k3{};
+  AES_KEY aes{};
+  BlockKey(const CwqChain& c, unsigned a, bool enc) : alg(a) {
+    if (alg == cw::kDes || alg == cw::k3Des) {
+      DES_set_key_unchecked(des_block(c.key.data()), &k1);
+      if (alg == cw::k3Des) {
+        DES_set_key_unchecked(des_block(c.key.data() + 8), &k2);
+        DES_set_key_unchecked(des_block(c.key.data() + 16), &k3);
+      }
+    } else if (enc) {
+      AES_set_encrypt_key(c.key.data(), int(c.key.size() * 8), &aes);
+    } else {
+      AES_set_decrypt_key(c.key.data(), int(c.key.size() * 8), &aes);
     }
-    DES_set_key_unchecked(des_block(c.key.data() + 8), &k2);
-    DES_set_key_unchecked(des_block(c.key.data() + 16), &k3);
-    DES_ecb3_encrypt(des_block(in), reinterpret_cast<DES_cblock*>(out), &k1, &k2, &k3,
-                     DES_ENCRYPT);
-    return;
   }
-  AES_KEY k;
-  AES_set_encrypt_key(c.key.data(), int(c.key.size() * 8), &k);
-  AES_encrypt(in, out, &k);
-}
+  bool des() const { return alg == cw::kDes || alg == cw::k3Des; }
+  // One block, in the direction the schedule was made for (DES: enc says which).
+  void block(const uint8_t* in, uint8_t* out, bool enc) {
+    if (alg == cw::kDes)
+      DES_ecb_encrypt(des_block(in), reinterpret_cast<DES_cblock*>(out), &k1, enc ? DES_ENCRYPT : DES_DECRYPT);
+    else if (alg == cw::k3Des)
+      DES_ecb3_encrypt(des_block(in), reinterpret_cast<DES_cblock*>(out), &k1, &k2, &k3, enc ? DES_ENCRYPT : DES_DECRYPT);
+    else
+      AES_ecb_encrypt(in, out, &aes, enc ? AES_ENCRYPT : AES_DECRYPT);
+  }
+};
 
 // ECB or CBC over whole blocks (len a multiple of the block), the IV carried in c.iv.
 void block_cipher(CwqChain& c, unsigned alg, unsigned chain, bool enc, const uint8_t* in, uint8_t* out, size_t len) {
-  if (alg == cw::kDes || alg == cw::k3Des) {
-    DES_key_schedule k1, k2, k3;
-    DES_set_key_unchecked(des_block(c.key.data()), &k1);
-    if (alg == cw::k3Des) {
-      DES_set_key_unchecked(des_block(c.key.data() + 8), &k2);
-      DES_set_key_unchecked(des_block(c.key.data() + 16), &k3);
-    }
+  BlockKey k(c, alg, enc);
+  unsigned bs = block_of(alg);
+  if (chain == cw::kEcb) {
+    for (size_t off = 0; off < len; off += bs) k.block(in + off, out + off, enc);
+  } else if (!k.des()) {
+    AES_cbc_encrypt(in, out, len, &k.aes, c.iv.data(), enc ? AES_ENCRYPT : AES_DECRYPT);
+  } else {
     DES_cblock iv;
     std::memcpy(iv, c.iv.data(), 8);
-    for (size_t off = 0; off < len; off += 8) {
-      auto* i = des_block(in + off);
-      auto* o = reinterpret_cast<DES_cblock*>(out + off);
-      if (chain == cw::kEcb) {
-        if (alg == cw::kDes) DES_ecb_encrypt(i, o, &k1, enc ? DES_ENCRYPT : DES_DECRYPT);
-        else DES_ecb3_encrypt(i, o, &k1, &k2, &k3, enc ? DES_ENCRYPT : DES_DECRYPT);
-      } else if (alg == cw::kDes) {
-        DES_ncbc_encrypt(in + off, out + off, 8, &k1, &iv, enc ? DES_ENCRYPT : DES_DECRYPT);
-      } else {
-        DES_ede3_cbc_encrypt(in + off, out + off, 8, &k1, &k2, &k3, &iv, enc ? DES_ENCRYPT : DES_DECRYPT);
-      }
-    }
+    if (alg == cw::kDes) DES_ncbc_encrypt(in, out, long(len), &k.k1, &iv, enc ? DES_ENCRYPT : DES_DECRYPT);
+    else DES_ede3_cbc_encrypt(in, out, long(len), &k.k1, &k.k2, &k.k3, &iv, enc ? DES_ENCRYPT : DES_DECRYPT);
     std::memcpy(c.iv.data(), iv, 8);
-    return;
-  }
-  AES_KEY k;
-  if (enc) AES_set_encrypt_key(c.key.data(), int(c.key.size() * 8), &k);
-  else AES_set_decrypt_key(c.key.data(), int(c.key.size() * 8), &k);
-  if (chain == cw::kEcb) {
-    for (size_t off = 0; off < len; off += 16) AES_ecb_encrypt(in + off, out + off, &k, enc ? AES_ENCRYPT : AES_DECRYPT);
-  } else {
-    AES_cbc_encrypt(in, out, len, &k, c.iv.data(), enc ? AES_ENCRYPT : AES_DECRYPT);
   }
 }
 
@@ -128,9 +120,10 @@ void block_cipher(CwqChain& c, unsigned alg, unsigned chain, bool enc, const uin
 // feedback), byte by byte across entries: keystream position in c.ctr_used.
 void stream_cipher(CwqChain& c, unsigned alg, unsigned chain, bool enc, const uint8_t* in, uint8_t* out, size_t len) {
   unsigned bs = block_of(alg);
+  BlockKey k(c, alg, true);   // (CTR and CFB run the cipher forward only)
   for (size_t i = 0; i < len; ++i) {
     if (c.ctr_used == 0 || c.ctr_used == bs) {
-      encrypt_block(c, alg, c.iv.data(), c.ctr_stream.data());
+      k.block(c.iv.data(), c.ctr_stream.data(), true);
       c.ctr_used = 0;
       if (chain == cw::kCtr)
         for (int b = int(bs) - 1; b >= 0 && ++c.iv[size_t(b)] == 0; --b) {
