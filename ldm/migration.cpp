@@ -433,12 +433,11 @@ Reply Migrator::migrate(const std::vector<std::string>& args) {
       std::string e = fmt::format("The connection to ldmd on {} was lost {}", s->host, what);
       report([self, s, e, after] { self->source_finished(s, false, after ? "handoff:" + e : e); });
     };
-    auto us = [](double s) { return uint64_t(std::llround(std::max(0.0, s) * 1e6)); };
     if (next == Source::Next::Commit) {
       if (held("transfer", 0) || held("handoff", 0)) return;
       if (cut("transfer", 0)) return lost("during the transfer");
-      json times = {{"checks_us", us(s->t_checked - s->t0)}, {"prepare_us", 0}, {"transfer_us", 0},
-                    {"handoff_us", us(s->handoff_s)}};
+      json times = {{"checks_us", whole_us(s->t_checked - s->t0)}, {"prepare_us", 0}, {"transfer_us", 0},
+                    {"handoff_us", whole_us(s->handoff_s)}};
       if (!c.send(kCommit, times.dump(), why)) return lost("during the transfer");
       if (cut("handoff", 0)) {
         s->all_sent = true;
@@ -796,9 +795,8 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
     Reply r;
     // The phases as the target records them (ldm list -o status there): whole microseconds of
     // the modelled durations (the clock itself moves in steps and may pass them by a little).
-    auto us = [](double t) { return uint64_t(std::llround(std::max(0.0, t) * 1e6)); };
-    uint64_t checks = us(s->t_checked - s->t0), prepare = s->kind == "active" ? us(s->t_prepared - s->t_checked) : 0,
-             transfer = s->kind == "active" ? us(s->modelled_transfer) : 0, handoff = us(s->handoff_s);
+    uint64_t checks = whole_us(s->t_checked - s->t0), prepare = s->kind == "active" ? whole_us(s->t_prepared - s->t_checked) : 0,
+             transfer = s->kind == "active" ? whole_us(s->modelled_transfer) : 0, handoff = whole_us(s->handoff_s);
     std::string what = s->kind == "active" ? fmt::format("active, {}", s->live ? "live" : "warm") : s->kind;
     r.out = fmt::format("Migration of LDom {} to {} as {} ({}): {} in {} of simulated time\n", s->domain, s->host,
                         s->target_name, what,
@@ -809,7 +807,7 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
     r.out += fmt::format("    checks   {}\n    prepare  {}\n    transfer {}\n    handoff  {}\n", ms(checks), ms(prepare),
                          ms(transfer), ms(handoff));
     if (s->kind == "active")   // the guest ran nowhere: from its suspend to its resume on the target
-      r.out += fmt::format("    downtime {}\n", ms(us(s->rounds.back().seconds) + handoff));
+      r.out += fmt::format("    downtime {}\n", ms(whole_us(s->rounds.back().seconds) + handoff));
     if (s->live) {
       r.out += fmt::format("Live rounds ({}):\n",
                            s->verdict == LiveVerdict::Converged
@@ -818,7 +816,7 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
       for (size_t i = 0; i < s->rounds.size(); ++i) {
         const Source::Round& x = s->rounds[i];
         r.out += fmt::format("    {:<16}{:>9} pages {:>13}", x.suspended ? std::string("last (suspended)") : fmt::format("round {}", i),
-                             x.pages, ms(us(x.seconds)));
+                             x.pages, ms(whole_us(x.seconds)));
         if (!x.suspended)
           r.out += fmt::format("   dirtied meanwhile {} pages ({:.1f} MB/s)", x.dirtied,
                                x.seconds > 0 ? double(x.dirtied * kPage) / x.seconds / 1e6 : 0.0);
