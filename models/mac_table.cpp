@@ -21,10 +21,14 @@ std::optional<uint64_t> parse_mac(const std::string& s) {
 bool MacTable::learn(uint64_t mac, unsigned port) {
   mac &= kBroadcast;
   if (is_group(mac)) return false;   // a group address as source is bogus: never a destination
-  auto [it, added] = table_.emplace(mac, port);
-  if (added) return true;
+  auto it = table_.find(mac);
+  if (it == table_.end()) {
+    if (table_.size() >= capacity_) return ++refused_, false;
+    table_.emplace(mac, port);
+    return true;
+  }
   if (it->second == port) return false;
-  it->second = port;   // the station moved (or someone spoofs it): the latest frame wins
+  it->second = port;   // the station moved: the latest frame wins
   return true;
 }
 

@@ -293,10 +293,10 @@ int sc_main(int argc, char** argv) {
         const models::VswPortStats& st = p.stats;
         fmt::print(stderr,
                    "vfsim-hv: vsw {} port {} ({}): {}, in={} in_bytes={} out={} out_bytes={} flooded_out={} drops={} "
-                   "not_up={} errors={} learned={}{}\n",
+                   "not_up={} errors={} spoofed={} learned={}{}\n",
                    vsw->name(), p.name, models::VirtualSwitch::mac_string(p.mac), p.up ? "up" : "down", st.frames_in,
                    st.bytes_in, st.frames_out, st.bytes_out, st.flooded_out, st.drops, st.not_up, st.errors,
-                   p.learned, p.last_error.empty() ? "" : " (last error: " + p.last_error + ")");
+                   st.spoofed, p.learned, p.last_error.empty() ? "" : " (last error: " + p.last_error + ")");
       }
       fmt::print(stderr, "vfsim-hv: vsw {}: switched={} flooded={} macs={}\n", vsw->name(), vsw->switched(),
                  vsw->flooded(), vsw->mac_table().size());

@@ -105,6 +105,15 @@ bool VirtualSwitch::on_attr(VioSession& s, uint8_t m[kVioMsgBytes]) {
                           mac_string(mac)));
     return false;
   }
+  if (p->mac && mac != p->mac) {   // the port is tied to the vnet's MAC in the MD
+    error(*p, fmt::format("ATTR refused: mac {} is not the port's {}", mac_string(mac), mac_string(p->mac)));
+    return false;
+  }
+  for (const Port& o : ports_)   // without an MD address: still one port per MAC
+    if (&o != p && o.guest && (o.vnet_mac == mac || o.mac == mac)) {
+      error(*p, fmt::format("ATTR refused: mac {} belongs to port {}", mac_string(mac), o.name));
+      return false;
+    }
   p->vnet_mac = mac;
   p->mtu = uint32_t(std::min<uint64_t>(mtu, kVswMtu));
   put_be(m + 24, 8, p->mtu);   // the ACK echoes the rest
@@ -205,6 +214,10 @@ void VirtualSwitch::transmit(Port& p, VioSession& s, const VioRing& r, uint32_t 
     if (st) {
       error(p, fmt::format("TX descriptor {}: {} ({})", i, why, hv::status_name(st)));
       send_dring(s, VIO_SUBTYPE_NACK, seq, r.ident, i, i);
+      continue;
+    }
+    if (get_be(frame.data() + 6, 6) != p.vnet_mac) {   // not its own address: see the header
+      ++p.stats.spoofed;
       continue;
     }
     ++p.stats.frames_in;

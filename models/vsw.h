@@ -22,6 +22,12 @@
 // RX ring (VIO_RX_DRING), the vnet posts empty buffers READY in ring order; the switch fills
 // the next one, writes nbytes, marks it DONE and sends DATA/INFO/DRING_DATA{start = end = its
 // index}. No READY buffer: the frame is dropped and counted. The vnet reposts buffers.
+//
+// Spoofing policy: as in LDoms, a port is tied to its vnet's MAC address. ATTR_INFO must
+// announce the MAC the MD gives the vnet (local-mac-address), and only that address is
+// learned on the port. A frame whose source MAC is any other is dropped and counted
+// (`spoofed`): a guest can neither take over another domain's address nor fill the table.
+// The table is bounded besides (MacTable::kDefaultCapacity).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -44,6 +50,7 @@ struct VswPortStats {
   uint64_t drops = 0;                       // frames for it with no READY RX buffer (or too small)
   uint64_t errors = 0;                      // its mistakes: refused ATTR/ring, bad descriptors
   uint64_t not_up = 0;                      // frames for it before its session was ready
+  uint64_t spoofed = 0;                     // frames it sent from a source MAC not its own: dropped
 };
 
 class VirtualSwitch : public VioServer {

@@ -131,3 +131,18 @@ TEST_CASE("a pcap file that cannot be created is reported", "[vsw]") {
   w.write(0, frame, 14);   // harmless without a file
   CHECK(w.frames() == 0);
 }
+
+TEST_CASE("the table is bounded: past its capacity a MAC is not learned, and that is counted", "[vsw]") {
+  MacTable t(3);
+  CHECK(t.capacity() == 3);
+  CHECK(MacTable().capacity() == MacTable::kDefaultCapacity);
+  for (uint64_t m = 0; m < 3; ++m) CHECK(t.learn(0x00144ff80000 + m, unsigned(m)));
+  CHECK_FALSE(t.learn(0x00144ff80010, 0));   // full: not learned (frames to it are flooded)
+  CHECK_FALSE(t.lookup(0x00144ff80010));
+  CHECK(t.refused() == 1);
+  CHECK(t.size() == 3);
+  CHECK(t.learn(0x00144ff80001, 2));   // a known MAC may still move
+  t.forget_port(0);
+  CHECK(t.learn(0x00144ff80010, 0));   // room again
+  CHECK(t.refused() == 1);
+}

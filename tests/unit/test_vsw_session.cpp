@@ -398,3 +398,42 @@ TEST_CASE("a port that resets loses its session and its MACs; frames for it are 
   CHECK(n.port(1).stats.not_up == 1);
   CHECK(n.port(1).stats.drops == 0);
 }
+
+// The spoofing policy (vsw.h): a port is tied to its vnet's MAC in the MD.
+TEST_CASE("ATTR must announce the port's own MAC; another port's is refused", "[vsw]") {
+  Net n;
+  n.a->link_up();
+  REQUIRE(n.a->version(1, 6) == models::VIO_SUBTYPE_ACK);
+  CHECK(n.a->attr(0x4, 1, kMacB, 1500) == models::VIO_SUBTYPE_NACK);
+  CHECK(n.port(0).last_error == "ATTR refused: mac 00:14:4f:f8:00:01 is not the port's 00:14:4f:f8:00:00");
+  CHECK(n.a->attr(0x4, 1, 0x00144ff80077, 1500) == models::VIO_SUBTYPE_NACK);
+  CHECK(n.port(0).vnet_mac == 0);
+  CHECK(n.a->attr(0x4, 1, kMacA, 1500) == models::VIO_SUBTYPE_ACK);
+  CHECK(n.port(0).vnet_mac == kMacA);
+  CHECK(n.port(0).stats.errors == 2);
+}
+
+TEST_CASE("a frame from a source MAC not the port's own is dropped: not switched, not learned", "[vsw]") {
+  Net n;
+  n.a->up();
+  n.b->up();
+  // a claims b's address, then a made-up one, to b and to everyone
+  auto r = n.a->transmit(0, frame(kMacB, kMacB, 64, 1), 0);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0][1] == models::VIO_SUBTYPE_ACK);   // handed back DONE like any frame: no NACK, no error
+  CHECK(n.a->state(n.a->tx_ring, 0) == models::VIO_DESC_DONE);
+  n.a->transmit(1, frame(models::MacTable::kBroadcast, 0x00144ff80077, 64, 2), 1);
+  CHECK(n.port(0).stats.spoofed == 2);
+  CHECK(n.port(0).stats.frames_in == 0);
+  CHECK(n.port(0).stats.errors == 0);
+  CHECK(n.sw.switched() == 0);
+  CHECK(n.sw.mac_table().size() == 0);
+  CHECK(n.b->state(n.b->rx_ring, 0) == models::VIO_DESC_READY);   // b got nothing
+  CHECK(n.port(1).stats.frames_out == 0);
+  // its own address still goes through
+  n.a->transmit(2, frame(kMacB, kMacA, 64, 3), 2);
+  CHECK(n.port(0).stats.frames_in == 1);
+  CHECK(n.port(1).stats.frames_out == 1);
+  CHECK(*n.sw.mac_table().lookup(kMacA) == 0);
+  CHECK_FALSE(n.sw.mac_table().lookup(kMacB));   // b's address was never learned on a
+}
