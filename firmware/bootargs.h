@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO, WL_ISOLATION, WL_GUARD };
 enum vdisk_op { VDISK_OP_WRITE, VDISK_OP_VERIFY, VDISK_OP_INFO };
 enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER, LDC_ROLE_LISTEN };
 enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's test hooks */
@@ -18,14 +18,15 @@ enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's 
 struct workload {
   enum workload_kind kind;
   uint64_t iterations;   /* compute */
-  uint64_t footprint;    /* memory: bytes, a multiple of 8K */
+  uint64_t footprint;    /* memory: bytes, a multiple of 8K; guard: bytes watched */
   uint64_t writes;       /* memory: percent of accesses that store */
   uint64_t rate;         /* counter: lines per second of simulated time; memory: bytes of pages
                             dirtied per second (paced mode), 0 = not paced */
   uint64_t tick;         /* memory, paced: the pacing timer's frequency (Hz) */
-  uint64_t count;        /* counter: lines in total, 0 = forever; ldc-ping: messages;
+  uint64_t count;        /* counter: lines in total, 0 = forever; ldc-ping: messages; guard: checks;
                             memory, paced: ticks, 0 = forever */
-  uint64_t ra;           /* probe: a real address outside this guest (someone else's) */
+  uint64_t ra;           /* probe, isolation: a real address outside this guest (someone else's) */
+  uint64_t wait;         /* isolation: milliseconds of simulated time before the first probe */
   enum ldc_role role;    /* ldc-ping */
   uint64_t size;         /* ldc-ping: bytes per message */
   uint64_t mode;         /* ldc-ping: LDC mode number (0 raw, 1 unreliable, 3 reliable) */
@@ -53,6 +54,7 @@ struct workload {
 #define MEMORY_MAX_FOOTPRINT 0x10000000ul   /* one vCPU's demand-mapped VA region */
 #define MEMORY_MAX_RATE (64ul << 30)        /* paced: bytes per second */
 #define MEMORY_MAX_TICK 10000ul             /* paced: Hz */
+#define GUARD_MAX_FOOTPRINT (256ul << 20)
 #define LDC_PING_MAX_SIZE 65536ul
 #define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory */
 #define VNET_PING_MIN_SIZE 60ul     /* Ethernet's minimum frame (without FCS) */

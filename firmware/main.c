@@ -38,7 +38,7 @@ static uint64_t read_md(uint64_t mem_base, uint64_t mem_size) {
   uint64_t got = 0;
   st = hv_mach_desc(buf, size, &got);
   if (st != HV_EOK) die_hv("mach_desc", st);
-  char err[120];
+  char err[200];
   if (md_summarize(buf, got, &md, err, sizeof err)) die(1, "md: %s", err);
   return (uint64_t)buf + size;
 }
@@ -72,7 +72,7 @@ void boot_main(uint64_t mem_base, uint64_t mem_size) {
   int self_listed = 0;
   for (unsigned i = 0; i < md.ncpus; i++) self_listed |= md.cpu_id[i] == boot_id;
   if (!self_listed) die(1, "md: the boot vcpu %lu is not in the MD", boot_id);
-  char err[120];
+  char err[200];
   if (workload_parse(md.boot_file, &wl, err, sizeof err)) die(2, "%s", err);
 
   alloc_init(&md, IMAGE_BASE, md_end);

@@ -26,7 +26,9 @@
 #define CPU_TRAP_TPC       0x158
 #define CPU_TRAP_TNPC      0x168
 #define CPU_TRAP_TSTATE    0x178
-#define CPU_ASM_END        0x188
+#define CPU_CATCH          0x188   /* nonzero: the next unexpected trap at TL 1 is caught */
+#define CPU_CAUGHT_TT      0x190   /* what it was (0 = none since catching was armed) */
+#define CPU_ASM_END        0x198
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -56,6 +58,7 @@ struct cpu {
   uint64_t timer_period, timer_deadline;
   volatile uint64_t timer_ticks;
   uint64_t trap_tl, trap_tt[2], trap_tpc[2], trap_tnpc[2], trap_tstate[2];
+  volatile uint64_t catch_trap, caught_tt;   /* see trap_catch() */
   /* C only from here */
   struct tsb_desc tsb[2];         /* [0] shared 4M identity TSB, [1] the 8K demand TSB */
   uint16_t mondo_target[4];       /* cpu list for cpu_mondo_send (delivered ones become 0xffff) */
@@ -71,6 +74,8 @@ _Static_assert(offsetof(struct cpu, misses) == CPU_MISSES, "layout");
 _Static_assert(offsetof(struct cpu, timer_period) == CPU_TIMER_PERIOD, "layout");
 _Static_assert(offsetof(struct cpu, trap_tl) == CPU_TRAP_TL, "layout");
 _Static_assert(offsetof(struct cpu, trap_tstate) == CPU_TRAP_TSTATE, "layout");
+_Static_assert(offsetof(struct cpu, catch_trap) == CPU_CATCH, "layout");
+_Static_assert(offsetof(struct cpu, caught_tt) == CPU_CAUGHT_TT, "layout");
 _Static_assert(offsetof(struct cpu, tsb) == CPU_ASM_END, "layout");
 
 extern struct cpu cpus[MD_MAX_CPUS];
@@ -80,6 +85,20 @@ static inline struct cpu *this_cpu(void) {
   struct cpu *c;
   __asm__ volatile("ldxa [%1] 0x20, %0" : "=r"(c) : "r"(0x08ul));
   return c;
+}
+
+/* Probing on purpose (the isolation suite, chaos): arm, run one instruction that should
+ * trap, then trap_caught() says which trap it was, 0 if none. A caught trap is skipped
+ * (the handler returns with `done` past the instruction) instead of ending the guest. */
+static inline void trap_catch(struct cpu *c) {
+  c->caught_tt = 0;
+  c->catch_trap = 1;
+  __asm__ volatile("" : : : "memory");
+}
+static inline uint64_t trap_caught(struct cpu *c) {
+  __asm__ volatile("" : : : "memory");
+  c->catch_trap = 0;
+  return c->caught_tt;
 }
 
 #endif

@@ -263,6 +263,20 @@ interrupt_level_14:
   .global trap_unexpected
 trap_unexpected:
   wr %g0, ASI_REAL, %asi
+  /* armed by trap_catch (percpu.h) and at TL 1: note the trap, disarm, and go on after the
+   * instruction that trapped */
+  mov SCRATCH_CPU, %g1
+  ldxa [%g1] ASI_SCRATCHPAD, %g1
+  ldxa [%g1 + CPU_CATCH] %asi, %g2
+  brz,pt %g2, 4f
+  rdpr %tl, %g3
+  cmp %g3, 1
+  bne,pn %xcc, 4f
+  rdpr %tt, %g4
+  stxa %g4, [%g1 + CPU_CAUGHT_TT] %asi
+  stxa %g0, [%g1 + CPU_CATCH] %asi
+  done
+4:
   setx fatal_lock, %g3, %g2
   mov 1, %g3
   casxa [%g2] ASI_REAL, %g0, %g3

@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "ds.h"
 #include "hcall.h"
+#include "isolation.h"
 #include "kernels.h"
 #include "ldc.h"
 #include "mmu.h"
@@ -69,6 +70,40 @@ static void counter_run(struct cpu *c, const struct workload *w, const struct md
   }
   timer_stop(c);
   printf("vfsim-runtime: counter done (%lu lines)\n", printed);
+  fw_exit(0);
+}
+
+/* Sleeps ms milliseconds of simulated time. */
+static void sleep_ms(struct cpu *c, const struct md_info *md, uint64_t ms, const char *name) {
+  timer_start(c, md, 1000, name, "wait");
+  while (c->timer_ticks < ms) timer_wait(c, c->timer_ticks);
+  timer_stop(c);
+}
+
+/* guard: the isolation suite's victim. Fills `footprint` bytes with a pattern, then once
+ * per millisecond of simulated time, `count` times, checks that they still hold it. */
+static void guard_run(struct cpu *c, const struct workload *w, const struct md_info *md) {
+  uint64_t n = w->footprint / 8;
+  uint64_t *buf = alloc(w->footprint, 8192);
+  if (!buf) die(3, "guard: no room for 0x%lx bytes", w->footprint);
+  uint64_t sum = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    buf[i] = (i * 0x9e3779b97f4a7c15ul) ^ 0xa5a5a5a5a5a5a5a5ul;
+    sum += buf[i] * (i | 1);
+  }
+  printf("guard: %lu bytes at 0x%lx, checksum 0x%016lx\n", w->footprint, (uint64_t)buf, sum);
+  timer_start(c, md, 1000, "guard", "rate");
+  for (uint64_t k = 1; k <= w->count; k++) {
+    while (c->timer_ticks < k) timer_wait(c, c->timer_ticks);
+    uint64_t s = 0;
+    for (uint64_t i = 0; i < n; i++) s += ((volatile uint64_t *)buf)[i] * (i | 1);
+    if (s != sum) {
+      printf("guard: check %lu: checksum 0x%016lx, changed\n", k, s);
+      fw_exit(3);
+    }
+  }
+  timer_stop(c);
+  printf("guard: %lu checks over %lu ms, checksum 0x%016lx unchanged\n", w->count, w->count, sum);
   fw_exit(0);
 }
 
@@ -217,6 +252,15 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       for (;;) hv_cpu_yield();
     case WL_PROBE:
       if (is_boot) probe_run(w, md);
+      for (;;) hv_cpu_yield();
+    case WL_ISOLATION:
+      if (is_boot) {
+        if (w->wait) sleep_ms(c, md, w->wait, "isolation");   /* let the victim get ready */
+        isolation_run(w, md);
+      }
+      for (;;) hv_cpu_yield();
+    case WL_GUARD:
+      if (is_boot) guard_run(c, w, md);
       for (;;) hv_cpu_yield();
     case WL_LDC_PING:   /* vCPU 0 only: one channel user */
       if (is_boot) ldc_ping_run(w, md);

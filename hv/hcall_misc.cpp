@@ -57,6 +57,8 @@ uint64_t hc_cons_putchar(Call& c) {
 
 uint64_t hc_cons_read(Call& c) {
   uint64_t buf = c.arg(0), size = c.arg(1);
+  // the buffer first: whether input is waiting must not decide if a bad address is seen
+  if (size && !c.g.ra_ok(buf, size)) return HV_ENORADDR;
   if (c.g.console_input.empty()) return HV_EWOULDBLOCK;
   uint64_t n = std::min<uint64_t>(size, c.g.console_input.size());
   if (!c.write(buf, c.g.console_input.data(), n)) return HV_ENORADDR;

@@ -8,6 +8,12 @@ namespace vfsim::hv {
 
 using namespace isa;
 
+namespace {
+// ASIs 0x30..0x7f are the hypervisor's (UA2005 ch. 10): a guest, privileged at most, that
+// names one gets privileged_action, as on the chip, not a data_access_exception.
+bool hyperprivileged_asi(uint8_t asi) { return asi >= 0x30 && asi < 0x80; }
+}  // namespace
+
 bool GuestMmu::read_ra(uint64_t ra, uint64_t& v) {
   uint64_t pa, be;
   if ((ra & 7) || !g_.ra_to_pa(ra, 8, pa) || !mem_.read(pa, &be, 8)) return false;
@@ -173,6 +179,7 @@ Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t
 void GuestMmu::flush_icache(StrandState&, uint64_t va) { s_.interp.invalidate_page(va); }
 
 Trap GuestMmu::asi_load(StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t& out) {
+  if (hyperprivileged_asi(asi)) return TT_PRIVILEGED_ACTION;
   switch (asi) {
     case ASI_REAL: case ASI_REAL_LITTLE: {   // loads by real address, MMU on or off
       uint64_t pa;
@@ -208,6 +215,7 @@ Trap GuestMmu::asi_load(StrandState& s, uint8_t asi, uint64_t va, unsigned size,
 }
 
 Trap GuestMmu::asi_store(StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t val) {
+  if (hyperprivileged_asi(asi)) return TT_PRIVILEGED_ACTION;
   switch (asi) {
     case ASI_REAL: case ASI_REAL_LITTLE: {
       uint64_t pa;

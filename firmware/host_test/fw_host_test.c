@@ -59,7 +59,7 @@ static void test_format(void) {
 /* ---- boot-file parsing ---- */
 static void test_bootargs(void) {
   struct workload w;
-  char err[128];
+  char err[200];
   CHECK(workload_parse("", &w, err, sizeof err) == 0 && w.kind == WL_COMPUTE && w.iterations == 100000,
         "empty boot-file is compute with defaults");
   CHECK(workload_parse("compute iterations=200000", &w, err, sizeof err) == 0 &&
@@ -75,10 +75,19 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, idle, ldc-ping, ldc-map, vnet-ping, vdisk or crypto)") == 0,
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, isolation, guard, idle, ldc-ping, "
+                        "ldc-map, vnet-ping, vdisk or crypto)") == 0,
         "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
+  CHECK(workload_parse("isolation ra=0x44074000 wait=5", &w, err, sizeof err) == 0 && w.kind == WL_ISOLATION &&
+            w.ra == 0x44074000 && w.wait == 5, "isolation ra wait");
+  CHECK(workload_parse("isolation wait=60001", &w, err, sizeof err) != 0 &&
+            strcmp(err, "isolation: wait must be 0..60000 ms") == 0, "isolation wait: %s", err);
+  CHECK(workload_parse("guard", &w, err, sizeof err) == 0 && w.kind == WL_GUARD && w.footprint == 1u << 20 &&
+            w.count == 20, "guard defaults");
+  CHECK(workload_parse("guard footprint=4M count=0", &w, err, sizeof err) != 0, "guard count 0 refused");
+  CHECK(workload_parse("guard footprint=257M", &w, err, sizeof err) != 0, "guard above 256M refused");
   CHECK(workload_parse("compute rate=5", &w, err, sizeof err) != 0 &&
             strcmp(err, "compute: unknown parameter \"rate\"") == 0, "bad key: %s", err);
   CHECK(workload_parse("compute iterations=12x", &w, err, sizeof err) != 0 &&

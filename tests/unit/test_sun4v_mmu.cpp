@@ -519,6 +519,12 @@ TEST_CASE("ASIs: ASI_REAL with the MMU on, scratchpad, context registers, queue 
     CHECK(mem.asi_load(st, ASI_QUEUE, 0x3b8, 8, out) == isa::TT_DATA_ACCESS_EXCEPTION);
     CHECK(mem.asi_load(st, ASI_QUEUE, 0x400, 8, out) == isa::TT_DATA_ACCESS_EXCEPTION);
   }
+  SECTION("a hyperprivileged ASI (0x30..0x7f): privileged_action, nothing recorded") {
+    for (uint8_t asi : {0x30, 0x4f, 0x52, 0x7f}) {
+      CHECK(mem.asi_load(st, asi, 0, 8, out) == isa::TT_PRIVILEGED_ACTION);
+      CHECK(mem.asi_store(st, asi, 0, 8, 0) == isa::TT_PRIVILEGED_ACTION);
+    }
+  }
   SECTION("an ASI the MMU does not serve") {
     CHECK(mem.asi_load(st, 0x99, 0, 8, out) == isa::TT_DATA_ACCESS_EXCEPTION);
     CHECK(fsa(f, MMFSA_D_TYPE) == FT_INVALID_ASI);
