@@ -12,6 +12,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_PROBE: return "probe";
     case WL_ISOLATION: return "isolation";
     case WL_GUARD: return "guard";
+    case WL_CHAOS: return "chaos";
     case WL_IDLE: return "idle";
     case WL_LDC_PING: return "ldc-ping";
     case WL_VDISK: return "vdisk";
@@ -250,6 +251,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "probe")) w->kind = WL_PROBE;
   else if (word_is(name, nlen, "isolation")) w->kind = WL_ISOLATION;
   else if (word_is(name, nlen, "guard")) w->kind = WL_GUARD, w->footprint = 1u << 20, w->count = 20;
+  else if (word_is(name, nlen, "chaos")) w->kind = WL_CHAOS, w->count = 1000, w->seed = 1;
   else if (word_is(name, nlen, "idle")) w->kind = WL_IDLE;
   else if (word_is(name, nlen, "ldc-ping")) w->kind = WL_LDC_PING, w->count = 100;
   else if (word_is(name, nlen, "vnet-ping")) w->kind = WL_VNET_PING, w->count = 100, w->size = 64;
@@ -258,8 +260,8 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "crypto")) w->kind = WL_CRYPTO;
   else {
     fmt_format(err, errlen,
-               "unknown workload \"%.*s\" (compute, memory, counter, probe, isolation, guard, idle, ldc-ping, ldc-map, "
-               "vnet-ping, vdisk or crypto)",
+               "unknown workload \"%.*s\" (compute, memory, counter, probe, isolation, guard, chaos, idle, ldc-ping, "
+               "ldc-map, vnet-ping, vdisk or crypto)",
                (int)nlen, name);
     return -1;
   }
@@ -325,7 +327,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_MEMORY && word_is(key, klen, "count")) slot = &w->count, has_paced_key = 1;
     else if (w->kind == WL_COUNTER && word_is(key, klen, "rate")) slot = &w->rate;
     else if (w->kind == WL_COUNTER && word_is(key, klen, "count")) slot = &w->count;
-    else if ((w->kind == WL_PROBE || w->kind == WL_ISOLATION) && word_is(key, klen, "ra")) slot = &w->ra;
+    else if ((w->kind == WL_PROBE || w->kind == WL_ISOLATION || w->kind == WL_CHAOS) && word_is(key, klen, "ra"))
+      slot = &w->ra;
+    else if (w->kind == WL_CHAOS && word_is(key, klen, "seed")) slot = &w->seed;
+    else if (w->kind == WL_CHAOS && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_ISOLATION && word_is(key, klen, "wait")) slot = &w->wait;
     else if (w->kind == WL_GUARD && word_is(key, klen, "footprint")) slot = &w->footprint, sized = 1;
     else if (w->kind == WL_GUARD && word_is(key, klen, "count")) slot = &w->count;
@@ -398,6 +403,10 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
                               w->count == 0)) {
     fmt_format(err, errlen, "guard: footprint must be a multiple of 8 bytes up to %luM, count at least 1",
                GUARD_MAX_FOOTPRINT >> 20);
+    return -1;
+  }
+  if (w->kind == WL_CHAOS && (w->count == 0 || w->count > CHAOS_MAX_COUNT)) {
+    fmt_format(err, errlen, "chaos: count must be 1..%lu", CHAOS_MAX_COUNT);
     return -1;
   }
   if (w->kind == WL_ISOLATION && w->wait > 60000) {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO, WL_ISOLATION, WL_GUARD };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO, WL_ISOLATION, WL_GUARD, WL_CHAOS };
 enum vdisk_op { VDISK_OP_WRITE, VDISK_OP_VERIFY, VDISK_OP_INFO };
 enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER, LDC_ROLE_LISTEN };
 enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's test hooks */
@@ -35,7 +35,7 @@ struct workload {
   enum vnet_bad bad;     /* vnet-ping: misbehave towards the switch */
   uint64_t burst;        /* vnet-ping client: broadcast frames sent back to back after the pings */
   enum vdisk_op vdisk_op;   /* vdisk: op=write (pattern, then read back), verify, info */
-  uint64_t seed;         /* vdisk: the pattern's seed */
+  uint64_t seed;         /* vdisk: the pattern's seed; chaos: what it does */
   uint64_t vdisk_bad;    /* vdisk: 1 = first send a request with a cookie we never exported */
   uint64_t reset_at;     /* vdisk: reset the channel right after posting request N (0 never) */
   uint64_t flood;        /* vdisk: first send N messages without reading the answers */
@@ -55,6 +55,7 @@ struct workload {
 #define MEMORY_MAX_RATE (64ul << 30)        /* paced: bytes per second */
 #define MEMORY_MAX_TICK 10000ul             /* paced: Hz */
 #define GUARD_MAX_FOOTPRINT (256ul << 20)
+#define CHAOS_MAX_COUNT 10000000ul
 #define LDC_PING_MAX_SIZE 65536ul
 #define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory */
 #define VNET_PING_MIN_SIZE 60ul     /* Ethernet's minimum frame (without FCS) */

@@ -4,6 +4,7 @@
 #include "workload.h"
 
 #include "alloc.h"
+#include "chaos.h"
 #include "console.h"
 #include "cpuops.h"
 #include "crypto.h"
@@ -261,6 +262,9 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       for (;;) hv_cpu_yield();
     case WL_GUARD:
       if (is_boot) guard_run(c, w, md);
+      for (;;) hv_cpu_yield();
+    case WL_CHAOS:   /* vCPU 0 only; the others stay idle and take what it sends them */
+      if (is_boot) chaos_run(w, md);
       for (;;) hv_cpu_yield();
     case WL_LDC_PING:   /* vCPU 0 only: one channel user */
       if (is_boot) ldc_ping_run(w, md);

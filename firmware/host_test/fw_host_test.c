@@ -75,8 +75,8 @@ static void test_bootargs(void) {
   CHECK(workload_parse("counter", &w, err, sizeof err) == 0 && w.rate == 1000 && w.count == 20,
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
-            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, isolation, guard, idle, ldc-ping, "
-                        "ldc-map, vnet-ping, vdisk or crypto)") == 0,
+            strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, isolation, guard, chaos, idle, "
+                        "ldc-ping, ldc-map, vnet-ping, vdisk or crypto)") == 0,
         "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
@@ -88,6 +88,10 @@ static void test_bootargs(void) {
             w.count == 20, "guard defaults");
   CHECK(workload_parse("guard footprint=4M count=0", &w, err, sizeof err) != 0, "guard count 0 refused");
   CHECK(workload_parse("guard footprint=257M", &w, err, sizeof err) != 0, "guard above 256M refused");
+  CHECK(workload_parse("chaos seed=7 count=500 ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_CHAOS &&
+            w.seed == 7 && w.count == 500 && w.ra == 0x44000000, "chaos seed count ra");
+  CHECK(workload_parse("chaos count=0", &w, err, sizeof err) != 0 && strcmp(err, "chaos: count must be 1..10000000") == 0,
+        "chaos count 0: %s", err);
   CHECK(workload_parse("compute rate=5", &w, err, sizeof err) != 0 &&
             strcmp(err, "compute: unknown parameter \"rate\"") == 0, "bad key: %s", err);
   CHECK(workload_parse("compute iterations=12x", &w, err, sizeof err) != 0 &&

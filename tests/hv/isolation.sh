@@ -13,13 +13,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/../lib/check.sh"
 
-# b's mblock is at physical 0x40000000 + a's 64 MB; guard's buffer at b's RA 0x8074000
-attack() {   # OUT_PREFIX RA
+attack() {   # OUT_PREFIX RA [GUARD_CHECKS]
   "$HV" --image "$RT" --domain a --vcpus 4 --memory 64M --crypto 0 --boot-file "isolation ra=$2 wait=5" \
-    --domain b --strands 8,9 --memory 32M --crypto 1 --boot-file "guard footprint=1M count=40" \
+    --domain b --strands 8,9 --memory 32M --crypto 1 --boot-file "guard footprint=1M count=${3:-40}" \
     --connect a,b --vsw sw0 --vnet a --vnet b --vdisk "a=$tmp/a.img,size=1M" >"$1.out" 2>"$1.err"
 }
-attack "$tmp/r1" 0x44074000
+# b's mblock is at physical 0x40000000 + a's 64 MB: its guard buffer (where a first run
+# shows it) is the address a aims at
+attack "$tmp/where" 0x40000000 1
+buf=$(sed -n 's/^\[b\] guard: 1048576 bytes at \(0x[0-9a-f]*\),.*/\1/p' "$tmp/where.out")
+target=$(printf '0x%x' $((0x44000000 + buf - 0x8000000)))
+attack "$tmp/r1" "$target"
 rc=$?
 out=$tmp/r1.out
 summary=$(grep '^\[a\] isolation: [0-9]* probes' "$out")
@@ -68,7 +72,7 @@ LINES
 "$HV" --image "$RT" --domain b --strands 8,9 --memory 32M --boot-file "guard footprint=1M count=40" >"$tmp/alone" 2>/dev/null
 sum=$(sed -n 's/^guard: 1048576 bytes at 0x[0-9a-f]*, checksum \(0x[0-9a-f]*\)$/\1/p' "$tmp/alone")
 first=$(grep -n '^\[a\] isolation: ' "$out" | head -1 | cut -d: -f1)
-armed=$(grep -n "^\[b\] guard: 1048576 bytes at 0x8074000, checksum $sum\$" "$out" | cut -d: -f1)   # at the probed address
+armed=$(grep -n "^\[b\] guard: 1048576 bytes at $buf, checksum $sum\$" "$out" | cut -d: -f1)   # at the probed address
 last=$(grep -n '^\[a\] isolation: [0-9]* probes' "$out" | cut -d: -f1)
 held=$(grep -n "^\[b\] guard: 40 checks over 40 ms, checksum $sum unchanged\$" "$out" | cut -d: -f1)
 [ -n "$sum" ] && [ -n "$armed" ] && [ -n "$held" ] && [ "$armed" -lt "$first" ] && [ "$last" -lt "$held" ]
@@ -78,7 +82,7 @@ grep -q 'domain a (4 vCPUs, 64 MB): exited with 0' "$tmp/r1.err" && grep -q 'dom
   grep -q 'vdisk a/ch1 .*0 errors$' "$tmp/r1.err" && ! grep -q 'errors=[1-9]' "$tmp/r1.err"
 check "the host is unharmed: both domains exit 0, the disk and switch report no errors" $?
 
-attack "$tmp/r2" 0x44074000
+attack "$tmp/r2" "$target"
 cmp -s <(grep '^\[a\]' "$tmp/r1.out") <(grep '^\[a\]' "$tmp/r2.out")
 check "a second run probes the same and gets the same answers, byte for byte" $?
 
