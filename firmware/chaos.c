@@ -168,6 +168,25 @@ static void act_console(struct chaos *c) {
   c->console_bytes += written + 1;
 }
 
+/* Descriptor i (at d, size bytes) of ring `ident` gets random fields (each a random word or
+ * a number below `small`), is marked READY and named in a DRING_DATA INFO, sometimes with
+ * another ring's ident or another index; one: the message names only i (start = end). */
+static void scribble(struct chaos *c, struct vio_client *vio, uint8_t *d, unsigned size, uint64_t small,
+                     uint64_t ident, uint32_t i, int one) {
+  for (unsigned k = 8; k < size; k += 8) *(uint64_t *)(d + k) = below(2) ? rnd() : below(small);
+  membar_sync();
+  d[0] = VIO_DESC_READY;
+  membar_sync();
+  struct vio_dring_data m;
+  memset(&m, 0, sizeof m);
+  m.seq = vio->seq++;
+  m.ident = below(4) ? ident : rnd();
+  m.start = below(4) ? i : (uint32_t)rnd();
+  m.end = one ? m.start : ~0u;
+  vio_send(vio, &m, VIO_TYPE_DATA, VIO_SUBTYPE_INFO, VIO_DRING_DATA);
+  c->desc_junk++;
+}
+
 /* ---- vnet ---- */
 
 static void drain_vnet(struct chaos *c) {
@@ -194,18 +213,7 @@ static void act_vnet(struct chaos *c) {
     case 1: {   /* a TX descriptor of random fields, handed over */
       uint32_t i = (uint32_t)below(VNET_NDESC);
       uint8_t *d = (uint8_t *)v->ring[VNET_TX].base + (uint64_t)i * VNET_DESC_SIZE;
-      for (unsigned k = 8; k < VNET_DESC_SIZE; k += 8) *(uint64_t *)(d + k) = below(2) ? rnd() : below(4096);
-      membar_sync();
-      d[0] = VIO_DESC_READY;
-      membar_sync();
-      struct vio_dring_data m;
-      memset(&m, 0, sizeof m);
-      m.seq = v->vio.seq++;
-      m.ident = below(4) ? v->ring[VNET_TX].ident : rnd();
-      m.start = below(4) ? i : (uint32_t)rnd();
-      m.end = ~0u;
-      vio_send(&v->vio, &m, VIO_TYPE_DATA, VIO_SUBTYPE_INFO, VIO_DRING_DATA);
-      c->desc_junk++;
+      scribble(c, &v->vio, d, VNET_DESC_SIZE, 4096, v->ring[VNET_TX].ident, i, 0);
       drain_vnet(c);
       if (d[0] == VIO_DESC_READY) d[0] = VIO_DESC_FREE;   /* unclaimed: ours again (vnet_send would wait on it) */
       break;
@@ -244,17 +252,7 @@ static void act_vdisk(struct chaos *c) {
     case 0: {   /* a descriptor of random fields, handed over */
       uint32_t i = (uint32_t)below(VDISK_RING);
       uint8_t *p = (uint8_t *)d->ring.base + (uint64_t)i * VDISK_DESC_SIZE;
-      for (unsigned k = 8; k < VDISK_DESC_SIZE; k += 8) *(uint64_t *)(p + k) = below(2) ? rnd() : below(1u << 16);
-      membar_sync();
-      p[0] = VIO_DESC_READY;
-      membar_sync();
-      struct vio_dring_data m;
-      memset(&m, 0, sizeof m);
-      m.seq = d->vio.seq++;
-      m.ident = below(4) ? d->ring.ident : rnd();
-      m.start = m.end = below(4) ? i : (uint32_t)rnd();
-      vio_send(&d->vio, &m, VIO_TYPE_DATA, VIO_SUBTYPE_INFO, VIO_DRING_DATA);
-      c->desc_junk++;
+      scribble(c, &d->vio, p, VDISK_DESC_SIZE, 1u << 16, d->ring.ident, i, 1);
       drain_vdisk(c);
       /* the descriptor is ours again whatever the server did with it */
       p[0] = VIO_DESC_FREE;

@@ -75,6 +75,18 @@ static uint64_t mmu_map_addr(uint64_t va, uint64_t ctx, uint64_t tte, uint64_t f
     tt = trap_caught(c);                                                                   \
   } while (0)
 
+/* an access by real address (the ASI is an immediate): bit 0 of kind a store, bit 1 little-endian */
+static uint64_t real_access(struct cpu *c, unsigned kind, uint64_t addr) {
+  uint64_t tt = 0;
+  switch (kind) {
+    case 0: LOADA(0x14, addr, c, tt); break;
+    case 1: STOREA(0x14, addr, c, tt); break;
+    case 2: LOADA(0x1c, addr, c, tt); break;
+    default: STOREA(0x1c, addr, c, tt); break;
+  }
+  return tt;
+}
+
 struct target {
   const char *name;
   uint64_t ra;    /* the address named */
@@ -127,20 +139,12 @@ static void memory_probes(struct cpu *c, const struct target *t, unsigned nt, ui
     hc(w, fast5(0x70, 1, ra & ~0x1ful, 0, 0, 0));
     fmt_format(w, sizeof w, "ncs_qconf(cwq at %s)", n);
     hc(w, hv_call(HV_NCS_QCONF, HV_NCS_QTYPE_CWQ, ra_pg, 64, 0, 0, &r1, 0, 0, 0));
-    /* by real address: ASI_REAL and its little-endian twin */
+    /* by real address: ASI_REAL and its little-endian twin, loads and stores */
     uint64_t tt;
-    LOADA(0x14, ra & ~7ul, c, tt);
-    fmt_format(w, sizeof w, "ldxa [%s] ASI_REAL", n);
-    trapped(w, c, tt);
-    STOREA(0x14, ra & ~7ul, c, tt);
-    fmt_format(w, sizeof w, "stxa [%s] ASI_REAL", n);
-    trapped(w, c, tt);
-    LOADA(0x1c, ra & ~7ul, c, tt);
-    fmt_format(w, sizeof w, "ldxa [%s] ASI_REAL_LITTLE", n);
-    trapped(w, c, tt);
-    STOREA(0x1c, ra & ~7ul, c, tt);
-    fmt_format(w, sizeof w, "stxa [%s] ASI_REAL_LITTLE", n);
-    trapped(w, c, tt);
+    for (unsigned k = 0; k < 4; k++) {
+      fmt_format(w, sizeof w, "%sxa [%s] ASI_REAL%s", k & 1 ? "st" : "ld", n, k & 2 ? "_LITTLE" : "");
+      trapped(w, c, real_access(c, k, ra & ~7ul));
+    }
     /* by virtual address, through a TSB entry of ours whose TTE names that address: the
      * hardware walk finds it, the real address does not translate, the access traps */
     uint64_t *tsb = (uint64_t *)c->tsb[0].base, mask = c->tsb[0].entries - 1;
