@@ -338,6 +338,12 @@ void chaos_run(const struct workload *w, const struct md_info *md) {
     else if (r < 82 && c.vnet) act_vnet(&c);
     else if (c.vdisk) act_vdisk(&c);
     else act_hypercall(&c);
+    /* junk may have unregistered a ring or ended a session on the server's side: start new
+     * sessions now and then, so that later rounds reach the servers' deeper paths again */
+    if (k % 50 == 49) {
+      if (c.vnet) vnet_new_session(c.vnet, "chaos: a new session");
+      if (c.vdisk && vdisk_new_session(c.vdisk, "chaos: a new session")) c.vdisk = 0;
+    }
   }
   hv_cons_write("\r\n", 2, 0);
   printf("chaos: hypercalls %lu (EOK %lu, ENORADDR %lu, EINVAL %lu, EBADTRAP %lu, ECHANNEL %lu, other %lu)\n",
@@ -351,6 +357,8 @@ void chaos_run(const struct workload *w, const struct md_info *md) {
            vnet.tx_acks, vnet.tx_nacks, vnet.resets);
   if (c.vdisk)
     printf("chaos: vdisk requests %lu (%lu failed), resets %lu\n", c.requests, c.request_errors, vdisk.resets);
+  else if (vdisk.resets)
+    printf("chaos: vdisk refused a new session after %lu requests\n", c.requests);
   printf("chaos: descriptors scribbled %lu, VIO messages of junk %lu\n", c.desc_junk, c.vio_junk);
   printf("chaos: done, the guest is still running\n");
   fw_exit(0);

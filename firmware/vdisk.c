@@ -62,6 +62,13 @@ int vdisk_open(struct vdisk *d, const struct md_vdev *dev, unsigned depth) {
   return 0;
 }
 
+int vdisk_new_session(struct vdisk *d, const char *why) {
+  ldc_reset(&d->ldc, why);
+  d->resets++;
+  for (uint32_t i = 0; i < VDISK_RING; i++) ((uint8_t *)d->ring.base)[(uint64_t)i * VDISK_DESC_SIZE] = VIO_DESC_FREE;
+  return handshake(d);
+}
+
 /* Post one descriptor (its data in buffer `slot`) and tell the server: 0, or -1 when the
  * link was reset. */
 static int post(struct vdisk *d, uint32_t i, uint8_t op, uint64_t block, uint64_t len, unsigned slot) {

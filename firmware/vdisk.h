@@ -48,6 +48,9 @@ int vdisk_request(struct vdisk *d, uint8_t op, uint64_t block, void *buf, uint64
  * them in flight: 0 or the first failing status. */
 int vdisk_rw(struct vdisk *d, int write, uint64_t block, void *buf, uint64_t len);
 
+/* Reset the link and start a new session (every descriptor ours again): 0, or -1. */
+int vdisk_new_session(struct vdisk *d, const char *why);
+
 /* Test hook: n DRING_DATA messages naming a ring the server does not know, sent without
  * reading any answer (a guest flooding its channel); then a reset and a new session. */
 void vdisk_flood(struct vdisk *d, uint64_t n);

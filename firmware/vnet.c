@@ -71,6 +71,11 @@ static void restart(struct vnet *v) {
   if (handshake(v)) die(1, "vnet: the switch refused us after a reset");
 }
 
+void vnet_new_session(struct vnet *v, const char *why) {
+  ldc_reset(&v->ldc, why);
+  restart(v);
+}
+
 /* Sleep until a packet waits or %stick passes deadline (0: no limit): 1, or 0 on timeout.
  * The rx interrupt is re-armed with interrupts off before the last look, as ldc.c does, so
  * a packet arriving meanwhile ends the yield at once. */

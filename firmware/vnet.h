@@ -57,5 +57,8 @@ int vnet_send(struct vnet *v, const void *frame, uint32_t len);
  * %stick reached deadline first (0 = wait forever) or the link was reset meanwhile
  * (v->resets grew: frames in flight are lost). Handles the switch's ACKs meanwhile. */
 uint32_t vnet_recv(struct vnet *v, void *buf, uint32_t cap, uint64_t deadline);
+/* Reset the link and shake hands again (a driver that lost track of its session): frames in
+ * flight are lost. */
+void vnet_new_session(struct vnet *v, const char *why);
 
 #endif
