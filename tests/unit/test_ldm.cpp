@@ -13,6 +13,7 @@
 
 #include "ldm/manager.h"
 #include "ldm/protocol.h"
+#include "ldm/service_path.h"
 #include "ldm/state_file.h"
 #include "ldm/units.h"
 #include "sim/platform/platform.h"
@@ -379,4 +380,79 @@ TEST_CASE("vfctl suspend and resume: active guests only, through the host, resum
   CHECK(r.out == "LDom ldg1 resumed\n");
   CHECK(host.calls.back() == "resume ldg1");
   CHECK(m.resume_domain("ldg1").err == "LDom ldg1 is not suspended\n");
+}
+
+// Found by fuzz_ldm_request (tests/fuzz/corpus/ldm_request/spconfig-saved-in-delayed-reconf):
+// the configuration kept primary's 128 strands with its new 8 vcpus, and the state file it
+// saved at power-on was refused by the next ldmd ("LDom primary has 8 vcpus but holds 128
+// strands").
+TEST_CASE("a configuration saved during a delayed reconfiguration powers on with the new constraints", "[ldm]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / fmt::format("vfsim-ldm-spconfig-{}", ::getpid());
+  fs::remove_all(dir);
+  platform::Platform p = platform::load_platform("T5240");
+  {
+    Manager m(p, nullptr, dir.string(), "host");
+    REQUIRE(m.run({"set-vcpu", "8", "primary"}).code == 0);
+    REQUIRE(m.run({"set-mau", "1", "primary"}).code == 0);
+    REQUIRE(m.run({"set-memory", "4G", "primary"}).code == 0);
+    REQUIRE(m.run({"add-spconfig", "cfg1"}).code == 0);
+    REQUIRE(m.poweroff().code == 0);
+    CHECK(m.poweron().out == "Chassis is powered on with configuration cfg1\n");
+    const Domain& primary = *m.model().find("primary");
+    CHECK(primary.strands == std::vector<unsigned>{0, 1, 2, 3, 4, 5, 6, 7});
+    CHECK(primary.mau_cores == std::vector<unsigned>{0});
+    CHECK(primary.memory == 4ull << 30);
+    CHECK(m.run({"list", "primary"}).out.find("primary    active     -n-c--  SP      8     4G") != std::string::npos);
+    CHECK(m.free_strands().size() == 120);
+  }
+  Manager again(p, nullptr, dir.string(), "host");   // threw StateError
+  CHECK(again.model().find("primary")->strands.size() == 8);
+  fs::remove_all(dir);
+}
+
+// Found by fuzz_ldm_request (tests/fuzz/corpus/ldm_request/set-var-not-utf8): the variable
+// was set, then saving it threw (JSON holds UTF-8 only): ldmd answered "internal error" and
+// every later change failed the same way.
+TEST_CASE("an argument that is not UTF-8 is refused before anything changes", "[ldm]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / fmt::format("vfsim-ldm-utf8-{}", ::getpid());
+  fs::remove_all(dir);
+  platform::Platform p = platform::load_platform("T5240");
+  Manager m(p, nullptr, dir.string(), "host");
+  REQUIRE(m.run({"add-domain", "ldg1"}).code == 0);
+  Reply r = m.run({"set-var", "boot-file=\xff", "ldg1"});
+  CHECK(r.code == 1);
+  CHECK(r.err == "Invalid argument: boot-file=\xff: not UTF-8 text\n");
+  CHECK(m.run({"list-variable", "ldg1"}).out.empty());
+  CHECK(m.run({"set-var", "boot-file=\xc3\xa9t\xc3\xa9", "ldg1"}).code == 0);   // UTF-8: kept as typed
+  CHECK(m.run({"list-variable", "ldg1"}).out == "boot-file=\xc3\xa9t\xc3\xa9\n");
+  CHECK(valid_utf8("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));
+  CHECK_FALSE(valid_utf8("\xc0\xaf"));           // overlong '/'
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80"));       // a surrogate
+  CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));   // above U+10FFFF
+  CHECK_FALSE(valid_utf8("\xe2\x82"));           // cut short
+  fs::remove_all(dir);
+}
+
+// Found by fuzz_ldm_request (tests/fuzz/corpus/ldm_request/add-domain-partial): the names
+// before a refused one were added, in memory only (a failed command is not saved).
+TEST_CASE("add-domain and remove-domain of several domains: all or nothing", "[ldm]") {
+  Fixture f;
+  Reply r = f.run({"add-domain", "ldg1", "8"});
+  CHECK(r.err == "Invalid LDom name: 8\n");
+  CHECK_FALSE(f.m.model().find("ldg1"));
+  REQUIRE(f.run({"add-domain", "mac-addr=00:14:4f:fc:00:01", "ldg1"}).code == 0);
+  uint64_t next_mac = f.m.model().next_mac;
+  CHECK(f.run({"add-domain", "ldg2", "ldg1"}).err == "LDom ldg1 already exists\n");
+  CHECK(f.run({"add-domain", "mac-addr=00:14:4f:fc:00:02", "ldg2", "ldg3"}).err ==
+        "MAC address 00:14:4f:fc:00:02 is already in use.\n");
+  CHECK(f.m.model().domains.size() == 2);
+  CHECK(f.m.model().next_mac == next_mac);
+  REQUIRE(f.run({"add-domain", "ldg2", "ldg3"}).code == 0);
+  CHECK(f.run({"remove-domain", "ldg2", "primary"}).err == "LDom primary is the control domain and cannot be removed\n");
+  CHECK(f.run({"remove-domain", "ldg3", "nosuch"}).err == "LDom nosuch not found\n");
+  CHECK(f.m.model().domains.size() == 4);
+  CHECK(f.run({"remove-domain", "ldg2", "ldg3"}).code == 0);
+  CHECK(f.m.model().domains.size() == 2);
 }
