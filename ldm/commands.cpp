@@ -650,6 +650,12 @@ Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
   if (a.size() < 2) return fail(usage(verb + "-variable"));
   Domain* d = m_.find(a.back());
   if (!d) return fail(fmt::format("LDom {} not found", a.back()));
+  // All or nothing: `set-var a=1 b ldg1` set a, then refused b.
+  auto before = d->variables;
+  auto refuse = [&](Reply f) {
+    d->variables = std::move(before);
+    return f;
+  };
   for (size_t i = 0; i + 1 < a.size(); ++i) {
     const std::string& w = a[i];
     auto it = [&](const std::string& name) {
@@ -657,15 +663,15 @@ Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
     };
     if (verb == "remove") {
       auto v = it(w);
-      if (v == d->variables.end()) return fail(fmt::format("Variable {} not found", w));
+      if (v == d->variables.end()) return refuse(fail(fmt::format("Variable {} not found", w)));
       d->variables.erase(v);
       continue;
     }
     size_t eq = w.find('=');
-    if (eq == std::string::npos || eq == 0) return fail(usage(verb + "-variable"));
+    if (eq == std::string::npos || eq == 0) return refuse(fail(usage(verb + "-variable")));
     std::string name = w.substr(0, eq), value = w.substr(eq + 1);
     auto v = it(name);
-    if (verb == "add" && v != d->variables.end()) return fail(fmt::format("Variable {} already exists", name));
+    if (verb == "add" && v != d->variables.end()) return refuse(fail(fmt::format("Variable {} already exists", name)));
     if (v != d->variables.end()) v->second = value;
     else d->variables.push_back({name, value});
   }
