@@ -1,5 +1,8 @@
 #include "ldm/vfctl_commands.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -72,9 +75,22 @@ Reply VfctlCommands::run(const std::vector<std::string>& a) {
   }
   if ((a[0] == "console-read" && a.size() == 3) || (a[0] == "console-write" && a.size() == 3)) {
     bool bound = m_.bound(a[1]);
+    // (vfctl console -f sends the offset it has read up to: decimal digits)
+    uint64_t from = 0;
+    if (a[0] == "console-read") {
+      errno = 0;
+      char* end = nullptr;
+      from = std::strtoull(a[2].c_str(), &end, 10);
+      if (a[2].empty() || !std::isdigit(static_cast<unsigned char>(a[2][0])) || end != a[2].c_str() + a[2].size() ||
+          errno == ERANGE) {
+        r.err = fmt::format("console-read: bad offset: {}\n", a[2]);
+        r.code = 1;
+        return r;
+      }
+    }
     // A domain that went away (stopped, migrated) still has what it wrote last: a follower
     // gets that first, and only then hears that it is gone.
-    std::string rest = a[0] == "console-read" ? m_.console_read(a[1], std::stoull(a[2])) : "";
+    std::string rest = a[0] == "console-read" ? m_.console_read(a[1], from) : "";
     if (!bound && rest.empty()) {
       r.err = fmt::format("LDom {} is not bound: it has no console\n", a[1]);
       r.code = 1;

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
+#include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -13,9 +16,11 @@
 
 #include "ldm/manager.h"
 #include "ldm/protocol.h"
+#include "ldm/request_server.h"
 #include "ldm/service_path.h"
 #include "ldm/state_file.h"
 #include "ldm/units.h"
+#include "ldm/vfctl_commands.h"
 #include "sim/platform/platform.h"
 
 using namespace vfsim;
@@ -467,4 +472,63 @@ TEST_CASE("set-, add- and remove-variable of several variables: all or nothing",
   CHECK(f.run({"add-var", "b=2", "a=3", "ldg1"}).err == "Variable a already exists\n");
   CHECK(f.run({"remove-var", "a", "c", "ldg1"}).err == "Variable c not found\n");
   CHECK(f.run({"list-variable", "ldg1"}).out == "a=1\n");
+}
+
+namespace {
+// vfctl's machine without one: no guest is bound, consoles hold what tests put there.
+struct NoMachine : VfctlMachine {
+  std::map<std::string, std::string> console;
+  std::string root;
+  bool bound(const std::string&) override { return false; }
+  std::string console_read(const std::string& d, uint64_t from) override {
+    return from < console[d].size() ? console[d].substr(from) : "";
+  }
+  void console_type(const std::string&, const std::string&) override {}
+  void advance(const Duration&) override {}
+  std::string time_stamp() override { return "0 s"; }
+  void guest_clock(const std::string&, uint64_t&, uint64_t&) override {}
+  uint32_t memory_checksum(const std::string&, uint64_t&) override { return 0; }
+  const std::string& service_root() const override { return root; }
+  std::string snapshot(const std::string&) override { return ""; }
+  void shutdown() override {}
+};
+}  // namespace
+
+// console-read's offset went to std::stoull: a word that is not a number threw out of the
+// handler (std::invalid_argument, a logic_error; ldmd answered "ldmd: internal error: stoull").
+TEST_CASE("vfctl console-read refuses an offset that is not a number", "[ldm]") {
+  Fixture f;
+  NoMachine machine;
+  machine.console["ldg1"] = "ok\n";
+  VfctlCommands vfctl(f.m, machine);
+  CHECK(vfctl.run({"console-read", "ldg1", "1"}).out == "k\n");
+  CHECK(vfctl.run({"console-read", "ldg1", "99999999999999999999"}).err == "console-read: bad offset: 99999999999999999999\n");
+  CHECK(vfctl.run({"console-read", "ldg1", "notanumber"}).err == "console-read: bad offset: notanumber\n");
+  CHECK(vfctl.run({"console-read", "ldg1", "-1"}).err == "console-read: bad offset: -1\n");
+  CHECK(vfctl.run({"console-read", "ldg1", std::string("1\0x", 3)}).code == 1);
+  CHECK(vfctl.run({"console-read", "ldg2", "0"}).err == "LDom ldg2 is not bound: it has no console\n");
+  CHECK(handle_request(f.m, vfctl, "ldmx", {"list"}).err == "ldmd: unknown tool ldmx (ldm or vfctl)\n");
+}
+
+// What ldmd still does with a handler that throws: an error reply, and it serves on.
+TEST_CASE("ldmd's server answers a handler's exception with an error reply and serves on", "[ldm][protocol]") {
+  std::string path = (std::filesystem::temp_directory_path() / fmt::format("vfsim-ldm-server-{}.sock", ::getpid())).string();
+  RequestServer server(path, [](const std::string&, const std::vector<std::string>& argv) -> Reply {
+    if (!argv.empty() && argv[0] == "throw") throw std::invalid_argument("stoull");
+    Reply r;
+    r.out = "ok\n";
+    return r;
+  });
+  ::setenv("LDMD_SOCKET", path.c_str(), 1);
+  auto ask = [&](std::vector<std::string> argv) {
+    auto answer = std::async(std::launch::async, [argv] { return request("ldm", argv); });
+    while (answer.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) server.poll(10);
+    return answer.get();
+  };
+  Answer a = ask({"throw"});
+  CHECK(a.connected);
+  CHECK(a.code == 1);
+  CHECK(a.err == "ldmd: internal error: stoull\n");
+  CHECK(ask({"list"}).out == "ok\n");
+  ::unsetenv("LDMD_SOCKET");
 }
