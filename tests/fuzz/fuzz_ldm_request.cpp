@@ -74,8 +74,11 @@ std::string printable(const std::string& tool, const std::vector<std::string>& a
 std::string g_request;   // the request running, for reports
 bool g_verbose = false;  // VFSIM_FUZZ_VERBOSE=1: each request and its reply on stderr (seeds)
 
+void remove_dir();
+
 [[noreturn]] void finding(const std::string& what) {
   std::fprintf(stderr, "fuzz_ldm_request: %s\n  request: %s\n", what.c_str(), g_request.c_str());
+  remove_dir();   // (abort runs no atexit handler)
   std::abort();
 }
 
