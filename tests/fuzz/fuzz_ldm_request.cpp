@@ -4,8 +4,9 @@
 //
 // The input is up to 64 requests, one per line ('\n' ends each, as on the socket). A line
 // that decode_request takes is that request; any other line is split at NUL bytes into
-// TOOL, ARG... ("ldm\0add-domain\0ldg1"): arguments hold any byte but '\n'. Each input
-// starts from factory-default in an empty state directory, with a fake machine: the
+// TOOL, ARG... ("ldm\0add-domain\0ldg1"): arguments hold any byte but '\n'. (ldmd refuses
+// a line over kMaxRequestBytes, 1 MB, before decoding it; inputs here are at most 8 KB.)
+// Each input starts from factory-default in an empty state directory, with a fake machine: the
 // DomainHost binds and starts whatever the binder chose, and a guest answers its Domain
 // Services at once when its name ends in a digit (ldg1), never otherwise (the other paths);
 // vfctl's machine (consoles, clock, checksums) is a map. The state directory and the service
@@ -22,12 +23,13 @@
 //   - a failing command leaves the model as it was (model_to_json, the state file's text),
 //     but for the domains' states after start-, stop- and panic-domain (those act on the
 //     machine domain by domain: the ones before the failure did start or stop);
-//   - after the input, a Manager started on the state directory has the same model (the
-//     configuration survives an ldmd restart);
+//   - after the input, a Manager started on the state directory has the same model, unless
+//     the chassis was left powered off (the configuration survives an ldmd restart);
 //   - nothing but the state directory and the service root appears in the temporary
 //     directory (mkfile's paths stay inside the service root; state files in the state dir).
 // Not reached: migrate-domain's own parsing (Migrator needs the machine and the network: the
-// Manager here has none, and says so), and what the real machine does (HvHost).
+// Manager here has none, and says so), what the real machine does (HvHost), and snapshot
+// save's file (the fake writes none; ldmd's goes where the user says).
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write valid request sequences (docs/ldm.md's command set) to DIR
 // and exit. VFSIM_FUZZ_VERBOSE=1: print each request with its reply.
