@@ -220,6 +220,11 @@ int sc_main(int argc, char** argv) {
     return 0;
   }
   if (vm.count("hash-password")) return hash_password_command();
+  // (the host name is saved in the configuration, JSON: like ldm's arguments, UTF-8 only)
+  if (!ldm::valid_utf8(vm["hostname"].as<std::string>())) {
+    std::cerr << "ldmd: --hostname " << vm["hostname"].as<std::string>() << ": not UTF-8 text\n";
+    return 2;
+  }
   if (std::string why = check_migration_options(vm); !why.empty()) {
     std::cerr << "ldmd: " << why << "\n";
     return 2;
