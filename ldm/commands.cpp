@@ -118,6 +118,10 @@ Reply Manager::run(const std::vector<std::string>& args) {
     return r;
   }
   if (args[0] == "-V") return cmd_version();
+  // The configuration is saved as JSON, which holds UTF-8 text only: a value in another
+  // encoding (set-var boot-file=\xff) made every later save throw, the command's change kept.
+  for (const std::string& w : args)
+    if (!valid_utf8(w)) return fail(fmt::format("Invalid argument: {}: not UTF-8 text", w));
   std::string cmd = canonical(args[0]);
   Args rest(args.begin() + 1, args.end());
   if (!powered_ && cmd != "list-spconfig") return fail("The system is powered off: power it on with 'vfctl sp poweron'");
@@ -210,16 +214,25 @@ Reply Manager::cmd_add_domain(const Args& a) {
       return fail(fmt::format("Invalid hostid: {}", h));
   }
   Reply r;
+  // All or nothing: a refused name (the second of two, or a MAC the first one took) leaves
+  // none of them added, as a failed command leaves the configuration (it is not saved).
+  const size_t had = m_.domains.size();
+  const uint64_t next_mac = m_.next_mac;
+  auto refuse = [&](Reply f) {
+    m_.domains.erase(m_.domains.begin() + long(had), m_.domains.end());
+    m_.next_mac = next_mac;
+    return f;
+  };
   for (const std::string& name : p.operands) {
-    if (!valid_name(name)) return fail(fmt::format("Invalid LDom name: {}", name));
-    if (m_.find(name)) return fail(fmt::format("LDom {} already exists", name));
+    if (!valid_name(name)) return refuse(fail(fmt::format("Invalid LDom name: {}", name)));
+    if (m_.find(name)) return refuse(fail(fmt::format("LDom {} already exists", name)));
     if (m_.domains.size() >= kMaxDomains)
-      return fail(fmt::format("The maximum number of LDoms ({}) has been reached", kMaxDomains));
-    if (other_changes_blocked(name, r)) return r;
+      return refuse(fail(fmt::format("The maximum number of LDoms ({}) has been reached", kMaxDomains)));
+    if (other_changes_blocked(name, r)) return refuse(r);
     Domain d;
     d.name = name;
     if (p.props.count("mac-addr")) {
-      if (std::string why = take_mac(p.props["mac-addr"], d.mac, nullptr); !why.empty()) return fail(why);
+      if (std::string why = take_mac(p.props["mac-addr"], d.mac, nullptr); !why.empty()) return refuse(fail(why));
     } else {
       d.mac = alloc_mac();
     }
@@ -288,16 +301,23 @@ Reply Manager::cmd_remove_domain(const Args& a) {
     return fail(usage("remove-domain"));
   }
   Reply r;
+  // All or nothing, as add-domain: ldg1 went when `remove-domain ldg1 primary` was refused.
+  std::vector<Domain> before = m_.domains;
+  auto refuse = [&](Reply f) {
+    m_.domains = std::move(before);
+    return f;
+  };
   for (const std::string& n : names) {
     Domain* d = m_.find(n);
-    if (!d) return fail(fmt::format("LDom {} not found", n));
-    if (d->control) return fail(fmt::format("LDom {} is the control domain and cannot be removed", n));
+    if (!d) return refuse(fail(fmt::format("LDom {} not found", n)));
+    if (d->control) return refuse(fail(fmt::format("LDom {} is the control domain and cannot be removed", n)));
     if (d->state != State::Inactive)
-      return fail(fmt::format("LDom {} must be unbound before it can be removed", n));
-    if (other_changes_blocked(n, r)) return r;
+      return refuse(fail(fmt::format("LDom {} must be unbound before it can be removed", n)));
+    if (other_changes_blocked(n, r)) return refuse(r);
     for (const Domain& o : m_.domains)
       for (const Vnet& v : o.vnets)
-        if (v.vsw_domain == n) return fail(fmt::format("LDom {} provides services used by LDom {}", n, o.name));
+        if (v.vsw_domain == n)
+          return refuse(fail(fmt::format("LDom {} provides services used by LDom {}", n, o.name)));
     m_.domains.erase(std::find_if(m_.domains.begin(), m_.domains.end(), [&](const Domain& x) { return x.name == n; }));
   }
   return r;
@@ -630,6 +650,12 @@ Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
   if (a.size() < 2) return fail(usage(verb + "-variable"));
   Domain* d = m_.find(a.back());
   if (!d) return fail(fmt::format("LDom {} not found", a.back()));
+  // All or nothing: `set-var a=1 b ldg1` set a, then refused b.
+  auto before = d->variables;
+  auto refuse = [&](Reply f) {
+    d->variables = std::move(before);
+    return f;
+  };
   for (size_t i = 0; i + 1 < a.size(); ++i) {
     const std::string& w = a[i];
     auto it = [&](const std::string& name) {
@@ -637,15 +663,15 @@ Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
     };
     if (verb == "remove") {
       auto v = it(w);
-      if (v == d->variables.end()) return fail(fmt::format("Variable {} not found", w));
+      if (v == d->variables.end()) return refuse(fail(fmt::format("Variable {} not found", w)));
       d->variables.erase(v);
       continue;
     }
     size_t eq = w.find('=');
-    if (eq == std::string::npos || eq == 0) return fail(usage(verb + "-variable"));
+    if (eq == std::string::npos || eq == 0) return refuse(fail(usage(verb + "-variable")));
     std::string name = w.substr(0, eq), value = w.substr(eq + 1);
     auto v = it(name);
-    if (verb == "add" && v != d->variables.end()) return fail(fmt::format("Variable {} already exists", name));
+    if (verb == "add" && v != d->variables.end()) return refuse(fail(fmt::format("Variable {} already exists", name)));
     if (v != d->variables.end()) v->second = value;
     else d->variables.push_back({name, value});
   }

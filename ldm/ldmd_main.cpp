@@ -35,6 +35,7 @@
 #include "ldm/snapshot.h"
 #include "ldm/state_file.h"
 #include "ldm/state_lock.h"
+#include "ldm/vfctl_commands.h"
 #include "ldm/vntsd.h"
 #include "sim/state/stream.h"
 
@@ -46,27 +47,6 @@ namespace {
 
 volatile std::sig_atomic_t g_quit = 0;   // the signal that stops ldmd, or -1 for vfctl shutdown
 void on_signal(int sig) { g_quit = sig; }
-
-// At most this much simulated time per `vfctl clock advance`: 1e300s used to overflow
-// SystemC's clock and hang ldmd (an hour is already days of host time with busy guests).
-constexpr double kMaxAdvanceSeconds = 3600;
-
-// "10ms", "2s", "500us", "1m" -> SystemC time; nan, negative and over an hour are refused.
-bool parse_duration(const std::string& s, sc_core::sc_time& t) {
-  size_t used = 0;
-  double v;
-  try { v = std::stod(s, &used); } catch (...) { return false; }
-  std::string u = s.substr(used);
-  const std::map<std::string, double> seconds = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"", 1}, {"m", 60}};
-  if (!seconds.count(u) || !(v >= 0) || !(v * seconds.at(u) <= kMaxAdvanceSeconds)) return false;
-  // (in the unit given, so that 10ms is exactly 10 ms of SystemC time)
-  if (u == "ns") t = sc_core::sc_time(v, sc_core::SC_NS);
-  else if (u == "us") t = sc_core::sc_time(v, sc_core::SC_US);
-  else if (u == "ms") t = sc_core::sc_time(v, sc_core::SC_MS);
-  else if (u == "m") t = sc_core::sc_time(v * 60, sc_core::SC_SEC);
-  else t = sc_core::sc_time(v, sc_core::SC_SEC);
-  return true;
-}
 
 // ADDR:PORT with a numeric address and a port 1..65535 ("" when it is one, else why not).
 std::string check_endpoint(const std::string& v) {
@@ -153,189 +133,45 @@ int hash_password_command() {
   return 0;
 }
 
-struct Daemon {
+// vfctl's view of the running machine (vfctl_commands.h): the hypervisor and SystemC's clock.
+struct HvMachine : ldm::VfctlMachine {
   ldm::Manager& mgr;
   ldm::HvHost& host;
-  bool deterministic;
-
-  ldm::Reply vfctl(const std::vector<std::string>& a) {
-    ldm::Reply r;
-    auto usage = [&] {
-      r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
-              "    vfctl sp bootmode config=NAME\n    vfctl console [-f] DOMAIN\n"
-              "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show [DOMAIN]\n"
-              "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl checksum DOMAIN\n"
-              "    vfctl suspend|resume DOMAIN\n    vfctl shutdown\n";
-      r.code = 1;
-      return r;
-    };
-    if (a.empty()) return usage();
-    // What changes the machine waits for a running Operation (operation.h) to end.
-    // A snapshot too: the guest is halfway through a conversation with the manager.
-    if (auto op = mgr.running_operation();
-        op && (a[0] == "reboot" || a[0] == "snapshot" || (a[0] == "sp" && a.size() >= 2 && a[1] != "showhost")))
-      return op->refusal();
-    if (a[0] == "reboot" && a.size() == 2) {
-      if (a[1] != "primary") {
-        r.err = fmt::format("vfctl reboot only reboots the control domain; use ldm stop-domain/start-domain for {}\n", a[1]);
-        r.code = 1;
-        return r;
-      }
-      return mgr.reboot_control();
-    }
-    if (a[0] == "sp" && a.size() >= 2) {
-      if (a[1] == "poweron") return mgr.poweron();
-      if (a[1] == "poweroff") return mgr.poweroff();
-      if (a[1] == "powercycle") {
-        ldm::Reply off = mgr.poweroff();
-        if (off.code) return off;
-        ldm::Reply on = mgr.poweron();
-        on.out = off.out + on.out;
-        return on;
-      }
-      if (a[1] == "showhost") {
-        const auto& m = mgr.model();
-        r.out = fmt::format("Host: {}\nPlatform: SUNW,{}\nPower: {}\nConfiguration: {}{}\n", m.hostname,
-                            mgr.platform().name, mgr.powered_on() ? "on" : "off", m.current_config,
-                            m.next_config.empty() ? "" : fmt::format(" (next poweron: {})", m.next_config));
-        return r;
-      }
-      if (a[1] == "bootmode" && a.size() == 3 && a[2].rfind("config=", 0) == 0) return mgr.bootmode(a[2].substr(7));
-      return usage();
-    }
-    if ((a[0] == "console-read" && a.size() == 3) || (a[0] == "console-write" && a.size() == 3)) {
-      hv::Guest* g = host.hypervisor().find_guest(a[1]);
-      // A domain that went away (stopped, migrated) still has what it wrote last: a follower
-      // gets that first, and only then hears that it is gone.
-      std::string rest = a[0] == "console-read" ? host.vcc().read(a[1], std::stoull(a[2])) : "";
-      if (!g && rest.empty()) {
-        r.err = fmt::format("LDom {} is not bound: it has no console\n", a[1]);
-        r.code = 1;
-      } else if (a[0] == "console-read") {
-        r.out = rest;
-      } else {
-        host.vcc().type(host.hypervisor(), *g, a[2]);
-      }
-      return r;
-    }
-    if (a[0] == "console" && a.size() == 2) {
-      hv::Guest* g = host.hypervisor().find_guest(a[1]);
-      if (!mgr.model().find(a[1])) {
-        r.err = fmt::format("LDom {} not found\n", a[1]);
-        r.code = 1;
-      } else if (!g) {
-        r.err = fmt::format("LDom {} is not bound: it has no console\n", a[1]);
-        r.code = 1;
-      } else {
-        r.out = host.vcc().read(a[1], 0);
-      }
-      return r;
-    }
-    if (a[0] == "clock" && a.size() == 3 && a[1] == "advance") {
-      sc_core::sc_time t;
-      if (!parse_duration(a[2], t)) {
-        r.err = fmt::format("Invalid duration: {} (from 0 to 1h of simulated time, e.g. 10ms)\n", a[2]);
-        r.code = 1;
-        return r;
-      }
-      sc_core::sc_start(t);
-      mgr.poll();
-      r.out = fmt::format("simulated time {}\n", sc_core::sc_time_stamp().to_string());
-      return r;
-    }
-    if (a[0] == "clock" && a.size() == 2 && a[1] == "show") {
-      r.out = fmt::format("simulated time {}\n", sc_core::sc_time_stamp().to_string());
-      return r;
-    }
-    // A guest's own clock (docs/hypervisor.md "Virtual time"): what its %stick reads now.
-    if (a[0] == "clock" && a.size() == 3 && a[1] == "show") {
-      hv::Guest* g = host.hypervisor().find_guest(a[2]);
-      if (!g) {
-        r.err = fmt::format("LDom {} is not bound: it has no clock\n", a[2]);
-        r.code = 1;
-        return r;
-      }
-      uint64_t stick = host.hypervisor().guest_time(*g);
-      r.out = fmt::format("{}: %stick {} ({:.6f} s of guest time), time of day {}\n", a[2], stick,
-                          double(stick) / double(mgr.platform().stick_hz), host.hypervisor().guest_tod(*g));
-      return r;
-    }
-    // The control domain's mkfile, for vdsdev backends: PATH is in the service domain's file
-    // system (ldmd --service-root); the image is sparse (as with -n) and its directories
-    // are made as needed.
-    if (a[0] == "mkfile" && (a.size() == 3 || (a.size() == 4 && a[1] == "-n"))) {
-      const std::string& size = a[a.size() - 2];
-      const std::string& path = a.back();
-      uint64_t bytes = 0;
-      size_t used = 0;
-      try { bytes = std::stoull(size, &used); } catch (...) { used = 0; }
-      std::string unit = used ? size.substr(used) : "?";
-      const std::map<std::string, unsigned> shift = {{"", 0}, {"b", 9}, {"k", 10}, {"m", 20}, {"g", 30}};
-      if (!used || !shift.count(unit) || bytes == 0 || bytes > (~0ull >> shift.at(unit)) || path.empty()) {
-        r.err = fmt::format("mkfile: bad size or path: {} {} (e.g. vfctl mkfile -n 10g /ldoms/ldg1/disk0.img)\n", size, path);
-        r.code = 1;
-        return r;
-      }
-      std::string why, file = ldm::service_host_path(host.service_root(), path, why);
-      if (file.empty()) {
-        r.err = fmt::format("mkfile: {}: {}\n", path, why);
-        r.code = 1;
-        return r;
-      }
-      try {
-        std::filesystem::create_directories(std::filesystem::path(file).parent_path());
-        models::DiskImage::create_sparse(file, bytes << shift.at(unit));
-      } catch (const std::exception& e) {
-        r.err = fmt::format("mkfile: {}: {}\n", path, e.what());
-        r.code = 1;
-      }
-      return r;
-    }
-    // A guest's memory in one number, to compare two runs: CRC-32 of every non-zero page
-    // with its real address, in address order.
-    if (a[0] == "checksum" && a.size() == 2) {
-      hv::Guest* g = host.hypervisor().find_guest(a[1]);
-      if (!g) {
-        r.err = fmt::format("LDom {} is not bound: it has no memory\n", a[1]);
-        r.code = 1;
-        return r;
-      }
-      uint64_t pages = 0;
-      uint32_t crc = host.hypervisor().memory_checksum(*g, &pages);
-      r.out = fmt::format("{}: {} non-zero pages, crc32 {:08x}\n", a[1], pages, crc);
-      return r;
-    }
-    // A guest's suspend for migration, by hand (ldm/commands_suspend.cpp; suspend waits for it).
-    if ((a[0] == "suspend" || a[0] == "resume") && a.size() == 2)
-      return a[0] == "suspend" ? mgr.suspend_domain(a[1]) : mgr.resume_domain(a[1]);
-    // The whole host to a file (ldm/snapshot.h); FILE is absolute (vfctl makes it so).
-    if (a[0] == "snapshot" && a.size() == 3 && a[1] == "save") {
-      if (a[2].empty() || a[2][0] != '/') {
-        r.err = fmt::format("snapshot: {}: not an absolute path\n", a[2]);
-        r.code = 1;
-        return r;
-      }
-      try {
-        ldm::SnapshotInfo i = ldm::save_snapshot(a[2], mgr, host);
-        r.out = fmt::format("Snapshot {}: {} domain(s), {:.1f} MB of guest memory touched, {:.1f} MB written in {:.2f} s "
-                            "at simulated time {}\n",
-                            a[2], i.guests, double(i.pages) * 8192 / (1 << 20), double(i.bytes) / (1 << 20),
-                            i.wall_seconds, sc_core::sc_time_stamp().to_string());
-      } catch (const std::exception& e) {
-        r.err = fmt::format("snapshot: {}\n", e.what());
-        r.code = 1;
-      }
-      return r;
-    }
-    if (a[0] == "shutdown") {
-      g_quit = -1;
-      r.out = "ldmd stopping\n";
-      return r;
-    }
-    return usage();
+  HvMachine(ldm::Manager& m, ldm::HvHost& h) : mgr(m), host(h) {}
+  bool bound(const std::string& d) override { return host.hypervisor().find_guest(d) != nullptr; }
+  std::string console_read(const std::string& d, uint64_t from) override { return host.vcc().read(d, from); }
+  void console_type(const std::string& d, const std::string& text) override {
+    if (hv::Guest* g = host.hypervisor().find_guest(d)) host.vcc().type(host.hypervisor(), *g, text);
   }
+  void advance(const ldm::Duration& d) override {
+    using U = ldm::Duration::Unit;
+    // (in the unit given, so that 10ms is exactly 10 ms of SystemC time)
+    sc_core::sc_time t = d.unit == U::Ns ? sc_core::sc_time(d.value, sc_core::SC_NS)
+                         : d.unit == U::Us ? sc_core::sc_time(d.value, sc_core::SC_US)
+                         : d.unit == U::Ms ? sc_core::sc_time(d.value, sc_core::SC_MS)
+                         : d.unit == U::Min ? sc_core::sc_time(d.value * 60, sc_core::SC_SEC)
+                                            : sc_core::sc_time(d.value, sc_core::SC_SEC);
+    sc_core::sc_start(t);
+  }
+  std::string time_stamp() override { return sc_core::sc_time_stamp().to_string(); }
+  void guest_clock(const std::string& d, uint64_t& stick, uint64_t& tod) override {
+    hv::Guest* g = host.hypervisor().find_guest(d);
+    stick = host.hypervisor().guest_time(*g);
+    tod = host.hypervisor().guest_tod(*g);
+  }
+  uint32_t memory_checksum(const std::string& d, uint64_t& pages) override {
+    return host.hypervisor().memory_checksum(*host.hypervisor().find_guest(d), &pages);
+  }
+  const std::string& service_root() const override { return host.service_root(); }
+  std::string snapshot(const std::string& file) override {
+    ldm::SnapshotInfo i = ldm::save_snapshot(file, mgr, host);
+    return fmt::format("Snapshot {}: {} domain(s), {:.1f} MB of guest memory touched, {:.1f} MB written in {:.2f} s "
+                       "at simulated time {}\n",
+                       file, i.guests, double(i.pages) * 8192 / (1 << 20), double(i.bytes) / (1 << 20), i.wall_seconds,
+                       sc_core::sc_time_stamp().to_string());
+  }
+  void shutdown() override { g_quit = -1; }
 };
-
 }  // namespace
 
 int sc_main(int argc, char** argv) {
@@ -384,6 +220,11 @@ int sc_main(int argc, char** argv) {
     return 0;
   }
   if (vm.count("hash-password")) return hash_password_command();
+  // (the host name is saved in the configuration, JSON: like ldm's arguments, UTF-8 only)
+  if (!ldm::valid_utf8(vm["hostname"].as<std::string>())) {
+    std::cerr << "ldmd: --hostname " << vm["hostname"].as<std::string>() << ": not UTF-8 text\n";
+    return 2;
+  }
   if (std::string why = check_migration_options(vm); !why.empty()) {
     std::cerr << "ldmd: " << why << "\n";
     return 2;
@@ -489,15 +330,15 @@ int sc_main(int argc, char** argv) {
     mc.state_dir = state_dir;
     ldm::Migrator migrator(mgr, host, mc);
     mgr.migrator = &migrator;
-    Daemon d{mgr, host, vm.count("deterministic") > 0};
+    HvMachine machine_view(mgr, host);
+    ldm::VfctlCommands vfctl(mgr, machine_view);
+    const bool deterministic = vm.count("deterministic") > 0;
     // Commands still running (graceful stops, live DR): advanced below, between polls.
     std::vector<std::shared_ptr<ldm::Operation>> ops;
     ldm::RequestServer server(
         sock,
         [&](const std::string& tool, const std::vector<std::string>& args) {
-          ldm::Reply r = tool == "vfctl" ? d.vfctl(args)
-                         : tool == "ldm" ? mgr.run(args)
-                                         : ldm::fail("ldmd: unknown tool " + tool + " (ldm or vfctl)");
+          ldm::Reply r = ldm::handle_request(mgr, vfctl, tool, args);
           if (r.pending && !r.pending->done()) ops.push_back(r.pending);
           return r;
         },
@@ -529,7 +370,7 @@ int sc_main(int argc, char** argv) {
       double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       bool behind = sc_core::sc_time_stamp().to_seconds() - sim0 < wall;
       bool stepping = std::any_of(ops.begin(), ops.end(), [](const auto& op) { return op->step_seconds() > 0; });
-      int wait_ms = stepping ? 0 : (!d.deterministic && active) ? (behind ? 0 : 5) : migrator.busy() || !ops.empty() ? 2 : 50;
+      int wait_ms = stepping ? 0 : (!deterministic && active) ? (behind ? 0 : 5) : migrator.busy() || !ops.empty() ? 2 : 50;
       consoles.poll(mgr.model());
       server.poll(wait_ms);   // accepts, reads, runs requests, writes: never blocks on a client
       migrator.poll();        // what the migration threads need of the host
@@ -545,14 +386,14 @@ int sc_main(int argc, char** argv) {
       if (step > 0) {
         sc_core::sc_start(sc_core::sc_time(step, sc_core::SC_SEC));
         for (const auto& op : ops) op->pump();
-      } else if (!d.deterministic && active && behind) {
+      } else if (!deterministic && active && behind) {
         auto t0 = std::chrono::steady_clock::now();
         sc_core::sc_start(sc_core::sc_time(slice, sc_core::SC_SEC));
         double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (took > response) slice = std::max(slice / 2, 1e-7);
         else if (took < response / 2) slice = std::min(slice * 2, max_slice);
         mgr.poll();
-      } else if (!d.deterministic && !active) {
+      } else if (!deterministic && !active) {
         // Idle machine: simulated time follows the wall clock in one step.
         double lag = wall - (sc_core::sc_time_stamp().to_seconds() - sim0);
         if (lag > 0) sc_core::sc_start(sc_core::sc_time(lag, sc_core::SC_SEC));

@@ -323,35 +323,40 @@ Reply Manager::reconfigure_control(const std::function<void(Domain&)>& change) {
   return r;
 }
 
+// The control domain boots with these constraints (at its reboot after a delayed
+// reconfiguration, and at power-on): strands from the lowest of its own (or free ones),
+// memory from the start of its range (below other domains' memory), crypto units on its cores.
+void Manager::fit_control(Domain& p, unsigned vcpus, uint64_t memory, unsigned maus) {
+  std::vector<unsigned> mine = p.strands;
+  std::vector<unsigned> fresh = free_strands();
+  mine.insert(mine.end(), fresh.begin(), fresh.end());
+  std::sort(mine.begin(), mine.end());
+  mine.resize(std::min<size_t>(vcpus, mine.size()));
+  p.strands = mine;
+  p.vcpus = unsigned(mine.size());
+  uint64_t size = (memory + (4ull << 20) - 1) & ~((4ull << 20) - 1);
+  uint64_t limit = p_.memory_bytes - kSysTop;
+  for (const Domain& d : m_.domains)
+    if (!d.control)
+      for (const MemRange& mr : d.mem) limit = std::min(limit, mr.pa - kSysTop);
+  size = std::min(size, limit);
+  p.mem = {{kSysTop, kSysTop, size}};
+  p.memory = size;
+  std::vector<unsigned> units;
+  for (unsigned c = 0; c < p_.cores() && units.size() < maus; ++c)
+    if ((!owner_of_mau(c) || owner_of_mau(c) == &p) &&
+        std::any_of(p.strands.begin(), p.strands.end(), [&](unsigned s) { return s / p_.strands_per_core == c; }))
+      units.push_back(c);
+  p.mau_cores = units;
+  p.maus = unsigned(units.size());
+}
+
 Reply Manager::reboot_control() {
   Reply r;
   Domain& p = primary();
   if (p.delayed) {
-    // Shrink or grow the control domain to its pending constraints: strands from the
-    // lowest of its own (or free ones), memory from the start of its range.
-    std::vector<unsigned> mine = p.strands;
-    std::vector<unsigned> fresh = free_strands();
-    mine.insert(mine.end(), fresh.begin(), fresh.end());
-    std::sort(mine.begin(), mine.end());
-    if (mine.size() < p.pending_vcpus) p.pending_vcpus = unsigned(mine.size());
-    mine.resize(p.pending_vcpus);
-    p.strands = mine;
-    p.vcpus = p.pending_vcpus;
-    uint64_t size = (p.pending_memory + (4ull << 20) - 1) & ~((4ull << 20) - 1);
-    uint64_t limit = p_.memory_bytes - kSysTop;
-    for (const Domain& d : m_.domains)
-      if (!d.control)
-        for (const MemRange& mr : d.mem) limit = std::min(limit, mr.pa - kSysTop);
-    size = std::min(size, limit);
-    p.mem = {{kSysTop, kSysTop, size}};
-    p.memory = size;
-    std::vector<unsigned> maus;
-    for (unsigned c = 0; c < p_.cores() && maus.size() < p.pending_maus; ++c)
-      if ((!owner_of_mau(c) || owner_of_mau(c) == &p) &&
-          std::any_of(p.strands.begin(), p.strands.end(), [&](unsigned s) { return s / p_.strands_per_core == c; }))
-        maus.push_back(c);
-    p.mau_cores = maus;
-    p.maus = unsigned(maus.size());
+    fit_control(p, p.pending_vcpus, p.pending_memory, p.pending_maus);
+    p.pending_vcpus = p.vcpus;
     p.delayed = false;
     m_.next_config.clear();
   }
@@ -405,7 +410,14 @@ Reply Manager::poweron() {
     if (!d.control) { d.strands.clear(); d.mem.clear(); d.mau_cores.clear(); d.cons_port = -1; }
   for (Domain& d : m_.domains) {
     d.delayed = false;
-    if (d.control) { d.state = State::Active; d.started_at = now(); continue; }
+    if (d.control) {
+      // (a configuration saved during a delayed reconfiguration holds the new constraints
+      // with the old bindings: 8 vcpus on 128 strands, which no restart would load)
+      fit_control(d, d.vcpus, d.memory, d.maus);
+      d.state = State::Active;
+      d.started_at = now();
+      continue;
+    }
     // Bound and active domains come back as they were saved.
     State want = d.state;
     d.state = State::Inactive;

@@ -88,6 +88,8 @@ class Manager {
   using Args = std::vector<std::string>;
   Reply dispatch(const std::string& cmd, const Args& a);
   void factory_default();
+  // The control domain's bindings for these constraints (as it boots with them).
+  void fit_control(Domain& p, unsigned vcpus, uint64_t memory, unsigned maus);
   // "" or the error. layout: the real-address blocks a migrated domain must keep (ldm/migration.h).
   std::string bind(Domain& d, const std::vector<MemRange>* layout = nullptr);
   void unbind(Domain& d);

@@ -18,4 +18,8 @@ std::string service_host_path(const std::string& root, const std::string& path, 
 // (at most 64): never a path.
 bool valid_name(const std::string& n);
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF): what the
+// state file, JSON, can hold. Command arguments must be (a variable's value is kept as typed).
+bool valid_utf8(const std::string& s);
+
 }  // namespace vfsim::ldm

@@ -4,7 +4,7 @@
 # regression inputs under tests/fuzz/corpus/TARGET/.
 # Usage: tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET]
 #   TARGET: state_stream (default), migration_runtime, migration_frames, cwq, md_decode, elf,
-#   platform_file, hypercalls
+#   platform_file, hypercalls, ldm_request
 # Exit: 0 no finding, 77 skipped (no clang++ or no libFuzzer runtime: apt-get install clang
 # libclang-rt-14-dev), anything else a finding (the crashing input is left in BUILD_DIR).
 # FUZZ_BUILD_ONLY=1: build the target and write its seeds, do not fuzz.
@@ -81,6 +81,19 @@ case $target in
     libs=(-ltomlplusplus -lfmt)
     max_len=4096
     ;;
+  ldm_request)
+    # ldmd's request decoding and handler, the Manager on a fake machine (no hypervisor, no SystemC).
+    srcs=("$here/fuzz_ldm_request.cpp" "$root/models/vdisk_backend.cpp" "$root/sim/platform/platform.cpp"
+          "$root/sim/platform/platform_file.cpp")
+    for f in manager operation commands commands_vio commands_suspend list units state_file service_path protocol \
+             vfctl_commands; do
+      srcs+=("$root/ldm/$f.cpp")
+    done
+    defs=(-DFMT_SHARED -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
+    libs=(-ltomlplusplus -lfmt)
+    max_len=8192
+    extra=(-dict="$here/ldm_request.dict")   # the subcommands, options and properties
+    ;;
   *)
     echo "fuzz: no target $target" >&2
     exit 2
@@ -137,6 +150,7 @@ dirs=("$out/corpus" "$out/seed")
 [[ -d $here/corpus/$target ]] && dirs+=("$here/corpus/$target")
 [[ ${FUZZ_BUILD_ONLY:-0} == 1 ]] && exit 0
 # -timeout: one input taking a second is a hang; -rss_limit_mb: an allocation the input does
-# not justify shows as running out of memory long before the machine does.
-exec "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb="$rss_mb" -max_len="$max_len" -print_final_stats=1 \
+# not justify shows as running out of memory long before the machine does. -error_exitcode:
+# libFuzzer's own is 77, which CTest takes for "skipped" (SKIP_RETURN_CODE): a finding passed.
+exec "$bin" -max_total_time="$secs" -timeout=5 -error_exitcode=1 -rss_limit_mb="$rss_mb" -max_len="$max_len" -print_final_stats=1 \
   "${extra[@]}" -artifact_prefix="$out/" "${dirs[@]}"

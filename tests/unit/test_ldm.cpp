@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
+#include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -13,8 +16,11 @@
 
 #include "ldm/manager.h"
 #include "ldm/protocol.h"
+#include "ldm/request_server.h"
+#include "ldm/service_path.h"
 #include "ldm/state_file.h"
 #include "ldm/units.h"
+#include "ldm/vfctl_commands.h"
 #include "sim/platform/platform.h"
 
 using namespace vfsim;
@@ -379,4 +385,150 @@ TEST_CASE("vfctl suspend and resume: active guests only, through the host, resum
   CHECK(r.out == "LDom ldg1 resumed\n");
   CHECK(host.calls.back() == "resume ldg1");
   CHECK(m.resume_domain("ldg1").err == "LDom ldg1 is not suspended\n");
+}
+
+// Found by fuzz_ldm_request (tests/fuzz/corpus/ldm_request/spconfig-saved-in-delayed-reconf):
+// the configuration kept primary's 128 strands with its new 8 vcpus, and the state file it
+// saved at power-on was refused by the next ldmd ("LDom primary has 8 vcpus but holds 128
+// strands").
+TEST_CASE("a configuration saved during a delayed reconfiguration powers on with the new constraints", "[ldm]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / fmt::format("vfsim-ldm-spconfig-{}", ::getpid());
+  fs::remove_all(dir);
+  platform::Platform p = platform::load_platform("T5240");
+  {
+    Manager m(p, nullptr, dir.string(), "host");
+    REQUIRE(m.run({"set-vcpu", "8", "primary"}).code == 0);
+    REQUIRE(m.run({"set-mau", "1", "primary"}).code == 0);
+    REQUIRE(m.run({"set-memory", "4G", "primary"}).code == 0);
+    REQUIRE(m.run({"add-spconfig", "cfg1"}).code == 0);
+    REQUIRE(m.poweroff().code == 0);
+    CHECK(m.poweron().out == "Chassis is powered on with configuration cfg1\n");
+    const Domain& primary = *m.model().find("primary");
+    CHECK(primary.strands == std::vector<unsigned>{0, 1, 2, 3, 4, 5, 6, 7});
+    CHECK(primary.mau_cores == std::vector<unsigned>{0});
+    CHECK(primary.memory == 4ull << 30);
+    CHECK(m.run({"list", "primary"}).out.find("primary    active     -n-c--  SP      8     4G") != std::string::npos);
+    CHECK(m.free_strands().size() == 120);
+  }
+  Manager again(p, nullptr, dir.string(), "host");   // threw StateError
+  CHECK(again.model().find("primary")->strands.size() == 8);
+  fs::remove_all(dir);
+}
+
+// Found by fuzz_ldm_request (tests/fuzz/corpus/ldm_request/set-var-not-utf8): the variable
+// was set, then saving it threw (JSON holds UTF-8 only): ldmd answered "internal error" and
+// every later change failed the same way.
+TEST_CASE("an argument that is not UTF-8 is refused before anything changes", "[ldm]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / fmt::format("vfsim-ldm-utf8-{}", ::getpid());
+  fs::remove_all(dir);
+  platform::Platform p = platform::load_platform("T5240");
+  Manager m(p, nullptr, dir.string(), "host");
+  REQUIRE(m.run({"add-domain", "ldg1"}).code == 0);
+  Reply r = m.run({"set-var", "boot-file=\xff", "ldg1"});
+  CHECK(r.code == 1);
+  CHECK(r.err == "Invalid argument: boot-file=\xff: not UTF-8 text\n");
+  CHECK(m.run({"list-variable", "ldg1"}).out.empty());
+  CHECK(m.run({"set-var", "boot-file=\xc3\xa9t\xc3\xa9", "ldg1"}).code == 0);   // UTF-8: kept as typed
+  CHECK(m.run({"list-variable", "ldg1"}).out == "boot-file=\xc3\xa9t\xc3\xa9\n");
+  CHECK(valid_utf8("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));
+  CHECK_FALSE(valid_utf8("\xc0\xaf"));           // overlong '/'
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80"));       // a surrogate
+  CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));   // above U+10FFFF
+  CHECK_FALSE(valid_utf8("\xe2\x82"));           // cut short
+  fs::remove_all(dir);
+}
+
+// Found by fuzz_ldm_request (tests/fuzz/corpus/ldm_request/add-domain-partial): the names
+// before a refused one were added, in memory only (a failed command is not saved).
+TEST_CASE("add-domain and remove-domain of several domains: all or nothing", "[ldm]") {
+  Fixture f;
+  Reply r = f.run({"add-domain", "ldg1", "8"});
+  CHECK(r.err == "Invalid LDom name: 8\n");
+  CHECK_FALSE(f.m.model().find("ldg1"));
+  REQUIRE(f.run({"add-domain", "mac-addr=00:14:4f:fc:00:01", "ldg1"}).code == 0);
+  uint64_t next_mac = f.m.model().next_mac;
+  CHECK(f.run({"add-domain", "ldg2", "ldg1"}).err == "LDom ldg1 already exists\n");
+  CHECK(f.run({"add-domain", "mac-addr=00:14:4f:fc:00:02", "ldg2", "ldg3"}).err ==
+        "MAC address 00:14:4f:fc:00:02 is already in use.\n");
+  CHECK(f.m.model().domains.size() == 2);
+  CHECK(f.m.model().next_mac == next_mac);
+  REQUIRE(f.run({"add-domain", "ldg2", "ldg3"}).code == 0);
+  CHECK(f.run({"remove-domain", "ldg2", "primary"}).err == "LDom primary is the control domain and cannot be removed\n");
+  CHECK(f.run({"remove-domain", "ldg3", "nosuch"}).err == "LDom nosuch not found\n");
+  CHECK(f.m.model().domains.size() == 4);
+  CHECK(f.run({"remove-domain", "ldg2", "ldg3"}).code == 0);
+  CHECK(f.m.model().domains.size() == 2);
+}
+
+// Found by fuzz_ldm_request (tests/fuzz/corpus/ldm_request/set-var-partial).
+TEST_CASE("set-, add- and remove-variable of several variables: all or nothing", "[ldm]") {
+  Fixture f;
+  REQUIRE(f.run({"add-domain", "ldg1"}).code == 0);
+  CHECK(f.run({"set-var", "auto-boot?=false", "009", "ldg1"}).err == "Usage:\n    ldm set-variable <var-name>=<value>... <ldom>\n\n");
+  CHECK(f.run({"list-variable", "ldg1"}).out.empty());
+  REQUIRE(f.run({"add-var", "a=1", "ldg1"}).code == 0);
+  CHECK(f.run({"add-var", "b=2", "a=3", "ldg1"}).err == "Variable a already exists\n");
+  CHECK(f.run({"remove-var", "a", "c", "ldg1"}).err == "Variable c not found\n");
+  CHECK(f.run({"list-variable", "ldg1"}).out == "a=1\n");
+}
+
+namespace {
+// vfctl's machine without one: no guest is bound, consoles hold what tests put there.
+struct NoMachine : VfctlMachine {
+  std::map<std::string, std::string> console;
+  std::string root;
+  bool bound(const std::string&) override { return false; }
+  std::string console_read(const std::string& d, uint64_t from) override {
+    return from < console[d].size() ? console[d].substr(from) : "";
+  }
+  void console_type(const std::string&, const std::string&) override {}
+  void advance(const Duration&) override {}
+  std::string time_stamp() override { return "0 s"; }
+  void guest_clock(const std::string&, uint64_t&, uint64_t&) override {}
+  uint32_t memory_checksum(const std::string&, uint64_t&) override { return 0; }
+  const std::string& service_root() const override { return root; }
+  std::string snapshot(const std::string&) override { return ""; }
+  void shutdown() override {}
+};
+}  // namespace
+
+// console-read's offset went to std::stoull: a word that is not a number threw out of the
+// handler (std::invalid_argument, a logic_error; ldmd answered "ldmd: internal error: stoull").
+TEST_CASE("vfctl console-read refuses an offset that is not a number", "[ldm]") {
+  Fixture f;
+  NoMachine machine;
+  machine.console["ldg1"] = "ok\n";
+  VfctlCommands vfctl(f.m, machine);
+  CHECK(vfctl.run({"console-read", "ldg1", "1"}).out == "k\n");
+  CHECK(vfctl.run({"console-read", "ldg1", "99999999999999999999"}).err == "console-read: bad offset: 99999999999999999999\n");
+  CHECK(vfctl.run({"console-read", "ldg1", "notanumber"}).err == "console-read: bad offset: notanumber\n");
+  CHECK(vfctl.run({"console-read", "ldg1", "-1"}).err == "console-read: bad offset: -1\n");
+  CHECK(vfctl.run({"console-read", "ldg1", std::string("1\0x", 3)}).code == 1);
+  CHECK(vfctl.run({"console-read", "ldg2", "0"}).err == "LDom ldg2 is not bound: it has no console\n");
+  CHECK(handle_request(f.m, vfctl, "ldmx", {"list"}).err == "ldmd: unknown tool ldmx (ldm or vfctl)\n");
+}
+
+// What ldmd still does with a handler that throws: an error reply, and it serves on.
+TEST_CASE("ldmd's server answers a handler's exception with an error reply and serves on", "[ldm][protocol]") {
+  std::string path = (std::filesystem::temp_directory_path() / fmt::format("vfsim-ldm-server-{}.sock", ::getpid())).string();
+  RequestServer server(path, [](const std::string&, const std::vector<std::string>& argv) -> Reply {
+    if (!argv.empty() && argv[0] == "throw") throw std::invalid_argument("stoull");
+    Reply r;
+    r.out = "ok\n";
+    return r;
+  });
+  ::setenv("LDMD_SOCKET", path.c_str(), 1);
+  auto ask = [&](std::vector<std::string> argv) {
+    auto answer = std::async(std::launch::async, [argv] { return request("ldm", argv); });
+    while (answer.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) server.poll(10);
+    return answer.get();
+  };
+  Answer a = ask({"throw"});
+  CHECK(a.connected);
+  CHECK(a.code == 1);
+  CHECK(a.err == "ldmd: internal error: stoull\n");
+  CHECK(ask({"list"}).out == "ok\n");
+  ::unsetenv("LDMD_SOCKET");
 }
