@@ -29,7 +29,9 @@
 //   4  the guest corrupts its own memory after registering it: a vdisk / vnet TX / vnet RX
 //      descriptor (huge nbytes, ncookies, cookies past the map table, straddling the
 //      exported pages' end, misaligned, with top bits), a map-table entry (RA outside the
-//      guest, the guest's last page, no permission, a page-size code), or 8 raw bytes.
+//      guest, the guest's last page, no permission, a page-size code), or 8 raw bytes; or it
+//      gives the vds or vsw channel a map table of up to 65536 slots that all export the ring
+//      pages (a ring of millions of descriptors).
 //   5  time passes (the guest's core clock, then the due device events) and both guests
 //      read their RX queues; the peer reposts its RX buffers.
 //   6  the guest reconfigures a channel's RX queue (a link reset; sometimes to 0 entries).
@@ -109,6 +111,7 @@ constexpr uint64_t kPeerCanaryRa = kRa0 + (4ull << 20), kCanarySize = 1ull << 20
 constexpr uint8_t kGapByte = 0xa5, kPeerCanaryByte = 0x3c;
 constexpr uint64_t kQueues = kRa0 + 0x100000, kMap = kRa0 + 0x180000, kData = kRa0 + 0x200000;
 constexpr uint64_t kConsBuf = kRa0 + 0x1f0000, kLastPage = kRa0 + kGuestSize - 8192;
+constexpr uint64_t kBigMap = kRa0 + (4ull << 20);   // up to 1 MB of map table
 constexpr unsigned kQEntries = 64, kMapSlots = 128, kNdesc = 8;
 constexpr uint32_t kVdsDesc = 128, kVnetDesc = 48;   // vdisk: header + 5 cookies; vnet: header + 2
 constexpr unsigned kSlotVdsRing = 0, kSlotTxRing = 1, kSlotRxRing = 2, kSlotVdsBuf = 8, kSlotTxBuf = 48,
@@ -143,6 +146,7 @@ struct Chan {
   uint32_t seq = 0, sid = 0x1234;
   uint8_t mode = 1;   // RTS: UNRELIABLE for VIO, RELIABLE for DS
   uint64_t ident_tx = 0, ident_rx = 0, dseq = 0;
+  uint32_t last_ndesc = kNdesc;   // of the last DRING_REG sent
   bool rx_on = true;
 };
 
@@ -482,7 +486,8 @@ void vio_record(World& w, Side& sd, Svc s, uint8_t kind, uint16_t param, const u
       bool rx = param & 1;
       vio_reg(s, rx, m);
       uint32_t size = uint32_t(get_be(m + 20, 4));
-      uint32_t ndesc = uint32_t(pick(B.u8(0), kNdesc, B.u32(8), {1, 0, 1024, 0x10000000, 0xffffffff}));
+      uint32_t ndesc = uint32_t(pick(B.u8(0), kNdesc, B.u32(8), {1, 0, 1024, 0x10000000, 0xffffffff, 1u << 16, 1u << 20}));
+      c.last_ndesc = ndesc;
       uint32_t dsize = uint32_t(pick(B.u8(3), size, B.u32(12), {8, 16, 32, 40, 56, 0xfffffff8, 8192, 0}));
       put_be(m + 16, 4, ndesc);
       put_be(m + 20, 4, dsize);
@@ -497,7 +502,8 @@ void vio_record(World& w, Side& sd, Svc s, uint8_t kind, uint16_t param, const u
     case 9: {   // DRING_DATA
       uint64_t ident = pick(B.u8(0), param & 1 ? c.ident_rx : c.ident_tx, B.u64(8), {0, c.ident_tx + 1});
       uint32_t start = uint32_t(pick(B.u8(3), B.u8(4) % kNdesc, B.u32(16), {kNdesc, 0xffffffff}));
-      uint32_t end = uint32_t(pick(B.u8(5), start, B.u32(20), {0xffffffff, (start + 3) % kNdesc, kNdesc}));
+      uint32_t end = uint32_t(pick(B.u8(5), start, B.u32(20), {0xffffffff, (start + 3) % kNdesc, kNdesc,
+                                                               c.last_ndesc ? (start + c.last_ndesc - 1) % c.last_ndesc : 0}));
       uint8_t stype = uint8_t(pick(B.u8(6), models::VIO_SUBTYPE_INFO, B.u8(7), {models::VIO_SUBTYPE_ACK, models::VIO_SUBTYPE_NACK}));
       put_be(m + 8, 8, ++c.dseq);
       put_be(m + 16, 8, ident);
@@ -611,7 +617,7 @@ void console_record(Side& sd, uint8_t kind, const uint8_t* body) {
 void memory_record(Side& sd, uint8_t kind, uint16_t param, const uint8_t* body) {
   Body B{body};
   unsigned i = param % kNdesc;
-  switch (kind % 6) {
+  switch (kind % 7) {
     case 0: {   // a vdisk descriptor's fields
       uint64_t d = kData + kVdsDesc * i;
       sd.st(d, 1, pick(B.u8(0), models::VIO_DESC_READY, B.u8(1), {models::VIO_DESC_DONE, models::VIO_DESC_ACCEPTED}));
@@ -624,7 +630,7 @@ void memory_record(Side& sd, uint8_t kind, uint16_t param, const uint8_t* body) 
     }
     case 1:
     case 2: {   // a vnet TX or RX descriptor
-      uint64_t d = kData + 8192 * (kind % 6 == 1 ? kSlotTxRing : kSlotRxRing) + kVnetDesc * i;
+      uint64_t d = kData + 8192 * (kind % 7 == 1 ? kSlotTxRing : kSlotRxRing) + kVnetDesc * i;
       sd.st(d, 1, pick(B.u8(0), models::VIO_DESC_READY, B.u8(1), {models::VIO_DESC_DONE, models::VIO_DESC_FREE}));
       sd.st(d + 8, 4, pick(B.u8(2), 64, B.u32(8), {0xffffffff, 13, 1515, 0x80000000}));
       sd.st(d + 12, 4, pick(B.u8(3), 1, B.u32(12), {0, 2, 3, 0xffffffff}));
@@ -639,6 +645,15 @@ void memory_record(Side& sd, uint8_t kind, uint16_t param, const uint8_t* body) 
                          {kRa0 + kGuestSize, kLastPage, kRa0 - 8192, 0, 0x00ffffffffffe000ull});
       uint64_t bits = pick(B.u8(2), MTE_CR | MTE_CW, B.u64(16) & 0x1fff, {MTE_CR, MTE_CW, 0, MTE_CR | MTE_CW | 1});
       sd.st(kMap + 16 * slot, 8, ra | bits);
+      return;
+    }
+    case 6: {   // a large map table on the vds or vsw channel, every slot exporting a ring page
+      static std::vector<uint8_t> table;
+      uint64_t n = 1ull << (7 + param % 10);   // up to 65536 slots: 512 MB of ring
+      table.assign(16 * n, 0);
+      for (uint64_t k = 0; k < n; ++k) put_be(&table[16 * k], 8, (kData + 8192 * (k % 3)) | MTE_CR | MTE_CW);
+      sd.write(kBigMap, table.data(), table.size());
+      sd.call(SET_MAP_TABLE, {sd.ch[(param >> 4) & 1].id, kBigMap, n});
       return;
     }
     case 4:   // the guest's own ring memory, 8 raw bytes

@@ -172,3 +172,14 @@ TEST_CASE("vds: a request named by two DRING_DATA before the disk is done is que
   CHECK(v.vds.stats(v.f.guest(), v.ch).reads == 1);
   CHECK(v.take().size() == 2);
 }
+
+TEST_CASE("vds DRING_REG: a ring of more than kMaxRingDesc descriptors is refused, however much is exported", "[vds]") {
+  FakeVdc v;
+  // a map table of 4096 slots all exporting the ring's page: 32 MB of readable "ring"
+  REQUIRE(v.f.fast(SET_MAP_TABLE, v.ch, kRa0 + 0x400000, 4096).status == hv::HV_EOK);
+  for (uint64_t k = 0; k < 4096; ++k) v.f.st64(kRa0 + 0x400000 + 16 * k, v.ring | 0x600);
+  v.handshake();
+  uint32_t n = models::VioServer::kMaxRingDesc;
+  CHECK(v.dring_reg(n * 2, 128, 0, uint64_t(n) * 2 * 128) == models::VIO_SUBTYPE_NACK);
+  CHECK(v.dring_reg(n, 128, 0, uint64_t(n) * 128) == models::VIO_SUBTYPE_ACK);
+}
