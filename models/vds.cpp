@@ -77,11 +77,11 @@ bool VirtualDiskServer::on_attr(VioSession& s, uint8_t m[kVioMsgBytes]) {
   return true;
 }
 
-// A descriptor holds the header and at least one cookie, at most a page; the whole ring must be
-// readable now (the first and the last descriptor), so a ring past what the client exported is
-// refused at DRING_REG, not found out request by request.
+// A descriptor holds the header and at least one cookie (VioServer bounds it to a page); the
+// whole ring must be readable now (the first and the last descriptor), so a ring past what the
+// client exported is refused at DRING_REG, not found out request by request.
 bool VirtualDiskServer::ring_ok(VioSession& s, const VioRing& r) {
-  if (r.desc_size < kDescHeader + kCookieBytes || r.desc_size > kMaxDescSize) return false;
+  if (r.desc_size < kDescHeader + kCookieBytes) return false;
   uint8_t hdr[8];
   return read_desc(s, r, 0, hdr, 8) == hv::HV_EOK && read_desc(s, r, r.ndesc - 1, hdr, 8) == hv::HV_EOK;
 }

@@ -41,9 +41,6 @@ class VirtualDiskServer : public VioServer {
     double mb_per_s = 150;
   };
   static constexpr uint32_t kMaxXferBlocks = 256;   // 128 KB per request, as ATTR tells the client
-  // A descriptor is a header and its cookies: more than a page of them is no client's [vfsim's
-  // bound: the server reads each whole descriptor into a buffer of that size].
-  static constexpr uint32_t kMaxDescSize = 8192;
   // Requests a vdisk keeps waiting for the disk [vfsim's bound]: a DRING_DATA that would queue
   // more is NACKed, so a client that re-posts faster than the disk works costs bounded memory.
   static constexpr size_t kMaxQueued = 4096;
