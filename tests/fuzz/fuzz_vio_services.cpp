@@ -52,6 +52,7 @@
 //
 // VFSIM_FUZZ_VERBOSE=1: trace the channels' traffic and print what each input did (services'
 // counters) before the reset checks.
+// VFSIM_FUZZ_SELFTEST=gap|peer|disk|ds: break that on purpose after the input (its check must report it).
 // VFSIM_FUZZ_WRITE_SEED=DIR: write valid sessions to DIR (a vdisk handshake with a read and a
 // write, a vnet handshake and a frame, a console write, a DS INIT + REG) and exit.
 #include <sys/stat.h>
@@ -852,6 +853,14 @@ void one_input(World& w, const uint8_t* data, size_t size) {
   }
 
   // ---- what must still hold ----
+  if (const char* t = std::getenv("VFSIM_FUZZ_SELFTEST")) {   // each oracle must catch its fault
+    uint8_t x = 0;
+    uint64_t pa = 0;
+    if (!std::strcmp(t, "gap")) w.m->mem.write(kGapPa + kGapSize - 1, &x, 1);
+    if (!std::strcmp(t, "peer") && pp->ra_to_pa(kPeerCanaryRa, 1, pa)) w.m->mem.write(pa, &x, 1);
+    if (!std::strcmp(t, "disk")) (void)!::truncate(disk_path().c_str(), kDiskBytes + 512);
+    if (!std::strcmp(t, "ds")) w.h->disconnect(*gp, sd.ch[DSC].id);
+  }
   if (!canary_ok(w, kGapPa, kGapByte)) finding("physical memory past the guest (no guest's) was written");
   {
     uint64_t pa;
