@@ -104,6 +104,11 @@ void LdcLinkService::receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const ui
   if (n > max) return;
   if (env & ENV_START) { l.in_msg = true; l.msg.clear(); }
   if (!l.in_msg) return;
+  if (l.msg.size() + n > kMaxMessage) {   // a message that never ends: dropped, not kept growing
+    l.in_msg = false;
+    l.msg.clear();
+    return;
+  }
   l.msg.insert(l.msg.end(), pkt + off, pkt + off + n);
   if (!(env & ENV_STOP)) return;
   l.in_msg = false;

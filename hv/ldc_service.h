@@ -2,6 +2,7 @@
 // servers, domain services) that talks LDC with a guest through its queues. The hypervisor
 // hands it every packet the guest sends; it answers with Hypervisor::ldc_send.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <utility>
@@ -31,6 +32,10 @@ struct LdcService {
 // send_message splits a reply into packets. In RAW mode a message is one 64-byte packet.
 class LdcLinkService : public LdcService {
  public:
+  // The largest message put together from packets [vfsim's bound; services' messages are a
+  // few KB]: a longer one is dropped, so a guest that sends START and never STOP costs
+  // bounded memory.
+  static constexpr size_t kMaxMessage = 64 * 1024;
   explicit LdcLinkService(bool raw = false) : raw_(raw) {}
   void receive(Hypervisor& hv, Guest& g, LdcEndpoint& ep, const uint8_t pkt[64]) override;
   void reset(Hypervisor& hv, Guest& g, LdcEndpoint& ep) override;

@@ -77,6 +77,15 @@ bool VirtualDiskServer::on_attr(VioSession& s, uint8_t m[kVioMsgBytes]) {
   return true;
 }
 
+// A descriptor holds the header and at least one cookie (VioServer bounds it to a page); the
+// whole ring must be readable now (the first and the last descriptor), so a ring past what the
+// client exported is refused at DRING_REG, not found out request by request.
+bool VirtualDiskServer::ring_ok(VioSession& s, const VioRing& r) {
+  if (r.desc_size < kDescHeader + kCookieBytes) return false;
+  uint8_t hdr[8];
+  return read_desc(s, r, 0, hdr, 8) == hv::HV_EOK && read_desc(s, r, r.ndesc - 1, hdr, 8) == hv::HV_EOK;
+}
+
 // Moves n bytes between buf and the cookies the descriptor lists, in order: 0 or EFAULT
 // (a cookie the client did not export so, or fewer bytes than the request).
 uint32_t VirtualDiskServer::copy_cookies(VioSession& s, const uint8_t* desc, bool to_guest, uint8_t* buf,
@@ -173,7 +182,10 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
   uint64_t ident = get_be(m.data() + 16, 8);
   auto ring = s.rings.find(ident);
   uint32_t start = uint32_t(get_be(m.data() + 24, 4)), end = uint32_t(get_be(m.data() + 28, 4));
-  if (!d || ring == s.rings.end() || start >= ring->second.ndesc || (end != ~0u && end >= ring->second.ndesc)) {
+  hv::LdcEndpoint* queue = s.endpoint();
+  size_t queued = queue ? queue->timers.size() : 0;
+  if (!d || ring == s.rings.end() || start >= ring->second.ndesc || (end != ~0u && end >= ring->second.ndesc) ||
+      queued >= kMaxQueued) {
     ++s.errors;
     if (d) ++d->state.stats.errors;
     send(s, VIO_TYPE_DATA, VIO_SUBTYPE_NACK, env, m.data());
@@ -193,6 +205,11 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
       return;
     }
     if ((desc[0] & 0xf) == VIO_DESC_READY) {
+      if (queued + requests.size() >= kMaxQueued) break;   // the rest stay READY for a later DRING_DATA
+      // Taken: ACCEPTED (a state of reference §5.4) until done, so the same request named
+      // again by a later DRING_DATA is not queued twice.
+      desc[0] = uint8_t((desc[0] & 0xf0) | VIO_DESC_ACCEPTED);
+      write_desc(s, r, i, desc.data(), 1);
       uint8_t op = desc[16];
       uint64_t bytes = op == VD_OP_BREAD || op == VD_OP_BWRITE ? get_be(desc.data() + 32, 8) : 0;
       bytes = std::min<uint64_t>(bytes, uint64_t(kMaxXferBlocks) * DiskImage::kBlockSize);

@@ -41,6 +41,9 @@ class VirtualDiskServer : public VioServer {
     double mb_per_s = 150;
   };
   static constexpr uint32_t kMaxXferBlocks = 256;   // 128 KB per request, as ATTR tells the client
+  // Requests a vdisk keeps waiting for the disk [vfsim's bound]: a DRING_DATA that would queue
+  // more is NACKed, so a client that re-posts faster than the disk works costs bounded memory.
+  static constexpr size_t kMaxQueued = 4096;
 
   explicit VirtualDiskServer(std::string name)
       : VioServer(VDEV_DISK_SERVER, VDEV_DISK, {{1, 1}, {1, 0}}), name_(std::move(name)) {
@@ -67,7 +70,7 @@ class VirtualDiskServer : public VioServer {
  protected:
   bool on_attr(VioSession& s, uint8_t msg[kVioMsgBytes]) override;
   void on_data(VioSession& s, std::vector<uint8_t>& msg) override;
-  bool ring_ok(VioSession&, const VioRing& r) override { return r.desc_size >= 64; }
+  bool ring_ok(VioSession& s, const VioRing& r) override;
   void forget(hv::Guest& g) override {
     VioServer::forget(g);
     detach(g);

@@ -215,8 +215,9 @@ void VioServer::control(VioSession& s, uint8_t m[kVioMsgBytes]) {
         r.cookies.emplace_back(get_be(m + 32 + 16 * i, 8), get_be(m + 40 + 16 * i, 8));
         bytes += r.cookies.back().second;
       }
-      bool ok = s.attr_ok && r.ndesc && r.desc_size >= 8 && r.desc_size % 8 == 0 && ncookies == r.cookies.size() &&
-                !r.cookies.empty() && bytes >= uint64_t(r.ndesc) * r.desc_size && ring_ok(s, r);
+      bool ok = s.attr_ok && r.ndesc && r.ndesc <= kMaxRingDesc && r.desc_size >= 8 && r.desc_size <= kMaxDescSize &&
+                r.desc_size % 8 == 0 && ncookies == r.cookies.size() && !r.cookies.empty() &&
+                bytes >= uint64_t(r.ndesc) * r.desc_size && ring_ok(s, r);
       if (ok) {
         r.ident = s.next_ident++;
         put_be(m + 8, 8, r.ident);

@@ -38,6 +38,13 @@ struct VioSession {
 
 class VioServer : public hv::LdcLinkService {
  public:
+  // Descriptors a ring may have [vfsim's bound; Linux and illumos drivers use 512]: a
+  // DRING_DATA walks the ring, so a ring of millions (a large map table exporting the same
+  // pages again and again) would cost seconds of host time per message.
+  static constexpr uint32_t kMaxRingDesc = 4096;
+  // A descriptor is a header and its cookies: more than a page of them is no client's [vfsim's
+  // bound: the servers read a whole descriptor into a buffer of that size].
+  static constexpr uint32_t kMaxDescSize = 8192;
   // versions: what the device speaks, best first.
   // dev_class: ours (VDEV_DISK_SERVER, VDEV_NETWORK_SWITCH); client_class: what a client
   // must announce in VER_INFO.

@@ -4,7 +4,7 @@
 # regression inputs under tests/fuzz/corpus/TARGET/.
 # Usage: tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET]
 #   TARGET: state_stream (default), migration_runtime, migration_frames, cwq, md_decode, elf,
-#   platform_file, hypercalls, ldm_request
+#   platform_file, hypercalls, ldm_request, vio_services
 # Exit: 0 no finding, 77 skipped (no clang++ or no libFuzzer runtime: apt-get install clang
 # libclang-rt-14-dev), anything else a finding (the crashing input is left in BUILD_DIR).
 # FUZZ_BUILD_ONLY=1: build the target and write its seeds, do not fuzz.
@@ -31,7 +31,7 @@ case $target in
   state_stream)
     srcs=("$here/fuzz_state_stream.cpp" "$root/sim/state/stream.cpp")
     ;;
-  migration_runtime | hypercalls)
+  migration_runtime | hypercalls | vio_services)
     # The hypervisor and the machine under it (no SystemC simulation runs).
     srcs=("$here/fuzz_$target.cpp" "$root/sim/state/stream.cpp")
     for f in "$root"/hv/*.cpp; do
@@ -51,6 +51,11 @@ case $target in
     extra=(-detect_leaks=0)
     rss_mb=2048   # a T5240 machine under ASan
     [[ $target == hypercalls ]] && max_len=4096   # 83 calls of 49 bytes
+    if [[ $target == vio_services ]]; then   # and the service domain's servers
+      for f in vio_server vds vdisk_backend vsw mac_table pcap_writer ds ds_wire vcc; do srcs+=("$root/models/$f.cpp"); done
+      max_len=4096   # 60 records of 68 bytes
+      extra+=(-len_control=0)   # a session takes a dozen records: long inputs from the start
+    fi
     ;;
   migration_frames)
     srcs=("$here/fuzz_migration_frames.cpp" "$root/ldm/migration_wire.cpp" "$root/ldm/migration_pages.cpp" "$root/ldm/state_file.cpp")

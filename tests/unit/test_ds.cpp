@@ -160,3 +160,27 @@ TEST_CASE("DomainServices: domain-suspend's second reply (after the resume, or a
   l.setup();
   CHECK(svc.late_reply(g, "domain-suspend") == nullptr);
 }
+
+TEST_CASE("DomainServices: a message longer than the link layer keeps is dropped; the link goes on", "[ds][ldc]") {
+  HvFixture f;
+  hv::Guest& g = f.guest();
+  DomainServices svc;
+  hv::VirtualDevice dev;
+  dev.kind = hv::VirtualDevice::DomainServices;
+  GuestLink l{f, f.h->connect_service(g, svc, dev)};
+  l.setup();
+  l.handshake();
+  l.send(ds::message(ds::INIT_REQ, ds::Writer().u16(1).u16(0).b));
+  REQUIRE(l.messages().size() == 1);
+  // A DATA reply nobody waits for is NACKed; one over kMaxMessage (in 1,400 packets) never
+  // reaches the service: nothing answers it.
+  std::vector<uint8_t> big(hv::LdcLinkService::kMaxMessage + 1000, 0x5a);
+  l.send(ds::message(ds::DATA, ds::Writer().u64(1).u64(2).bytes(big).b));
+  CHECK(l.messages().empty());
+  CHECK(svc.counters().bad == 0);
+  l.send(ds::message(ds::DATA, ds::Writer().u64(1).u64(2).b));
+  auto m = l.messages();
+  REQUIRE(m.size() == 1);
+  CHECK(m[0] == ds::message(ds::NACK, ds::Writer().u64(1).u64(ds::INV_HDL).b));
+  CHECK(svc.counters().bad == 1);
+}

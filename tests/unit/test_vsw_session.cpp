@@ -260,6 +260,23 @@ TEST_CASE("DRING_REG: one ring of each kind, room for a cookie, memory the switc
   CHECK(n.port(0).stats.errors == 4);
 }
 
+TEST_CASE("DRING_REG: a descriptor over a page, or a ring over kMaxRingDesc, is refused", "[vsw]") {
+  Net n;
+  FakeVnet& a = *n.a;
+  a.link_up();
+  REQUIRE(a.version(1, 6) == models::VIO_SUBTYPE_ACK);
+  REQUIRE(a.attr(0x4, 1, kMacA, 1500) == models::VIO_SUBTYPE_ACK);
+  uint64_t txc = a.export_pages(0, a.tx_ring, 1, CR | CW);
+  // one 4 GB descriptor whose first bytes are readable: each frame would have made the switch
+  // allocate 4 GB (found by tests/fuzz vio_services, corpus/vio_services/vsw-desc-size-4g.bin)
+  CHECK(a.dring_reg(models::VIO_TX_DRING, 1, 0xfffffff8, txc, ~0ull) == models::VIO_SUBTYPE_NACK);
+  CHECK(a.dring_reg(models::VIO_TX_DRING, 1, models::VioServer::kMaxDescSize + 8, txc, 1 << 20) ==
+        models::VIO_SUBTYPE_NACK);
+  CHECK(a.dring_reg(models::VIO_TX_DRING, models::VioServer::kMaxRingDesc + 1, 32, txc, 1 << 20) ==
+        models::VIO_SUBTYPE_NACK);
+  CHECK(a.dring_reg(models::VIO_TX_DRING, 1, models::VioServer::kMaxDescSize, txc, 8192) == models::VIO_SUBTYPE_ACK);
+}
+
 TEST_CASE("a frame from a's TX ring lands in b's RX ring, learned, acknowledged, counted", "[vsw]") {
   Net n;
   n.a->up();
