@@ -54,8 +54,9 @@ start_pair() {
   on hostb small_primary
 }
 hosts_cleanup() {
-  local h
+  local st=$? h
   for h in "${!host_pid[@]}"; do stop_host "$h"; done
+  (exit $st)   # cleanup exits with the script's status
   cleanup
 }
 trap hosts_cleanup EXIT

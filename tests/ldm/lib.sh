@@ -84,8 +84,12 @@ stop_ldmd() {
 }
 
 cleanup() {
+  local st=$?
   stop_ldmd
+  # ldmd's log holds what it printed, a sanitizer's report at its exit included
+  sanitizer_reports "$tmp" || st=1
   rm -rf "$tmp"
+  exit $st
 }
 trap cleanup EXIT
 trap "exit 143" TERM INT HUP
