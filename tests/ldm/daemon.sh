@@ -127,9 +127,9 @@ expect_out "$(cat "$tmp/list.want")" listed
 
 # ==== bytes that are not UTF-8: in arguments, and through a guest's console
 run ldm list $'\xff\xfeldg'
-printf 'LDom \377\376ldg not found\n' > "$tmp/want"
+printf 'Invalid argument: \377\376ldg: not UTF-8 text\n' > "$tmp/want"
 [ "$rc" = 1 ] && cmp -s "$tmp/err" "$tmp/want"
-verify "ldm list with a non-UTF-8 name: the name comes back byte for byte" $?
+verify "ldm list with a non-UTF-8 name is refused, the name quoted back byte for byte" $?
 expect_ok vfctl console-write ldg1 $'\xc3 \xff\xfe\x01\x7f end\n'
 vfctl clock advance 10ms >/dev/null
 printf 'console: \303 \377\376\001\177 end\n' > "$tmp/want"

@@ -137,8 +137,12 @@ scrub_re="^[1-9][0-9]*[KMG]? of LDom ldg1's memory received by hostb was scrubbe
 # resumes N: how often the source printed 'suspend: resumed' after a failure at $PHASE, when
 # a warm migration's guest would have printed it N times (0 or 1): a live migration suspends
 # the guest only for its last round, so only from the handoff on.
+# Live, the target killed or cut off at its first memory frame: a small guest converges after
+# round 0 while those frames still sit in the socket buffers, so the source may have suspended
+# it for the last round before it learns the link is gone, and resumes it then: 0 or 1.
 resumes() {
   if [ -n "$LIVE" ]; then
+    if [ "$PHASE" = transfer ] && { [ "$OUTCOME" = kill ] || [ "$OUTCOME" = cut ]; }; then echo "0|1"; return; fi
     [ "$PHASE" = handoff ] && echo 1 || echo 0
   else
     echo "$1"
@@ -219,7 +223,7 @@ runs_on_a() {
   on hosta vfctl console ldg1 >"$tmp/c2"
   after=$(last_counter "$tmp/c2")
   n=$(grep -c '^suspend: resumed$' "$tmp/c2")
-  [ "${after:-0}" -ge $((${before:-0} + 9)) ] && counting "$tmp/c2" && [ "$n" = "$1" ]
+  [ "${after:-0}" -ge $((${before:-0} + 9)) ] && counting "$tmp/c2" && [[ $n =~ ^($1)$ ]]
   local st=$?
   [ $st = 0 ] || tail -8 "$tmp/c2"
   check "ldg1 runs on hosta: $COUNTER goes on ($before -> $after, from $k_before before the migration), none lost or repeated, 'suspend: resumed' $n time(s), $1 expected$(note_bug $st)" $st
