@@ -7,6 +7,7 @@
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write valid requests (AES-CBC split over two entries, a SHA-256,
 // an RC4) to DIR and exit (run_fuzz.sh's seeds).
+#include "tests/fuzz/fuzz_seed.h"
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -83,11 +84,7 @@ void write_seeds(const char* dir) {
   put(seeds[2].mem, 0, {cw0(200, cw::kOpEncrypt, cw::kRc4Stream, 0, 0, true, true, true), kBase + 0x1000, 0, 0, 0,
                         kBase + 0x1400, 0, kBase + 0x1600});
   for (const Seed& s : seeds) {
-    std::string path = std::string(dir) + "/" + s.name;
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) finding("cannot write a seed");
-    std::fwrite(s.mem.data(), 1, s.mem.size(), f);
-    std::fclose(f);
+    fuzz_seed::write(std::string(dir) + "/" + s.name, s.mem);
   }
 }
 

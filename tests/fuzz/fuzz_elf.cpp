@@ -6,6 +6,7 @@
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write a tiny valid static SPARC V9 executable (ELF header, a
 // PT_PHDR and a PT_LOAD covering the headers and four instructions) to DIR and exit.
+#include "tests/fuzz/fuzz_seed.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -88,11 +89,7 @@ void write_seeds(const char* dir) {
   // code: mov 1, %g1; ta 0x6d; nop; nop
   size_t c = 64 + 2 * 56;
   be(b, c, 4, 0x82102001); be(b, c + 4, 4, 0x91d0206d); be(b, c + 8, 4, 0x01000000); be(b, c + 12, 4, 0x01000000);
-  std::string path = std::string(dir) + "/tiny_static";
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) finding("cannot write a seed");
-  std::fwrite(b.data(), 1, b.size(), f);
-  std::fclose(f);
+  fuzz_seed::write(std::string(dir) + "/tiny_static", b);
 }
 
 }  // namespace

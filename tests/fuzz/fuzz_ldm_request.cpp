@@ -33,6 +33,7 @@
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write valid request sequences (docs/ldm.md's command set) to DIR
 // and exit. VFSIM_FUZZ_VERBOSE=1: print each request with its reply.
+#include "tests/fuzz/fuzz_seed.h"
 #include <unistd.h>
 
 #include <cstdint>
@@ -373,11 +374,7 @@ void write_seeds(const char* dir) {
                    encode_request("vfctl", {"console-write", "ldg1", "\xc3 \xff\x01"})},
   };
   for (const auto& [name, text] : seeds) {
-    std::string path = std::string(dir) + "/" + name;
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) finding("cannot write a seed");
-    std::fwrite(text.data(), 1, text.size(), f);
-    std::fclose(f);
+    fuzz_seed::write(std::string(dir) + "/" + name, text);
   }
 }
 

@@ -6,6 +6,7 @@
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write the encoding of a small MD with every property kind to DIR
 // and exit (run_fuzz.sh's seeds; the real mdgen MDs are in tests/fuzz/corpus/md_decode/).
+#include "tests/fuzz/fuzz_seed.h"
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -89,11 +90,7 @@ void write_seeds(const char* dir) {
     m.data_align = align;
     m.pad_data_block = align == 16;
     std::vector<uint8_t> b = md::encode(m);
-    std::string path = std::string(dir) + "/small_align" + std::to_string(align);
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) finding("cannot write a seed");
-    std::fwrite(b.data(), 1, b.size(), f);
-    std::fclose(f);
+    fuzz_seed::write(std::string(dir) + "/small_align" + std::to_string(align), b);
   }
 }
 

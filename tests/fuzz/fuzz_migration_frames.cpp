@@ -10,6 +10,7 @@
 // other exception is a finding. What is read must also write back and read the same again.
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write valid inputs of every kind to DIR and exit.
+#include "tests/fuzz/fuzz_seed.h"
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -173,9 +174,7 @@ void one_input(uint8_t mode, const std::string& body) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (const char* dir = std::getenv("VFSIM_FUZZ_WRITE_SEED")) {
     for (const auto& [name, bytes] : seeds()) {
-      std::string path = std::string(dir) + "/" + name + ".bin";
-      std::FILE* f = std::fopen(path.c_str(), "wb");
-      if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) std::exit(1);
+      fuzz_seed::write(std::string(dir) + "/" + name + ".bin", bytes);
     }
     std::exit(0);
   }

@@ -20,6 +20,7 @@
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write runtime streams saved from a source guest in a few states
 // to DIR (run_fuzz.sh's seed corpus) and exit.
+#include "tests/fuzz/fuzz_seed.h"
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -312,25 +313,15 @@ std::unique_ptr<World> world;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (const char* dir = std::getenv("VFSIM_FUZZ_WRITE_SEED")) {
-    for (const auto& [name, bytes] : seeds()) {
-      std::string path = std::string(dir) + "/" + name + ".bin";
-      std::FILE* f = std::fopen(path.c_str(), "wb");
-      if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) std::exit(1);
-    }
-    std::exit(0);
-  }
+  fuzz_seed::write_if_asked([](const std::string& dir) {
+    for (const auto& [name, bytes] : seeds()) fuzz_seed::write(dir + "/" + name + ".bin", bytes);
+  });
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // PhysicalMemory keeps every block install_pages mapped (2 MB, a huge page) until it is
-  // destroyed (docs/reliability.md, "Fuzz targets"): a fresh machine now and then keeps the
-  // fuzzer's memory bounded.
-  if (!world || world->inputs++ == 100) {
-    world.reset();
-    world = std::make_unique<World>();
-  }
-  one_input(*world, data, size);
+  // destroyed (docs/reliability.md, "Fuzz targets").
+  one_input(fuzz_seed::fresh_every(world, 100), data, size);
   return 0;
 }

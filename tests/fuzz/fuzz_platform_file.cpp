@@ -6,6 +6,7 @@
 //
 // VFSIM_FUZZ_WRITE_SEED=DIR: write small valid platform files to DIR and exit (run_fuzz.sh's
 // seeds; examples/platforms/t5440-4core.toml is in tests/fuzz/corpus/platform_file/).
+#include "tests/fuzz/fuzz_seed.h"
 #include <unistd.h>
 
 #include <cstdint>
@@ -58,11 +59,7 @@ void write_seeds(const char* dir) {
        "name = \"lat\"\nbase = \"T5240\"\n\n[latency]\nlocal_memory_ns = 140\nremote_memory_extra_ns = 80\n"},
   };
   for (auto& s : seeds) {
-    std::string path = std::string(dir) + "/" + s[0];
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) finding("cannot write a seed");
-    std::fputs(s[1], f);
-    std::fclose(f);
+    fuzz_seed::write(std::string(dir) + "/" + s[0], std::string(s[1]));
   }
 }
 

@@ -10,6 +10,7 @@
 //   3. straight into Description::load (a version, then the fields).
 //
 // VFSIM_FUZZ_WRITE_SEED=FILE: write a valid stream to FILE and exit (run_fuzz.sh's seed).
+#include "tests/fuzz/fuzz_seed.h"
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -137,9 +138,7 @@ std::vector<uint8_t> seed() {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (const char* path = std::getenv("VFSIM_FUZZ_WRITE_SEED")) {
-    std::vector<uint8_t> s = seed();
-    std::FILE* f = std::fopen(path, "wb");
-    if (!f || std::fwrite(s.data(), 1, s.size(), f) != s.size() || std::fclose(f) != 0) std::exit(1);
+    fuzz_seed::write(path, seed());
     std::exit(0);
   }
   return 0;

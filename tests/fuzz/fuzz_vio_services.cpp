@@ -55,6 +55,7 @@
 // VFSIM_FUZZ_SELFTEST=gap|peer|disk|ds: break that on purpose after the input (its check must report it).
 // VFSIM_FUZZ_WRITE_SEED=DIR: write valid sessions to DIR (a vdisk handshake with a read and a
 // write, a vnet handshake and a frame, a console write, a DS INIT + REG) and exit.
+#include "tests/fuzz/fuzz_seed.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1010,23 +1011,13 @@ std::unique_ptr<World> world;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (const char* dir = std::getenv("VFSIM_FUZZ_WRITE_SEED")) {
-    for (const auto& [name, s] : seeds()) {
-      std::string path = std::string(dir) + "/" + name + ".bin";
-      std::FILE* f = std::fopen(path.c_str(), "wb");
-      if (!f || std::fwrite(s.bytes.data(), 1, s.bytes.size(), f) != s.bytes.size() || std::fclose(f) != 0)
-        std::exit(1);
-    }
-    std::exit(0);
-  }
+  fuzz_seed::write_if_asked([](const std::string& dir) {
+    for (const auto& [name, s] : seeds()) fuzz_seed::write(dir + "/" + name + ".bin", s.bytes);
+  });
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (!world || world->inputs++ == 100) {
-    world.reset();
-    world = std::make_unique<World>();
-  }
-  one_input(*world, data, size);
+  one_input(fuzz_seed::fresh_every(world, 100), data, size);
   return 0;
 }
