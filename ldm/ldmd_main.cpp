@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hv/hypervisor.h"
+#include "sim/cmt/main_stack.h"
 #include "ldm/hv_host.h"
 #include "ldm/manager.h"
 #include "ldm/migration.h"
@@ -151,7 +152,7 @@ struct HvMachine : ldm::VfctlMachine {
                          : d.unit == U::Ms ? sc_core::sc_time(d.value, sc_core::SC_MS)
                          : d.unit == U::Min ? sc_core::sc_time(d.value * 60, sc_core::SC_SEC)
                                             : sc_core::sc_time(d.value, sc_core::SC_SEC);
-    sc_core::sc_start(t);
+    vfsim::cmt::sc_start_main(t);
   }
   std::string time_stamp() override { return sc_core::sc_time_stamp().to_string(); }
   void guest_clock(const std::string& d, uint64_t& stick, uint64_t& tod) override {
@@ -357,7 +358,7 @@ int sc_main(int argc, char** argv) {
     // could keep ldm waiting for seconds; each slice should take about response-ms of host time.
     const double max_slice = vm["slice-ms"].as<double>() * 1e-3, response = vm["response-ms"].as<double>() * 1e-3;
     double slice = max_slice;
-    sc_core::sc_start(sc_core::SC_ZERO_TIME);   // elaborate: cores start, strands wait
+    vfsim::cmt::sc_start_main(sc_core::SC_ZERO_TIME);   // elaborate: cores start, strands wait
     // Free-running, simulated time never runs ahead of the wall clock (so UPTIME reads like
     // a real machine's); a heavily loaded machine simply runs slower than real time.
     auto wall0 = std::chrono::steady_clock::now();
@@ -384,11 +385,11 @@ int sc_main(int argc, char** argv) {
       for (const auto& op : ops)
         if (op->step_seconds() == 0) op->pump();
       if (step > 0) {
-        sc_core::sc_start(sc_core::sc_time(step, sc_core::SC_SEC));
+        vfsim::cmt::sc_start_main(sc_core::sc_time(step, sc_core::SC_SEC));
         for (const auto& op : ops) op->pump();
       } else if (!deterministic && active && behind) {
         auto t0 = std::chrono::steady_clock::now();
-        sc_core::sc_start(sc_core::sc_time(slice, sc_core::SC_SEC));
+        vfsim::cmt::sc_start_main(sc_core::sc_time(slice, sc_core::SC_SEC));
         double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (took > response) slice = std::max(slice / 2, 1e-7);
         else if (took < response / 2) slice = std::min(slice * 2, max_slice);
@@ -396,7 +397,7 @@ int sc_main(int argc, char** argv) {
       } else if (!deterministic && !active) {
         // Idle machine: simulated time follows the wall clock in one step.
         double lag = wall - (sc_core::sc_time_stamp().to_seconds() - sim0);
-        if (lag > 0) sc_core::sc_start(sc_core::sc_time(lag, sc_core::SC_SEC));
+        if (lag > 0) vfsim::cmt::sc_start_main(sc_core::sc_time(lag, sc_core::SC_SEC));
       }
     }
     if (g_quit > 0) std::cerr << "ldmd: stopping on signal " << g_quit << " (" << strsignal(g_quit) << ")\n";

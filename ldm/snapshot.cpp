@@ -1,4 +1,5 @@
 #include "ldm/snapshot.h"
+#include "sim/cmt/main_stack.h"
 
 #include <chrono>
 
@@ -106,10 +107,10 @@ void SnapshotFile::restore(Manager& mgr, HvHost& host) const {
   const state::StreamReader& r = *s_->reader;
   // Idle up to the saved time: nothing runs yet, so this costs nothing; every time the
   // timing model keeps (L2 bank and controller bins, quanta) then means the same again.
-  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  vfsim::cmt::sc_start_main(sc_core::SC_ZERO_TIME);
   uint64_t now = sc_core::sc_time_stamp().value();
   if (now > s_->time_ps) throw state::StateError(s_->path + ": saved at a simulated time this host has passed");
-  sc_core::sc_start(sc_core::sc_time::from_value(s_->time_ps - now));
+  vfsim::cmt::sc_start_main(sc_core::sc_time::from_value(s_->time_ps - now));
   hv.machine.load_state(r);
   hv.load_state(r);
   for (const char* part : {"vds", "vcc"})
