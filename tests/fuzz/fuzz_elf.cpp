@@ -34,10 +34,7 @@ void remove_temp() {
 }
 
 void run(const uint8_t* data, size_t size) {
-  FILE* f = std::fopen(g_path.c_str(), "wb");
-  if (!f) finding("cannot write the temporary file");
-  if (size && std::fwrite(data, 1, size, f) != size) finding("cannot write the temporary file");
-  std::fclose(f);
+  fuzz_seed::write(g_path, data, size);   // (the reader takes a path)
   ElfFile e;
   try {
     e = read_elf(g_path);
@@ -95,10 +92,7 @@ void write_seeds(const char* dir) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (const char* dir = std::getenv("VFSIM_FUZZ_WRITE_SEED")) {
-    write_seeds(dir);
-    std::exit(0);
-  }
+  fuzz_seed::write_if_asked([](const std::string& dir) { write_seeds(dir.c_str()); });
   const char* tmp = std::getenv("TMPDIR");
   std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/fuzz_elf.XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());

@@ -97,10 +97,7 @@ void write_seeds(const char* dir) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (const char* dir = std::getenv("VFSIM_FUZZ_WRITE_SEED")) {
-    write_seeds(dir);
-    std::exit(0);
-  }
+  fuzz_seed::write_if_asked([](const std::string& dir) { write_seeds(dir.c_str()); });
   return 0;
 }
 

@@ -172,12 +172,9 @@ void one_input(uint8_t mode, const std::string& body) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (const char* dir = std::getenv("VFSIM_FUZZ_WRITE_SEED")) {
-    for (const auto& [name, bytes] : seeds()) {
-      fuzz_seed::write(std::string(dir) + "/" + name + ".bin", bytes);
-    }
-    std::exit(0);
-  }
+  fuzz_seed::write_if_asked([](const std::string& dir) {
+    for (const auto& [name, bytes] : seeds()) fuzz_seed::write(dir + "/" + name + ".bin", bytes);
+  });
   return 0;
 }
 

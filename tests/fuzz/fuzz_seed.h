@@ -8,8 +8,9 @@
 
 namespace fuzz_seed {
 
-// Writes size bytes at data to path; a seed that cannot be written ends the program with 1
-// (a target without its seeds would fuzz from nothing and say nothing).
+// Writes size bytes at data to path (a seed; for the targets whose reader takes a path, the
+// input); a file that cannot be written ends the program with 1 (a target without its seeds
+// would fuzz from nothing and say nothing).
 inline void write(const std::string& path, const void* data, size_t size) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f || std::fwrite(data, 1, size, f) != size || std::fclose(f) != 0) {

@@ -137,10 +137,7 @@ std::vector<uint8_t> seed() {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (const char* path = std::getenv("VFSIM_FUZZ_WRITE_SEED")) {
-    fuzz_seed::write(path, seed());
-    std::exit(0);
-  }
+  fuzz_seed::write_if_asked([](const std::string& path) { fuzz_seed::write(path, seed()); });   // a file, not a directory
   return 0;
 }
 
