@@ -563,9 +563,10 @@ cut | kill)
   at=$PHASE
   # The target killed when the first memory frame arrives: a guest this small sent all its
   # state before (the socket buffers hold it), and then the source cannot know whether the
-  # target took over: the handoff's outcome. Either is correct; say which one it was. (Not
-  # live: round 0 is followed by more rounds, the last only once the guest is suspended.)
-  if [ "$OUTCOME.$KIND.$PHASE" = kill.active.transfer ] && grep -q "after all state was sent" "$tmp/err"; then
+  # target took over: the handoff's outcome. Either is correct; say which one it was. Live
+  # too: a guest this small can converge after round 0, be suspended and have its last round
+  # and DONE written into the socket buffers before the target reads its first frame.
+  if [ "$OUTCOME.$DKIND.$PHASE" = kill.active.transfer ] && grep -q "after all state was sent" "$tmp/err"; then
     echo "note: all state had been sent when the target died: the handoff's outcome"
     at=handoff
   fi
