@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "ldm/command_table.h"
 #include "ldm/manager.h"
 #include "ldm/service_path.h"
 #include "ldm/units.h"
@@ -16,105 +17,21 @@ namespace vfsim::ldm {
 
 namespace {
 
-// ldm's short forms: verbs (ls, rm, create, destroy, start, ...) and nouns (vswitch, mem,
-// crypto, config, var, ...) become the canonical subcommand (reference §2.4).
-std::string canonical(std::string cmd) {
-  static const std::map<std::string, std::string> kWhole = {
-      {"ls", "list-domain"}, {"list", "list-domain"}, {"create", "add-domain"}, {"destroy", "remove-domain"},
-      {"start", "start-domain"}, {"stop", "stop-domain"}, {"bind", "bind-domain"}, {"unbind", "unbind-domain"},
-      {"panic", "panic-domain"}, {"migrate", "migrate-domain"}, {"cancel-op", "cancel-operation"},
-      {"list-config", "list-spconfig"}, {"ls-config", "list-spconfig"}};
-  if (auto it = kWhole.find(cmd); it != kWhole.end()) return it->second;
-  size_t dash = cmd.find('-');
-  if (dash == std::string::npos) return cmd;
-  std::string verb = cmd.substr(0, dash), noun = cmd.substr(dash + 1);
-  if (verb == "ls") verb = "list";
-  if (verb == "rm") verb = "remove";
-  static const std::map<std::string, std::string> kNouns = {
-      {"vswitch", "vsw"}, {"vdiskserver", "vds"}, {"vdiskserverdevice", "vdsdev"}, {"vconscon", "vcc"},
-      {"vconsole", "vcons"}, {"var", "variable"}, {"config", "spconfig"}, {"crypto", "mau"}, {"mem", "memory"},
-      {"dom", "domain"}, {"cpu", "vcpu"}};
-  if (auto it = kNouns.find(noun); it != kNouns.end()) noun = it->second;
-  if (verb == "cancel" && noun == "op") return "cancel-operation";
-  return verb + "-" + noun;
-}
-
-
-
-struct Parsed {
-  std::map<std::string, std::string> props;   // key=value words
-  std::vector<std::string> flags;            // -f -a -l ...
-  std::vector<std::string> operands;
-  std::string o_format;                      // -o format
-  bool has(const std::string& f) const { return std::count(flags.begin(), flags.end(), f) > 0; }
-};
-
-Parsed parse(const std::vector<std::string>& a) {
-  Parsed p;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const std::string& w = a[i];
-    if (w == "-o" && i + 1 < a.size()) {
-      p.o_format = a[++i];
-    } else if (w.size() > 1 && w[0] == '-' && !std::isdigit(static_cast<unsigned char>(w[1]))) {
-      for (size_t k = 1; k < w.size(); ++k) p.flags.push_back(std::string("-") + w[k]);   // -lp = -l -p
-    } else if (w.find('=') != std::string::npos) {
-      p.props[w.substr(0, w.find('='))] = w.substr(w.find('=') + 1);
-    } else {
-      p.operands.push_back(w);
-    }
-  }
-  return p;
-}
-
-std::string usage(const std::string& cmd) {
-  static const std::map<std::string, std::string> kUsage = {
-      {"add-domain", "add-domain [mac-addr=<num>] [hostid=<num>] [failure-policy=ignore|panic|reset|stop] <ldom>..."},
-      {"set-domain", "set-domain [mac-addr=<num>] [hostid=<num>] [failure-policy=...] [master=...] <ldom>"},
-      {"remove-domain", "remove-domain (-a | <ldom>...)"},
-      {"bind-domain", "bind-domain <ldom>"},
-      {"unbind-domain", "unbind-domain <ldom>"},
-      {"start-domain", "start-domain (-a | <ldom>...)"},
-      {"stop-domain", "stop-domain [-f] (-a | <ldom>...)"},
-      {"panic-domain", "panic-domain <ldom>"},
-      {"add-vcpu", "add-vcpu [-c] <number> <ldom>"}, {"set-vcpu", "set-vcpu [-c] <number> <ldom>"},
-      {"remove-vcpu", "remove-vcpu [-c] <number> <ldom>"},
-      {"add-mau", "add-mau <number> <ldom>"}, {"set-mau", "set-mau <number> <ldom>"},
-      {"remove-mau", "remove-mau <number> <ldom>"},
-      {"add-memory", "add-memory <number>[GMK] <ldom>"}, {"set-memory", "set-memory <number>[GMK] <ldom>"},
-      {"remove-memory", "remove-memory <number>[GMK] <ldom>"},
-      {"add-io", "add-io [bypass=on] <bus> <ldom>"}, {"remove-io", "remove-io <bus> <ldom>"},
-      {"add-variable", "add-variable <var-name>=<value>... <ldom>"},
-      {"set-variable", "set-variable <var-name>=<value>... <ldom>"},
-      {"remove-variable", "remove-variable <var-name>... <ldom>"},
-      {"list-variable", "list-variable [<var-name>...] <ldom>"},
-      {"add-spconfig", "add-spconfig <config-name>"}, {"set-spconfig", "set-spconfig <config-name>"},
-      {"remove-spconfig", "remove-spconfig <config-name>"}, {"list-spconfig", "list-spconfig"},
-      {"cancel-operation", "cancel-operation (migration | reconf) <ldom>"},
-  };
-  auto it = kUsage.find(cmd);
-  return it == kUsage.end() ? "" : "Usage:\n    ldm " + it->second + "\n";
+// The usage of a subcommand as a failed Reply (its text ends the line itself).
+Reply usage_of(const std::string& cmd) {
+  Reply r;
+  const CommandSpec* c = find_command(cmd);
+  r.err = c ? command_usage(*c) : ldm_help();
+  r.code = 1;
+  return r;
 }
 
 }  // namespace
 
 Reply Manager::run(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     Reply r;
-    r.out = "Usage:\n    ldm [--help] command [options] [properties] operands\n"
-            "    ldm -V\n\nCommand(s) for each resource (aliases in parens):\n"
-            "    domain: add-domain (create), set-domain, remove-domain (rm-domain, destroy),\n"
-            "            list-domain (ls, list), bind-domain (bind), unbind-domain (unbind),\n"
-            "            start-domain (start), stop-domain (stop), panic-domain (panic)\n"
-            "    vcpu, mau (crypto), memory (mem): add-*, set-*, remove-* (rm-*)\n"
-            "    io: add-io, remove-io\n"
-            "    vsw (vswitch), vnet, vds (vdiskserver), vdsdev (vdiskserverdevice), vdisk,\n"
-            "    vcc (vconscon): add-*, set-*, remove-*; set-vcons (set-vconsole)\n"
-            "    variable (var): add-*, set-*, remove-*, list-*\n"
-            "    spconfig (config): add-*, set-*, remove-*, list-*\n"
-            "    list-bindings, list-constraints, list-devices, list-services,\n"
-            "    migrate-domain (migrate)\n"
-            "    cancel-operation (cancel-op) migration | reconf\n";
-    if (args.empty()) { r.err = r.out; r.out.clear(); r.code = 1; }
+    answer_locally(args, r.out, r.err, r.code);
     return r;
   }
   if (args[0] == "-V") return cmd_version();
@@ -122,8 +39,18 @@ Reply Manager::run(const std::vector<std::string>& args) {
   // encoding (set-var boot-file=\xff) made every later save throw, the command's change kept.
   for (const std::string& w : args)
     if (!valid_utf8(w)) return fail(fmt::format("Invalid argument: {}: not UTF-8 text", w));
-  std::string cmd = canonical(args[0]);
-  Args rest(args.begin() + 1, args.end());
+  std::string cmd = canonical_command(args[0]);
+  const CommandSpec* spec = find_command(cmd);
+  if (!spec) return fail(fmt::format("Unknown command {}\n\n{}", args[0], "Use 'ldm --help' for the list of commands."));
+  // Every word is checked against the subcommand's row before anything happens.
+  CommandLine line;
+  if (std::string why = parse_command_line(*spec, Args(args.begin() + 1, args.end()), line); !why.empty()) {
+    Reply r;
+    r.err = why;
+    r.code = 1;
+    return r;
+  }
+  const Args& rest = line.operands;
   if (!powered_ && cmd != "list-spconfig") return fail("The system is powered off: power it on with 'vfctl sp poweron'");
   bool listing = cmd.rfind("list", 0) == 0;
   bool cancel_migration = cmd == "cancel-operation" && !rest.empty() && rest[0] == "migration";
@@ -137,7 +64,7 @@ Reply Manager::run(const std::vector<std::string>& args) {
   // One change at a time: a running Operation holds its domain as it found it.
   if (auto op = running_operation(); op && !listing && !cancel_migration)
     return op->refusal();
-  Reply r = dispatch(cmd, rest);
+  Reply r = dispatch(line);
   if (r.pending && !listing)
     r.pending->on_finish([this](Reply& done) {
       if (done.code == 0) save();
@@ -147,37 +74,38 @@ Reply Manager::run(const std::vector<std::string>& args) {
   return r;
 }
 
-Reply Manager::dispatch(const std::string& cmd, const Args& a) {
-  size_t dash = cmd.find('-');
-  std::string verb = cmd.substr(0, dash), noun = dash == std::string::npos ? "" : cmd.substr(dash + 1);
-  if (cmd == "add-domain") return cmd_add_domain(a);
-  if (cmd == "set-domain") return cmd_set_domain(a);
-  if (cmd == "remove-domain") return cmd_remove_domain(a);
-  if (cmd == "list-domain") return cmd_list(a);
-  if (cmd == "bind-domain") return cmd_bind(a);
-  if (cmd == "unbind-domain") return cmd_unbind(a);
-  if (cmd == "start-domain") return cmd_start(a);
-  if (cmd == "stop-domain") return cmd_stop(a);
-  if (cmd == "panic-domain") return cmd_panic(a);
-  if (cmd == "list-bindings") return cmd_list_bindings(a);
-  if (cmd == "list-constraints") return cmd_list_constraints(a);
-  if (cmd == "list-devices") return cmd_list_devices(a);
-  if (cmd == "list-services") return cmd_list_services(a);
-  if (cmd == "list-variable") return cmd_list_variable(a);
-  if (cmd == "cancel-operation") return cmd_cancel(a);
-  if (cmd == "migrate-domain") return cmd_migrate(a);
-  bool verb_ok = verb == "add" || verb == "set" || verb == "remove" || verb == "list";
-  if (verb_ok && noun == "vcpu" && verb != "list") return cmd_vcpu(verb, a);
-  if (verb_ok && noun == "mau" && verb != "list") return cmd_mau(verb, a);
-  if (verb_ok && noun == "memory" && verb != "list") return cmd_memory(verb, a);
-  if ((verb == "add" || verb == "remove") && noun == "io") return cmd_io(verb, a);
-  if (verb_ok && noun == "variable" && verb != "list") return cmd_variable(verb, a);
-  if (verb_ok && noun == "spconfig") return cmd_spconfig(verb, a);
-  if (verb_ok && verb != "list" &&
-      (noun == "vcc" || noun == "vds" || noun == "vdsdev" || noun == "vdisk" || noun == "vsw" || noun == "vnet" ||
-       noun == "vcons"))
-    return cmd_vio(verb, noun, a);
-  return fail(fmt::format("Unknown command {}\n\n{}", cmd, "Use 'ldm --help' for the list of commands."));
+// Each row of the command table (command_table.cpp) to the Manager's handler. Listings
+// read the checked words again (list.cpp: the options they share).
+Reply Manager::dispatch(const CommandLine& c) {
+  using H = Reply (*)(Manager&, const CommandLine&);
+  static const std::map<std::string, H> kHandlers = {
+      {"add-domain", [](Manager& m, const CommandLine& c) { return m.cmd_add_domain(c); }},
+      {"set-domain", [](Manager& m, const CommandLine& c) { return m.cmd_set_domain(c); }},
+      {"remove-domain", [](Manager& m, const CommandLine& c) { return m.cmd_remove_domain(c); }},
+      {"bind-domain", [](Manager& m, const CommandLine& c) { return m.cmd_bind(c); }},
+      {"unbind-domain", [](Manager& m, const CommandLine& c) { return m.cmd_unbind(c); }},
+      {"start-domain", [](Manager& m, const CommandLine& c) { return m.cmd_start(c); }},
+      {"stop-domain", [](Manager& m, const CommandLine& c) { return m.cmd_stop(c); }},
+      {"panic-domain", [](Manager& m, const CommandLine& c) { return m.cmd_panic(c); }},
+      {"list-domain", [](Manager& m, const CommandLine& c) { return m.cmd_list(c.words); }},
+      {"list-bindings", [](Manager& m, const CommandLine& c) { return m.cmd_list_bindings(c.words); }},
+      {"list-constraints", [](Manager& m, const CommandLine& c) { return m.cmd_list_constraints(c.words); }},
+      {"list-devices", [](Manager& m, const CommandLine& c) { return m.cmd_list_devices(c.words); }},
+      {"list-services", [](Manager& m, const CommandLine& c) { return m.cmd_list_services(c.words); }},
+      {"list-variable", [](Manager& m, const CommandLine& c) { return m.cmd_list_variable(c.operands); }},
+      {"cancel-operation", [](Manager& m, const CommandLine& c) { return m.cmd_cancel(c.operands); }},
+      {"migrate-domain", [](Manager& m, const CommandLine& c) { return m.cmd_migrate(c.words); }},
+  };
+  const std::string name = c.spec->name;
+  if (auto it = kHandlers.find(name); it != kHandlers.end()) return it->second(*this, c);
+  const std::string verb = name.substr(0, name.find('-')), noun = name.substr(name.find('-') + 1);
+  if (noun == "vcpu") return cmd_vcpu(verb, c);
+  if (noun == "mau") return cmd_mau(verb, c);
+  if (noun == "memory") return cmd_memory(verb, c);
+  if (noun == "io") return cmd_io(verb, c);
+  if (noun == "variable") return cmd_variable(verb, c.operands);
+  if (noun == "spconfig") return cmd_spconfig(verb, c.operands);
+  return cmd_vio(verb, noun, c);   // vcc, vds, vdsdev, vsw, vnet, vdisk, vcons
 }
 
 Reply Manager::cmd_version() {
@@ -192,27 +120,25 @@ Reply Manager::cmd_version() {
 }
 
 // ---- domains ----------------------------------------------------------------------------
-Reply Manager::cmd_add_domain(const Args& a) {
-  Parsed p = parse(a);
-  if (p.operands.empty()) return fail(usage("add-domain"));
-  for (const auto& [k, v] : p.props)
-    if (k != "mac-addr" && k != "hostid" && k != "failure-policy" && k != "master")
-      return fail(fmt::format("Invalid property: {}", k));
-  // Properties are checked before anything changes: a refused add-domain must not use up an
-  // automatic MAC address (it did, for a bad failure-policy), nor throw on a bad hostid.
-  if (p.props.count("failure-policy")) {
-    const std::string& f = p.props["failure-policy"];
-    if (f != "ignore" && f != "panic" && f != "reset" && f != "stop")
-      return fail(fmt::format("Invalid failure-policy: {}", f));
+// The masters named in master=a,b (checked names, at most 4: the table): each must exist.
+std::string Manager::masters_of(const std::string& list, const std::string& self, std::vector<std::string>& out) const {
+  out.clear();
+  size_t pos = 0;
+  while (!list.empty()) {
+    size_t c = list.find(',', pos);
+    std::string m = list.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
+    if (m == self) return fmt::format("LDom {} cannot be its own master", self);
+    if (!m_.find(m)) return fmt::format("LDom {} not found", m);
+    out.push_back(m);
+    if (c == std::string::npos) break;
+    pos = c + 1;
   }
-  if (p.props.count("hostid")) {
-    const std::string& h = p.props["hostid"];
-    char* end = nullptr;
-    errno = 0;
-    unsigned long long v = std::strtoull(h.c_str(), &end, 0);
-    if (h.empty() || *end || errno == ERANGE || v > 0xffffffffull || h[0] == '-')   // a hostid is 32 bits
-      return fail(fmt::format("Invalid hostid: {}", h));
-  }
+  return "";
+}
+
+Reply Manager::cmd_add_domain(const CommandLine& p) {
+  if (p.has_value("-i")) return cmd_add_domain_xml(p.value("-i"));
+  auto prop = [&](const char* k) { return p.props.count(k) ? p.props.at(k) : std::string(); };
   Reply r;
   // All or nothing: a refused name (the second of two, or a MAC the first one took) leaves
   // none of them added, as a failed command leaves the configuration (it is not saved).
@@ -232,73 +158,45 @@ Reply Manager::cmd_add_domain(const Args& a) {
     Domain d;
     d.name = name;
     if (p.props.count("mac-addr")) {
-      if (std::string why = take_mac(p.props["mac-addr"], d.mac, nullptr); !why.empty()) return refuse(fail(why));
+      if (std::string why = take_mac(prop("mac-addr"), d.mac, nullptr); !why.empty()) return refuse(fail(why));
     } else {
       d.mac = alloc_mac();
     }
-    d.hostid = p.props.count("hostid") ? std::stoull(p.props["hostid"], nullptr, 0) : 0x84000000ull | (d.mac & 0xffffff);
-    if (p.props.count("failure-policy")) d.failure_policy = p.props["failure-policy"];
+    d.hostid = p.props.count("hostid") ? std::stoull(prop("hostid"), nullptr, 0) : 0x84000000ull | (d.mac & 0xffffff);
+    if (p.props.count("failure-policy")) d.failure_policy = prop("failure-policy");
+    if (p.props.count("master"))
+      if (std::string why = masters_of(prop("master"), name, d.masters); !why.empty()) return refuse(fail(why));
     m_.domains.push_back(d);
   }
   return r;
 }
 
-Reply Manager::cmd_set_domain(const Args& a) {
-  Parsed p = parse(a);
-  if (p.operands.size() != 1) return fail(usage("set-domain"));
-  for (const auto& [k, v] : p.props)
-    if (k != "mac-addr" && k != "hostid" && k != "failure-policy" && k != "master")
-      return fail(fmt::format("Invalid property: {}", k));
+Reply Manager::cmd_set_domain(const CommandLine& p) {
+  auto prop = [&](const char* k) { return p.props.count(k) ? p.props.at(k) : std::string(); };
   Domain* d = m_.find(p.operands[0]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
   // Everything is checked before anything changes: a refused set-domain leaves the domain as it was.
   Domain next = *d;
-  if (p.props.count("failure-policy")) {
-    const std::string& f = p.props["failure-policy"];
-    if (f != "ignore" && f != "panic" && f != "reset" && f != "stop")
-      return fail(fmt::format("Invalid failure-policy: {}", f));
-    next.failure_policy = f;
-  }
+  if (p.props.count("failure-policy")) next.failure_policy = prop("failure-policy");
   if ((p.props.count("mac-addr") || p.props.count("hostid")) && d->state != State::Inactive)
     return fail(fmt::format("LDom {} must be stopped and unbound to change its MAC address or hostid", d->name));
   if (p.props.count("mac-addr"))
-    if (std::string why = take_mac(p.props["mac-addr"], next.mac, &d->mac); !why.empty()) return fail(why);
-  if (p.props.count("hostid")) {
-    const std::string& h = p.props["hostid"];
-    char* end = nullptr;
-    errno = 0;
-    unsigned long long v = std::strtoull(h.c_str(), &end, 0);
-    if (h.empty() || *end || errno == ERANGE || v > 0xffffffffull || h[0] == '-')
-      return fail(fmt::format("Invalid hostid: {}", h));
-    next.hostid = v;
-  }
-  if (p.props.count("master")) {
-    next.masters.clear();
-    std::string list = p.props["master"];
-    size_t pos = 0;
-    while (!list.empty() && pos <= list.size()) {
-      size_t c = list.find(',', pos);
-      std::string m = list.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
-      if (!m_.find(m)) return fail(fmt::format("LDom {} not found", m));
-      next.masters.push_back(m);
-      if (c == std::string::npos) break;
-      pos = c + 1;
-    }
-    if (next.masters.size() > 4) return fail("A domain can have at most 4 masters");
-  }
+    if (std::string why = take_mac(prop("mac-addr"), next.mac, &d->mac); !why.empty()) return fail(why);
+  if (p.props.count("hostid")) next.hostid = std::stoull(prop("hostid"), nullptr, 0);
+  if (p.props.count("master"))
+    if (std::string why = masters_of(prop("master"), d->name, next.masters); !why.empty()) return fail(why);
   *d = next;
   return {};
 }
 
-Reply Manager::cmd_remove_domain(const Args& a) {
-  Parsed p = parse(a);
+Reply Manager::cmd_remove_domain(const CommandLine& p) {
   std::vector<std::string> names = p.operands;
   if (p.has("-a")) {
     names.clear();
     for (const Domain& d : m_.domains)
       if (!d.control) names.push_back(d.name);
   } else if (names.empty()) {
-    return fail(usage("remove-domain"));
+    return usage_of("remove-domain");
   }
   Reply r;
   // All or nothing, as add-domain: ldg1 went when `remove-domain ldg1 primary` was refused.
@@ -323,9 +221,8 @@ Reply Manager::cmd_remove_domain(const Args& a) {
   return r;
 }
 
-Reply Manager::cmd_bind(const Args& a) {
-  Parsed p = parse(a);
-  if (p.operands.size() != 1) return fail(usage("bind-domain"));
+Reply Manager::cmd_bind(const CommandLine& p) {
+  if (p.operands.size() != 1) return usage_of("bind-domain");
   Domain* d = m_.find(p.operands[0]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
   if (d->state == State::Bound) return fail(fmt::format("LDom {} is already bound", d->name));
@@ -337,9 +234,8 @@ Reply Manager::cmd_bind(const Args& a) {
   return r;
 }
 
-Reply Manager::cmd_unbind(const Args& a) {
-  Parsed p = parse(a);
-  if (p.operands.size() != 1) return fail(usage("unbind-domain"));
+Reply Manager::cmd_unbind(const CommandLine& p) {
+  if (p.operands.size() != 1) return usage_of("unbind-domain");
   Domain* d = m_.find(p.operands[0]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
   if (d->control) return fail("LDom primary is the control domain and cannot be unbound");
@@ -351,15 +247,14 @@ Reply Manager::cmd_unbind(const Args& a) {
   return r;
 }
 
-Reply Manager::cmd_start(const Args& a) {
-  Parsed p = parse(a);
+Reply Manager::cmd_start(const CommandLine& p) {
   std::vector<std::string> names = p.operands;
   if (p.has("-a")) {
     names.clear();
     for (const Domain& d : m_.domains)
       if (!d.control && d.state == State::Bound) names.push_back(d.name);
   } else if (names.empty()) {
-    return fail(usage("start-domain"));
+    return usage_of("start-domain");
   }
   Reply r;
   for (const std::string& n : names) {
@@ -379,8 +274,7 @@ Reply Manager::cmd_start(const Args& a) {
   return r;
 }
 
-Reply Manager::cmd_stop(const Args& a) {
-  Parsed p = parse(a);
+Reply Manager::cmd_stop(const CommandLine& p) {
   std::vector<std::string> names = p.operands;
   Reply r;
   if (p.has("-a")) {
@@ -389,21 +283,30 @@ Reply Manager::cmd_stop(const Args& a) {
     for (const Domain& d : m_.domains)
       if (!d.control && d.state == State::Active) names.push_back(d.name);
   } else if (names.empty()) {
-    return fail(usage("stop-domain"));
+    return usage_of("stop-domain");
   }
+  // Names are checked first: a typo stops nothing.
+  for (const std::string& n : names)
+    if (!m_.find(n)) return fail(fmt::format("LDom {} not found", n));
   auto op = new_operation("stop-domain " + fmt::format("{}", fmt::join(names, " ")));
   stop_from(op, r, names, 0, p.has("-f"));
   return settle(op);
 }
 
-// The domains in turn; a graceful stop waits (a step of op) and goes on with the next.
+// The domains in turn; a graceful stop waits (a step of op) and goes on with the next. A
+// domain that fails to stop does not stop the others (stop-domain -a on a cluster node
+// must stop every domain it can): its error is reported at the end, with exit code 1.
 void Manager::stop_from(std::shared_ptr<Operation> op, Reply r, std::vector<std::string> names, size_t i, bool force) {
+  auto failed = [&r](const std::string& why) {
+    r.err += why + "\n";
+    r.code = 1;
+  };
   for (; i < names.size(); ++i) {
     const std::string& n = names[i];
     Domain* d = m_.find(n);
-    if (!d) return op->finish(fail(fmt::format("LDom {} not found", n)));
-    if (d->control) return op->finish(fail("LDom primary is the control domain: reboot it with 'vfctl reboot primary'"));
-    if (d->state != State::Active) return op->finish(fail(fmt::format("LDom {} is not active", n)));
+    if (!d) { failed(fmt::format("LDom {} not found", n)); continue; }
+    if (d->control) { failed("LDom primary is the control domain: reboot it with 'vfctl reboot primary'"); continue; }
+    if (d->state != State::Active) { failed(fmt::format("LDom {} is not active", n)); continue; }
     // Without -f the guest's OS is asked to shut down (Domain Services domain-shutdown) and
     // the command waits until it has stopped; a guest without the service (no OS running,
     // or one without the agent) is stopped at once. A failed request exits non-zero, so
@@ -414,10 +317,10 @@ void Manager::stop_from(std::shared_ptr<Operation> op, Reply r, std::vector<std:
         if (!err.empty()) {
           rr.err += err + "\n";
           rr.code = 1;
-          return op->finish(rr);
+        } else {
+          m_.find(names[i])->state = State::Bound;
+          rr.out += fmt::format("LDom {} stopped\n", names[i]);
         }
-        m_.find(names[i])->state = State::Bound;
-        rr.out += fmt::format("LDom {} stopped\n", names[i]);
         stop_from(op, rr, names, i + 1, force);
       });
       return;
@@ -426,13 +329,14 @@ void Manager::stop_from(std::shared_ptr<Operation> op, Reply r, std::vector<std:
     d->state = State::Bound;
     r.out += fmt::format("LDom {} stopped\n", n);
   }
+  // A failed stop-domain is not saved by run(): the domains it did stop are saved here.
+  if (r.code != 0) save();
   op->finish(r);
 }
 
 // The guest panics: its OS goes down and comes back (stop, then boot again).
-Reply Manager::cmd_panic(const Args& a) {
-  Parsed p = parse(a);
-  if (p.operands.size() != 1) return fail(usage("panic-domain"));
+Reply Manager::cmd_panic(const CommandLine& p) {
+  if (p.operands.size() != 1) return usage_of("panic-domain");
   Domain* d = m_.find(p.operands[0]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
   if (d->control) return fail("LDom primary is the control domain and cannot be panicked");
@@ -475,10 +379,11 @@ std::string Manager::change_constraint(Domain& d, const std::function<void()>& a
   return err;
 }
 
-Reply Manager::cmd_vcpu(const std::string& verb, const Args& a) {
-  Parsed p = parse(a);
+Reply Manager::cmd_vcpu(const std::string& verb, const CommandLine& p) {
   unsigned n = 0;
-  if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return fail(usage(verb + "-vcpu"));
+  if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return usage_of(verb + "-vcpu");
+  // Adding or removing none is a mistake in the script that asked, not a change: refused.
+  if (n == 0 && verb != "set") return fail(fmt::format("Invalid number of vcpus: {} (at least 1 to {})", p.operands[0], verb));
   Domain* d = m_.find(p.operands[1]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[1]));
   // -c: the number counts whole cores, and the domain gets only cores of its own.
@@ -559,10 +464,11 @@ Reply Manager::vcpu_live(Domain& d, unsigned want, bool cores) {
   return settle(op);
 }
 
-Reply Manager::cmd_mau(const std::string& verb, const Args& a) {
-  Parsed p = parse(a);
+Reply Manager::cmd_mau(const std::string& verb, const CommandLine& p) {
   unsigned n = 0;
-  if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return fail(usage(verb + "-mau"));
+  if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return usage_of(verb + "-mau");
+  if (n == 0 && verb != "set")
+    return fail(fmt::format("Invalid number of crypto units: {} (at least 1 to {})", p.operands[0], verb));
   Domain* d = m_.find(p.operands[1]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[1]));
   unsigned have = d->delayed ? d->pending_maus : d->maus;
@@ -580,9 +486,8 @@ Reply Manager::cmd_mau(const std::string& verb, const Args& a) {
   return err.empty() ? r : fail(err);
 }
 
-Reply Manager::cmd_memory(const std::string& verb, const Args& a) {
-  Parsed p = parse(a);
-  if (p.operands.size() != 2 && p.operands.size() != 3) return fail(usage(verb + "-memory"));
+Reply Manager::cmd_memory(const std::string& verb, const CommandLine& p) {
+  if (p.operands.size() != 2 && p.operands.size() != 3) return usage_of(verb + "-memory");
   uint64_t bytes = 0;
   std::string unit = p.operands.size() == 3 ? p.operands[1] : "";
   if (!parse_size(p.operands[0], unit, bytes) || bytes == 0)
@@ -610,9 +515,21 @@ Reply Manager::cmd_memory(const std::string& verb, const Args& a) {
   return err.empty() ? r : fail(err);
 }
 
-Reply Manager::cmd_io(const std::string& verb, const Args& a) {
-  Parsed p = parse(a);
-  if (p.operands.size() != 2) return fail(usage(verb + "-io"));
+// A bus joins (with its options) or leaves a domain.
+static void set_bus(Domain& d, const std::string& bus, bool add, bool bypass) {
+  auto& b = d.io_bypass;
+  b.erase(std::remove(b.begin(), b.end(), bus), b.end());
+  if (add) {
+    d.io.push_back(bus);
+    if (bypass) b.push_back(bus);   // bypass=on: the IOMMU is bypassed (listed in OPTIONS)
+  } else {
+    d.io.erase(std::find(d.io.begin(), d.io.end(), bus));
+  }
+}
+
+Reply Manager::cmd_io(const std::string& verb, const CommandLine& p) {
+  const bool bypass = p.props.count("bypass") > 0;   // (the table accepts bypass=on only)
+  if (p.operands.size() != 2) return usage_of(verb + "-io");
   std::string bus = p.operands[0];
   // pseudonyms: pci_0 / bus_a name the first root complex, and so on
   for (size_t i = 0; i < p_.pcie_roots.size(); ++i)
@@ -631,8 +548,7 @@ Reply Manager::cmd_io(const std::string& verb, const Args& a) {
     // Buses leave and join the control domain at its reboot; the change shows at once in
     // the listings, as the guide's examples do.
     Reply r = reconfigure_control([&](Domain& x) {
-      if (verb == "add") x.io.push_back(bus);
-      else x.io.erase(std::find(x.io.begin(), x.io.end(), bus));
+      set_bus(x, bus, verb == "add", bypass);
     });
     return r;
   }
@@ -640,14 +556,13 @@ Reply Manager::cmd_io(const std::string& verb, const Args& a) {
   if (other_changes_blocked(d->name, r)) return r;
   if (d->state != State::Inactive)
     return fail(fmt::format("LDom {} must be inactive to change its I/O devices", d->name));
-  if (verb == "add") d->io.push_back(bus);
-  else d->io.erase(std::find(d->io.begin(), d->io.end(), bus));
+  set_bus(*d, bus, verb == "add", bypass);
   return r;
 }
 
 // ---- variables ---------------------------------------------------------------------------
 Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
-  if (a.size() < 2) return fail(usage(verb + "-variable"));
+  if (a.size() < 2) return usage_of(verb + "-variable");
   Domain* d = m_.find(a.back());
   if (!d) return fail(fmt::format("LDom {} not found", a.back()));
   // All or nothing: `set-var a=1 b ldg1` set a, then refused b.
@@ -668,7 +583,7 @@ Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
       continue;
     }
     size_t eq = w.find('=');
-    if (eq == std::string::npos || eq == 0) return refuse(fail(usage(verb + "-variable")));
+    if (eq == std::string::npos || eq == 0) return refuse(usage_of(verb + "-variable"));
     std::string name = w.substr(0, eq), value = w.substr(eq + 1);
     auto v = it(name);
     if (verb == "add" && v != d->variables.end()) return refuse(fail(fmt::format("Variable {} already exists", name)));
@@ -679,7 +594,7 @@ Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
 }
 
 Reply Manager::cmd_list_variable(const Args& a) {
-  if (a.empty()) return fail(usage("list-variable"));
+  if (a.empty()) return usage_of("list-variable");
   Domain* d = m_.find(a.back());
   if (!d) return fail(fmt::format("LDom {} not found", a.back()));
   Reply r;
@@ -711,7 +626,7 @@ Reply Manager::cmd_spconfig(const std::string& verb, const Args& a) {
     }
     return r;
   }
-  if (a.size() != 1) return fail(usage(verb + "-spconfig"));
+  if (a.size() != 1) return usage_of(verb + "-spconfig");
   const std::string& name = a[0];
   auto it = std::find_if(m_.spconfigs.begin(), m_.spconfigs.end(), [&](const SpConfig& c) { return c.name == name; });
   if (verb == "add") {
@@ -764,7 +679,7 @@ Reply Manager::cmd_cancel_migration(const Args& a) {
 }
 
 Reply Manager::cmd_cancel(const Args& a) {
-  if (a.empty() || (a[0] != "reconf" && a[0] != "migration")) return fail(usage("cancel-operation"));
+  if (a.empty() || (a[0] != "reconf" && a[0] != "migration")) return usage_of("cancel-operation");
   if (a[0] == "migration") return cmd_cancel_migration(a);
   Domain& p = primary();
   if (a.size() > 1 && a[1] != p.name) {
@@ -777,6 +692,7 @@ Reply Manager::cmd_cancel(const Args& a) {
   p.pending_maus = p.maus;
   p.pending_memory = p.memory;
   p.io = p.io_before;   // buses added or removed during the reconfiguration go back
+  p.io_bypass = p.io_bypass_before;
   return {};
 }
 

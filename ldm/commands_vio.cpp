@@ -14,20 +14,14 @@ namespace vfsim::ldm {
 namespace {
 
 
+// The checked command line as the handlers below read it (values are checked by the table,
+// command_table.cpp; what needs the model, such as a service's existence, is checked here).
 struct Words {
   std::map<std::string, std::string> props;
   std::vector<std::string> operands;
   bool force = false;
 };
-Words split_words(const std::vector<std::string>& a) {
-  Words w;
-  for (const std::string& s : a) {
-    if (s == "-f") w.force = true;
-    else if (s.find('=') != std::string::npos) w.props[s.substr(0, s.find('='))] = s.substr(s.find('=') + 1);
-    else w.operands.push_back(s);
-  }
-  return w;
-}
+Words words_of(const CommandLine& c) { return {c.props, c.operands, c.has("-f")}; }
 
 bool parse_uint(const std::string& s, unsigned& v) {
   if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), ::isdigit)) return false;
@@ -47,10 +41,15 @@ Reply Manager::apply_vio_change(Domain& d, Reply r, const std::function<void()>&
   return fail(err);
 }
 
-Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const Args& a) {
-  Words w = split_words(a);
+Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const CommandLine& c) {
+  Words w = words_of(c);
   auto ops = [&](size_t n) { return w.operands.size() == n; };
-  auto bad_usage = [&]() { return fail(fmt::format("Usage: ldm {}-{} ... (see 'ldm --help')", verb, noun)); };
+  auto bad_usage = [&]() {
+    Reply u;
+    u.err = command_usage(*c.spec);
+    u.code = 1;
+    return u;
+  };
   // Find a service by name anywhere.
   auto find_vds = [&](const std::string& n, Domain** owner) -> Vds* {
     for (Domain& d : m_.domains)
@@ -139,17 +138,6 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     Vds* v = find_vds(svc, nullptr);
     if (!v) return fail(fmt::format("Service {} does not exist", svc));
     auto it = std::find_if(v->volumes.begin(), v->volumes.end(), [&](const VdsVolume& x) { return x.name == vol; });
-    if (w.props.count("options")) {
-      std::string o = w.props["options"];
-      size_t pos = 0;
-      while (!o.empty() && pos <= o.size()) {
-        size_t c = o.find(',', pos);
-        std::string opt = o.substr(pos, c == std::string::npos ? std::string::npos : c - pos);
-        if (opt != "ro" && opt != "slice" && opt != "excl") return fail(fmt::format("Invalid option: {}", opt));
-        if (c == std::string::npos) break;
-        pos = c + 1;
-      }
-    }
     if (verb == "add") {
       if (!valid_name(vol)) return fail(fmt::format("Invalid volume name: {}", vol));
       // The backend is a path of the service domain, kept under ldmd's --service-root.
@@ -161,6 +149,7 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     }
     if (it == v->volumes.end()) return fail(fmt::format("Volume {} does not exist in service {}", vol, svc));
     if (verb == "set") {
+      if (w.props.empty()) return bad_usage();   // nothing to set
       if (w.props.count("options")) it->options = w.props["options"];
       if (w.props.count("mpgroup")) it->mpgroup = w.props["mpgroup"];
       return r;
@@ -207,21 +196,24 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
       if (!err.empty()) return fail(err);
       unsigned id = 0;
       while (std::any_of(d->vdisks.begin(), d->vdisks.end(), [&](const Vdisk& x) { return x.id == id; })) ++id;
-      if (w.props.count("id") && !parse_uint(w.props["id"], id)) return fail("Invalid id: " + w.props["id"]);
-      if (w.props.count("timeout") && !parse_uint(w.props["timeout"], k.timeout))
-        return fail("Invalid timeout: " + w.props["timeout"]);
+      if (w.props.count("id")) {
+        parse_uint(w.props["id"], id);
+        if (std::any_of(d->vdisks.begin(), d->vdisks.end(), [&](const Vdisk& x) { return x.id == id; }))
+          return fail(fmt::format("Disk id {} is already used in LDom {}", id, d->name));
+      }
+      if (w.props.count("timeout")) parse_uint(w.props["timeout"], k.timeout);
       k.id = id;
       d->vdisks.push_back(k);
       return live();
     }
     if (it == d->vdisks.end()) return fail(fmt::format("Disk {} does not exist in LDom {}", w.operands[0], d->name));
     if (verb == "set") {
+      if (w.props.empty()) return bad_usage();   // nothing to set
       if (w.props.count("volume")) {
         std::string err = volume_of(w.props["volume"], *it);
         if (!err.empty()) return fail(err);
       }
-      if (w.props.count("timeout") && !parse_uint(w.props["timeout"], it->timeout))
-        return fail("Invalid timeout: " + w.props["timeout"]);
+      if (w.props.count("timeout")) parse_uint(w.props["timeout"], it->timeout);
       return live();
     }
     d->vdisks.erase(it);
@@ -243,12 +235,20 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
       } else {
         v.mac = alloc_mac();
       }
-      if (w.props.count("mtu") && !parse_uint(w.props["mtu"], v.mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
+      if (w.props.count("mtu")) parse_uint(w.props["mtu"], v.mtu);
+      if (w.props.count("default-vlan-id")) parse_uint(w.props["default-vlan-id"], v.default_vlan_id);
+      if (w.props.count("pvid")) parse_uint(w.props["pvid"], v.pvid);
+      v.vid = w.props["vid"];
       unsigned id = 0;
       for (const Domain& x : m_.domains)
         for (const Vsw& s : x.vsws) id = std::max(id, s.id + 1);
       v.id = id;
-      if (w.props.count("id") && !parse_uint(w.props["id"], v.id)) return fail("Invalid id: " + w.props["id"]);
+      if (w.props.count("id")) {
+        parse_uint(w.props["id"], v.id);
+        for (const Domain& x : m_.domains)
+          for (const Vsw& s : x.vsws)
+            if (s.id == v.id) return fail(fmt::format("Virtual switch id {} is already used by {}", v.id, s.name));
+      }
       d->vsws.push_back(v);
       return r;
     }
@@ -257,11 +257,16 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
     Vsw* v = find_vsw(w.operands[0], &owner);
     if (!v) return fail(fmt::format("Service {} does not exist", w.operands[0]));
     if (verb == "set") {
-      if (w.props.count("net-dev")) v->net_dev = w.props["net-dev"];
-      if (w.props.count("mode")) v->mode = w.props["mode"];
+      if (w.props.empty()) return bad_usage();   // nothing to set
+      Vsw next = *v;
       if (w.props.count("mac-addr"))
-        if (std::string why = take_mac(w.props["mac-addr"], v->mac, &v->mac); !why.empty()) return fail(why);
-      if (w.props.count("mtu") && !parse_uint(w.props["mtu"], v->mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
+        if (std::string why = take_mac(w.props["mac-addr"], next.mac, &v->mac); !why.empty()) return fail(why);
+      if (w.props.count("net-dev")) next.net_dev = w.props["net-dev"];
+      if (w.props.count("mode")) next.mode = w.props["mode"];
+      if (w.props.count("mtu")) parse_uint(w.props["mtu"], next.mtu);
+      if (w.props.count("pvid")) parse_uint(w.props["pvid"], next.pvid);
+      if (w.props.count("vid")) next.vid = w.props["vid"];
+      *v = next;
       return r;
     }
     for (const Domain& d : m_.domains)
@@ -299,28 +304,39 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const A
       } else {
         n.mac = alloc_mac();
       }
-      if (w.props.count("pvid") && !parse_uint(w.props["pvid"], n.pvid)) return fail("Invalid pvid: " + w.props["pvid"]);
-      if (w.props.count("mtu") && !parse_uint(w.props["mtu"], n.mtu)) return fail("Invalid mtu: " + w.props["mtu"]);
+      if (w.props.count("pvid")) parse_uint(w.props["pvid"], n.pvid);
+      if (w.props.count("mtu")) parse_uint(w.props["mtu"], n.mtu);
       unsigned id = 0;
       while (std::any_of(d->vnets.begin(), d->vnets.end(), [&](const Vnet& x) { return x.id == id; })) ++id;
-      if (w.props.count("id") && !parse_uint(w.props["id"], id)) return fail("Invalid id: " + w.props["id"]);
+      if (w.props.count("id")) {
+        parse_uint(w.props["id"], id);
+        if (std::any_of(d->vnets.begin(), d->vnets.end(), [&](const Vnet& x) { return x.id == id; }))
+          return fail(fmt::format("Network id {} is already used in LDom {}", id, d->name));
+      }
       n.id = id;
       d->vnets.push_back(n);
       return live();
     }
     if (it == d->vnets.end()) return fail(fmt::format("Network {} does not exist in LDom {}", w.operands[0], d->name));
     if (verb == "set") {
+      if (w.props.empty()) return bad_usage();   // nothing to set
+      // Checked before anything changes: a refused MAC leaves the vswitch as it was.
+      if (w.props.count("mac-addr"))
+        if (std::string why = take_mac(w.props["mac-addr"], it->mac, &it->mac); !why.empty()) return fail(why);
       if (w.props.count("vswitch")) {
         Domain* owner = nullptr;
         Vsw* s = find_vsw(w.props["vswitch"], &owner);
-        if (!s) return fail(fmt::format("Service {} does not exist", w.props["vswitch"]));
+        if (!s) {
+          d->vnets = before;
+          return fail(fmt::format("Service {} does not exist", w.props["vswitch"]));
+        }
         it->vsw = s->name;
         it->vsw_domain = owner->name;
       }
-      if (w.props.count("mac-addr"))
-        if (std::string why = take_mac(w.props["mac-addr"], it->mac, &it->mac); !why.empty()) return fail(why);
       if (w.props.count("mode")) it->mode = w.props["mode"];
-      if (w.props.count("pvid") && !parse_uint(w.props["pvid"], it->pvid)) return fail("Invalid pvid: " + w.props["pvid"]);
+      if (w.props.count("pvid")) parse_uint(w.props["pvid"], it->pvid);
+      if (w.props.count("vid")) it->vid = w.props["vid"];
+      if (w.props.count("mtu")) parse_uint(w.props["mtu"], it->mtu);
       return live();
     }
     d->vnets.erase(it);

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <thread>
 
+#include "ldm/command_table.h"
 #include "ldm/protocol.h"
 
 namespace {
@@ -115,6 +116,17 @@ int migrate(std::vector<std::string> args) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Help and every usage error are answered here, from the command table: no ldmd needed,
+  // and nothing reaches it that it would refuse.
+  {
+    std::string out, err;
+    int code = 0;
+    if (vfsim::ldm::answer_locally(args, out, err, code)) {
+      std::cout << out << std::flush;
+      std::cerr << err << std::flush;
+      return code;
+    }
+  }
   if (!args.empty() && (args[0] == "migrate-domain" || args[0] == "migrate")) return migrate(args);
   return vfsim::ldm::client_main("ldm", args);
 }

@@ -313,6 +313,7 @@ Reply Manager::reconfigure_control(const std::function<void(Domain&)>& change) {
     p.pending_maus = p.maus;
     p.pending_memory = p.memory;
     p.io_before = p.io;
+    p.io_bypass_before = p.io_bypass;
     r.out = "Initiating delayed reconfigure operation on LDom primary.  All configuration\n"
             "changes for other LDoms are disabled until the LDom reboots, at which time\n"
             "the new configuration for LDom primary will also take effect.\n";

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ldm/command_table.h"
 #include "ldm/domain_host.h"
 #include "ldm/model.h"
 #include "ldm/operation.h"
@@ -86,7 +87,7 @@ class Manager {
  private:
   friend class Migrator;
   using Args = std::vector<std::string>;
-  Reply dispatch(const std::string& cmd, const Args& a);
+  Reply dispatch(const CommandLine& c);
   void factory_default();
   // The control domain's bindings for these constraints (as it boots with them).
   void fit_control(Domain& p, unsigned vcpus, uint64_t memory, unsigned maus);
@@ -108,26 +109,28 @@ class Manager {
   bool select(const std::vector<std::string>& names, std::vector<const Domain*>& out, Reply& err) const;
 
   // Commands (commands_*.cpp).
-  Reply cmd_add_domain(const Args& a);
-  Reply cmd_set_domain(const Args& a);
-  Reply cmd_remove_domain(const Args& a);
-  Reply cmd_bind(const Args& a);
-  Reply cmd_unbind(const Args& a);
-  Reply cmd_start(const Args& a);
-  Reply cmd_stop(const Args& a);
-  Reply cmd_panic(const Args& a);
-  Reply cmd_vcpu(const std::string& verb, const Args& a);
+  Reply cmd_add_domain(const CommandLine& c);
+  Reply cmd_add_domain_xml(const std::string& xml);   // add-domain -i (commands_xml.cpp)
+  std::string masters_of(const std::string& list, const std::string& self, std::vector<std::string>& out) const;
+  Reply cmd_set_domain(const CommandLine& c);
+  Reply cmd_remove_domain(const CommandLine& c);
+  Reply cmd_bind(const CommandLine& c);
+  Reply cmd_unbind(const CommandLine& c);
+  Reply cmd_start(const CommandLine& c);
+  Reply cmd_stop(const CommandLine& c);
+  Reply cmd_panic(const CommandLine& c);
+  Reply cmd_vcpu(const std::string& verb, const CommandLine& c);
   Reply vcpu_live(Domain& d, unsigned want, bool cores);   // may be pending
-  Reply cmd_mau(const std::string& verb, const Args& a);
-  Reply cmd_memory(const std::string& verb, const Args& a);
-  Reply cmd_io(const std::string& verb, const Args& a);
+  Reply cmd_mau(const std::string& verb, const CommandLine& c);
+  Reply cmd_memory(const std::string& verb, const CommandLine& c);
+  Reply cmd_io(const std::string& verb, const CommandLine& c);
   Reply cmd_variable(const std::string& verb, const Args& a);
   Reply cmd_list_variable(const Args& a);
   Reply cmd_spconfig(const std::string& verb, const Args& a);
   Reply cmd_cancel(const Args& a);
   Reply cmd_migrate(const Args& a);            // migration.cpp
   Reply cmd_cancel_migration(const Args& a);   // migration.cpp
-  Reply cmd_vio(const std::string& verb, const std::string& noun, const Args& a);
+  Reply cmd_vio(const std::string& verb, const std::string& noun, const CommandLine& c);
   Reply cmd_list(const Args& a);
   Reply cmd_list_bindings(const Args& a);
   Reply cmd_list_constraints(const Args& a);

@@ -48,6 +48,7 @@ struct Domain {
   bool whole_cores = false;                   // vcpus come as whole cores (add-vcpu -c)
   uint64_t memory = 0;
   std::vector<std::string> io;                // PCIe root complexes (pci@400 ...)
+  std::vector<std::string> io_bypass;         // those of them added with bypass=on
   // Bindings: what it holds while bound or active.
   std::vector<unsigned> strands;
   std::vector<MemRange> mem;
@@ -71,6 +72,7 @@ struct Domain {
   unsigned pending_vcpus = 0, pending_maus = 0;
   uint64_t pending_memory = 0;
   std::vector<std::string> io_before;         // buses before the reconfiguration (for cancel)
+  std::vector<std::string> io_bypass_before;
   // Runtime facts (not persisted across a power cycle).
   double started_at = 0;                      // simulated seconds at start-domain
   // Domain migration (ldm/migration.h), while one runs: this host's side of it. Shown by

@@ -28,7 +28,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Domain, name, state, control, vc
                                                 mau_cores, cons_port, mac, hostid, failure_policy, masters,
                                                 variables, vccs, vdss, vsws, vnets, vdisks, vcons_group,
                                                 vcons_service, vcons_port, delayed, pending_vcpus, pending_maus,
-                                                pending_memory, io_before)
+                                                pending_memory, io_before, io_bypass, io_bypass_before)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SpConfig, name, domains)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Model, hostname, domains, spconfigs, current_config, next_config,
                                                 next_mac)

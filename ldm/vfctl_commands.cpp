@@ -1,4 +1,5 @@
 #include "ldm/vfctl_commands.h"
+#include "ldm/vfctl_usage.h"
 
 #include <cctype>
 #include <cerrno>
@@ -31,11 +32,7 @@ bool parse_duration(const std::string& s, Duration& d) {
 Reply VfctlCommands::run(const std::vector<std::string>& a) {
   Reply r;
   auto usage = [&] {
-    r.err = "Usage:\n    vfctl reboot primary\n    vfctl sp poweron|poweroff|powercycle|showhost\n"
-            "    vfctl sp bootmode config=NAME\n    vfctl console [-f] DOMAIN\n"
-            "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show [DOMAIN]\n"
-            "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl checksum DOMAIN\n"
-            "    vfctl suspend|resume DOMAIN\n    vfctl shutdown\n";
+    r.err = vfctl_usage();
     r.code = 1;
     return r;
   };

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ldm/protocol.h"
+#include "ldm/vfctl_usage.h"
 
 using vfsim::ldm::Answer;
 using vfsim::ldm::request;
@@ -45,6 +46,15 @@ int attach(const std::string& domain) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Help needs no ldmd.
+  if (args.empty()) {
+    std::cerr << vfsim::ldm::vfctl_usage();
+    return 1;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << vfsim::ldm::vfctl_usage();
+    return 0;
+  }
   if (args.size() == 3 && args[0] == "console" && args[1] == "-f") return attach(args[2]);
   // ldmd runs elsewhere (its own working directory): it gets an absolute path.
   if (args.size() == 3 && args[0] == "snapshot" && !args[2].empty() && args[2][0] != '/') {

@@ -466,7 +466,7 @@ TEST_CASE("add-domain and remove-domain of several domains: all or nothing", "[l
 TEST_CASE("set-, add- and remove-variable of several variables: all or nothing", "[ldm]") {
   Fixture f;
   REQUIRE(f.run({"add-domain", "ldg1"}).code == 0);
-  CHECK(f.run({"set-var", "auto-boot?=false", "009", "ldg1"}).err == "Usage:\n    ldm set-variable <var-name>=<value>... <ldom>\n\n");
+  CHECK(f.run({"set-var", "auto-boot?=false", "009", "ldg1"}).err == "Usage:\n    ldm set-variable <var-name>=<value>... <ldom>\n");
   CHECK(f.run({"list-variable", "ldg1"}).out.empty());
   REQUIRE(f.run({"add-var", "a=1", "ldg1"}).code == 0);
   CHECK(f.run({"add-var", "b=2", "a=3", "ldg1"}).err == "Variable a already exists\n");
