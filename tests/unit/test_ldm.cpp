@@ -206,6 +206,7 @@ namespace {
 struct DsHost : DomainHost {
   bool agent = true, refuse_lowest = false, running_guest = true;
   std::vector<std::string> calls;
+  std::vector<std::string> refuse_shutdown;   // guests whose OS does not shut down when asked
   std::string bind(const Domain&, const Model&) override { return ""; }
   void unbind(const Domain&) override {}
   std::string start(const Domain&) override { return ""; }
@@ -217,6 +218,8 @@ struct DsHost : DomainHost {
   // The guest answers at once: every Operation ends before the command returns.
   void shutdown_domain(const Domain& d, Operation&, Done done) override {
     calls.push_back("shutdown " + d.name);
+    if (std::count(refuse_shutdown.begin(), refuse_shutdown.end(), d.name))
+      return done(fmt::format("LDom {} did not shut down: its OS refused the request", d.name));
     done("");
   }
   void add_vcpus_live(const Domain& d, const std::vector<unsigned>& strands, Operation&, Done done) override {
@@ -293,6 +296,54 @@ TEST_CASE("live vcpu changes and graceful stop go through the guest's domain ser
         "Stop the domain before changing its vcpus\n");
   CHECK(run({"stop", "ldg1"}).out == "LDom ldg1 stopped\n");
   CHECK(host.calls.back() == "stop ldg1");
+}
+
+// stop-domain -a on a cluster node must stop every domain it can: one that fails to stop is
+// reported at the end (exit 1), and the others are stopped, and saved so.
+TEST_CASE("stop-domain -a goes on past a domain that fails to stop, then reports it", "[ldm]") {
+  platform::Platform p = platform::load_platform("T5240");
+  DsHost host;
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("vfsim-stop-a-{}", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    Manager m{p, &host, dir.string(), "host"};
+    auto run = [&](std::vector<std::string> a) { return m.run(a); };
+    run({"set-vcpu", "8", "primary"});
+    run({"set-memory", "4G", "primary"});
+    m.reboot_control();
+    for (std::string g : {"ldg1", "ldg2", "ldg3"}) {
+      REQUIRE(run({"create", g}).code == 0);
+      REQUIRE(run({"add-vcpu", "1", g}).code == 0);
+      REQUIRE(run({"add-memory", "256M", g}).code == 0);
+      REQUIRE(run({"bind", g}).code == 0);
+      REQUIRE(run({"start", g}).code == 0);
+    }
+    host.refuse_shutdown = {"ldg2"};
+    Reply r = run({"stop", "-a"});
+    CHECK(r.code == 1);
+    CHECK(r.out == "LDom ldg1 stopped\nLDom ldg3 stopped\n");
+    CHECK(r.err == "LDom ldg2 did not shut down: its OS refused the request\n");
+    CHECK(m.model().find("ldg1")->state == State::Bound);
+    CHECK(m.model().find("ldg2")->state == State::Active);
+    CHECK(m.model().find("ldg3")->state == State::Bound);
+    Model saved;
+    read_state((dir / "ldmd.json").string(), saved);   // the failed command saved what it stopped
+    CHECK(saved.find("ldg1")->state == State::Bound);
+    CHECK(saved.find("ldg2")->state == State::Active);
+    CHECK(saved.find("ldg3")->state == State::Bound);
+    // Named domains the same way; a name that does not exist stops nothing.
+    run({"start", "ldg1"});
+    r = run({"stop", "ldg1", "nosuch"});
+    CHECK(r.err == "LDom nosuch not found\n");
+    CHECK(m.model().find("ldg1")->state == State::Active);
+    r = run({"stop", "ldg2", "ldg1"});
+    CHECK(r.code == 1);
+    CHECK(r.out == "LDom ldg1 stopped\n");
+    // the script's fallback (seed 003)
+    CHECK(run({"stop", "-f", "ldg2"}).out == "LDom ldg2 stopped\n");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("the protocol carries any bytes, and refuses what it did not write", "[ldm][protocol]") {
