@@ -193,6 +193,9 @@ Reply Manager::cmd_version() {
 
 // ---- domains ----------------------------------------------------------------------------
 Reply Manager::cmd_add_domain(const Args& a) {
+  // ---- XML (issue 16, temporary wiring: the lead replaces it with the table-driven -i option)
+  if (!a.empty() && a[0] == "-i") return a.size() == 2 ? cmd_add_domain_xml(a[1]) : fail(usage("add-domain"));
+  // ---- end XML
   Parsed p = parse(a);
   if (p.operands.empty()) return fail(usage("add-domain"));
   for (const auto& [k, v] : p.props)

@@ -109,6 +109,8 @@ class Manager {
 
   // Commands (commands_*.cpp).
   Reply cmd_add_domain(const Args& a);
+  // add-domain -i: the domains of a list-constraints -x document, all or nothing (commands_xml.cpp).
+  Reply cmd_add_domain_xml(const std::string& xml);
   Reply cmd_set_domain(const Args& a);
   Reply cmd_remove_domain(const Args& a);
   Reply cmd_bind(const Args& a);
