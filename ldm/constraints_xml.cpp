@@ -207,6 +207,14 @@ std::string check(Kind kind, const std::string& v) {
   return "";
 }
 
+// A value shown in an error: one line, not too long (control bytes as \xNN).
+std::string one_line(const std::string& v) {
+  std::string out;
+  for (unsigned char c : v.substr(0, 64)) out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, char(c));
+  return v.size() > 64 ? out + "..." : out;
+}
+std::string quoted(const std::string& v) { return "'" + one_line(v) + "'"; }
+
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
@@ -265,7 +273,7 @@ struct Reader {
       static const std::set<std::string> kElsewhere = {"spconfig", "vdpcs", "vdpcc", "policy"};
       return bad(types[0], kElsewhere.count(out.type)
                                ? fmt::format("<rasd:OtherResourceType>: {} is not a constraint add-domain -i sets", out.type)
-                               : fmt::format("<rasd:OtherResourceType>: unknown resource type '{}'", out.type));
+                               : fmt::format("<rasd:OtherResourceType>: unknown resource type {}", quoted(out.type)));
     }
     const std::vector<Key>& keys = known->second;
     for (pugi::xml_node c : it.children()) {
@@ -276,7 +284,7 @@ struct Reader {
         if (!k) return bad(c, "<gprop:GenericProperty> without a key attribute");
         key = k.value();
         if (out.type == "vsw" && key == "dev-path") key = "dev_path";   // the 1.2 guide's spelling
-        shown = fmt::format("<gprop:GenericProperty key=\"{}\"> of {}", k.value(), out.type);
+        shown = fmt::format("<gprop:GenericProperty key=\"{}\"> of {}", one_line(k.value()), out.type);
       } else {
         key = name.substr(5);   // rasd:Address, rasd:AllocationUnits
         shown = fmt::format("<{}> of {}", name, out.type);
@@ -287,7 +295,7 @@ struct Reader {
       std::string v;
       if (!text_of(c, v)) return false;
       if (spec->kind != Kind::Value) v = trim(v);   // a variable's value is kept as written
-      if (std::string why = check(spec->kind, v); !why.empty()) return bad(c, fmt::format("{}: '{}' {}", shown, v, why));
+      if (std::string why = check(spec->kind, v); !why.empty()) return bad(c, fmt::format("{}: {} {}", shown, quoted(v), why));
       out.values[key] = v;
     }
     for (const Key& k : keys)
@@ -313,7 +321,7 @@ struct Reader {
         if (!read_item(it, x)) return false;
         static const std::set<std::string> kSingle = {"ldom_info", "cpu", "mau", "memory", "console"};
         if (kSingle.count(x.type) && !once.insert(x.type).second)
-          return bad(it, fmt::format("<Item> of {}: a second one for LDom {}", x.type, d.name));
+          return bad(it, fmt::format("<Item> of {}: a second one for LDom {}", x.type, one_line(d.name)));
         d.items.push_back(std::move(x));
       }
     }

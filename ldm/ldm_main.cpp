@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -113,8 +114,36 @@ int migrate(std::vector<std::string> args) {
 
 }  // namespace
 
+// add-domain -i FILE: the file is read here, as the user running ldm (ldmd may not be
+// allowed to read it, nor see the same path), and its text goes in place of its name.
+static bool inline_xml_file(std::vector<std::string>& args) {
+  if (args.empty() || (args[0] != "add-domain" && args[0] != "create")) return true;
+  for (size_t i = 1; i + 1 < args.size(); ++i) {
+    if (args[i] != "-i") continue;
+    const std::string& path = args[i + 1];
+    std::string text;
+    FILE* f = std::fopen(path.c_str(), "rb");
+    int err = f ? 0 : errno;
+    if (f) {
+      char buf[65536];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+      if (std::ferror(f)) err = errno ? errno : EIO;   // a directory opens, then fails to read (EISDIR)
+      std::fclose(f);
+    }
+    if (err) {
+      std::cerr << "Unable to read the XML file " << path << ": " << std::strerror(err) << "\n";
+      return false;
+    }
+    args[i + 1] = text;
+    return true;
+  }
+  return true;
+}
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!inline_xml_file(args)) return 1;
   if (!args.empty() && (args[0] == "migrate-domain" || args[0] == "migrate")) return migrate(args);
   return vfsim::ldm::client_main("ldm", args);
 }

@@ -286,6 +286,10 @@ TEST_CASE("xml: the reader on its own names the element and the line", "[ldm][xm
   CHECK(read_constraints_xml(doc(item("vsw", gp("service_name", "s") + gp("dev-path", "e1000g0") + gp("pvid", "x"))), out) ==
         "Invalid XML: line 12: <gprop:GenericProperty key=\"pvid\"> of vsw: 'x' is not a number");
   CHECK(out.empty());
+  // A value with a newline stays on the error's one line (fuzz_constraints_xml's first finding).
+  CHECK(read_constraints_xml(doc(item("network", gp("vnet_name", "v") + gp("service_name", "s") + gp("mtu", "15&#10;00"))),
+                             out) ==
+        "Invalid XML: line 12: <gprop:GenericProperty key=\"mtu\"> of network: '15\\x0a00' is not a number");
   REQUIRE(read_constraints_xml(doc(item("vsw", gp("service_name", "s") + gp("dev-path", "e1000g0"))), out).empty());
   REQUIRE(out.size() == 1);
   CHECK(out[0].name == "ldg9");
