@@ -149,7 +149,7 @@ const std::map<std::string, std::vector<Key>>& resource_keys() {
       {"mau", {{"AllocationUnits", Kind::Number, true}}},
       {"memory", {{"AllocationUnits", Kind::Size, true}}},
       {"physio_device", {{"name", Kind::Text, true}}},
-      {"var", {{"name", Kind::Text, true}, {"value", Kind::Value, false}}},
+      {"var", {{"name", Kind::Text, true}, {"value", Kind::Value, false}}},   // (a value may be empty)
       {"vcc", {{"service_name", Kind::Text, true}, {"min_port", Kind::Number, true}, {"max_port", Kind::Number, true}}},
       {"vds", {{"service_name", Kind::Text, true}}},
       {"vds_volume", {{"vol_name", Kind::Text, true}, {"service_name", Kind::Text, true},
@@ -294,7 +294,9 @@ struct Reader {
       if (out.values.count(key)) return bad(c, fmt::format("{}: given twice", shown));
       std::string v;
       if (!text_of(c, v)) return false;
-      if (spec->kind != Kind::Value) v = trim(v);   // a variable's value is kept as written
+      // Numbers, sizes and addresses may have spaces around them; names and values are kept
+      // as written, so that what list-constraints -x wrote comes back byte for byte.
+      if (spec->kind != Kind::Value && spec->kind != Kind::Text) v = trim(v);
       if (std::string why = check(spec->kind, v); !why.empty()) return bad(c, fmt::format("{}: {} {}", shown, quoted(v), why));
       out.values[key] = v;
     }
@@ -310,7 +312,7 @@ struct Reader {
     d.line = line(content);
     pugi::xml_attribute id = content.attribute("id");
     if (!id) id = content.attribute("ovf:id");   // later guides write ovf:id
-    d.name = trim(id.value());
+    d.name = id.value();
     if (d.name.empty()) return bad(content, "<Content>: the domain's name (id attribute) is missing");
     if (!only(content, {"Section"})) return false;
     std::set<std::string> once;

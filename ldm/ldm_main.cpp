@@ -117,7 +117,7 @@ int migrate(std::vector<std::string> args) {
 // add-domain -i FILE: the file is read here, as the user running ldm (ldmd may not be
 // allowed to read it, nor see the same path), and its text goes in place of its name.
 static bool inline_xml_file(std::vector<std::string>& args) {
-  if (args.empty() || (args[0] != "add-domain" && args[0] != "create")) return true;
+  if (args.empty() || (args[0] != "add-domain" && args[0] != "add-dom" && args[0] != "create")) return true;
   for (size_t i = 1; i + 1 < args.size(); ++i) {
     if (args[i] != "-i") continue;
     const std::string& path = args[i + 1];

@@ -47,6 +47,7 @@ struct Fixture {
     ok({"set-var", "nvramrc=devalias vnet0 /virtual-devices@100/channel-devices@200/network@0\n  & <quoted> \"x\"",
         "ldg1"});
     ok({"set-var", "auto-boot?=false", "ldg1"});
+    ok({"set-var", " spaced = value  with spaces ", "ldg1"});   // kept as typed, spaces and all
     ok({"add-vnet", "mac-addr=00:14:4f:fb:00:10", "pvid=7", "vid=20,21", "mtu=9000", "id=2", "mode=hybrid", "vnet0",
         "svc1-vsw0", "ldg1"});
     ok({"add-vnet", "vnet1", "svc1-vsw0", "ldg1"});
