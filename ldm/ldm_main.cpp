@@ -1,7 +1,8 @@
 // ldm: the Logical Domains Manager command line. Everything it does happens in ldmd, except
 // what only the client can do for migrate-domain: ask for the target password on the
 // terminal, name the user running it, and turn SIGINT/SIGTERM into a cancel (seed 001: a
-// migration whose ldm is interrupted ends; one whose ldm only loses its terminal goes on).
+// migration whose ldm is interrupted ends; one whose ldm only loses its terminal goes on),
+// and read add-domain -i's XML file as the user running it.
 #include <pwd.h>
 #include <signal.h>
 #include <termios.h>
