@@ -298,3 +298,19 @@ TEST_CASE("xml: the reader on its own names the element and the line", "[ldm][xm
   CHECK(out[0].items[0].line == 8);
   CHECK(out[0].items[0].get("dev_path") == "e1000g0");   // the 1.2 guide's dev-path spelling
 }
+
+TEST_CASE("xml: the control domain during a delayed reconfiguration writes what it asked for", "[ldm][xml]") {
+  Fixture f;
+  f.ok({"set-vcpu", "8", "primary"});
+  f.ok({"set-memory", "4G", "primary"});
+  const std::string x = f.run({"list-constraints", "-x", "primary"}).out;
+  CHECK(x.find("<rasd:OtherResourceType>cpu</rasd:OtherResourceType>\n"
+               "            <rasd:AllocationUnits>8</rasd:AllocationUnits>") != std::string::npos);
+  CHECK(x.find("<rasd:AllocationUnits>4G</rasd:AllocationUnits>") != std::string::npos);
+  CHECK(x.find("<gprop:GenericProperty key=\"name\">pci@400</gprop:GenericProperty>") != std::string::npos);
+  CHECK(x.find("console") == std::string::npos);   // its console is the SP's
+  // Read back, it names a domain that exists: refused, nothing changes.
+  Reply r = f.run({"add-domain", "-i", x});
+  CHECK(r.code == 1);
+  CHECK(r.err == "line 8: ldom_info of primary: LDom primary already exists\n");
+}
