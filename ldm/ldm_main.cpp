@@ -1,12 +1,14 @@
 // ldm: the Logical Domains Manager command line. Everything it does happens in ldmd, except
 // what only the client can do for migrate-domain: ask for the target password on the
 // terminal, name the user running it, and turn SIGINT/SIGTERM into a cancel (seed 001: a
-// migration whose ldm is interrupted ends; one whose ldm only loses its terminal goes on).
+// migration whose ldm is interrupted ends; one whose ldm only loses its terminal goes on),
+// and read add-domain -i's XML file as the user running it.
 #include <pwd.h>
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -114,8 +116,36 @@ int migrate(std::vector<std::string> args) {
 
 }  // namespace
 
+// add-domain -i FILE: the file is read here, as the user running ldm (ldmd may not be
+// allowed to read it, nor see the same path), and its text goes in place of its name.
+static bool inline_xml_file(std::vector<std::string>& args) {
+  if (args.empty() || (args[0] != "add-domain" && args[0] != "add-dom" && args[0] != "create")) return true;
+  for (size_t i = 1; i + 1 < args.size(); ++i) {
+    if (args[i] != "-i") continue;
+    const std::string& path = args[i + 1];
+    std::string text;
+    FILE* f = std::fopen(path.c_str(), "rb");
+    int err = f ? 0 : errno;
+    if (f) {
+      char buf[65536];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+      if (std::ferror(f)) err = errno ? errno : EIO;   // a directory opens, then fails to read (EISDIR)
+      std::fclose(f);
+    }
+    if (err) {
+      std::cerr << "Unable to read the XML file " << path << ": " << std::strerror(err) << "\n";
+      return false;
+    }
+    args[i + 1] = text;
+    return true;
+  }
+  return true;
+}
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!inline_xml_file(args)) return 1;
   // Help and every usage error are answered here, from the command table: no ldmd needed,
   // and nothing reaches it that it would refuse.
   {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "ldm/constraints_xml.h"
 #include "ldm/manager.h"
 #include "ldm/units.h"
 
@@ -401,18 +402,7 @@ Reply Manager::cmd_list_constraints(const Args& a) {
   std::vector<const Domain*> doms;
   if (!select(o.names, doms, r)) return r;
   if (o.x) {
-    r.out = "<?xml version=\"1.0\"?>\n<LDM_interface version=\"1.0\">\n  <data version=\"3.0\">\n";
-    for (const Domain* d : doms) {
-      r.out += fmt::format("    <ldom>\n      <ldom_info><ldom_name>{}</ldom_name></ldom_info>\n", d->name);
-      r.out += fmt::format("      <cpu><number>{}</number></cpu>\n", d->delayed ? d->pending_vcpus : d->vcpus);
-      // The pending count during a delayed reconfiguration, like cpu and memory.
-      r.out += fmt::format("      <mau><number>{}</number></mau>\n", d->delayed ? d->pending_maus : d->maus);
-      r.out += fmt::format("      <memory><size>{}</size></memory>\n", format_size(d->delayed ? d->pending_memory : d->memory));
-      for (const auto& [k, v] : d->variables)
-        r.out += fmt::format("      <var><name>{}</name><value>{}</value></var>\n", k, v);
-      r.out += "    </ldom>\n";
-    }
-    r.out += "  </data>\n</LDM_interface>\n";
+    r.out = write_constraints_xml(doms, p_.strands_per_core);
     return r;
   }
   if (o.p) r.out += "VERSION 1.0\n";

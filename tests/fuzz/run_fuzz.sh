@@ -4,7 +4,7 @@
 # regression inputs under tests/fuzz/corpus/TARGET/.
 # Usage: tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET]
 #   TARGET: state_stream (default), migration_runtime, migration_frames, cwq, md_decode, elf,
-#   platform_file, hypercalls, ldm_request, vio_services
+#   platform_file, hypercalls, ldm_request, vio_services, constraints_xml
 # Exit: 0 no finding, 77 skipped (no clang++ or no libFuzzer runtime: apt-get install clang
 # libclang-rt-14-dev), anything else a finding (the crashing input is left in BUILD_DIR).
 # FUZZ_BUILD_ONLY=1: build the target and write its seeds, do not fuzz.
@@ -90,14 +90,27 @@ case $target in
     # ldmd's request decoding and handler, the Manager on a fake machine (no hypervisor, no SystemC).
     srcs=("$here/fuzz_ldm_request.cpp" "$root/models/vdisk_backend.cpp" "$root/sim/platform/platform.cpp"
           "$root/sim/platform/platform_file.cpp")
-    for f in manager operation commands commands_vio commands_suspend list units state_file service_path protocol \
-             vfctl_commands; do
+    for f in manager operation commands commands_vio commands_suspend commands_xml constraints_xml list units \
+             state_file service_path protocol vfctl_commands command_table vfctl_usage; do
       srcs+=("$root/ldm/$f.cpp")
     done
     defs=(-DFMT_SHARED -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
-    libs=(-ltomlplusplus -lfmt)
+    libs=(-ltomlplusplus -lfmt -lpugixml)
     max_len=8192
     extra=(-dict="$here/ldm_request.dict")   # the subcommands, options and properties
+    ;;
+  constraints_xml)
+    # add-domain -i's XML: the reader, then the Manager (no machine) applying it.
+    srcs=("$here/fuzz_constraints_xml.cpp" "$root/models/vdisk_backend.cpp" "$root/sim/platform/platform.cpp"
+          "$root/sim/platform/platform_file.cpp")
+    for f in manager operation commands commands_vio commands_suspend commands_xml constraints_xml list units \
+             state_file service_path protocol command_table; do
+      srcs+=("$root/ldm/$f.cpp")
+    done
+    defs=(-DFMT_SHARED -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
+    libs=(-ltomlplusplus -lfmt -lpugixml)
+    max_len=16384   # a service domain and a guest with every device: about 6 KB
+    extra=(-dict="$here/constraints_xml.dict")   # the elements, resource types and keys
     ;;
   *)
     echo "fuzz: no target $target" >&2

@@ -271,17 +271,61 @@ VARIABLES
 |boot-device=vdisk1
 VNET|name=vnet1|dev=network@0|service=primary-vsw0|mac-addr=00:14:4f:f8:00:06
 VDISK|name=vdisk1|vol=vol1@primary-vds0" ldm ls-constraints -p ldg1
+# (the XML interface's OVF form, docs/ldm.md section 9)
 expect_out '<?xml version="1.0"?>
-<LDM_interface version="1.0">
+<LDM_interface version="1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:ovf="./schemas/envelope" xmlns:rasd="./schemas/CIM_ResourceAllocationSettingData" xmlns:vssd="./schemas/CIM_VirtualSystemSettingData" xmlns:gprop="./schemas/GenericProperty">
   <data version="3.0">
-    <ldom>
-      <ldom_info><ldom_name>ldg1</ldom_name></ldom_info>
-      <cpu><number>8</number></cpu>
-      <mau><number>0</number></mau>
-      <memory><size>1G</size></memory>
-      <var><name>auto-boot?</name><value>false</value></var>
-      <var><name>boot-device</name><value>vdisk1</value></var>
-    </ldom>
+    <Envelope>
+      <References />
+      <Content xsi:type="ovf:VirtualSystem_Type" id="ldg1">
+        <Section xsi:type="ovf:ResourceAllocationSection_type">
+          <Item>
+            <rasd:OtherResourceType>ldom_info</rasd:OtherResourceType>
+            <rasd:Address>00:14:4f:f8:00:03</rasd:Address>
+            <gprop:GenericProperty key="hostid">84f80003</gprop:GenericProperty>
+            <gprop:GenericProperty key="failure-policy">reset</gprop:GenericProperty>
+            <gprop:GenericProperty key="master">primary</gprop:GenericProperty>
+          </Item>
+        </Section>
+        <Section xsi:type="ovf:VirtualHardwareSection_Type">
+          <Item>
+            <rasd:OtherResourceType>cpu</rasd:OtherResourceType>
+            <rasd:AllocationUnits>8</rasd:AllocationUnits>
+          </Item>
+          <Item>
+            <rasd:OtherResourceType>memory</rasd:OtherResourceType>
+            <rasd:AllocationUnits>1G</rasd:AllocationUnits>
+          </Item>
+          <Item>
+            <rasd:OtherResourceType>var</rasd:OtherResourceType>
+            <gprop:GenericProperty key="name">auto-boot?</gprop:GenericProperty>
+            <gprop:GenericProperty key="value">false</gprop:GenericProperty>
+          </Item>
+          <Item>
+            <rasd:OtherResourceType>var</rasd:OtherResourceType>
+            <gprop:GenericProperty key="name">boot-device</gprop:GenericProperty>
+            <gprop:GenericProperty key="value">vdisk1</gprop:GenericProperty>
+          </Item>
+          <Item>
+            <rasd:OtherResourceType>network</rasd:OtherResourceType>
+            <gprop:GenericProperty key="vnet_name">vnet1</gprop:GenericProperty>
+            <gprop:GenericProperty key="service_name">primary-vsw0</gprop:GenericProperty>
+            <rasd:Address>00:14:4f:f8:00:06</rasd:Address>
+            <gprop:GenericProperty key="pvid">1</gprop:GenericProperty>
+            <gprop:GenericProperty key="mtu">1500</gprop:GenericProperty>
+            <gprop:GenericProperty key="id">0</gprop:GenericProperty>
+          </Item>
+          <Item>
+            <rasd:OtherResourceType>disk</rasd:OtherResourceType>
+            <gprop:GenericProperty key="vdisk_name">vdisk1</gprop:GenericProperty>
+            <gprop:GenericProperty key="service_name">primary-vds0</gprop:GenericProperty>
+            <gprop:GenericProperty key="vol_name">vol1</gprop:GenericProperty>
+            <gprop:GenericProperty key="timeout">30</gprop:GenericProperty>
+            <gprop:GenericProperty key="id">0</gprop:GenericProperty>
+          </Item>
+        </Section>
+      </Content>
+    </Envelope>
   </data>
 </LDM_interface>' ldm list-constraints -x ldg1
 
