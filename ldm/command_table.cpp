@@ -194,6 +194,10 @@ std::vector<CommandSpec> make_table() {
       {"set-vdisk", "set-vdisk [timeout=<seconds>] [volume=<volume-name>@<service-name>] <disk-name> <ldom>", {},
        {{"timeout", check_timeout}, {"volume", check_volume}}, 2, 2},
       {"remove-vdisk", "remove-vdisk [-f] <disk-name> <ldom>", {{"-f", nullptr}}, {}, 2, 2},
+      {"add-vdpcs", "add-vdpcs <vdpcs-name> <ldom>", {}, {}, 2, 2},
+      {"remove-vdpcs", "remove-vdpcs [-f] <vdpcs-name>", {{"-f", nullptr}}, {}, 1, 1},
+      {"add-vdpcc", "add-vdpcc <vdpcc-name> <vdpcs-name> <ldom>", {}, {}, 3, 3},
+      {"remove-vdpcc", "remove-vdpcc [-f] <vdpcc-name> <ldom>", {{"-f", nullptr}}, {}, 2, 2},
       {"set-vcons", "set-vcons [port=[<port-num>]] [group=<group>] [service=<vcc-server>] <ldom>", {},
        {{"port", check_port}, {"group", check_group}, {"service", check_name_or_empty}}, 1, 1},
       // ---- listings
@@ -329,6 +333,7 @@ std::string ldm_help() {
          "    io: add-io, remove-io\n"
          "    vsw (vswitch), vnet, vds (vdiskserver), vdsdev (vdiskserverdevice), vdisk,\n"
          "    vcc (vconscon): add-*, set-*, remove-*; set-vcons (set-vconsole)\n"
+         "    vdpcs, vdpcc: add-*, remove-*\n"
          "    variable (var): add-*, set-*, remove-*, list-*\n"
          "    spconfig (config): add-*, set-*, remove-*, list-*\n"
          "    list-bindings, list-constraints, list-devices, list-services,\n"

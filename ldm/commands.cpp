@@ -212,10 +212,12 @@ Reply Manager::cmd_remove_domain(const CommandLine& p) {
     if (d->state != State::Inactive)
       return refuse(fail(fmt::format("LDom {} must be unbound before it can be removed", n)));
     if (other_changes_blocked(n, r)) return refuse(r);
-    for (const Domain& o : m_.domains)
-      for (const Vnet& v : o.vnets)
-        if (v.vsw_domain == n)
-          return refuse(fail(fmt::format("LDom {} provides services used by LDom {}", n, o.name)));
+    for (const Domain& o : m_.domains) {
+      bool uses = false;
+      for (const Vnet& v : o.vnets) uses |= v.vsw_domain == n;
+      for (const Vdpcc& c : o.vdpccs) uses |= c.service_domain == n;
+      if (uses && o.name != n) return refuse(fail(fmt::format("LDom {} provides services used by LDom {}", n, o.name)));
+    }
     m_.domains.erase(std::find_if(m_.domains.begin(), m_.domains.end(), [&](const Domain& x) { return x.name == n; }));
   }
   return r;

@@ -69,12 +69,19 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
         if (v.name == n) { if (owner) *owner = &d; return &v; }
     return nullptr;
   };
+  auto find_vdpcs = [&](const std::string& n, Domain** owner) -> Vdpcs* {
+    for (Domain& d : m_.domains)
+      for (Vdpcs& v : d.vdpcss)
+        if (v.name == n) { if (owner) *owner = &d; return &v; }
+    return nullptr;
+  };
   auto service_exists = [&](const std::string& n) {
-    return find_vds(n, nullptr) || find_vsw(n, nullptr) || find_vcc(n, nullptr);
+    return find_vds(n, nullptr) || find_vsw(n, nullptr) || find_vcc(n, nullptr) || find_vdpcs(n, nullptr);
   };
   Reply r;
   // A new service's name becomes a file name (a vsw's pcap): a plain name only.
-  if (verb == "add" && (noun == "vcc" || noun == "vds" || noun == "vsw") && !w.operands.empty() &&
+  if (verb == "add" && (noun == "vcc" || noun == "vds" || noun == "vsw" || noun == "vdpcs" || noun == "vdpcc") &&
+      !w.operands.empty() &&
       !valid_name(w.operands[0]))
     return fail(fmt::format("Invalid service name: {}", w.operands[0]));
 
@@ -108,6 +115,43 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
       if (d.cons_port >= 0 && d.state != State::Inactive && !w.force)
         return fail(fmt::format("Service {} is in use by LDom {}", v->name, d.name));
     owner->vccs.erase(owner->vccs.begin() + (v - owner->vccs.data()));
+    return r;
+  }
+
+  // Virtual data plane channel services and clients: configured and listed (model.h).
+  if (noun == "vdpcs") {
+    if (verb == "add") {
+      Domain* d = m_.find(w.operands[1]);
+      if (!d) return fail(fmt::format("LDom {} not found", w.operands[1]));
+      if (service_exists(w.operands[0])) return fail(fmt::format("Service {} already exists", w.operands[0]));
+      d->vdpcss.push_back({w.operands[0]});
+      return r;
+    }
+    Domain* owner = nullptr;
+    Vdpcs* v = find_vdpcs(w.operands[0], &owner);
+    if (!v) return fail(fmt::format("Service {} does not exist", w.operands[0]));
+    for (const Domain& d : m_.domains)
+      for (const Vdpcc& c : d.vdpccs)
+        if (c.service == v->name && !w.force)
+          return fail(fmt::format("Service {} is in use by vdpcc {} of LDom {}", v->name, c.name, d.name));
+    owner->vdpcss.erase(owner->vdpcss.begin() + (v - owner->vdpcss.data()));
+    return r;
+  }
+  if (noun == "vdpcc") {
+    Domain* d = m_.find(w.operands.back());
+    if (!d) return fail(fmt::format("LDom {} not found", w.operands.back()));
+    if (other_changes_blocked(d->name, r)) return r;   // as for vdisk and vnet
+    auto it = std::find_if(d->vdpccs.begin(), d->vdpccs.end(), [&](const Vdpcc& c) { return c.name == w.operands[0]; });
+    if (verb == "add") {
+      if (it != d->vdpccs.end()) return fail(fmt::format("Vdpcc {} already exists in LDom {}", w.operands[0], d->name));
+      Domain* owner = nullptr;
+      Vdpcs* s = find_vdpcs(w.operands[1], &owner);
+      if (!s) return fail(fmt::format("Service {} does not exist", w.operands[1]));
+      d->vdpccs.push_back({w.operands[0], s->name, owner->name});
+      return r;
+    }
+    if (it == d->vdpccs.end()) return fail(fmt::format("Vdpcc {} does not exist in LDom {}", w.operands[0], d->name));
+    d->vdpccs.erase(it);
     return r;
   }
 

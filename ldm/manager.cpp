@@ -167,6 +167,11 @@ std::vector<SysRange> Manager::free_memory() const {
 std::string Manager::bind(Domain& d, const std::vector<MemRange>* layout) {
   if (d.vcpus == 0) return fmt::format("LDom {} has no vcpus: add-vcpu first", d.name);
   if (d.memory == 0) return fmt::format("LDom {} has no memory: add-memory first", d.name);
+  for (const Vdpcc& c : d.vdpccs) {   // (its service may have gone with remove-vdpcs -f)
+    const Domain* s = m_.find(c.service_domain);
+    if (!s || std::none_of(s->vdpcss.begin(), s->vdpcss.end(), [&](const Vdpcs& v) { return v.name == c.service; }))
+      return fmt::format("Service {}@{} for vdpcc {} does not exist", c.service, c.service_domain, c.name);
+  }
   std::vector<unsigned> strands = free_strands();
   if (d.whole_cores) {   // only cores whose every strand is free
     std::vector<unsigned> whole;

@@ -1074,6 +1074,13 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
       else if (std::none_of(vds->volumes.begin(), vds->volumes.end(), [&](const VdsVolume& x) { return x.name == v.volume; }))
         p.push_back(fmt::format("Volume {}@{} for vdisk {} does not exist on the target machine", v.volume, v.vds, v.name));
     }
+    for (const Vdpcc& c : d.vdpccs) {
+      bool found = false;
+      for (const Domain& x : mgr_.m_.domains)
+        for (const Vdpcs& s : x.vdpcss) found |= s.name == c.service && x.name == c.service_domain;
+      if (!found)
+        p.push_back(fmt::format("Service {}@{} for vdpcc {} does not exist on the target machine", c.service, c.service_domain, c.name));
+    }
     for (const Vnet& n : d.vnets) {
       bool found = false;
       for (const Domain& x : mgr_.m_.domains)

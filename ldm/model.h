@@ -34,6 +34,11 @@ struct Vnet {
   unsigned id = 0, pvid = 1, mtu = 1500;
   std::string vid, mode;
 };
+// Virtual data plane channels (LDoms 1.2, for Solaris Cluster): a service in a service
+// domain and its clients in guests. Configured, checked at bind and listed; the guest runtime
+// has no data-plane driver, so no LDC channel is made for them (docs/ldm.md).
+struct Vdpcs { std::string name; };
+struct Vdpcc { std::string name, service, service_domain; };   // service: vdpcs@service_domain
 struct Vdisk {
   std::string name, volume, vds, vds_domain;   // volume@vds
   unsigned id = 0, timeout = 0;
@@ -65,6 +70,8 @@ struct Domain {
   std::vector<Vsw> vsws;
   std::vector<Vnet> vnets;
   std::vector<Vdisk> vdisks;
+  std::vector<Vdpcs> vdpcss;
+  std::vector<Vdpcc> vdpccs;
   std::string vcons_group, vcons_service;    // set-vcons
   int vcons_port = -1;                        // a fixed port asked with set-vcons port=
   // Delayed reconfiguration (control domain only): the constraints to apply at reboot.

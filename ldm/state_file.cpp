@@ -21,6 +21,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MemRange, ra, pa, size)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vcc, name, port_lo, port_hi)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VdsVolume, name, backend, options, mpgroup)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vds, name, volumes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vdpcs, name)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vdpcc, name, service, service_domain)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vsw, name, net_dev, mode, mac, id, default_vlan_id, pvid, mtu, vid)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vnet, name, vsw, vsw_domain, mac, id, pvid, mtu, vid, mode)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vdisk, name, volume, vds, vds_domain, id, timeout)
@@ -28,7 +30,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Domain, name, state, control, vc
                                                 mau_cores, cons_port, mac, hostid, failure_policy, masters,
                                                 variables, vccs, vdss, vsws, vnets, vdisks, vcons_group,
                                                 vcons_service, vcons_port, delayed, pending_vcpus, pending_maus,
-                                                pending_memory, io_before, io_bypass, io_bypass_before)
+                                                pending_memory, io_before, io_bypass, io_bypass_before, vdpcss, vdpccs)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SpConfig, name, domains)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Model, hostname, domains, spconfigs, current_config, next_config,
                                                 next_mac)

@@ -40,7 +40,7 @@ for c in "add-vcc port-range=15821-15829 primary-vcc0 primary" "add-vds primary-
   "add-vsw net-dev=e1000g0 primary-vsw0 primary" "add-domain ldg1 ldg2 ldg3" "add-vcpu 2 ldg1" "add-memory 1G ldg1" \
   "add-vnet vnet1 primary-vsw0 ldg1" "add-vdisk vdisk1 vol1@primary-vds0 ldg1" "set-variable boot-file=idle ldg1" \
   "add-vcpu 1 ldg2" "add-memory 256M ldg2" "set-variable boot-file=idle ldg2" "bind-domain ldg2" "start-domain ldg2" \
-  "add-spconfig saved"; do
+  "add-vdpcs vdpcs0 primary" "add-vdpcc vdpcc1 vdpcs0 ldg1" "add-spconfig saved"; do
   # shellcheck disable=SC2086
   expect_ok ldm $c >/dev/null
 done
@@ -72,7 +72,8 @@ LINES=(
   "add-vnet mac-addr=00:14:4f:f9:00:04 mode=hybrid pvid=2 vid=3 id=5 mtu=9000 vnet2 primary-vsw0 ldg1"
   "set-vnet vswitch=primary-vsw0 mode=hybrid pvid=4 vid=5,6 mtu=1600 vnet1 ldg1" "remove-vnet vnet1 ldg1"
   "add-vdisk timeout=30 id=3 vdisk2 vol2@primary-vds0 ldg1" "set-vdisk timeout=10 volume=vol2@primary-vds0 vdisk1 ldg1"
-  "remove-vdisk vdisk1 ldg1" "set-vcons port=15829 group=grp service=primary-vcc0 ldg1"
+  "remove-vdisk vdisk1 ldg1" "add-vdpcs vdpcs1 primary" "remove-vdpcs vdpcs0" "add-vdpcc vdpcc2 vdpcs0 ldg1"
+  "remove-vdpcc vdpcc1 ldg1" "set-vcons port=15829 group=grp service=primary-vcc0 ldg1"
   "list-bindings -p ldg2" "list-services -p" "list-constraints -p ldg1" "list-devices -a cpu"
 )
 

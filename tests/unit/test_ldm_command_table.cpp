@@ -44,6 +44,7 @@ struct Layout {
              {"add-vnet", "vnet1", "primary-vsw0", "ldg1"}, {"add-vdisk", "vdisk1", "vol1@primary-vds0", "ldg1"},
              {"set-variable", "boot-file=idle", "ldg1"},
              {"add-vcpu", "2", "ldg2"}, {"add-memory", "1G", "ldg2"}, {"bind-domain", "ldg2"},
+             {"add-vdpcs", "vdpcs0", "primary"}, {"add-vdpcc", "vdpcc1", "vdpcs0", "ldg1"},
              {"add-spconfig", "saved"}}) {
       Reply r = run(c);
       INFO(c[0] << ": " << r.err);
@@ -102,6 +103,10 @@ const std::map<std::string, std::vector<std::string>> kValid = {
     {"add-vdisk", {"timeout=30", "id=3", "vdisk2", "vol2@primary-vds0", "ldg1"}},
     {"set-vdisk", {"timeout=10", "volume=vol2@primary-vds0", "vdisk1", "ldg1"}},
     {"remove-vdisk", {"vdisk1", "ldg1"}},
+    {"add-vdpcs", {"vdpcs1", "primary"}},
+    {"remove-vdpcs", {"-f", "vdpcs0"}},
+    {"add-vdpcc", {"vdpcc2", "vdpcs0", "ldg1"}},
+    {"remove-vdpcc", {"vdpcc1", "ldg1"}},
     {"set-vcons", {"port=5009", "group=grp", "service=primary-vcc0", "ldg1"}},
     {"list-bindings", {"-p", "ldg2"}},
     {"list-services", {"-p"}},
