@@ -2,8 +2,8 @@
 # Every ldm listing on one reference layout, compared byte for byte with the golden files in
 # tests/ldm/golden/ (reviewed against the LDoms 1.2 captures: golden/README.md). The layout:
 # a small control domain with a vcc (ports 15811-15819), a vds with three volumes (one ro, one
-# in an mpgroup) and a vsw; ldg1 active, ldg2 bound, ldg3 inactive, each with a vnet and a
-# vdisk (ldg3 with a console group). The deterministic ldmd's clock is advanced by vfctl only,
+# in an mpgroup), a second vds with an ISO, two vsws; ldg1 active, ldg2 bound, ldg3 inactive,
+# each with a vnet and a vdisk (ldg1 a second of each, ldg3 a console group). The deterministic ldmd's clock is advanced by vfctl only,
 # so util and uptime are fixed. Each -p listing is also asked with --json, which must carry
 # the same records; an unknown -o format is refused.
 # GOLDEN_UPDATE=1 rewrites the golden files instead of comparing.
@@ -21,11 +21,18 @@ expect_ok ldm add-vdsdev /ldoms/ldg1/disk0.img vol1@primary-vds0
 expect_ok ldm add-vdsdev options=ro /ldoms/ldg2/disk0.img vol2@primary-vds0
 expect_ok ldm add-vdsdev mpgroup=mpg3 /ldoms/ldg3/disk0.img vol3@primary-vds0
 expect_ok ldm add-vsw net-dev=e1000g0 primary-vsw0 primary
+# a second switch and disk service: one VSW and one VDS title each, with both rows
+expect_ok ldm add-vsw mode=sc primary-vsw1 primary
+expect_ok ldm add-vds primary-vds1 primary
+disk_image /ldoms/iso/sol10.iso 4M
+expect_ok ldm add-vdsdev options=ro,slice /ldoms/iso/sol10.iso iso@primary-vds1
 for g in 1 2 3; do
   new_guest ldg$g 2 256M
   expect_ok ldm add-vnet vnet0 primary-vsw0 ldg$g
   expect_ok ldm add-vdisk vdisk0 vol$g@primary-vds0 ldg$g
 done
+expect_ok ldm add-vnet vnet1 primary-vsw1 ldg1
+expect_ok ldm add-vdisk iso iso@primary-vds1 ldg1
 expect_ok ldm set-var auto-boot?=false ldg2
 expect_ok ldm set-vcons group=cgroup3 service=primary-vcc0 ldg3
 expect_ok ldm bind ldg1
