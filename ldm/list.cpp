@@ -419,7 +419,9 @@ void sections(Listing& l, const Manager& m, const View& v, const std::string& on
     t.cols = {{"VID", "vid", 7}, {"PID", "pid", 7}, {"UTIL", "util", 5}, {"STRAND", "strand"}};
     for (size_t i = 0; i < d.strands.size(); ++i) {
       std::string u = i < v.vcpu_util.size() ? format_util(v.vcpu_util[i]) : "";
-      t.rows.push_back({{std::to_string(i), std::to_string(d.strands[i]), Cell(u, util_p(u)), Cell("  100%", "100")}});
+      // UTIL right-aligned in 4, as in the domain's line (` 23%`, C02).
+      std::string ut = u.empty() || u.size() >= 4 ? u : std::string(4 - u.size(), ' ') + u;
+      t.rows.push_back({{std::to_string(i), std::to_string(d.strands[i]), Cell(ut, util_p(u)), Cell("  100%", "100")}});
     }
     l.table(t);
   }
