@@ -287,13 +287,13 @@ Table network_table(const Manager& m, const Domain& d) {
   Table t{"NETWORK", "VNET"};
   bool peers = bound_or_active(d);
   if (peers) t.layout = Table::Layout::Nested;
-  t.cols = {{"NAME", "name", 17}, {"SERVICE", "service", 28}, {"DEVICE", "dev", 13}, {"MAC", "mac-addr"},
-            {"", "pvid", 0, Show::P},   {"", "vid", 0, Show::P},         {"", "mtu", 0, Show::P},
-            {"", "id", 0, Show::P}};
-  t.p_order = {0, 2, 1, 3, 4, 5, 6, 7};   // VNET|name|dev|service|mac-addr (C21)
+  t.cols = {{"NAME", "name", 17},   {"SERVICE", "service", 28}, {"DEVICE", "dev", 13},
+            {"MAC", "mac-addr"},      {"", "mode", 0, Show::P},   {"", "pvid", 0, Show::P},
+            {"", "vid", 0, Show::P},  {"", "mtu", 0, Show::P},    {"", "id", 0, Show::P}};
+  t.p_order = {0, 2, 1, 3, 4, 5, 6, 7, 8};   // VNET|name|dev|service|mac-addr (C21)
   t.sub_cols = {{"PEER", "peer", 28}, {"MAC", "mac-addr"}};
   for (const Vnet& n : d.vnets) {
-    Row r{{n.name, n.vsw + "@" + n.vsw_domain, fmt::format("network@{}", n.id), format_mac(n.mac),
+    Row r{{n.name, n.vsw + "@" + n.vsw_domain, fmt::format("network@{}", n.id), format_mac(n.mac), n.mode,
            std::to_string(n.pvid), n.vid, std::to_string(n.mtu), std::to_string(n.id)}};
     if (peers) {
       if (const Domain* sd = m.model().find(n.vsw_domain))
