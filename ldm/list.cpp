@@ -428,7 +428,7 @@ void sections(Listing& l, const Manager& m, const View& v, const std::string& on
   if (want("crypto") && !d.mau_cores.empty()) {
     Table t{"MAU", "MAU"};
     t.row_kw = false;
-    t.cols = {{"ID", "id", 8}, {"CPUSET", "cpuset"}};
+    t.cols = {{"ID", "id", 7}, {"CPUSET", "cpuset"}};   // the VCPU table's stride (C12)
     for (unsigned c : d.mau_cores) {
       std::vector<unsigned> set;
       for (unsigned s = c * m.platform().strands_per_core; s < (c + 1) * m.platform().strands_per_core; ++s)
