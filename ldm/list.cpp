@@ -3,7 +3,6 @@
 // uses the column widths of the seed documents). Each listing is built once as rows
 // (listing_rows.h) and printed as text, -p records or --json from them.
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
 
