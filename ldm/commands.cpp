@@ -74,8 +74,7 @@ Reply Manager::run(const std::vector<std::string>& args) {
   return r;
 }
 
-// Each row of the command table (command_table.cpp) to the Manager's handler. Listings
-// read the checked words again (list.cpp: the options they share).
+// Each row of the command table (command_table.cpp) to the Manager's handler.
 Reply Manager::dispatch(const CommandLine& c) {
   using H = Reply (*)(Manager&, const CommandLine&);
   static const std::map<std::string, H> kHandlers = {
@@ -87,11 +86,11 @@ Reply Manager::dispatch(const CommandLine& c) {
       {"start-domain", [](Manager& m, const CommandLine& c) { return m.cmd_start(c); }},
       {"stop-domain", [](Manager& m, const CommandLine& c) { return m.cmd_stop(c); }},
       {"panic-domain", [](Manager& m, const CommandLine& c) { return m.cmd_panic(c); }},
-      {"list-domain", [](Manager& m, const CommandLine& c) { return m.cmd_list(c.words); }},
-      {"list-bindings", [](Manager& m, const CommandLine& c) { return m.cmd_list_bindings(c.words); }},
-      {"list-constraints", [](Manager& m, const CommandLine& c) { return m.cmd_list_constraints(c.words); }},
-      {"list-devices", [](Manager& m, const CommandLine& c) { return m.cmd_list_devices(c.words); }},
-      {"list-services", [](Manager& m, const CommandLine& c) { return m.cmd_list_services(c.words); }},
+      {"list-domain", [](Manager& m, const CommandLine& c) { return m.cmd_list(c); }},
+      {"list-bindings", [](Manager& m, const CommandLine& c) { return m.cmd_list_bindings(c); }},
+      {"list-constraints", [](Manager& m, const CommandLine& c) { return m.cmd_list_constraints(c); }},
+      {"list-devices", [](Manager& m, const CommandLine& c) { return m.cmd_list_devices(c); }},
+      {"list-services", [](Manager& m, const CommandLine& c) { return m.cmd_list_services(c); }},
       {"list-variable", [](Manager& m, const CommandLine& c) { return m.cmd_list_variable(c.operands); }},
       {"cancel-operation", [](Manager& m, const CommandLine& c) { return m.cmd_cancel(c.operands); }},
       {"migrate-domain", [](Manager& m, const CommandLine& c) { return m.cmd_migrate(c.words); }},

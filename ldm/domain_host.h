@@ -25,6 +25,9 @@ struct DomainHost {
   // false once the guest has stopped by itself (mach_exit): the domain is then bound again.
   virtual bool running(const Domain& d) = 0;
   virtual double utilization(const Domain& d) = 0;   // percent, average of its vCPUs
+  // One vCPU's utilisation (percent) as the last utilization(d) measured it; a host that
+  // cannot tell them apart gives the domain's.
+  virtual double strand_utilization(const Domain& d, unsigned /*vid*/) { return utilization(d); }
   virtual double now_seconds() = 0;                  // simulated time
   // What the guest's OS last said of itself with soft_state_set ("" if nothing).
   virtual std::string soft_state(const Domain&) { return ""; }

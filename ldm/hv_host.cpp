@@ -95,6 +95,15 @@ double HvHost::utilization(const Domain& d) {
   return sum / double(g->vcpus.size());
 }
 
+// The sample utilization(d) took of this vCPU's strand (no new sample: the listing's vCPU
+// rows then average to its UTIL).
+double HvHost::strand_utilization(const Domain& d, unsigned vid) {
+  hv::Guest* g = hv_.find_guest(d.name);
+  if (!g || vid >= g->vcpus.size()) return 0;
+  auto it = samples_.find(g->vcpus[vid].strand);
+  return it == samples_.end() ? 0 : it->second.util;
+}
+
 std::string HvHost::soft_state(const Domain& d) {
   hv::Guest* g = hv_.find_guest(d.name);
   return g && g->soft_state ? g->soft_state_desc : "";

@@ -32,6 +32,7 @@ class HvHost : public DomainHost {
   void stop(const Domain& d) override;
   bool running(const Domain& d) override;
   double utilization(const Domain& d) override;
+  double strand_utilization(const Domain& d, unsigned vid) override;
   double now_seconds() override;
   std::string soft_state(const Domain& d) override;
   hv::Hypervisor& hypervisor() { return hv_; }

@@ -131,11 +131,11 @@ class Manager {
   Reply cmd_migrate(const Args& a);            // migration.cpp
   Reply cmd_cancel_migration(const Args& a);   // migration.cpp
   Reply cmd_vio(const std::string& verb, const std::string& noun, const CommandLine& c);
-  Reply cmd_list(const Args& a);
-  Reply cmd_list_bindings(const Args& a);
-  Reply cmd_list_constraints(const Args& a);
-  Reply cmd_list_devices(const Args& a);
-  Reply cmd_list_services(const Args& a);
+  Reply cmd_list(const CommandLine& c);
+  Reply cmd_list_bindings(const CommandLine& c);
+  Reply cmd_list_constraints(const CommandLine& c);
+  Reply cmd_list_devices(const CommandLine& c);
+  Reply cmd_list_services(const CommandLine& c);
   Reply cmd_version();
 
   std::string change_constraint(Domain& d, const std::function<void()>& apply, const std::function<void()>& revert);

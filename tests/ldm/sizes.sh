@@ -71,7 +71,7 @@ expect_ok ldm set-vnet mac-addr=00:14:4f:fc:00:01 vnet0 ldg1   # its own address
 expect_ok ldm set-domain mac-addr=00:14:4f:fc:00:09 hostid=0x84fc0009 ldg2
 expect_fail "Invalid property: bogus" ldm set-domain bogus=1 ldg2
 expect_fail "Invalid hostid: 0x100000000" ldm set-domain hostid=0x100000000 ldg2
-run ldm list-bindings -p ldg2
+run ldm list -e -p ldg2   # -e: the identity records (the text of -e shows MAC and HOSTID)
 grep -qx "MAC|mac-addr=00:14:4f:fc:00:09" "$tmp/out" && grep -qx "HOSTID|hostid=0x84fc0009" "$tmp/out"
 verify "set-domain mac-addr= and hostid= are kept and listed" $?
 expect_fail "mkfile: bad size or path: 17179869184g /ldoms/big.img (e.g. vfctl mkfile -n 10g /ldoms/ldg1/disk0.img)" \

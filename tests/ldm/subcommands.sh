@@ -121,7 +121,7 @@ run ldm list-devices cpu
 [ "$(sed -n 3p "$tmp/out")" = "    8       100     ---" ] && [ "$(grep -c '100     ---$' "$tmp/out")" = 120 ]
 verify "list-devices cpu lists the 120 free strands 8..127" $?
 run ldm list-devices -a -p cpu
-[ "$(sed -n 1,3p "$tmp/out")" = "VERSION 1.4
+[ "$(sed -n 1,3p "$tmp/out")" = "VERSION 1.3
 VCPU
 |pid=0|free=0|pm=no" ] && grep -qxF '|pid=127|free=100|pm=' "$tmp/out"
 verify "list-devices -a -p cpu: bound strands free=0 pm=no, free ones free=100" $?
@@ -158,21 +158,21 @@ VCC
     NAME             PORT-RANGE
     primary-vcc0     5000-5100" ] &&
   grep -qxF '    NAME             MAC               NET-DEV   DEVICE    MODE' "$tmp/out" &&
-  grep -qxF '    primary-vsw0     00:14:4f:f8:00:01 e1000g0   switch@0' "$tmp/out" &&
-  grep -qxF '    spare-vsw0       00:14:4f:f8:00:02           switch@1' "$tmp/out" &&
+  grep -qxF '    primary-vsw0     00:14:4f:f8:00:01 e1000g0   switch@0  prog,promisc' "$tmp/out" &&
+  grep -qxF '    spare-vsw0       00:14:4f:f8:00:02           switch@1  routed' "$tmp/out" &&
   grep -qxF '    NAME             VOLUME         OPTIONS          DEVICE' "$tmp/out" &&
   grep -qxF '    primary-vds0     vol1                            /dev/dsk/c0t1d0s2' "$tmp/out" &&
   grep -qxF '                     iso            ro,slice         /export/iso/sol10.iso' "$tmp/out" &&
   grep -qxF '    spare-vds0' "$tmp/out"
 verify "list-services: the vcc, both switches (automatic MACs), both disk services and their volumes" $?
 expect_out "VERSION 1.3
-VCC|name=primary-vcc0|port-range=5000-5100
-VSW|name=primary-vsw0|mac-addr=00:14:4f:f8:00:01|net-dev=e1000g0|dev=switch@0|default-vlan-id=1|pvid=1|vid=|mtu=1500|id=0
-VSW|name=spare-vsw0|mac-addr=00:14:4f:f8:00:02|net-dev=|dev=switch@1|default-vlan-id=1|pvid=1|vid=|mtu=1500|id=1
-VDS|name=primary-vds0
+VCC|name=primary-vcc0|nclients=0|port-range=5000-5100
+VSW|name=primary-vsw0|nclients=0|mac-addr=00:14:4f:f8:00:01|net-dev=e1000g0|dev=switch@0|mode=prog,promisc|default-vlan-id=1|pvid=1|vid=|mtu=1500|id=0
+VSW|name=spare-vsw0|nclients=0|mac-addr=00:14:4f:f8:00:02|net-dev=|dev=switch@1|mode=routed|default-vlan-id=1|pvid=1|vid=|mtu=1500|id=1
+VDS|name=primary-vds0|nclients=0
 |vol=vol1|opts=|dev=/dev/dsk/c0t1d0s2|mpgroup=
 |vol=iso|opts=ro,slice|dev=/export/iso/sol10.iso|mpgroup=
-VDS|name=spare-vds0" ldm ls-services -p
+VDS|name=spare-vds0|nclients=0" ldm ls-services -p
 expect_ok ldm remove-vswitch spare-vsw0
 expect_ok ldm rm-vds spare-vds0
 expect_ok ldm set-vdsdev options=ro iso@primary-vds0
@@ -253,6 +253,10 @@ MEMORY
     SIZE
     1G
 
+VARIABLES
+    auto-boot?=false
+    boot-device=vdisk1
+
 NETWORK
     NAME             SERVICE                     DEVICE       MAC
     vnet1            primary-vsw0                network@0    00:14:4f:f8:00:06
@@ -261,7 +265,7 @@ DISK
     NAME             VOLUME
     vdisk1           vol1@primary-vds0
 " ldm list-constraints ldg1
-expect_out "VERSION 1.0
+expect_out "VERSION 1.3
 DOMAIN|name=ldg1
 MAC|mac-addr=00:14:4f:f8:00:03
 VCPU|count=8
@@ -376,8 +380,8 @@ run ldm ls-bindings -p ldg1
 [ "$(sed -n 1,2p "$tmp/out")" = "VERSION 1.3
 DOMAIN|name=ldg1|state=bound|flags=|cons=5000|ncpu=8|mem=1073741824|util=|uptime=|softstate=" ] &&
   grep -qxF '|vid=0|pid=8|util=|strand=100' "$tmp/out" && grep -qxF '|ra=0x8000000|pa=0x10e000000|size=1073741824' "$tmp/out" &&
-  grep -qxF 'VDISK|name=vdisk1|vol=vol1@primary-vds0|timeout=30|dev=disk@0|server=primary|id=0' "$tmp/out" &&
-  grep -qxF 'VCONS|type=SP|group=ldg1|service=primary-vcc0@primary|port=5000' "$tmp/out"
+  grep -qxF 'VDISK|name=vdisk1|vol=vol1@primary-vds0|timeout=30|dev=disk@0|server=primary|mpgroup=|id=0' "$tmp/out" &&
+  grep -qxF 'VCONS|group=ldg1|service=primary-vcc0|port=5000' "$tmp/out"
 verify "list-bindings -p ldg1: DOMAIN, VCPU, MEMORY, VDISK and VCONS records" $?
 
 # crypto units on a bound domain: re-bound on its own core; CPUs cannot drop below them

@@ -583,3 +583,76 @@ TEST_CASE("ldmd's server answers a handler's exception with an error reply and s
   CHECK(ask({"list"}).out == "ok\n");
   ::unsetenv("LDMD_SOCKET");
 }
+
+namespace {
+// A host whose guest's vCPUs are busy by different amounts: each vCPU's UTIL in -l is its
+// own, the domain's their average.
+struct UtilHost : DsHost {
+  double utilization(const Domain&) override { return 17.5; }
+  double strand_utilization(const Domain&, unsigned vid) override { return vid ? 30.0 : 5.0; }
+};
+}  // namespace
+
+TEST_CASE("listings: per-vCPU util, one title per section, -p and --json from the same rows", "[ldm][listing]") {
+  platform::Platform p = platform::load_platform("T5240");
+  UtilHost host;
+  Manager m{p, &host, "", "host"};
+  auto run = [&](std::initializer_list<std::string> a) { return m.run(std::vector<std::string>(a)); };
+  run({"set-vcpu", "8", "primary"});
+  run({"set-memory", "4G", "primary"});
+  m.reboot_control();
+  REQUIRE(run({"add-vcc", "port-range=5000-5100", "primary-vcc0", "primary"}).code == 0);
+  REQUIRE(run({"add-vsw", "net-dev=e1000g0", "primary-vsw0", "primary"}).code == 0);
+  REQUIRE(run({"add-vsw", "primary-vsw1", "primary"}).code == 0);
+  REQUIRE(run({"add-vds", "primary-vds0", "primary"}).code == 0);
+  REQUIRE(run({"add-vds", "primary-vds1", "primary"}).code == 0);
+  run({"create", "ldg1"});
+  run({"add-vcpu", "2", "ldg1"});
+  run({"add-memory", "1G", "ldg1"});
+  REQUIRE(run({"add-vnet", "vnet0", "primary-vsw0", "ldg1"}).code == 0);
+  run({"bind", "ldg1"});
+  run({"start", "ldg1"});
+
+  Reply l = run({"list", "-l", "ldg1"});
+  CHECK(l.out.find("    0      8      5.0%   100%\n    1      9       30%   100%\n") != std::string::npos);
+  CHECK(l.out.find("ldg1       active     -n----  5000    2     1G        18%  0s\n") != std::string::npos);
+  Reply lp = run({"list", "-l", "-p", "ldg1"});
+  CHECK(lp.out.find("VCPU\n|vid=0|pid=8|util=5.0|strand=100\n|vid=1|pid=9|util=30|strand=100\n") != std::string::npos);
+  CHECK(lp.out.find("|util=18|uptime=0|softstate=") != std::string::npos);
+  CHECK(lp.out.find("VCONS|group=ldg1|service=primary-vcc0|port=5000\n") != std::string::npos);
+  CHECK(lp.out.find("VCONS|type=SP") == std::string::npos);   // the control domain's only
+  CHECK(lp.out.find("MAC|") == std::string::npos);            // not in the text of -l either
+
+  Reply s = run({"list-services"});
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count(s.out, "\nVSW\n") == 1);
+  CHECK(count(s.out, "\nVDS\n") == 1);
+  CHECK(s.out.find("    primary-vsw0     ") != std::string::npos);
+  CHECK(s.out.find("    primary-vsw1     ") != std::string::npos);
+  Reply sp = run({"list-services", "-p"});
+  CHECK(sp.out.find("VCC|name=primary-vcc0|nclients=1|port-range=5000-5100\n") != std::string::npos);
+  CHECK(sp.out.find("VSW|name=primary-vsw0|nclients=1|") != std::string::npos);
+  CHECK(sp.out.find("VSW|name=primary-vsw1|nclients=0|") != std::string::npos);
+
+  // --json: the records of -p, keys in order, every value a string
+  Reply j = run({"list", "-l", "--json", "ldg1"});
+  CHECK(j.code == 0);
+  CHECK(j.out.rfind("{\"version\": \"1.3\", \"records\": [\n", 0) == 0);
+  CHECK(j.out.find("{\"record\": \"VCPU\", \"fields\": {}, \"rows\": [{\"vid\": \"0\", \"pid\": \"8\", \"util\": \"5.0\", "
+                   "\"strand\": \"100\"}, {\"vid\": \"1\", \"pid\": \"9\", \"util\": \"30\", \"strand\": \"100\"}]}") !=
+        std::string::npos);
+  CHECK(count(j.out, "\"record\": ") == count(lp.out, "\n") - 1 - count(lp.out, "\n|"));
+
+  // every -p listing starts with the same VERSION
+  for (auto cmd : {std::vector<std::string>{"list", "-p"}, {"list-bindings", "-p"}, {"list-services", "-p"},
+                   {"list-constraints", "-p"}, {"list-devices", "-p"}, {"list", "-o", "cpu", "-p"}})
+    CHECK(m.run(cmd).out.rfind("VERSION 1.3\n", 0) == 0);
+  Reply bad = run({"list", "-o", "cpu,disks"});
+  CHECK(bad.code != 0);
+  CHECK(bad.out.empty());
+  CHECK(bad.err == "Invalid format: disks\n");
+}
