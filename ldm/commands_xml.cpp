@@ -73,7 +73,11 @@ Reply Manager::cmd_add_domain_xml(const std::string& xml) {
       } else if (t == "memory") {
         step(0, &it, "set-memory", {it.get("AllocationUnits"), d.name});
       } else if (t == "physio_device") {
-        step(0, &it, "add-io", {it.get("name"), d.name});
+        std::vector<std::string> a;
+        props(it, a, {{"bypass", "bypass"}});
+        a.push_back(it.get("name"));
+        a.push_back(d.name);
+        step(0, &it, "add-io", a);
       } else if (t == "var") {
         if (it.get("name").find('=') != std::string::npos)
           return fail(fmt::format("Invalid XML: line {}: <Item> of var: a variable's name has no '=': {}", it.line,
@@ -113,6 +117,10 @@ Reply Manager::cmd_add_domain_xml(const std::string& xml) {
         a.push_back(it.get("vol_name") + "@" + it.get("service_name"));
         a.push_back(d.name);
         step(1, &it, "add-vdisk", a);
+      } else if (t == "vdpcs") {
+        step(0, &it, "add-vdpcs", {it.get("service_name"), d.name});
+      } else if (t == "vdpcc") {
+        step(1, &it, "add-vdpcc", {it.get("vdpcc_name"), it.get("service_name"), d.name});
       } else if (t == "console") {
         std::vector<std::string> a;
         props(it, a, {{"port", "port"}, {"group", "group"}, {"service_name", "service"}});

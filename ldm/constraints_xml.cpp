@@ -66,7 +66,11 @@ void write_domain(pugi::xml_node root, const Domain& d, unsigned strands_per_cor
   }
   if (maus) rasd(item(hw, "mau"), "AllocationUnits", std::to_string(maus));
   if (memory) rasd(item(hw, "memory"), "AllocationUnits", format_size(memory));
-  for (const std::string& bus : d.io) prop(item(hw, "physio_device"), "name", bus);
+  for (const std::string& bus : d.io) {
+    pugi::xml_node it = item(hw, "physio_device");
+    prop(it, "name", bus);
+    if (std::count(d.io_bypass.begin(), d.io_bypass.end(), bus)) prop(it, "bypass", "on");   // add-io bypass=on
+  }
   for (const auto& [k, v] : d.variables) {
     pugi::xml_node it = item(hw, "var");
     prop(it, "name", k);
@@ -120,6 +124,12 @@ void write_domain(pugi::xml_node root, const Domain& d, unsigned strands_per_cor
     if (k.timeout) prop(it, "timeout", std::to_string(k.timeout));
     prop(it, "id", std::to_string(k.id));
   }
+  for (const Vdpcs& s : d.vdpcss) prop(item(hw, "vdpcs"), "service_name", s.name);
+  for (const Vdpcc& c : d.vdpccs) {
+    pugi::xml_node it = item(hw, "vdpcc");
+    prop(it, "vdpcc_name", c.name);
+    prop(it, "service_name", c.service);
+  }
   // The console as set-vcons asked (the control domain's is the SP's).
   if (!d.control && (!d.vcons_group.empty() || !d.vcons_service.empty() || d.vcons_port >= 0)) {
     pugi::xml_node it = item(hw, "console");
@@ -148,7 +158,7 @@ const std::map<std::string, std::vector<Key>>& resource_keys() {
       {"cpu", {{"AllocationUnits", Kind::Number, true}, {"wcore", Kind::Number, false}}},
       {"mau", {{"AllocationUnits", Kind::Number, true}}},
       {"memory", {{"AllocationUnits", Kind::Size, true}}},
-      {"physio_device", {{"name", Kind::Text, true}}},
+      {"physio_device", {{"name", Kind::Text, true}, {"bypass", Kind::Text, false}}},
       {"var", {{"name", Kind::Text, true}, {"value", Kind::Value, false}}},   // (a value may be empty)
       {"vcc", {{"service_name", Kind::Text, true}, {"min_port", Kind::Number, true}, {"max_port", Kind::Number, true}}},
       {"vds", {{"service_name", Kind::Text, true}}},
@@ -163,6 +173,10 @@ const std::map<std::string, std::vector<Key>>& resource_keys() {
                    {"mtu", Kind::Number, false}, {"id", Kind::Number, false}}},
       {"disk", {{"vdisk_name", Kind::Text, true}, {"service_name", Kind::Text, true}, {"vol_name", Kind::Text, true},
                 {"timeout", Kind::Number, false}, {"id", Kind::Number, false}}},
+      // vdpcs, vdpcc: the resource types of the 1.2 chapter; their keys are ours [R], after
+      // vds's and disk's.
+      {"vdpcs", {{"service_name", Kind::Text, true}}},
+      {"vdpcc", {{"vdpcc_name", Kind::Text, true}, {"service_name", Kind::Text, true}}},
       {"console", {{"port", Kind::Number, false}, {"service_name", Kind::Text, false}, {"group", Kind::Text, false}}},
   };
   return k;

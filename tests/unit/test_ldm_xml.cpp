@@ -34,12 +34,13 @@ struct Fixture {
     ok({"set-vcpu", "-c", "2", "svc1"});   // whole cores: 16 vcpus
     ok({"set-mau", "2", "svc1"});
     ok({"set-memory", "2G", "svc1"});
-    ok({"add-io", "pci@500", "svc1"});
+    ok({"add-io", "bypass=on", "pci@500", "svc1"});
     ok({"add-vcc", "port-range=15801-15809", "svc1-vcc0", "svc1"});
     ok({"add-vds", "svc1-vds0", "svc1"});
     ok({"add-vdsdev", "options=ro,slice", "mpgroup=mp1", "/ldoms/disk0", "vol0@svc1-vds0"});
     ok({"add-vdsdev", "/ldoms/disk1", "vol1@svc1-vds0"});
     ok({"add-vsw", "net-dev=e1000g0", "mode=sc", "mtu=9000", "id=3", "svc1-vsw0", "svc1"});
+    ok({"add-vdpcs", "svc1-vdpcs0", "svc1"});
     ok({"add-domain", "ldg1"});
     ok({"set-vcpu", "6", "ldg1"});
     ok({"set-memory", "1536M", "ldg1"});
@@ -53,6 +54,7 @@ struct Fixture {
     ok({"add-vnet", "vnet1", "svc1-vsw0", "ldg1"});
     ok({"add-vdisk", "timeout=30", "id=4", "vdisk0", "vol0@svc1-vds0", "ldg1"});
     ok({"add-vdisk", "vdisk1", "vol1@svc1-vds0", "ldg1"});
+    ok({"add-vdpcc", "vdpcc0", "svc1-vdpcs0", "ldg1"});
     ok({"set-vcons", "port=15805", "group=grp1", "service=svc1-vcc0", "ldg1"});
     ok({"set-domain", "master=svc1", "failure-policy=stop", "ldg1"});
   }
@@ -114,7 +116,7 @@ TEST_CASE("xml: list-constraints -x, rm-domain, add-domain -i gives back every c
   const std::string services = f.run({"list-services", "-p"}).out;
   // Every device type is in the document (one Item each at least).
   for (const char* type : {"ldom_info", "cpu", "mau", "memory", "physio_device", "var", "vcc", "vds", "vds_volume",
-                           "vsw", "network", "disk", "console"})
+                           "vsw", "network", "disk", "console", "vdpcs", "vdpcc"})
     CHECK(x.find(std::string("<rasd:OtherResourceType>") + type + "</rasd:OtherResourceType>") != std::string::npos);
   CHECK(x.find("<gprop:GenericProperty key=\"wcore\">2</gprop:GenericProperty>") != std::string::npos);
   CHECK(x.find("<gprop:GenericProperty key=\"master\">svc1</gprop:GenericProperty>") != std::string::npos);
@@ -139,6 +141,11 @@ TEST_CASE("xml: list-constraints -x, rm-domain, add-domain -i gives back every c
   CHECK(s.hostid == 0x12345678);
   CHECK(s.failure_policy == "reset");
   CHECK(s.io == before_svc1.io);
+  CHECK(s.io_bypass == std::vector<std::string>{"pci@500"});
+  REQUIRE(s.vdpcss.size() == 1);
+  CHECK(s.vdpcss[0].name == "svc1-vdpcs0");
+  REQUIRE(g.vdpccs.size() == 1);
+  CHECK((g.vdpccs[0].name == "vdpcc0" && g.vdpccs[0].service == "svc1-vdpcs0" && g.vdpccs[0].service_domain == "svc1"));
   REQUIRE(s.vsws.size() == 1);
   CHECK(s.vsws[0].mode == "sc");
   CHECK(s.vsws[0].mtu == 9000);
