@@ -341,42 +341,31 @@ std::string ldm_help() {
          "    cancel-operation (cancel-op) migration | reconf\n";
 }
 
+std::string unknown_command(const std::string& word) {
+  return fmt::format("Unknown command {}\n\nUse 'ldm --help' for the list of commands.\n", word);
+}
+
 bool answer_locally(const std::vector<std::string>& args, std::string& out, std::string& err, int& code) {
   out.clear();
   err.clear();
   code = 0;
-  if (args.empty()) {
-    err = ldm_help();
+  auto refuse = [&](std::string why) {
+    err = std::move(why);
     code = 1;
     return true;
-  }
+  };
+  if (args.empty()) return refuse(ldm_help());
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    if (args.size() == 1) {
-      out = ldm_help();
-      return true;
-    }
-    const CommandSpec* c = find_command(canonical_command(args[1]));
-    if (!c) {
-      err = fmt::format("Unknown command {}\n\nUse 'ldm --help' for the list of commands.\n", args[1]);
-      code = 1;
-      return true;
-    }
-    out = command_usage(*c);
+    const CommandSpec* c = args.size() > 1 ? find_command(canonical_command(args[1])) : nullptr;
+    if (args.size() > 1 && !c) return refuse(unknown_command(args[1]));
+    out = c ? command_usage(*c) : ldm_help();
     return true;
   }
   if (args[0] == "-V") return false;
   for (const std::string& w : args)
-    if (!valid_utf8(w)) {
-      err = fmt::format("Invalid argument: {}: not UTF-8 text\n", w);
-      code = 1;
-      return true;
-    }
+    if (!valid_utf8(w)) return refuse(fmt::format("Invalid argument: {}: not UTF-8 text\n", w));
   const CommandSpec* c = find_command(canonical_command(args[0]));
-  if (!c) {
-    err = fmt::format("Unknown command {}\n\nUse 'ldm --help' for the list of commands.\n", args[0]);
-    code = 1;
-    return true;
-  }
+  if (!c) return refuse(unknown_command(args[0]));
   std::vector<std::string> words(args.begin() + 1, args.end());
   if (c->words != CommandSpec::Words::Raw && std::count(words.begin(), words.end(), "--help")) {
     out = command_usage(*c);
@@ -384,10 +373,7 @@ bool answer_locally(const std::vector<std::string>& args, std::string& out, std:
   }
   CommandLine line;
   std::string why = parse_command_line(*c, words, line);
-  if (why.empty()) return false;
-  err = why;
-  code = 1;
-  return true;
+  return why.empty() ? false : refuse(why);
 }
 
 }  // namespace vfsim::ldm

@@ -58,6 +58,8 @@ struct CommandLine {
 std::string parse_command_line(const CommandSpec& spec, const std::vector<std::string>& words, CommandLine& out);
 // "Usage:\n    ldm <usage line>\n"
 std::string command_usage(const CommandSpec& spec);
+// "Unknown command WORD" and where to look (two lines and a blank one).
+std::string unknown_command(const std::string& word);
 // `ldm --help`: the subcommands by resource, with their aliases.
 std::string ldm_help();
 // What the ldm client decides alone, without ldmd: help, and the refusal of a command line

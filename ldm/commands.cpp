@@ -41,7 +41,12 @@ Reply Manager::run(const std::vector<std::string>& args) {
     if (!valid_utf8(w)) return fail(fmt::format("Invalid argument: {}: not UTF-8 text", w));
   std::string cmd = canonical_command(args[0]);
   const CommandSpec* spec = find_command(cmd);
-  if (!spec) return fail(fmt::format("Unknown command {}\n\n{}", args[0], "Use 'ldm --help' for the list of commands."));
+  if (!spec) {
+    Reply r;
+    r.err = unknown_command(args[0]);
+    r.code = 1;
+    return r;
+  }
   // Every word is checked against the subcommand's row before anything happens.
   CommandLine line;
   if (std::string why = parse_command_line(*spec, Args(args.begin() + 1, args.end()), line); !why.empty()) {
