@@ -386,18 +386,23 @@ struct Reader {
 
 }  // namespace
 
+void declare_interface_namespaces(pugi::xml_node root) {
+  // The prefixes the interface's documents use, declared as its schemas name them.
+  const std::pair<const char*, const char*> kNs[] = {
+      {"xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"}, {"xmlns:ovf", "./schemas/envelope"},
+      {"xmlns:rasd", "./schemas/CIM_ResourceAllocationSettingData"},
+      {"xmlns:vssd", "./schemas/CIM_VirtualSystemSettingData"}, {"xmlns:gprop", "./schemas/GenericProperty"}};
+  for (const auto& [name, uri] : kNs)
+    if (!root.attribute(name)) root.append_attribute(name).set_value(uri);
+}
+
 std::string write_constraints_xml(const std::vector<const Domain*>& domains, unsigned strands_per_core) {
   pugi::xml_document doc;
   pugi::xml_node decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version").set_value("1.0");
   pugi::xml_node root = doc.append_child("LDM_interface");
   root.append_attribute("version").set_value("1.0");
-  // The prefixes the interface's documents use, declared as its schemas name them.
-  root.append_attribute("xmlns:xsi").set_value("http://www.w3.org/2001/XMLSchema-instance");
-  root.append_attribute("xmlns:ovf").set_value("./schemas/envelope");
-  root.append_attribute("xmlns:rasd").set_value("./schemas/CIM_ResourceAllocationSettingData");
-  root.append_attribute("xmlns:vssd").set_value("./schemas/CIM_VirtualSystemSettingData");
-  root.append_attribute("xmlns:gprop").set_value("./schemas/GenericProperty");
+  declare_interface_namespaces(root);
   for (const Domain* d : domains) write_domain(root, *d, strands_per_core);
   std::ostringstream os;
   doc.save(os, "  ", pugi::format_indent, pugi::encoding_utf8);

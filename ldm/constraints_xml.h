@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <pugixml.hpp>
+
 #include "ldm/model.h"
 
 namespace vfsim::ldm {
@@ -18,6 +20,10 @@ namespace vfsim::ldm {
 // The document for these domains, indented, one element per line. strands_per_core: to
 // write whole cores (the cpu Item's wcore key) as add-vcpu -c counts them.
 std::string write_constraints_xml(const std::vector<const Domain*>& domains, unsigned strands_per_core);
+
+// The xmlns declarations of the interface's prefixes (xsi, ovf, rasd, vssd, gprop) on a
+// document's <LDM_interface>, those it lacks.
+void declare_interface_namespaces(pugi::xml_node root);
 
 // One <Item> read back: its resource type, the line it starts on, and its values by key
 // (gprop keys as written, and "Address" / "AllocationUnits" for the rasd elements). The

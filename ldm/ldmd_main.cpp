@@ -202,6 +202,7 @@ int sc_main(int argc, char** argv) {
       ("migration-sample-ms", po::value<double>()->default_value(2000), "migrate-domain -n measures the guest's dirty rate over as much simulated time as round 0 would take, at most this")
       ("migration-fault", po::value<std::string>(), "tests only: KIND@PHASE[:PERCENT], KIND cut-link or hold (source), exit or out-of-memory (target), PHASE checks, prepare, transfer or handoff, or round:K (a live migration's round K, source)")
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
+      ("xml-interface", "serve the LDoms XML interface's requests on the socket ('vfctl xml FILE'; docs/ldm.md section 9)")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
       ("slice-ms", po::value<double>()->default_value(1.0), "longest simulated time run between two looks at the socket")
@@ -306,6 +307,7 @@ int sc_main(int argc, char** argv) {
     }
     ldm::ConsoleServer consoles(io, hyp, host.vcc());
     mgr.console_port_free = [&consoles](int port) { return consoles.port_free(port); };
+    mgr.xml_interface = vm.count("xml-interface") > 0;
     ldm::Migrator::Config mc;
     if (vm.count("migration-listen")) mc.listen = vm["migration-listen"].as<std::string>();
     if (vm.count("peer"))

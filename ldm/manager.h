@@ -75,6 +75,8 @@ class Manager {
     virtual Reply cancel(const std::string& domain) = 0;               // cancel-operation migration NAME
   };
   MigrationService* migrator = nullptr;
+  // ldmd --xml-interface: LDM_interface requests are served (xml_interface.h).
+  bool xml_interface = false;
 
   // Free resources (for listings and binding).
   std::vector<unsigned> free_strands() const;

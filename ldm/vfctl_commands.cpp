@@ -1,5 +1,6 @@
 #include "ldm/vfctl_commands.h"
 #include "ldm/vfctl_usage.h"
+#include "ldm/xml_interface.h"
 
 #include <cctype>
 #include <cerrno>
@@ -213,7 +214,12 @@ Reply VfctlCommands::mkfile(const std::vector<std::string>& a) {
 }
 
 Reply handle_request(Manager& mgr, VfctlCommands& vfctl, const std::string& tool, const std::vector<std::string>& argv) {
-  return tool == "vfctl" ? vfctl.run(argv) : tool == "ldm" ? mgr.run(argv) : fail("ldmd: unknown tool " + tool + " (ldm or vfctl)");
+  if (tool == "xml") {   // an LDM_interface request document (vfctl xml FILE)
+    if (!mgr.xml_interface) return fail("ldmd: the XML interface is off: start ldmd with --xml-interface");
+    if (argv.size() != 1) return fail("ldmd: an XML request is one document");
+    return serve_xml_request(mgr, argv[0]);
+  }
+  return tool == "vfctl" ? vfctl.run(argv) : tool == "ldm" ? mgr.run(argv) : fail("ldmd: unknown tool " + tool + " (ldm, vfctl or xml)");
 }
 
 }  // namespace vfsim::ldm

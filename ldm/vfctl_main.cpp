@@ -5,7 +5,9 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 
 #include "ldm/protocol.h"
@@ -56,6 +58,22 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args.size() == 3 && args[0] == "console" && args[1] == "-f") return attach(args[2]);
+  // xml FILE|-: the request document is read here, as the user, and sent whole.
+  if (!args.empty() && args[0] == "xml") {
+    if (args.size() != 2) {
+      std::cerr << vfsim::ldm::vfctl_usage();
+      return 1;
+    }
+    std::ifstream f;
+    if (args[1] != "-") f.open(args[1], std::ios::binary);
+    std::istream& in = args[1] == "-" ? std::cin : f;
+    if (args[1] != "-" && !f) {
+      std::cerr << "vfctl: cannot read " << args[1] << "\n";
+      return 1;
+    }
+    std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return vfsim::ldm::client_main("xml", {doc});
+  }
   // ldmd runs elsewhere (its own working directory): it gets an absolute path.
   if (args.size() == 3 && args[0] == "snapshot" && !args[2].empty() && args[2][0] != '/') {
     char cwd[4096];

@@ -109,4 +109,42 @@ expect_fail "line 8: ldom_info of ldg1: LDom ldg1 already exists" ldm add-domain
 ldm list-constraints -x >"$tmp/all_after"
 same "$tmp/all_before" "$tmp/all_after" "no refused add-domain -i changed any domain"
 expect_fail "LDom ldg3 not found" ldm list ldg3
+
+# The XML interface's requests (ldmd --xml-interface; vfctl xml sends one document).
+cat >"$tmp/req.xml" <<'EOF2'
+<?xml version="1.0"?>
+<LDM_interface version="1.0">
+  <cmd>
+    <action>bind-domain</action>
+    <data version="3.0"><Envelope><References/><Content xsi:type="ovf:VirtualSystem_Type" id="svc1"/></Envelope></data>
+  </cmd>
+  <cmd>
+    <action>list-domain</action>
+    <data version="3.0"><Envelope><References/><Content xsi:type="ovf:VirtualSystem_Type" id="svc1"/></Envelope></data>
+  </cmd>
+</LDM_interface>
+EOF2
+expect_fail "ldmd: the XML interface is off: start ldmd with --xml-interface" vfctl xml "$tmp/req.xml"
+stop_ldmd
+start_ldmd --xml-interface || exit 1
+run vfctl xml "$tmp/req.xml"
+# statuses: document, each cmd, each data; and list-domain's state of svc1
+python3 - "$tmp/out" >"$tmp/statuses" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+st = lambda n: n.find("response/status").text
+print(st(root), *[st(c) + ":" + ",".join(st(d) for d in c.findall("data")) for c in root.findall("cmd")])
+for g in root.iter("{./schemas/GenericProperty}GenericProperty"):
+    if g.get("key") == "state":
+        print("state", g.text)
+PY
+[ "$rc" = 0 ] && [ "$(cat "$tmp/statuses")" = "success success:success success:success
+state bound" ]
+verify "vfctl xml: bind-domain then list-domain of svc1 succeed at every level, and svc1 is bound ($(tr '\n' ' ' <"$tmp/statuses"))" $?
+sed 's/bind-domain/frobnicate-domain/; s/id="svc1"/id="nosuch"/' "$tmp/req.xml" >"$tmp/bad.xml"
+run vfctl xml "$tmp/bad.xml"
+[ "$rc" = 1 ] && grep -q "<resp_msg>Action frobnicate-domain is not served by vfsim's XML interface</resp_msg>" "$tmp/out" &&
+  grep -q "<resp_msg>LDom nosuch not found</resp_msg>" "$tmp/out"
+verify "vfctl xml: an action not served and an unknown domain are failures in the response, exit 1" $?
+expect_ok ldm unbind svc1
 finish

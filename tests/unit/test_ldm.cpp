@@ -558,7 +558,7 @@ TEST_CASE("vfctl console-read refuses an offset that is not a number", "[ldm]") 
   CHECK(vfctl.run({"console-read", "ldg1", "-1"}).err == "console-read: bad offset: -1\n");
   CHECK(vfctl.run({"console-read", "ldg1", std::string("1\0x", 3)}).code == 1);
   CHECK(vfctl.run({"console-read", "ldg2", "0"}).err == "LDom ldg2 is not bound: it has no console\n");
-  CHECK(handle_request(f.m, vfctl, "ldmx", {"list"}).err == "ldmd: unknown tool ldmx (ldm or vfctl)\n");
+  CHECK(handle_request(f.m, vfctl, "ldmx", {"list"}).err == "ldmd: unknown tool ldmx (ldm, vfctl or xml)\n");
 }
 
 // What ldmd still does with a handler that throws: an error reply, and it serves on.
