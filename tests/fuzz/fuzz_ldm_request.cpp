@@ -273,6 +273,7 @@ void run(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   {
     Manager mgr(t5240(), &host, state, "fuzz");
+    mgr.xml_interface = true;   // (the tool "xml": LDM_interface requests, xml_interface.h)
     VfctlCommands vfctl(mgr, machine);
     size_t at = 0;
     for (int n = 0; n < 64 && at < text.size(); ++n) {

@@ -90,7 +90,7 @@ case $target in
     # ldmd's request decoding and handler, the Manager on a fake machine (no hypervisor, no SystemC).
     srcs=("$here/fuzz_ldm_request.cpp" "$root/models/vdisk_backend.cpp" "$root/sim/platform/platform.cpp"
           "$root/sim/platform/platform_file.cpp")
-    for f in manager operation commands commands_vio commands_suspend commands_xml constraints_xml list units \
+    for f in manager operation commands commands_vio commands_suspend commands_xml constraints_xml list listing_rows units \
              state_file service_path protocol vfctl_commands command_table vfctl_usage xml_interface; do
       srcs+=("$root/ldm/$f.cpp")
     done
@@ -103,7 +103,7 @@ case $target in
     # add-domain -i's XML: the reader, then the Manager (no machine) applying it.
     srcs=("$here/fuzz_constraints_xml.cpp" "$root/models/vdisk_backend.cpp" "$root/sim/platform/platform.cpp"
           "$root/sim/platform/platform_file.cpp")
-    for f in manager operation commands commands_vio commands_suspend commands_xml constraints_xml list units \
+    for f in manager operation commands commands_vio commands_suspend commands_xml constraints_xml list listing_rows units \
              state_file service_path protocol command_table; do
       srcs+=("$root/ldm/$f.cpp")
     done
