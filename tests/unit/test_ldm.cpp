@@ -21,6 +21,7 @@
 #include "ldm/state_file.h"
 #include "ldm/units.h"
 #include "ldm/vfctl_commands.h"
+#include "ldm_no_machine.h"
 #include "sim/platform/platform.h"
 
 using namespace vfsim;
@@ -524,26 +525,6 @@ TEST_CASE("set-, add- and remove-variable of several variables: all or nothing",
   CHECK(f.run({"remove-var", "a", "c", "ldg1"}).err == "Variable c not found\n");
   CHECK(f.run({"list-variable", "ldg1"}).out == "a=1\n");
 }
-
-namespace {
-// vfctl's machine without one: no guest is bound, consoles hold what tests put there.
-struct NoMachine : VfctlMachine {
-  std::map<std::string, std::string> console;
-  std::string root;
-  bool bound(const std::string&) override { return false; }
-  std::string console_read(const std::string& d, uint64_t from) override {
-    return from < console[d].size() ? console[d].substr(from) : "";
-  }
-  void console_type(const std::string&, const std::string&) override {}
-  void advance(const Duration&) override {}
-  std::string time_stamp() override { return "0 s"; }
-  void guest_clock(const std::string&, uint64_t&, uint64_t&) override {}
-  uint32_t memory_checksum(const std::string&, uint64_t&) override { return 0; }
-  const std::string& service_root() const override { return root; }
-  std::string snapshot(const std::string&) override { return ""; }
-  void shutdown() override {}
-};
-}  // namespace
 
 // console-read's offset went to std::stoull: a word that is not a number threw out of the
 // handler (std::invalid_argument, a logic_error; ldmd answered "ldmd: internal error: stoull").

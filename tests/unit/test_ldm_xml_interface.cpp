@@ -8,6 +8,7 @@
 #include "ldm/manager.h"
 #include "ldm/vfctl_commands.h"
 #include "ldm/xml_interface.h"
+#include "ldm_no_machine.h"
 #include "sim/platform/platform.h"
 
 using namespace vfsim;
@@ -154,21 +155,6 @@ TEST_CASE("xml interface: failures at the data, cmd and document levels", "[ldm]
   CHECK(s.messages[0].rfind("Invalid XML: offset ", 0) == 0);
 }
 
-namespace {
-struct NoMachine : VfctlMachine {   // (the xml tool never reaches the machine)
-  std::string root;
-  bool bound(const std::string&) override { return false; }
-  std::string console_read(const std::string&, uint64_t) override { return ""; }
-  void console_type(const std::string&, const std::string&) override {}
-  void advance(const Duration&) override {}
-  std::string time_stamp() override { return ""; }
-  void guest_clock(const std::string&, uint64_t&, uint64_t&) override {}
-  uint32_t memory_checksum(const std::string&, uint64_t&) override { return 0; }
-  const std::string& service_root() const override { return root; }
-  std::string snapshot(const std::string&) override { return ""; }
-  void shutdown() override {}
-};
-}  // namespace
 
 TEST_CASE("xml interface: off unless ldmd was started with --xml-interface", "[ldm][xmlif]") {
   Fixture f;
