@@ -202,9 +202,10 @@ std::vector<CommandSpec> make_table() {
        {{"port", check_port}, {"group", check_group}, {"service", check_name_or_empty}}, 1, 1},
       // ---- listings
       {"list-bindings", "list-bindings [-e] [-p] [--json] [<ldom>...]", {list_opts[0], list_opts[3], list_opts[4]}, {}, 0, kMany},
-      {"list-services", "list-services [-e] [-p] [--json] [<ldom>...]", {list_opts[0], list_opts[3], list_opts[4]}, {}, 0, kMany},
-      {"list-constraints", "list-constraints ([-x] | [-e] [-p] [--json]) [<ldom>...]",
-       {{"-x", nullptr}, list_opts[0], list_opts[3], list_opts[4]}, {}, 0, kMany},
+      // (-e of these two is in later releases' usage lines only, and would change nothing here)
+      {"list-services", "list-services [-p] [--json] [<ldom>...]", {list_opts[3], list_opts[4]}, {}, 0, kMany},
+      {"list-constraints", "list-constraints ([-x] | [-p] [--json]) [<ldom>...]",
+       {{"-x", nullptr}, list_opts[3], list_opts[4]}, {}, 0, kMany},
       {"list-devices", "list-devices [-a] [-p] [--json] [cpu] [mau] [memory] [io]",
        {{"-a", nullptr}, list_opts[3], list_opts[4]}, {}, 0, 4},
   };
@@ -310,6 +311,9 @@ std::string parse_command_line(const CommandSpec& spec, const std::vector<std::s
   size_t n = out.operands.size();
   if (n < spec.min_operands || n > spec.max_operands)
     return refuse(n < spec.min_operands ? "Missing operand" : "Too many operands");
+  // -x is a listing of its own (XML): no -p or --json with it.
+  if (out.has("-x") && (out.has("-p") || out.has("--json")))
+    return refuse(fmt::format("-x and {} cannot both be given", out.has("-p") ? "-p" : "--json"));
   // remove-, start- and stop-domain: -a stands for the domains; one or the other.
   std::string name = spec.name;
   if (name == "remove-domain" || name == "start-domain" || name == "stop-domain") {

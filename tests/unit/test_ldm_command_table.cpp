@@ -273,6 +273,9 @@ TEST_CASE("the command table: help, usage and refusals need no ldmd", "[ldm][tab
   REQUIRE(parse_command_line(*find_command("list-domain"), {"-lpo", "network", "ldg1"}, c).empty());
   CHECK((c.has("-l") && c.has("-p") && c.value("-o") == "network" && c.operands == std::vector<std::string>{"ldg1"}));
   CHECK(parse_command_line(*find_command("list-domain"), {"-ol", "network"}, c).rfind("ldm: option requires an argument -- o", 0) == 0);
+  // Options that would be ignored together are refused together.
+  CHECK(parse_command_line(*find_command("list-constraints"), {"-x", "-p"}, c).rfind("-x and -p cannot both be given\n", 0) == 0);
+  CHECK(parse_command_line(*find_command("list-constraints"), {"-e"}, c).rfind("ldm: illegal option -- e\n", 0) == 0);
   // Numbers that look like options are operands (the handler refuses them).
   REQUIRE(parse_command_line(*find_command("add-vcpu"), {"-1", "ldg1"}, c).empty());
   CHECK(c.operands == std::vector<std::string>{"-1", "ldg1"});
