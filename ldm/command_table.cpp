@@ -129,8 +129,14 @@ std::vector<CommandSpec> make_table() {
       {"start-domain", "start-domain (-a | <ldom>...)", {{"-a", nullptr}}, {}, 0, kMany},
       {"stop-domain", "stop-domain [-f] (-a | <ldom>...)", {{"-f", nullptr}, {"-a", nullptr}}, {}, 0, kMany},
       {"panic-domain", "panic-domain <ldom>", {}, {}, 1, 1},
-      {"migrate-domain", "migrate-domain [-n] [-c] [-p <password_file>] <source_ldom> [<user>@]<target_host>[:<target_ldom>]",
-       {}, {}, 0, kMany, W::Raw},
+      // The properties are vfsim's (docs/migration.md); the Migrator checks their values, some
+      // against each other. --target-password carries what ldm read for "Target Password:".
+      {"migrate-domain",
+       "migrate-domain [-n] [-c] [-p <password_file>] [mode=warm|live] [downtime=<ms>] [rounds=<n>] "
+       "[converge=suspend|fail] [trace=<file>] <source_ldom> [<user>@]<target_host>[:<target_ldom>]",
+       {{"-n", nullptr}, {"-c", nullptr}, {"-p", "password_file"}, {"--target-password", "password"}},
+       {{"mode", nullptr}, {"downtime", nullptr}, {"rounds", nullptr}, {"converge", nullptr}, {"trace", nullptr}},
+       2, 2},
       {"cancel-operation", "cancel-operation (migration | reconf) <ldom>", {}, {}, 1, 2},
       // ---- CPUs, crypto units, memory, buses
       {"add-vcpu", "add-vcpu [-c] <number> <ldom>", {{"-c", nullptr}}, {}, 2, 2},
@@ -258,7 +264,6 @@ std::string parse_command_line(const CommandSpec& spec, const std::vector<std::s
   out = CommandLine{};
   out.spec = &spec;
   out.words = words;
-  if (spec.words == CommandSpec::Words::Raw) return "";
   auto refuse = [&](const std::string& why) { return why + "\n" + command_usage(spec); };
   auto option = [&](const std::string& name) -> const OptionSpec* {
     for (const OptionSpec& o : spec.options)
@@ -271,7 +276,15 @@ std::string parse_command_line(const CommandSpec& spec, const std::vector<std::s
     // count ldm then refuses with its own message), as is a lone "-".
     if (w.size() > 1 && w[0] == '-' && !std::isdigit(static_cast<unsigned char>(w[1]))) {
       std::vector<std::string> names;
-      if (w[1] == '-') names.push_back(w);
+      std::string inline_value;   // --name=value
+      bool has_inline = false;
+      if (w[1] == '-' && w.find('=') != std::string::npos) {
+        names.push_back(w.substr(0, w.find('=')));
+        inline_value = w.substr(w.find('=') + 1);
+        has_inline = true;
+      } else if (w[1] == '-') {
+        names.push_back(w);
+      }
       else
         for (size_t k = 1; k < w.size(); ++k) names.push_back(std::string("-") + w[k]);
       for (size_t k = 0; k < names.size(); ++k) {
@@ -279,7 +292,13 @@ std::string parse_command_line(const CommandSpec& spec, const std::vector<std::s
         std::string shown = names[k][1] == '-' ? names[k].substr(2) : names[k].substr(1);
         if (!o) return refuse(fmt::format("ldm: illegal option -- {}", shown));
         if (!o->value) {
+          if (has_inline) return refuse(fmt::format("ldm: option {} takes no value", o->name));
           if (!out.has(o->name)) out.flags.push_back(o->name);
+          continue;
+        }
+        if (has_inline) {
+          if (out.values.count(o->name)) return refuse(fmt::format("ldm: option {} given more than once", o->name));
+          out.values[o->name] = inline_value;
           continue;
         }
         // An option with a value ends a group (-po network) and takes the next word.
@@ -371,7 +390,7 @@ bool answer_locally(const std::vector<std::string>& args, std::string& out, std:
   const CommandSpec* c = find_command(canonical_command(args[0]));
   if (!c) return refuse(unknown_command(args[0]));
   std::vector<std::string> words(args.begin() + 1, args.end());
-  if (c->words != CommandSpec::Words::Raw && std::count(words.begin(), words.end(), "--help")) {
+  if (std::count(words.begin(), words.end(), "--help")) {
     out = command_usage(*c);
     return true;
   }

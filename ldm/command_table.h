@@ -31,8 +31,7 @@ struct CommandSpec {
   std::vector<PropertySpec> properties;
   unsigned min_operands = 0, max_operands = 0;
   // Variables: name=value words are the command's operands (set-variable a=1 ldg1), in order.
-  // Raw: the words reach the command unparsed (migrate-domain parses its own, ldm_main.cpp).
-  enum class Words { Strict, Variables, Raw } words = Words::Strict;
+  enum class Words { Strict, Variables } words = Words::Strict;
 };
 
 const std::vector<CommandSpec>& command_table();
@@ -47,7 +46,7 @@ struct CommandLine {
   std::map<std::string, std::string> props;              // name=value
   std::vector<std::pair<std::string, std::string>> prop_list;   // the same, in the order given
   std::vector<std::string> operands;
-  std::vector<std::string> words;                        // everything after the subcommand
+  std::vector<std::string> words;                        // everything after the subcommand, as given
   bool has(const std::string& flag) const;
   bool has_value(const std::string& option) const { return values.count(option) > 0; }
   std::string value(const std::string& option) const;

@@ -98,7 +98,7 @@ Reply Manager::dispatch(const CommandLine& c) {
       {"list-services", [](Manager& m, const CommandLine& c) { return m.cmd_list_services(c); }},
       {"list-variable", [](Manager& m, const CommandLine& c) { return m.cmd_list_variable(c.operands); }},
       {"cancel-operation", [](Manager& m, const CommandLine& c) { return m.cmd_cancel(c.operands); }},
-      {"migrate-domain", [](Manager& m, const CommandLine& c) { return m.cmd_migrate(c.words); }},
+      {"migrate-domain", [](Manager& m, const CommandLine& c) { return m.cmd_migrate(c); }},
   };
   const std::string name = c.spec->name;
   if (auto it = kHandlers.find(name); it != kHandlers.end()) return it->second(*this, c);
@@ -669,7 +669,7 @@ Reply Manager::cmd_spconfig(const std::string& verb, const Args& a) {
   return r;
 }
 
-Reply Manager::cmd_migrate(const Args& a) {
+Reply Manager::cmd_migrate(const CommandLine& a) {
   if (!migrator)
     return fail("Domain migration is not available on this host: ldmd runs without a migration setup");
   return migrator->migrate(a);

@@ -71,7 +71,7 @@ class Manager {
   // it cannot.
   struct MigrationService {
     virtual ~MigrationService() = default;
-    virtual Reply migrate(const std::vector<std::string>& args) = 0;   // ldm migrate-domain ...
+    virtual Reply migrate(const CommandLine& c) = 0;   // ldm migrate-domain ..., checked by the table
     virtual Reply cancel(const std::string& domain) = 0;               // cancel-operation migration NAME
   };
   MigrationService* migrator = nullptr;
@@ -130,7 +130,7 @@ class Manager {
   Reply cmd_list_variable(const Args& a);
   Reply cmd_spconfig(const std::string& verb, const Args& a);
   Reply cmd_cancel(const Args& a);
-  Reply cmd_migrate(const Args& a);            // migration.cpp
+  Reply cmd_migrate(const CommandLine& c);     // migration.cpp
   Reply cmd_cancel_migration(const Args& a);   // migration.cpp
   Reply cmd_vio(const std::string& verb, const std::string& noun, const CommandLine& c);
   Reply cmd_list(const CommandLine& c);

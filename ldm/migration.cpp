@@ -162,35 +162,23 @@ void Migrator::poll() {
 }
 
 // ---- the source: ldm migrate-domain ---------------------------------------------------------
-Reply Migrator::migrate(const std::vector<std::string>& args) {
-  auto usage = [] {
-    return fail("Usage:\n    ldm migrate-domain [-n] [-c] [-p <password_file>] <source_ldom> "
-                "[<user>@]<target_host>[:<target_ldom>]\n"
-                "    properties (vfsim): [mode=warm|live] [downtime=<ms>] [rounds=<n>] [converge=suspend|fail] "
-                "[trace=<file>]");
+Reply Migrator::migrate(const CommandLine& c) {
+  // The command table checked the options, the property names and the two operands.
+  auto usage = [&c] {
+    Reply u;
+    u.err = command_usage(*c.spec);
+    u.code = 1;
+    return u;
   };
   auto s = std::make_shared<Source>();
-  std::vector<std::string> ops, props;
-  std::string password_file;
-  bool have_password = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& w = args[i];
-    if (w == "-n") s->dry = true;
-    else if (w == "-c") s->cert = true;
-    else if (w == "-p") {
-      if (++i == args.size()) return usage();
-      password_file = args[i];
-    } else if (w.rfind("--target-password=", 0) == 0) {   // from ldm's "Target Password:" prompt
-      s->password = w.substr(18);
-      have_password = true;
-    } else if (!w.empty() && w[0] == '-') {
-      return usage();
-    } else if (w.find('=') != std::string::npos) {
-      props.push_back(w);
-    } else {
-      ops.push_back(w);
-    }
-  }
+  s->dry = c.has("-n");
+  s->cert = c.has("-c");
+  const std::string password_file = c.value("-p");
+  bool have_password = c.has_value("--target-password");   // from ldm's "Target Password:" prompt
+  s->password = c.value("--target-password");
+  const std::vector<std::string>& ops = c.operands;
+  std::vector<std::string> props;
+  for (const auto& [k, v] : c.prop_list) props.push_back(k + "=" + v);
   if (ops.size() != 2) return usage();
   // Properties of this migration (docs/migration.md "Live migration"): each known one once,
   // its value checked; anything else is refused before anything happens.

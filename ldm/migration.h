@@ -51,7 +51,7 @@ class Migrator : public Manager::MigrationService {
   ~Migrator();
   void start();
 
-  Reply migrate(const std::vector<std::string>& args) override;   // ldm migrate-domain ...
+  Reply migrate(const CommandLine& c) override;   // ldm migrate-domain ...
   Reply cancel(const std::string& domain) override;               // ldm cancel-operation migration NAME
   // Main loop: run what the workers posted, move progress into the model.
   void poll();
