@@ -79,7 +79,9 @@ Reply Manager::run(const std::vector<std::string>& args) {
   return r;
 }
 
-// Each row of the command table (command_table.cpp) to the Manager's handler.
+// Each row of the command table (command_table.cpp) to the Manager's handler. The table has
+// checked the options, the properties and their values, and the operand count: handlers
+// check what needs the configuration.
 Reply Manager::dispatch(const CommandLine& c) {
   using H = Reply (*)(Manager&, const CommandLine&);
   static const std::map<std::string, H> kHandlers = {
@@ -199,8 +201,6 @@ Reply Manager::cmd_remove_domain(const CommandLine& p) {
     names.clear();
     for (const Domain& d : m_.domains)
       if (!d.control) names.push_back(d.name);
-  } else if (names.empty()) {
-    return usage_of("remove-domain");
   }
   Reply r;
   // All or nothing, as add-domain: ldg1 went when `remove-domain ldg1 primary` was refused.
@@ -228,7 +228,6 @@ Reply Manager::cmd_remove_domain(const CommandLine& p) {
 }
 
 Reply Manager::cmd_bind(const CommandLine& p) {
-  if (p.operands.size() != 1) return usage_of("bind-domain");
   Domain* d = m_.find(p.operands[0]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
   if (d->state == State::Bound) return fail(fmt::format("LDom {} is already bound", d->name));
@@ -241,7 +240,6 @@ Reply Manager::cmd_bind(const CommandLine& p) {
 }
 
 Reply Manager::cmd_unbind(const CommandLine& p) {
-  if (p.operands.size() != 1) return usage_of("unbind-domain");
   Domain* d = m_.find(p.operands[0]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
   if (d->control) return fail("LDom primary is the control domain and cannot be unbound");
@@ -259,8 +257,6 @@ Reply Manager::cmd_start(const CommandLine& p) {
     names.clear();
     for (const Domain& d : m_.domains)
       if (!d.control && d.state == State::Bound) names.push_back(d.name);
-  } else if (names.empty()) {
-    return usage_of("start-domain");
   }
   Reply r;
   for (const std::string& n : names) {
@@ -288,8 +284,6 @@ Reply Manager::cmd_stop(const CommandLine& p) {
     names.clear();
     for (const Domain& d : m_.domains)
       if (!d.control && d.state == State::Active) names.push_back(d.name);
-  } else if (names.empty()) {
-    return usage_of("stop-domain");
   }
   // Names are checked first: a typo stops nothing.
   for (const std::string& n : names)
@@ -342,7 +336,6 @@ void Manager::stop_from(std::shared_ptr<Operation> op, Reply r, std::vector<std:
 
 // The guest panics: its OS goes down and comes back (stop, then boot again).
 Reply Manager::cmd_panic(const CommandLine& p) {
-  if (p.operands.size() != 1) return usage_of("panic-domain");
   Domain* d = m_.find(p.operands[0]);
   if (!d) return fail(fmt::format("LDom {} not found", p.operands[0]));
   if (d->control) return fail("LDom primary is the control domain and cannot be panicked");
@@ -387,7 +380,7 @@ std::string Manager::change_constraint(Domain& d, const std::function<void()>& a
 
 Reply Manager::cmd_vcpu(const std::string& verb, const CommandLine& p) {
   unsigned n = 0;
-  if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return usage_of(verb + "-vcpu");
+  if (!parse_count(p.operands[0], n)) return usage_of(verb + "-vcpu");
   // Adding or removing none is a mistake in the script that asked, not a change: refused.
   if (n == 0 && verb != "set") return fail(fmt::format("Invalid number of vcpus: {} (at least 1 to {})", p.operands[0], verb));
   Domain* d = m_.find(p.operands[1]);
@@ -472,7 +465,7 @@ Reply Manager::vcpu_live(Domain& d, unsigned want, bool cores) {
 
 Reply Manager::cmd_mau(const std::string& verb, const CommandLine& p) {
   unsigned n = 0;
-  if (p.operands.size() != 2 || !parse_count(p.operands[0], n)) return usage_of(verb + "-mau");
+  if (!parse_count(p.operands[0], n)) return usage_of(verb + "-mau");
   if (n == 0 && verb != "set")
     return fail(fmt::format("Invalid number of crypto units: {} (at least 1 to {})", p.operands[0], verb));
   Domain* d = m_.find(p.operands[1]);
@@ -493,7 +486,6 @@ Reply Manager::cmd_mau(const std::string& verb, const CommandLine& p) {
 }
 
 Reply Manager::cmd_memory(const std::string& verb, const CommandLine& p) {
-  if (p.operands.size() != 2 && p.operands.size() != 3) return usage_of(verb + "-memory");
   uint64_t bytes = 0;
   std::string unit = p.operands.size() == 3 ? p.operands[1] : "";
   if (!parse_size(p.operands[0], unit, bytes) || bytes == 0)
@@ -535,7 +527,6 @@ static void set_bus(Domain& d, const std::string& bus, bool add, bool bypass) {
 
 Reply Manager::cmd_io(const std::string& verb, const CommandLine& p) {
   const bool bypass = p.props.count("bypass") > 0;   // (the table accepts bypass=on only)
-  if (p.operands.size() != 2) return usage_of(verb + "-io");
   std::string bus = p.operands[0];
   // pseudonyms: pci_0 / bus_a name the first root complex, and so on
   for (size_t i = 0; i < p_.pcie_roots.size(); ++i)
@@ -568,7 +559,6 @@ Reply Manager::cmd_io(const std::string& verb, const CommandLine& p) {
 
 // ---- variables ---------------------------------------------------------------------------
 Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
-  if (a.size() < 2) return usage_of(verb + "-variable");
   Domain* d = m_.find(a.back());
   if (!d) return fail(fmt::format("LDom {} not found", a.back()));
   // All or nothing: `set-var a=1 b ldg1` set a, then refused b.
@@ -600,7 +590,6 @@ Reply Manager::cmd_variable(const std::string& verb, const Args& a) {
 }
 
 Reply Manager::cmd_list_variable(const Args& a) {
-  if (a.empty()) return usage_of("list-variable");
   Domain* d = m_.find(a.back());
   if (!d) return fail(fmt::format("LDom {} not found", a.back()));
   Reply r;
@@ -632,7 +621,6 @@ Reply Manager::cmd_spconfig(const std::string& verb, const Args& a) {
     }
     return r;
   }
-  if (a.size() != 1) return usage_of(verb + "-spconfig");
   const std::string& name = a[0];
   auto it = std::find_if(m_.spconfigs.begin(), m_.spconfigs.end(), [&](const SpConfig& c) { return c.name == name; });
   if (verb == "add") {
@@ -676,7 +664,7 @@ Reply Manager::cmd_migrate(const CommandLine& a) {
 }
 
 Reply Manager::cmd_cancel_migration(const Args& a) {
-  if (a.size() != 2) return fail("Usage:\n    ldm cancel-operation (migration | reconf) <ldom>");
+  if (a.size() != 2) return usage_of("cancel-operation");
   const Domain* d = m_.find(a[1]);
   if (!d) return fail(fmt::format("LDom {} not found", a[1]));
   // (the Migrator knows a migration from its start: the role is only set once the checks pass)
@@ -685,7 +673,7 @@ Reply Manager::cmd_cancel_migration(const Args& a) {
 }
 
 Reply Manager::cmd_cancel(const Args& a) {
-  if (a.empty() || (a[0] != "reconf" && a[0] != "migration")) return usage_of("cancel-operation");
+  if (a[0] != "reconf" && a[0] != "migration") return usage_of("cancel-operation");
   if (a[0] == "migration") return cmd_cancel_migration(a);
   Domain& p = primary();
   if (a.size() > 1 && a[1] != p.name) {

@@ -43,7 +43,6 @@ Reply Manager::apply_vio_change(Domain& d, Reply r, const std::function<void()>&
 
 Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const CommandLine& c) {
   Words w = words_of(c);
-  auto ops = [&](size_t n) { return w.operands.size() == n; };
   auto bad_usage = [&]() {
     Reply u;
     u.err = command_usage(*c.spec);
@@ -87,28 +86,22 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
 
   if (noun == "vcc") {
     if (verb == "add") {
-      if (!ops(2) || !w.props.count("port-range")) return bad_usage();
+      if (!w.props.count("port-range")) return bad_usage();   // (the one property add-vcc needs)
       Domain* d = m_.find(w.operands[1]);
       if (!d) return fail(fmt::format("LDom {} not found", w.operands[1]));
       if (service_exists(w.operands[0])) return fail(fmt::format("Service {} already exists", w.operands[0]));
       Vcc v;
       v.name = w.operands[0];
-      if (std::sscanf(w.props["port-range"].c_str(), "%u-%u", &v.port_lo, &v.port_hi) != 2 || v.port_hi < v.port_lo ||
-          v.port_hi > 65535)
-        return fail(fmt::format("Invalid port-range: {}", w.props["port-range"]));
+      std::sscanf(w.props["port-range"].c_str(), "%u-%u", &v.port_lo, &v.port_hi);   // (checked by the table)
       d->vccs.push_back(v);
       return r;
     }
-    if (!ops(1)) return bad_usage();
     Domain* owner = nullptr;
     Vcc* v = find_vcc(w.operands[0], &owner);
     if (!v) return fail(fmt::format("Service {} does not exist", w.operands[0]));
     if (verb == "set") {
       if (!w.props.count("port-range")) return bad_usage();
-      unsigned lo, hi;
-      if (std::sscanf(w.props["port-range"].c_str(), "%u-%u", &lo, &hi) != 2 || hi < lo || hi > 65535)
-        return fail(fmt::format("Invalid port-range: {}", w.props["port-range"]));
-      v->port_lo = lo; v->port_hi = hi;
+      std::sscanf(w.props["port-range"].c_str(), "%u-%u", &v->port_lo, &v->port_hi);
       return r;
     }
     for (const Domain& d : m_.domains)
@@ -157,14 +150,12 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
 
   if (noun == "vds") {
     if (verb == "add") {
-      if (!ops(2)) return bad_usage();
       Domain* d = m_.find(w.operands[1]);
       if (!d) return fail(fmt::format("LDom {} not found", w.operands[1]));
       if (service_exists(w.operands[0])) return fail(fmt::format("Service {} already exists", w.operands[0]));
       d->vdss.push_back({w.operands[0], {}});
       return r;
     }
-    if (verb != "remove" || !ops(1)) return bad_usage();
     Domain* owner = nullptr;
     Vds* v = find_vds(w.operands[0], &owner);
     if (!v) return fail(fmt::format("Service {} does not exist", w.operands[0]));
@@ -175,7 +166,7 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
 
   if (noun == "vdsdev") {
     // volume@service names the volume.
-    std::string spec = verb == "add" ? (ops(2) ? w.operands[1] : "") : (ops(1) ? w.operands[0] : "");
+    const std::string& spec = w.operands[verb == "add" ? 1 : 0];
     size_t at = spec.find('@');
     if (at == std::string::npos) return bad_usage();
     std::string vol = spec.substr(0, at), svc = spec.substr(at + 1);
@@ -207,8 +198,6 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
   }
 
   if (noun == "vdisk") {
-    size_t need = verb == "add" ? 3 : verb == "set" ? 2 : 2;
-    if (!ops(need)) return bad_usage();
     Domain* d = m_.find(w.operands.back());
     if (!d) return fail(fmt::format("LDom {} not found", w.operands.back()));
     // A device of another domain is a reconfiguration of it: refused while the control
@@ -266,7 +255,6 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
 
   if (noun == "vsw") {
     if (verb == "add") {
-      if (!ops(2)) return bad_usage();
       Domain* d = m_.find(w.operands[1]);
       if (!d) return fail(fmt::format("LDom {} not found", w.operands[1]));
       if (service_exists(w.operands[0])) return fail(fmt::format("Service {} already exists", w.operands[0]));
@@ -296,7 +284,6 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
       d->vsws.push_back(v);
       return r;
     }
-    if (!ops(1)) return bad_usage();
     Domain* owner = nullptr;
     Vsw* v = find_vsw(w.operands[0], &owner);
     if (!v) return fail(fmt::format("Service {} does not exist", w.operands[0]));
@@ -322,8 +309,6 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
   }
 
   if (noun == "vnet") {
-    size_t need = verb == "add" ? 3 : 2;
-    if (!ops(need)) return bad_usage();
     Domain* d = m_.find(w.operands.back());
     if (!d) return fail(fmt::format("LDom {} not found", w.operands.back()));
     // A device of another domain is a reconfiguration of it: refused while the control
@@ -389,7 +374,6 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
 
   // set-vcons [port=N] [group=G] [service=vcc] ldom
   if (noun == "vcons" && verb == "set") {
-    if (!ops(1)) return bad_usage();
     Domain* d = m_.find(w.operands[0]);
     if (!d) return fail(fmt::format("LDom {} not found", w.operands[0]));
     if (d->control) return fail("The console of the control domain is on the service processor");
@@ -400,8 +384,7 @@ Reply Manager::cmd_vio(const std::string& verb, const std::string& noun, const C
     if (w.props.count("port")) {
       unsigned port = 0;
       if (w.props["port"].empty()) d->vcons_port = -1;
-      else if (!parse_uint(w.props["port"], port)) return fail("Invalid port: " + w.props["port"]);
-      else d->vcons_port = int(port);
+      else d->vcons_port = parse_uint(w.props["port"], port) ? int(port) : -1;   // (checked by the table)
     }
     if (w.props.count("group")) d->vcons_group = w.props["group"];
     if (w.props.count("service")) d->vcons_service = w.props["service"];
