@@ -19,6 +19,7 @@ const char *workload_name(enum workload_kind kind) {
     case WL_LDC_MAP: return "ldc-map";
     case WL_VNET_PING: return "vnet-ping";
     case WL_CRYPTO: return "crypto";
+    case WL_PCIDISK: return "pcidisk";
   }
   return "?";
 }
@@ -75,8 +76,29 @@ static int vdisk_word(struct workload *w, const char *key, size_t klen, const ch
       w->vdisk_op = (enum vdisk_op)i;
       return 1;
     }
-  fmt_format(err, errlen, "vdisk: op \"%.*s\" (write, verify or info)", (int)vlen, val);
+  fmt_format(err, errlen, "%s: op \"%.*s\" (write, verify or info)", workload_name(w->kind), (int)vlen, val);
   return -1;
+}
+
+/* pcidisk's bus=pci@N (N hex, the root complex's cfg-handle): as ldc_word */
+static int pcidisk_word(struct workload *w, const char *key, size_t klen, const char *val, size_t vlen, char *err,
+                        size_t errlen) {
+  if (!word_is(key, klen, "bus")) return 0;
+  uint64_t v = 0;
+  size_t i = 4;
+  if (vlen > 4 && val[0] == 'p' && val[1] == 'c' && val[2] == 'i' && val[3] == '@')
+    for (; i < vlen && i < 4 + 8; i++) {
+      char c = val[i];
+      unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 16;
+      if (d == 16) break;
+      v = v << 4 | d;
+    }
+  if (vlen <= 4 || i != vlen || !v) {
+    fmt_format(err, errlen, "pcidisk: bus \"%.*s\" (a root complex like pci@400)", (int)vlen, val);
+    return -1;
+  }
+  w->pci_bus = v;
+  return 1;
 }
 
 /* "00:14:4f:f8:00:01" -> 48-bit value; 0 on success */
@@ -228,6 +250,9 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->reset_at = 0;
   w->flood = 0;
   w->depth = 1;
+  w->pci_bus = 0;
+  w->pci_bad_dma = 0;
+  w->pci_poll = 0;
   w->peer_mac = 0;
   w->bad = VNET_BAD_NONE;
   w->burst = 0;
@@ -258,10 +283,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "vdisk")) w->kind = WL_VDISK, w->size = 1u << 20;
   else if (word_is(name, nlen, "ldc-map")) w->kind = WL_LDC_MAP, w->size = 16384;
   else if (word_is(name, nlen, "crypto")) w->kind = WL_CRYPTO;
+  else if (word_is(name, nlen, "pcidisk")) w->kind = WL_PCIDISK, w->size = 1u << 20, w->depth = 4;
   else {
     fmt_format(err, errlen,
                "unknown workload \"%.*s\" (compute, memory, counter, probe, isolation, guard, chaos, idle, ldc-ping, "
-               "ldc-map, vnet-ping, vdisk or crypto)",
+               "ldc-map, vnet-ping, vdisk, pcidisk or crypto)",
                (int)nlen, name);
     return -1;
   }
@@ -302,8 +328,13 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       fmt_format(err, errlen, "%s: ds must be on or off, not \"%.*s\"", workload_name(w->kind), (int)vlen, val);
       return -1;
     }
-    if (w->kind == WL_VDISK) {
+    if (w->kind == WL_VDISK || w->kind == WL_PCIDISK) {
       int r = vdisk_word(w, key, klen, val, vlen, err, errlen);
+      if (r < 0) return -1;
+      if (r > 0) continue;
+    }
+    if (w->kind == WL_PCIDISK) {
+      int r = pcidisk_word(w, key, klen, val, vlen, err, errlen);
       if (r < 0) return -1;
       if (r > 0) continue;
     }
@@ -344,6 +375,11 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_VDISK && word_is(key, klen, "reset")) slot = &w->reset_at;
     else if (w->kind == WL_VDISK && word_is(key, klen, "flood")) slot = &w->flood;
     else if (w->kind == WL_VDISK && word_is(key, klen, "depth")) slot = &w->depth;
+    else if (w->kind == WL_PCIDISK && word_is(key, klen, "size")) slot = &w->size, sized = 1;
+    else if (w->kind == WL_PCIDISK && word_is(key, klen, "seed")) slot = &w->seed;
+    else if (w->kind == WL_PCIDISK && word_is(key, klen, "depth")) slot = &w->depth;
+    else if (w->kind == WL_PCIDISK && word_is(key, klen, "bad_dma")) slot = &w->pci_bad_dma;
+    else if (w->kind == WL_PCIDISK && word_is(key, klen, "poll")) slot = &w->pci_poll;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "size")) slot = &w->size;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "burst")) slot = &w->burst;
@@ -432,12 +468,17 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       return -1;
     }
   }
-  if (w->kind == WL_VDISK && (w->depth < 1 || w->depth > 8)) {
-    fmt_format(err, errlen, "vdisk: depth must be 1..8 (requests in flight)");
+  if ((w->kind == WL_VDISK || w->kind == WL_PCIDISK) && (w->depth < 1 || w->depth > 8)) {
+    fmt_format(err, errlen, "%s: depth must be 1..8 (requests in flight)", workload_name(w->kind));
     return -1;
   }
-  if (w->kind == WL_VDISK && (w->size == 0 || w->size % 512 || w->size > VDISK_MAX_SIZE)) {
-    fmt_format(err, errlen, "vdisk: size must be a multiple of 512 bytes, at most %luM", VDISK_MAX_SIZE >> 20);
+  if ((w->kind == WL_VDISK || w->kind == WL_PCIDISK) && (w->size == 0 || w->size % 512 || w->size > VDISK_MAX_SIZE)) {
+    fmt_format(err, errlen, "%s: size must be a multiple of 512 bytes, at most %luM", workload_name(w->kind),
+               VDISK_MAX_SIZE >> 20);
+    return -1;
+  }
+  if (w->kind == WL_PCIDISK && (w->pci_bad_dma > 1 || w->pci_poll > 1)) {
+    fmt_format(err, errlen, "pcidisk: bad_dma and poll are 0 or 1");
     return -1;
   }
   if (w->kind == WL_VNET_PING) {

@@ -3,14 +3,14 @@
  * "memory footprint=16M rate=4M tick=100" (paced: dirties 4 MB of pages per second),
  * "ldc-ping role=client count=100 size=200 mode=reliable", "vdisk op=write size=4M seed=7",
  * "vnet-ping role=client peer=00:14:4f:f8:00:01 count=1000 size=64",
- * "crypto sizes=16,4K alg=aes,sha256 entry=8K". */
+ * "crypto sizes=16,4K alg=aes,sha256 entry=8K", "pcidisk size=4M seed=3 bus=pci@400 depth=4". */
 #ifndef FW_BOOTARGS_H
 #define FW_BOOTARGS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO, WL_ISOLATION, WL_GUARD, WL_CHAOS };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO, WL_ISOLATION, WL_GUARD, WL_CHAOS, WL_PCIDISK };
 enum vdisk_op { VDISK_OP_WRITE, VDISK_OP_VERIFY, VDISK_OP_INFO };
 enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER, LDC_ROLE_LISTEN };
 enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's test hooks */
@@ -34,12 +34,15 @@ struct workload {
   uint64_t peer_mac;     /* vnet-ping client: whom to ping */
   enum vnet_bad bad;     /* vnet-ping: misbehave towards the switch */
   uint64_t burst;        /* vnet-ping client: broadcast frames sent back to back after the pings */
-  enum vdisk_op vdisk_op;   /* vdisk: op=write (pattern, then read back), verify, info */
-  uint64_t seed;         /* vdisk: the pattern's seed; chaos: what it does */
+  enum vdisk_op vdisk_op;   /* vdisk, pcidisk: op=write (pattern, then read back), verify, info */
+  uint64_t seed;         /* vdisk, pcidisk: the pattern's seed; chaos: what it does */
   uint64_t vdisk_bad;    /* vdisk: 1 = first send a request with a cookie we never exported */
   uint64_t reset_at;     /* vdisk: reset the channel right after posting request N (0 never) */
   uint64_t flood;        /* vdisk: first send N messages without reading the answers */
-  uint64_t depth;        /* vdisk: requests in flight (1..8) */
+  uint64_t depth;        /* vdisk, pcidisk: requests in flight (1..8) */
+  uint64_t pci_bus;      /* pcidisk: bus=pci@N, the root complex's devhandle N (0: the MD's first) */
+  uint64_t pci_bad_dma;  /* pcidisk: 1 = first a Read into a DVMA address never mapped (test hook) */
+  uint64_t pci_poll;     /* pcidisk: 1 = poll the event queue's tail instead of taking its interrupt */
   int ds;                /* any workload: ds=on (default) runs the Domain Services agent, ds=off not */
   int then_idle;         /* memory, compute: then=idle stays up idle once done (e.g. to be migrated) */
   uint64_t crypto_algs;  /* crypto: bit i = cryptosw.h's crypto_algs[i] */
@@ -57,7 +60,7 @@ struct workload {
 #define GUARD_MAX_FOOTPRINT (256ul << 20)
 #define CHAOS_MAX_COUNT 10000000ul
 #define LDC_PING_MAX_SIZE 65536ul
-#define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory */
+#define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory (pcidisk too) */
 #define VNET_PING_MIN_SIZE 60ul     /* Ethernet's minimum frame (without FCS) */
 #define VNET_PING_MAX_SIZE 1514ul   /* MTU 1500 + header */
 #define CRYPTO_MAX_SIZES 8

@@ -32,6 +32,16 @@ enum {
   /* NCS 2.0 (group 0x103): the crypto units' queues (reference §8.5) */
   HV_NCS_QCONF = 0x111, HV_NCS_QINFO = 0x112, HV_NCS_GETHEAD = 0x113, HV_NCS_GETTAIL = 0x114,
   HV_NCS_SETTAIL = 0x115, HV_NCS_QHANDLE_TO_DEVINO = 0x116, HV_NCS_SETHEAD_MARKER = 0x117,
+  /* PCI 1.0 (group 0x100): IOMMU, config space, peek/poke (research notes §1) and the MSI
+   * event queues (§2); o0 devhandle in each */
+  HV_PCI_IOMMU_MAP = 0xb0, HV_PCI_IOMMU_DEMAP = 0xb1, HV_PCI_IOMMU_GETMAP = 0xb2,
+  HV_PCI_IOMMU_GETBYPASS = 0xb3, HV_PCI_CONFIG_GET = 0xb4, HV_PCI_CONFIG_PUT = 0xb5,
+  HV_PCI_PEEK = 0xb6, HV_PCI_POKE = 0xb7, HV_PCI_DMA_SYNC = 0xb8,
+  HV_MSIQ_CONF = 0xc0, HV_MSIQ_INFO = 0xc1, HV_MSIQ_GETVALID = 0xc2, HV_MSIQ_SETVALID = 0xc3,
+  HV_MSIQ_GETSTATE = 0xc4, HV_MSIQ_SETSTATE = 0xc5, HV_MSIQ_GETHEAD = 0xc6, HV_MSIQ_SETHEAD = 0xc7,
+  HV_MSIQ_GETTAIL = 0xc8, HV_MSI_GETVALID = 0xc9, HV_MSI_SETVALID = 0xca, HV_MSI_GETMSIQ = 0xcb,
+  HV_MSI_SETMSIQ = 0xcc, HV_MSI_GETSTATE = 0xcd, HV_MSI_SETSTATE = 0xce,
+  HV_MSG_GETMSIQ = 0xd0, HV_MSG_SETMSIQ = 0xd1, HV_MSG_GETVALID = 0xd2, HV_MSG_SETVALID = 0xd3,
   /* CORE 1.2; the number is illumos' GUEST_SUSPEND, unverified against a hypervisor spec
    * (docs/hypervisor.md "Guest suspend") */
   HV_GUEST_SUSPEND = 0x181,
@@ -40,6 +50,12 @@ enum {
 /* LDC link state (o3 of ldc_tx/rx_get_state); vintr states */
 enum { HV_LDC_DOWN = 0, HV_LDC_UP = 1, HV_LDC_RESET = 2 };
 enum { HV_INTR_IDLE = 0, HV_INTR_RECEIVED = 1, HV_INTR_DELIVERED = 2 };
+/* pci_iommu_map attributes: the device may read (1) / write (2) the page */
+enum { HV_PCI_MAP_ATTR_READ = 1, HV_PCI_MAP_ATTR_WRITE = 2 };
+/* MSI types, event-queue record types, MSI states */
+enum { HV_MSITYPE_MSI32 = 0, HV_MSITYPE_MSI64 = 1 };
+enum { HV_MSIQ_REC_NONE = 0, HV_MSIQ_REC_MSG = 1, HV_MSIQ_REC_MSI32 = 2, HV_MSIQ_REC_MSI64 = 3 };
+enum { HV_MSI_STATE_IDLE = 0, HV_MSI_STATE_DELIVERED = 1 };
 
 /* CORE_TRAP function numbers */
 enum { HV_API_SET_VERSION = 0x00, HV_API_PUTCHAR = 0x01, HV_API_EXIT = 0x02 };
@@ -47,7 +63,7 @@ enum { HV_API_SET_VERSION = 0x00, HV_API_PUTCHAR = 0x01, HV_API_EXIT = 0x02 };
 /* API groups negotiated at boot */
 enum {
   HV_GRP_SUN4V = 0x000, HV_GRP_CORE = 0x001, HV_GRP_INTR = 0x002,
-  HV_GRP_SOFT_STATE = 0x003, HV_GRP_LDC = 0x101, HV_GRP_NCS = 0x103, HV_GRP_VF_CPU = 0x205,
+  HV_GRP_SOFT_STATE = 0x003, HV_GRP_PCI = 0x100, HV_GRP_LDC = 0x101, HV_GRP_NCS = 0x103, HV_GRP_VF_CPU = 0x205,
 };
 
 #define HV_MMU_DMMU 1

@@ -108,6 +108,16 @@ int md_get_string(const struct md *md, uint64_t node, const char *prop, const ch
   return 0;
 }
 
+int md_get_data(const struct md *md, uint64_t node, const char *prop, const uint8_t **p, size_t *len) {
+  const uint8_t *e = find_prop(md, node, prop, TAG_DATA, TAG_DATA);
+  if (!e) return -1;
+  uint32_t dlen = be32(e + 8), off = be32(e + 12);
+  if ((uint64_t)off + dlen > md->data_size) return -1;
+  *p = md->data + off;
+  *len = dlen;
+  return 0;
+}
+
 uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k) { return md_arc(md, node, "fwd", k); }
 
 uint64_t md_arc(const struct md *md, uint64_t node, const char *arc, unsigned k) {
@@ -126,6 +136,12 @@ uint64_t md_arc(const struct md *md, uint64_t node, const char *arc, unsigned k)
 const struct md_vdev *md_find_vdev(const struct md_info *info, int kind, uint64_t handle) {
   for (unsigned i = 0; i < info->nvdevs; i++)
     if (info->vdev[i].kind == kind && info->vdev[i].handle == handle) return &info->vdev[i];
+  return 0;
+}
+
+const struct md_pci *md_find_pci(const struct md_info *info, uint64_t devhandle) {
+  for (unsigned i = 0; i < info->npci; i++)
+    if (info->pci[i].devhandle == devhandle) return &info->pci[i];
   return 0;
 }
 
@@ -210,6 +226,48 @@ static void summarize_crypto(const struct md *md, struct md_info *info) {
   }
 }
 
+/* n big-endian u64 of a data property into v[0..n-1]: 0 when it holds at least that many */
+static int get_u64s(const struct md *md, uint64_t node, const char *prop, uint64_t *v, unsigned n) {
+  const uint8_t *p;
+  size_t len;
+  if (md_get_data(md, node, prop, &p, &len) || len < 8ul * n) return -1;
+  for (unsigned i = 0; i < n; i++) v[i] = be64(p + 8 * i);
+  return 0;
+}
+
+/* root -> phys_io -> one iodevice per root complex the domain owns; OBP probes those whose
+ * device-type is "pciex" (research notes §3). Missing properties stay 0: the driver checks
+ * what it needs. */
+static void summarize_pci(const struct md *md, struct md_info *info) {
+  info->npci = 0;
+  for (uint64_t io = md_next_node(md, MD_NONE, "phys_io"); io != MD_NONE; io = md_next_node(md, io, "phys_io"))
+    for (unsigned a = 0;; a++) {
+      uint64_t n = md_fwd_arc(md, io, a), v[6];
+      if (n == MD_NONE) break;
+      if (!name_is(md, elem(md, n), "iodevice") || !str_is(md, n, "device-type", "pciex")) continue;
+      if (info->npci >= MD_MAX_PCI) break;
+      struct md_pci *b = &info->pci[info->npci];
+      uint64_t *all = &b->devhandle;
+      for (unsigned i = 0; i < sizeof *b / 8; i++) all[i] = 0;
+      if (md_get_value(md, n, "cfg-handle", &b->devhandle)) continue;
+      if (!get_u64s(md, n, "address-ranges", v, 6))
+        b->io_ra = v[0], b->io_size = v[1], b->mem32_ra = v[2], b->mem32_size = v[3], b->mem64_ra = v[4], b->mem64_size = v[5];
+      if (!get_u64s(md, n, "virtual-dma", v, 2)) b->dvma_base = v[0], b->dvma_size = v[1];
+      if (!get_u64s(md, n, "bus-ranges", v, 2)) b->bus_first = v[0], b->bus_last = v[1];
+      md_get_value(md, n, "#msi-eqs", &b->msi_eqs);
+      md_get_value(md, n, "msi-eq-size", &b->msi_eq_size);
+      if (!get_u64s(md, n, "msi-eq-to-devino", v, 3)) b->eq_first = v[0], b->eq_count = v[1], b->eq_devino = v[2];
+      md_get_value(md, n, "#msi", &b->msis);
+      if (!get_u64s(md, n, "msi-ranges", v, 2)) b->msi_first = v[0], b->msi_count = v[1];
+      md_get_value(md, n, "msi-data-mask", &b->msi_data_mask);
+      md_get_value(md, n, "msix-data-width", &b->msix_data_width);
+      if (!get_u64s(md, n, "msi-address-ranges", v, 6))
+        b->msi32_addr = v[0] << 32 | v[1], b->msi32_size = v[2], b->msi64_addr = v[3] << 32 | v[4], b->msi64_size = v[5];
+      md_get_value(md, n, "ino-bitmap", &b->ino_bitmap);
+      info->npci++;
+    }
+}
+
 int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, size_t errlen) {
   struct md md;
   if (md_open(&md, buf, len, err, errlen)) return -1;
@@ -292,6 +350,7 @@ int md_summarize(const void *buf, size_t len, struct md_info *info, char *err, s
 
   summarize_vdevs(&md, info);
   summarize_crypto(&md, info);
+  summarize_pci(&md, info);
 
   /* the workload string: openboot's variables node, property boot-file */
   for (n = md_next_node(&md, MD_NONE, "variables"); n != MD_NONE;

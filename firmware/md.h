@@ -25,6 +25,9 @@ int md_get_value(const struct md *md, uint64_t node, const char *prop, uint64_t 
 int md_get_string(const struct md *md, uint64_t node, const char *prop, const char **s,
                   size_t *len);
 
+/* A 'd' (data) property: its bytes and length (0 when found). */
+int md_get_data(const struct md *md, uint64_t node, const char *prop, const uint8_t **p, size_t *len);
+
 /* The k-th (from 0) arc named `arc` ("fwd" or "back") of node: its target node, or MD_NONE. */
 uint64_t md_arc(const struct md *md, uint64_t node, const char *arc, unsigned k);
 /* The k-th (from 0) "fwd" arc of node: its target node, or MD_NONE. */
@@ -37,6 +40,7 @@ uint64_t md_fwd_arc(const struct md *md, uint64_t node, unsigned k);
 #define MD_MAX_VDEVS 16
 #define MD_MAX_CRYPTO 64      /* crypto unit nodes kept (a T5440 has 32 cores, each a CWQ and a MAU) */
 #define MD_CRYPTO_CPUS 8      /* vCPUs kept per unit (a core has 8 strands) */
+#define MD_MAX_PCI 4          /* PCIe root complexes kept (a T5440 has 4) */
 enum { MD_VDEV_DISK = 1, MD_VDEV_NETWORK = 2, MD_VDEV_DS = 3 };
 enum { MD_CRYPTO_CWQ = 1, MD_CRYPTO_MAU = 2 };
 struct md_info {
@@ -55,12 +59,29 @@ struct md_info {
    * cpu nodes the unit has arcs to, either way (fwd or back), in arc order */
   unsigned ncrypto;
   struct md_crypto { int type; uint64_t id; unsigned ncpus; uint16_t cpu[MD_CRYPTO_CPUS]; } crypto[MD_MAX_CRYPTO];
+  /* PCIe root complexes the domain owns: phys_io's iodevice nodes with device-type "pciex"
+   * (research notes §3; values the MD does not give stay 0) */
+  unsigned npci;
+  struct md_pci {
+    uint64_t devhandle;                         /* cfg-handle: 0x400 for pci@400 */
+    uint64_t io_ra, io_size, mem32_ra, mem32_size, mem64_ra, mem64_size;   /* address-ranges */
+    uint64_t dvma_base, dvma_size;              /* virtual-dma */
+    uint64_t bus_first, bus_last;               /* bus-ranges */
+    uint64_t msi_eqs, msi_eq_size;              /* #msi-eqs, msi-eq-size (records per queue) */
+    uint64_t eq_first, eq_count, eq_devino;     /* msi-eq-to-devino: EQ eq_first + i raises devino eq_devino + i */
+    uint64_t msis, msi_first, msi_count;        /* #msi, msi-ranges */
+    uint64_t msi_data_mask, msix_data_width;
+    uint64_t msi32_addr, msi32_size, msi64_addr, msi64_size;   /* msi-address-ranges */
+    uint64_t ino_bitmap;
+  } pci[MD_MAX_PCI];
   int has_boot_file;
   char boot_file[160];                /* openboot/variables boot-file, "" when absent */
 };
 
 /* The first virtual device of a kind (MD_VDEV_*) with cfg-handle handle, or NULL. */
 const struct md_vdev *md_find_vdev(const struct md_info *info, int kind, uint64_t handle);
+/* The root complex with cfg-handle devhandle, or NULL. */
+const struct md_pci *md_find_pci(const struct md_info *info, uint64_t devhandle);
 /* The crypto unit of a type (MD_CRYPTO_*) that serves vCPU cpu, or NULL. */
 const struct md_crypto *md_find_crypto(const struct md_info *info, int type, uint64_t cpu);
 

@@ -6,25 +6,21 @@
 #include "alloc.h"
 #include "console.h"
 #include "cpuops.h"
+#include "disk_pattern.h"
 #include "vdisk.h"
 #include "workload.h"
 
-/* The 8-byte word at disk offset off (a multiple of 8): different everywhere and for each
- * seed, so a misplaced block or a stale image shows. tests/hv/vdisk.sh computes the same. */
-static uint64_t pattern(uint64_t off, uint64_t seed) {
-  return (off / 8 + 1) * 0x9E3779B97F4A7C15ul ^ seed * 0xD6E8FEB86659FD93ul;
-}
 
 /* bytes per second of simulated time, printed as MB/s with two decimals */
 static void print_rate(const char *what, uint64_t bytes, uint64_t ticks, uint64_t hz) {
-  uint64_t us = ticks * 1000000 / hz, centi = ticks ? bytes * 100 * (hz / 1000) / ticks / 1000 : 0;
+  uint64_t us = disk_us(ticks, hz), centi = disk_centi_mbps(bytes, ticks, hz);
   printf("vdisk: %s %lu bytes in %lu us: %lu.%02lu MB/s\n", what, bytes, us, centi / 100, centi % 100);
 }
 
 static uint64_t verify(const uint64_t *buf, uint64_t bytes, uint64_t seed) {
   for (uint64_t i = 0; i < bytes / 8; i++)
-    if (buf[i] != pattern(8 * i, seed))
-      die(1, "vdisk: byte offset %lu reads 0x%016lx, expected 0x%016lx", 8 * i, buf[i], pattern(8 * i, seed));
+    if (buf[i] != disk_pattern(8 * i, seed))
+      die(1, "vdisk: byte offset %lu reads 0x%016lx, expected 0x%016lx", 8 * i, buf[i], disk_pattern(8 * i, seed));
   return bytes;
 }
 
@@ -67,7 +63,7 @@ void vdisk_workload_run(const struct workload *w, const struct md_info *md) {
     uint64_t *buf = alloc(bytes, 8192);
     if (!buf) die(3, "vdisk: no memory for %lu bytes", bytes);
     if (w->vdisk_op == VDISK_OP_WRITE) {
-      for (uint64_t i = 0; i < bytes / 8; i++) buf[i] = pattern(8 * i, w->seed);
+      for (uint64_t i = 0; i < bytes / 8; i++) buf[i] = disk_pattern(8 * i, w->seed);
       uint64_t t0 = rd_stick();
       int st = vdisk_rw(&d, 1, 0, buf, bytes);
       if (st) die(1, "vdisk: write failed: status %d", st);

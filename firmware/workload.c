@@ -275,6 +275,9 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
     case WL_VDISK:
       if (is_boot) vdisk_workload_run(w, md);
       for (;;) hv_cpu_yield();
+    case WL_PCIDISK:   /* vCPU 0 only: one driver of the bus */
+      if (is_boot) pcidisk_workload_run(w, md);
+      for (;;) hv_cpu_yield();
     case WL_CRYPTO:   /* vCPU 0 only: the queue is on its core's unit */
       if (is_boot) crypto_workload_run(w, md);
       for (;;) hv_cpu_yield();

@@ -13,6 +13,8 @@ void workload_prepare(struct cpu *c, const struct workload *w, const struct md_i
 void workload_run(struct cpu *c, const struct workload *w, const struct md_info *md, int is_boot);
 /* vdisk (vdisk_workload.c): on the boot vCPU; exits the guest. */
 void vdisk_workload_run(const struct workload *w, const struct md_info *md);
+/* pcidisk (pcidisk_workload.c): on the boot vCPU; exits the guest. */
+void pcidisk_workload_run(const struct workload *w, const struct md_info *md);
 /* ldc-map (ldc_map.c): on the boot vCPU; exits the guest. */
 void ldc_map_run(const struct workload *w, const struct md_info *md);
 /* The boot vCPU's result line for c. */

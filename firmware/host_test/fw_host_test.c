@@ -76,7 +76,7 @@ static void test_bootargs(void) {
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
             strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, isolation, guard, chaos, idle, "
-                        "ldc-ping, ldc-map, vnet-ping, vdisk or crypto)") == 0,
+                        "ldc-ping, ldc-map, vnet-ping, vdisk, pcidisk or crypto)") == 0,
         "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
@@ -136,6 +136,22 @@ static void test_bootargs(void) {
   CHECK(workload_parse("vdisk", &w, err, sizeof err) == 0 && w.depth == 1, "vdisk depth default 1");
   CHECK(workload_parse("vdisk depth=9", &w, err, sizeof err) != 0 &&
             strcmp(err, "vdisk: depth must be 1..8 (requests in flight)") == 0, "vdisk depth 9: %s", err);
+  CHECK(workload_parse("pcidisk", &w, err, sizeof err) == 0 && w.kind == WL_PCIDISK && w.vdisk_op == VDISK_OP_WRITE &&
+            w.size == 1u << 20 && w.seed == 1 && w.depth == 4 && w.pci_bus == 0 && !w.pci_bad_dma && !w.pci_poll,
+        "pcidisk defaults: %s", err);
+  CHECK(workload_parse("pcidisk op=verify size=4M seed=3 bus=pci@500 depth=8 bad_dma=1 poll=1", &w, err, sizeof err) == 0 &&
+            w.vdisk_op == VDISK_OP_VERIFY && w.size == 4u << 20 && w.seed == 3 && w.pci_bus == 0x500 && w.depth == 8 &&
+            w.pci_bad_dma == 1 && w.pci_poll == 1, "pcidisk all parameters: %s", err);
+  CHECK(workload_parse("pcidisk bus=pci@", &w, err, sizeof err) != 0 &&
+            strcmp(err, "pcidisk: bus \"pci@\" (a root complex like pci@400)") == 0, "pcidisk bad bus: %s", err);
+  CHECK(workload_parse("pcidisk bus=400", &w, err, sizeof err) != 0, "pcidisk bus without pci@ refused");
+  CHECK(workload_parse("pcidisk bus=pci@4g0", &w, err, sizeof err) != 0, "pcidisk bus with a non-hex digit refused");
+  CHECK(workload_parse("pcidisk op=erase", &w, err, sizeof err) != 0 &&
+            strcmp(err, "pcidisk: op \"erase\" (write, verify or info)") == 0, "pcidisk bad op: %s", err);
+  CHECK(workload_parse("pcidisk depth=0", &w, err, sizeof err) != 0 &&
+            strcmp(err, "pcidisk: depth must be 1..8 (requests in flight)") == 0, "pcidisk depth 0: %s", err);
+  CHECK(workload_parse("pcidisk size=1000", &w, err, sizeof err) != 0, "pcidisk odd size refused");
+  CHECK(workload_parse("pcidisk bad_dma=2", &w, err, sizeof err) != 0, "pcidisk bad_dma=2 refused");
   CHECK(workload_parse("vnet-ping role=client peer=00:14:4f:F8:00:01", &w, err, sizeof err) == 0 &&
             w.kind == WL_VNET_PING && w.role == LDC_ROLE_CLIENT && w.peer_mac == 0x00144ff80001ul && w.count == 100 &&
             w.size == 64 && w.bad == VNET_BAD_NONE && w.burst == 0,
@@ -474,6 +490,62 @@ static size_t finish(struct enc *e, uint8_t *out) {
   return 16 + e->ne * 16 + names + e->nd;
 }
 
+static void dat(struct enc *e, const char *name, const uint64_t *v, unsigned n) {
+  for (unsigned i = 0; i < n; i++) put64(e->data + e->nd + 8 * i, v[i]);
+  add(e, 'd', name, (uint64_t)(8 * n) << 32 | e->nd);
+  e->nd += 8 * n;
+}
+
+/* root -> phys_io -> iodevice pci@400 (every property a T5x40 guest MD gives), pci@500 (only
+ * cfg-handle: the rest stays 0), a "pciex" iodevice not under phys_io and a non-pciex one under
+ * it (both ignored) */
+static size_t pci_md(uint8_t *out) {
+  static struct enc e;
+  memset(&e, 0, sizeof e);
+  node(&e, "root");
+  unsigned arc_root = add(&e, 'a', "fwd", 0);
+  node(&e, "cpu");
+  add(&e, 'v', "id", 0);
+  node(&e, "mblock");
+  add(&e, 'v', "base", 0x8000000);
+  add(&e, 'v', "size", 0x4000000);
+  node(&e, "phys_io");
+  put64(e.el[arc_root] + 8, e.last_node);
+  unsigned arcs[3] = {add(&e, 'a', "fwd", 0), add(&e, 'a', "fwd", 0), add(&e, 'a', "fwd", 0)};
+  node(&e, "iodevice");
+  put64(e.el[arcs[0]] + 8, e.last_node);
+  str(&e, "name", "pci");
+  str(&e, "device-type", "pciex");
+  add(&e, 'v', "cfg-handle", 0x400);
+  static const uint64_t ranges[6] = {0xc810000000, 0x10000000, 0xca00000000, 0x7fff0000, 0xcc00000000, 0x3ffff0000};
+  static const uint64_t vdma[2] = {0x80000000, 0x80000000}, buses[2] = {2, 0xff}, eqs[3] = {0, 36, 24};
+  static const uint64_t msis[2] = {0, 256}, msiaddr[6] = {0, 0x7fff0000, 0x10000, 3, 0xffff0000, 0x10000};
+  dat(&e, "address-ranges", ranges, 6);
+  dat(&e, "virtual-dma", vdma, 2);
+  dat(&e, "bus-ranges", buses, 2);
+  add(&e, 'v', "#msi-eqs", 36);
+  add(&e, 'v', "msi-eq-size", 128);
+  dat(&e, "msi-eq-to-devino", eqs, 3);
+  add(&e, 'v', "#msi", 256);
+  dat(&e, "msi-ranges", msis, 2);
+  add(&e, 'v', "msi-data-mask", 0xff);
+  add(&e, 'v', "msix-data-width", 32);
+  dat(&e, "msi-address-ranges", msiaddr, 6);
+  add(&e, 'v', "ino-bitmap", 0xf);
+  node(&e, "iodevice");
+  put64(e.el[arcs[1]] + 8, e.last_node);
+  str(&e, "device-type", "pciex");
+  add(&e, 'v', "cfg-handle", 0x500);
+  node(&e, "iodevice");
+  put64(e.el[arcs[2]] + 8, e.last_node);
+  str(&e, "device-type", "pci");
+  add(&e, 'v', "cfg-handle", 0x600);
+  node(&e, "iodevice");   /* no arc from phys_io */
+  str(&e, "device-type", "pciex");
+  add(&e, 'v', "cfg-handle", 0x700);
+  return finish(&e, out);
+}
+
 /* channels: 0 none, 1 endpoints 0 (inos given) and 3 (inos implied), 2 one without id;
  * crypto: units as vfsim lists them ("cwq"/"mau" nodes with fwd arcs to their cpus) and as
  * a real MD does ("exec-unit" nodes with a type, back arcs to the cpus) */
@@ -573,6 +645,23 @@ static void test_md(void) {
             md_find_crypto(&info, MD_CRYPTO_MAU, 5) == &info.crypto[1] && !md_find_crypto(&info, MD_CRYPTO_MAU, 0) &&
             !md_find_crypto(&info, MD_CRYPTO_CWQ, 2),
         "the unit of a vcpu");
+
+  CHECK(info.npci == 0 && !md_find_pci(&info, 0x400), "no root complexes");
+  len = pci_md(buf);
+  CHECK(md_summarize(buf, len, &info, err, sizeof err) == 0, "MD with root complexes: %s", err);
+  const struct md_pci *b = md_find_pci(&info, 0x400), *c = md_find_pci(&info, 0x500);
+  CHECK(info.npci == 2 && b == &info.pci[0] && c == &info.pci[1] && !md_find_pci(&info, 0x600) &&
+            !md_find_pci(&info, 0x700), "root complexes under phys_io: %u", info.npci);
+  CHECK(b && b->io_ra == 0xc810000000 && b->io_size == 0x10000000 && b->mem32_ra == 0xca00000000 &&
+            b->mem32_size == 0x7fff0000 && b->mem64_ra == 0xcc00000000 && b->mem64_size == 0x3ffff0000 &&
+            b->dvma_base == 0x80000000 && b->dvma_size == 0x80000000 && b->bus_first == 2 && b->bus_last == 0xff,
+        "pci@400 windows");
+  CHECK(b && b->msi_eqs == 36 && b->msi_eq_size == 128 && b->eq_first == 0 && b->eq_count == 36 && b->eq_devino == 24 &&
+            b->msis == 256 && b->msi_first == 0 && b->msi_count == 256 && b->msi_data_mask == 0xff &&
+            b->msix_data_width == 32 && b->msi32_addr == 0x7fff0000 && b->msi32_size == 0x10000 &&
+            b->msi64_addr == 0x3ffff0000 && b->msi64_size == 0x10000 && b->ino_bitmap == 0xf,
+        "pci@400 MSI properties");
+  CHECK(c && c->mem32_ra == 0 && c->msi_eq_size == 0 && c->msi32_addr == 0, "pci@500 without properties reads 0");
 
   len = synthetic_md(buf, 0, 1, 0);
   CHECK(md_summarize(buf, len, &info, err, sizeof err) == 0 && !info.has_boot_file &&

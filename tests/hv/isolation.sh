@@ -29,7 +29,9 @@ out=$tmp/r1.out
 summary=$(grep '^\[a\] isolation: [0-9]* probes' "$out")
 n=$(sed 's/.*isolation: \([0-9]*\) probes.*/\1/' <<<"$summary")
 [ $rc = 0 ] && [ -n "$n" ] && [ "$n" -ge 300 ] && [ "$summary" = "[a] isolation: $n probes, $n refused, 0 allowed" ] &&
-  ! grep -q ALLOWED "$out" && [ "$(grep -c '^\[a\] isolation: .* -> ' "$out")" = "$n" ]
+  ! grep -q ALLOWED "$out" && [ "$(grep -c '^\[a\] isolation: .* -> ' "$out")" = "$n" ] &&
+  grep -qxF '[a] isolation: pci api 1.0 negotiated; the calls below name root complexes this domain does not own' "$out" &&
+  [ "$(grep -c '^\[a\] isolation: \(pci\|msi\|msg\)[a-z_]*(devhandle 0x[4-7]00) -> EINVAL$' "$out")" = 112 ]
 check "every one of the $n probes is refused ($summary, rc=$rc)" $?
 
 # what each kind of probe gets (exact lines)
@@ -61,8 +63,11 @@ ncs_gethead(core 1 cwq) -> EINVAL
 ncs_qconf(unconfigure core 1 mau) -> EINVAL
 vintr_settarget(0x300, 0x7ff, vcpu 0) -> ENOINTR
 intr_settarget(sysino 0x3f) -> ENOTSUPPORTED
-api_set_version(pci 1.0) -> EINVAL
-pci_config_get(devhandle 0x400) -> EBADTRAP
+pci_config_get(devhandle 0x400) -> EINVAL
+pci_iommu_map(devhandle 0x400) -> EINVAL
+pci_peek(devhandle 0x500) -> EINVAL
+msiq_conf(devhandle 0x600) -> EINVAL
+msi_setmsiq(devhandle 0x700) -> EINVAL
 ldxa [0] ASI 0x4f (hyperprivileged scratchpad) -> trap 0x037
 stxa [0] ASI 0x30 (hyperprivileged) -> trap 0x037
 stxa cpu mondo tail (read-only to the guest) -> trap 0x030 type 10
