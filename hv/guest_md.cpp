@@ -1,6 +1,8 @@
 #include "hv/guest_md.h"
+#include "hv/pcie_geometry.h"
 #include "hv/sun4v.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -134,15 +136,38 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
       b.link(vdevs, dev);
     }
   }
-  // PCIe root complexes the domain owns [U: property set unconfirmed]: cfg-handle from the
-  // bus name (pci@400 -> 0x400), as Solaris names the nodes.
+  // PCIe root complexes the domain owns: an "iodevice" node each under "phys_io", with the
+  // properties OpenBoot turns into the /pci@NNN node Solaris' px and Linux's pci_sun4v read
+  // (docs/pcie.md "The MD"; property set and values as the OpenSPARC MD sources give them for
+  // the T2's root complex, windows per root complex from hv/pcie_geometry.h).
   if (!g.pcie_buses.empty()) {
     size_t io = b.add("phys_io", {});
     b.link(root, io);
+    auto data64 = [](const char* name, std::initializer_list<uint64_t> vals) {
+      Property d{name, Kind::Data, 0, "", {}};
+      for (uint64_t v : vals)
+        for (int i = 0; i < 8; ++i) d.data.push_back(uint8_t(v >> (56 - 8 * i)));
+      return d;
+    };
     for (const std::string& bus : g.pcie_buses) {
-      uint64_t handle = std::stoull(bus.substr(bus.find('@') + 1), nullptr, 16);
-      b.link(io, b.add("iodevice", {str("name", "pci"), str("device-type", "pciex"),
-                                    list("compatible", {"SUNW,sun4v-pci"}), val("cfg-handle", handle)}));
+      uint64_t handle = pcie::devhandle_of(bus);
+      auto at = std::find(p.pcie_roots.begin(), p.pcie_roots.end(), bus);
+      const pcie::Windows w = pcie::windows(unsigned(at - p.pcie_roots.begin()));
+      size_t dev = b.add("iodevice", {
+          str("name", "pci"), val("disabled", 0), str("device-type", "pciex"), list("compatible", {"SUNW,sun4v-pci"}),
+          val("cfg-handle", handle),
+          data64("address-ranges", {w.io_ra, w.io_size, w.mem32_ra, w.mem32_size, w.mem64_ra, w.mem64_size}),
+          data64("virtual-dma", {pcie::kDvmaBase, pcie::kDvmaSize}),
+          data64("bus-ranges", {pcie::kFirstBus, pcie::kLastBus}),
+          val("ino-bitmap", 0xf), str("probe-list", "0"),
+          val("#msi-eqs", pcie::kMsiEqs), val("msi-eq-size", pcie::kMsiEqRecords),
+          data64("msi-eq-to-devino", {0, pcie::kMsiEqs, pcie::kEqDevino}),
+          val("#msi", pcie::kMsis), data64("msi-ranges", {0, pcie::kMsis}),
+          val("msi-data-mask", pcie::kMsiDataMask), val("msix-data-width", 32),
+          data64("msi-address-ranges", {0, pcie::kMsi32Addr, pcie::kMsiWindow, pcie::kMsi64Addr >> 32,
+                                        pcie::kMsi64Addr & 0xffffffffull, pcie::kMsiWindow}),
+          data64("interrupts", {pcie::kPeuDevino, pcie::kDmuDevino}), val("#interrupt-cells", 1)});
+      b.link(io, dev);
     }
   }
   // LDC endpoints: id and the tx/rx devinos under the channel-devices devhandle.

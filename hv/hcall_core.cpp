@@ -14,7 +14,7 @@ struct Offered { unsigned group; uint64_t major, max_minor; };
 // CORE 1.2 for guest_suspend, which is what Solaris looks for before it offers suspend).
 const Offered kOffered[] = {
     {GROUP_SUN4V, 1, 0}, {GROUP_CORE, 1, kCoreSuspendMinor}, {GROUP_INTR, 1, 0}, {GROUP_INTR, 2, 0},
-    {GROUP_SOFT_STATE, 1, 0}, {GROUP_LDC, 1, 0}, {GROUP_NCS, 1, 0}, {GROUP_NCS, 2, 0}, {GROUP_N2_CPU, 1, 0},
+    {GROUP_SOFT_STATE, 1, 0}, {GROUP_PCI, 1, 0}, {GROUP_LDC, 1, 0}, {GROUP_NCS, 1, 0}, {GROUP_NCS, 2, 0}, {GROUP_N2_CPU, 1, 0},
     {GROUP_VF_CPU, 1, 0},
 };
 

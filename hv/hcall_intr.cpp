@@ -2,6 +2,7 @@
 // virtual devices use. A guest's sources so far: its console (devhandle 0x100, ino 0x11);
 // LDC endpoints will add theirs. sysino = devhandle << 16 | devino (our own encoding).
 #include "hv/hcall.h"
+#include "hv/pcie_root_complex.h"
 
 namespace vfsim::hv {
 
@@ -63,6 +64,7 @@ uint64_t hc_intr_setstate(Call& c) {
   if (!s) return HV_ENOINTR;
   if (c.arg(1) > 2) return HV_EINVAL;
   s->state = c.arg(1);
+  if (RootComplex* r = c.hv.root_by_handle(s->devhandle); r && r->owner == &c.g) r->rearm(*s);
   return HV_EOK;
 }
 uint64_t hc_intr_settarget(Call& c) {
@@ -105,6 +107,8 @@ VINTR_SET(vintr_setstate_only, state, 2)
 // that arrived while it was delivered interrupt at once (as OpenSPARC's hypervisor does).
 static void rearm(Call& c) {
   InterruptSource* s = by_dev(c);
+  if (s)   // a PCIe bus's event queue or INTx (pcie_root_complex.h)
+    if (RootComplex* r = c.hv.root_by_handle(s->devhandle); r && r->owner == &c.g) return r->rearm(*s);
   if (!s || !s->valid || s->state != 0 || s->devhandle != kChannelDevhandle || !(s->devino & 1)) return;
   LdcEndpoint* e = c.g.channel(s->devino / 2);
   if (e && e->rx.entries && e->rx.head != e->rx.tail) c.hv.raise_interrupt(c.g, *s);

@@ -1,4 +1,5 @@
 #include "hv/hypervisor.h"
+#include "hv/pcie_root_complex.h"
 
 #include "hv/console_link.h"
 #include "hv/device_events.h"
@@ -82,6 +83,8 @@ Hypervisor::Hypervisor(cmt::BareMachine& m) : machine(m), owners_(m.plat.strands
   events_ = std::make_unique<DeviceEvents>(sc_core::sc_gen_unique_name("hv_device_events"), *this);
   machine.host = this;
   machine.model_tlbs = true;   // guests run translated: charge ITLB/DTLB misses
+  for (size_t i = 0; i < m.plat.pcie_roots.size(); ++i)
+    roots.push_back(std::make_unique<RootComplex>(*this, m.plat.pcie_roots[i], unsigned(i)));
 }
 
 Hypervisor::~Hypervisor() {
@@ -191,6 +194,7 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   Guest& ref = *g;
   guests.push_back(std::move(g));
   for (Vcpu& v : ref.vcpus) attach_vcpu(ref, v);
+  for (const std::string& bus : c.pcie_buses) root(bus)->set_owner(&ref);   // its interrupt sources too
   return ref;
 }
 
@@ -244,6 +248,8 @@ void Hypervisor::boot(Guest& g) {
     x.fault_area = 0;
     x.primary_ctx = x.secondary_ctx = 0;
   }
+  for (auto& r : roots)   // a boot resets the domain's buses: IOMMU, queues, devices
+    if (r->owner == &g) r->set_owner(&g);
   Vcpu& v = g.vcpus[0];
   reset_vcpu(v, g.boot_entry, 0, g.memory[0].ra, g.memory_bytes());
   v.state = CPU_STATE_RUNNING;
@@ -273,6 +279,8 @@ void Hypervisor::destroy_guest(Guest& g) {
       for (Vcpu& v : other->vcpus) flush_translations(v);
   }
   for (Vcpu& v : g.vcpus) detach_vcpu(v);
+  for (auto& r : roots)   // its buses are free again; their devices stay in the slots
+    if (r->owner == &g) r->set_owner(nullptr);
   // Its memory is scrubbed before anyone else can be given it: a domain bound later to the
   // same physical memory must not read this one's data (and the pages cost nothing again).
   for (const Mblock& m : g.memory) machine.mem.discard(m.pa, m.size);
@@ -287,6 +295,24 @@ void Hypervisor::set_variables(Guest& g, const std::map<std::string, std::string
   GuestResources& res = g.md_inputs;
   res.variables = vars;
   rebuild_md(g);
+}
+
+RootComplex* Hypervisor::root(const std::string& name) const {
+  for (const auto& r : roots)
+    if (r->name == name) return r.get();
+  return nullptr;
+}
+
+RootComplex* Hypervisor::root_by_handle(uint64_t devhandle) const {
+  for (const auto& r : roots)
+    if (r->devhandle == devhandle) return r.get();
+  return nullptr;
+}
+
+bool Hypervisor::pcie_io(Guest& g, uint64_t ra, unsigned size, bool write, uint64_t& v) {
+  for (const auto& r : roots)
+    if (r->owner == &g && r->in_windows(ra, size)) return write ? r->mmio_write(ra, size, v) : r->mmio_read(ra, size, v);
+  return false;
 }
 
 Guest* Hypervisor::find_guest(const std::string& name) {

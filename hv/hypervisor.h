@@ -45,6 +45,7 @@ constexpr uint64_t kMblockAlign = 4ull << 20;
 constexpr uint64_t kAnyChannel = ~0ull;   // connect_service: the lowest free channel id
 
 struct Call;   // one hypercall in progress (hcall.h)
+class RootComplex;   // pcie_root_complex.h
 class DeviceEvents;   // device_events.h
 }  // namespace vfsim::hv
 
@@ -242,6 +243,15 @@ class Hypervisor : public cmt::StrandHost {
   // lines of channel traffic (ldc, vio, vds, cons) so they sit on the same timeline.
   std::string trace_time() const;
   double now_seconds() const;
+
+  // PCIe root complexes (pcie_root_complex.h, docs/pcie.md), one per platform root (pci@400
+  // ...), made with the hypervisor; a guest config's pcie_buses makes it their owner.
+  std::vector<std::unique_ptr<RootComplex>> roots;
+  RootComplex* root(const std::string& name) const;
+  RootComplex* root_by_handle(uint64_t devhandle) const;
+  // A load or store of a guest to real address ra that is not memory: the root complex whose
+  // window holds it, if the guest owns it, does it (false: nobody claims it).
+  bool pcie_io(Guest& g, uint64_t ra, unsigned size, bool write, uint64_t& v);
 
   struct Owner { Guest* guest = nullptr; Vcpu* vcpu = nullptr; };
   Owner owner(unsigned strand) const { return strand < owners_.size() ? owners_[strand] : Owner{}; }

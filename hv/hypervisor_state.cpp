@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "hv/hypervisor.h"
+#include "hv/pcie_root_complex.h"
 #include "hv/ldc_service.h"
 #include "sim/state/description.h"
 #include "sim/state/stream.h"
@@ -412,6 +413,13 @@ void Hypervisor::save_state(state::StreamWriter& w) {
     });
     flush();
   }
+  // Each bound PCIe bus: its IOMMU, event queues and MSIs, and its device (section "pcie NAME").
+  for (const auto& rc : roots)
+    if (rc->owner) {
+      Encoder e;
+      rc->save(e);
+      w.section("pcie " + rc->name, 1, e);
+    }
 }
 
 void Hypervisor::load_state(const state::StreamReader& r) {
@@ -454,6 +462,13 @@ void Hypervisor::load_state(const state::StreamReader& r) {
     }
     for (const Mblock& m : g.memory) machine.mem.discard(m.pa, m.size);
     machine.mem.install_pages(in);   // a dirty log hears every page
+  }
+  for (const state::Section* s : r.with_prefix("pcie ")) {
+    Decoder d = s->decoder(r.source());
+    RootComplex* rc = root(s->name.substr(5));
+    if (!rc) d.fail(fmt::format("this {} has no PCIe root complex {}", machine.plat.name, s->name.substr(5)));
+    rc->load(d);
+    if (!d.done()) d.fail(fmt::format("{} bytes left over", d.left()));
   }
   next_pa_ = top.next_pa;
   next_error_handle_ = top.next_error_handle;

@@ -7,6 +7,7 @@
 
 #include "hv/device_events.h"
 #include "hv/hypervisor.h"
+#include "hv/pcie_root_complex.h"
 #include "hv/ldc_service.h"
 #include "sim/state/codec.h"
 
@@ -131,6 +132,14 @@ void Hypervisor::run_device_events(uint64_t now) {
 void Hypervisor::run_device_events(Guest& g, uint64_t now) {
   ncs_progress(g, now);   // crypto units' completions and their interrupts
   uint64_t saved = call_cycles;   // a hypercall's clock, which services outside one still read
+  for (auto& r : roots)   // its PCIe devices' work (NVMe completions), stamped with its due cycle
+    if (r->owner == &g)
+      for (uint64_t due; (due = r->next_due()) <= now;) {
+        call_cycles = due;
+        r->run(due);
+        if (r->next_due() == due) break;   // (a device that does not move on: never spin)
+      }
+  call_cycles = saved;
   for (size_t i = 0; i < g.ldc.size(); ++i) {   // by index: a service may change the list
     if (!g.ldc[i].service) continue;
     // Each due cycle in turn, so the service works (and the trace shows it) at that cycle.
@@ -153,6 +162,9 @@ void Hypervisor::run_device_events(Guest& g, uint64_t now) {
 uint64_t Hypervisor::next_device_event(const Guest& g, uint64_t after) const {
   uint64_t next = UINT64_MAX;
   if (uint64_t due = ncs_next_due(g); due > after) next = due;
+  for (const auto& r : roots)
+    if (r->owner == &g)
+      if (uint64_t due = r->next_due(); due > after) next = std::min(next, due);
   for (const LdcEndpoint& ep : g.ldc) {
     if (!ep.service) continue;
     // Both lists are in due order; what is due already but waits for RX room is moved by

@@ -28,6 +28,7 @@ namespace vfsim::hv {
 
 class Hypervisor;
 struct Guest;
+struct InterruptSource;
 
 struct IommuTte {
   uint64_t ra = 0;        // the guest real address of the 8 KB page
@@ -124,6 +125,9 @@ class RootComplex : public dev::PciBus {
 
   // An event queue's interrupt source in the owner (devino 24 + n).
   void eq_interrupt(unsigned n);
+  // One of this bus's sources was set valid and idle by the guest: interrupt again if its
+  // queue still holds records or its INTx is still asserted.
+  void rearm(InterruptSource& s);
 
  private:
   // IOMMU translation of one page's bytes: the physical address or why not.
@@ -134,6 +138,7 @@ class RootComplex : public dev::PciBus {
   dev::RegisterBank port_;         // the root port's type-1 header
   unsigned port_secondary_ = 0, port_subordinate_ = 0, port_command_ = 0;
   uint64_t link_free_up_ = 0, link_free_down_ = 0;   // core cycle each direction is free
+  unsigned intx_ = 0;              // INTA..INTD asserted (bits 0..3)
 };
 
 }  // namespace vfsim::hv

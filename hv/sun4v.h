@@ -22,7 +22,7 @@ enum : unsigned {
 // API groups (api_set_version).
 enum : unsigned {
   GROUP_SUN4V = 0x000, GROUP_CORE = 0x001, GROUP_INTR = 0x002, GROUP_SOFT_STATE = 0x003,
-  GROUP_LDC = 0x101, GROUP_NCS = 0x103, GROUP_N2_CPU = 0x202, GROUP_VF_CPU = 0x205,
+  GROUP_PCI = 0x100, GROUP_LDC = 0x101, GROUP_NCS = 0x103, GROUP_N2_CPU = 0x202, GROUP_VF_CPU = 0x205,
 };
 
 // NCS (crypto units, reference sun4v-hv-ldc-md.md §2 and t2plus-microarch.md §8.5).
