@@ -32,8 +32,8 @@ enum {
   /* NCS 2.0 (group 0x103): the crypto units' queues (reference §8.5) */
   HV_NCS_QCONF = 0x111, HV_NCS_QINFO = 0x112, HV_NCS_GETHEAD = 0x113, HV_NCS_GETTAIL = 0x114,
   HV_NCS_SETTAIL = 0x115, HV_NCS_QHANDLE_TO_DEVINO = 0x116, HV_NCS_SETHEAD_MARKER = 0x117,
-  /* PCI 1.0 (group 0x100): IOMMU, config space, peek/poke (research notes §1) and the MSI
-   * event queues (§2); o0 devhandle in each */
+  /* PCI 1.0 (group 0x100): IOMMU, config space, peek/poke (Linux hypervisor.h "PCI IO
+   * services") and the MSI event queues ("PCI MSI services"); o0 devhandle in each */
   HV_PCI_IOMMU_MAP = 0xb0, HV_PCI_IOMMU_DEMAP = 0xb1, HV_PCI_IOMMU_GETMAP = 0xb2,
   HV_PCI_IOMMU_GETBYPASS = 0xb3, HV_PCI_CONFIG_GET = 0xb4, HV_PCI_CONFIG_PUT = 0xb5,
   HV_PCI_PEEK = 0xb6, HV_PCI_POKE = 0xb7, HV_PCI_DMA_SYNC = 0xb8,

@@ -316,7 +316,7 @@ static void interrupt_probes(const struct md_info *md) {
 
 /* The PCI API (0xb0 - 0xb8, 0xc0 - 0xd3) on the root complexes the domain does not own: the group
  * is negotiated, and every call naming such a devhandle gets EINVAL, as the sun4v hypervisor
- * answers a devhandle missing from the caller's device table (research notes §0). The other
+ * answers a devhandle missing from the caller's device table (OpenSPARC hypervisor's devhandle lookup, docs/pcie.md). The other
  * arguments are valid ones (our own memory, a real bus/device, queue 0, MSI 0), so only the
  * devhandle can be why; any other answer counts as not refused. */
 static void pci_probes(const struct md_info *md) {

@@ -236,7 +236,7 @@ static int get_u64s(const struct md *md, uint64_t node, const char *prop, uint64
 }
 
 /* root -> phys_io -> one iodevice per root complex the domain owns; OBP probes those whose
- * device-type is "pciex" (research notes §3). Missing properties stay 0: the driver checks
+ * device-type is "pciex" (OpenBoot's probeall.fth; docs/pcie.md). Missing properties stay 0: the driver checks
  * what it needs. */
 static void summarize_pci(const struct md *md, struct md_info *info) {
   info->npci = 0;

@@ -60,7 +60,7 @@ struct md_info {
   unsigned ncrypto;
   struct md_crypto { int type; uint64_t id; unsigned ncpus; uint16_t cpu[MD_CRYPTO_CPUS]; } crypto[MD_MAX_CRYPTO];
   /* PCIe root complexes the domain owns: phys_io's iodevice nodes with device-type "pciex"
-   * (research notes §3; values the MD does not give stay 0) */
+   * (as OpenBoot probes them; values the MD does not give stay 0) */
   unsigned npci;
   struct md_pci {
     uint64_t devhandle;                         /* cfg-handle: 0x400 for pci@400 */

@@ -1,7 +1,6 @@
 /* The NVMe driver (nvme.h). Register offsets, command layouts and the enable sequence follow
- * NVM Express Base 1.4 §3.1, §4.2/4.6 and §7.6.1 as Linux's include/linux/nvme.h spells them
- * (research notes §6). Queues, PRP lists and data are little-endian in (big-endian) guest
- * memory, so every field is stored and loaded byte by byte. */
+ * NVM Express Base 1.4 §3.1, §4.2/4.6 and §7.6.1 as Linux's include/linux/nvme.h spells them.
+ * Queues, PRP lists and data are little-endian in (big-endian) guest memory, so every field is stored and loaded byte by byte. */
 #include "nvme.h"
 
 #include "alloc.h"

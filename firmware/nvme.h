@@ -1,4 +1,4 @@
-/* An NVMe controller behind a sun4v root complex (research notes §6; NVM Express Base 1.4 §3.1
+/* An NVMe controller behind a sun4v root complex (NVM Express Base 1.4 §3.1
  * registers, §4 queues and PRPs, §5 admin commands): registers through pci_peek/poke, every
  * queue and buffer through the IOMMU, completions signalled by MSI-X (vector 0 admin, 1 I/O). */
 #ifndef FW_NVME_H

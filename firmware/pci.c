@@ -1,6 +1,6 @@
-/* The PCIe root complex driver (pci.h). What it relies on, with the sources in
- * docs/../notes (research notes §1-§5, taken from the sun4v API as Linux's hypervisor.h and
- * pci_sun4v.c, illumos' px and OpenBoot use it):
+/* The PCIe root complex driver (pci.h). What it relies on of the sun4v PCI API (as Linux's
+ * arch/sparc hypervisor.h, pci_sun4v.c and pci_msi.c, illumos' px and OpenBoot's vpci use it;
+ * docs/pcie.md):
  *  - group 0x100 must be negotiated (api_set_version) before any call of it;
  *  - config_get/put answer EOK with an error flag when no function decodes the address (all-ones
  *    data), so presence is "flag clear and vendor != 0xffff" as OpenBoot tests it;
@@ -103,7 +103,7 @@ void pci_open(struct pci_rc *rc, const struct md_pci *md, int poll, uint64_t tim
   rc->mem32_next = 0x100000;   /* bus address 0 would read as an unassigned BAR */
 
   /* the root port (type-1 header) on the first bus: bus numbers, then memory + bus master, so
-   * the endpoint behind it answers (research notes §5: OpenBoot's bridge set-up) */
+   * the endpoint behind it answers (as OpenBoot sets up a bridge) */
   const uint64_t port = PCI_BDF(md->bus_first, 0, 0);
   uint64_t id = cfg(rc, port, 0, 4), hdr = cfg(rc, port, 0x0e, 1);
   if ((hdr & 0x7f) != 1)

@@ -1,4 +1,4 @@
-/* The guest side of a sun4v PCIe root complex (research notes §1-§5): the PCI 1.0 hypercalls
+/* The guest side of a sun4v PCIe root complex (docs/pcie.md): the PCI 1.0 hypercalls
  * (config space, peek/poke, IOMMU, MSI event queues), enumeration behind the root port, BAR
  * assignment from the MD's MEM32 window, MSI-X vectors delivered through one event queue
  * whose devino interrupt (a dev mondo with our cookie) wakes the waiting vCPU. */
