@@ -34,6 +34,7 @@ truncate -s 8M "$tmp/a.img"
 run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/a.img" --boot-file "pcidisk size=4M seed=7"
 cp "$tmp/out" "$tmp/a1.out"
 [ $rc = 0 ] &&
+  grep -qxF 'pci: pci@400: mem32 0xca00000000+0x7fff0000, dvma 0x80000000+0x80000000, buses 2-255, 36 event queues of 128 at devino 0x18, 256 MSIs at 0x7fff0000' "$tmp/out" &&
   grep -qxF 'pci: pci@400 2:00.0 vendor 0x108e device 0x0a0f class 0x060400: root port, bus 3' "$tmp/out" &&
   grep -qxF 'pci: pci@400 3:00.0 vendor 0x108e device 0x0a0e class 0x010802' "$tmp/out" &&
   [ "$(grep -c '^pci: pci@400 3:[0-9a-f.]* vendor ' "$tmp/out")" = 1 ] &&
@@ -44,7 +45,7 @@ cp "$tmp/out" "$tmp/a1.out"
   grep -Eq '^pcidisk: read and verified 4194304 bytes in [0-9]+ us: [0-9]+\.[0-9]{2} MB/s$' "$tmp/out" &&
   grep -Eq '^pcidisk: 72 commands, 0 errors, [1-9][0-9]* MSIs, [1-9][0-9]* interrupts, depth 4$' "$tmp/out" &&
   grep -qxF 'vfsim-runtime: pcidisk done' "$tmp/out"
-check "an I/O domain owning pci@400 enumerates the NVMe behind the root port, writes 4 MB and reads it back (rc=$rc)" $?
+check "an I/O domain owning pci@400 reads its MD node, enumerates the NVMe behind the root port, writes 4 MB and reads it back (rc=$rc)" $?
 holds "$tmp/a.img" 7 4194304
 check "the host image holds exactly the guest's 4 MB pattern (seed 7), then zeros" $?
 grep -Eq '^nvme: controller ".+" serial ".*" firmware ".*", PCI vendor 0x108e, max transfer 128 KB, 1 namespaces$' "$tmp/out" &&
@@ -107,10 +108,12 @@ run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/d4.img" 
   --domain b --pcie pci@500 --pci-disk "pci@500=$tmp/d5.img" --boot-file "pcidisk size=4M seed=22"
 [ $rc = 0 ] && grep -qxF '[a] pci: pci@400 3:00.0 vendor 0x108e device 0x0a0e class 0x010802' "$tmp/out" &&
   grep -qxF '[b] pci: pci@500 3:00.0 vendor 0x108e device 0x0a0e class 0x010802' "$tmp/out" &&
+  grep -qxF '[b] pci: pci@500: mem32 0xd200000000+0x7fff0000, dvma 0x80000000+0x80000000, buses 2-255, 36 event queues of 128 at devino 0x18, 256 MSIs at 0x7fff0000' "$tmp/out" &&
+  grep -qxF '[b] pci: pci@500 3:00.0 BAR0 64-bit memory, 16 KB at bus 0x100000 (RA 0xd200100000), memory and bus master on' "$tmp/out" &&
   grep -Eq '^\[a\] pcidisk: read and verified 4194304 bytes in ' "$tmp/out" &&
   grep -Eq '^\[b\] pcidisk: read and verified 4194304 bytes in ' "$tmp/out" &&
   grep -qxF '[a] vfsim-runtime: pcidisk done' "$tmp/out" && grep -qxF '[b] vfsim-runtime: pcidisk done' "$tmp/out"
-check "two I/O domains on pci@400 and pci@500 each write and verify 4 MB at once (rc=$rc)" $?
+check "two I/O domains on pci@400 and pci@500 (its own MEM32 window) each write and verify 4 MB at once (rc=$rc)" $?
 holds "$tmp/d4.img" 21 4194304 && holds "$tmp/d5.img" 22 4194304
 check "each image holds only its own domain's pattern (seeds 21 and 22)" $?
 rates=$(grep '^\[[ab]\] pcidisk: \(wrote\|read\)' "$tmp/out" | awk '{ print $(NF - 1) }' | paste -sd' ')
