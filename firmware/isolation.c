@@ -7,7 +7,8 @@
  *   channels channel numbers its MD does not give it, and cookies its peers never exported;
  *   crypto   queue handles of units that are not its own;
  *   interrupts devhandles, devinos and sysinos that are not its own;
- *   PCIe     the PCI API (config space, IOMMU) on root complexes it was not given.
+ *   PCIe     the PCI and MSI APIs (config space, IOMMU, event queues) on root complexes it
+ *            was not given.
  * An attempt is refused when the hypervisor answers with a sun4v error (not EOK), or, for a
  * load or store, when it traps (the trap is caught: percpu.h trap_catch). The guest prints
  * one line per attempt and a summary, and exits 0 only when every attempt was refused. */
@@ -315,21 +316,34 @@ static void interrupt_probes(const struct md_info *md) {
   }
 }
 
-/* the PCI API (0xb0 - 0xb8): without a root complex of our own, config space, peek, poke and
- * the IOMMU of any devhandle are refused (EBADTRAP while the group is not negotiated) */
+/* the PCI API (0xb0 - 0xb8) and its MSI calls (0xc0 - 0xd3): the group is offered to every
+ * domain, but a devhandle of a root complex it was not given is EINVAL for every call, as the
+ * sun4v hypervisor answers a devhandle missing from the guest's device table */
 static void pci_probes(void) {
   static const char *const names[] = {"pci_iommu_map", "pci_iommu_demap", "pci_iommu_getmap",
                                       "pci_iommu_getbypass", "pci_config_get", "pci_config_put",
                                       "pci_peek", "pci_poke", "pci_dma_sync"};
+  static const char *const msi_names[] = {"msiq_conf", "msiq_info", "msiq_getvalid", "msiq_setvalid",
+                                          "msiq_getstate", "msiq_setstate", "msiq_gethead", "msiq_sethead",
+                                          "msiq_gettail", "msi_getvalid", "msi_setvalid", "msi_getmsiq",
+                                          "msi_setmsiq", "msi_getstate", "msi_setstate", 0,
+                                          "msg_getmsiq", "msg_setmsiq", "msg_getvalid", "msg_setvalid"};
   char w[96];
   uint64_t minor, r1, r2;
-  hc("api_set_version(pci 1.0)", hv_api_set_version(GRP_PCI, 1, 0, &minor));
+  uint64_t st = hv_api_set_version(GRP_PCI, 1, 0, &minor);
+  if (st) die(1, "isolation: api_set_version(pci 1.0) refused: %s", hv_strerror(st));
   const uint64_t devhandles[] = {0x400, 0x500, 0x600, 0x700};
-  for (unsigned d = 0; d < sizeof devhandles / sizeof devhandles[0]; d++)
+  for (unsigned d = 0; d < sizeof devhandles / sizeof devhandles[0]; d++) {
     for (unsigned f = 0; f < 9; f++) {
       fmt_format(w, sizeof w, "%s(devhandle 0x%lx)", names[f], devhandles[d]);
       hc(w, hv_call(0xb0 + f, devhandles[d], 0, 0, 4, 0, &r1, &r2, 0, 0));
     }
+    for (unsigned f = 0; f < sizeof msi_names / sizeof msi_names[0]; f++) {
+      if (!msi_names[f]) continue;
+      fmt_format(w, sizeof w, "%s(devhandle 0x%lx)", msi_names[f], devhandles[d]);
+      hc(w, hv_call(0xc0 + f, devhandles[d], 0, 0, 0, 0, &r1, &r2, 0, 0));
+    }
+  }
 }
 
 /* ASIs the guest may not use (hyperprivileged, or registers it may not write) */

@@ -61,8 +61,11 @@ ncs_gethead(core 1 cwq) -> EINVAL
 ncs_qconf(unconfigure core 1 mau) -> EINVAL
 vintr_settarget(0x300, 0x7ff, vcpu 0) -> ENOINTR
 intr_settarget(sysino 0x3f) -> ENOTSUPPORTED
-api_set_version(pci 1.0) -> EINVAL
-pci_config_get(devhandle 0x400) -> EBADTRAP
+pci_config_get(devhandle 0x400) -> EINVAL
+pci_peek(devhandle 0x700) -> EINVAL
+msiq_conf(devhandle 0x400) -> EINVAL
+msi_setmsiq(devhandle 0x500) -> EINVAL
+msg_setvalid(devhandle 0x700) -> EINVAL
 ldxa [0] ASI 0x4f (hyperprivileged scratchpad) -> trap 0x037
 stxa [0] ASI 0x30 (hyperprivileged) -> trap 0x037
 stxa cpu mondo tail (read-only to the guest) -> trap 0x030 type 10
