@@ -7,7 +7,8 @@
  *   channels channel numbers its MD does not give it, and cookies its peers never exported;
  *   crypto   queue handles of units that are not its own;
  *   interrupts devhandles, devinos and sysinos that are not its own;
- *   PCIe     the PCI API (config space, IOMMU) on root complexes it was not given.
+ *   PCIe     the PCI and MSI APIs (config space, IOMMU, event queues) on root complexes it
+ *            was not given.
  * An attempt is refused when the hypervisor answers with a sun4v error (not EOK), or, for a
  * load or store, when it traps (the trap is caught: percpu.h trap_catch). The guest prints
  * one line per attempt and a summary, and exits 0 only when every attempt was refused. */
@@ -314,10 +315,10 @@ static void interrupt_probes(const struct md_info *md) {
   }
 }
 
-/* The PCI API (0xb0 - 0xb8, 0xc0 - 0xd3) on the root complexes the domain does not own: the group
- * is negotiated, and every call naming such a devhandle gets EINVAL, as the sun4v hypervisor
- * answers a devhandle missing from the caller's device table (OpenSPARC hypervisor's devhandle lookup, docs/pcie.md). The other
- * arguments are valid ones (our own memory, a real bus/device, queue 0, MSI 0), so only the
+/* The PCI API (0xb0 - 0xb8) and its MSI calls (0xc0 - 0xd3) on the root complexes the domain does
+ * not own: the group is offered to every domain, and every call naming such a devhandle gets
+ * EINVAL, as the sun4v hypervisor answers a devhandle missing from the caller's device table
+ * (the OpenSPARC hypervisor's devhandle lookup; docs/pcie.md). The other arguments are valid ones (our own memory, a real bus/device, queue 0, MSI 0), so only the
  * devhandle can be why; any other answer counts as not refused. */
 static void pci_probes(const struct md_info *md) {
   struct call { const char *name; uint64_t fn, a1, a2, a3, a4; };

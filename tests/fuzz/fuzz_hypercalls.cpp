@@ -3,7 +3,8 @@
 // guest's `ta` reaches it; tests/unit/hv_fixture.h).
 //
 // The guest: 4 vCPUs, two mblocks (RA kGuestRaBase + 64 MB and 0x10000000 + 16 MB), the crypto
-// unit of core 0, every API group negotiated (CORE 1.2, NCS 2.0, the others 1.0). A fresh guest
+// unit of core 0 and the PCIe bus pci@400, every API group negotiated (CORE 1.2, NCS 2.0,
+// the others 1.0). A fresh guest
 // per input on a T5240 BareMachine reused for 100 inputs; no SystemC simulation runs.
 //
 // The input is a sequence of 49-byte records:
@@ -13,7 +14,8 @@
 //   byte 3     vCPU (mod 4)
 //   5 x 9      arguments %o0..%o4: a kind byte and a 64-bit big-endian value, the kind
 //              biasing the value (raw, small integers, real addresses in the guest's blocks
-//              aligned or misaligned, a TTE of one, the previous call's %o1 as handles are).
+//              aligned or misaligned, a TTE of one, a root complex devhandle, an address in
+//              its MEM32 window, the previous call's %o1 as handles are).
 //
 // Oracles besides ASan/UBSan (guest memory outside its mblocks is host memory ASan watches,
 // or physical memory no guest owns):
@@ -38,6 +40,7 @@
 #include <systemc>
 
 #include "hv/hypervisor.h"
+#include "hv/pcie_geometry.h"
 #include "hv/sun4v.h"
 #include "sim/isa/strand_state.h"
 #include "sim/isa/traps.h"
@@ -127,7 +130,7 @@ Outcome execute(World& w, hv::Guest& g, unsigned vi, unsigned trap, uint64_t fn,
 }
 
 uint64_t argument(uint8_t kind, uint64_t v, uint64_t prev_o1) {
-  switch (kind % 10) {
+  switch (kind % 12) {
     case 0: return v;
     case 1: return v & 0xff;
     case 2: return v & 0xf;
@@ -138,6 +141,8 @@ uint64_t argument(uint8_t kind, uint64_t v, uint64_t prev_o1) {
     case 7: return kRa0 + (64ull << 20) - 0x1000 + (v & 0x1fff); // straddling the first mblock's end
     case 8:   // a TTE of a real address in the first mblock
       return hv::TTE_V | ((kRa0 + (v & 0x3ffe000)) & hv::TTE_RA_MASK) | (v >> 56 & 0x7f0) | (v & 7);
+    case 10: return 0x400 + (v & 0x100);   // a root complex's devhandle: the guest's, or pci@500
+    case 11: return (hv::pcie::windows(0).mem32_ra + (v & 0x1fffff)) & ~uint64_t(v >> 60);   // its MEM32 window
     default: return prev_o1;
   }
 }
@@ -148,12 +153,13 @@ void one_input(World& w, const uint8_t* data, size_t size) {
   c.vcpus = kVcpus;
   c.mblocks = {64ull << 20, 16ull << 20};
   c.crypto_units = {0};
+  c.pcie_buses = {"pci@400"};   // the PCI and MSI calls reach a bus it owns
   hv::Guest& g = w.h->create_guest(c);
   g.boot_entry = kRa0;
   w.h->boot(g);
   unsigned serial = 0;
   for (auto [group, major, minor] : {std::tuple{hv::GROUP_SUN4V, 1, 0}, {hv::GROUP_CORE, 1, 2}, {hv::GROUP_INTR, 1, 0},
-                                     {hv::GROUP_SOFT_STATE, 1, 0}, {hv::GROUP_LDC, 1, 0}, {hv::GROUP_NCS, 2, 0},
+                                     {hv::GROUP_SOFT_STATE, 1, 0}, {hv::GROUP_PCI, 1, 0}, {hv::GROUP_LDC, 1, 0}, {hv::GROUP_NCS, 2, 0},
                                      {hv::GROUP_N2_CPU, 1, 0}, {hv::GROUP_VF_CPU, 1, 0}}) {
     const uint64_t a[5] = {uint64_t(group), uint64_t(major), uint64_t(minor), 0, 0};
     Outcome o = execute(w, g, 0, 0xff, 0, a, serial++);
@@ -239,6 +245,17 @@ std::vector<std::pair<std::string, Seq>> seeds() {
   o.add("cpu_stop", 0, {1});
   o.add("mach_exit", 0, {0});
   out.emplace_back("misc", o);
+  Seq p;   // firmware's bring-up of pci@400: bus numbers, the endpoint's id, a DMA map, an event queue
+  p.add("pci_config_put", 0, {0x400, 2ull << 16, 0x19, 1, 3});
+  p.add("pci_config_put", 0, {0x400, 2ull << 16, 0x1a, 1, 3});
+  p.add("pci_config_get", 0, {0x400, 3ull << 16, 0, 4});
+  p.add("pci_iommu_map", 0, {0x400, 0, 1, 3, kRa0 + 0x100000});
+  p.add("pci_iommu_getmap", 0, {0x400, 0});
+  p.add("msiq_conf", 0, {0x400, 0, kRa0 + 0x200000, 128});
+  p.add("msi_setmsiq", 0, {0x400, 5, 0, 0});
+  p.add("msiq_setvalid", 0, {0x400, 0, 1});
+  p.add("pci_peek", 0, {0x400, hv::pcie::windows(0).mem32_ra + 0x100000, 4});
+  out.emplace_back("pci", p);
   return out;
 }
 

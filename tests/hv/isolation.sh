@@ -66,8 +66,12 @@ intr_settarget(sysino 0x3f) -> ENOTSUPPORTED
 pci_config_get(devhandle 0x400) -> EINVAL
 pci_iommu_map(devhandle 0x400) -> EINVAL
 pci_peek(devhandle 0x500) -> EINVAL
+pci_peek(devhandle 0x700) -> EINVAL
+msiq_conf(devhandle 0x400) -> EINVAL
 msiq_conf(devhandle 0x600) -> EINVAL
+msi_setmsiq(devhandle 0x500) -> EINVAL
 msi_setmsiq(devhandle 0x700) -> EINVAL
+msg_setvalid(devhandle 0x700) -> EINVAL
 ldxa [0] ASI 0x4f (hyperprivileged scratchpad) -> trap 0x037
 stxa [0] ASI 0x30 (hyperprivileged) -> trap 0x037
 stxa cpu mondo tail (read-only to the guest) -> trap 0x030 type 10

@@ -108,6 +108,21 @@ TEST_CASE("the hypercall table has the reference's trap, function and API group 
       {"ncs_qinfo", {0x80, 0x112, GROUP_NCS, 2, 0}}, {"ncs_gethead", {0x80, 0x113, GROUP_NCS, 2, 0}},
       {"ncs_gettail", {0x80, 0x114, GROUP_NCS, 2, 0}}, {"ncs_settail", {0x80, 0x115, GROUP_NCS, 2, 0}},
       {"ncs_qhandle_to_devino", {0x80, 0x116, GROUP_NCS, 2, 0}}, {"ncs_sethead_marker", {0x80, 0x117, GROUP_NCS, 2, 0}},
+      // PCI group 0x100 (reference sun4v-hv-ldc-md.md §2; Linux hypervisor.h's PCI IO and MSI services)
+      {"pci_iommu_map", {0x80, 0xb0, GROUP_PCI, 1, 0}}, {"pci_iommu_demap", {0x80, 0xb1, GROUP_PCI, 1, 0}},
+      {"pci_iommu_getmap", {0x80, 0xb2, GROUP_PCI, 1, 0}}, {"pci_iommu_getbypass", {0x80, 0xb3, GROUP_PCI, 1, 0}},
+      {"pci_config_get", {0x80, 0xb4, GROUP_PCI, 1, 0}}, {"pci_config_put", {0x80, 0xb5, GROUP_PCI, 1, 0}},
+      {"pci_peek", {0x80, 0xb6, GROUP_PCI, 1, 0}}, {"pci_poke", {0x80, 0xb7, GROUP_PCI, 1, 0}},
+      {"pci_dma_sync", {0x80, 0xb8, GROUP_PCI, 1, 0}}, {"msiq_conf", {0x80, 0xc0, GROUP_PCI, 1, 0}},
+      {"msiq_info", {0x80, 0xc1, GROUP_PCI, 1, 0}}, {"msiq_getvalid", {0x80, 0xc2, GROUP_PCI, 1, 0}},
+      {"msiq_setvalid", {0x80, 0xc3, GROUP_PCI, 1, 0}}, {"msiq_getstate", {0x80, 0xc4, GROUP_PCI, 1, 0}},
+      {"msiq_setstate", {0x80, 0xc5, GROUP_PCI, 1, 0}}, {"msiq_gethead", {0x80, 0xc6, GROUP_PCI, 1, 0}},
+      {"msiq_sethead", {0x80, 0xc7, GROUP_PCI, 1, 0}}, {"msiq_gettail", {0x80, 0xc8, GROUP_PCI, 1, 0}},
+      {"msi_getvalid", {0x80, 0xc9, GROUP_PCI, 1, 0}}, {"msi_setvalid", {0x80, 0xca, GROUP_PCI, 1, 0}},
+      {"msi_getmsiq", {0x80, 0xcb, GROUP_PCI, 1, 0}}, {"msi_setmsiq", {0x80, 0xcc, GROUP_PCI, 1, 0}},
+      {"msi_getstate", {0x80, 0xcd, GROUP_PCI, 1, 0}}, {"msi_setstate", {0x80, 0xce, GROUP_PCI, 1, 0}},
+      {"msg_getmsiq", {0x80, 0xd0, GROUP_PCI, 1, 0}}, {"msg_setmsiq", {0x80, 0xd1, GROUP_PCI, 1, 0}},
+      {"msg_getvalid", {0x80, 0xd2, GROUP_PCI, 1, 0}}, {"msg_setvalid", {0x80, 0xd3, GROUP_PCI, 1, 0}},
   };
   CHECK(std::size(kTable) == ref.size());
   for (const TableEntry& e : kTable) {
