@@ -6,7 +6,7 @@ namespace vfsim::isa {
 
 enum : uint8_t {
   ASI_NUCLEUS = 0x04, ASI_NUCLEUS_LITTLE = 0x0c,
-  // sun4v (UA2005 ch. 10): real addresses bypassing the MMU, for memory and for I/O.
+  // sun4v real-address I/O (Linux sparc64 asi.h: 0x15/0x1d "PADDR, E-bit"; illumos: ASI_REAL_IO).
   ASI_REAL_IO = 0x15, ASI_REAL_IO_LITTLE = 0x1d,
   ASI_AIUP = 0x10, ASI_AIUS = 0x11, ASI_AIUP_LITTLE = 0x18, ASI_AIUS_LITTLE = 0x19,
   ASI_TWINX_AIUP = 0x22, ASI_TWINX_AIUS = 0x23, ASI_TWINX_AIUP_L = 0x2a, ASI_TWINX_AIUS_L = 0x2b,

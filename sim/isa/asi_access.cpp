@@ -16,7 +16,7 @@ static bool is_twinx(uint8_t asi) {
 }
 
 // A device-space page (Translation::io) takes single sized accesses only: a no-fault load
-// must not have side effects (SPARC V9 A.27: data_access_exception on such a page) and the
+// must not have side effects (SPARC V9: data_access_exception on such a page) and the
 // twin-extended loads and block-initialising stores are 16- and 64-byte transfers.
 template <unsigned N>
 static Trap mem_load(StrandState& s, uint8_t asi, uint64_t va, uint64_t& out) {
