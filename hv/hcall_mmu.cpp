@@ -22,7 +22,10 @@ uint64_t check_mapping(Call& c, uint64_t va, uint64_t ctx, uint64_t tte, uint64_
   if (!pgsz_supported(code)) return HV_EBADPGSZ;
   uint64_t size = 1ull << pgsz_shift(code);
   uint64_t ra = tte & TTE_RA_MASK & ~(size - 1);
-  if (!c.g.ra_ok(ra, size)) return HV_ENORADDR;
+  // Memory, or a page of device space (a root complex window the guest owns): whether the
+  // mapping may reach the device is the TTE's E/CP bits' business, at access time.
+  bool device = c.hv.io_claims && c.hv.io_claims(c.g, ra) && c.hv.io_claims(c.g, ra + size - 1);
+  if (!c.g.ra_ok(ra, size) && !device) return HV_ENORADDR;
   return HV_EOK;
 }
 

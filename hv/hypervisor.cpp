@@ -85,6 +85,13 @@ Hypervisor::Hypervisor(cmt::BareMachine& m) : machine(m), owners_(m.plat.strands
   machine.model_tlbs = true;   // guests run translated: charge ITLB/DTLB misses
   for (size_t i = 0; i < m.plat.pcie_roots.size(); ++i)
     roots.push_back(std::make_unique<RootComplex>(*this, m.plat.pcie_roots[i], unsigned(i)));
+  // Guest loads and stores to device space (sun4v_mmu.cpp) reach the buses the guest owns.
+  io_claims = [this](Guest& g, uint64_t ra) {
+    for (const auto& r : roots)
+      if (r->owner == &g && r->in_windows(ra, 1)) return true;
+    return false;
+  };
+  io_handler = [this](Guest& g, uint64_t ra, unsigned size, bool write, uint64_t& v) { return pcie_io(g, ra, size, write, v); };
 }
 
 Hypervisor::~Hypervisor() {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -269,6 +270,13 @@ class Hypervisor : public cmt::StrandHost {
   uint64_t tod_base = 1798761600;              // tod_get at power-on: 2027-01-01 UTC
   unsigned max_perm_mappings = 8;              // mmu_map_perm_addr limit (ETOOMANY)
   unsigned tlb_entries = 128;                  // functional TLB per vCPU (T2 DTLB size)
+  // Device space (docs/hypervisor.md "Device space"): guest loads and stores that reach a
+  // device. io_claims: does ra lie in a window of a root complex g owns (RootComplex::
+  // in_windows)? io_handler: do one access of size 1/2/4/8 there (v a little-endian number,
+  // in for a write, out for a read); false when no owned root complex claims it, and the
+  // guest gets the access exception of an invalid RA. Unset: a guest has no device space.
+  std::function<bool(Guest& g, uint64_t ra)> io_claims;
+  std::function<bool(Guest& g, uint64_t ra, unsigned size, bool write, uint64_t& v)> io_handler;
 
  private:
   void dispatch(cmt::Core& core, unsigned slot, unsigned trap);

@@ -34,11 +34,22 @@ void GuestMmu::record_fault(bool instruction, uint64_t type, uint64_t addr, uint
   write_ra(base + 16, ctx);
 }
 
+// Device space: an RA that is none of the guest's memory but lies in a window of a root
+// complex the guest owns (the hypervisor answers; unset: none).
+bool GuestMmu::is_device(uint64_t ra) const { return hv_.io_claims && hv_.io_claims(g_, ra); }
+
 Translation GuestMmu::real(uint64_t ra, Access acc) {
   bool instruction = acc == Access::Fetch;
   Translation t;
   uint64_t pa = 0;
   if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
+  // Real mode has no TTE to say "side effects": a device RA is device space as it stands.
+  // Instructions are never fetched from it (below: invalid RA, as for any non-memory RA).
+  if (!t.page && !instruction && is_device(ra)) {
+    t.io = true;
+    t.cacheable = false;
+    return t;
+  }
   if (!t.page) {
     record_fault(instruction, FT_INVALID_RA, ra, 0);
     t.fault = instruction ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
@@ -130,13 +141,22 @@ const TlbEntry* GuestMmu::tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag) {
 }
 
 Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t asi) {
+  uint64_t ra, ctx;
+  return resolve(s, va, acc, asi, ra, ctx);
+}
+
+// translate, also telling the RA and context (io_load/io_store need the RA of a device page).
+Translation GuestMmu::resolve(StrandState& s, uint64_t va, Access acc, uint8_t asi, uint64_t& ra, uint64_t& ctx_out) {
   bool fetch = acc == Access::Fetch;
+  ra = va;
+  ctx_out = 0;
   if (!v_.mmu_enabled) return real(va, acc);
   // Implicit accesses at TL>0 and the nucleus ASIs use context 0; secondary ASIs the
   // secondary context; everything else the primary context.
   uint64_t ctx = v_.primary_ctx;
   if (s.tl > 0 || asi == ASI_NUCLEUS || asi == ASI_NUCLEUS_LITTLE) ctx = 0;
   else if (!fetch && (asi & 0xf1) == 0x81) ctx = v_.secondary_ctx;   // 0x81 0x83 0x89 0x8b
+  ctx_out = ctx;
   uint64_t flag = fetch ? MAP_ITLB : MAP_DTLB;
   const TlbEntry* e = lookup(va, ctx, flag);
   if (!e) e = tsb_walk(va, ctx, flag);
@@ -164,9 +184,18 @@ Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t
     return t;
   }
   uint64_t mask = (1ull << e->shift()) - 1;
-  uint64_t ra = ((tte & TTE_RA_MASK) & ~mask) | (va & mask);
+  ra = ((tte & TTE_RA_MASK) & ~mask) | (va & mask);
   uint64_t pa = 0;
   if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
+  // A device RA is reachable only through a mapping that declares side effects (E) or is not
+  // physically cacheable (CP clear): a cacheable mapping of device registers would let
+  // hardware prefetch, merge or replay accesses, so it gets the invalid-RA fault below, as
+  // does an instruction fetch (a device page holds no code).
+  if (!t.page && !fetch && ((tte & TTE_E) || !(tte & TTE_CP)) && is_device(ra)) {
+    t.io = true;
+    t.cacheable = false;
+    return t;
+  }
   if (!t.page) {
     record_fault(fetch, FT_INVALID_RA, va, ctx);
     t.fault = fetch ? TT_INSTRUCTION_ACCESS_EXCEPTION : TT_DATA_ACCESS_EXCEPTION;
@@ -177,6 +206,25 @@ Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t
 }
 
 void GuestMmu::flush_icache(StrandState&, uint64_t va) { s_.interp.invalidate_page(va); }
+
+// One access to device space, after translate said io (or directly for ASI_REAL_IO*, whose
+// address is already real). An RA no owned root complex claims is an invalid RA.
+Trap GuestMmu::io_access(StrandState& s, uint64_t va, uint8_t asi, unsigned size, bool write, uint64_t& v) {
+  uint64_t ra = va, ctx = 0;
+  if (!asi_is_real_io(asi)) {
+    Translation t = resolve(s, va, write ? Access::Write : Access::Read, asi, ra, ctx);
+    if (!t.io) return t.fault ? t.fault : TT_DATA_ACCESS_EXCEPTION;
+  }
+  if (hv_.io_handler && hv_.io_handler(g_, ra, size, write, v)) return TT_NONE;
+  record_fault(false, FT_INVALID_RA, va, ctx);
+  return TT_DATA_ACCESS_EXCEPTION;
+}
+Trap GuestMmu::io_load(StrandState& s, uint64_t va, uint8_t asi, unsigned size, bool, uint64_t& out) {
+  return io_access(s, va, asi, size, false, out);
+}
+Trap GuestMmu::io_store(StrandState& s, uint64_t va, uint8_t asi, unsigned size, bool, uint64_t v) {
+  return io_access(s, va, asi, size, true, v);
+}
 
 Trap GuestMmu::asi_load(StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t& out) {
   if (hyperprivileged_asi(asi)) return TT_PRIVILEGED_ACTION;

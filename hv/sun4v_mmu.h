@@ -3,7 +3,9 @@
 // the guest's TSBs; a miss everywhere is a fast MMU miss trap to the guest, with the fault
 // status area filled. Every real address (the TTE's, or the address itself in real mode) is
 // checked against the guest's mblocks before it becomes a physical one. Also serves the
-// per-strand ASIs: scratchpad, MMU contexts, interrupt queue registers, ASI_REAL.
+// per-strand ASIs: scratchpad, MMU contexts, interrupt queue registers, ASI_REAL. A real
+// address that is not memory but lies in a root complex window the guest owns is device
+// space (Translation::io): its loads and stores go to the hypervisor's io_handler.
 #pragma once
 #include <cstdint>
 
@@ -24,6 +26,10 @@ class GuestMmu : public isa::MemoryPort {
   isa::Trap asi_load(isa::StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t& out) override;
   isa::Trap asi_store(isa::StrandState& s, uint8_t asi, uint64_t va, unsigned size, uint64_t v) override;
   void flush_icache(isa::StrandState& s, uint64_t va) override;
+  isa::Trap io_load(isa::StrandState& s, uint64_t va, uint8_t asi, unsigned size, bool little,
+                    uint64_t& out) override;
+  isa::Trap io_store(isa::StrandState& s, uint64_t va, uint8_t asi, unsigned size, bool little,
+                     uint64_t v) override;
 
   // TLB maintenance for the hypercalls.
   void insert(const TlbEntry& e);
@@ -39,7 +45,11 @@ class GuestMmu : public isa::MemoryPort {
  private:
   const TlbEntry* lookup(uint64_t va, uint64_t ctx, uint64_t flag);
   const TlbEntry* tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag);
+  isa::Translation resolve(isa::StrandState& s, uint64_t va, isa::Access acc, uint8_t asi, uint64_t& ra,
+                           uint64_t& ctx);
   isa::Translation real(uint64_t ra, isa::Access acc);
+  bool is_device(uint64_t ra) const;
+  isa::Trap io_access(isa::StrandState& s, uint64_t va, uint8_t asi, unsigned size, bool write, uint64_t& v);
   void check_mapin(isa::Translation& t, uint64_t ra, uint64_t va, uint64_t ctx, isa::Access acc);
   void note_store(const isa::Translation& t, uint64_t pa, isa::Access acc);
   Hypervisor& hv_;

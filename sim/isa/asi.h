@@ -6,6 +6,8 @@ namespace vfsim::isa {
 
 enum : uint8_t {
   ASI_NUCLEUS = 0x04, ASI_NUCLEUS_LITTLE = 0x0c,
+  // sun4v real-address I/O (Linux sparc64 asi.h: 0x15/0x1d "PADDR, E-bit"; illumos: ASI_REAL_IO).
+  ASI_REAL_IO = 0x15, ASI_REAL_IO_LITTLE = 0x1d,
   ASI_AIUP = 0x10, ASI_AIUS = 0x11, ASI_AIUP_LITTLE = 0x18, ASI_AIUS_LITTLE = 0x19,
   ASI_TWINX_AIUP = 0x22, ASI_TWINX_AIUS = 0x23, ASI_TWINX_AIUP_L = 0x2a, ASI_TWINX_AIUS_L = 0x2b,
   ASI_TWINX_N = 0x27, ASI_TWINX_NL = 0x2f,
@@ -24,9 +26,10 @@ enum : uint8_t {
   ASI_BLK_P = 0xf0, ASI_BLK_S = 0xf1, ASI_BLK_PL = 0xf8, ASI_BLK_SL = 0xf9,
 };
 
-// ASIs that reach ordinary memory through the primary/secondary context.
+// ASIs that reach ordinary memory (or device space) through the primary/secondary/nucleus context.
 inline bool asi_is_memory(uint8_t asi) {
   switch (asi) {
+    case ASI_NUCLEUS: case ASI_NUCLEUS_LITTLE:
     case ASI_PRIMARY: case ASI_SECONDARY: case ASI_PRIMARY_NOFAULT: case ASI_SECONDARY_NOFAULT:
     case ASI_PRIMARY_LITTLE: case ASI_SECONDARY_LITTLE:
     case ASI_PRIMARY_NOFAULT_LITTLE: case ASI_SECONDARY_NOFAULT_LITTLE:
@@ -38,7 +41,7 @@ inline bool asi_is_memory(uint8_t asi) {
 }
 inline bool asi_is_little(uint8_t asi) {
   switch (asi) {
-    case ASI_NUCLEUS_LITTLE: case ASI_AIUP_LITTLE: case ASI_AIUS_LITTLE:
+    case ASI_NUCLEUS_LITTLE: case ASI_REAL_IO_LITTLE: case ASI_AIUP_LITTLE: case ASI_AIUS_LITTLE:
     case ASI_TWINX_AIUP_L: case ASI_TWINX_AIUS_L: case ASI_TWINX_NL:
     case ASI_PRIMARY_LITTLE: case ASI_SECONDARY_LITTLE:
     case ASI_PRIMARY_NOFAULT_LITTLE: case ASI_SECONDARY_NOFAULT_LITTLE:
@@ -60,6 +63,7 @@ inline bool asi_is_primary_like(uint8_t asi) {
   return asi == ASI_PRIMARY || asi == ASI_PRIMARY_LITTLE || asi == ASI_PRIMARY_NOFAULT ||
          asi == ASI_PRIMARY_NOFAULT_LITTLE || asi == ASI_TWINX_P || asi == ASI_TWINX_PL;
 }
+inline bool asi_is_real_io(uint8_t asi) { return asi == ASI_REAL_IO || asi == ASI_REAL_IO_LITTLE; }
 // ASIs below 0x80 are restricted: user code gets privileged_action.
 inline bool asi_is_restricted(uint8_t asi) { return asi < 0x80; }
 

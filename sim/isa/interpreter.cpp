@@ -26,8 +26,8 @@ Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault,
   auto it = pages_.find(vpn);
   if (it == pages_.end()) {
     Translation t = s_.mem->translate(s_, pc, Access::Fetch, ASI_PRIMARY);
-    if (!t.page) {
-      fault = t.fault ? t.fault : TT_INSTRUCTION_ACCESS_EXCEPTION;
+    if (!t.page) {   // device space (t.io) cannot hold instructions
+      fault = t.fault && !t.io ? t.fault : TT_INSTRUCTION_ACCESS_EXCEPTION;
       return nullptr;
     }
     auto page = std::make_unique<CodePage>();

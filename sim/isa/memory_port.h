@@ -14,8 +14,12 @@ enum class Access : uint8_t { Read, Write, Fetch };
 
 struct Translation {
   uint8_t* page = nullptr;   // host address of the start of the 8 KB page, or nullptr
-  Trap fault = TT_NONE;      // trap to raise when page is nullptr
+  Trap fault = TT_NONE;      // trap to raise when page is nullptr (and not io)
   bool cacheable = true;     // may the strand keep it in its SoftTlb
+  // Device space: page is nullptr and every access is a sized one through io_load/io_store,
+  // never cached (its side effects must happen on each access). Consumers that need bytes in
+  // host memory (instruction fetch, atomics, block transfers) refuse it with a trap.
+  bool io = false;
 };
 
 struct MemoryPort {
@@ -27,6 +31,20 @@ struct MemoryPort {
     return TT_DATA_ACCESS_EXCEPTION;
   }
   virtual Trap asi_store(StrandState&, uint8_t, uint64_t, unsigned, uint64_t) {
+    return TT_DATA_ACCESS_EXCEPTION;
+  }
+  // One access of size 1/2/4/8 bytes to device space: va is what the access named (a virtual
+  // address, or a real one for ASI_REAL_IO*), asi its ASI, already checked for alignment and
+  // privilege. Values are little-endian numbers (device registers, sim/dev/register_bank.h):
+  // io_load returns what a little-endian load of those bytes reads and io_store gets what a
+  // little-endian store would write; the instruction set swaps for big-endian accesses, and
+  // `little` only tells the port which one the guest made.
+  virtual Trap io_load(StrandState&, uint64_t /*va*/, uint8_t /*asi*/, unsigned /*size*/, bool /*little*/,
+                       uint64_t& /*out*/) {
+    return TT_DATA_ACCESS_EXCEPTION;
+  }
+  virtual Trap io_store(StrandState&, uint64_t /*va*/, uint8_t /*asi*/, unsigned /*size*/, bool /*little*/,
+                        uint64_t /*v*/) {
     return TT_DATA_ACCESS_EXCEPTION;
   }
   // FLUSH instruction: make stores to va visible to instruction fetch.

@@ -205,6 +205,23 @@ TEST_CASE("pcie: peek and poke reach the BAR's registers, little-endian numbers"
   CHECK(r.r[0] == 1);
 }
 
+TEST_CASE("pcie: the owner's loads and stores to its windows reach the BAR (device space)", "[pcie]") {
+  Pcie p;
+  p.bring_up();
+  const uint64_t reg = p.mem32 + 0x100000;
+  CHECK(p.f.h->io_claims(p.f.guest(0), reg));
+  CHECK_FALSE(p.f.h->io_claims(p.f.guest(1), reg));                 // not its bus
+  CHECK_FALSE(p.f.h->io_claims(p.f.guest(0), kRa0));                // memory is not device space
+  uint64_t v = 0xfeedface12345678ull;
+  REQUIRE(p.f.h->io_handler(p.f.guest(0), reg, 8, true, v));
+  CHECK(p.peek(0x00, 8) == 0xfeedface12345678ull);
+  uint64_t r = 0;
+  REQUIRE(p.f.h->io_handler(p.f.guest(0), reg + 4, 4, false, r));
+  CHECK(r == 0xfeedface);
+  CHECK_FALSE(p.f.h->io_handler(p.f.guest(1), reg, 8, false, r));   // the other domain: refused
+  CHECK_FALSE(p.f.h->io_handler(p.f.guest(0), p.mem32 + 0x300000, 8, false, r));   // no BAR there
+}
+
 TEST_CASE("pcie: IOMMU map, getmap, demap and their refusals", "[pcie]") {
   Pcie p;
   CHECK(p.map(10, kRa0 + 0x200000, 3, 3) == 3);

@@ -114,6 +114,8 @@ Trap exec_lddfa(StrandState& s, const Insn& d) {
     if (asi == ASI_BLK_COMMIT_P || asi == ASI_BLK_COMMIT_S) return TT_DATA_ACCESS_EXCEPTION;
     if (rd & 0xe) return TT_ILLEGAL_INSTRUCTION;   // %f0, %f16, %f32, %f48
     if (va & 63) return TT_MEM_ADDRESS_NOT_ALIGNED;
+    // A block is one 64-byte line of one page: memory only (device space traps).
+    if (Trap t = require_memory(s, mem_asi(asi), va, 8, Access::Read)) return t;
     uint64_t tmp[8];
     for (unsigned i = 0; i < 8; ++i)
       if (Trap t = load_asi(s, mem_asi(asi), va + 8 * i, 8, tmp[i])) return t;
@@ -157,6 +159,7 @@ Trap exec_stdfa(StrandState& s, const Insn& d) {
   if (is_block(asi)) {
     if (rd & 0xe) return TT_ILLEGAL_INSTRUCTION;
     if (va & 63) return TT_MEM_ADDRESS_NOT_ALIGNED;
+    if (Trap t = require_memory(s, mem_asi(asi), va, 8, Access::Write)) return t;
     for (unsigned i = 0; i < 8; ++i)
       if (Trap t = store_asi(s, mem_asi(asi), va + 8 * i, 8, s.fd(rd + 2 * i))) return t;
     return TT_NONE;

@@ -128,9 +128,12 @@ Trap exec_stda(StrandState& s, const Insn& d) {
   return store_asi(s, asi, ea(s, d), 8, v);
 }
 
+// The alternate-space atomics check first that va is memory: device space traps before the
+// load half could reach the device.
 Trap exec_ldstuba(StrandState& s, const Insn& d) {
   uint8_t asi = asi_of(s, d);
   uint64_t va = ea(s, d), old;
+  if (Trap t = require_memory(s, asi, va, 1, Access::Write)) return t;
   if (Trap t = load_asi(s, asi, va, 1, old)) return t;
   if (Trap t = store_asi(s, asi, va, 1, 0xff)) return t;
   s.set_r(d.rd, old);
@@ -139,6 +142,7 @@ Trap exec_ldstuba(StrandState& s, const Insn& d) {
 Trap exec_swapa(StrandState& s, const Insn& d) {
   uint8_t asi = asi_of(s, d);
   uint64_t va = ea(s, d), old;
+  if (Trap t = require_memory(s, asi, va, 4, Access::Write)) return t;
   if (Trap t = load_asi(s, asi, va, 4, old)) return t;
   if (Trap t = store_asi(s, asi, va, 4, s.r(d.rd))) return t;
   s.set_r(d.rd, old);
@@ -151,6 +155,7 @@ static Trap do_cas(StrandState& s, const Insn& d) {
   uint8_t asi = asi_of(s, d);
   uint64_t va = s.r(d.rs1), old;
   if (s.pstate & PSTATE_AM) va &= 0xffffffffull;
+  if (Trap t = require_memory(s, asi, va, N, Access::Write)) return t;
   if (Trap t = load_asi(s, asi, va, N, old)) return t;
   uint64_t cmp = s.r(d.rs2);
   if constexpr (N == 4) cmp = uint32_t(cmp);
