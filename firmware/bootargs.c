@@ -253,6 +253,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   w->pci_bus = 0;
   w->pci_bad_dma = 0;
   w->pci_poll = 0;
+  w->pci_mmio = 0;
   w->peer_mac = 0;
   w->bad = VNET_BAD_NONE;
   w->burst = 0;
@@ -380,6 +381,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_PCIDISK && word_is(key, klen, "depth")) slot = &w->depth;
     else if (w->kind == WL_PCIDISK && word_is(key, klen, "bad_dma")) slot = &w->pci_bad_dma;
     else if (w->kind == WL_PCIDISK && word_is(key, klen, "poll")) slot = &w->pci_poll;
+    else if (w->kind == WL_PCIDISK && word_is(key, klen, "mmio")) slot = &w->pci_mmio;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "size")) slot = &w->size;
     else if (w->kind == WL_VNET_PING && word_is(key, klen, "burst")) slot = &w->burst;
@@ -477,8 +479,8 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
                VDISK_MAX_SIZE >> 20);
     return -1;
   }
-  if (w->kind == WL_PCIDISK && (w->pci_bad_dma > 1 || w->pci_poll > 1)) {
-    fmt_format(err, errlen, "pcidisk: bad_dma and poll are 0 or 1");
+  if (w->kind == WL_PCIDISK && (w->pci_bad_dma > 1 || w->pci_poll > 1 || w->pci_mmio > 1)) {
+    fmt_format(err, errlen, "pcidisk: bad_dma, poll and mmio are 0 or 1");
     return -1;
   }
   if (w->kind == WL_VNET_PING) {

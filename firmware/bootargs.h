@@ -43,6 +43,7 @@ struct workload {
   uint64_t pci_bus;      /* pcidisk: bus=pci@N, the root complex's devhandle N (0: the MD's first) */
   uint64_t pci_bad_dma;  /* pcidisk: 1 = first a Read into a DVMA address never mapped (test hook) */
   uint64_t pci_poll;     /* pcidisk: 1 = poll the event queue's tail instead of taking its interrupt */
+  uint64_t pci_mmio;     /* pcidisk: 1 = registers by ASI_REAL_IO_LITTLE loads and stores, not pci_peek/poke */
   int ds;                /* any workload: ds=on (default) runs the Domain Services agent, ds=off not */
   int then_idle;         /* memory, compute: then=idle stays up idle once done (e.g. to be migrated) */
   uint64_t crypto_algs;  /* crypto: bit i = cryptosw.h's crypto_algs[i] */

@@ -19,6 +19,7 @@ struct pci_rc {
   uint64_t dvma_next;           /* IOMMU: next free TSB index (a bump allocator) */
   uint64_t mem32_next;          /* next free bus address in the MEM32 window */
   int poll;                     /* 1: poll the event queue's tail instead of taking its interrupt */
+  int mmio;                     /* 1: registers by ASI_REAL_IO_LITTLE loads and stores, not peek/poke */
   /* the one event queue the runtime uses */
   uint64_t eq_id, eq_devino, eq_bytes, eq_head, cookie;
   volatile uint64_t *eq;
@@ -47,7 +48,8 @@ void pci_close(struct pci_rc *rc);
 /* config space: the error flag (nonzero: no function answered; *v all-ones) */
 uint64_t pci_cfg_get(struct pci_rc *rc, uint64_t bdf, unsigned off, unsigned size, uint64_t *v);
 uint64_t pci_cfg_put(struct pci_rc *rc, uint64_t bdf, unsigned off, unsigned size, uint64_t v);
-/* a function's memory by real address (little-endian numbers, size 1/2/4/8); dies on failure */
+/* a function's memory by real address (little-endian numbers, size 1/2/4/8): pci_peek/poke, or
+ * with rc->mmio loads and stores with ASI_REAL_IO_LITTLE; dies on failure */
 uint64_t pci_peek(struct pci_rc *rc, uint64_t ra, unsigned size);
 void pci_poke(struct pci_rc *rc, uint64_t ra, unsigned size, uint64_t v, uint64_t bdf);
 

@@ -30,6 +30,10 @@ void pcidisk_workload_run(const struct workload *w, const struct md_info *md) {
   pci_open(&rc, bus, (int)w->pci_poll, hz);   /* a wait may take 1 s of simulated time */
   if (pci_find(&rc, NVME_CLASS, &fn)) die(1, "pcidisk: no NVMe controller (class 0x%06x) behind pci@%lx", NVME_CLASS, rc.dh);
   pci_enable(&fn);
+  if (w->pci_mmio) {   /* from here on the BAR's registers by loads and stores */
+    rc.mmio = 1;
+    printf("pci: pci@%lx %u:%02u.%u registers by ASI_REAL_IO_LITTLE loads and stores\n", rc.dh, fn.bus, fn.dev, fn.fn);
+  }
   pci_msix_setup(&fn, 2, FIRST_MSI);
   nvme_init(&n, &rc, &fn, FIRST_MSI);
 

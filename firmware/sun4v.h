@@ -14,6 +14,7 @@
 #define ASI_SCRATCHPAD  0x20
 #define ASI_MMU         0x21   /* contexts */
 #define ASI_QUEUE       0x25
+#define ASI_REAL_IO_LITTLE 0x1d   /* device space by real address, little-endian, uncached */
 
 /* Scratchpad registers (VA in ASI_SCRATCHPAD): 0 = fault area as Solaris/Linux do. */
 #define SCRATCH_FAULT   0x00

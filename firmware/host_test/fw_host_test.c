@@ -137,11 +137,11 @@ static void test_bootargs(void) {
   CHECK(workload_parse("vdisk depth=9", &w, err, sizeof err) != 0 &&
             strcmp(err, "vdisk: depth must be 1..8 (requests in flight)") == 0, "vdisk depth 9: %s", err);
   CHECK(workload_parse("pcidisk", &w, err, sizeof err) == 0 && w.kind == WL_PCIDISK && w.vdisk_op == VDISK_OP_WRITE &&
-            w.size == 1u << 20 && w.seed == 1 && w.depth == 4 && w.pci_bus == 0 && !w.pci_bad_dma && !w.pci_poll,
+            w.size == 1u << 20 && w.seed == 1 && w.depth == 4 && w.pci_bus == 0 && !w.pci_bad_dma && !w.pci_poll && !w.pci_mmio,
         "pcidisk defaults: %s", err);
-  CHECK(workload_parse("pcidisk op=verify size=4M seed=3 bus=pci@500 depth=8 bad_dma=1 poll=1", &w, err, sizeof err) == 0 &&
+  CHECK(workload_parse("pcidisk op=verify size=4M seed=3 bus=pci@500 depth=8 bad_dma=1 poll=1 mmio=1", &w, err, sizeof err) == 0 &&
             w.vdisk_op == VDISK_OP_VERIFY && w.size == 4u << 20 && w.seed == 3 && w.pci_bus == 0x500 && w.depth == 8 &&
-            w.pci_bad_dma == 1 && w.pci_poll == 1, "pcidisk all parameters: %s", err);
+            w.pci_bad_dma == 1 && w.pci_poll == 1 && w.pci_mmio == 1, "pcidisk all parameters: %s", err);
   CHECK(workload_parse("pcidisk bus=pci@", &w, err, sizeof err) != 0 &&
             strcmp(err, "pcidisk: bus \"pci@\" (a root complex like pci@400)") == 0, "pcidisk bad bus: %s", err);
   CHECK(workload_parse("pcidisk bus=400", &w, err, sizeof err) != 0, "pcidisk bus without pci@ refused");
