@@ -69,6 +69,16 @@ run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/a.img" -
   grep -qxF 'pci: pci@400 3:00.0 MSI-X: 2 of 8 vectors -> MSI 8.. at 0x7fff0000 -> event queue 0 (devino 0x18), polled' "$tmp/out" &&
   grep -Eq '^pcidisk: 39 commands, 0 errors, [1-9][0-9]* MSIs, 0 interrupts, depth 1$' "$tmp/out"
 check "a restart reads the pattern back, polling the event queue's tail (no interrupts) (rc=$rc)" $?
+# the registers by loads and stores (ASI_REAL_IO_LITTLE) instead of pci_peek/poke: the same data,
+# fewer hypercalls
+hcalls() { sed -n 's/.*domain a ([^)]*): exited with 0, \([0-9]*\) hypercalls.*/\1/p' "$tmp/err"; }
+run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/a.img" --boot-file "pcidisk op=verify size=4M seed=7"
+rc1=$rc h1=$(hcalls)
+run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/a.img" --boot-file "pcidisk op=verify size=4M seed=7 mmio=1"
+h2=$(hcalls)
+[ $rc1 = 0 ] && [ $rc = 0 ] && grep -qxF 'pci: pci@400 3:00.0 registers by ASI_REAL_IO_LITTLE loads and stores' "$tmp/out" &&
+  grep -Eq '^pcidisk: read and verified 4194304 bytes in ' "$tmp/out" && [ -n "$h1" ] && [ -n "$h2" ] && [ "$h2" -lt "$h1" ]
+check "with mmio=1 the registers are reached by loads and stores: the pattern verifies with $h2 hypercalls instead of $h1 (rc=$rc)" $?
 run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/a.img" --boot-file "pcidisk op=verify size=4M seed=8"
 [ $rc = 1 ] && grep -q '^vfsim-runtime: error: pcidisk: byte offset 0 reads 0x' "$tmp/out"
 check "verifying against another seed fails at offset 0 (rc=$rc)" $?
