@@ -197,15 +197,29 @@ void Nvme::on_doorbell(unsigned index, uint64_t, uint64_t now) {
     queue.head = uint32_t(now);
     if (bus_) post_due(bus_->now());   // completions held back by a full queue
     update_intx();
+    for (unsigned s = 0; s < kNvmeQueues; ++s)   // commands held back by it
+      if (sq_[s].valid && sq_[s].cqid == q) fetch(uint16_t(s));
   } else {
     queue.tail = uint32_t(now);
     fetch(uint16_t(q));
   }
 }
 
+// Entries of CQ q taken: posted and not yet consumed by the host, or promised to commands
+// already fetched.
+unsigned Nvme::cq_taken(uint16_t q) const {
+  const Queue& cq = cq_[q];
+  unsigned n = (cq.tail + cq.size - cq.head) % cq.size;
+  for (const Completion& c : pending_) n += c.cqid == q;
+  return n;
+}
+
 void Nvme::fetch(uint16_t sqid) {
   Queue& sq = sq_[sqid];
   while (sq.valid && sq.head != sq.tail && bus_ && bus_master() && (regs_.get(csts_) & (kCsRdy | kCsCfs)) == kCsRdy) {
+    // A command is fetched only when its completion will have room: what waits for the host
+    // stays in guest memory, and the device's own list stays bounded by the CQ sizes.
+    if (cq_taken(sq.cqid) + 1 >= cq_[sq.cqid].size) return;
     uint8_t sqe[64];
     if (bus_->dma_read(sq.base + uint64_t(sq.head) * 64, sqe, 64) != dev::DmaStatus::Ok) {
       regs_.set_bits(csts_, kCsCfs, true);   // the controller cannot go on (§3.1.6 CFS)
@@ -241,7 +255,7 @@ uint64_t Nvme::next_due() const {
 void Nvme::run(uint64_t now) { post_due(now); }
 
 void Nvme::post_due(uint64_t now) {
-  bool fired[kNvmeQueues] = {};
+  bool fired[kNvmeQueues] = {}, held[kNvmeQueues] = {};
   std::vector<Completion> left;
   for (size_t i = 0; i < pending_.size(); ++i) {
     const Completion& c = pending_[i];
@@ -251,9 +265,8 @@ void Nvme::post_due(uint64_t now) {
     }
     // A queue that is full (or a completion behind one held for it) waits: one CQ's entries
     // stay in order.
-    bool held = false;
-    for (const Completion& l : left) held |= l.cqid == c.cqid;
-    if (held || !post(c)) {
+    if (held[c.cqid] || !post(c)) {
+      held[c.cqid] = true;
       left.push_back(c);
       continue;
     }
@@ -268,7 +281,10 @@ bool Nvme::post(const Completion& c) {
   Queue& cq = cq_[c.cqid];
   if (!cq.valid) return true;   // its CQ was deleted (or the controller reset): dropped
   if ((cq.tail + 1) % cq.size == cq.head) return false;
-  if (!bus_ || !bus_master()) return false;
+  if (!bus_ || !bus_master()) {   // the device may not write memory now: the entry is lost
+    ++counters_.lost;
+    return true;
+  }
   // The completion entry (§4.6): DW0 result, DW2 SQ head | SQ id << 16, DW3 command id |
   // phase << 16 | status << 17; little-endian.
   uint8_t e[16] = {};
@@ -384,7 +400,8 @@ const vfsim::state::Description<vfsim::models::Nvme::Counters>& counters_state()
                             .field("bytes_read", &C::bytes_read)
                             .field("bytes_written", &C::bytes_written)
                             .field("async_errors", &C::async_errors)
-                            .field("interrupts", &C::interrupts);
+                            .field("interrupts", &C::interrupts)
+                            .field("lost", &C::lost);
   return d;
 }
 }  // namespace

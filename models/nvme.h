@@ -22,7 +22,9 @@
 //   (DVMA) address through PciBus::dma_*, only while bus mastering is on (else a doorbell
 //   fetches nothing). A failed data DMA: Data Transfer Error (0x04, DNR); a failed SQ entry
 //   read or CQ entry write: CSTS.CFS. Bad doorbells (no such queue, value past its size) are
-//   ignored and counted (async_errors).
+//   ignored and counted (async_errors). A command is fetched only when its CQ has room for
+//   its completion (so the device's list is bounded); the rest wait in guest memory until the
+//   CQ head doorbell. A completion due while bus mastering is off is lost (counted).
 //
 // Timing: a doorbell fetches and executes at once; the data moves at once (image <-> guest
 // memory); the completion entry and its interrupt are posted at the due cycle
@@ -100,6 +102,7 @@ class Nvme : public dev::PciFunction {
     uint64_t bytes_read = 0, bytes_written = 0;
     uint64_t async_errors = 0;   // doorbells ignored (no such queue, value out of range)
     uint64_t interrupts = 0;     // MSI-X messages sent
+    uint64_t lost = 0;           // completions due while bus mastering was off (not written)
   };
   const Counters& counters() const { return counters_; }
   uint64_t blocks() const { return blocks_; }
@@ -144,6 +147,7 @@ class Nvme : public dev::PciFunction {
   uint16_t prp_segments(uint64_t prp1, uint64_t prp2, uint32_t len, std::vector<std::pair<uint64_t, uint32_t>>& out);
   uint16_t dma_to_guest(uint64_t prp1, uint64_t prp2, const void* src, uint32_t len);
   uint16_t dma_from_guest(uint64_t prp1, uint64_t prp2, void* dst, uint32_t len);
+  unsigned cq_taken(uint16_t q) const;
   void schedule(const Completion& c);
   void post_due(uint64_t now);
   bool post(const Completion& c);   // false: its CQ is full (stays pending)

@@ -552,3 +552,27 @@ TEST_CASE("nvme: a 128 KB command completes at latency + max(media, link)", "[nv
   Cqe c = t.pop(1);
   CHECK(c.cid == 99);
 }
+
+TEST_CASE("nvme: a full CQ holds commands in the SQ until the host consumes", "[nvme]") {
+  Rig t;
+  t.bring_up();
+  REQUIRE(t.admin(0x05, 3u << 16 | 1, 1u << 16 | 2 | 1, kBus + kIoCq).status == 0);   // CQ of 4
+  REQUIRE(t.admin(0x01, 7u << 16 | 1, 1u << 16 | 1, kBus + kIoSq).status == 0);      // SQ of 8
+  t.sq[1] = {kIoSq, 8}, t.cq[1] = {kIoCq, 4};
+  for (int i = 0; i < 6; ++i) t.submit(1, t.rw(0x02, uint64_t(i), 1, kBus + kData + 512 * unsigned(i)));
+  CHECK(t.dev->pending() == 3);   // a CQ of 4 holds 3
+  t.advance();
+  t.advance();
+  t.advance();
+  CHECK(t.dev->next_due() == UINT64_MAX);
+  std::vector<uint16_t> heads;
+  for (int i = 0; i < 6; ++i) {
+    if (!t.cqe_pending(1)) t.advance();
+    Cqe c = t.pop(1);   // each head doorbell lets one more in
+    CHECK(c.status == 0);
+    heads.push_back(c.sq_head);
+  }
+  CHECK(heads == std::vector<uint16_t>{1, 2, 3, 4, 5, 6});
+  std::vector<uint8_t> f = t.img.bytes(0, 6 * 512);
+  CHECK(std::equal(f.begin(), f.end(), t.bus.mem.begin() + long(kData)));
+}
