@@ -149,9 +149,9 @@ void Nvme::enable() {
   uint32_t sqs = uint32_t(aqa & 0xfff) + 1, cqs = uint32_t(aqa >> 16 & 0xfff) + 1;
   unsigned mps = unsigned(cc >> 7 & 0xf), css = unsigned(cc >> 4 & 7);
   regs_.set(csts_, regs_.get(csts_) & ~0xcull);   // a new enable ends the shutdown state
-  // An admin queue of one entry, a page size beyond MPSMAX or a command set other than NVM
-  // cannot run: controller fatal status, not ready.
-  if (sqs < 2 || cqs < 2 || mps > 1 || css != 0) {
+  // An admin queue of one entry or more than CAP.MQES + 1, a page size beyond MPSMAX or a
+  // command set other than NVM cannot run: controller fatal status, not ready.
+  if (sqs < 2 || cqs < 2 || sqs > kNvmeMaxEntries || cqs > kNvmeMaxEntries || mps > 1 || css != 0) {
     regs_.set_bits(csts_, kCsCfs, true);
     return;
   }
@@ -165,6 +165,7 @@ void Nvme::enable() {
 void Nvme::controller_reset() {
   for (unsigned q = 0; q < kNvmeQueues; ++q) sq_[q] = Queue{}, cq_[q] = Queue{};
   pending_.clear();
+  recount();
   regs_.set(intms_, 0);
   regs_.set(intmc_, 0);
   regs_.set(csts_, regs_.get(csts_) & kCsShstComplete);   // RDY and CFS clear
@@ -210,8 +211,12 @@ void Nvme::on_doorbell(unsigned index, uint64_t, uint64_t now) {
 unsigned Nvme::cq_taken(uint16_t q) const {
   const Queue& cq = cq_[q];
   unsigned n = (cq.tail + cq.size - cq.head) % cq.size;
-  for (const Completion& c : pending_) n += c.cqid == q;
-  return n;
+  return n + promised_[q];
+}
+
+void Nvme::recount() {
+  std::fill(std::begin(promised_), std::end(promised_), 0u);
+  for (const Completion& c : pending_) ++promised_[c.cqid];
 }
 
 void Nvme::fetch(uint16_t sqid) {
@@ -239,6 +244,7 @@ void Nvme::schedule(const Completion& c) {
   // Due cycles never decrease (the device serves one command at a time), so appending keeps
   // the list in order.
   pending_.push_back(c);
+  ++promised_[c.cqid];
   device_free_ = std::max(device_free_, c.due);
   if (bus_) bus_->wake_at(c.due);
 }
@@ -273,6 +279,7 @@ void Nvme::post_due(uint64_t now) {
     fired[c.cqid] = true;
   }
   pending_ = std::move(left);
+  recount();
   for (unsigned q = 0; q < kNvmeQueues; ++q)
     if (fired[q]) interrupt(uint16_t(q));
 }
@@ -461,6 +468,7 @@ void Nvme::load(state::Decoder& d) {
       d.fail("nvme: a pending completion names no queue or is out of order");
     last = c.due;
   }
+  recount();
   if (bus_ && !pending_.empty()) bus_->wake_at(pending_.front().due);
 }
 

@@ -148,6 +148,7 @@ class Nvme : public dev::PciFunction {
   uint16_t dma_to_guest(uint64_t prp1, uint64_t prp2, const void* src, uint32_t len);
   uint16_t dma_from_guest(uint64_t prp1, uint64_t prp2, void* dst, uint32_t len);
   unsigned cq_taken(uint16_t q) const;
+  void recount();
   void schedule(const Completion& c);
   void post_due(uint64_t now);
   bool post(const Completion& c);   // false: its CQ is full (stays pending)
@@ -169,6 +170,8 @@ class Nvme : public dev::PciFunction {
   unsigned msix_ctl_ = 0, vaddr_lo_, vaddr_hi_, vdata_, vctrl_, pba_;
   Queue sq_[kNvmeQueues], cq_[kNvmeQueues];
   std::vector<Completion> pending_;  // in due order
+  std::vector<uint8_t> scratch_;          // a command's data on its way (not state)
+  unsigned promised_[kNvmeQueues] = {};   // pending_ per CQ (derived, not state)
   uint64_t device_free_ = 0;         // cycle the device finishes its last command
   bool intx_ = false;                // INTA asserted
   Counters counters_;

@@ -267,14 +267,15 @@ Nvme::Completion Nvme::io(const uint8_t* sqe, uint64_t begin, uint64_t& due) {
     c.status = st::kInvalidField | st::kDnr;
     return c;
   }
-  std::vector<uint8_t> buf(len);
+  if (scratch_.size() < len) scratch_.resize(len);   // grows to the largest command, then stays
+  uint8_t* buf = scratch_.data();
   const bool read = op == 0x02;
   if (read) {
-    if (!image_io(fd_, false, buf.data(), len, slba << kNvmeBlockShift)) c.status = st::kInternal;
-    else c.status = dma_to_guest(s.prp1(), s.prp2(), buf.data(), uint32_t(len));
+    if (!image_io(fd_, false, buf, len, slba << kNvmeBlockShift)) c.status = st::kInternal;
+    else c.status = dma_to_guest(s.prp1(), s.prp2(), buf, uint32_t(len));
   } else {
-    c.status = dma_from_guest(s.prp1(), s.prp2(), buf.data(), uint32_t(len));
-    if (!c.status && !image_io(fd_, true, buf.data(), len, slba << kNvmeBlockShift)) c.status = st::kInternal;
+    c.status = dma_from_guest(s.prp1(), s.prp2(), buf, uint32_t(len));
+    if (!c.status && !image_io(fd_, true, buf, len, slba << kNvmeBlockShift)) c.status = st::kInternal;
   }
   if (c.status) return c;
   if (read) ++counters_.reads, counters_.bytes_read += len;

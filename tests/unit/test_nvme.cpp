@@ -576,3 +576,21 @@ TEST_CASE("nvme: a full CQ holds commands in the SQ until the host consumes", "[
   std::vector<uint8_t> f = t.img.bytes(0, 6 * 512);
   CHECK(std::equal(f.begin(), f.end(), t.bus.mem.begin() + long(kData)));
 }
+
+TEST_CASE("nvme: an enable the controller cannot run sets CSTS.CFS, not RDY", "[nvme]") {
+  Rig t;
+  auto try_enable = [&](uint32_t aqa, uint32_t cc) {
+    t.w(0x14, 4, 0);
+    t.w(0x24, 4, aqa);
+    t.w(0x28, 8, kBus + kAsq);
+    t.w(0x30, 8, kBus + kAcq);
+    t.w(0x14, 4, cc);
+    return uint32_t(t.r(0x1c, 4) & 3);
+  };
+  const uint32_t cc = 1 | 6u << 16 | 4u << 20;
+  CHECK(try_enable(4095u << 16 | 15, cc) == 2);   // admin CQ of 4096 > MQES + 1
+  CHECK(try_enable(15u << 16 | 0, cc) == 2);      // admin SQ of one entry
+  CHECK(try_enable(15u << 16 | 15, cc | 2u << 7) == 2);   // 16 KB pages > MPSMAX
+  CHECK(try_enable(15u << 16 | 15, cc | 1u << 4) == 2);   // not the NVM command set
+  CHECK(try_enable(1023u << 16 | 1023, cc) == 1);
+}
