@@ -107,17 +107,21 @@ Nvme::~Nvme() {
 
 // --- registers -----------------------------------------------------------------------------
 
+// Inside the BAR every access completes, as on the hardware: reserved offsets read 0 and
+// ignore writes (NVMe 1.4 §3.1: reserved registers). Past the BAR: nothing (false).
 bool Nvme::bar_read(unsigned bar, uint64_t offset, unsigned size, uint64_t& v) {
   v = 0;
   if (bar != 0 || offset >= 0x4000 || size > 0x4000 - offset) return false;
-  if (offset < 0x2000) return regs_.read(offset, size, v);
-  return msix_.read(offset - 0x2000, size, v);
+  if (offset < 0x2000) regs_.read(offset, size, v);
+  else msix_.read(offset - 0x2000, size, v);
+  return true;
 }
 
 bool Nvme::bar_write(unsigned bar, uint64_t offset, unsigned size, uint64_t v) {
   if (bar != 0 || offset >= 0x4000 || size > 0x4000 - offset) return false;
-  if (offset < 0x2000) return regs_.write(offset, size, v);
-  return msix_.write(offset - 0x2000, size, v);
+  if (offset < 0x2000) regs_.write(offset, size, v);
+  else msix_.write(offset - 0x2000, size, v);
+  return true;
 }
 
 // INTMS and INTMC both read the interrupt mask (§3.1.3-4): INTMS sets the bits written 1

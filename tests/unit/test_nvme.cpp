@@ -210,7 +210,11 @@ TEST_CASE("nvme: config space identity, capabilities and BAR", "[nvme]") {
   CHECK(t.r(0x4, 4) == uint32_t(cap >> 32));   // the high half alone
   uint64_t v;
   CHECK_FALSE(t.dev->bar_read(0, 0x4000, 4, v));
-  CHECK_FALSE(t.dev->bar_read(0, 0x800, 4, v));   // no register there
+  CHECK_FALSE(t.dev->bar_read(1, 0, 4, v));        // BAR1 is BAR0's upper half
+  CHECK(t.r(0x800, 4) == 0);                        // reserved: reads 0
+  t.w(0x800, 4, 0xffffffff);
+  CHECK(t.r(0x800, 4) == 0);
+  CHECK(t.r(0x1f00, 4) == 0);
 }
 
 TEST_CASE("nvme: bring-up and Identify like a driver", "[nvme]") {
@@ -593,4 +597,14 @@ TEST_CASE("nvme: an enable the controller cannot run sets CSTS.CFS, not RDY", "[
   CHECK(try_enable(15u << 16 | 15, cc | 2u << 7) == 2);   // 16 KB pages > MPSMAX
   CHECK(try_enable(15u << 16 | 15, cc | 1u << 4) == 2);   // not the NVM command set
   CHECK(try_enable(1023u << 16 | 1023, cc) == 1);
+}
+
+TEST_CASE("nvme: an image read that fails is an Internal Error", "[nvme]") {
+  Rig t;
+  t.bring_up();
+  t.io_queues();
+  REQUIRE(truncate(t.img.path.c_str(), 512 * 64) == 0);   // the file shrank under the device
+  CHECK(t.cmd(1, t.rw(0x02, 100, 1, kBus + kData)).status == 0x06);
+  CHECK(t.cmd(1, t.rw(0x02, 10, 1, kBus + kData)).status == 0);
+  CHECK(t.dev->counters().reads == 1);
 }
