@@ -196,6 +196,36 @@ void write_seeds(const std::string& dir) {
   s.b.push_back(6);   // save/load
   s.bar(0x14, 0);     // disable
   fuzz_seed::write(dir + "/bringup", s.b);
+
+  // INTx instead of MSI-X, a masked interrupt, bad doorbells, an unmapped PRP, a full CQ of
+  // two entries, an unmapped page under the admin SQ (fatal), then a reset.
+  Seed x;
+  x.cfg(0x04, 0x6, 1);
+  x.bar(0x24, 3u << 16 | 3);
+  x.bar(0x28, kBus + 0x0000, 3);
+  x.bar(0x30, kBus + 0x1000, 3);
+  x.bar(0x14, 1 | 6u << 16 | 4u << 20);
+  x.sqe(0x0000, 0x05, 1, 0, kBus + 0x2000, 0, 1u << 16 | 1, 3);   // CQ 1 of two entries
+  x.sqe(0x0040, 0x01, 2, 0, kBus + 0x3000, 0, 3u << 16 | 1, 1u << 16 | 1);
+  x.bar(0x1000, 2);
+  x.time(50000);
+  x.bar(0x1004, 2);
+  x.bar(0x0c, 1);   // INTMS
+  x.sqe(0x3000, 0x02, 3, 1, 0x10000000, 0, 0, 0, 0);   // unmapped PRP
+  x.sqe(0x3040, 0x02, 4, 1, kBus + 0x8000, 0, 1, 0, 0);
+  x.sqe(0x3080, 0x01, 5, 1, kBus + 0x8000, 0, 70, 0, 0);   // LBA out of range
+  x.bar(0x1008, 3);
+  x.bar(0x1040, 1);   // no such queue
+  x.time(1000000);
+  x.bar(0x10, 1);   // INTMC
+  x.bar(0x100c, 1);
+  x.time(1000000);
+  x.b.push_back(6);
+  x.b.push_back(7), x.b.push_back(0);   // unmap the admin SQ's page
+  x.sqe(0x0080, 0x06, 6, 0, kBus + 0x4000, 0, 1);
+  x.bar(0x1000, 3);
+  x.bar(0x14, 0);
+  fuzz_seed::write(dir + "/intx-errors", x.b);
 }
 
 }  // namespace
