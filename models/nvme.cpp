@@ -244,6 +244,15 @@ void Nvme::fetch(uint16_t sqid) {
   }
 }
 
+// A deleted queue's completions not yet posted: the host has given them up (the data moved
+// already), and a queue created later under the same id must not receive them.
+void Nvme::forget(uint16_t qid, bool cq) {
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(),
+                                [&](const Completion& c) { return (cq ? c.cqid : c.sqid) == qid; }),
+                 pending_.end());
+  recount();
+}
+
 void Nvme::schedule(const Completion& c) {
   // Due cycles never decrease (the device serves one command at a time), so appending keeps
   // the list in order.

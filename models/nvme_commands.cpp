@@ -142,7 +142,7 @@ Nvme::Completion Nvme::admin(const uint8_t* sqe, uint64_t&) {
   switch (s.opcode()) {
     case 0x00:   // Delete I/O Submission Queue
       if (qid == 0 || qid > max_io || !sq_[qid].valid) c.status = st::kInvalidQid | st::kDnr;
-      else sq_[qid] = Queue{};
+      else sq_[qid] = Queue{}, forget(qid, false);
       break;
     case 0x01:   // Create I/O Submission Queue: CDW11 = CQID << 16 | QPRIO 2:1 | PC 0
       if (qid == 0 || qid > max_io || sq_[qid].valid) c.status = st::kInvalidQid | st::kDnr;
@@ -159,7 +159,7 @@ Nvme::Completion Nvme::admin(const uint8_t* sqe, uint64_t&) {
       if (qid == 0 || qid > max_io || !cq_[qid].valid) c.status = st::kInvalidQid | st::kDnr;
       else if (std::any_of(sq_ + 1, sq_ + kNvmeQueues, [&](const Queue& q) { return q.valid && q.cqid == qid; }))
         c.status = st::kInvalidQueueDeletion | st::kDnr;
-      else cq_[qid] = Queue{}, update_intx();
+      else cq_[qid] = Queue{}, forget(qid, true), update_intx();
       break;
     case 0x05:   // Create I/O Completion Queue: CDW11 = IV << 16 | IEN 1 | PC 0
       if (qid == 0 || qid > max_io || cq_[qid].valid) c.status = st::kInvalidQid | st::kDnr;

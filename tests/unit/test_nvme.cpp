@@ -608,3 +608,27 @@ TEST_CASE("nvme: an image read that fails is an Internal Error", "[nvme]") {
   CHECK(t.cmd(1, t.rw(0x02, 10, 1, kBus + kData)).status == 0);
   CHECK(t.dev->counters().reads == 1);
 }
+
+TEST_CASE("nvme: a queue deleted before its completions are due does not get them later", "[nvme]") {
+  Rig t;
+  t.bring_up();
+  t.io_queues();
+  t.submit(1, t.rw(0x02, 0, 1, kBus + kData));
+  REQUIRE(t.dev->pending() == 1);
+  // delete SQ 1 and CQ 1 and create them again before the read is due
+  t.submit(0, Sqe(0x00, 50).cdw(10, 1));
+  CHECK(t.dev->pending() == 1);   // the read's completion is gone, the delete's is there
+  t.submit(0, Sqe(0x04, 51).cdw(10, 1));
+  t.submit(0, Sqe(0x05, 52).cdw(10, 15u << 16 | 1).cdw(11, 1u << 16 | 2 | 1).prp1(kBus + kIoCq));
+  t.submit(0, Sqe(0x01, 53).cdw(10, 15u << 16 | 1).cdw(11, 1u << 16 | 1).prp1(kBus + kIoSq));
+  std::fill(t.bus.mem.begin() + long(kIoCq), t.bus.mem.begin() + long(kIoCq + 256), 0);
+  t.sq[1] = {kIoSq, 16}, t.cq[1] = {kIoCq, 16};
+  while (t.dev->next_due() != UINT64_MAX) t.advance();
+  for (uint16_t cid = 50; cid < 54; ++cid) {
+    Cqe c = t.pop(0);
+    CHECK(c.cid == cid);
+    CHECK(c.status == 0);
+  }
+  CHECK_FALSE(t.cqe_pending(1));
+  CHECK(t.cmd(1, t.rw(0x02, 0, 1, kBus + kData)).status == 0);
+}
