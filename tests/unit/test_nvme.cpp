@@ -632,3 +632,24 @@ TEST_CASE("nvme: a queue deleted before its completions are due does not get the
   CHECK_FALSE(t.cqe_pending(1));
   CHECK(t.cmd(1, t.rw(0x02, 0, 1, kBus + kData)).status == 0);
 }
+
+TEST_CASE("nvme: a state of a newer version is refused", "[nvme]") {
+  Rig t;
+  t.bring_up();
+  state::Encoder e, config;
+  t.dev->save(e);
+  t.dev->dev::PciFunction::save(config);   // the config header comes first
+  REQUIRE(e.buf.size() > config.buf.size() + 4);
+  CHECK(state::get_be(&e.buf[config.buf.size()], 4) == 1);   // the controller's own, version 1
+  std::vector<uint8_t> newer = e.buf;
+  state::put_be(&newer[config.buf.size()], 4, 2);
+  Nvme other(t.img.path);
+  state::Decoder d(newer.data(), newer.size());
+  CHECK_THROWS_WITH(other.load(d), Catch::Contains("newer"));
+  state::Decoder ok(e.buf.data(), e.buf.size());
+  other.load(ok);
+  CHECK((other.counters().admin) == 0);
+  uint64_t csts = 0;
+  REQUIRE(other.bar_read(0, 0x1c, 4, csts));
+  CHECK(csts == 1);   // ready, as saved
+}
