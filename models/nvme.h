@@ -9,13 +9,17 @@
 //   0x1000  doorbells: SQy tail at 0x1000 + 8y, CQy head at 0x1004 + 8y; admin + 8 I/O pairs.
 //   0x2000  MSI-X table, 8 vectors of 16 bytes (addr lo, addr hi, data, vector control)
 //   0x3000  MSI-X pending bit array
-// Config space: PCI Express capability (endpoint, x8 2.5 GT/s link), MSI-X capability
-// (PCI 3.0 §6.8.2: 8 vectors, table BIR 0 @0x2000, PBA BIR 0 @0x3000).
+//   Reserved offsets inside the BAR read 0 and ignore writes.
+// Config space: MSI-X capability at 0x40 (PCI 3.0 §6.8.2: 8 vectors, table BIR 0 @0x2000,
+// PBA BIR 0 @0x3000), PCI Express capability at 0x4c (version 2, endpoint, x8 2.5 GT/s).
+// CC.EN 0->1 takes AQA/ASQ/ACQ and sets CSTS.RDY; an admin queue below 2 or above 1024
+// entries, CC.MPS > 1 or CC.CSS other than NVM sets CSTS.CFS instead. CC.EN 1->0 drops every
+// queue and pending completion. CC.SHN: CSTS.SHST "complete" at once.
 //
 // Commands (NVMe Base 1.4 §5, NVM Command Set; opcodes as in Linux nvme.h):
 //   admin: Delete I/O SQ 0x00, Create I/O SQ 0x01, Get Log Page 0x02 (error, SMART and
 //   firmware logs read as zeros), Delete I/O CQ 0x04, Create I/O CQ 0x05, Identify 0x06
-//   (CNS 0 namespace, 1 controller), Abort 0x08 (completes, nothing aborted), Set/Get
+//   (CNS 0 namespace, 1 controller, 2 active namespace list), Abort 0x08 (completes, nothing aborted), Set/Get
 //   Features 0x09/0x0a (Number of Queues 0x07 only; 8 SQs and 8 CQs granted).
 //   NVM: Flush 0x00, Write 0x01, Read 0x02 on namespace 1. MDTS 5: 128 KB per command.
 //   Data: PRP1/PRP2 and chained PRP lists in CC.MPS pages (§4.3). Every address is a bus
@@ -36,7 +40,8 @@
 // its latency alone. Deleting a queue drops its completions not yet posted.
 //
 // Interrupts: MSI-X per CQ vector (Create I/O CQ IV; the admin CQ uses vector 0), with the
-// function mask, per-vector masks and the PBA; with MSI-X disabled, INTx (INTA, level: any
+// function mask, per-vector masks and the PBA; one message per CQ for the completions one
+// run() posts; with MSI-X disabled, INTx (INTA, level: any
 // interrupt-enabled CQ with entries the host has not consumed, unless INTMS masks bit 0).
 //
 // Left out: SGLs, metadata, fused commands, Asynchronous Event Requests (Invalid Opcode),
