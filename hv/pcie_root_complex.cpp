@@ -349,4 +349,16 @@ void RootComplex::load(state::Decoder& d) {
   iommu = std::move(map), eqs = q, msis = m, msgs = g, intx_ = ix & 0xf, link_free_up_ = up, link_free_down_ = down;
 }
 
+std::string pcie_table(const Hypervisor& hv) {
+  std::string out = fmt::format("{:<9}{:<11}{:>12}{:>12}{:>8}{:>8}  {}\n", "BUS", "OWNER", "DMA-READ", "DMA-WRITE", "MSIS",
+                                "FAULTS", "DEVICE");
+  for (const auto& r : hv.roots) {
+    const RootComplex::Counters& c = r->counters;
+    out += fmt::format("{:<9}{:<11}{:>12}{:>12}{:>8}{:>8}  {}\n", r->name, r->owner ? r->owner->name : "-", c.dma_read_bytes,
+                       c.dma_write_bytes, c.msis, c.dma_faults, r->endpoint() ? r->endpoint()->describe() : "(empty slot)");
+    if (!c.last_fault.empty()) out += fmt::format("    last fault: {}\n", c.last_fault);
+  }
+  return out;
+}
+
 }  // namespace vfsim::hv

@@ -141,4 +141,8 @@ class RootComplex : public dev::PciBus {
   unsigned intx_ = 0;              // INTA..INTD asserted (bits 0..3)
 };
 
+// The buses of a hypervisor as `vfctl pcie` and `vfsim-hv` print them: one line per root
+// complex (owner, DMA bytes each way, MSIs, DMA faults, the device), then the last fault.
+std::string pcie_table(const Hypervisor& hv);
+
 }  // namespace vfsim::hv

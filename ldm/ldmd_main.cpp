@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hv/hypervisor.h"
+#include "hv/pcie_root_complex.h"
 #include "sim/cmt/main_stack.h"
 #include "ldm/hv_host.h"
 #include "ldm/manager.h"
@@ -172,6 +173,7 @@ struct HvMachine : ldm::VfctlMachine {
                        sc_core::sc_time_stamp().to_string());
   }
   void shutdown() override { g_quit = -1; }
+  std::string pcie_status() override { return hv::pcie_table(host.hypervisor()); }
 };
 }  // namespace
 

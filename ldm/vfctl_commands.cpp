@@ -172,6 +172,11 @@ Reply VfctlCommands::run(const std::vector<std::string>& a) {
     }
     return r;
   }
+  // The buses and what their devices did (docs/pcie.md).
+  if (a[0] == "pcie" && a.size() == 1) {
+    r.out = m_.pcie_status();
+    return r;
+  }
   if (a[0] == "shutdown") {
     m_.shutdown();
     r.out = "ldmd stopping\n";

@@ -38,6 +38,8 @@ struct VfctlMachine {
   // Writes the whole host to the absolute path `file`; returns the line vfctl prints. Throws.
   virtual std::string snapshot(const std::string& file) = 0;
   virtual void shutdown() = 0;   // ldmd stops after this reply
+  // The PCIe buses: owner, DMA and MSI counts, faults, the device (hv::pcie_table).
+  virtual std::string pcie_status() { return "no PCIe buses\n"; }
 };
 
 class VfctlCommands {

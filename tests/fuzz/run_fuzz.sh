@@ -4,7 +4,7 @@
 # regression inputs under tests/fuzz/corpus/TARGET/.
 # Usage: tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [TARGET]
 #   TARGET: state_stream (default), migration_runtime, migration_frames, cwq, md_decode, elf,
-#   platform_file, hypercalls, ldm_request, vio_services, constraints_xml
+#   platform_file, hypercalls, ldm_request, vio_services, constraints_xml, nvme
 # Exit: 0 no finding, 77 skipped (no clang++ or no libFuzzer runtime: apt-get install clang
 # libclang-rt-14-dev), anything else a finding (the crashing input is left in BUILD_DIR).
 # FUZZ_BUILD_ONLY=1: build the target and write its seeds, do not fuzz.
@@ -112,6 +112,14 @@ case $target in
     libs=(-ltomlplusplus -lfmt -lpugixml)
     max_len=16384   # a service domain and a guest with every device: about 6 KB
     extra=(-dict="$here/constraints_xml.dict")   # the elements, resource types and keys
+    ;;
+  nvme)
+    # The NVMe controller on the unit tests' fake PCI bus (tests/unit/fake_pci_bus.h).
+    srcs=("$here/fuzz_nvme.cpp" "$root/models/nvme.cpp" "$root/models/nvme_commands.cpp" "$root/sim/dev/register_bank.cpp"
+          "$root/sim/dev/pci_function.cpp")
+    defs=(-DFMT_SHARED)
+    libs=(-lfmt)
+    max_len=8192   # a bring-up with queues and a few commands is about 1 KB
     ;;
   *)
     echo "fuzz: no target $target" >&2
