@@ -286,6 +286,11 @@ uint64_t RootComplex::link_transfer(uint64_t start, uint64_t bytes, bool upstrea
   return free;
 }
 
+bool RootComplex::tracing() const { return hv_.trace != nullptr; }
+void RootComplex::trace(const std::string& line) {
+  if (hv_.trace) fmt::print(hv_.trace, "{}pcie {}: {}\n", hv_.trace_time(), name, line);
+}
+
 void RootComplex::run(uint64_t now) {
   if (ep_ && owner) ep_->run(now);
 }

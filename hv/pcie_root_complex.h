@@ -113,6 +113,8 @@ class RootComplex : public dev::PciBus {
   double cycles_per_ns() const override;
   void wake_at(uint64_t cycle) override;
   uint64_t link_transfer(uint64_t start, uint64_t bytes, bool upstream) override;
+  bool tracing() const override;
+  void trace(const std::string& line) override;
 
   // Device time (the hypervisor's device events): what the endpoint has due by `now`.
   uint64_t next_due() const { return ep_ ? ep_->next_due() : UINT64_MAX; }

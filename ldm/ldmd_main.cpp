@@ -28,6 +28,7 @@
 #include "hv/pcie_root_complex.h"
 #include "sim/cmt/main_stack.h"
 #include "ldm/hv_host.h"
+#include "models/pci_slots.h"
 #include "ldm/manager.h"
 #include "ldm/migration.h"
 #include "ldm/password.h"
@@ -206,6 +207,7 @@ int sc_main(int argc, char** argv) {
       ("deterministic", "simulated time advances only with 'vfctl clock advance'")
       ("xml-interface", "serve the LDoms XML interface's requests on the socket ('vfctl xml FILE'; docs/ldm.md section 9)")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
+      ("pci-disk", po::value<std::vector<std::string>>(), "BUS=FILE: an NVMe disk whose namespace is the host FILE, behind PCIe root complex BUS, e.g. pci@500=/var/tmp/disk.img (repeatable; docs/pcie.md)")
       ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
       ("slice-ms", po::value<double>()->default_value(1.0), "longest simulated time run between two looks at the socket")
       ("response-ms", po::value<double>()->default_value(5.0), "host time a slice may take: slices shrink on a busy machine so ldm stays responsive")
@@ -287,6 +289,11 @@ int sc_main(int argc, char** argv) {
     }
     cmt::BareMachine machine("machine", p);
     hv::Hypervisor hyp(machine);
+    if (vm.count("pci-disk"))
+      if (std::string why = models::attach_pci_disks(hyp, vm["pci-disk"].as<std::vector<std::string>>()); !why.empty()) {
+        std::cerr << "ldmd: " << why << "\n";
+        return 2;
+      }
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> trace(nullptr, std::fclose);
     if (vm.count("hv-trace")) {
       trace.reset(std::fopen(vm["hv-trace"].as<std::string>().c_str(), "w"));

@@ -236,6 +236,7 @@ void Nvme::fetch(uint16_t sqid) {
     }
     sq.head = (sq.head + 1) % sq.size;
     Completion c = execute(sqid, sqe);
+    if (bus_->tracing()) trace_command(sqid, sqe, c);
     c.sqid = sqid;
     c.sq_head = uint16_t(sq.head);
     if (!sq_[sqid].valid) return;   // it deleted its own queue
@@ -318,6 +319,9 @@ bool Nvme::post(const Completion& c) {
     regs_.set_bits(csts_, kCsCfs, true);
     return true;   // lost: the controller is fatal now
   }
+  if (bus_->tracing())
+    bus_->trace(fmt::format("nvme: CQ{} entry {} <- cid {} status {:#x} phase {} (SQ{} head {})", c.cqid, cq.tail, c.cid,
+                            c.status, cq.phase & 1, c.sqid, c.sq_head));
   if (++cq.tail == cq.size) cq.tail = 0, cq.phase ^= 1;
   if (c.status) ++counters_.errors;
   return true;

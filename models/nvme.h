@@ -143,6 +143,7 @@ class Nvme : public dev::PciFunction {
   void on_intmc(unsigned, uint64_t, uint64_t now);
   void on_cc(unsigned, uint64_t old, uint64_t now);
   void on_doorbell(unsigned index, uint64_t old, uint64_t now);
+  void trace_command(uint16_t sqid, const uint8_t* sqe, const Completion& c) const;   // --hv-trace
   void on_msix_control(unsigned, uint64_t old, uint64_t now);
   void on_vector_control(unsigned index, uint64_t old, uint64_t now);
 

@@ -8,6 +8,8 @@
 
 #include "models/nvme.h"
 
+#include <fmt/format.h>
+
 namespace vfsim::models {
 
 namespace st = nvme_status;
@@ -48,6 +50,21 @@ bool image_io(int fd, bool write, uint8_t* buf, size_t len, uint64_t off) {
 }
 
 }  // namespace
+
+// One line per command for --hv-trace: what it asked, its status, when it completes.
+void Nvme::trace_command(uint16_t sqid, const uint8_t* sqe, const Completion& c) const {
+  Sqe s{sqe};
+  static const char* const kIo[] = {"flush", "write", "read"}, *const kAdmin[] = {
+      "delete-sq", "create-sq", "get-log-page", "?", "delete-cq", "create-cq", "identify", "?", "abort",
+      "set-features", "get-features"};
+  const char* op = sqid ? (s.opcode() < 3 ? kIo[s.opcode()] : "?") : (s.opcode() < 11 ? kAdmin[s.opcode()] : "?");
+  std::string what = sqid && (s.opcode() == 1 || s.opcode() == 2)
+                         ? fmt::format(" lba {} blocks {} prp1 {:#x} prp2 {:#x}", uint64_t(s.cdw(11)) << 32 | s.cdw(10),
+                                       (s.cdw(12) & 0xffff) + 1, s.prp1(), s.prp2())
+                         : fmt::format(" cdw10 {:#x}", s.cdw(10));
+  bus_->trace(fmt::format("nvme: SQ{} cid {} {}{} -> status {:#x}, completion in {:.3f} us", sqid, s.cid(), op, what,
+                          c.status, double(c.due - bus_->now()) / bus_->cycles_per_ns() / 1000));
+}
 
 Nvme::Completion Nvme::execute(uint16_t sqid, const uint8_t* sqe) {
   Sqe s{sqe};

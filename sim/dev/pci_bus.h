@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace vfsim::dev {
 
@@ -40,6 +41,11 @@ struct PciBus {
   // Returns the cycle the last byte has crossed the link; the link is busy until then in that
   // direction (the x8 Gen1 cap of the reference, with its TLP overhead).
   virtual uint64_t link_transfer(uint64_t start, uint64_t bytes, bool upstream) = 0;
+
+  // The hypervisor's trace (--hv-trace), on the same timeline as the hypercalls: a device
+  // says what it does there. Format the line only when tracing() is true.
+  virtual bool tracing() const { return false; }
+  virtual void trace(const std::string& line) { (void)line; }
 };
 
 }  // namespace vfsim::dev

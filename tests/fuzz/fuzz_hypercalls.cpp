@@ -3,8 +3,8 @@
 // guest's `ta` reaches it; tests/unit/hv_fixture.h).
 //
 // The guest: 4 vCPUs, two mblocks (RA kGuestRaBase + 64 MB and 0x10000000 + 16 MB), the crypto
-// unit of core 0 and the PCIe bus pci@400, every API group negotiated (CORE 1.2, NCS 2.0,
-// the others 1.0). A fresh guest
+// unit of core 0 and the PCIe bus pci@400 with an NVMe disk behind it, every API group
+// negotiated (CORE 1.2, NCS 2.0, the others 1.0). A fresh guest
 // per input on a T5240 BareMachine reused for 100 inputs; no SystemC simulation runs.
 //
 // The input is a sequence of 49-byte records:
@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <unistd.h>
 #include <exception>
 #include <memory>
 #include <string>
@@ -41,6 +42,8 @@
 
 #include "hv/hypervisor.h"
 #include "hv/pcie_geometry.h"
+#include "hv/pcie_root_complex.h"
+#include "models/nvme.h"
 #include "hv/sun4v.h"
 #include "sim/isa/strand_state.h"
 #include "sim/isa/traps.h"
@@ -92,6 +95,21 @@ struct World {
     static unsigned counter = 0;
     m = std::make_unique<cmt::BareMachine>(("fuzz_hc_machine" + std::to_string(counter++)).c_str(), plat);
     h = std::make_unique<hv::Hypervisor>(*m);
+    // An NVMe disk behind pci@400 (a 1 MB image in /tmp, made once): peek/poke reach its
+    // registers, its DMA goes through the IOMMU the calls program, its MSIs into the event
+    // queues. A fresh guest's boot resets it.
+    static const std::string image = [] {
+      std::string p = "/tmp/vfsim-fuzz-hypercalls-" + std::to_string(::getpid()) + ".img";
+      if (std::FILE* f = std::fopen(p.c_str(), "wb")) {
+        std::fseek(f, (1 << 20) - 1, SEEK_SET);
+        std::fputc(0, f);
+        std::fclose(f);
+      }
+      static std::string removed = p;
+      std::atexit([] { std::remove(removed.c_str()); });
+      return p;
+    }();
+    h->root("pci@400")->attach(std::make_unique<vfsim::models::Nvme>(image));
   }
   ~World() {
     h.reset();

@@ -39,6 +39,7 @@ case $target in
     done
     for f in physical_memory real_memory_port core bare_machine machine_state; do srcs+=("$root/sim/cmt/$f.cpp"); done
     for f in "$root"/sim/dev/*.cpp; do srcs+=("$f"); done   # the device framework the root complexes use
+    [[ $target == hypercalls ]] && srcs+=("$root/models/nvme.cpp" "$root/models/nvme_commands.cpp")   # behind pci@400
     for f in decoder disasm interpreter names strand_state asi_access window_traps elf_image strand_state_desc; do
       srcs+=("$root/sim/isa/$f.cpp")
     done
