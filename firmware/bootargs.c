@@ -312,7 +312,7 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
       if (r < 0) return -1;
       if (r > 0) continue;
     }
-    if (word_is(key, klen, "then") && (w->kind == WL_MEMORY || w->kind == WL_COMPUTE)) {
+    if (word_is(key, klen, "then") && (w->kind == WL_MEMORY || w->kind == WL_COMPUTE || w->kind == WL_PCIDISK)) {
       /* what the guest does once every vCPU is done: exit (the default) or stay up idle */
       if (word_is(val, vlen, "exit") || word_is(val, vlen, "idle")) {
         w->then_idle = word_is(val, vlen, "idle");

@@ -45,7 +45,8 @@ struct workload {
   uint64_t pci_poll;     /* pcidisk: 1 = poll the event queue's tail instead of taking its interrupt */
   uint64_t pci_mmio;     /* pcidisk: 1 = registers by ASI_REAL_IO_LITTLE loads and stores, not pci_peek/poke */
   int ds;                /* any workload: ds=on (default) runs the Domain Services agent, ds=off not */
-  int then_idle;         /* memory, compute: then=idle stays up idle once done (e.g. to be migrated) */
+  int then_idle;         /* memory, compute, pcidisk: then=idle stays up idle once done (e.g. to be migrated
+                            or stopped by the manager) */
   uint64_t crypto_algs;  /* crypto: bit i = cryptosw.h's crypto_algs[i] */
   unsigned crypto_nsizes;
   uint64_t crypto_sizes[8];   /* crypto: buffer sizes in bytes, 1..64K, in the order given */

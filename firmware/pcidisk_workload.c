@@ -9,6 +9,7 @@
 #include "hcall.h"
 #include "nvme.h"
 #include "pci.h"
+#include "percpu.h"
 #include "workload.h"
 
 #define NVME_CLASS 0x010802u   /* mass storage, non-volatile memory, NVM Express */
@@ -77,5 +78,8 @@ void pcidisk_workload_run(const struct workload *w, const struct md_info *md) {
   printf("pcidisk: %lu commands, %lu errors, %lu MSIs, %lu interrupts, depth %lu\n", n.commands, n.errors, rc.msis,
          rc.mondos, w->depth);
   printf("vfsim-runtime: pcidisk done\n");
-  fw_exit(0);
+  if (!w->then_idle) fw_exit(0);
+  struct workload idle = *w;   /* stay up, answering the manager, until it stops the domain */
+  idle.kind = WL_IDLE;
+  workload_run(this_cpu(), &idle, md, 1);
 }

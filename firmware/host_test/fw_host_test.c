@@ -142,6 +142,7 @@ static void test_bootargs(void) {
   CHECK(workload_parse("pcidisk op=verify size=4M seed=3 bus=pci@500 depth=8 bad_dma=1 poll=1 mmio=1", &w, err, sizeof err) == 0 &&
             w.vdisk_op == VDISK_OP_VERIFY && w.size == 4u << 20 && w.seed == 3 && w.pci_bus == 0x500 && w.depth == 8 &&
             w.pci_bad_dma == 1 && w.pci_poll == 1 && w.pci_mmio == 1, "pcidisk all parameters: %s", err);
+  CHECK(workload_parse("pcidisk then=idle", &w, err, sizeof err) == 0 && w.then_idle == 1, "pcidisk then=idle: %s", err);
   CHECK(workload_parse("pcidisk bus=pci@", &w, err, sizeof err) != 0 &&
             strcmp(err, "pcidisk: bus \"pci@\" (a root complex like pci@400)") == 0, "pcidisk bad bus: %s", err);
   CHECK(workload_parse("pcidisk bus=400", &w, err, sizeof err) != 0, "pcidisk bus without pci@ refused");
