@@ -132,6 +132,12 @@ for l in $rates; do rate_ok "x $l MB/s" || bad=1; done
 [ "$(wc -w <<<"$rates")" = 4 ] && [ $bad = 0 ]
 check "two domains at once: each write and read rate is below 2000 MB/s ($rates)" $?
 
+# then=idle: the domain stays up once done (for a manager to stop), until --max-ms here
+run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/a.img" --boot-file "pcidisk op=verify size=1M seed=7 then=idle" --max-ms 100
+[ $rc = 124 ] && [ "$(tail -2 "$tmp/out")" = "vfsim-runtime: pcidisk done
+vfsim-runtime: idle" ] && grep -q 'domain a (1 vCPUs, 64 MB): still running' "$tmp/err"
+check "then=idle: after pcidisk done the domain idles until the run's end (rc=$rc)" $?
+
 # info: Identify only; a size past the namespace
 run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/a.img" --boot-file "pcidisk op=info"
 [ $rc = 0 ] && grep -qxF 'nvme: namespace 1: 16384 blocks of 512 bytes' "$tmp/out" &&
