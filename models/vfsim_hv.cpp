@@ -15,7 +15,9 @@
 #include "sim/platform/cli_args.h"
 #include "hv/hypervisor.h"
 #include "hv/ldc_service.h"
+#include "hv/pcie_root_complex.h"
 #include "models/mac_table.h"
+#include "models/pci_slots.h"
 #include "models/vsw.h"
 #include "models/vds.h"
 #include "sim/isa/elf_image.h"
@@ -61,6 +63,7 @@ int sc_main(int argc, char** argv) {
       ("image", po::value<std::vector<std::string>>(), "the guest ELF to boot (default: build/firmware/vfsim-runtime)")
       ("crypto", po::value<std::vector<std::string>>(), "the crypto units (by core number) the domain owns, e.g. 0,1; each needs a vCPU on its core")
       ("pcie", po::value<std::vector<std::string>>(), "the PCIe root complexes the domain owns, e.g. pci@400")
+      ("pci-disk", po::value<std::vector<std::string>>(), "BUS=FILE: an NVMe disk whose namespace is the host FILE behind root complex BUS, e.g. pci@400=/tmp/disk.img (repeatable; the domain given --pcie BUS drives it)")
       ("connect", po::value<std::vector<std::string>>(), "A,B: a Logical Domain Channel between domains A and B (repeatable; endpoint ids from 0 in each)")
       ("echo-service", po::value<std::vector<std::string>>(), "DOMAIN[:raw]: a channel from DOMAIN to an LDC echo service in the simulator (the server end of the runtime's ldc-ping)")
       ("vdisk", po::value<std::vector<std::string>>(), "DOMAIN=FILE[,size=SIZE][,ro]: a virtual disk for DOMAIN served by the vds from the image FILE (size= creates it sparse when missing)")
@@ -143,6 +146,11 @@ int sc_main(int argc, char** argv) {
     platform::Platform p = platform::load_platform(vm["platform"].as<std::string>());
     cmt::BareMachine m("machine", p);
     hv::Hypervisor h(m);
+    if (vm.count("pci-disk"))
+      if (std::string why = models::attach_pci_disks(h, vm["pci-disk"].as<std::vector<std::string>>()); !why.empty()) {
+        fmt::print(stderr, "vfsim-hv: {}\n", why);
+        return 2;
+      }
     std::FILE* trace = nullptr;
     if (vm.count("hv-trace")) {
       std::string t = vm["hv-trace"].as<std::string>();
@@ -302,7 +310,10 @@ int sc_main(int argc, char** argv) {
                  vsw->flooded(), vsw->mac_table().size());
     }
     fmt::print(stderr, "vfsim-hv: simulated time {}\n", sc_core::sc_time_stamp().to_string());
-    if (vm.count("stats")) m.print_stats(std::cerr);
+    if (vm.count("stats")) {
+      m.print_stats(std::cerr);
+      std::cerr << hv::pcie_table(h);   // the buses: owners, DMA, MSIs, faults (docs/pcie.md)
+    }
     if (vm.count("stats-json")) {
       m.write_stats_json(stats_json);
       stats_json.close();

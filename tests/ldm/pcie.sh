@@ -14,17 +14,17 @@ start_ldmd --pci-disk "pci@400=$tmp/d400.img" --pci-disk "pci@500=$tmp/d500.img"
 
 run vfctl pcie
 [ "$rc" = 0 ] && [ "$(sed -n 1p "$tmp/out")" = "BUS      OWNER          DMA-READ   DMA-WRITE    MSIS  FAULTS  DEVICE" ] &&
-  grep -Eq "^pci@400  primary +0 +0 +0 +0  nvme: 32768 blocks of 512 bytes \($tmp/d400.img\)" "$tmp/out" &&
-  grep -Eq "^pci@500  primary +0 +0 +0 +0  nvme: 32768 blocks of 512 bytes \($tmp/d500.img\)" "$tmp/out"
-verify "vfctl pcie: both buses are primary's, each with its NVMe disk" $?
+  grep -Eq "^pci@400  [a-z-]+ +0 +0 +0 +0  nvme: 32768 blocks of 512 bytes \($tmp/d400.img\), 0 queues, 0 reads, 0 writes$" "$tmp/out" &&
+  grep -Eq "^pci@500  [a-z-]+ +0 +0 +0 +0  nvme: 32768 blocks of 512 bytes \($tmp/d500.img\), 0 queues, 0 reads, 0 writes$" "$tmp/out"
+verify "vfctl pcie: each bus has its NVMe disk, untouched" $?
 
 run ldm remove-io pci@500 primary
-[ "$rc" = 0 ] && grep -q "delayed reconfiguration" "$tmp/out" "$tmp/err"
+[ "$rc" = 0 ] && grep -q "^Initiating delayed reconfigure operation on LDom primary" "$tmp/out"
 verify "remove-io from primary is a delayed reconfiguration" $?
 small_primary   # (reboots primary: pci@500 is free now)
 run vfctl pcie
 grep -Eq "^pci@500  - " "$tmp/out"
-verify "after primary's reboot pci@500 has no owner" $?
+verify "after primary's reboot pci@500 has no owner (primary's own services run in the simulator, not as a guest)" $?
 
 new_guest ldg1 4 256M "pcidisk size=4M seed=21"
 expect_ok ldm add-io pci@500 ldg1
@@ -69,12 +69,12 @@ grep -qxF "|dev=pci@500|alias=pci_1" "$tmp/out"
 verify "list-bindings -p ldg1 lists its bus" $?
 
 # an I/O domain cannot migrate
-run ldm migrate-domain ldg1 host2
+echo secret >"$tmp/pw"
+run ldm migrate-domain -p "$tmp/pw" ldg1 host2
 [ "$rc" != 0 ] && grep -qxF "LDom ldg1 has physical I/O (pci@500): a domain with a PCIe bus cannot be migrated" "$tmp/err"
 verify "migrate-domain refuses a domain with a PCIe bus" $?
 
-# a new start: the bus is reset, the same disk reads back
-expect_ok ldm stop ldg1
+# a new start (the runtime ended: ldg1 is bound again): the bus is reset, the same disk reads back
 expect_ok ldm set-var "boot-file=pcidisk op=verify size=4M seed=21" ldg1
 expect_out "LDom ldg1 started" ldm start ldg1
 vfctl clock advance 300ms >/dev/null
@@ -82,8 +82,7 @@ run vfctl console ldg1
 [ "$(grep -c '^pcidisk: read and verified 4194304 bytes' "$tmp/out")" = 2 ]
 verify "after a restart ldg1 brings the reset bus up again and reads the same 4 MB" $?
 
-# the bus back to primary: unbind, remove-io, add-io (delayed reconfiguration)
-expect_ok ldm stop ldg1
+# the bus back: unbind, remove-io
 expect_ok ldm unbind ldg1
 expect_ok ldm remove-io pci@500 ldg1
 run vfctl pcie
