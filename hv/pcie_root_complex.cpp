@@ -247,7 +247,10 @@ void RootComplex::msi(uint64_t addr, uint32_t data) {
 
 void RootComplex::eq_interrupt(unsigned n) {
   if (!owner) return;
-  if (InterruptSource* s = owner->source(devhandle, pcie::kEqDevino + n)) hv_.raise_interrupt(*owner, *s);
+  if (InterruptSource* s = owner->source(devhandle, pcie::kEqDevino + n))
+    if (hv_.raise_interrupt(*owner, *s) && hv_.trace)
+      fmt::print(hv_.trace, "{}pcie {}: event queue {} -> dev mondo {:#x} to {}/vcpu{}\n", hv_.trace_time(), name, n,
+                 s->cookie ? s->cookie : (devhandle << 16 | s->devino), owner->name, s->target);
 }
 
 // A source of this bus set idle (and valid) again: records still in its queue, or an INTx
