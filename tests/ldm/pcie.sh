@@ -4,8 +4,9 @@
 # reconfiguration, then its reboot), ldg1 gets it with add-io while inactive, binds and runs
 # the runtime's pcidisk workload on it. The host image holds what the guest wrote; the
 # listings show the buses as real ldm does; the bus cannot move while ldg1 is bound, and ldg1
-# cannot migrate; vfctl pcie shows who did what on each bus; a stop and a new start of ldg1
-# finds the same disk through a reset bus.
+# cannot migrate; vfctl pcie shows who did what on each bus; a new start of ldg1 finds the
+# same disk through a reset bus; a snapshot taken mid-write restores on a new ldmd with the
+# same disks, and the run finishes there.
 # Usage: pcie.sh LDMD LDM VFCTL
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
@@ -81,6 +82,35 @@ vfctl clock advance 300ms >/dev/null
 run vfctl console ldg1
 [ "$(grep -c '^pcidisk: read and verified 4194304 bytes' "$tmp/out")" = 2 ]
 verify "after a restart ldg1 brings the reset bus up again and reads the same 4 MB" $?
+
+# a snapshot in the middle of the writes: the bus's state (IOMMU, event queue, queues, commands
+# in flight) goes with the domain to a new ldmd with the same disks, and the run finishes there
+expect_ok ldm set-var "boot-file=pcidisk size=4M seed=33" ldg1
+expect_out "LDom ldg1 started" ldm start ldg1
+vfctl clock advance 2ms >/dev/null
+run vfctl console ldg1
+[ "$(grep -c '^pcidisk: wrote ' "$tmp/out")" = 1 ]   # (the first run's line only: not done yet)
+verify "2 ms after the start ldg1 is still writing" $?
+expect_ok vfctl snapshot save "$tmp/io.snap"
+stop_ldmd
+LDMD_STATE=$tmp/stateB LDMD_SOCKET=$tmp/b.sock
+export LDMD_SOCKET
+start_ldmd --pci-disk "pci@400=$tmp/d400.img" --pci-disk "pci@500=$tmp/d500.img" --restore "$tmp/io.snap" || exit 1
+vfctl clock advance 300ms >/dev/null
+run vfctl console ldg1
+grep -Eq '^pcidisk: read and verified 4194304 bytes in [0-9]+ us' "$tmp/out" && [ "$(grep -c '^pcidisk: read and verified ' "$tmp/out")" = 3 ]
+verify "restored from the snapshot, ldg1 finishes its writes and reads the 4 MB back" $?
+python3 - "$tmp/d500.img" 33 <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+seed, M, n = int(sys.argv[2]), (1 << 64) - 1, 4 << 20
+want = b''.join(struct.pack('>Q', ((w + 1) * 0x9E3779B97F4A7C15 ^ seed * 0xD6E8FEB86659FD93) & M) for w in range(n // 8))
+sys.exit(0 if data[:n] == want else 1)
+PY
+check "the image holds the restored run's pattern (seed 33)" $?
+run vfctl pcie
+grep -Eq "^pci@500  ldg1 " "$tmp/out"
+verify "vfctl pcie on the restored host: pci@500 is ldg1's" $?
 
 # the bus back: unbind, remove-io
 expect_ok ldm unbind ldg1
