@@ -31,4 +31,15 @@ static inline void irq_disable(void) {
 /* results must be visible before the message that announces them */
 static inline void membar_sync(void) { __asm__ volatile("membar #Sync" : : : "memory"); }
 
+/* This vCPU's interrupt queue registers (QUEUE_*_HEAD/TAIL, sun4v.h): a driver that waits for
+ * a device mondo with interrupts off reads the dev mondo queue itself. */
+static inline uint64_t queue_reg(uint64_t va) {
+  uint64_t v;
+  __asm__ volatile("ldxa [%1] %2, %0" : "=r"(v) : "r"(va), "i"(ASI_QUEUE) : "memory");
+  return v;
+}
+static inline void set_queue_reg(uint64_t va, uint64_t v) {
+  __asm__ volatile("stxa %0, [%1] %2" : : "r"(v), "r"(va), "i"(ASI_QUEUE) : "memory");
+}
+
 #endif

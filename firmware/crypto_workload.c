@@ -311,14 +311,6 @@ static void modexp_all(struct mauq *q, uint64_t hz, struct tally *t) {
 
 /* ---- irq=1: one request completed by the unit's interrupt rather than by polling ---- */
 
-static uint64_t queue_reg(uint64_t va) {
-  uint64_t v;
-  __asm__ volatile("ldxa [%1] %2, %0" : "=r"(v) : "r"(va), "i"(ASI_QUEUE) : "memory");
-  return v;
-}
-static void set_queue_reg(uint64_t va, uint64_t v) {
-  __asm__ volatile("stxa %0, [%1] %2" : : "r"(v), "r"(va), "i"(ASI_QUEUE) : "memory");
-}
 
 #define IRQ_DEV_MONDO_ENTRIES 16
 #define CWQ_DEVHANDLE 0x300   /* the MD's n2cp node's cfg-handle */

@@ -92,15 +92,6 @@ void pci_poke(struct pci_rc *rc, uint64_t ra, unsigned size, uint64_t v, uint64_
 
 /* ---- the event queue and its interrupt ---- */
 
-static uint64_t queue_reg(uint64_t va) {
-  uint64_t v;
-  __asm__ volatile("ldxa [%1] %2, %0" : "=r"(v) : "r"(va), "i"(ASI_QUEUE) : "memory");
-  return v;
-}
-static void set_queue_reg(uint64_t va, uint64_t v) {
-  __asm__ volatile("stxa %0, [%1] %2" : : "r"(v), "r"(va), "i"(ASI_QUEUE) : "memory");
-}
-
 void pci_open(struct pci_rc *rc, const struct md_pci *md, int poll, uint64_t timeout) {
   uint64_t minor = 0, st, v;
   rc->md = md;

@@ -14,17 +14,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/../lib/check.sh"
 run() { "$HV" --image "$RT" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
-# image SEED BYTES: does FILE hold the pattern of SEED over BYTES, then zeros? (vdisk's pattern,
-# firmware/disk_pattern.h: big-endian words)
-holds() {
-  python3 - "$1" "$2" "$3" <<'PY'
-import struct, sys
-data = open(sys.argv[1], 'rb').read()
-seed, n, M = int(sys.argv[2]), int(sys.argv[3]), (1 << 64) - 1
-want = b''.join(struct.pack('>Q', ((w + 1) * 0x9E3779B97F4A7C15 ^ seed * 0xD6E8FEB86659FD93) & M) for w in range(n // 8))
-sys.exit(0 if data[:n] == want and data[n:] == bytes(len(data) - n) else 1)
-PY
-}
+# holds FILE SEED BYTES: does FILE hold the pattern of SEED over BYTES, then zeros?
+holds() { python3 "$(dirname "$0")/../lib/disk_pattern.py" "$1" "$2" "$3" --then-zeros; }
 rate_ok() {   # the "MB/s" of a line: above 0, below the link's 2.0 GB/s
   awk '{ r = $(NF - 1) + 0; exit !(r > 0 && r < 2000) }' <<<"$1"
 }

@@ -20,13 +20,7 @@ run --domain a --boot-file "vdisk op=write size=4M seed=7" --vdisk "a=$img,size=
 check "the guest writes 4 MB to its vdisk and reads it back (rc=$rc)" $?
 [ "$(stat -c %s "$img")" = 8388608 ]
 check "the image was created with the asked size (8 MB)" $?
-python3 - "$img" 7 <<'PY'
-import struct, sys
-data = open(sys.argv[1], 'rb').read()
-seed, M = int(sys.argv[2]), (1 << 64) - 1
-want = b''.join(struct.pack('>Q', ((w + 1) * 0x9E3779B97F4A7C15 ^ seed * 0xD6E8FEB86659FD93) & M) for w in range(4 << 17))
-sys.exit(0 if data[:4 << 20] == want and data[4 << 20:] == bytes(4 << 20) else 1)
-PY
+python3 "$(dirname "$0")/../lib/disk_pattern.py" "$img" 7 4194304 --then-zeros
 check "the host image holds exactly the guest's 4 MB pattern, then zeros" $?
 # Simulated time: each 128 KB request costs 60 us + 128 KB at 150 MB/s = 933.8 us in the
 # model, so 32 of them take at least 29.9 ms; the guest's copies add to it, but not 3x.

@@ -40,14 +40,8 @@ grep -qxF 'pci: pci@500 3:00.0 vendor 0x108e device 0x0a0e class 0x010802' "$tmp
   grep -Eq '^pcidisk: read and verified 4194304 bytes in [0-9]+ us: [0-9]+\.[0-9]{2} MB/s$' "$tmp/out" &&
   grep -qxF 'vfsim-runtime: pcidisk done' "$tmp/out"
 verify "ldg1 enumerates pci@500, writes 4 MB to its NVMe disk and reads them back" $?
-python3 - "$tmp/d500.img" 21 "$tmp/d400.img" <<'PY'
-import struct, sys
-data = open(sys.argv[1], 'rb').read()
-seed, M, n = int(sys.argv[2]), (1 << 64) - 1, 4 << 20
-want = b''.join(struct.pack('>Q', ((w + 1) * 0x9E3779B97F4A7C15 ^ seed * 0xD6E8FEB86659FD93) & M) for w in range(n // 8))
-other = open(sys.argv[3], 'rb').read()
-sys.exit(0 if data[:n] == want and data[n:] == bytes(len(data) - n) and other == bytes(len(other)) else 1)
-PY
+pattern="$(dirname "$0")/../lib/disk_pattern.py"
+python3 "$pattern" "$tmp/d500.img" 21 4194304 --then-zeros && python3 "$pattern" "$tmp/d400.img" --zeros
 check "the image behind pci@500 holds the guest's 4 MB, byte for byte; pci@400's is untouched" $?
 
 run vfctl pcie
@@ -100,13 +94,7 @@ vfctl clock advance 300ms >/dev/null
 run vfctl console ldg1
 grep -Eq '^pcidisk: read and verified 4194304 bytes in [0-9]+ us' "$tmp/out" && [ "$(grep -c '^pcidisk: read and verified ' "$tmp/out")" = 3 ]
 verify "restored from the snapshot, ldg1 finishes its writes and reads the 4 MB back" $?
-python3 - "$tmp/d500.img" 33 <<'PY'
-import struct, sys
-data = open(sys.argv[1], 'rb').read()
-seed, M, n = int(sys.argv[2]), (1 << 64) - 1, 4 << 20
-want = b''.join(struct.pack('>Q', ((w + 1) * 0x9E3779B97F4A7C15 ^ seed * 0xD6E8FEB86659FD93) & M) for w in range(n // 8))
-sys.exit(0 if data[:n] == want else 1)
-PY
+python3 "$pattern" "$tmp/d500.img" 33 4194304
 check "the image holds the restored run's pattern (seed 33)" $?
 run vfctl pcie
 grep -Eq "^pci@500  ldg1 " "$tmp/out"

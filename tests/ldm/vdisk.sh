@@ -29,13 +29,8 @@ grep -q '^vdisk: disk 32768 blocks of 512 bytes' "$tmp/out" && grep -q '^vdisk: 
 verify "the guest writes 2 MB to its vdisk and reads them back" $?
 ldm list ldg1 | grep -q '^ldg1       bound '
 check "the domain is bound again once its runtime finished" $?
-python3 - "$tmp/root/ldoms/ldg1/disk0.img" 11 <<'PY'
-import struct, sys
-data = open(sys.argv[1], 'rb').read()
-seed, M = int(sys.argv[2]), (1 << 64) - 1
-want = b''.join(struct.pack('>Q', ((w + 1) * 0x9E3779B97F4A7C15 ^ seed * 0xD6E8FEB86659FD93) & M) for w in range(2 << 17))
-sys.exit(0 if len(data) == 16 << 20 and data[:2 << 20] == want and data[2 << 20:] == bytes(14 << 20) else 1)
-PY
+[ "$(stat -c %s "$tmp/root/ldoms/ldg1/disk0.img")" = 16777216 ] &&
+  python3 "$(dirname "$0")/../lib/disk_pattern.py" "$tmp/root/ldoms/ldg1/disk0.img" 11 2097152 --then-zeros
 check "the backend file holds the guest's 2 MB, byte for byte" $?
 
 # a new start of the domain: the same disk, read back
