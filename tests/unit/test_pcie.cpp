@@ -31,7 +31,7 @@ constexpr uint64_t kPort = uint64_t(pcie::kRootPortBus) << 16, kEp = uint64_t(pc
 
 // A test endpoint: one 64-bit 4 KB BAR with three registers: ADDR (a bus address), LEN and
 // GO (write 1: DMA LEN bytes from ADDR into the device's buffer; 2: from the buffer to ADDR;
-// 3: send the MSI of vector 0). STATUS reads the last DmaStatus.
+// 3: send the MSI of vector 0; 4/5: assert/deassert INTA). STATUS reads the last DmaStatus.
 class TestDevice : public dev::PciFunction {
  public:
   TestDevice() : PciFunction("testdev", {0x108e, 0x7e57, 0, 0, 0xff0000, 1, 1}, {{4096, true}, {0, false}}), regs_("testdev bar0") {
@@ -55,6 +55,7 @@ class TestDevice : public dev::PciFunction {
     if (op == 1) st = bus()->dma_read(a, buf.data(), n);
     if (op == 2) st = bus()->dma_write(a, buf.data(), n);
     if (op == 3) bus()->msi(regs_.get(4), uint32_t(regs_.get(msi_data_)));
+    if (op == 4 || op == 5) bus()->intx(1, op == 4);   // INTA asserted / deasserted
     regs_.set(status_, uint64_t(st));
   }
   dev::RegisterBank regs_;
@@ -379,6 +380,32 @@ TEST_CASE("pcie: an MSI becomes an event-queue record and a dev mondo", "[pcie]"
   CHECK(p.f.fast(MSG_SETMSIQ, kBus, 0x31, 3).status == hv::HV_EOK);
   CHECK(p.f.fast(MSG_SETVALID, kBus, 0x99, 1).status == hv::HV_EINVAL);
   CHECK(p.f.fast(MSG_GETMSIQ, kBus, 0x33).status == hv::HV_EINVAL);
+}
+
+TEST_CASE("pcie: INTx is a level interrupt on devinos 20-23", "[pcie]") {
+  Pcie p;
+  p.bring_up();
+  const uint64_t mondo = kRa0 + 0x900000;
+  REQUIRE(p.f.negotiate(0, hv::GROUP_INTR, 2, 0) == 0);
+  REQUIRE(p.f.fast(fn::CPU_QCONF, hv::Q_DEV_MONDO, mondo, 16).status == hv::HV_EOK);
+  REQUIRE(p.f.fast(fn::VINTR_SETCOOKIE, kBus, 20, 0x1a).status == hv::HV_EOK);
+  REQUIRE(p.f.fast(fn::VINTR_SETTARGET, kBus, 20, 1).status == hv::HV_EOK);   // vCPU 1
+  REQUIRE(p.f.fast(fn::VINTR_SETVALID, kBus, 20, 1).status == hv::HV_EOK);
+  p.poke(0x10, 4, 4);   // INTA asserted
+  CHECK(p.f.vcpu(0, 1).queue(hv::Q_DEV_MONDO).tail == 0);   // (vCPU 1 has no queue yet: not delivered)
+  CHECK(p.f.fast(fn::VINTR_GETSTATE, kBus, 20).r[0] == 0);
+  REQUIRE(p.f.fast_on(0, 1, fn::CPU_QCONF, hv::Q_DEV_MONDO, mondo + 0x1000, 16).status == hv::HV_EOK);
+  REQUIRE(p.f.fast(fn::VINTR_SETSTATE, kBus, 20, 0).status == hv::HV_EOK);   // re-armed: still asserted
+  CHECK(p.f.vcpu(0, 1).queue(hv::Q_DEV_MONDO).tail == 64);
+  CHECK(p.f.ld64(mondo + 0x1000) == 0x1a);
+  CHECK(p.f.fast(fn::VINTR_GETSTATE, kBus, 20).r[0] == 2);
+  // the device deasserts: the next end-of-interrupt raises nothing
+  p.poke(0x10, 4, 5);
+  REQUIRE(p.f.fast(fn::VINTR_SETSTATE, kBus, 20, 0).status == hv::HV_EOK);
+  CHECK(p.f.vcpu(0, 1).queue(hv::Q_DEV_MONDO).tail == 64);
+  // asserted again: an edge while idle delivers at once
+  p.poke(0x10, 4, 4);
+  CHECK(p.f.vcpu(0, 1).queue(hv::Q_DEV_MONDO).tail == 128);
 }
 
 TEST_CASE("pcie: the MD names the bus with its windows and MSI resources", "[pcie]") {
