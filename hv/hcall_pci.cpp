@@ -79,11 +79,17 @@ uint64_t hc_pci_iommu_getmap(Call& c) {
   return HV_EOK;
 }
 
-// The T2 hypervisor has no IOMMU bypass (it answers ENOTSUPPORTED; Solaris then maps
-// through the IOMMU, Linux never asks).
+// IOMMU bypass: only for a bus added with bypass=on; otherwise ENOTSUPPORTED, which is what
+// the T2 hypervisor answers everyone (Solaris then maps through the IOMMU, Linux never asks).
+// The bus address is the PIU's bypass window | the real address: the device reaches the
+// owner's own memory, and nothing else, without a TSB entry.
 uint64_t hc_pci_iommu_getbypass(Call& c) {
-  if (!owned_root(c) || (c.arg(2) & ~kAttrMask)) return HV_EINVAL;
-  return HV_ENOTSUPPORTED;
+  RootComplex* r = owned_root(c);
+  if (!r || (c.arg(2) & ~kAttrMask)) return HV_EINVAL;
+  if (!r->bypass) return HV_ENOTSUPPORTED;
+  if (!c.g.ra_ok(c.arg(1), 1)) return HV_ENORADDR;
+  c.ret(1, RootComplex::kBypassBase | c.arg(1));
+  return HV_EOK;
 }
 
 // Config space: status EOK even when the access itself fails; error_flag (o1) says so and the

@@ -201,7 +201,10 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
   Guest& ref = *g;
   guests.push_back(std::move(g));
   for (Vcpu& v : ref.vcpus) attach_vcpu(ref, v);
-  for (const std::string& bus : c.pcie_buses) root(bus)->set_owner(&ref);   // its interrupt sources too
+  for (const std::string& bus : c.pcie_buses) {   // its interrupt sources too
+    root(bus)->bypass = std::count(c.pcie_bypass.begin(), c.pcie_bypass.end(), bus) > 0;
+    root(bus)->set_owner(&ref);
+  }
   return ref;
 }
 

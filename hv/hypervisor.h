@@ -36,6 +36,7 @@ struct GuestConfig {
   std::map<std::string, std::string> variables;    // MD openboot/variables (boot-file ...)
   std::vector<unsigned> crypto_units;          // cores whose crypto unit (MAU + CWQ) it owns
   std::vector<std::string> pcie_buses;         // root complexes it owns, e.g. pci@400
+  std::vector<std::string> pcie_bypass;        // ...of them, those whose IOMMU it may bypass (add-io bypass=on)
 };
 
 // Where guest real addresses start (as LDoms guests see theirs) and where the hypervisor

@@ -150,6 +150,8 @@ bool RootComplex::mmio_write(uint64_t ra, unsigned size, uint64_t v) {
 }
 
 dev::DmaStatus RootComplex::translate(uint64_t bus_addr, bool device_writes, uint64_t& pa) const {
+  if (owner && bus_addr >= kBypassBase)   // the bypass window: the owner's real addresses, no TSB
+    return bypass && owner->ra_to_pa(bus_addr - kBypassBase, 1, pa) ? dev::DmaStatus::Ok : dev::DmaStatus::Unmapped;
   if (!owner || bus_addr < pcie::kDvmaBase || bus_addr - pcie::kDvmaBase >= pcie::kDvmaSize) return dev::DmaStatus::Unmapped;
   auto it = iommu.find((bus_addr - pcie::kDvmaBase) >> pcie::kIoPageShift);
   if (it == iommu.end()) return dev::DmaStatus::Unmapped;

@@ -69,6 +69,10 @@ class RootComplex : public dev::PciBus {
   const unsigned index;            // 0 for the first root complex of the machine
   const pcie::Windows win;
   Guest* owner = nullptr;          // the domain the bus is bound to (nullptr: none)
+  // The owner may bypass the IOMMU (ldm add-io bypass=on): pci_iommu_getbypass gives it bus
+  // addresses kBypassBase | RA, which DMA reaches without a TSB entry (its own memory only).
+  bool bypass = false;
+  static constexpr uint64_t kBypassBase = 0xfffc000000000000ull;   // the PIU's bypass window
 
   // The device behind the root port (nullptr: an empty slot). attach resets it.
   void attach(std::unique_ptr<dev::PciFunction> f);

@@ -24,6 +24,7 @@ std::string HvHost::bind(const Domain& d, const Model& m) {
   for (const MemRange& m : d.mem) c.layout.push_back({m.ra, m.size, m.pa});
   c.crypto_units = d.mau_cores;
   c.pcie_buses = d.io;
+  c.pcie_bypass = d.io_bypass;
   c.variables = variables(d);
   hv::Guest* g = nullptr;
   try {

@@ -382,6 +382,32 @@ TEST_CASE("pcie: an MSI becomes an event-queue record and a dev mondo", "[pcie]"
   CHECK(p.f.fast(MSG_GETMSIQ, kBus, 0x33).status == hv::HV_EINVAL);
 }
 
+TEST_CASE("pcie: IOMMU bypass only for a bus added with bypass=on, and only to the owner's memory", "[pcie]") {
+  hv::GuestConfig c = io_guest();
+  c.pcie_bypass = {"pci@400"};
+  HvFixture f{{c}};
+  f.negotiate(0, hv::GROUP_PCI, 1, 0);
+  hv::RootComplex* rc = f.h->root("pci@400");
+  CHECK(rc->bypass);
+  Result r = f.fast(IOMMU_GETBYPASS, kBus, kRa0 + 0x4000, 3);
+  REQUIRE(r.status == hv::HV_EOK);
+  CHECK(r.r[0] == 0xfffc000000000000ull + kRa0 + 0x4000);
+  CHECK(f.fast(IOMMU_GETBYPASS, kBus, kHoleRa, 3).status == hv::HV_ENORADDR);
+  CHECK(f.fast(IOMMU_GETBYPASS, kBus, kRa0, 4).status == hv::HV_EINVAL);
+  // a device reaches the page through it without a TSB entry; outside the owner's memory, not
+  uint8_t b[16] = {1, 2, 3};
+  CHECK(rc->dma_write(r.r[0], b, 16) == dev::DmaStatus::Ok);
+  CHECK(f.bytes(kRa0 + 0x4000, 3) == std::vector<uint8_t>{1, 2, 3});
+  CHECK(rc->dma_write(0xfffc000000000000ull + kHoleRa, b, 16) == dev::DmaStatus::Unmapped);
+  CHECK(rc->dma_read(0xfffc000000000000ull + 0x40000000ull, b, 16) == dev::DmaStatus::Unmapped);   // another guest's PA range
+  // the same bus bound without bypass: ENOTSUPPORTED, and the window refuses
+  f.h->destroy_guest(f.guest(0));
+  HvFixture g{{io_guest()}};
+  g.negotiate(0, hv::GROUP_PCI, 1, 0);
+  CHECK(g.fast(IOMMU_GETBYPASS, kBus, kRa0, 3).status == hv::HV_ENOTSUPPORTED);
+  CHECK(g.h->root("pci@400")->dma_write(0xfffc000000000000ull + kRa0, b, 16) == dev::DmaStatus::Unmapped);
+}
+
 TEST_CASE("pcie: INTx is a level interrupt on devinos 20-23", "[pcie]") {
   Pcie p;
   p.bring_up();
