@@ -137,4 +137,14 @@ check "op=info identifies the controller and namespace and moves no data (rc=$rc
 run --platform T5240 --domain a --pcie pci@400 --pci-disk "pci@400=$tmp/a.img" --boot-file "pcidisk size=16M"
 [ $rc = 2 ] && grep -qxF 'vfsim-runtime: error: pcidisk: size=16777216 must be whole blocks and fit the namespace (16384 blocks of 512 bytes)' "$tmp/out"
 check "a size past the namespace is refused (rc=$rc)" $?
+
+# a T5440's fourth root complex (CMP3): its own devhandle and MEM32 window
+truncate -s 2M "$tmp/e.img"
+run --platform T5440 --domain io --pcie pci@700 --pci-disk "pci@700=$tmp/e.img" --boot-file "pcidisk size=1M seed=3 bus=pci@700"
+[ $rc = 0 ] && grep -qxF 'pci: pci@700 3:00.0 BAR0 64-bit memory, 16 KB at bus 0x100000 (RA 0xe200100000), memory and bus master on' "$tmp/out" &&
+  grep -Eq '^pcidisk: read and verified 1048576 bytes in ' "$tmp/out" && holds "$tmp/e.img" 3 1048576
+check "on a T5440, a domain owning pci@700 (window at 0xe200000000) writes and verifies 1 MB (rc=$rc)" $?
+run --platform T5240 --domain io --pcie pci@700 --boot-file "pcidisk size=1M"
+[ $rc = 2 ] && grep -qxF "vfsim-hv: guest 'io': no PCIe root complex pci@700 on T5240" "$tmp/err"
+check "a T5240 has no pci@700: refused with the reason (rc=$rc)" $?
 finish
