@@ -74,7 +74,7 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
   for (size_t v = 0; v < g.strands.size(); ++v) {
     unsigned strand = g.strands[v], core = strand / p.strands_per_core, socket = core / p.cores_per_socket;
     size_t cpu = b.add("cpu", {val("id", v), val("clock-frequency", p.clock_hz),
-                               list("compatible", {"SUNW,UltraSPARC-T2+", "SUNW,sun4v-cpu", "sun4v"}),
+                               list("compatible", {"SUNW," + p.chip, "SUNW,sun4v-cpu", "sun4v"}),
                                list("isalist", {"sparcv9", "sparcv8plus", "sparcv8", "sparcv8-fsmuld",
                                                 "sparcv7", "sparc", "sparcv9+vis", "sparcv9+vis2",
                                                 "sparcv8plus+vis", "sparcv8plus+vis2"}),

@@ -37,6 +37,8 @@ uint64_t hc_api_set_version(Call& c) {
   bool known = false;
   for (const Offered& o : kOffered) {
     if (o.group != group) continue;
+    // The Victoria Falls CPU group is a T2 Plus hypervisor's; a T2's (T5120/T5220) has only N2_CPU.
+    if (group == GROUP_VF_CPU && c.hv.machine.plat.chip != "UltraSPARC-T2+") continue;
     known = true;
     if (o.major != major) continue;
     uint64_t actual = std::min(minor, o.max_minor);

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   po::options_description opts("Usage: vfsim-guest-md [--platform NAME|FILE] --strands LIST --memory BASE:SIZE[,...] [-o FILE]\nOptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
+      ("platform", po::value<std::string>()->default_value("T5240"), "T5120, T5220, T5140, T5240, T5440 or a platform file")
       ("strands", po::value<std::string>()->default_value("0-7"), "physical strands of the guest's vCPUs, e.g. 0-15,64")
       ("memory", po::value<std::string>()->default_value("0x80000000:1G"), "real-address blocks BASE:SIZE (K/M/G), comma-separated")
       ("output,o", po::value<std::string>(), "write the binary MD to FILE (default: print it as text)");

@@ -182,7 +182,7 @@ int sc_main(int argc, char** argv) {
   po::options_description opts("Usage: ldmd [options]\nOptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
+      ("platform", po::value<std::string>()->default_value("T5240"), "T5120, T5220, T5140, T5240, T5440 or a platform file")
       ("hostname", po::value<std::string>()->default_value("vfsim"), "this host's name")
       ("state-dir", po::value<std::string>()->default_value("/var/tmp/vfsim-ldmd"), "where the configuration and the SP's saved configurations live")
       ("service-root", po::value<std::string>(), "the service domain's file system: a vdsdev backend /PATH is the host file DIR/PATH (default: STATE-DIR/service-root; '/' for the host's own paths)")

@@ -279,7 +279,7 @@ Reply Migrator::migrate(const CommandLine& c) {
                   {"source_name", d->name},
                   {"kind", s->kind},
                   {"dry_run", s->dry},
-                  {"cpu", "UltraSPARC-T2+"},
+                  {"cpu", mgr_.platform().chip},
                   {"stick_hz", mgr_.platform().stick_hz},
                   {"layout", layout},
                   {"channels", channels},
@@ -1068,7 +1068,7 @@ std::vector<std::string> Migrator::target_check(Incoming& in) {
     }
   }
   if (in.kind == "active") {
-    if (o.cpu != "UltraSPARC-T2+" || o.stick_hz != mgr_.platform().stick_hz)
+    if (o.cpu != mgr_.platform().chip || o.stick_hz != mgr_.platform().stick_hz)
       p.push_back(fmt::format("The target machine's CPU type or %stick frequency ({} Hz) differs from the source's ({} Hz)",
                               mgr_.platform().stick_hz, o.stick_hz));
     // Whole cores (LDoms 1.2): the domain's strand count rounded up to cores.

@@ -54,7 +54,7 @@ int sc_main(int argc, char** argv) {
       "Options");
   opts.add_options()
       ("help,h", "show this help")
-      ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
+      ("platform", po::value<std::string>()->default_value("T5240"), "T5120, T5220, T5140, T5240, T5440 or a platform file")
       ("domain", po::value<std::vector<std::string>>(), "start describing a new domain NAME (default: one domain 'primary')")
       ("vcpus", po::value<std::vector<std::string>>(), "the domain's vCPUs (default 1), bound to the lowest free strands")
       ("strands", po::value<std::vector<std::string>>(), "bind exactly these strands instead, e.g. 0-7 or 64,65")

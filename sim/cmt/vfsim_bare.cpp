@@ -18,7 +18,7 @@ int sc_main(int argc, char** argv) {
       "Usage: vfsim-bare --platform NAME|FILE [--strands N] [--pack] [--stats] [--stats-json FILE] ELF\nOptions");
   opts.add_options()
       ("help,h", "show this help")
-      ("platform", po::value<std::string>()->default_value("T5240"), "T5140, T5240, T5440 or a platform file")
+      ("platform", po::value<std::string>()->default_value("T5240"), "T5120, T5220, T5140, T5240, T5440 or a platform file")
       ("strands", po::value<unsigned>()->default_value(1), "strands to start at the ELF's entry")
       ("pack", "fill each core's 8 strands before using the next core (default: one strand per core, spread over sockets)")
       ("cpus", po::value<std::string>(), "start exactly these strands, e.g. 0,64 or 8-15 (cpuid = (socket*cores + core)*8 + strand)")

@@ -29,8 +29,27 @@ Platform t5x40(const char* name, unsigned sockets, uint64_t clock_hz, uint64_t m
   return p;
 }
 
+// T5120 / T5220: one UltraSPARC T2, its 4 memory controllers (8 FB-DIMM channels), no
+// coherence links, one root complex /pci@0 [V chip, D pci@0: t2plus-microarch.md §1, §7].
+Platform t5x20(const char* name, uint64_t clock_hz, uint64_t mem) {
+  Platform p;
+  p.name = name;
+  p.source = "built-in";
+  p.chip = "UltraSPARC-T2";
+  p.sockets = 1;
+  p.clock_hz = p.stick_hz = clock_hz;
+  p.memory_bytes = mem;
+  p.memory_controllers_per_socket = 4;
+  p.pcie_roots = {"pci@0"};
+  return p;
+}
+
 std::vector<Platform> builtins() {
   return {
+      // 1U, 1 socket; "1.2 GHz" part at ~1165 MHz. Max memory 64 GB [U].
+      t5x20("T5120", 1165000000, 64ull << 30),
+      // 2U, 1 socket; "1.4 GHz" part at ~1415 MHz. Max memory 128 GB [U].
+      t5x20("T5220", 1415000000, 128ull << 30),
       // 1U, 2 sockets, glueless; "1.2 GHz" parts run at ~1165 MHz. Max memory 128 GB [U].
       t5x40("T5140", 2, 1165000000, 128ull << 30),
       // 2U, 2 sockets, glueless; "1.4 GHz" parts run at ~1415 MHz. Max memory 256 GB [U].

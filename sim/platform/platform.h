@@ -1,5 +1,6 @@
-// A simulated server: sockets of UltraSPARC T2 Plus chips, clocks, memory, caches, TLBs,
-// latencies and PCIe root complexes. Built-in T5140, T5240 and T5440, or a user-written
+// A simulated server: sockets of UltraSPARC T2 Plus chips (or one UltraSPARC T2), clocks,
+// memory, caches, TLBs, latencies and PCIe root complexes. Built-in T5120 and T5220 (T2),
+// T5140, T5240 and T5440 (T2 Plus), or a user-written
 // platform file (TOML, see docs/platforms.md). Every tunable is a named field here with a
 // documented default; facts come from shared/reference/t2plus-microarch.md, and the ones
 // marked [U] there are parameters to calibrate, not confirmed values.
@@ -37,6 +38,9 @@ struct Latencies {
 struct Platform {
   std::string name;            // "T5240", or the name given in a platform file
   std::string source;          // "built-in" or the file it came from
+  // The chip, as Solaris names its CPU module (SUNW,UltraSPARC-T2+): the MD's cpu nodes say
+  // it, and migration needs the same on both hosts [V t2plus-microarch.md §1].
+  std::string chip = "UltraSPARC-T2+";
   unsigned sockets = 2;
   unsigned cores_per_socket = 8;
   unsigned strands_per_core = 8;

@@ -86,7 +86,11 @@ Platform load_platform_file(const std::string& path) {
     auto name = b->value<std::string>();
     if (!name) c.fail(b->source(), "base", "expected a string");
     auto bp = builtin_platform(*name);
-    if (!bp) c.fail(b->source(), "base", "unknown built-in platform '" + *name + "' (T5140, T5240, T5440)");
+    if (!bp) {
+      std::string names;
+      for (const auto& n : builtin_platform_names()) names += (names.empty() ? "" : ", ") + n;
+      c.fail(b->source(), "base", "unknown built-in platform '" + *name + "' (" + names + ")");
+    }
     p = *bp;
   }
   p.source = path;
@@ -167,7 +171,7 @@ Platform load_platform_file(const std::string& path) {
          });
        }},
   });
-  if (!roots_given) {   // one root complex per socket unless the file says otherwise
+  if (!roots_given && p.pcie_roots.size() != p.sockets) {   // one root complex per socket unless the file says otherwise
     p.pcie_roots.clear();
     for (unsigned s = 0; s < p.sockets; ++s) p.pcie_roots.push_back("pci@" + std::to_string(400 + 100 * s));
   }

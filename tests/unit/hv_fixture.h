@@ -85,8 +85,9 @@ class HvFixture {
  public:
   // Every group the hypervisor offers at its highest version, for tests of the calls
   // themselves (the API gating has its own tests with negotiate = false).
-  explicit HvFixture(std::vector<hv::GuestConfig> cfgs = {default_guest()}, bool negotiate = true)
-      : plat(vfsim::platform::load_platform("T5240")) {
+  explicit HvFixture(std::vector<hv::GuestConfig> cfgs = {default_guest()}, bool negotiate = true,
+                     const char* platform = "T5240")
+      : plat(vfsim::platform::load_platform(platform)) {
     static unsigned counter = 0;
     m = std::make_unique<cmt::BareMachine>(("hvtest_machine" + std::to_string(counter++)).c_str(), plat);
     h = std::make_unique<hv::Hypervisor>(*m);
@@ -177,7 +178,7 @@ class HvFixture {
     negotiate(gi, hv::GROUP_INTR, 1, 0);
     negotiate(gi, hv::GROUP_SOFT_STATE, 1, 0);
     negotiate(gi, hv::GROUP_N2_CPU, 1, 0);
-    negotiate(gi, hv::GROUP_VF_CPU, 1, 0);
+    if (plat.chip == "UltraSPARC-T2+") negotiate(gi, hv::GROUP_VF_CPU, 1, 0);   // (a T2's hypervisor has no VF_CPU)
     negotiate(gi, hv::GROUP_LDC, 1, 0);
   }
 

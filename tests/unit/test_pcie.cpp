@@ -434,6 +434,28 @@ TEST_CASE("pcie: INTx is a level interrupt on devinos 20-23", "[pcie]") {
   CHECK(p.f.vcpu(0, 1).queue(hv::Q_DEV_MONDO).tail == 128);
 }
 
+TEST_CASE("pcie: a T5220 has one root complex, pci@0 (devhandle 0), and a T2's CPU group", "[pcie]") {
+  hv::GuestConfig c = guest_config("io", 1, {64ull << 20});
+  c.pcie_buses = {"pci@0"};
+  HvFixture f{{c}, true, "T5220"};
+  f.negotiate(0, hv::GROUP_PCI, 1, 0);
+  hv::RootComplex* rc = f.h->root("pci@0");
+  REQUIRE(rc);
+  CHECK(rc->devhandle == 0);
+  CHECK(rc->owner == &f.guest(0));
+  CHECK(f.h->roots.size() == 1);
+  Result r = f.fast(CONFIG_GET, 0, kPort, 0, 2);
+  CHECK(r.status == hv::HV_EOK);
+  CHECK(r.r[1] == 0x108e);
+  CHECK(f.fast(CONFIG_GET, 0x400, kPort, 0, 2).status == hv::HV_EINVAL);   // no pci@400 here
+  CHECK(f.core(fn::API_SET_VERSION, hv::GROUP_VF_CPU, 1, 0).status == hv::HV_EINVAL);   // not a T2 Plus
+  CHECK(f.core(fn::API_SET_VERSION, hv::GROUP_N2_CPU, 1, 0).status == hv::HV_EOK);
+  const std::vector<uint8_t>& md = f.guest(0).md;
+  const std::string t2 = "SUNW,UltraSPARC-T2", t2p = "SUNW,UltraSPARC-T2+";
+  CHECK(std::search(md.begin(), md.end(), t2.begin(), t2.end()) != md.end());
+  CHECK(std::search(md.begin(), md.end(), t2p.begin(), t2p.end()) == md.end());
+}
+
 TEST_CASE("pcie: the MD names the bus with its windows and MSI resources", "[pcie]") {
   Pcie p;
   const std::vector<uint8_t>& md = p.f.guest(0).md;

@@ -45,6 +45,26 @@ TEST_CASE("built-in platforms have the published shape", "[platform]") {
   CHECK(t5440.lat.remote_memory_extra_ns > t5240.lat.remote_memory_extra_ns);
 }
 
+TEST_CASE("the T2 machines: one socket, four memory controllers, pci@0", "[platform]") {
+  Platform t5120 = load_platform("T5120"), t5220 = load_platform("t5220");
+  for (const Platform* p : {&t5120, &t5220}) {
+    CHECK(p->chip == "UltraSPARC-T2");
+    CHECK(p->sockets == 1);
+    CHECK(p->strands() == 64);
+    CHECK(p->memory_controllers_per_socket == 4);
+    CHECK(p->pcie_roots == std::vector<std::string>{"pci@0"});
+    CHECK(p->home_socket(0x123456789ull) == 0);
+  }
+  CHECK(t5120.clock_hz == 1165000000);
+  CHECK(t5220.clock_hz == 1415000000);
+  CHECK(load_platform("T5240").chip == "UltraSPARC-T2+");
+  CHECK(load_platform("T5240").memory_controllers_per_socket == 2);
+  // a file based on a T2 machine keeps its one root complex and its chip
+  Platform f = load_platform(write_file("t2.toml", "name = \"T5220-1.6\"\nbase = \"T5220\"\nclock_mhz = 1600\n"));
+  CHECK(f.pcie_roots == std::vector<std::string>{"pci@0"});
+  CHECK(f.chip == "UltraSPARC-T2");
+}
+
 TEST_CASE("home socket follows the T2 Plus interleave", "[platform]") {
   Platform p = load_platform("T5240");
   p.interleave_512b_ceiling = 0;   // all 1 GB-interleaved: node in PA[30]
@@ -65,7 +85,7 @@ TEST_CASE("home socket follows the T2 Plus interleave", "[platform]") {
 TEST_CASE("unknown platform names list the built-in ones", "[platform]") {
   std::string e = error_of("T9999");
   CHECK(e.find("unknown platform 'T9999'") != std::string::npos);
-  CHECK(e.find("T5140, T5240, T5440") != std::string::npos);
+  CHECK(e.find("T5120, T5220, T5140, T5240, T5440") != std::string::npos);
 }
 
 TEST_CASE("a platform file overrides a built-in base", "[platform]") {
