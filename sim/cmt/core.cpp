@@ -202,12 +202,15 @@ unsigned Core::l2_bank_wait(uint64_t pa) {
 }
 
 // An L2 miss: the line comes from the memory controller of its home socket (PA[8] picks one
-// of two on T2 Plus), which starts one line every mcu_line_ns; queueing there adds latency,
+// of two on T2 Plus, PA[8:7] one of four on T2), which starts one line every mcu_line_ns; queueing there adds latency,
 // which is what limits bandwidth when many strands miss at once.
 unsigned Core::memory_latency(uint64_t pa) {
   const platform::Platform& p = m_.plat;
   unsigned home = p.home_socket(pa), per = p.memory_controllers_per_socket;
-  unsigned mcu = home * per + unsigned((pa >> 8) % per);
+  // Each MCU owns an equal share of the 8 L2 banks (bank = PA[8:6]): PA[8] selects it on the
+  // T2 Plus (2 MCUs), PA[8:7] on the T2 (4 MCUs, a bank pair each) [V t2plus-microarch.md §5].
+  unsigned banks = p.l2.banks ? p.l2.banks : 8;
+  unsigned mcu = home * per + unsigned((pa >> 6) % banks) / std::max(1u, banks / per) % per;
   double cycle_ns = p.cycle_ns();
   double now = now_ns();
   double begin = m_.mcus[mcu].reserve(now, m_.mcu_line_ns);

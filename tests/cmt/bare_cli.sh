@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/../lib/check.sh"
 
-for plat in T5140 T5240 T5440 t5440; do
+for plat in T5120 T5220 T5140 T5240 T5440 t5440; do
   out=$("$B" --platform $plat --strands 3 "$EX/bare_hello" 2>&1)
   rc=$?
   [ $rc = 0 ] && [ "$(grep -c '^hello from strand' <<<"$out")" = 3 ]
