@@ -144,6 +144,12 @@ run --platform T5440 --domain io --pcie pci@700 --pci-disk "pci@700=$tmp/e.img" 
 [ $rc = 0 ] && grep -qxF 'pci: pci@700 3:00.0 BAR0 64-bit memory, 16 KB at bus 0x100000 (RA 0xe200100000), memory and bus master on' "$tmp/out" &&
   grep -Eq '^pcidisk: read and verified 1048576 bytes in ' "$tmp/out" && holds "$tmp/e.img" 3 1048576
 check "on a T5440, a domain owning pci@700 (window at 0xe200000000) writes and verifies 1 MB (rc=$rc)" $?
+# a T5220 (one UltraSPARC T2): its only root complex is pci@0, devhandle 0
+truncate -s 2M "$tmp/f.img"
+run --platform T5220 --domain io --pcie pci@0 --pci-disk "pci@0=$tmp/f.img" --boot-file "pcidisk size=1M seed=4"
+[ $rc = 0 ] && grep -qxF 'pci: pci@0 3:00.0 vendor 0x108e device 0x0a0e class 0x010802' "$tmp/out" &&
+  grep -Eq '^pcidisk: read and verified 1048576 bytes in ' "$tmp/out" && holds "$tmp/f.img" 4 1048576
+check "on a T5220, a domain owning pci@0 (devhandle 0) writes and verifies 1 MB (rc=$rc)" $?
 run --platform T5240 --domain io --pcie pci@700 --boot-file "pcidisk size=1M"
 [ $rc = 2 ] && grep -qxF "vfsim-hv: guest 'io': no PCIe root complex pci@700 on T5240" "$tmp/err"
 check "a T5240 has no pci@700: refused with the reason (rc=$rc)" $?
