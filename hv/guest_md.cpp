@@ -26,6 +26,13 @@ Property list(const std::string& n, const std::vector<std::string>& items) {
   }
   return p;
 }
+// A data property of big-endian 64-bit words (the MD's "ino" lists, ranges, pairs).
+Property data64(const std::string& n, const std::vector<uint64_t>& words) {
+  Property p{n, Kind::Data, 0, "", {}};
+  for (uint64_t v : words)
+    for (int i = 0; i < 8; ++i) p.data.push_back(uint8_t(v >> (56 - 8 * i)));
+  return p;
+}
 
 // Appends nodes and links parents to children with "fwd" and children to parents with
 // "back", the convention of Sun's and OpenBSD's MD builders.
@@ -128,11 +135,9 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
       }
     struct Dev { const char* name; const char* compatible; uint64_t handle; };
     for (const Dev& d : {Dev{"n2cp", "SUNW,vf-cwq", kNcsCwqDevhandle}, Dev{"ncp", "SUNW,vf-mau", kNcsMauDevhandle}}) {
-      Property inos{"ino", Kind::Data, 0, "", {}};
-      for (unsigned core : g.crypto_units)
-        for (int i = 0; i < 8; ++i) inos.data.push_back(uint8_t(uint64_t(core) >> (56 - 8 * i)));
       size_t dev = b.add("virtual-device", {str("name", d.name), str("device-type", "crypto"),
-                                            list("compatible", {d.compatible}), val("cfg-handle", d.handle), inos});
+                                            list("compatible", {d.compatible}), val("cfg-handle", d.handle),
+                                            data64("ino", {g.crypto_units.begin(), g.crypto_units.end()})});
       b.link(vdevs, dev);
     }
   }
@@ -143,12 +148,6 @@ md::MachineDescription build_guest_md(const platform::Platform& p, const GuestRe
   if (!g.pcie_buses.empty()) {
     size_t io = b.add("phys_io", {});
     b.link(root, io);
-    auto data64 = [](const char* name, std::initializer_list<uint64_t> vals) {
-      Property d{name, Kind::Data, 0, "", {}};
-      for (uint64_t v : vals)
-        for (int i = 0; i < 8; ++i) d.data.push_back(uint8_t(v >> (56 - 8 * i)));
-      return d;
-    };
     for (const std::string& bus : g.pcie_buses) {
       uint64_t handle = pcie::devhandle_of(bus);
       auto at = std::find(p.pcie_roots.begin(), p.pcie_roots.end(), bus);

@@ -86,11 +86,7 @@ Hypervisor::Hypervisor(cmt::BareMachine& m) : machine(m), owners_(m.plat.strands
   for (size_t i = 0; i < m.plat.pcie_roots.size(); ++i)
     roots.push_back(std::make_unique<RootComplex>(*this, m.plat.pcie_roots[i], unsigned(i)));
   // Guest loads and stores to device space (sun4v_mmu.cpp) reach the buses the guest owns.
-  io_claims = [this](Guest& g, uint64_t ra) {
-    for (const auto& r : roots)
-      if (r->owner == &g && r->in_windows(ra, 1)) return true;
-    return false;
-  };
+  io_claims = [this](Guest& g, uint64_t ra) { return owned_window(g, ra, 1) != nullptr; };
   io_handler = [this](Guest& g, uint64_t ra, unsigned size, bool write, uint64_t& v) { return pcie_io(g, ra, size, write, v); };
 }
 
@@ -319,10 +315,15 @@ RootComplex* Hypervisor::root_by_handle(uint64_t devhandle) const {
   return nullptr;
 }
 
-bool Hypervisor::pcie_io(Guest& g, uint64_t ra, unsigned size, bool write, uint64_t& v) {
+RootComplex* Hypervisor::owned_window(const Guest& g, uint64_t ra, unsigned size) const {
   for (const auto& r : roots)
-    if (r->owner == &g && r->in_windows(ra, size)) return write ? r->mmio_write(ra, size, v) : r->mmio_read(ra, size, v);
-  return false;
+    if (r->owner == &g && r->in_windows(ra, size)) return r.get();
+  return nullptr;
+}
+
+bool Hypervisor::pcie_io(Guest& g, uint64_t ra, unsigned size, bool write, uint64_t& v) {
+  RootComplex* r = owned_window(g, ra, size);
+  return r && (write ? r->mmio_write(ra, size, v) : r->mmio_read(ra, size, v));
 }
 
 Guest* Hypervisor::find_guest(const std::string& name) {

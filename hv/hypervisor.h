@@ -251,6 +251,8 @@ class Hypervisor : public cmt::StrandHost {
   std::vector<std::unique_ptr<RootComplex>> roots;
   RootComplex* root(const std::string& name) const;
   RootComplex* root_by_handle(uint64_t devhandle) const;
+  // The root complex g owns whose windows hold [ra, ra+size), or nullptr.
+  RootComplex* owned_window(const Guest& g, uint64_t ra, unsigned size) const;
   // A load or store of a guest to real address ra that is not memory: the root complex whose
   // window holds it, if the guest owns it, does it (false: nobody claims it).
   bool pcie_io(Guest& g, uint64_t ra, unsigned size, bool write, uint64_t& v);

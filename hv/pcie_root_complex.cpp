@@ -79,33 +79,35 @@ void RootComplex::set_owner(Guest* g) {
     if (s.devhandle == devhandle) s.valid = false, s.state = 0, s.cookie = 0, s.target = 0;
 }
 
+// Where a config cycle goes: the root port (bus 2, device 0), the endpoint (device 0 of the
+// port's secondary bus, once firmware gave the port its bus numbers), or nowhere.
+RootComplex::ConfigTarget RootComplex::route(uint32_t bdf) const {
+  unsigned bus = bdf >> 8, devfn = bdf & 0xff;
+  if (devfn != 0) return ConfigTarget::None;
+  if (bus == pcie::kRootPortBus) return ConfigTarget::Port;
+  unsigned sec = unsigned(port_.get(port_secondary_)), sub = unsigned(port_.get(port_subordinate_));
+  return sec && bus == sec && bus <= sub && ep_ ? ConfigTarget::Endpoint : ConfigTarget::None;
+}
+
 bool RootComplex::config_read(uint32_t bdf, uint32_t offset, unsigned size, uint64_t& v) {
   ++counters.config_accesses;
-  unsigned bus = bdf >> 8, devfn = bdf & 0xff;
   v = dev::RegisterBank::mask(size);   // a master abort reads all-ones
-  if (bus == pcie::kRootPortBus) {
-    if (devfn != 0) return false;
-    uint64_t r;
-    port_.read(offset, size, r);
-    v = r;
-    return true;
+  switch (route(bdf)) {
+    case ConfigTarget::Port: port_.read(offset, size, v); return true;
+    case ConfigTarget::Endpoint: return ep_->config_read(offset, size, v) || (v = dev::RegisterBank::mask(size), false);
+    case ConfigTarget::None: break;
   }
-  unsigned sec = unsigned(port_.get(port_secondary_)), sub = unsigned(port_.get(port_subordinate_));
-  if (!sec || bus < sec || bus > sub || bus != sec || devfn != 0 || !ep_) return false;
-  return ep_->config_read(offset, size, v) || (v = dev::RegisterBank::mask(size), false);
+  return false;
 }
 
 bool RootComplex::config_write(uint32_t bdf, uint32_t offset, unsigned size, uint64_t v) {
   ++counters.config_accesses;
-  unsigned bus = bdf >> 8, devfn = bdf & 0xff;
-  if (bus == pcie::kRootPortBus) {
-    if (devfn != 0) return false;
-    port_.write(offset, size, v);
-    return true;
+  switch (route(bdf)) {
+    case ConfigTarget::Port: port_.write(offset, size, v); return true;
+    case ConfigTarget::Endpoint: return ep_->config_write(offset, size, v);
+    case ConfigTarget::None: break;
   }
-  unsigned sec = unsigned(port_.get(port_secondary_)), sub = unsigned(port_.get(port_subordinate_));
-  if (!sec || bus < sec || bus > sub || bus != sec || devfn != 0 || !ep_) return false;
-  return ep_->config_write(offset, size, v);
+  return false;
 }
 
 bool RootComplex::in_windows(uint64_t ra, unsigned size) const {
@@ -113,40 +115,37 @@ bool RootComplex::in_windows(uint64_t ra, unsigned size) const {
   return in(win.io_ra, win.io_size) || in(win.mem32_ra, win.mem32_size) || in(win.mem64_ra, win.mem64_size);
 }
 
-namespace {
-// The bus address a real address of the windows stands for (I/O space: none, no I/O BARs).
-bool bus_address(const pcie::Windows& w, uint64_t ra, uint64_t& bus) {
-  if (ra >= w.mem32_ra && ra - w.mem32_ra < w.mem32_size) return bus = ra - w.mem32_ra, true;
-  if (ra >= w.mem64_ra && ra - w.mem64_ra < w.mem64_size) return bus = kMem64BusBase + (ra - w.mem64_ra), true;
+// The endpoint BAR that decodes [ra, ra+size), and the offset in it. The root port forwards
+// memory to its secondary side only while its memory space is on; I/O space has no BARs.
+bool RootComplex::decode(uint64_t ra, unsigned size, unsigned& bar, uint64_t& offset) const {
+  uint64_t bus;
+  if (ra >= win.mem32_ra && ra - win.mem32_ra < win.mem32_size) bus = ra - win.mem32_ra;
+  else if (ra >= win.mem64_ra && ra - win.mem64_ra < win.mem64_size) bus = kMem64BusBase + (ra - win.mem64_ra);
+  else return false;
+  if (!ep_ || !(port_.get(port_command_) & dev::kPciCmdMemory)) return false;
+  for (unsigned n = 0; n < ep_->bar_count(); ++n) {
+    uint64_t base = ep_->bar_address(n), len = ep_->bar_size(n);
+    if (base && bus >= base && bus - base < len && size <= len - (bus - base)) {
+      bar = n, offset = bus - base;
+      return true;
+    }
+  }
   return false;
 }
-}  // namespace
 
 bool RootComplex::mmio_read(uint64_t ra, unsigned size, uint64_t& v) {
   ++counters.mmio_accesses;
   v = dev::RegisterBank::mask(size);
-  uint64_t bus;
-  if (!ep_ || !bus_address(win, ra, bus)) return false;
-  // The root port forwards memory to its secondary side only while its memory space is on.
-  if (!(port_.get(port_command_) & dev::kPciCmdMemory)) return false;
-  for (unsigned n = 0; n < ep_->bar_count(); ++n) {
-    uint64_t base = ep_->bar_address(n), len = ep_->bar_size(n);
-    if (base && bus >= base && bus - base < len && size <= len - (bus - base))
-      return ep_->bar_read(n, bus - base, size, v) || (v = dev::RegisterBank::mask(size), false);
-  }
-  return false;
+  unsigned bar;
+  uint64_t off;
+  return decode(ra, size, bar, off) && (ep_->bar_read(bar, off, size, v) || (v = dev::RegisterBank::mask(size), false));
 }
 
 bool RootComplex::mmio_write(uint64_t ra, unsigned size, uint64_t v) {
   ++counters.mmio_accesses;
-  uint64_t bus;
-  if (!ep_ || !bus_address(win, ra, bus)) return false;
-  if (!(port_.get(port_command_) & dev::kPciCmdMemory)) return false;
-  for (unsigned n = 0; n < ep_->bar_count(); ++n) {
-    uint64_t base = ep_->bar_address(n), len = ep_->bar_size(n);
-    if (base && bus >= base && bus - base < len && size <= len - (bus - base)) return ep_->bar_write(n, bus - base, size, v);
-  }
-  return false;
+  unsigned bar;
+  uint64_t off;
+  return decode(ra, size, bar, off) && ep_->bar_write(bar, off, size, v);
 }
 
 dev::DmaStatus RootComplex::translate(uint64_t bus_addr, bool device_writes, uint64_t& pa) const {
@@ -172,39 +171,33 @@ void RootComplex::fault(uint64_t bus_addr, bool device_writes, dev::DmaStatus wh
     if (InterruptSource* s = owner->source(devhandle, pcie::kDmuDevino)) hv_.raise_interrupt(*owner, *s);
 }
 
-dev::DmaStatus RootComplex::dma_read(uint64_t bus_addr, void* dst, size_t len) {
-  auto* out = static_cast<uint8_t*>(dst);
-  // Page by page: every page is checked before any byte moves past a bad one.
+// A DMA page by page through the IOMMU: a bad page stops it there (what came before it has
+// moved), counted as a fault and refused to the device.
+dev::DmaStatus RootComplex::walk(uint64_t bus_addr, size_t len, bool device_writes,
+                                 const std::function<bool(uint64_t pa, size_t at, size_t n)>& copy) {
   for (size_t done = 0; done < len;) {
     uint64_t a = bus_addr + done, pa;
     size_t n = std::min<size_t>(len - done, pcie::kIoPageSize - (a & (pcie::kIoPageSize - 1)));
-    dev::DmaStatus st = translate(a, false, pa);
-    if (st != dev::DmaStatus::Ok || !hv_.machine.mem.read(pa, out + done, n)) {
-      if (st == dev::DmaStatus::Ok) st = dev::DmaStatus::BadMemory;
-      fault(a, false, st);
+    dev::DmaStatus st = translate(a, device_writes, pa);
+    if (st == dev::DmaStatus::Ok && !copy(pa, done, n)) st = dev::DmaStatus::BadMemory;
+    if (st != dev::DmaStatus::Ok) {
+      fault(a, device_writes, st);
       return st;
     }
     done += n;
   }
-  counters.dma_read_bytes += len;
+  (device_writes ? counters.dma_write_bytes : counters.dma_read_bytes) += len;
   return dev::DmaStatus::Ok;
+}
+
+dev::DmaStatus RootComplex::dma_read(uint64_t bus_addr, void* dst, size_t len) {
+  auto* out = static_cast<uint8_t*>(dst);
+  return walk(bus_addr, len, false, [&](uint64_t pa, size_t at, size_t n) { return hv_.machine.mem.read(pa, out + at, n); });
 }
 
 dev::DmaStatus RootComplex::dma_write(uint64_t bus_addr, const void* src, size_t len) {
   auto* in = static_cast<const uint8_t*>(src);
-  for (size_t done = 0; done < len;) {
-    uint64_t a = bus_addr + done, pa;
-    size_t n = std::min<size_t>(len - done, pcie::kIoPageSize - (a & (pcie::kIoPageSize - 1)));
-    dev::DmaStatus st = translate(a, true, pa);
-    if (st != dev::DmaStatus::Ok || !hv_.machine.mem.write(pa, in + done, n)) {
-      if (st == dev::DmaStatus::Ok) st = dev::DmaStatus::BadMemory;
-      fault(a, true, st);
-      return st;
-    }
-    done += n;
-  }
-  counters.dma_write_bytes += len;
-  return dev::DmaStatus::Ok;
+  return walk(bus_addr, len, true, [&](uint64_t pa, size_t at, size_t n) { return hv_.machine.mem.write(pa, in + at, n); });
 }
 
 // An MSI: the root complex takes the MSI number from the data, and if that MSI is valid,

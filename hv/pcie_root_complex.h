@@ -10,6 +10,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -136,6 +137,11 @@ class RootComplex : public dev::PciBus {
   void rearm(InterruptSource& s);
 
  private:
+  enum class ConfigTarget { None, Port, Endpoint };
+  ConfigTarget route(uint32_t bdf) const;
+  bool decode(uint64_t ra, unsigned size, unsigned& bar, uint64_t& offset) const;
+  dev::DmaStatus walk(uint64_t bus_addr, size_t len, bool device_writes,
+                      const std::function<bool(uint64_t pa, size_t at, size_t n)>& copy);
   // IOMMU translation of one page's bytes: the physical address or why not.
   dev::DmaStatus translate(uint64_t bus_addr, bool device_writes, uint64_t& pa) const;
   void fault(uint64_t bus_addr, bool device_writes, dev::DmaStatus why);

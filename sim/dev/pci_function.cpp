@@ -64,15 +64,10 @@ uint8_t PciFunction::add_capability(uint8_t cap_id, uint8_t size, const std::vec
   if (size < 2 || unsigned(at) + size > 0x100) throw std::logic_error(name_ + ": capability does not fit config space");
   // id and next pointer: read-only; the previous capability (or the header) points here
   unsigned hdr = config_.add({"CAP_HEADER", at, 2, RegAccess::RO, cap_id});
-  if (last_cap_) {
-    unsigned prev = 0;
-    for (unsigned r = 0; r < config_.size(); ++r)
-      if (config_.spec(r).offset == last_cap_) prev = r;
-    config_.set_reset(prev, config_.spec(prev).reset | uint64_t(at) << 8);
-  } else {
+  if (last_cap_)
+    config_.set_reset(last_cap_id_, config_.spec(last_cap_id_).reset | uint64_t(at) << 8);
+  else
     config_.set_reset(cap_ptr_id_, at);
-  }
-  (void)hdr;
   for (size_t i = 0; i < regs.size(); ++i) {
     RegisterSpec s = regs[i];
     s.offset += at;
@@ -80,6 +75,7 @@ uint8_t PciFunction::add_capability(uint8_t cap_id, uint8_t size, const std::vec
     if (ids) ids->push_back(rid);
   }
   last_cap_ = at;
+  last_cap_id_ = hdr;
   next_cap_at_ = uint8_t((at + size + 3) & ~3);
   return at;
 }

@@ -28,7 +28,7 @@ struct PciIdentity {
 
 class PciFunction {
  public:
-  // bars: the size of each memory BAR (a power of two >= 16; 0: not implemented); a 64-bit
+  // bars: the size of each memory BAR (a power of two >= 16; 0: no BAR in that slot); a 64-bit
   // BAR takes two slots (the second size 0). Type-0 header only (endpoints).
   struct BarSpec {
     uint64_t size = 0;
@@ -86,7 +86,8 @@ class PciFunction {
   PciIdentity id_;
   std::vector<BarSpec> bars_;
   unsigned command_id_ = 0, bar_id_ = 0, cap_ptr_id_ = 0, status_id_ = 0;
-  uint8_t last_cap_ = 0, next_cap_at_ = 0x40;
+  uint8_t last_cap_ = 0, next_cap_at_ = 0x40;   // offset of the last capability (0: none yet)
+  unsigned last_cap_id_ = 0;                      // its header register, whose next pointer a new one sets
 };
 
 }  // namespace vfsim::dev
