@@ -27,7 +27,41 @@ MsgRoute* msg_of(Call& c) {
   return nullptr;
 }
 
+MsiEq* eq_only(Call& c) {
+  RootComplex* r;
+  return eq_of(c, r);
+}
+
 }  // namespace
+
+// The plain getters and setters: the object (EINVAL when the devhandle is not the caller's or
+// the number is out of range), then a field into %o1, or %o2 into a field (EINVAL above max).
+#define MSI_GET(name, lookup, expr)    \
+  uint64_t hc_##name(Call& c) {        \
+    auto* x = lookup(c);               \
+    if (!x) return HV_EINVAL;          \
+    c.ret(1, expr);                    \
+    return HV_EOK;                     \
+  }
+#define MSI_SET(name, lookup, field, max)           \
+  uint64_t hc_##name(Call& c) {                     \
+    auto* x = lookup(c);                            \
+    if (!x || c.arg(2) > (max)) return HV_EINVAL;   \
+    x->field = c.arg(2);                            \
+    return HV_EOK;                                  \
+  }
+MSI_GET(msiq_getvalid, eq_only, x->valid ? 1 : 0)
+MSI_GET(msiq_getstate, eq_only, x->state)
+MSI_GET(msiq_gethead, eq_only, x->head)
+MSI_GET(msiq_gettail, eq_only, x->tail)
+MSI_GET(msi_getvalid, msi_of, x->valid ? 1 : 0)
+MSI_GET(msi_getstate, msi_of, x->state)
+MSI_GET(msg_getvalid, msg_of, x->valid ? 1 : 0)
+MSI_SET(msi_setvalid, msi_of, valid, 1)
+MSI_SET(msi_setstate, msi_of, state, 1)
+MSI_SET(msg_setvalid, msg_of, valid, 1)
+#undef MSI_GET
+#undef MSI_SET
 
 // Configure (RA 8 KB aligned, 128 entries) or unconfigure (0 entries) an event queue; it
 // starts empty.
@@ -56,28 +90,12 @@ uint64_t hc_msiq_info(Call& c) {
   return HV_EOK;
 }
 
-uint64_t hc_msiq_getvalid(Call& c) {
-  RootComplex* r;
-  MsiEq* q = eq_of(c, r);
-  if (!q) return HV_EINVAL;
-  c.ret(1, q->valid ? 1 : 0);
-  return HV_EOK;
-}
-
 uint64_t hc_msiq_setvalid(Call& c) {
   RootComplex* r;
   MsiEq* q = eq_of(c, r);
   if (!q || !q->entries || c.arg(2) > 1) return HV_EINVAL;
   q->valid = c.arg(2);
   if (q->valid && q->head != q->tail) r->eq_interrupt(unsigned(c.arg(1)));   // records waited for it
-  return HV_EOK;
-}
-
-uint64_t hc_msiq_getstate(Call& c) {
-  RootComplex* r;
-  MsiEq* q = eq_of(c, r);
-  if (!q) return HV_EINVAL;
-  c.ret(1, q->state);
   return HV_EOK;
 }
 
@@ -89,14 +107,6 @@ uint64_t hc_msiq_setstate(Call& c) {
   return HV_EOK;
 }
 
-uint64_t hc_msiq_gethead(Call& c) {
-  RootComplex* r;
-  MsiEq* q = eq_of(c, r);
-  if (!q) return HV_EINVAL;
-  c.ret(1, q->head);
-  return HV_EOK;
-}
-
 // The new head must be a record boundary inside the queue.
 uint64_t hc_msiq_sethead(Call& c) {
   RootComplex* r;
@@ -104,28 +114,6 @@ uint64_t hc_msiq_sethead(Call& c) {
   uint64_t head = c.arg(2);
   if (!q || !q->entries || head % pcie::kMsiRecordBytes || head >= q->entries * pcie::kMsiRecordBytes) return HV_EINVAL;
   q->head = head;
-  return HV_EOK;
-}
-
-uint64_t hc_msiq_gettail(Call& c) {
-  RootComplex* r;
-  MsiEq* q = eq_of(c, r);
-  if (!q) return HV_EINVAL;
-  c.ret(1, q->tail);
-  return HV_EOK;
-}
-
-uint64_t hc_msi_getvalid(Call& c) {
-  MsiVector* m = msi_of(c);
-  if (!m) return HV_EINVAL;
-  c.ret(1, m->valid ? 1 : 0);
-  return HV_EOK;
-}
-
-uint64_t hc_msi_setvalid(Call& c) {
-  MsiVector* m = msi_of(c);
-  if (!m || c.arg(2) > 1) return HV_EINVAL;
-  m->valid = c.arg(2);
   return HV_EOK;
 }
 
@@ -143,20 +131,6 @@ uint64_t hc_msi_setmsiq(Call& c) {
   return HV_EOK;
 }
 
-uint64_t hc_msi_getstate(Call& c) {
-  MsiVector* m = msi_of(c);
-  if (!m) return HV_EINVAL;
-  c.ret(1, m->state);
-  return HV_EOK;
-}
-
-uint64_t hc_msi_setstate(Call& c) {
-  MsiVector* m = msi_of(c);
-  if (!m || c.arg(2) > 1) return HV_EINVAL;
-  m->state = c.arg(2);
-  return HV_EOK;
-}
-
 uint64_t hc_msg_getmsiq(Call& c) {
   MsgRoute* m = msg_of(c);
   if (!m || !m->bound) return HV_EINVAL;
@@ -168,20 +142,6 @@ uint64_t hc_msg_setmsiq(Call& c) {
   MsgRoute* m = msg_of(c);
   if (!m || c.arg(2) >= pcie::kMsiEqs) return HV_EINVAL;
   m->msiq = c.arg(2), m->bound = true;
-  return HV_EOK;
-}
-
-uint64_t hc_msg_getvalid(Call& c) {
-  MsgRoute* m = msg_of(c);
-  if (!m) return HV_EINVAL;
-  c.ret(1, m->valid ? 1 : 0);
-  return HV_EOK;
-}
-
-uint64_t hc_msg_setvalid(Call& c) {
-  MsgRoute* m = msg_of(c);
-  if (!m || c.arg(2) > 1) return HV_EINVAL;
-  m->valid = c.arg(2);
   return HV_EOK;
 }
 
