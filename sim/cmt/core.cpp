@@ -43,6 +43,11 @@ bool is_load(const InsnSpec& sp) {
   return sp.fmt == Fmt::Load || sp.fmt == Fmt::LoadA || sp.fmt == Fmt::Cas;
 }
 bool is_store(const InsnSpec& sp) { return sp.fmt == Fmt::Store || sp.fmt == Fmt::StoreA; }
+bool is_prefetch(const InsnSpec& sp) { return sp.id == ID_prefetch || sp.id == ID_prefetcha; }
+// Atomics (cas, ldstub, swap) are performed at the L2, never in the L1.
+bool is_atomic(const InsnSpec& sp) {
+  return sp.fmt == Fmt::Cas || sp.id == ID_ldstub || sp.id == ID_swap || sp.id == ID_ldstuba || sp.id == ID_swapa;
+}
 
 // The shared units an instruction needs: one load/store unit and one FGU per core.
 enum Unit : unsigned { UNIT_NONE = 0, UNIT_LSU = 1, UNIT_FGU = 2 };
@@ -190,35 +195,6 @@ double Core::now_ns() const {
   return q_start_ns_ + double(cycles - q_start_cycles_) * m_.plat.cycle_ns();
 }
 
-// Every L2 access occupies its bank (PA[8:6]) for l2_bank_busy_cycles; requests from all
-// cores of the socket queue there.
-unsigned Core::l2_bank_wait(uint64_t pa) {
-  const platform::Platform& p = m_.plat;
-  unsigned nbanks = p.l2.banks;
-  auto& bank = m_.l2_banks[socket * nbanks + unsigned((pa >> 6) % nbanks)];
-  double now = now_ns();
-  double begin = bank.reserve(now, p.lat.l2_bank_busy_cycles * p.cycle_ns());
-  return unsigned(std::llround((begin - now) / p.cycle_ns()));
-}
-
-// An L2 miss: the line comes from the memory controller of its home socket (PA[8] picks one
-// of two on T2 Plus, PA[8:7] one of four on T2), which starts one line every mcu_line_ns; queueing there adds latency,
-// which is what limits bandwidth when many strands miss at once.
-unsigned Core::memory_latency(uint64_t pa) {
-  const platform::Platform& p = m_.plat;
-  unsigned home = p.home_socket(pa), per = p.memory_controllers_per_socket;
-  // Each MCU owns an equal share of the 8 L2 banks (bank = PA[8:6]): PA[8] selects it on the
-  // T2 Plus (2 MCUs), PA[8:7] on the T2 (4 MCUs, a bank pair each) [V t2plus-microarch.md §5].
-  unsigned banks = p.l2.banks ? p.l2.banks : 8;
-  unsigned mcu = home * per + unsigned((pa >> 6) % banks) / std::max(1u, banks / per) % per;
-  double cycle_ns = p.cycle_ns();
-  double now = now_ns();
-  double begin = m_.mcus[mcu].reserve(now, m_.mcu_line_ns);
-  m_.memory_bytes[home] += p.l2.line_bytes;
-  uint64_t base = home != socket ? m_.mem_cycles_remote : m_.mem_cycles_local;
-  return unsigned(base + uint64_t(std::llround((begin - now) / cycle_ns)));
-}
-
 bool Core::step(unsigned i, const Insn* in) {
   Strand& s = *strands[i];
   StrandState& st = s.state;
@@ -229,63 +205,44 @@ bool Core::step(unsigned i, const Insn* in) {
   }
   unsigned lat = 1;
   // Instruction fetch: the shared I-cache is looked up once per 32-byte line; a miss stalls
-  // the strand for the L2 (or memory) latency before the instruction issues.
+  // the strand for the L2 (or memory) latency before the instruction issues. Caches, banks,
+  // controllers and home sockets are found by physical address (timing_pa).
   unsigned fetch_stall = 0, tlb_wait = 0;
-  if (m_.model_tlbs && (st.pc >> 13) != s.fetch_page) {
-    s.fetch_page = st.pc >> 13;
-    if (!itlb.access(st.pc)) {
-      ++s.stats.itlb_misses;
-      tlb_wait += p.lat.tlb_miss_cycles;   // hardware tablewalk before the fetch
-    }
-  }
-  uint64_t fline = st.pc / p.l1i.line_bytes;
+  if (m_.model_tlbs) tlb_wait += tlb_lookup(i, st.pc, true);
+  uint64_t fline = st.pc / p.l1i.line_bytes, pa = 0;
   if (fline != s.fetch_line) {
     s.fetch_line = fline;
-    if (!l1i.access(st.pc)) {
+    if (timing_pa(i, st.pc, Access::Fetch, in, pa) && !l1i.access(pa)) {
       ++s.stats.l1i_misses;
-      fetch_stall += l2_bank_wait(st.pc);
-      fetch_stall += m_.l2[socket]->access(st.pc) ? p.lat.l2_hit_cycles : memory_latency(st.pc);
+      fetch_stall += l2_read(pa, s);
     }
   }
   unsigned sb_stall = 0;
   if (in) {
     const InsnSpec& sp = *in->spec;
     lat = op_latency(sp, p.lat);
-    if (is_load(sp) || is_store(sp)) {
+    bool pf = is_prefetch(sp);
+    if (is_load(sp) || is_store(sp) || pf) {
       uint64_t ea = st.r(in->rs1);
       if (sp.fmt != Fmt::Cas) ea += in->use_imm ? uint64_t(in->imm) : st.r(in->rs2);
-      if (m_.model_tlbs && (ea >> 13) != s.data_page) {
-        s.data_page = ea >> 13;
-        if (!dtlb.access(ea)) {
-          ++s.stats.dtlb_misses;
-          tlb_wait += p.lat.tlb_miss_cycles;   // hardware tablewalk before the access
-        }
-      }
-      if (is_load(sp)) {
-        ++s.stats.loads;
-        lat = p.lat.l1_hit_cycles;
-        if (!l1d.access(ea)) {
-          ++s.stats.l1_misses;
-          lat = p.lat.l2_hit_cycles + l2_bank_wait(ea);
-          if (!m_.l2[socket]->access(ea)) {
-            ++s.stats.l2_misses;
-            if (p.home_socket(ea) != socket) ++s.stats.remote_accesses;
-            lat += memory_latency(ea) - p.lat.l2_hit_cycles;
-          }
+      Access acc = is_load(sp) || pf ? Access::Read : Access::Write;
+      unsigned walk = m_.model_tlbs ? tlb_lookup(i, ea, false) : 0;
+      if (pf) {
+        // A weak prefetch that misses the DTLB is dropped; a strong one waits for the walk.
+        if (timing_pa(i, ea, acc, in, pa) && (!walk || prefetch_is_strong(in->rd))) {
+          tlb_wait += walk;
+          prefetch(i, pa, in->rd);
         }
       } else {
-        // Write-through via the strand's store buffer: the store waits only when every entry
-        // is still on its way to L2 (where it occupies a bank like a load).
-        l2_bank_wait(ea);
-        m_.l2[socket]->access(ea);
-        unsigned n = std::min<unsigned>(p.lat.store_buffer_entries, 8);
-        uint64_t& entry = s.store_buffer[s.store_next];
-        if (entry > cycles) {
-          sb_stall = unsigned(entry - cycles);
-          ++s.stats.store_buffer_full;
+        tlb_wait += walk;
+        if (!timing_pa(i, ea, acc, in, pa)) {
+          // no memory access: it traps (the trap handler's own accesses are timed) or it is
+          // device space (timed by the device)
+        } else if (is_load(sp)) {
+          lat = load_latency(i, pa, is_atomic(sp));
+        } else {
+          sb_stall = store_access(i, pa);
         }
-        entry = cycles + sb_stall + p.lat.store_drain_cycles;
-        s.store_next = (s.store_next + 1) % n;
       }
     }
   }

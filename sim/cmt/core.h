@@ -12,6 +12,7 @@
 #include "sim/cmt/cache_model.h"
 #include "sim/cmt/strand.h"
 #include "sim/cmt/tlb_model.h"
+#include "sim/isa/memory_port.h"
 
 namespace vfsim::cmt {
 
@@ -46,8 +47,23 @@ class Core : public sc_core::sc_module {
   friend struct MachineState;
   void run();
   bool step(unsigned i, const isa::Insn* in);   // issue one instruction; false when it stopped
-  unsigned memory_latency(uint64_t pa);         // cycles for an L2 miss, MCU queueing included
-  unsigned l2_bank_wait(uint64_t pa);           // cycles queued at the L2 bank before access
+  // Translation timing (core_translation.cpp). timing_pa: the physical address the access of
+  // strand i to va uses (caches, banks, controllers and home socket are found by it); false
+  // when the access will not reach memory (it traps, or it is device space). tlb_lookup: the
+  // ITLB/DTLB lookup when the strand touches va; cycles of hardware tablewalk on a miss.
+  bool timing_pa(unsigned i, uint64_t va, isa::Access acc, const isa::Insn* in, uint64_t& pa);
+  unsigned tlb_lookup(unsigned i, uint64_t va, bool fetch);
+ public:
+  // The memory side (core_memory.cpp): cycles until the data is back for a load at pa
+  // (through L1, L2, memory; atomics are done at the L2); cycles the strand waits to put a
+  // store into its store buffer; a prefetch (non-blocking L2 fill; fcn = the instruction's
+  // rd field); an L1-bypassing read through the L2 (instruction fetch misses, tablewalks).
+  unsigned load_latency(unsigned i, uint64_t pa, bool atomic);
+  unsigned store_access(unsigned i, uint64_t pa);
+  void prefetch(unsigned i, uint64_t pa, unsigned fcn);
+  unsigned l2_read(uint64_t pa, Strand& s);
+  static bool prefetch_is_strong(unsigned fcn);
+ private:
   double now_ns() const;                        // this core's local time
   bool check_interrupts(unsigned i);           // stick match, then ask the host if one is due
   sc_core::sc_event wake_event_;
