@@ -14,31 +14,11 @@ using namespace isa;
 using sc_core::sc_time;
 
 BareMachine::BareMachine(sc_core::sc_module_name name, const platform::Platform& p)
-    : sc_module(name), plat(p), mem(p.memory_bytes), port(mem) {
+    : sc_module(name), plat(p), mem(p.memory_bytes), port(mem), memsys(p, p.quantum_ns) {
   quantum_cycles = std::max<uint64_t>(1, uint64_t(std::llround(p.quantum_ns / p.cycle_ns())));
-  mcu_line_ns = double(p.l2.line_bytes) / p.lat.mcu_read_gbps;   // bytes / (GB/s) = ns
-  mem_cycles_local = uint64_t(std::llround(p.lat.local_memory_ns / p.cycle_ns()));
-  mem_cycles_remote = uint64_t(std::llround((p.lat.local_memory_ns + p.lat.remote_memory_extra_ns) / p.cycle_ns()));
   for (unsigned s = 0; s < p.sockets; ++s) {
-    l2.push_back(std::make_unique<CacheModel>(p.l2));
-    memory_bytes.push_back(0);
-    for (unsigned k = 0; k < p.memory_controllers_per_socket; ++k) mcus.emplace_back();
-    for (unsigned b = 0; b < p.l2.banks; ++b) l2_banks.emplace_back();
     for (unsigned c = 0; c < p.cores_per_socket; ++c)
       cores.push_back(std::make_unique<Core>(fmt::format("socket{}_core{}", s, c).c_str(), *this, s, c));
-  }
-}
-
-double BareMachine::BandwidthBins::reserve(double now_ns, double need_ns) {
-  uint64_t b = uint64_t(now_ns / kBinNs);
-  for (;; ++b) {
-    auto& [tag, used] = bins[b % bins.size()];
-    if (tag != b) { tag = b; used = 0; }   // a bin not seen yet (or long past): empty
-    if (used + need_ns <= kBinNs) {
-      double start = std::max(now_ns, double(b) * kBinNs + used);
-      used += need_ns;
-      return start;
-    }
   }
 }
 
@@ -130,11 +110,16 @@ void BareMachine::print_stats(std::ostream& os) const {
     fmt::print(os, "{:<18} {:>12} {:>12} {:>6.3f}\n", fmt::format("s{}c{}", c->socket, c->index), ci,
                c->cycles, double(ci) / double(c->cycles));
   }
-  for (unsigned s = 0; s < l2.size(); ++s)
-    fmt::print(os, "socket {} L2: {} hits, {} misses ({:.1f}% miss), memory traffic {} bytes\n", s,
-               l2[s]->hits(), l2[s]->misses(),
-               l2[s]->hits() + l2[s]->misses() ? 100.0 * double(l2[s]->misses()) / double(l2[s]->hits() + l2[s]->misses()) : 0.0,
-               memory_bytes[s]);
+  for (unsigned s = 0; s < memsys.l2.size(); ++s) {
+    const L2Cache& c = *memsys.l2[s];
+    const MemoryStats& m = memsys.stats[s];
+    fmt::print(os, "socket {} L2: {} hits, {} misses ({:.1f}% miss), {} write-backs; memory {} bytes read, {} written; "
+                   "{} prefetches ({} dropped); {} snoops, {} cache-to-cache, {} invalidated; links {} bytes sent\n", s,
+               c.hits(), c.misses(),
+               c.hits() + c.misses() ? 100.0 * double(c.misses()) / double(c.hits() + c.misses()) : 0.0,
+               m.writebacks, m.dram_read_bytes, m.dram_write_bytes, m.prefetches, m.prefetches_dropped, m.snoops,
+               m.cache_to_cache, m.invalidations, memsys.links.bytes_sent[s]);
+  }
   fmt::print(os, "total: {} instructions, {} cycles on the busiest core, simulated time {}\n", insns,
              cycles, sc_core::sc_time_stamp().to_string());
 }
@@ -150,13 +135,14 @@ void BareMachine::write_stats_json(std::ostream& os) const {
                      "\"loads\":{},\"l1_misses\":{},\"l2_misses\":{},\"remote\":{},\"l1i_misses\":{},"
                      "\"unit_conflicts\":{},\"store_buffer_full\":{},\"wait_fetch\":{},\"wait_load\":{},"
                      "\"wait_long_op\":{},\"wait_store_buffer\":{},\"itlb_misses\":{},\"dtlb_misses\":{},"
-                     "\"wait_tlb\":{}}}",
+                     "\"wait_tlb\":{},\"store_l2_misses\":{},\"prefetches\":{},\"prefetches_dropped\":{}}}",
                  first ? "" : ",", s->id, c->socket, c->index, s->stats.instructions,
                  s->stats.stall_cycles, s->stats.loads, s->stats.l1_misses, s->stats.l2_misses,
                  s->stats.remote_accesses, s->stats.l1i_misses, s->stats.unit_conflicts,
                  s->stats.store_buffer_full, s->stats.wait_fetch, s->stats.wait_load,
                  s->stats.wait_long_op, s->stats.wait_store_buffer, s->stats.itlb_misses,
-                 s->stats.dtlb_misses, s->stats.wait_tlb);
+                 s->stats.dtlb_misses, s->stats.wait_tlb, s->stats.store_l2_misses, s->stats.prefetches,
+                 s->stats.prefetches_dropped);
       first = false;
     }
   fmt::print(os, "],\"cores\":[");
@@ -170,9 +156,25 @@ void BareMachine::write_stats_json(std::ostream& os) const {
     first = false;
   }
   fmt::print(os, "],\"l2\":[");
-  for (unsigned s = 0; s < l2.size(); ++s)
-    fmt::print(os, "{}{{\"socket\":{},\"hits\":{},\"misses\":{},\"memory_bytes\":{}}}", s ? "," : "", s,
-               l2[s]->hits(), l2[s]->misses(), memory_bytes[s]);
+  // memory_bytes: everything the socket's controllers moved, reads and write-backs.
+  for (unsigned s = 0; s < memsys.l2.size(); ++s) {
+    const MemoryStats& m = memsys.stats[s];
+    uint64_t bank_waits = 0, reads = 0, writes = 0;
+    for (unsigned k = 0; k < plat.memory_controllers_per_socket; ++k) {
+      const MemoryController& mc = memsys.mcus[s * plat.memory_controllers_per_socket + k];
+      bank_waits += mc.bank_waits;
+      reads += mc.reads;
+      writes += mc.writes;
+    }
+    fmt::print(os, "{}{{\"socket\":{},\"hits\":{},\"misses\":{},\"memory_bytes\":{},\"dram_read_bytes\":{},"
+                   "\"dram_write_bytes\":{},\"writebacks\":{},\"dram_reads\":{},\"dram_writes\":{},\"dram_bank_waits\":{},"
+                   "\"fill_buffer_waits\":{},\"prefetches\":{},\"prefetches_dropped\":{},\"snoops\":{},"
+                   "\"cache_to_cache\":{},\"invalidations\":{},\"link_bytes_sent\":{}}}",
+               s ? "," : "", s, memsys.l2[s]->hits(), memsys.l2[s]->misses(), m.dram_read_bytes + m.dram_write_bytes,
+               m.dram_read_bytes, m.dram_write_bytes, m.writebacks, reads, writes, bank_waits, m.fill_buffer_waits,
+               m.prefetches, m.prefetches_dropped, m.snoops, m.cache_to_cache, m.invalidations,
+               memsys.links.bytes_sent[s]);
+  }
   fmt::print(os, "]}}\n");
 }
 

@@ -3,7 +3,7 @@
 // to the harness through sun4v fast traps (ta 0x80, function in %o5): mach_exit (0x00),
 // cpu_myid (0x16), cons_putchar (0x61), cons_write (0x63). One SC_THREAD per core: 8 strands
 // in 2 thread groups picking the least recently picked ready strand each cycle, a shared LSU
-// and FGU, I/D caches, TLBs, L2 banks, memory controllers and socket interleave, with the
+// and FGU, I/D caches, TLBs, L2 banks, memory controllers, coherence links and socket interleave, with the
 // platform's latencies; a quantum of simulated time between synchronisations (docs/cmt.md).
 #pragma once
 #include <cstdint>
@@ -17,6 +17,7 @@
 
 #include "sim/cmt/cache_model.h"
 #include "sim/cmt/core.h"
+#include "sim/cmt/memory_system.h"
 #include "sim/cmt/physical_memory.h"
 #include "sim/cmt/real_memory_port.h"
 #include "sim/cmt/strand_host.h"
@@ -54,19 +55,8 @@ class BareMachine : public sc_core::sc_module {
   PhysicalMemory mem;
   RealMemoryPort port;
   std::vector<std::unique_ptr<Core>> cores;
-  std::vector<std::unique_ptr<CacheModel>> l2;   // per socket
-  std::vector<uint64_t> memory_bytes;             // per socket: lines moved to/from DRAM
-  // A shared resource's capacity as busy time per 50 ns bin: cores run their quanta one after
-  // another, so requests arrive out of time order, and a single "free at" time would block
-  // early requests behind later ones.
-  struct BandwidthBins {
-    static constexpr double kBinNs = 50;
-    std::vector<std::pair<uint64_t, double>> bins = std::vector<std::pair<uint64_t, double>>(8192, {~0ull, 0});
-    double reserve(double now_ns, double need_ns);   // returns when the request is served
-  };
-  std::vector<BandwidthBins> mcus;                // per memory controller
-  std::vector<BandwidthBins> l2_banks;            // per socket x 8 banks
-  double mcu_line_ns;                             // time an MCU needs per 64-byte line
+  // L2s, fill buffers, memory controllers and coherence links (memory_system.h).
+  MemorySystem memsys;
   std::string console;             // everything the strands wrote
   // Bare code runs with real addressing, which bypasses the TLBs; with model_tlbs the timing
   // model charges ITLB/DTLB misses as if the program ran on 8 KB pages mapped 1:1 (the
@@ -84,7 +74,6 @@ class BareMachine : public sc_core::sc_module {
   int exit_code = 0;
   unsigned running = 0;
   uint64_t quantum_cycles;
-  uint64_t mem_cycles_local, mem_cycles_remote;
 };
 
 }  // namespace vfsim::cmt

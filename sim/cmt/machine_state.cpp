@@ -25,7 +25,7 @@ struct MachineState {
   }
   static const state::Description<StrandStats>& stats() {
     using S = StrandStats;
-    static const auto d = state::Description<S>("strand-stats", 1)
+    static const auto d = state::Description<S>("strand-stats", 2)
         .field("instructions", &S::instructions).field("stall_cycles", &S::stall_cycles)
         .field("loads", &S::loads).field("l1_misses", &S::l1_misses).field("l2_misses", &S::l2_misses)
         .field("remote_accesses", &S::remote_accesses).field("l1i_misses", &S::l1i_misses)
@@ -33,7 +33,9 @@ struct MachineState {
         .field("wait_fetch", &S::wait_fetch).field("wait_load", &S::wait_load)
         .field("wait_long_op", &S::wait_long_op).field("wait_store_buffer", &S::wait_store_buffer)
         .field("itlb_misses", &S::itlb_misses).field("dtlb_misses", &S::dtlb_misses).field("wait_tlb", &S::wait_tlb)
-        .field("traps", &S::traps).field("interrupts", &S::interrupts).field("yield_cycles", &S::yield_cycles);
+        .field("traps", &S::traps).field("interrupts", &S::interrupts).field("yield_cycles", &S::yield_cycles)
+        .field("store_l2_misses", &S::store_l2_misses).field("prefetches", &S::prefetches)
+        .field("prefetches_dropped", &S::prefetches_dropped);
     return d;
   }
   static const state::Description<Strand>& strand() {
@@ -68,14 +70,79 @@ struct MachineState {
         .computed("itlb", itlb.first, itlb.second).computed("dtlb", dtlb.first, dtlb.second);
     return d;
   }
-  static const state::Description<BareMachine::BandwidthBins>& bins() {
-    using B = BareMachine::BandwidthBins;
-    static const auto d = state::Description<B>("bandwidth-bins", 1).field("bins", &B::bins);
+  static const state::Description<Occupancy>& occupancy() {
+    using O = Occupancy;
+    static const auto d = state::Description<O>("occupancy", 1)
+        .computed("shape", [](const O& o, state::Encoder& e) { e.u32(o.servers); e.u32(uint32_t(o.bins.size())); },
+                  [](O& o, state::Decoder& dec) {
+                    if (dec.u32() != o.servers || dec.u32() != o.bins.size())
+                      dec.fail("a resource of another shape (another platform or quantum)");
+                  })
+        .field("bins", &O::bins);
+    return d;
+  }
+  // A vector of resources of fixed length (the platform sets it), saved one after another.
+  template <class M, class V, class D> static auto all(V M::*v, const D& desc) {
+    return std::make_pair([v, &desc](const M& m, state::Encoder& e) { for (auto& x : m.*v) desc.save(x, e); },
+                          [v, &desc](M& m, state::Decoder& dec) { for (auto& x : m.*v) desc.load(x, dec); });
+  }
+  static const state::Description<L2Cache>& l2() {
+    using C = L2Cache;
+    static const auto d = state::Description<C>("l2-cache", 1)
+        .computed("geometry",
+                  [](const C& c, state::Encoder& e) { e.u32(c.ways_); e.u32(c.sets_); e.u32(c.line_shift_); },
+                  [](C& c, state::Decoder& dec) {
+                    if (dec.u32() != c.ways_ || dec.u32() != c.sets_ || dec.u32() != c.line_shift_)
+                      dec.fail("a cache of another geometry (another platform)");
+                  })
+        .field("tags", &C::tags_).field("age", &C::age_).field("ready", &C::ready_).field("flags", &C::flags_)
+        .field("clock", &C::clock_).field("hits", &C::hits_).field("misses", &C::misses_);
+    return d;
+  }
+  static const state::Description<MemoryController>& mcu() {
+    using M = MemoryController;
+    auto banks = all(&M::banks, occupancy());
+    static const auto d = state::Description<M>("memory-controller", 1)
+        .computed("northbound", [](const M& m, state::Encoder& e) { occupancy().save(m.northbound, e); },
+                  [](M& m, state::Decoder& dec) { occupancy().load(m.northbound, dec); })
+        .computed("southbound", [](const M& m, state::Encoder& e) { occupancy().save(m.southbound, e); },
+                  [](M& m, state::Decoder& dec) { occupancy().load(m.southbound, dec); })
+        .computed("banks", banks.first, banks.second)
+        .field("reads", &M::reads).field("writes", &M::writes).field("bank_waits", &M::bank_waits);
+    return d;
+  }
+  static const state::Description<MemoryStats>& memory_stats() {
+    using S = MemoryStats;
+    static const auto d = state::Description<S>("memory-stats", 1)
+        .field("dram_read_bytes", &S::dram_read_bytes).field("dram_write_bytes", &S::dram_write_bytes)
+        .field("writebacks", &S::writebacks).field("snoops", &S::snoops).field("cache_to_cache", &S::cache_to_cache)
+        .field("invalidations", &S::invalidations).field("prefetches", &S::prefetches)
+        .field("prefetches_dropped", &S::prefetches_dropped).field("fill_buffer_waits", &S::fill_buffer_waits);
+    return d;
+  }
+  static const state::Description<MemorySystem>& memory_system() {
+    using M = MemorySystem;
+    auto banks = all(&M::l2_banks, occupancy()), fbs = all(&M::fill_buffers, occupancy());
+    auto mcus = all(&M::mcus, mcu());
+    auto st = all(&M::stats, memory_stats());
+    static const auto d = state::Description<M>("memory-system", 1)
+        .computed("l2", [](const M& m, state::Encoder& e) { for (auto& c : m.l2) l2().save(*c, e); },
+                  [](M& m, state::Decoder& dec) { for (auto& c : m.l2) l2().load(*c, dec); })
+        .computed("l2_banks", banks.first, banks.second)
+        .computed("fill_buffers", fbs.first, fbs.second)
+        .computed("mcus", mcus.first, mcus.second)
+        .computed("link_tx", [](const M& m, state::Encoder& e) { for (auto& o : m.links.tx) occupancy().save(o, e); },
+                  [](M& m, state::Decoder& dec) { for (auto& o : m.links.tx) occupancy().load(o, dec); })
+        .computed("link_rx", [](const M& m, state::Encoder& e) { for (auto& o : m.links.rx) occupancy().save(o, e); },
+                  [](M& m, state::Decoder& dec) { for (auto& o : m.links.rx) occupancy().load(o, dec); })
+        .computed("link_bytes", [](const M& m, state::Encoder& e) { for (uint64_t b : m.links.bytes_sent) e.u64(b); },
+                  [](M& m, state::Decoder& dec) { for (uint64_t& b : m.links.bytes_sent) b = dec.u64(); })
+        .computed("stats", st.first, st.second);
     return d;
   }
   static const state::Description<BareMachine>& machine() {
     using M = BareMachine;
-    static const auto d = state::Description<M>("machine", 1)
+    static const auto d = state::Description<M>("machine", 2)
         .computed("platform", [](const M& m, state::Encoder& e) { e.str(m.plat.name); e.u64(m.plat.memory_bytes); },
                   [](M& m, state::Decoder& dec) {
                     std::string name = dec.str();
@@ -83,13 +150,8 @@ struct MachineState {
                     if (name != m.plat.name || bytes != m.plat.memory_bytes)
                       dec.fail("saved on platform " + name + ", this host is " + m.plat.name);
                   })
-        .computed("l2", [](const M& m, state::Encoder& e) { for (auto& c : m.l2) cache().save(*c, e); },
-                  [](M& m, state::Decoder& dec) { for (auto& c : m.l2) cache().load(*c, dec); })
-        .computed("mcus", [](const M& m, state::Encoder& e) { for (auto& b : m.mcus) bins().save(b, e); },
-                  [](M& m, state::Decoder& dec) { for (auto& b : m.mcus) bins().load(b, dec); })
-        .computed("l2_banks", [](const M& m, state::Encoder& e) { for (auto& b : m.l2_banks) bins().save(b, e); },
-                  [](M& m, state::Decoder& dec) { for (auto& b : m.l2_banks) bins().load(b, dec); })
-        .field("memory_bytes", &M::memory_bytes)
+        .computed("memory_system", [](const M& m, state::Encoder& e) { memory_system().save(m.memsys, e); },
+                  [](M& m, state::Decoder& dec) { memory_system().load(m.memsys, dec); })
         .field("console", &M::console).field("exit_code", &M::exit_code)
         .field("running", &M::running).field("traced", &M::traced);
     return d;

@@ -15,6 +15,7 @@ struct StrandStats {
   uint64_t wait_fetch = 0, wait_load = 0, wait_long_op = 0, wait_store_buffer = 0;
   uint64_t itlb_misses = 0, dtlb_misses = 0, wait_tlb = 0;
   uint64_t traps = 0, interrupts = 0, yield_cycles = 0;
+  uint64_t store_l2_misses = 0, prefetches = 0, prefetches_dropped = 0;
 };
 
 struct Strand {

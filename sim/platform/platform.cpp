@@ -25,7 +25,9 @@ Platform t5x40(const char* name, unsigned sockets, uint64_t clock_hz, uint64_t m
   p.memory_bytes = mem;
   // Root complex n belongs to socket n: /pci@400, /pci@500, ... [V T5440, D T5140/T5240]
   for (unsigned s = 0; s < sockets; ++s) p.pcie_roots.push_back("pci@" + std::to_string(400 + 100 * s));
-  if (sockets == 4) p.lat.remote_memory_extra_ns += p.lat.zambezi_hop_extra_ns;
+  p.coherence.hubs = sockets > 2;   // T5440: one Zambezi hub per plane [V Sheahan-Zam]
+  // The links' lanes run at 4.8 Gb/s with the 1.4 GHz parts, 4.0 Gb/s with the 1.2 GHz ones [V].
+  p.coherence.lane_gbps = clock_hz >= 1400000000 ? 4.8 : 4.0;
   return p;
 }
 

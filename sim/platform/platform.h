@@ -24,15 +24,54 @@ struct Latencies {
   uint32_t l2_bank_busy_cycles = 2;      // an L2 bank (8 per socket, PA[8:6]) takes a request per 2 cycles [U]
   uint32_t tlb_miss_cycles = 30;         // hardware tablewalk hitting the TSB in L2 [U]
   double local_memory_ns = 152;          // idle pointer chase to local DRAM (T5220 libMicro) [V]
-  double remote_memory_extra_ns = 60;    // extra for the other socket's memory [U]
-  double zambezi_hop_extra_ns = 30;      // T5440: extra through a Zambezi hub [U]
   uint32_t mul_cycles = 5;               // imul (GCC niagara2 model) [S]
   uint32_t div_cycles = 26;              // idiv [S]
   uint32_t fp_cycles = 6;                // dependent FP op [S]
   uint32_t fdivs_cycles = 19, fdivd_cycles = 33;   // [S]
   uint32_t store_buffer_entries = 8;     // per strand [V]
   uint32_t store_drain_cycles = 22;      // a store buffer entry frees when the store reaches L2 [U]
-  double mcu_read_gbps = 10.6;           // per memory controller: ~21 GB/s read per socket [D]
+};
+
+// The memory behind each memory controller (MCU): FB-DIMM channels and DDR2 DRAM. An MCU drives
+// its 2 channels in lockstep, so a 64-byte line travels over both [V 2 channels per MCU,
+// t2plus-microarch.md §5]. FB-DIMM frames last 12 bit times at 6x the DRAM data rate (3 ns
+// with DDR2-667); a northbound (read) frame carries 16 data bytes per channel, a southbound one
+// 8 write-data bytes or 3 commands: 10.67 GB/s of reads and 5.33 GB/s of writes per MCU, the
+// 21.33 / 10.66 GB/s per T2 Plus socket of the reference [D P1-P3, t2-measured-figures.md].
+struct Dram {
+  double lane_gbps = 4.0;              // 6 x 667 MT/s [D]
+  unsigned channels_per_mcu = 2;       // [V]
+  unsigned dimms_per_channel = 2;      // 16 DIMMs on a T5240 = 2 per channel [U]
+  unsigned ranks_per_dimm = 2;         // [U]
+  unsigned banks_per_rank = 8;         // DDR2 devices of 1 Gb and up [S JEDEC]
+  double t_rcd_ns = 15, t_cl_ns = 15;  // activate to read, read to data: DDR2-667 5-5-5 [S]
+  double t_rc_ns = 60;                 // a bank's row cycle (closed page: every access opens a row) [S]
+  unsigned bank_shift = 10;            // bank = PA[bank_shift..] of the MCU's lines, XOR-folded [U]
+  // What is left of the idle latency (local_memory_ns) besides the DRAM and the frames is
+  // fixed pipeline: chip_request_ns from the L2 miss to the coherence unit / MCU, and
+  // chip_return_ns from the data's arrival to the strand [U]; the rest is the FB-DIMM path
+  // (AMB pass-through, frame alignment, MCU scheduling), split evenly around the DRAM access.
+  double chip_request_ns = 20, chip_return_ns = 20;
+  unsigned fill_buffer_entries = 8;    // outstanding memory reads per L2 bank [V RTL l2t_filbuf]
+};
+
+// The T2 Plus coherence links: 4 planes, each 14 lanes per direction [V Sheahan-CU]; glueless
+// between the 2 sockets of a T5140/T5240, through one Zambezi hub per plane on a T5440. Every
+// L2 miss asks the other sockets (a snoop) while the home's memory is read; a line held dirty
+// elsewhere comes from that cache; memory on another socket is requested over the links and
+// its data comes back over them. Latencies below are [U]: no published remote latency exists.
+struct Coherence {
+  unsigned planes = 4;                 // [V]
+  unsigned lanes = 14;                 // per plane per direction [V]
+  double lane_gbps = 4.8;              // 4.8 with 1.4 GHz parts, 4.0 with 1.2 GHz parts [V]
+  unsigned plane_shift = 7;            // plane = PA[8:7] (a bank pair per plane) [U]; 12 for PA[13:12]
+  double unit_ns = 15;                 // a coherence unit's handling of a message [U]
+  double link_ns = 10;                 // SERDES and wire, one link crossing [U]
+  double hub_ns = 7.5;                 // a Zambezi hub: 6 stages at 800 MHz [V design, HOTI 2008]
+  unsigned request_bytes = 16;         // a request, snoop, or answer without data [U]
+  unsigned data_bytes = 80;            // a 64-byte line and its header [U]
+  double snoop_lookup_ns = 5;          // an L2 tag lookup for a snoop, after its bank turn [U]
+  bool hubs = false;                   // T5440: through Zambezi hubs, not socket to socket
 };
 
 struct Platform {
@@ -59,6 +98,8 @@ struct Platform {
   bool crypto_unit_per_core = true;      // one SPU (MAU + cipher/hash) per core [V]
   double quantum_ns = 1000;              // temporal decoupling quantum (simulated time)
   Latencies lat;
+  Dram dram;
+  Coherence coherence;
 
   unsigned cores() const { return sockets * cores_per_socket; }
   unsigned strands() const { return cores() * strands_per_core; }

@@ -149,6 +149,55 @@ Platform load_platform_file(const std::string& path) {
              {"dtlb_entries", [&](const toml::node& n, const std::string& g) { p.dtlb_entries = unsigned(get_int(c, n, g, 1, 4096)); }},
          });
        }},
+      {"dram", [&](const toml::node& v, const std::string& f) {
+         const toml::table* t = v.as_table();
+         if (!t) c.fail(v.source(), f, "expected a table");
+         platform::Dram& d = p.dram;
+         auto count = [&](unsigned& dst, int64_t hi) {
+           return [&c, &dst, hi](const toml::node& n, const std::string& g) { dst = unsigned(get_int(c, n, g, 1, hi)); };
+         };
+         auto positive = [&](double& dst, double hi) {
+           return [&c, &dst, hi](const toml::node& n, const std::string& g) { dst = get_num(c, n, g, 0.001, hi); };
+         };
+         apply(c, *t, f, {
+             {"lane_gbps", positive(d.lane_gbps, 100)},
+             {"channels_per_mcu", count(d.channels_per_mcu, 8)},
+             {"dimms_per_channel", count(d.dimms_per_channel, 8)},
+             {"ranks_per_dimm", count(d.ranks_per_dimm, 4)},
+             {"banks_per_rank", count(d.banks_per_rank, 16)},
+             {"t_rcd_ns", nanos(d.t_rcd_ns)},
+             {"t_cl_ns", nanos(d.t_cl_ns)},
+             {"t_rc_ns", nanos(d.t_rc_ns)},
+             {"bank_shift", [&](const toml::node& n, const std::string& g) { d.bank_shift = unsigned(get_int(c, n, g, 6, 32)); }},
+             {"chip_request_ns", nanos(d.chip_request_ns)},
+             {"chip_return_ns", nanos(d.chip_return_ns)},
+             {"fill_buffer_entries", count(d.fill_buffer_entries, 64)},
+         });
+       }},
+      {"coherence", [&](const toml::node& v, const std::string& f) {
+         const toml::table* t = v.as_table();
+         if (!t) c.fail(v.source(), f, "expected a table");
+         platform::Coherence& k = p.coherence;
+         apply(c, *t, f, {
+             {"planes", [&](const toml::node& n, const std::string& g) {
+                k.planes = unsigned(get_int(c, n, g, 1, 16));
+                if (!pow2(k.planes)) c.fail(n.source(), g, "must be a power of two");
+              }},
+             {"lanes", [&](const toml::node& n, const std::string& g) { k.lanes = unsigned(get_int(c, n, g, 1, 64)); }},
+             {"lane_gbps", [&](const toml::node& n, const std::string& g) { k.lane_gbps = get_num(c, n, g, 0.001, 100); }},
+             {"plane_shift", [&](const toml::node& n, const std::string& g) { k.plane_shift = unsigned(get_int(c, n, g, 6, 32)); }},
+             {"unit_ns", nanos(k.unit_ns)},
+             {"link_ns", nanos(k.link_ns)},
+             {"hub_ns", nanos(k.hub_ns)},
+             {"request_bytes", [&](const toml::node& n, const std::string& g) { k.request_bytes = unsigned(get_int(c, n, g, 1, 4096)); }},
+             {"data_bytes", [&](const toml::node& n, const std::string& g) { k.data_bytes = unsigned(get_int(c, n, g, 1, 4096)); }},
+             {"snoop_lookup_ns", nanos(k.snoop_lookup_ns)},
+             {"hubs", [&](const toml::node& n, const std::string& g) {
+                if (!n.is_boolean()) c.fail(n.source(), g, "expected true or false");
+                k.hubs = *n.value<bool>();
+              }},
+         });
+       }},
       {"latency", [&](const toml::node& v, const std::string& f) {
          const toml::table* t = v.as_table();
          if (!t) c.fail(v.source(), f, "expected a table");
@@ -158,8 +207,6 @@ Platform load_platform_file(const std::string& path) {
              {"l2_bank_busy_cycles", cycles(l.l2_bank_busy_cycles)},
              {"tlb_miss_cycles", cycles(l.tlb_miss_cycles)},
              {"local_memory_ns", nanos(l.local_memory_ns)},
-             {"remote_memory_extra_ns", nanos(l.remote_memory_extra_ns)},
-             {"zambezi_hop_extra_ns", nanos(l.zambezi_hop_extra_ns)},
              {"mul_cycles", cycles(l.mul_cycles)},
              {"div_cycles", cycles(l.div_cycles)},
              {"fp_cycles", cycles(l.fp_cycles)},
@@ -167,7 +214,6 @@ Platform load_platform_file(const std::string& path) {
              {"fdivd_cycles", cycles(l.fdivd_cycles)},
              {"store_buffer_entries", cycles(l.store_buffer_entries)},
              {"store_drain_cycles", cycles(l.store_drain_cycles)},
-             {"mcu_read_gbps", nanos(l.mcu_read_gbps)},
          });
        }},
   });
@@ -175,24 +221,42 @@ Platform load_platform_file(const std::string& path) {
     p.pcie_roots.clear();
     for (unsigned s = 0; s < p.sockets; ++s) p.pcie_roots.push_back("pci@" + std::to_string(400 + 100 * s));
   }
-  if (!root.get("name")) throw PlatformError(path + ":1:1: name: missing (every platform file names its machine)");
-  // What the timing model can simulate: one memory-controller line and one L2-bank access
-  // must each fit a bandwidth bin (BareMachine::BandwidthBins), or no bin can ever serve them.
+  // What the timing model can simulate: a booking of a shared resource (sim/cmt/occupancy.h)
+  // must fit a 50 ns bin for the L2 bank's turn and a line's frames, or one request would
+  // hold the resource for several bins on its own.
   auto where = [&](const char* at) {
     const toml::node* n = root.at_path(at).node();
     return n ? n->source() : root.source();
   };
   constexpr double kBinNs = 50;
-  double line_ns = double(p.l2.line_bytes) / l.mcu_read_gbps;
-  if (!(l.mcu_read_gbps > 0) || line_ns > kBinNs)
-    c.fail(where("latency.mcu_read_gbps"), "latency.mcu_read_gbps",
-           fmt::format("must be at least {:g} GB/s (a {}-byte line within a {:g} ns bandwidth bin)",
-                       double(p.l2.line_bytes) / kBinNs, p.l2.line_bytes, kBinNs));
+  {
+    double frame = 12.0 / p.dram.lane_gbps;
+    double write_line = double(p.l2.line_bytes) / (8.0 * p.dram.channels_per_mcu) * frame;
+    if (write_line > kBinNs)
+      c.fail(where("dram.lane_gbps"), "dram.lane_gbps",
+             fmt::format("{:g} Gb/s moves a {}-byte line to memory in {:.1f} ns: it must fit a {:g} ns bandwidth bin",
+                         p.dram.lane_gbps, p.l2.line_bytes, write_line, kBinNs));
+    if (p.dram.t_rc_ns > 1000)
+      c.fail(where("dram.t_rc_ns"), "dram.t_rc_ns", "must be at most 1000 ns (a DRAM row cycle)");
+  }
   if (double(l.l2_bank_busy_cycles) * p.cycle_ns() > kBinNs)
     c.fail(where(root.at_path("latency.l2_bank_busy_cycles") ? "latency.l2_bank_busy_cycles" : "clock_mhz"),
            "latency.l2_bank_busy_cycles",
            fmt::format("{} cycles at {:g} MHz is {:g} ns: an L2 bank access must fit a {:g} ns bandwidth bin",
                        l.l2_bank_busy_cycles, double(p.clock_hz) / 1e6, double(l.l2_bank_busy_cycles) * p.cycle_ns(), kBinNs));
+  // The idle memory latency is the fixed pipeline plus the DRAM and its frames: it cannot be
+  // shorter than those.
+  {
+    double frame = 12.0 / p.dram.lane_gbps;
+    double floor = p.dram.chip_request_ns + p.dram.chip_return_ns + frame / 3 + p.dram.t_rcd_ns + p.dram.t_cl_ns +
+                   double(p.l2.line_bytes) / (16.0 * p.dram.channels_per_mcu) * frame;
+    if (p.lat.local_memory_ns < floor) {
+      c.fail(where("latency.local_memory_ns"), "latency.local_memory_ns",
+             fmt::format("{:g} ns is less than the chip path, DRAM and FB-DIMM frames take ({:.1f} ns)",
+                         p.lat.local_memory_ns, floor));
+    }
+  }
+  if (!root.get("name")) throw PlatformError(path + ":1:1: name: missing (every platform file names its machine)");
   return p;
 }
 

@@ -1,10 +1,10 @@
-/* L2 bank pressure: every strand walks a ring of 256 lines spaced STRIDE bytes apart (more
+/* L2 bank pressure: every strand walks a ring of 128 lines spaced STRIDE bytes apart (more
  * than the L1 holds, well inside the L2). STRIDE 512 puts every line in the same L2 bank
  * (bank = PA[8:6]); 576 spreads them over all 8. All NSTRANDS strands start together and
  * each prints "chase <cpuid> <t0> <t1>" in core cycles. */
 #include "bare.h"
 
-#define LINES 256
+#define LINES 128   /* 64 rings of 128 lines = 512 KB: exactly one bank (16 ways x 512 sets) */
 static u64 mem[64 * LINES * STRIDE / 8] __attribute__((aligned(4096)));
 
 int main(u64 cpuid) {

@@ -41,8 +41,12 @@ TEST_CASE("built-in platforms have the published shape", "[platform]") {
   CHECK(t5240.l1i.sets() == 64);    // 16 KB, 8-way, 32 B lines
   CHECK(t5240.l2.sets() == 4096);   // 4 MB, 16-way, 64 B lines (8 banks of 512 sets)
   CHECK(t5240.lat.local_memory_ns == 152);
-  // The T5440 reaches remote memory through a Zambezi hub: dearer than the glueless T5240.
-  CHECK(t5440.lat.remote_memory_extra_ns > t5240.lat.remote_memory_extra_ns);
+  // The T5440 reaches the other sockets through Zambezi hubs; the T5240's links are glueless.
+  // Its 1.4 GHz parts run the links' lanes at 4.8 Gb/s, the T5140's 1.2 GHz parts at 4.0.
+  CHECK(t5440.coherence.hubs);
+  CHECK(!t5240.coherence.hubs);
+  CHECK(t5240.coherence.lane_gbps == 4.8);
+  CHECK(load_platform("T5140").coherence.lane_gbps == 4.0);
 }
 
 TEST_CASE("the T2 machines: one socket, four memory controllers, pci@0", "[platform]") {
@@ -151,9 +155,17 @@ TEST_CASE("platform file errors name file, line and field", "[platform]") {
   }
   // Issue 17: values the timing model cannot simulate used to hang (a request that fits no
   // bandwidth bin) or exhaust memory (a 1 GB cache); they are refused where they are written.
-  SECTION("memory controllers too slow for a line per bandwidth bin") {
-    std::string f = write_file("slow.toml", "name = \"x\"\n[latency]\nmcu_read_gbps = 0\n");
-    CHECK(error_of(f) == f + ":3:17: latency.mcu_read_gbps: must be at least 1.28 GB/s (a 64-byte line within a 50 ns bandwidth bin)");
+  SECTION("memory channels too slow for a line per bandwidth bin") {
+    std::string f = write_file("slow.toml", "name = \"x\"\n[dram]\nlane_gbps = 0.1\n");
+    CHECK(error_of(f) == f + ":3:13: dram.lane_gbps: 0.1 Gb/s moves a 64-byte line to memory in 480.0 ns: it must fit a 50 ns bandwidth bin");
+  }
+  SECTION("the controllers' old single bandwidth figure is refused: reads and writes now come from the channels") {
+    std::string f = write_file("old.toml", "name = \"x\"\n[latency]\nmcu_read_gbps = 10.6\n");
+    CHECK(error_of(f).rfind(f + ":3:1: latency.mcu_read_gbps: unknown key", 0) == 0);
+  }
+  SECTION("an idle memory latency shorter than its parts") {
+    std::string f = write_file("fast.toml", "name = \"x\"\n[latency]\nlocal_memory_ns = 50\n");
+    CHECK(error_of(f) == f + ":3:19: latency.local_memory_ns: 50 ns is less than the chip path, DRAM and FB-DIMM frames take (77.0 ns)");
   }
   SECTION("an L2 bank access longer than a bin") {
     std::string f = write_file("bank.toml", "name = \"x\"\n[latency]\nl2_bank_busy_cycles = 100\n");

@@ -260,11 +260,18 @@ uint64_t populate(Host& a) {
     c.dtlb.access(f.pa_of(kPage0));
     c.itlb.access(f.pa_of(kRa0 + 0x4000));
   }
-  f.m->l2[0]->access(f.pa_of(kPage0));
-  f.m->l2[1]->access(f.pa_of(kPage1));
-  f.m->mcus[0].bins[5] = {42, 3.25};
-  f.m->l2_banks[3].bins[7] = {9, 0.5};
-  f.m->memory_bytes[0] = 4096;
+  // The memory system: a dirty line on its way, a shared one, every kind of booking, counters.
+  cmt::MemorySystem& ms = f.m->memsys;
+  auto r0 = ms.access(0, 1000.0, f.pa_of(kPage0), cmt::MemorySystem::Kind::Write);
+  auto r1 = ms.access(1, 1000.0, f.pa_of(kPage1), cmt::MemorySystem::Kind::Read);
+  REQUIRE(!r0.l2_hit);
+  REQUIRE(!r1.l2_hit);
+  ms.mcus[0].northbound.bins[5] = {42, 3.25};
+  ms.mcus[1].banks[2].bins[6] = {43, 60.0};
+  ms.l2_banks[3].bins[7] = {9, 0.5};
+  ms.fill_buffers[4].bins[8] = {10, 120.0};
+  ms.links.tx[1].bins[9] = {11, 1.9};
+  ms.stats[0].prefetches = 77;
   f.m->console = std::string("bare\x01\xff", 6);
   f.m->traced = 12;
   return mapin_ra;
@@ -416,13 +423,34 @@ TEST_CASE("a whole host round-trips through the state stream, field for field", 
   SECTION("the machine: cores, strands (registers and timing), caches, bins") {
     CHECK(b.f.m->console == a.f.m->console);
     CHECK(b.f.m->traced == 12);
-    CHECK(b.f.m->memory_bytes == a.f.m->memory_bytes);
+    const cmt::MemorySystem &ma = a.f.m->memsys, &mb = b.f.m->memsys;
+    CHECK(mb.stats[0].prefetches == 77);
+    CHECK(mb.stats[0].dram_read_bytes == ma.stats[0].dram_read_bytes);
+    CHECK(mb.stats[1].snoops == ma.stats[1].snoops);
+    CHECK(mb.links.bytes_sent == ma.links.bytes_sent);
+    CHECK(mb.mcus[1].banks[2].bins[6] == std::make_pair(uint64_t(43), 60.0));
+    CHECK(mb.fill_buffers[4].bins == ma.fill_buffers[4].bins);
+    CHECK(mb.links.tx[1].bins == ma.links.tx[1].bins);
+    CHECK(mb.mcus[0].reads == ma.mcus[0].reads);
+    for (unsigned sock = 0; sock < 2; ++sock) {   // the line's flags and arrival time came back
+      uint64_t pa = b.f.pa_of(sock ? kPage1 : kPage0);
+      long wa = ma.l2[sock]->find(pa), wb = mb.l2[sock]->find(pa);
+      REQUIRE(wa >= 0);
+      REQUIRE(wb == wa);
+      CHECK(mb.l2[sock]->flags(wb) == ma.l2[sock]->flags(wa));
+      CHECK(mb.l2[sock]->ready(wb) == ma.l2[sock]->ready(wa));
+      CHECK(mb.l2[sock]->ready(wb) > 1000.0);
+    }
+    CHECK((mb.l2[0]->flags(mb.l2[0]->find(b.f.pa_of(kPage0))) & cmt::L2Cache::DIRTY));
     CHECK(b.f.m->exit_code == a.f.m->exit_code);
     CHECK(b.f.m->running == a.f.m->running);
-    for (size_t s = 0; s < a.f.m->l2.size(); ++s) compare(*a.f.m->l2[s], *b.f.m->l2[s]);
-    CHECK(b.f.m->mcus[0].bins == a.f.m->mcus[0].bins);
-    CHECK(b.f.m->mcus[0].bins[5] == std::make_pair(uint64_t(42), 3.25));
-    CHECK(b.f.m->l2_banks[3].bins == a.f.m->l2_banks[3].bins);
+    for (size_t s = 0; s < ma.l2.size(); ++s) {
+      CHECK(ma.l2[s]->hits() == mb.l2[s]->hits());
+      CHECK(ma.l2[s]->misses() == mb.l2[s]->misses());
+    }
+    CHECK(mb.mcus[0].northbound.bins == ma.mcus[0].northbound.bins);
+    CHECK(mb.mcus[0].northbound.bins[5] == std::make_pair(uint64_t(42), 3.25));
+    CHECK(mb.l2_banks[3].bins == ma.l2_banks[3].bins);
     for (size_t c = 0; c < a.f.m->cores.size(); ++c) {
       INFO("core " << c);
       compare(*a.f.m->cores[c], *b.f.m->cores[c]);
@@ -454,7 +482,7 @@ TEST_CASE("a whole host round-trips through the state stream, field for field", 
     CHECK(core.l1d.access(b.f.pa_of(kPage1)));
     CHECK(core_a.l1d.access(a.f.pa_of(kPage1)));
     CHECK_FALSE(core.l1d.access(b.f.pa_of(kPage1 + 0x100000)));
-    CHECK(b.f.m->l2[1]->access(b.f.pa_of(kPage1)));
+    CHECK(b.f.m->memsys.l2[1]->lookup(b.f.pa_of(kPage1)) >= 0);
   }
 
   SECTION("the guests: vCPUs, channels, mapins, sources, console, MD inputs") {
