@@ -5,7 +5,7 @@
 # workload over the same 32 MB footprint (8 times the 4 MB L2, so nearly every access goes to
 # memory), one after the other on the same core. `ldm list -l` shows the PAs asked for; the
 # guest on remote memory takes at least 20 % more cycles per access (the coherence hop to the
-# other socket: docs/cmt.md; ../shared/reference/t2plus-microarch.md).
+# other socket: docs/cmt.md; ../shared/reference/t2plus-microarch.md §6.4, §6).
 # Usage: numa_placement.sh LDMD LDM VFCTL
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
