@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -168,5 +170,20 @@ TEST_CASE("mblock=: the placement survives a restart and list-constraints -x / a
     CHECK(d->mblocks[1].pa == 0x180000000);
     CHECK(d->memory == 192 * M);
   }
+  // A state file whose blocks are not whole 4 MB blocks is refused, not bound somewhere else.
+  std::string file = (dir / "ldmd.json").string(), text;
+  {
+    std::ifstream in(file);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string was = "\"pa\": 5368709120", now = "\"pa\": 5369757696";   // 0x140000000, + 1M
+  size_t at = text.find(was, text.find("\"mblocks\": ["));
+  REQUIRE(at != std::string::npos);
+  text.replace(at, was.size(), now);
+  { std::ofstream(file) << text; }
+  platform::Platform p = platform::load_platform("T5240");
+  CHECK_THROWS_WITH(Manager(p, nullptr, dir.string(), "host"),
+                    file + ": LDom ldg1 has mblock 0x140100000:128M, which is not whole 4 MB blocks of this machine's "
+                           "domain memory");
   fs::remove_all(dir);
 }
