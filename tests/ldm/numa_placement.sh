@@ -5,7 +5,8 @@
 # workload over the same 32 MB footprint (8 times the 4 MB L2, so nearly every access goes to
 # memory), one after the other on the same core. `ldm list -l` shows the PAs asked for; the
 # guest on remote memory takes at least 20 % more cycles per access (the coherence hop to the
-# other socket: docs/cmt.md; ../shared/reference/t2plus-microarch.md §6.4, §6).
+# other socket: docs/cmt.md; ../shared/reference/t2plus-microarch.md §6.4, §6). A restart of
+# ldmd keeps the placement; a migration to a second ldmd takes the size, not the PAs.
 # Usage: numa_placement.sh LDMD LDM VFCTL
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
@@ -66,6 +67,29 @@ for g in near:0x180000000 far:0x140000000; do
   grep -Eq "^${g%%:*} +(bound|active) " "$tmp/out" && grep -Eq "^    0x8000000 +${g#*:} +256M$" "$tmp/out"
   verify "after a restart of ldmd, ${g%%:*} holds PA ${g#*:} again" $?
 done
+
+# ---- a migration takes the memory's size, not this machine's PAs (the target binds where it
+# has room, keeping the real addresses; an inactive domain arrives with memory by size)
+stop_ldmd
+source "$(dirname "$0")/hosts.sh" 15873
+start_pair || exit 1
+for g in placed-b placed-i; do
+  on hosta expect_ok ldm add-domain $g
+  on hosta expect_ok ldm add-vcpu 1 $g
+done
+on hosta expect_ok ldm add-memory mblock=0x180000000:256M placed-b
+on hosta expect_ok ldm add-memory mblock=0x1c0000000:64M placed-i
+on hosta expect_ok ldm bind placed-b
+for g in placed-b placed-i; do
+  on hosta run ldm migrate -p "$tmp/pw" $g hostb
+  verify "$g migrates to hostb" $rc
+  on hostb run ldm list-constraints -p $g
+  grep -Eq "^MEMORY\|size=(268435456|67108864)$" "$tmp/out" && ! grep -q "pa=" "$tmp/out"
+  verify "on hostb $g's memory is a size, without hosta's PAs" $?
+done
+on hostb run ldm list-bindings -p placed-b
+grep -q "^|ra=0x8000000|pa=0x[0-9a-f]*|size=268435456" "$tmp/out"
+verify "placed-b is bound on hostb at real address 0x8000000" $?
 
 # Cycles per 8-byte access, in thousandths. Until the timing model finds an access's home
 # socket from its physical address (issue 18, translation timing: Core::timing_pa still returns
