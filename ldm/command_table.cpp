@@ -107,6 +107,11 @@ std::string check_net_dev(const std::string& v) {
 }
 std::string check_bypass(const std::string& v) { return v == "on" ? "" : invalid("bypass", v, "only bypass=on"); }
 std::string check_port(const std::string& v) { return v.empty() || number_in(v, 1, 65535) ? "" : invalid("port", v); }
+// Memory is bound in 4 MB blocks (Manager::bind): placed blocks are whole ones.
+std::string check_mblock(const std::string& v) {
+  std::vector<PaBlock> b;
+  return parse_mblocks(v, kMemoryBlock, b);
+}
 std::string check_group(const std::string& v) { return v.empty() || valid_name(v) ? "" : invalid("group", v); }
 
 using W = CommandSpec::Words;
@@ -145,8 +150,11 @@ std::vector<CommandSpec> make_table() {
       {"add-mau", "add-mau <number> <ldom>", {}, {}, 2, 2},
       {"set-mau", "set-mau <number> <ldom>", {}, {}, 2, 2},
       {"remove-mau", "remove-mau <number> <ldom>", {}, {}, 2, 2},
-      {"add-memory", "add-memory <number>[GMK] [<unit>] <ldom>", {}, {}, 2, 3},
-      {"set-memory", "set-memory <number>[GMK] [<unit>] <ldom>", {}, {}, 2, 3},
+      // mblock= (2.2+): the physical ranges themselves, instead of a size (docs/ldm.md).
+      {"add-memory", "add-memory (<number>[GMK] [<unit>] | mblock=<PA-start>:<size>[,<PA-start>:<size>...]) <ldom>", {},
+       {{"mblock", check_mblock}}, 1, 3},
+      {"set-memory", "set-memory (<number>[GMK] [<unit>] | mblock=<PA-start>:<size>[,<PA-start>:<size>...]) <ldom>", {},
+       {{"mblock", check_mblock}}, 1, 3},
       {"remove-memory", "remove-memory <number>[GMK] [<unit>] <ldom>", {}, {}, 2, 3},
       {"add-io", "add-io [bypass=on] <bus> <ldom>", {}, {{"bypass", check_bypass}}, 2, 2},
       {"remove-io", "remove-io <bus> <ldom>", {}, {}, 2, 2},
@@ -338,6 +346,11 @@ std::string parse_command_line(const CommandSpec& spec, const std::vector<std::s
   if (name == "remove-domain" || name == "start-domain" || name == "stop-domain") {
     if (out.has("-a") && n) return refuse("-a and a domain name cannot both be given");
     if (!out.has("-a") && !n) return refuse("Missing operand");
+  }
+  // Memory by size (<number> [<unit>] <ldom>) or by place (mblock=... <ldom>), not both.
+  if (name == "add-memory" || name == "set-memory") {
+    if (out.props.count("mblock") && n > 1) return refuse("mblock= and a memory size cannot both be given");
+    if (!out.props.count("mblock") && n < 2) return refuse("Missing operand");
   }
   if (name == "add-domain" && out.operands.empty() && !out.has_value("-i")) return refuse("Missing operand");
   if (name == "add-domain" && out.has_value("-i") && (!out.operands.empty() || !out.props.empty()))

@@ -71,7 +71,19 @@ Reply Manager::cmd_add_domain_xml(const std::string& xml) {
       } else if (t == "mau") {
         step(0, &it, "set-mau", {it.get("AllocationUnits"), d.name});
       } else if (t == "memory") {
-        step(0, &it, "set-memory", {it.get("AllocationUnits"), d.name});
+        // placed blocks when given (set-memory mblock= checks them and their sum is the size)
+        if (it.has("mblock")) {
+          std::vector<PaBlock> blocks;
+          uint64_t size = 0, total = 0;
+          parse_size(it.get("AllocationUnits"), "", size);
+          if (parse_mblocks(it.get("mblock"), kMemoryBlock, blocks).empty())
+            for (const PaBlock& b : blocks) total += b.size;
+          if (!blocks.empty() && total != size)
+            return fail(fmt::format("Invalid XML: line {}: <Item> of memory: mblock {} is {}, not {}", it.line,
+                                    it.get("mblock"), format_size(total), it.get("AllocationUnits")));
+          step(0, &it, "set-memory", {"mblock=" + it.get("mblock"), d.name});
+        }
+        else step(0, &it, "set-memory", {it.get("AllocationUnits"), d.name});
       } else if (t == "physio_device") {
         std::vector<std::string> a;
         props(it, a, {{"bypass", "bypass"}});

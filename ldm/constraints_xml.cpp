@@ -65,7 +65,16 @@ void write_domain(pugi::xml_node root, const Domain& d, unsigned strands_per_cor
     if (d.whole_cores && strands_per_core) prop(c, "wcore", std::to_string(vcpus / strands_per_core));
   }
   if (maus) rasd(item(hw, "mau"), "AllocationUnits", std::to_string(maus));
-  if (memory) rasd(item(hw, "memory"), "AllocationUnits", format_size(memory));
+  if (memory) {
+    pugi::xml_node m = item(hw, "memory");
+    rasd(m, "AllocationUnits", format_size(memory));
+    // Placed memory (set-memory mblock=): the blocks, as the command takes them.
+    if (!d.mblocks.empty() && !d.delayed) {
+      std::string list;
+      for (const Mblock& b : d.mblocks) list += (list.empty() ? "" : ",") + format_mblock(b.pa, b.size);
+      prop(m, "mblock", list);
+    }
+  }
   for (const std::string& bus : d.io) {
     pugi::xml_node it = item(hw, "physio_device");
     prop(it, "name", bus);
@@ -157,7 +166,7 @@ const std::map<std::string, std::vector<Key>>& resource_keys() {
                      {"failure-policy", Kind::Text, false}, {"master", Kind::Text, false}}},
       {"cpu", {{"AllocationUnits", Kind::Number, true}, {"wcore", Kind::Number, false}}},
       {"mau", {{"AllocationUnits", Kind::Number, true}}},
-      {"memory", {{"AllocationUnits", Kind::Size, true}}},
+      {"memory", {{"AllocationUnits", Kind::Size, true}, {"mblock", Kind::Text, false}}},
       {"physio_device", {{"name", Kind::Text, true}, {"bypass", Kind::Text, false}}},
       {"var", {{"name", Kind::Text, true}, {"value", Kind::Value, false}}},   // (a value may be empty)
       {"vcc", {{"service_name", Kind::Text, true}, {"min_port", Kind::Number, true}, {"max_port", Kind::Number, true}}},

@@ -589,7 +589,15 @@ Reply Manager::cmd_list_constraints(const CommandLine& c) {
       l.table(t);
     };
     count("VCPU", std::to_string(vcpus), "COUNT", "count");
-    count("MEMORY", Cell(format_size(mem), std::to_string(mem)), "SIZE", "size");
+    if (d->mblocks.empty() || d->delayed) {
+      count("MEMORY", Cell(format_size(mem), std::to_string(mem)), "SIZE", "size");
+    } else {   // placed with mblock=: where, block by block (what set-memory mblock= takes back)
+      Table t{"MEMORY", "MEMORY"};
+      t.cols = {{"PA", "pa", 17}, {"SIZE", "size"}};
+      for (const Mblock& b : d->mblocks)
+        t.rows.push_back({{fmt::format("{:#x}", b.pa), Cell(format_size(b.size), std::to_string(b.size))}});
+      l.table(t);
+    }
     if (maus) count("MAU", std::to_string(maus), "COUNT", "count");
     if (!d->io.empty()) {
       Table t{"IO", "IO"};

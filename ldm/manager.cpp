@@ -159,6 +159,31 @@ std::vector<SysRange> Manager::free_memory() const {
   return out;
 }
 
+std::string Manager::check_placement(const std::vector<Mblock>& blocks, const Domain& self) const {
+  auto overlap = [](uint64_t a, uint64_t as, uint64_t b, uint64_t bs) { return a < b + bs && b < a + as; };
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const Mblock& b = blocks[i];
+    std::string shown = format_mblock(b.pa, b.size);
+    if (b.pa + b.size > p_.memory_bytes || b.pa + b.size < b.pa)
+      return fmt::format("Memory {} is outside this system's memory (0x0 to {:#x})", shown, p_.memory_bytes);
+    if (b.pa < kSysTop)
+      return fmt::format("Memory {} overlaps the hypervisor's memory (below {:#x})", shown, kSysTop);
+    for (size_t j = 0; j < i; ++j)
+      if (overlap(b.pa, b.size, blocks[j].pa, blocks[j].size))
+        return fmt::format("Memory {} overlaps {} of the same list", shown, format_mblock(blocks[j].pa, blocks[j].size));
+    for (const Domain& o : m_.domains) {
+      if (&o == &self) continue;
+      for (const MemRange& r : o.mem)
+        if (overlap(b.pa, b.size, r.pa, r.size))
+          return fmt::format("Memory {} overlaps memory bound to LDom {} ({})", shown, o.name, format_mblock(r.pa, r.size));
+      for (const Mblock& r : o.mblocks)
+        if (overlap(b.pa, b.size, r.pa, r.size))
+          return fmt::format("Memory {} overlaps memory placed for LDom {} ({})", shown, o.name, format_mblock(r.pa, r.size));
+    }
+  }
+  return "";
+}
+
 // ---- binding ----------------------------------------------------------------------------
 // Strands: the lowest free ones. Memory: 4 MB multiples, first fit over the free ranges
 // (several blocks if no single range is large enough), real addresses contiguous from
@@ -203,6 +228,17 @@ std::string Manager::bind(Domain& d, const std::vector<MemRange>* layout) {
     ra += take;
     left -= take;
     if (!left) break;
+  }
+  if (!d.mblocks.empty() && !layout) {   // placed (mblock=): exactly those ranges, RAs in order
+    if (std::string err = check_placement(d.mblocks, d); !err.empty())
+      return fmt::format("Unable to bind LDom {}: {}", d.name, err);
+    mem.clear();
+    ra = kRaBase;
+    for (const Mblock& b : d.mblocks) {
+      mem.push_back({ra, b.pa, b.size});
+      ra += b.size;
+    }
+    left = 0;
   }
   if (left)
     return fmt::format("Insufficient memory available to bind LDom {}: {} requested, {} free", d.name,
@@ -487,6 +523,20 @@ void Manager::load() {
   std::vector<SysRange> mem;
   std::set<std::string> io;
   for (const Domain& d : m_.domains) {
+    // Placed memory (mblock=): whole blocks inside the machine, the domain's size, and held
+    // where placed (a bound domain of a migration keeps its source's layout instead).
+    if (!d.mblocks.empty()) {
+      uint64_t total = 0;
+      for (const Mblock& b : d.mblocks) {
+        if (b.size == 0 || b.size % kMemoryBlock || b.pa % kMemoryBlock || b.pa < kSysTop || b.pa + b.size > p_.memory_bytes ||
+            b.pa + b.size < b.pa)
+          bad(fmt::format("LDom {} has mblock {}, which is not whole 4 MB blocks of this machine's domain memory", d.name,
+                          format_mblock(b.pa, b.size)));
+        total += b.size;
+      }
+      if (d.control) bad("the control domain has mblocks");
+      if (total != d.memory) bad(fmt::format("LDom {} has mblocks of {} bytes but asks for {}", d.name, total, d.memory));
+    }
     bool holds = d.control || d.state != State::Inactive;
     if (!holds && (!d.strands.empty() || !d.mem.empty() || !d.mau_cores.empty()))
       bad(fmt::format("LDom {} is inactive but holds resources", d.name));

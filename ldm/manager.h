@@ -125,6 +125,10 @@ class Manager {
   Reply vcpu_live(Domain& d, unsigned want, bool cores);   // may be pending
   Reply cmd_mau(const std::string& verb, const CommandLine& c);
   Reply cmd_memory(const std::string& verb, const CommandLine& c);
+  Reply cmd_mblock(const std::string& verb, Domain& d, const std::string& list);   // add/set-memory mblock=
+  // "" or why `blocks` cannot be d's memory: outside the platform's memory, in the
+  // hypervisor's, overlapping each other or memory another domain holds or has placed.
+  std::string check_placement(const std::vector<Mblock>& blocks, const Domain& d) const;
   Reply cmd_io(const std::string& verb, const CommandLine& c);
   Reply cmd_variable(const std::string& verb, const Args& a);
   Reply cmd_list_variable(const Args& a);

@@ -266,6 +266,9 @@ Reply Migrator::migrate(const CommandLine& c) {
   Domain copy = *d;
   copy.name = s->target_name;
   copy.migration = {};
+  // Placed memory (mblock=) names this machine's PAs: on the target the domain has memory by
+  // size (the real-address layout below is what it keeps; 3.x's mblockmap= is not modelled).
+  copy.mblocks.clear();
   Model one;
   one.domains.push_back(copy);
   json layout = json::array();

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "ldm/units.h"
+
 namespace vfsim::ldm {
 
 enum class State { Inactive, Bound, Active };
@@ -17,6 +19,9 @@ const char* state_name(State s);
 struct MemRange {
   uint64_t ra = 0, pa = 0, size = 0;
 };
+// A physical range asked for with add-memory/set-memory mblock=PA:SIZE (the 2.2+ syntax):
+// the domain is bound at exactly these addresses (NUMA placement: which socket's memory).
+using Mblock = PaBlock;   // (ldm/units.h, which reads them)
 
 // Virtual I/O: services live in a (service) domain, devices in their client domain.
 struct Vcc { std::string name; unsigned port_lo = 5000, port_hi = 5100; };
@@ -52,6 +57,7 @@ struct Domain {
   unsigned vcpus = 0, maus = 0;
   bool whole_cores = false;                   // vcpus come as whole cores (add-vcpu -c)
   uint64_t memory = 0;
+  std::vector<Mblock> mblocks;                // placed memory (mblock=); empty: first fit. Sums to memory
   std::vector<std::string> io;                // PCIe root complexes (pci@400 ...)
   std::vector<std::string> io_bypass;         // those of them added with bypass=on
   // Bindings: what it holds while bound or active.

@@ -18,6 +18,7 @@ using nlohmann::json;
 
 NLOHMANN_JSON_SERIALIZE_ENUM(State, {{State::Inactive, "inactive"}, {State::Bound, "bound"}, {State::Active, "active"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MemRange, ra, pa, size)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Mblock, pa, size)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vcc, name, port_lo, port_hi)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VdsVolume, name, backend, options, mpgroup)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Vds, name, volumes)
@@ -30,7 +31,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Domain, name, state, control, vc
                                                 mau_cores, cons_port, mac, hostid, failure_policy, masters,
                                                 variables, vccs, vdss, vsws, vnets, vdisks, vcons_group,
                                                 vcons_service, vcons_port, delayed, pending_vcpus, pending_maus,
-                                                pending_memory, io_before, io_bypass, io_bypass_before, vdpcss, vdpccs)
+                                                pending_memory, io_before, io_bypass, io_bypass_before, vdpcss, vdpccs, mblocks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SpConfig, name, domains)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Model, hostname, domains, spconfigs, current_config, next_config,
                                                 next_mac)

@@ -1,5 +1,6 @@
 #include "ldm/units.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -25,6 +26,41 @@ bool parse_size(const std::string& number, const std::string& unit, uint64_t& by
   if (v > (~0ull >> shift)) return false;   // 17179869185G would wrap to 1 GB
   bytes = v << shift;
   return true;
+}
+
+bool parse_address(const std::string& t, uint64_t& pa) {
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+    std::string h = t.substr(2);
+    if (h.size() > 16 || !std::all_of(h.begin(), h.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+      return false;
+    pa = std::stoull(h, nullptr, 16);
+    return true;
+  }
+  return parse_size(t, "", pa);
+}
+
+std::string format_mblock(uint64_t pa, uint64_t size) { return fmt::format("{:#x}:{}", pa, format_size(size)); }
+
+std::string parse_mblocks(const std::string& text, uint64_t align, std::vector<PaBlock>& out) {
+  out.clear();
+  std::string malformed = fmt::format("Invalid mblock: {} (PA:size[,PA:size...], e.g. 0x180000000:256M)", text);
+  size_t pos = 0;
+  do {
+    size_t comma = text.find(',', pos);
+    std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    pos = comma == std::string::npos ? std::string::npos : comma + 1;
+    size_t colon = part.find(':');
+    uint64_t pa = 0, size = 0;
+    if (colon == std::string::npos || !parse_address(part.substr(0, colon), pa) ||
+        !parse_size(part.substr(colon + 1), "", size) || size == 0 || pa + size < pa)
+      return malformed;
+    // The binder places memory in 4 MB blocks (the real ldm of 3.x says 256MB: C30).
+    std::string mb = format_size(align);
+    if (size % align) return fmt::format("The size of memory must be a multiple of {}B: {}", mb, part);
+    if (pa % align) return fmt::format("The physical address of memory must be a multiple of {}B: {}", mb, part);
+    out.push_back({pa, size});
+  } while (pos != std::string::npos);
+  return "";
 }
 
 std::string format_size(uint64_t b) {

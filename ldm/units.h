@@ -2,12 +2,24 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vfsim::ldm {
 
 // "512M", "1G", "1024" (bytes), or a number and a separate unit word ("4", "G"). Returns
 // false for anything else.
 bool parse_size(const std::string& number, const std::string& unit, uint64_t& bytes);
+// One physical address: hexadecimal (0x180000000) or a size with its unit (6G, 6144M).
+bool parse_address(const std::string& text, uint64_t& pa);
+// mblock=PA:SIZE[,PA:SIZE...] (the 2.2+ memory syntax): the blocks in the order given, or ""
+// and the whole error line: a malformed list, a size of 0, or a PA or size that is not a
+// multiple of `align` (the binder's granularity). Overlaps are the caller's to check.
+// The binder's granularity: domains get memory in whole 4 MB blocks.
+constexpr uint64_t kMemoryBlock = 4ull << 20;
+struct PaBlock { uint64_t pa = 0, size = 0; };
+std::string parse_mblocks(const std::string& text, uint64_t align, std::vector<PaBlock>& out);
+// "0x180000000:256M", as listings show a block.
+std::string format_mblock(uint64_t pa, uint64_t size);
 // The largest unit that divides exactly: 512M, 1G, 32544M, 1536K, 12345 (bytes).
 std::string format_size(uint64_t bytes);
 // 0s, 2m, 2h 7m, 3d 21h 7m (leading zero units dropped; seconds only under a minute).
