@@ -156,8 +156,20 @@ elif CHECK in ("prefetch", "writeback", "loaded_latency", "numa"):
         return sum(b for *_, b in s) / (cycles / GHZ), cycles, j
     if CHECK == "prefetch":
         # One strand reading a 2 MB array: without prefetch every line costs a full memory
-        # latency; prefetching 4 lines ahead brings lines into L2 while the strand works on
+        # latency; prefetching 8 lines ahead brings lines into L2 while the strand works on
         # earlier ones [t2plus-microarch.md §4: prefetch fills L2, non-blocking].
+        # The prefetch build must really contain prefetch instructions (the compiler could drop
+        # __builtin_prefetch), or "no speed-up" would say nothing about the model.
+        import shutil
+        objdump = shutil.which("sparc64-linux-gnu-objdump")
+        if objdump:
+            dis = subprocess.run([objdump, "-d", os.path.join(EXAMPLES, "bare_stream_pf")], capture_output=True,
+                                 text=True).stdout
+            n_pf = sum(1 for l in dis.splitlines() if "\tprefetch" in l)
+            ok &= n_pf > 0
+            print(("ok  " if n_pf else "FAIL") + f" bare_stream_pf holds {n_pf} prefetch instructions")
+        else:
+            print("(sparc64-linux-gnu-objdump not found: the prefetch instructions are not counted)")
         plain, _, _ = stream([], 1, 3, 0, 1 << 18)
         pf, _, _ = stream([], 1, 3, 0, 1 << 18, "bare_stream_pf")
         print(f"1 strand streaming read: {plain:.2f} GB/s without prefetch, {pf:.2f} GB/s with")

@@ -18,7 +18,7 @@
 #define DATA_BASE 0x20000000ul   /* 512 MB: above the program, its stacks and .bss */
 #define SOCKET_SHIFT 30
 #ifndef PF_LINES
-#define PF_LINES 4               /* lines ahead: about one memory latency of a streaming loop */
+#define PF_LINES 8               /* lines ahead: a line takes ~25 cycles of loop, memory ~215 */
 #endif
 #define PF (PF_LINES * 8)        /* in doubles (8 per 64-byte line) */
 
