@@ -20,6 +20,8 @@ const char *workload_name(enum workload_kind kind) {
     case WL_VNET_PING: return "vnet-ping";
     case WL_CRYPTO: return "crypto";
     case WL_PCIDISK: return "pcidisk";
+    case WL_CHASE: return "chase";
+    case WL_TRIAD: return "triad";
   }
   return "?";
 }
@@ -285,10 +287,12 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
   else if (word_is(name, nlen, "ldc-map")) w->kind = WL_LDC_MAP, w->size = 16384;
   else if (word_is(name, nlen, "crypto")) w->kind = WL_CRYPTO;
   else if (word_is(name, nlen, "pcidisk")) w->kind = WL_PCIDISK, w->size = 1u << 20, w->depth = 4;
+  else if (word_is(name, nlen, "chase")) w->kind = WL_CHASE, w->footprint = 32u << 20, w->steps = 20000;
+  else if (word_is(name, nlen, "triad")) w->kind = WL_TRIAD, w->footprint = 24u << 20, w->steps = 1;
   else {
     fmt_format(err, errlen,
                "unknown workload \"%.*s\" (compute, memory, counter, probe, isolation, guard, chaos, idle, ldc-ping, "
-               "ldc-map, vnet-ping, vdisk, pcidisk or crypto)",
+               "ldc-map, vnet-ping, vdisk, pcidisk, crypto, chase or triad)",
                (int)nlen, name);
     return -1;
   }
@@ -365,6 +369,9 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     else if (w->kind == WL_CHAOS && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_ISOLATION && word_is(key, klen, "wait")) slot = &w->wait;
     else if (w->kind == WL_GUARD && word_is(key, klen, "footprint")) slot = &w->footprint, sized = 1;
+    else if ((w->kind == WL_CHASE || w->kind == WL_TRIAD) && word_is(key, klen, "footprint")) slot = &w->footprint, sized = 1;
+    else if (w->kind == WL_CHASE && word_is(key, klen, "steps")) slot = &w->steps;
+    else if (w->kind == WL_TRIAD && word_is(key, klen, "passes")) slot = &w->steps;
     else if (w->kind == WL_GUARD && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "count")) slot = &w->count;
     else if (w->kind == WL_LDC_PING && word_is(key, klen, "size")) slot = &w->size, sized = 1;
@@ -434,6 +441,21 @@ int workload_parse(const char *s, struct workload *w, char *err, size_t errlen) 
     if (has_rate && w->rate > w->footprint * w->tick) {
       fmt_format(err, errlen, "memory: rate above footprint x tick (%lu): a tick's pages must be distinct",
                  w->footprint * w->tick);
+      return -1;
+    }
+  }
+  if (w->kind == WL_CHASE || w->kind == WL_TRIAD) {
+    /* chase: whole 8K pages of 64-byte nodes; triad: three arrays of whole lines */
+    uint64_t unit = w->kind == WL_CHASE ? 0x2000 : 3 * 0x2000;
+    if (w->footprint < unit || w->footprint % 0x2000 || w->footprint > MEMORY_MAX_FOOTPRINT) {
+      fmt_format(err, errlen, "%s: footprint must be a multiple of 8K, %luK..%luM", workload_name(w->kind),
+                 unit >> 10, MEMORY_MAX_FOOTPRINT >> 20);
+      return -1;
+    }
+    uint64_t max = w->kind == WL_CHASE ? CHASE_MAX_STEPS : TRIAD_MAX_PASSES;
+    if (w->steps == 0 || w->steps > max) {
+      fmt_format(err, errlen, "%s: %s must be 1..%lu", workload_name(w->kind),
+                 w->kind == WL_CHASE ? "steps" : "passes", max);
       return -1;
     }
   }

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO, WL_ISOLATION, WL_GUARD, WL_CHAOS, WL_PCIDISK };
+enum workload_kind { WL_COMPUTE, WL_MEMORY, WL_COUNTER, WL_PROBE, WL_IDLE, WL_LDC_PING, WL_VNET_PING, WL_VDISK, WL_LDC_MAP, WL_CRYPTO, WL_ISOLATION, WL_GUARD, WL_CHAOS, WL_PCIDISK, WL_CHASE, WL_TRIAD };
 enum vdisk_op { VDISK_OP_WRITE, VDISK_OP_VERIFY, VDISK_OP_INFO };
 enum ldc_role { LDC_ROLE_NONE, LDC_ROLE_CLIENT, LDC_ROLE_SERVER, LDC_ROLE_LISTEN };
 enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's test hooks */
@@ -18,7 +18,8 @@ enum vnet_bad { VNET_BAD_NONE, VNET_BAD_RING, VNET_BAD_DESC };   /* vnet-ping's 
 struct workload {
   enum workload_kind kind;
   uint64_t iterations;   /* compute */
-  uint64_t footprint;    /* memory: bytes, a multiple of 8K; guard: bytes watched */
+  uint64_t footprint;    /* memory, chase, triad: bytes, a multiple of 8K; guard: bytes watched */
+  uint64_t steps;        /* chase: timed dependent loads; triad: timed passes */
   uint64_t writes;       /* memory: percent of accesses that store */
   uint64_t rate;         /* counter: lines per second of simulated time; memory: bytes of pages
                             dirtied per second (paced mode), 0 = not paced */
@@ -60,6 +61,8 @@ struct workload {
 #define MEMORY_MAX_RATE (64ul << 30)        /* paced: bytes per second */
 #define MEMORY_MAX_TICK 10000ul             /* paced: Hz */
 #define GUARD_MAX_FOOTPRINT (256ul << 20)
+#define CHASE_MAX_STEPS 10000000ul   /* chase: a few seconds of simulated time at most */
+#define TRIAD_MAX_PASSES 100ul
 #define CHAOS_MAX_COUNT 10000000ul
 #define LDC_PING_MAX_SIZE 65536ul
 #define VDISK_MAX_SIZE (32ul << 20)   /* the workload holds it all in memory (pcidisk too) */

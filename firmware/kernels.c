@@ -42,3 +42,26 @@ uint64_t paced_pages(uint64_t rate, uint64_t tick, uint64_t *carry) {
   *carry %= per_page;
   return n;
 }
+
+uint64_t *chase_build(uint64_t *buf, uint64_t bytes, unsigned vcpu) {
+  const uint64_t lines = bytes / 64;
+  uint64_t rnd = seed_of(vcpu) | 1;
+  for (uint64_t i = 0; i < lines; i++) buf[i * 8] = i;   /* the order, held in the lines themselves */
+  for (uint64_t i = lines - 1; i > 0; i--) {             /* Sattolo: one cycle through every line */
+    rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+    uint64_t j = (rnd >> 33) % i, t = buf[i * 8];
+    buf[i * 8] = buf[j * 8];
+    buf[j * 8] = t;
+  }
+  for (uint64_t i = 0; i < lines; i++) buf[i * 8] = (uint64_t)&buf[buf[i * 8] * 8];
+  return buf;
+}
+
+uint64_t *chase_steps(uint64_t *p, uint64_t n) {
+  while (n--) p = (uint64_t *)*(volatile uint64_t *)p;
+  return p;
+}
+
+void triad_kernel(double *a, const double *b, const double *c, double s, uint64_t n) {
+  for (uint64_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
+}

@@ -23,6 +23,12 @@ uint64_t memory_kernel(volatile uint64_t *buf, uint64_t bytes, unsigned vcpu, un
  * gives 1, 1, 1, 2, ... */
 #define PACED_PAGE 8192
 uint64_t paced_pages(uint64_t rate, uint64_t tick, uint64_t *carry);
+/* chase: links the 64-byte lines of buf[0..bytes) into one random cycle (Sattolo's shuffle)
+ * and returns its start; chase_steps follows it n times (one dependent load a step). */
+uint64_t *chase_build(uint64_t *buf, uint64_t bytes, unsigned vcpu);
+uint64_t *chase_steps(uint64_t *p, uint64_t n);
+/* triad: a[i] = b[i] + s * c[i] over n doubles, STREAM's triad. */
+void triad_kernel(double *a, const double *b, const double *c, double s, uint64_t n);
 /* The word written into a page: different at every tick, so each write changes the page. */
 static inline uint64_t paced_value(uint64_t tick_no, uint64_t page) { return tick_no << 20 ^ page; }
 

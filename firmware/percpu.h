@@ -46,6 +46,7 @@ struct tsb_desc {
 /* what a vCPU's workload reports to vCPU 0 */
 struct result {
   uint64_t checksum, cycles, iterations, footprint, touched, misses;
+  uint64_t start, end;   /* chase, triad: %stick around the timed span */
 };
 
 struct cpu {

@@ -30,7 +30,7 @@ static uint64_t demand_base(const struct md_info *md) {
 void workload_prepare(struct cpu *c, const struct workload *w, const struct md_info *md) {
   /* paced: only the boot vCPU (the caller, at boot and for dr-cpu) writes; the others'
    * regions would only take memory */
-  if (w->kind == WL_MEMORY && (!w->rate || c == this_cpu()))
+  if ((w->kind == WL_MEMORY && (!w->rate || c == this_cpu())) || w->kind == WL_CHASE || w->kind == WL_TRIAD)
     mmu_demand_prepare(c, demand_base(md) + c->id * DEMAND_REGION, w->footprint);
 }
 
@@ -225,6 +225,14 @@ static void ldc_ping_run(const struct workload *w, const struct md_info *md) {
   fw_exit(0);
 }
 
+/* chase and triad time a span that starts at a barrier of every vCPU (after the pages are
+ * touched and mapped), so that their loads overlap as on the bare machine. */
+static volatile uint64_t timing_arrived;
+static void timing_barrier(const struct md_info *md) {
+  __atomic_fetch_add(&timing_arrived, 1, __ATOMIC_SEQ_CST);
+  while (timing_arrived < md->ncpus) {}
+}
+
 void workload_run(struct cpu *c, const struct workload *w, const struct md_info *md, int is_boot) {
   struct result *r = &c->result;
   uint64_t t0 = rd_stick();
@@ -246,6 +254,40 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
       r->footprint = c->demand_size;
       r->touched = accesses * sizeof(uint64_t);
       r->misses = c->misses;
+      break;
+    }
+    case WL_CHASE: {   /* dependent loads over a demand-mapped footprint: load-to-use latency */
+      mmu_demand_enable(c);
+      uint64_t *p = chase_build((uint64_t *)c->demand_va, c->demand_size, (unsigned)c->id);
+      /* one whole lap first, as the bare kernel does: after it the caches hold the ring's
+       * most recent lines, not whatever the build left (a cyclic walk over more than the L2
+       * then misses on every line) */
+      p = chase_steps(p, c->demand_size / 64);
+      timing_barrier(md);
+      r->start = rd_stick();
+      p = chase_steps(p, w->steps);
+      r->end = rd_stick();
+      r->checksum = (uint64_t)p;
+      r->footprint = c->demand_size;
+      r->iterations = w->steps;
+      r->misses = c->misses;
+      t0 = r->start;
+      break;
+    }
+    case WL_TRIAD: {   /* STREAM triad over three arrays of footprint / 3 each */
+      mmu_demand_enable(c);
+      uint64_t n = c->demand_size / 3 / 64 * 8;   /* doubles, whole lines per array */
+      double *a = (double *)c->demand_va, *b = a + n, *cc = b + n;
+      for (uint64_t i = 0; i < n; i++) a[i] = 1.0, b[i] = 2.0, cc[i] = 0.5;   /* maps every page */
+      timing_barrier(md);
+      r->start = rd_stick();
+      for (uint64_t k = 0; k < w->steps; k++) triad_kernel(a, b, cc, 3.0, n);
+      r->end = rd_stick();
+      r->footprint = c->demand_size;
+      r->touched = 24 * n * w->steps;   /* bytes counted the STREAM way: 24 per element */
+      r->checksum = (uint64_t)(a[n - 1] * 1000.0);
+      r->misses = c->misses;
+      t0 = r->start;
       break;
     }
     case WL_COUNTER:
@@ -311,7 +353,13 @@ void workload_run(struct cpu *c, const struct workload *w, const struct md_info 
 
 void workload_print(const struct cpu *c, const struct workload *w) {
   const struct result *r = &c->result;
-  if (w->kind == WL_COMPUTE)
+  if (w->kind == WL_CHASE)
+    printf("vcpu %lu: chase footprint=%lu steps=%lu start=%lu end=%lu misses=%lu\n", c->id, r->footprint,
+           r->iterations, r->start, r->end, r->misses);
+  else if (w->kind == WL_TRIAD)
+    printf("vcpu %lu: triad footprint=%lu bytes=%lu start=%lu end=%lu misses=%lu checksum=0x%016lx\n", c->id,
+           r->footprint, r->touched, r->start, r->end, r->misses, r->checksum);
+  else if (w->kind == WL_COMPUTE)
     printf("vcpu %lu: compute iterations=%lu checksum=0x%016lx cycles=%lu\n", c->id,
            r->iterations, r->checksum, r->cycles);
   else

@@ -76,7 +76,7 @@ static void test_bootargs(void) {
         "counter defaults");
   CHECK(workload_parse("bogus x=1", &w, err, sizeof err) != 0 &&
             strcmp(err, "unknown workload \"bogus\" (compute, memory, counter, probe, isolation, guard, chaos, idle, "
-                        "ldc-ping, ldc-map, vnet-ping, vdisk, pcidisk or crypto)") == 0,
+                        "ldc-ping, ldc-map, vnet-ping, vdisk, pcidisk, crypto, chase or triad)") == 0,
         "unknown: %s", err);
   CHECK(workload_parse("probe ra=0x44000000", &w, err, sizeof err) == 0 && w.kind == WL_PROBE &&
             w.ra == 0x44000000, "probe ra");
@@ -143,6 +143,24 @@ static void test_bootargs(void) {
             w.vdisk_op == VDISK_OP_VERIFY && w.size == 4u << 20 && w.seed == 3 && w.pci_bus == 0x500 && w.depth == 8 &&
             w.pci_bad_dma == 1 && w.pci_poll == 1 && w.pci_mmio == 1, "pcidisk all parameters: %s", err);
   CHECK(workload_parse("pcidisk then=idle", &w, err, sizeof err) == 0 && w.then_idle == 1, "pcidisk then=idle: %s", err);
+  CHECK(workload_parse("chase", &w, err, sizeof err) == 0 && w.kind == WL_CHASE && w.footprint == 32u << 20 &&
+            w.steps == 20000, "chase defaults: %s", err);
+  CHECK(workload_parse("chase footprint=64K steps=500", &w, err, sizeof err) == 0 && w.footprint == 64u << 10 &&
+            w.steps == 500, "chase parameters: %s", err);
+  CHECK(workload_parse("chase footprint=4K", &w, err, sizeof err) != 0 &&
+            strcmp(err, "chase: footprint must be a multiple of 8K, 8K..256M") == 0, "chase 4K: %s", err);
+  CHECK(workload_parse("chase steps=0", &w, err, sizeof err) != 0 &&
+            strcmp(err, "chase: steps must be 1..10000000") == 0, "chase steps=0: %s", err);
+  CHECK(workload_parse("chase passes=2", &w, err, sizeof err) != 0, "chase has no passes");
+  CHECK(workload_parse("triad", &w, err, sizeof err) == 0 && w.kind == WL_TRIAD && w.footprint == 24u << 20 &&
+            w.steps == 1, "triad defaults: %s", err);
+  CHECK(workload_parse("triad footprint=3M passes=2", &w, err, sizeof err) == 0 && w.footprint == 3u << 20 &&
+            w.steps == 2, "triad parameters: %s", err);
+  CHECK(workload_parse("triad footprint=8K", &w, err, sizeof err) != 0 &&
+            strcmp(err, "triad: footprint must be a multiple of 8K, 24K..256M") == 0, "triad 8K: %s", err);
+  CHECK(workload_parse("triad footprint=300M", &w, err, sizeof err) != 0, "triad above 256M refused");
+  CHECK(workload_parse("triad passes=101", &w, err, sizeof err) != 0 &&
+            strcmp(err, "triad: passes must be 1..100") == 0, "triad passes=101: %s", err);
   CHECK(workload_parse("pcidisk bus=pci@", &w, err, sizeof err) != 0 &&
             strcmp(err, "pcidisk: bus \"pci@\" (a root complex like pci@400)") == 0, "pcidisk bad bus: %s", err);
   CHECK(workload_parse("pcidisk bus=400", &w, err, sizeof err) != 0, "pcidisk bus without pci@ refused");

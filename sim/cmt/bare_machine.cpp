@@ -65,6 +65,7 @@ bool BareMachine::start_cpu(unsigned cpuid, uint64_t entry) {
   s.state.pc = entry;
   s.state.npc = entry + 4;
   s.state.set_r(8, s.id);   // %o0 = own cpuid, as cpu_start hands over its argument
+  for (unsigned k = 0; k < args.size() && k < kMaxArgs; ++k) s.state.set_r(9 + k, args[k]);   // %o1..%o4
   c.start(slot);
   return true;
 }

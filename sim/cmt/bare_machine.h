@@ -40,6 +40,10 @@ class BareMachine : public sc_core::sc_module {
   void start_strands(unsigned count, uint64_t entry, bool pack = false);
   // Start exactly these strands (cpuids); false if one does not exist or is already started.
   bool start_cpu(unsigned cpuid, uint64_t entry);
+  // Handed to every strand started after this is set, in %o1..%o4 (main's 2nd..5th
+  // arguments): bare programs have no other input, so one binary covers a whole sweep.
+  static constexpr unsigned kMaxArgs = 4;
+  std::vector<uint64_t> args;
   // Run until every strand has exited (or max_time). Returns the first nonzero exit code.
   int run(sc_core::sc_time max_time = sc_core::sc_time(10, sc_core::SC_SEC));
 

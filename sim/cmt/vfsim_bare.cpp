@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -13,15 +15,37 @@
 
 namespace po = boost::program_options;
 
+namespace {
+// The whole string as an unsigned 64-bit number, decimal or 0x hex; nothing else.
+std::optional<uint64_t> parse_u64(const std::string& s) {
+  bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+  std::string digits = hex ? s.substr(2) : s;
+  if (digits.empty() || digits.size() > 20) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : digits) {
+    unsigned d;
+    if (c >= '0' && c <= '9') d = unsigned(c - '0');
+    else if (hex && c >= 'a' && c <= 'f') d = unsigned(c - 'a' + 10);
+    else if (hex && c >= 'A' && c <= 'F') d = unsigned(c - 'A' + 10);
+    else return std::nullopt;
+    unsigned base = hex ? 16 : 10;
+    if (v > (UINT64_MAX - d) / base) return std::nullopt;   // overflow
+    v = v * base + d;
+  }
+  return v;
+}
+}  // namespace
+
 int sc_main(int argc, char** argv) {
   po::options_description opts(
-      "Usage: vfsim-bare --platform NAME|FILE [--strands N] [--pack] [--stats] [--stats-json FILE] ELF\nOptions");
+      "Usage: vfsim-bare --platform NAME|FILE [--strands N] [--pack] [--arg N]... [--stats] [--stats-json FILE] ELF\nOptions");
   opts.add_options()
       ("help,h", "show this help")
       ("platform", po::value<std::string>()->default_value("T5240"), "T5120, T5220, T5140, T5240, T5440 or a platform file")
       ("strands", po::value<unsigned>()->default_value(1), "strands to start at the ELF's entry")
       ("pack", "fill each core's 8 strands before using the next core (default: one strand per core, spread over sockets)")
       ("cpus", po::value<std::string>(), "start exactly these strands, e.g. 0,64 or 8-15 (cpuid = (socket*cores + core)*8 + strand)")
+      ("arg", po::value<std::vector<std::string>>(), "a number (decimal or 0x hex) every strand gets in %o1; repeat for %o2..%o4")
       ("stats", "print per-strand, per-core and L2 statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the statistics as JSON to FILE")
       ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)")
@@ -66,6 +90,22 @@ int sc_main(int argc, char** argv) {
   try {
     vfsim::platform::Platform p = vfsim::platform::load_platform(vm["platform"].as<std::string>());
     vfsim::cmt::BareMachine m("machine", p);
+    if (vm.count("arg")) {
+      const auto& a = vm["arg"].as<std::vector<std::string>>();
+      if (a.size() > vfsim::cmt::BareMachine::kMaxArgs) {
+        fmt::print(stderr, "vfsim-bare: --arg: at most {} values (%o1..%o4), got {}\n",
+                   vfsim::cmt::BareMachine::kMaxArgs, a.size());
+        return 2;
+      }
+      for (const auto& v : a) {
+        auto n = parse_u64(v);
+        if (!n) {
+          fmt::print(stderr, "vfsim-bare: --arg {}: not an unsigned 64-bit number (decimal or 0x hex)\n", v);
+          return 2;
+        }
+        m.args.push_back(*n);
+      }
+    }
     uint64_t entry = m.load_elf(vm["elf"].as<std::string>());
     m.model_tlbs = vm.count("tlb");
     if (vm.count("trace")) {

@@ -84,4 +84,29 @@ rc=$?
 [ $rc = 2 ] && [ ! -s "$tmp/o" ] && [ "$(cat "$tmp/e")" = "vfsim-bare: --stats-json: cannot write $tmp/no/such/dir.json" ]
 st=$?; check "an unwritable --stats-json is an error before the run (rc=$rc)" $st
 
+# --arg: numbers every strand gets in %o1..%o4 (main's arguments after cpuid); the TLB-reach
+# kernel prints its footprint (%o1) back. Anything but 1-4 unsigned 64-bit numbers is refused.
+out=$("$B" --strands 2 --arg 0x10000 --arg 100 "$EX/bare_tlbchase" 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c '^tlb 65536 [0-9]* [0-9]* 100$' <<<"$out")" = 2 ]
+check "--arg 0x10000 --arg 100 reach both strands in %o1 and %o2 (rc=$rc: $out)" $?
+out=$("$B" --arg 1000 "$EX/bare_tlbchase" 2>&1)
+rc=$?
+[ $rc = 2 ] && grep -q "tlbchase: footprint must be a power of two" <<<"$out"
+check "a kernel refuses a bad --arg itself (rc=$rc)" $?
+for v in 12x -1 0x 18446744073709551616 0x10000000000000000 ""; do
+  "$B" --arg "$v" "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+  rc=$?
+  [ $rc = 2 ] && [ ! -s "$tmp/o" ] && grep -q "^vfsim-bare: --arg $v: not an unsigned 64-bit number" "$tmp/e"
+  st=$?; check "--arg '$v' is refused (rc=$rc: $(cat "$tmp/e"))" $st
+done
+"$B" --arg 1 --arg 2 --arg 3 --arg 4 --arg 5 "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && [ ! -s "$tmp/o" ] && grep -q "at most 4 values" "$tmp/e"
+st=$?; check "five --arg values are refused (rc=$rc: $(cat "$tmp/e"))" $st
+"$B" --arg 18446744073709551615 --arg 0xffffffffffffffff "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 0 ]
+check "--arg takes 2^64-1 in decimal and hex (rc=$rc)" $?
+
 finish

@@ -153,6 +153,89 @@ elif CHECK == "tlb":
         pages = kb * 1024 // 8192
         ok &= near(f"{kb} KB ({pages} pages) with TLB timing, cycles", t[kb],
                    base[kb] + 30 * (1 - 128 / pages), 0.03)
+elif CHECK in ("prefetch", "writeback", "loaded_latency", "numa"):
+    # Mechanisms issue 18 names, checked by how they show, whatever the final parameters:
+    # kernels stream.c and chasers.c take their parameters through --arg (%o1..%o4).
+    GHZ = 1.415   # T5240
+    def spans(text, tag):
+        return [tuple(map(int, l.split()[1:5])) for l in text.splitlines() if l.startswith(tag + " ")]
+    def stream(args, n, kernel, place, elems, prog="bare_stream", passes=1):
+        text, j = run([*args, "--arg", str(n), "--arg", str(kernel | passes << 8), "--arg", str(place),
+                       "--arg", str(elems)], prog)
+        s = spans(text, "stream")
+        assert len(s) == n, text
+        cycles = max(t1 for _, _, t1, _ in s) - min(t0 for _, t0, _, _ in s)
+        return sum(b for *_, b in s) / (cycles / GHZ), cycles, j
+    if CHECK == "prefetch":
+        # One strand reading a 2 MB array: without prefetch every line costs a full memory
+        # latency; prefetching 8 lines ahead brings lines into L2 while the strand works on
+        # earlier ones [t2plus-microarch.md §4: prefetch fills L2, non-blocking].
+        # The prefetch build must really contain prefetch instructions (the compiler could drop
+        # __builtin_prefetch), or "no speed-up" would say nothing about the model.
+        import shutil
+        objdump = shutil.which("sparc64-linux-gnu-objdump")
+        if objdump:
+            dis = subprocess.run([objdump, "-d", os.path.join(EXAMPLES, "bare_stream_pf")], capture_output=True,
+                                 text=True).stdout
+            n_pf = sum(1 for l in dis.splitlines() if "\tprefetch" in l)
+            ok &= n_pf > 0
+            print(("ok  " if n_pf else "FAIL") + f" bare_stream_pf holds {n_pf} prefetch instructions")
+        else:
+            print("(sparc64-linux-gnu-objdump not found: the prefetch instructions are not counted)")
+        plain, _, _ = stream([], 1, 3, 0, 1 << 18)
+        pf, _, _ = stream([], 1, 3, 0, 1 << 18, "bare_stream_pf")
+        print(f"1 strand streaming read: {plain:.2f} GB/s without prefetch, {pf:.2f} GB/s with")
+        good = pf >= 1.5 * plain
+        ok &= good
+        print(("ok  " if good else "FAIL") + f" software prefetch speeds one strand up {pf / plain:.2f}x (at least 1.5x)")
+    elif CHECK == "writeback":
+        # STREAM copy c = a by 32 strands of socket 0 over 1 M elements (8 MB per array, twice
+        # the L2): a line of c is first read into L2 (the T2 Plus has no no-allocate store:
+        # Roofline CACM 2009, LBMHD note) and written back when evicted, so memory moves 3 x 8 B
+        # per element, not 2. One pass against three: the difference is two steady passes.
+        def traffic(passes):
+            _, _, j = stream(["--strands", "32", "--pack"], 32, 0, 0, 1 << 20, passes=passes)
+            def moved(sock):   # total DRAM bytes: separate read/write counters if the model has them
+                if "memory_read_bytes" in sock and "memory_write_bytes" in sock:
+                    return sock["memory_read_bytes"] + sock["memory_write_bytes"]
+                return sock["memory_bytes"]
+            return sum(moved(x) for x in j["l2"])
+        per_elem = (traffic(3) - traffic(1)) / 2 / (1 << 20)
+        ok &= near("STREAM copy: DRAM bytes per element (read a, allocate c, write back c)", per_elem, 24, 0.10)
+    elif CHECK == "loaded_latency":
+        # One chaser on core 0 of socket 0 while 0, 8, 32, 56 strands on cores 1-7 read their
+        # own arrays: memory queues (controllers, FB-DIMM channels, DRAM banks) make the
+        # chaser's latency grow with the load, well before the bandwidth cap.
+        peak = 21.33   # read, per T2 Plus socket [t2-measured-figures.md P3]
+        lat, bw = [], []
+        for n in (0, 8, 32, 56):
+            cpus = [0] + [8 * (1 + k % 7) + k // 7 for k in range(n)]
+            text, _ = run(["--cpus", ",".join(map(str, cpus)), "--arg", str(n + 1), "--arg", "1", "--arg", "0",
+                           "--arg", "3000"], "bare_chasers")
+            (_, t0, t1, steps), = spans(text, "chase")
+            st = spans(text, "stream")
+            assert len(st) == n, text
+            lat.append((t1 - t0) / steps / GHZ)
+            bw.append(sum(b / ((e - s) / GHZ) for _, s, e, b in st))
+        print("streamers 0/8/32/56: chase latency " + " ".join(f"{x:.1f}" for x in lat) + " ns; streamers' read "
+              + " ".join(f"{x:.1f}" for x in bw) + " GB/s")
+        rising = lat[1] >= lat[0] - 0.5 and lat[2] >= 1.02 * lat[1] and lat[3] >= 1.02 * lat[2]
+        ok &= rising
+        print(("ok  " if rising else "FAIL") + " latency rises with every step of load (at least 2 % from 8 to 32 to 56)")
+        half = next((i for i in range(4) if bw[i] >= peak / 2), None)
+        early = half is not None and lat[half] >= 1.10 * lat[0]
+        ok &= early
+        print(("ok  " if early else "FAIL") + f" by half the peak read bandwidth ({peak / 2:.1f} GB/s) latency is "
+              + (f"{lat[half] / lat[0]:.2f}x idle" if half is not None else "(not reached)") + " (at least 1.10x)")
+    elif CHECK == "numa":
+        # STREAM triad, 64 strands of socket 0 (--pack), data on socket 0 or on socket 1: remote
+        # lines cross the coherence links and pay the remote latency, so remote is slower.
+        local, lt, _ = stream(["--strands", "64", "--pack"], 64, 1, 0, 1 << 19)
+        remote, rt, _ = stream(["--strands", "64", "--pack"], 64, 1, 1, 1 << 19)
+        print(f"triad, 64 strands on socket 0: data local {local:.2f} GB/s, remote {remote:.2f} GB/s")
+        good = rt >= 1.05 * lt
+        ok &= good
+        print(("ok  " if good else "FAIL") + f" remote placement takes {rt / lt:.2f}x the local time (at least 1.05x)")
 else:
     sys.exit("unknown check " + CHECK)
 print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
