@@ -15,7 +15,7 @@ namespace vfsim::cmt {
 
 class CoherenceLinks {
  public:
-  CoherenceLinks(const platform::Platform& p, unsigned ring);
+  CoherenceLinks(const platform::Platform& p, unsigned ring, double lag_ns);
   unsigned plane_of(uint64_t pa) const { return unsigned(pa >> c_.plane_shift) % c_.planes; }
   // A message from socket `from` to socket `to` sent at t: when it has arrived and been
   // handled by the receiving coherence unit.

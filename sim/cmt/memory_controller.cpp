@@ -4,8 +4,8 @@
 
 namespace vfsim::cmt {
 
-MemoryController::MemoryController(const platform::Platform& p, unsigned ring)
-    : northbound(ring), southbound(ring) {
+MemoryController::MemoryController(const platform::Platform& p, unsigned ring, double lag)
+    : northbound(ring, 1, lag), southbound(ring, 1, lag) {
   const platform::Dram& d = p.dram;
   double frame_ns = 12.0 / d.lane_gbps;   // 12 bit times per frame
   unsigned ch = std::max(1u, d.channels_per_mcu), line = p.l2.line_bytes;
@@ -16,7 +16,7 @@ MemoryController::MemoryController(const platform::Platform& p, unsigned ring)
   t_rc_ns_ = d.t_rc_ns;
   bank_shift_ = d.bank_shift;
   nbanks_ = std::max(1u, d.dimms_per_channel * d.ranks_per_dimm * d.banks_per_rank);
-  banks.assign(nbanks_, Occupancy(ring));
+  banks.assign(nbanks_, Occupancy(ring, 1, lag));
   double fixed = p.lat.local_memory_ns - d.chip_request_ns - d.chip_return_ns - command_ns_ - dram_ns_ - read_line_ns_;
   fbdimm_ns_ = std::max(0.0, fixed);
 }
@@ -28,18 +28,18 @@ unsigned MemoryController::bank_of(uint64_t pa) const {
 
 double MemoryController::read(double now, uint64_t pa) {
   ++reads;
-  double cmd = southbound.reserve(now, command_ns_);
+  double cmd = southbound.reserve_queued(now, command_ns_);
   double at_bank = cmd + command_ns_ + fbdimm_ns_ / 2;
-  double act = banks[bank_of(pa)].reserve(at_bank, t_rc_ns_);
+  double act = banks[bank_of(pa)].reserve_queued(at_bank, t_rc_ns_);
   if (act > at_bank) ++bank_waits;
-  double data = northbound.reserve(act + dram_ns_, read_line_ns_);
+  double data = northbound.reserve_queued(act + dram_ns_, read_line_ns_);
   return data + read_line_ns_ + fbdimm_ns_ / 2;
 }
 
 double MemoryController::write(double now, uint64_t pa) {
   ++writes;
-  double sent = southbound.reserve(now, write_line_ns_) + write_line_ns_ + fbdimm_ns_ / 2;
-  double act = banks[bank_of(pa)].reserve(sent, t_rc_ns_);
+  double sent = southbound.reserve_queued(now, write_line_ns_) + write_line_ns_ + fbdimm_ns_ / 2;
+  double act = banks[bank_of(pa)].reserve_queued(sent, t_rc_ns_);
   if (act > sent) ++bank_waits;
   return act + t_rc_ns_;
 }

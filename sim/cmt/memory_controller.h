@@ -16,7 +16,7 @@ namespace vfsim::cmt {
 
 class MemoryController {
  public:
-  MemoryController(const platform::Platform& p, unsigned ring);
+  MemoryController(const platform::Platform& p, unsigned ring, double lag_ns);
   // A line read whose command reaches the MCU at now_ns: when its data has left the MCU.
   double read(double now_ns, uint64_t pa);
   // A posted line write (an L2 write-back) reaching the MCU at now_ns: when it is done.

@@ -5,16 +5,17 @@
 namespace vfsim::cmt {
 
 MemorySystem::MemorySystem(const platform::Platform& p, double quantum_ns)
-    : plat(p), links(p, occupancy_ring(quantum_ns)), stats(p.sockets) {
+    : plat(p), links(p, occupancy_ring(quantum_ns), occupancy_lag(quantum_ns)), stats(p.sockets) {
   unsigned ring = occupancy_ring(quantum_ns);
+  double lag = occupancy_lag(quantum_ns);
   nbanks_ = std::max(1u, p.l2.banks);
   for (unsigned s = 0; s < p.sockets; ++s) {
     l2.push_back(std::make_unique<L2Cache>(p.l2));
     for (unsigned b = 0; b < nbanks_; ++b) {
-      l2_banks.emplace_back(ring);
-      fill_buffers.emplace_back(ring, std::max(1u, p.dram.fill_buffer_entries));
+      l2_banks.emplace_back(ring, 1, lag);
+      fill_buffers.emplace_back(ring, std::max(1u, p.dram.fill_buffer_entries), lag);
     }
-    for (unsigned k = 0; k < p.memory_controllers_per_socket; ++k) mcus.emplace_back(p, ring);
+    for (unsigned k = 0; k < p.memory_controllers_per_socket; ++k) mcus.emplace_back(p, ring, lag);
   }
   l2_hit_ns_ = p.lat.l2_hit_cycles * p.cycle_ns();
   bank_busy_ns_ = p.lat.l2_bank_busy_cycles * p.cycle_ns();
@@ -63,7 +64,7 @@ double MemorySystem::miss(unsigned r, double t, uint64_t pa, bool exclusive, boo
     double arrive = links.hubs() ? links.from_hub(o, plane, hub, p.coherence.request_bytes)
                                  : links.send(r, o, plane, at_cu, p.coherence.request_bytes);
     if (o == home) mem_at_home = arrive;
-    double looked = l2_banks[o * nbanks_ + bank_of(pa)].reserve(arrive, bank_busy_ns_) + p.coherence.snoop_lookup_ns;
+    double looked = l2_banks[o * nbanks_ + bank_of(pa)].reserve_queued(arrive, bank_busy_ns_) + p.coherence.snoop_lookup_ns;
     long w = l2[o]->find(pa);
     if (w >= 0 && (l2[o]->flags(w) & L2Cache::DIRTY)) {
       // The only up-to-date copy: that cache sends it, and memory gets it too.
@@ -98,7 +99,7 @@ double MemorySystem::invalidate_others(unsigned r, double t, uint64_t pa) {
     if (o == r) continue;
     double arrive = links.hubs() ? links.from_hub(o, plane, hub, p.coherence.request_bytes)
                                  : links.send(r, o, plane, t, p.coherence.request_bytes);
-    double looked = l2_banks[o * nbanks_ + bank_of(pa)].reserve(arrive, bank_busy_ns_) + p.coherence.snoop_lookup_ns;
+    double looked = l2_banks[o * nbanks_ + bank_of(pa)].reserve_queued(arrive, bank_busy_ns_) + p.coherence.snoop_lookup_ns;
     long w = l2[o]->find(pa);
     if (w >= 0) {
       if (l2[o]->flags(w) & L2Cache::DIRTY) write_back(o, looked, pa);
@@ -113,7 +114,7 @@ double MemorySystem::invalidate_others(unsigned r, double t, uint64_t pa) {
 MemorySystem::Result MemorySystem::access(unsigned s, double now, uint64_t pa, Kind kind, bool weak) {
   Result res{0, false, false, false};
   L2Cache& c = *l2[s];
-  double served = l2_banks[s * nbanks_ + bank_of(pa)].reserve(now, bank_busy_ns_);
+  double served = l2_banks[s * nbanks_ + bank_of(pa)].reserve_queued(now, bank_busy_ns_);
   bool dirties = kind == Kind::Write || kind == Kind::Atomic;
   bool owns = dirties || kind == Kind::PrefetchWrite;
   bool prefetch = kind == Kind::PrefetchRead || kind == Kind::PrefetchWrite;

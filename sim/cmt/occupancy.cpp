@@ -31,6 +31,24 @@ bool Occupancy::has_room(double now_ns) const {
   return tag != b || used < kBinNs * servers;
 }
 
+double Occupancy::utilisation(double now_ns) const {
+  double end = now_ns - lag_ns;
+  if (end < kWindow * kBinNs) return 0;
+  uint64_t last = uint64_t(end / kBinNs);
+  double busy = 0;
+  for (uint64_t b = last - kWindow; b < last; ++b) {
+    const auto& [tag, used] = bins[b & (bins.size() - 1)];
+    if (tag == b) busy += used;
+  }
+  return busy / (kWindow * kBinNs * servers);
+}
+
+double Occupancy::reserve_queued(double now_ns, double need_ns) {
+  double rho = std::min(utilisation(now_ns), 0.95);   // beyond that the bins' own overflow rules
+  double wait = rho / (2 * (1 - rho)) * need_ns;
+  return std::max(reserve(now_ns, need_ns), now_ns + wait);
+}
+
 unsigned occupancy_ring(double quantum_ns) {
   unsigned n = 256;
   while (n < 8 * quantum_ns / Occupancy::kBinNs && n < 4096) n *= 2;   // up to 25 us quanta

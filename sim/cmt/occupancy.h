@@ -15,17 +15,29 @@ struct Occupancy {
   static constexpr double kBinNs = 50;
   // ring: bins kept (a power of two); it must span more than the skew between cores (one
   // quantum) plus the longest booking, or a far-ahead booking looks like an empty bin.
-  explicit Occupancy(unsigned ring = 256, unsigned servers = 1)
-      : servers(servers), bins(ring, {~0ull, 0.0}) {}
+  explicit Occupancy(unsigned ring = 256, unsigned servers = 1, double lag_ns = 2000)
+      : servers(servers), lag_ns(lag_ns), bins(ring, {~0ull, 0.0}) {}
   // Book need_ns of work arriving at now_ns; returns when it starts.
   double reserve(double now_ns, double need_ns);
+  // The same for a single server that queues: the bins alone give no wait until a bin is
+  // full, so a request also waits what a queue with deterministic service at the resource's
+  // recent utilisation would make it wait on average (M/D/1: rho / (2 (1 - rho)) services).
+  // The utilisation is read from bins lag_ns back, which every core has finished booking
+  // (cores are at most a quantum apart), so the result does not depend on the order in
+  // which the cores ran.
+  double reserve_queued(double now_ns, double need_ns);
+  double utilisation(double now_ns) const;   // over the kWindow bins ending lag_ns before now
   // Room in the bin holding now_ns (a weak prefetch is dropped when there is none).
   bool has_room(double now_ns) const;
+  static constexpr unsigned kWindow = 10;   // 500 ns
   unsigned servers;
+  double lag_ns;
   std::vector<std::pair<uint64_t, double>> bins;   // (bin number, busy ns booked in it)
 };
 
 // Bins for a simulation whose cores run quanta of quantum_ns: at least 8 quanta ahead.
 unsigned occupancy_ring(double quantum_ns);
+// How far back the utilisation of a resource is complete: two quanta.
+inline double occupancy_lag(double quantum_ns) { return 2 * quantum_ns; }
 
 }  // namespace vfsim::cmt

@@ -88,9 +88,12 @@ elif CHECK == "mlp":
     ok &= speedup >= 4
     print(("ok  " if speedup >= 4 else "FAIL") + f" 8 strands hide memory latency: aggregate throughput {speedup:.2f}x one strand (at least 4x)")
 elif CHECK == "bandwidth":
-    # Memory controllers: 2 per socket at 10.6 GB/s each. 64 strands chasing at once (one
-    # socket, barrier before the chase) saturate them; 8 strands (one core) do not.
-    peak = 2 * 10.6
+    # Memory controllers: 2 per socket, each reading 10.67 GB/s over its FB-DIMM pair (21.33
+    # per socket). 64 strands chasing at once (one socket, barrier before the chase) load them
+    # heavily, 8 strands (one core) do not. Each strand has one miss outstanding, so the 64
+    # strands move 64 lines per loaded latency (Little's law): as the controllers' queues and
+    # DRAM banks fill, latency rises and the 64 stay below the peak, but well above the 8.
+    peak = 2 * 64 / 6.0
     def gbps(n, plat="T5240"):
         text, _ = run(["--platform", plat, "--strands", str(n), "--pack"], f"bare_bwchase{n}")
         spans = [tuple(map(int, l.split()[2:4])) for l in text.splitlines() if l.startswith("chase")]
@@ -101,7 +104,11 @@ elif CHECK == "bandwidth":
     print(f"read bandwidth: 8 strands {b8:.1f} GB/s, 64 strands {b64:.1f} GB/s (peak {peak:.1f})")
     ok &= b8 < 0.3 * peak
     print(("ok  " if b8 < 0.3 * peak else "FAIL") + " one core's 8 strands stay well below the peak")
-    ok &= near("64 strands saturate the socket's memory controllers, GB/s", b64, 0.9 * peak, 0.12) and b64 <= peak
+    loaded_ns = 64 * 64 / b64
+    good = 0.6 * peak <= b64 <= peak and loaded_ns > 1.2 * 152
+    ok &= good
+    print(("ok  " if good else "FAIL") + f" 64 strands load the socket's controllers to {b64 / peak:.0%} of the peak "
+          f"(60-100 %), their latency rising to {loaded_ns:.0f} ns (over 1.2 x the idle 152)")
     # The T2 (T5220, same clock) has 4 memory controllers, a bank pair each (PA[8:7]): the same
     # 64 strands are no longer capped at 2 controllers' rate; their latency (one miss each)
     # limits them below the 4 controllers' 42.4 GB/s.
