@@ -529,6 +529,21 @@ bool Hypervisor::report_error(Guest& g, Vcpu& v, bool resumable, uint8_t type, u
   return true;
 }
 
+// The timing model's translation questions go to the strand's sun4v MMU (a strand no guest
+// owns runs nothing that reaches memory).
+bool Hypervisor::timing_translate(cmt::Core& core, unsigned slot, uint64_t va, isa::Access acc, uint8_t asi,
+                                  uint64_t& pa, unsigned& page_shift) {
+  cmt::Strand& s = *core.strands[slot];
+  const GuestMmu* mmu = mmus_[s.id].get();
+  return mmu && mmu->peek(s.state, va, acc, asi, pa, page_shift);
+}
+
+unsigned Hypervisor::tablewalk(cmt::Core& core, unsigned slot, uint64_t va, bool fetch, uint64_t* pas, unsigned max) {
+  cmt::Strand& s = *core.strands[slot];
+  const GuestMmu* mmu = mmus_[s.id].get();
+  return mmu ? mmu->walk_probes(s.state, va, fetch, pas, max) : 0;
+}
+
 void Hypervisor::on_interrupt(cmt::Core& core, unsigned slot) {
   cmt::Strand& s = *core.strands[slot];
   StrandState& st = s.state;
