@@ -155,6 +155,11 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
       throw HvError(fmt::format("guest '{}': memory block of {:#x} bytes is not a multiple of 4 MB", c.name, size));
     if (size > p.memory_bytes || pa > p.memory_bytes - size)   // (no wrap-around)
       throw HvError(fmt::format("guest '{}': not enough free memory for {} MB more on {}", c.name, size >> 20, p.name));
+    for (const auto& other : guests)   // a domain placed with explicit PAs may lie ahead
+      for (const Mblock& o : other->memory)
+        if (pa < o.pa + o.size && o.pa < pa + size)
+          throw HvError(fmt::format("guest '{}': the next free memory at PA {:#x} belongs to '{}' (placed there)",
+                                    c.name, pa, other->name));
     g->memory.push_back({ra, size, pa});
     pa += size;
     // The next block starts at the next 256 MB boundary past a hole, so blocks are never
