@@ -27,7 +27,7 @@ struct MachineState {
   // entries carry their page size (version 1 was a cache of 8 KB lines).
   static const state::Description<TlbModel>& tlb() {
     using T = TlbModel;
-    static const auto d = state::Description<T>("tlb", 2)
+    static const auto d = state::Description<T>("tlb", 2, 2)
         .computed("entries", [](const T& t, state::Encoder& e) { e.u32(t.entries()); },
                   [](T& t, state::Decoder& dec) {
                     if (dec.u32() != t.entries()) dec.fail("a TLB of another size (another platform)");
@@ -51,8 +51,9 @@ struct MachineState {
   }
   static const state::Description<Strand>& strand() {
     using S = Strand;
-    // Version 2: fetch_page/data_page hold (va >> shift) << 6 | shift (core_translation.cpp).
-    static const auto d = state::Description<S>("strand", 2)
+    // Version 2: fetch_page/data_page hold (va >> shift) << 6 | shift (core_translation.cpp);
+    // version 1 held va >> 13 and is no longer read.
+    static const auto d = state::Description<S>("strand", 2, 2)
         .computed("id", [](const S& s, state::Encoder& e) { e.u32(s.id); },
                   [](S& s, state::Decoder& dec) { if (dec.u32() != s.id) dec.fail("another strand's state"); })
         .field("fetch_line", &S::fetch_line).field("store_buffer", &S::store_buffer)
@@ -76,8 +77,8 @@ struct MachineState {
     };
     auto l1i = cache_field(&C::l1i), l1d = cache_field(&C::l1d);
     auto itlb = tlb_field(&C::itlb), dtlb = tlb_field(&C::dtlb);
-    // Version 2: TLBs with page sizes (tlb()).
-    static const auto d = state::Description<C>("core", 2)
+    // Version 2: TLBs with page sizes (tlb()); a version-1 core's TLBs cannot be read as such.
+    static const auto d = state::Description<C>("core", 2, 2)
         .field("running", &C::running).field("ready_at", &C::ready_at)
         .field("cycles", &C::cycles).field("busy_cycles", &C::busy_cycles)
         .field("favor_tg1", &C::favor_tg1_).field("lru", &C::lru_)
