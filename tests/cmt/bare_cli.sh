@@ -51,6 +51,19 @@ rc=$?
 [ $rc = 0 ] && [ "$(grep -c '^hello from strand' "$tmp/o")" = 2 ]
 check "--tlb --page-size 256m runs (rc=$rc)" $?
 
+# An ELF whose (8 MB stack) segment reaches into the top 128 KB of a 1 GB machine: loaded
+# as it is, refused with --tlb, whose notional TSB lives there.
+printf 'name = "tiny"\nmemory_gb = 1\n' >"$tmp/tiny1.toml"
+sparc64-linux-gnu-objcopy --change-section-lma '*+0x3f6f0000' "$EX/bare_hello" "$tmp/high.elf"
+"$B" --platform "$tmp/tiny1.toml" --tlb "$tmp/high.elf" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "overlaps the notional TSB at 0x3ffe0000..0x3fffffff" "$tmp/e"
+check "--tlb refuses an ELF over the notional TSB (rc=$rc: $(cat "$tmp/e"))" $?
+"$B" --platform "$tmp/tiny1.toml" "$tmp/high.elf" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc != 2 ] && ! grep -q "overlaps" "$tmp/e"
+check "without --tlb the same ELF loads (rc=$rc)" $?
+
 printf 'name = "old"\nbase = "T5240"\n[latency]\ntlb_miss_cycles = 30\n' >"$tmp/old.toml"
 "$B" --platform "$tmp/old.toml" "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
 rc=$?
