@@ -1,9 +1,10 @@
 #include "hv/sun4v_mmu.h"
 
-#include "hv/hypervisor.h"
-
 #include <cstring>
+
+#include "hv/hypervisor.h"
 #include "sim/isa/asi.h"
+#include "sim/isa/mem_access.h"
 #include "sim/isa/strand_state.h"
 
 namespace vfsim::hv {
@@ -181,7 +182,10 @@ bool GuestMmu::peek(const StrandState& s, uint64_t va, Access acc, uint8_t asi, 
   shift = kPageBits;
   uint64_t ra = va;
   bool real_asi = asi == ASI_REAL || asi == ASI_REAL_LITTLE;
-  if (asi_is_real_io(asi)) return false;
+  bool block = asi == ASI_BLK_P || asi == ASI_BLK_S || asi == ASI_BLK_PL || asi == ASI_BLK_SL;
+  // Only the ASIs that reach memory do: scratchpad, MMU and queue registers are the strand's
+  // own, real-address I/O is device space.
+  if (acc != Access::Fetch && !real_asi && !block && !asi_is_memory(asi) && !asi_is_twinx(asi)) return false;
   if (v_.mmu_enabled && !real_asi) {
     uint64_t ctx = context_for(s, acc, asi);
     uint64_t flag = acc == Access::Fetch ? MAP_ITLB : MAP_DTLB;
@@ -191,8 +195,7 @@ bool GuestMmu::peek(const StrandState& s, uint64_t va, Access acc, uint8_t asi, 
     if (!e && tsb_probe(va, ctx, &found, nullptr, 0, n)) e = &found;
     if (!e) return false;
     uint64_t tte = e->tte;
-    bool user = !s.privileged() || asi == ASI_AIUP || asi == ASI_AIUP_LITTLE;
-    if ((tte & TTE_P) && user) return false;
+    if ((tte & TTE_P) && !s.privileged()) return false;
     if (acc == Access::Fetch && !(tte & TTE_X)) return false;
     if (acc == Access::Write && !(tte & TTE_W)) return false;
     uint64_t mask = (1ull << e->shift()) - 1;

@@ -574,6 +574,10 @@ TEST_CASE("timing: the peek finds the PA without loading the TLB or writing the 
   // Real-address ASIs go through RA->PA alone.
   REQUIRE(f.h->timing_translate(core, slot, kRa0 + 0x1234, Access::Read, ASI_REAL, pa, shift));
   CHECK(pa == f.pa_of(kRa0 + 0x1234));
+  // The strand's own registers and device space are not memory.
+  CHECK_FALSE(f.h->timing_translate(core, slot, 0x8, Access::Read, ASI_MMU, pa, shift));
+  CHECK_FALSE(f.h->timing_translate(core, slot, 0x10, Access::Read, ASI_SCRATCHPAD, pa, shift));
+  CHECK_FALSE(f.h->timing_translate(core, slot, kRa0, Access::Read, isa::ASI_REAL_IO, pa, shift));
   // Nothing changed: no TLB entry, no TSB hit or miss counted, no fault recorded.
   CHECK(f.vcpu().tlb.empty());
   CHECK(f.vcpu().tsb_hits == 0);
