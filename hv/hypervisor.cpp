@@ -155,6 +155,11 @@ Guest& Hypervisor::create_guest(const GuestConfig& c) {
       throw HvError(fmt::format("guest '{}': memory block of {:#x} bytes is not a multiple of 4 MB", c.name, size));
     if (size > p.memory_bytes || pa > p.memory_bytes - size)   // (no wrap-around)
       throw HvError(fmt::format("guest '{}': not enough free memory for {} MB more on {}", c.name, size >> 20, p.name));
+    for (const auto& other : guests)   // a domain placed with explicit PAs may lie ahead
+      for (const Mblock& o : other->memory)
+        if (pa < o.pa + o.size && o.pa < pa + size)
+          throw HvError(fmt::format("guest '{}': the next free memory at PA {:#x} belongs to '{}' (placed there)",
+                                    c.name, pa, other->name));
     g->memory.push_back({ra, size, pa});
     pa += size;
     // The next block starts at the next 256 MB boundary past a hole, so blocks are never
@@ -527,6 +532,21 @@ bool Hypervisor::report_error(Guest& g, Vcpu& v, bool resumable, uint8_t type, u
     deliver_trap(core, v.strand % machine.plat.strands_per_core, TT_NONRESUMABLE_ERROR);
   }
   return true;
+}
+
+// The timing model's translation questions go to the strand's sun4v MMU (a strand no guest
+// owns runs nothing that reaches memory).
+bool Hypervisor::timing_translate(cmt::Core& core, unsigned slot, uint64_t va, isa::Access acc, uint8_t asi,
+                                  uint64_t& pa, unsigned& page_shift) {
+  cmt::Strand& s = *core.strands[slot];
+  const GuestMmu* mmu = mmus_[s.id].get();
+  return mmu && mmu->peek(s.state, va, acc, asi, pa, page_shift);
+}
+
+unsigned Hypervisor::tablewalk(cmt::Core& core, unsigned slot, uint64_t va, bool fetch, uint64_t* pas, unsigned max) {
+  cmt::Strand& s = *core.strands[slot];
+  const GuestMmu* mmu = mmus_[s.id].get();
+  return mmu ? mmu->walk_probes(s.state, va, fetch, pas, max) : 0;
 }
 
 void Hypervisor::on_interrupt(cmt::Core& core, unsigned slot) {

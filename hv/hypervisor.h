@@ -207,6 +207,9 @@ class Hypervisor : public cmt::StrandHost {
 
   bool on_trap(cmt::Core& core, unsigned slot, isa::Trap t) override;
   void on_interrupt(cmt::Core& core, unsigned slot) override;
+  bool timing_translate(cmt::Core& core, unsigned slot, uint64_t va, isa::Access acc, uint8_t asi, uint64_t& pa,
+                        unsigned& page_shift) override;
+  unsigned tablewalk(cmt::Core& core, unsigned slot, uint64_t va, bool fetch, uint64_t* pas, unsigned max) override;
 
   // Deliver trap tt to the guest's trap table (TL+1); a trap at the guest's maximum TL or
   // without a trap table puts the vCPU in error and stops it.

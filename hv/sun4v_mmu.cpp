@@ -1,7 +1,10 @@
 #include "hv/sun4v_mmu.h"
 
+#include <cstring>
+
 #include "hv/hypervisor.h"
 #include "sim/isa/asi.h"
+#include "sim/isa/mem_access.h"
 #include "sim/isa/strand_state.h"
 
 namespace vfsim::hv {
@@ -43,6 +46,7 @@ Translation GuestMmu::real(uint64_t ra, Access acc) {
   Translation t;
   uint64_t pa = 0;
   if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
+  t.pa = pa;   // real addressing: the hypervisor's RA->PA, in 8 KB pages
   // Real mode has no TTE to say "side effects": a device RA is device space as it stands.
   // Instructions are never fetched from it (below: invalid RA, as for any non-memory RA).
   if (!t.page && !instruction && is_device(ra)) {
@@ -81,7 +85,7 @@ void GuestMmu::note_store(const Translation& t, uint64_t pa, Access acc) {
   if (t.page && acc == Access::Write) mem_.note_write(pa, kPageSize);
 }
 
-const TlbEntry* GuestMmu::lookup(uint64_t va, uint64_t ctx, uint64_t flag) {
+const TlbEntry* GuestMmu::lookup(uint64_t va, uint64_t ctx, uint64_t flag) const {
   for (const TlbEntry& e : g_.perm)   // permanent mappings: context 0, every vCPU
     if ((e.flags & flag) && e.covers(va, 0) && ctx == 0) return &e;
   for (const TlbEntry& e : v_.tlb)
@@ -120,24 +124,93 @@ unsigned GuestMmu::demap(uint64_t va, uint64_t ctx, uint64_t flags, bool all_va,
 }
 
 // The hardware tablewalk: each TSB of the context is indexed by the VA for every page size
-// its mask allows; an entry whose tag matches and whose data is valid loads the TLB.
-const TlbEntry* GuestMmu::tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag) {
+// its mask allows; an entry whose tag matches and whose data is valid loads the TLB. The
+// probes go in descriptor order (the hypervisor programs the descriptors into the TSB config
+// registers 0..3, which the T2's walker probes in turn), smallest page size first.
+bool GuestMmu::tsb_probe(uint64_t va, uint64_t ctx, TlbEntry* hit, uint64_t* pas, unsigned max,
+                         unsigned& n) const {
+  n = 0;
   const auto& tsbs = ctx == 0 ? v_.tsb_ctx0 : v_.tsb_ctxnon0;
   for (const TsbDescriptor& d : tsbs)
     for (unsigned code = 0; code < 8; ++code) {
       if (!(d.pgsz_mask & (1u << code)) || !pgsz_supported(code)) continue;
       uint64_t index = (va >> pgsz_shift(code)) & (d.entries - 1);
+      uint64_t ra = d.base_ra + 16 * index, pa = 0;
+      if (pas && n < max && g_.ra_to_pa(ra, 16, pa)) pas[n++] = pa;
       uint64_t tag, data;
-      if (!read_ra(d.base_ra + 16 * index, tag) || !read_ra(d.base_ra + 16 * index + 8, data)) continue;
+      if (!peek_ra(ra, tag) || !peek_ra(ra + 8, data)) continue;
       if (!(data & TTE_V) || (data & TTE_SZ_MASK) != code) continue;
       if ((tag >> 48) != ctx || (tag & 0x3ffffffffffull) != ((va >> 22) & 0x3ffffffffffull)) continue;
-      TlbEntry e{va & ~((1ull << pgsz_shift(code)) - 1), ctx, data, MAP_DTLB | MAP_ITLB};
-      insert(e);
-      ++v_.tsb_hits;
-      (void)flag;
-      return lookup(va, ctx, flag);
+      if (hit) *hit = TlbEntry{va & ~((1ull << pgsz_shift(code)) - 1), ctx, data, MAP_DTLB | MAP_ITLB};
+      return true;
     }
-  return nullptr;
+  return false;
+}
+
+const TlbEntry* GuestMmu::tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag) {
+  TlbEntry e;
+  unsigned n = 0;
+  if (!tsb_probe(va, ctx, &e, nullptr, 0, n)) return nullptr;
+  insert(e);
+  ++v_.tsb_hits;
+  return lookup(va, ctx, flag);
+}
+
+// A big-endian word of guest real memory, read without touching anything (an untouched
+// page reads as zeros, as it would once allocated).
+bool GuestMmu::peek_ra(uint64_t ra, uint64_t& v) const {
+  uint64_t pa, be = 0;
+  if ((ra & 7) || !g_.ra_to_pa(ra, 8, pa) || !mem_.contains(pa, 8)) return false;
+  if (const uint8_t* p = mem_.find_page(pa)) std::memcpy(&be, p + (pa & (kPageSize - 1)), 8);
+  v = __builtin_bswap64(be);
+  return true;
+}
+
+uint64_t GuestMmu::context_for(const StrandState& s, Access acc, uint8_t asi) const {
+  // Implicit accesses at TL>0 and the nucleus ASIs use context 0; secondary ASIs the
+  // secondary context; everything else the primary context.
+  if (s.tl > 0 || asi == ASI_NUCLEUS || asi == ASI_NUCLEUS_LITTLE) return 0;
+  if (acc != Access::Fetch && (asi & 0xf1) == 0x81) return v_.secondary_ctx;   // 0x81 0x83 0x89 0x8b
+  return v_.primary_ctx;
+}
+
+// The timing model's question: which physical address will this access use? Answered as
+// translate would, but nothing changes: no TLB insert, no fault status, no statistics. False
+// when the access traps, is device space or names no memory.
+bool GuestMmu::peek(const StrandState& s, uint64_t va, Access acc, uint8_t asi, uint64_t& pa,
+                    unsigned& shift) const {
+  shift = kPageBits;
+  uint64_t ra = va;
+  bool real_asi = asi == ASI_REAL || asi == ASI_REAL_LITTLE;
+  bool block = asi == ASI_BLK_P || asi == ASI_BLK_S || asi == ASI_BLK_PL || asi == ASI_BLK_SL;
+  // Only the ASIs that reach memory do: scratchpad, MMU and queue registers are the strand's
+  // own, real-address I/O is device space.
+  if (acc != Access::Fetch && !real_asi && !block && !asi_is_memory(asi) && !asi_is_twinx(asi)) return false;
+  if (v_.mmu_enabled && !real_asi) {
+    uint64_t ctx = context_for(s, acc, asi);
+    uint64_t flag = acc == Access::Fetch ? MAP_ITLB : MAP_DTLB;
+    TlbEntry found;
+    const TlbEntry* e = lookup(va, ctx, flag);
+    unsigned n = 0;
+    if (!e && tsb_probe(va, ctx, &found, nullptr, 0, n)) e = &found;
+    if (!e) return false;
+    uint64_t tte = e->tte;
+    if ((tte & TTE_P) && !s.privileged()) return false;
+    if (acc == Access::Fetch && !(tte & TTE_X)) return false;
+    if (acc == Access::Write && !(tte & TTE_W)) return false;
+    uint64_t mask = (1ull << e->shift()) - 1;
+    ra = ((tte & TTE_RA_MASK) & ~mask) | (va & mask);
+    shift = e->shift();
+  }
+  return g_.ra_to_pa(ra, 1, pa) && mem_.contains(pa);
+}
+
+unsigned GuestMmu::walk_probes(const StrandState& s, uint64_t va, bool fetch, uint64_t* pas,
+                               unsigned max) const {
+  if (!v_.mmu_enabled) return 0;   // real addressing: no tablewalk
+  unsigned n = 0;
+  tsb_probe(va, context_for(s, fetch ? Access::Fetch : Access::Read, ASI_PRIMARY), nullptr, pas, max, n);
+  return n;
 }
 
 Translation GuestMmu::translate(StrandState& s, uint64_t va, Access acc, uint8_t asi) {
@@ -151,11 +224,7 @@ Translation GuestMmu::resolve(StrandState& s, uint64_t va, Access acc, uint8_t a
   ra = va;
   ctx_out = 0;
   if (!v_.mmu_enabled) return real(va, acc);
-  // Implicit accesses at TL>0 and the nucleus ASIs use context 0; secondary ASIs the
-  // secondary context; everything else the primary context.
-  uint64_t ctx = v_.primary_ctx;
-  if (s.tl > 0 || asi == ASI_NUCLEUS || asi == ASI_NUCLEUS_LITTLE) ctx = 0;
-  else if (!fetch && (asi & 0xf1) == 0x81) ctx = v_.secondary_ctx;   // 0x81 0x83 0x89 0x8b
+  uint64_t ctx = context_for(s, acc, asi);
   ctx_out = ctx;
   uint64_t flag = fetch ? MAP_ITLB : MAP_DTLB;
   const TlbEntry* e = lookup(va, ctx, flag);
@@ -187,6 +256,8 @@ Translation GuestMmu::resolve(StrandState& s, uint64_t va, Access acc, uint8_t a
   ra = ((tte & TTE_RA_MASK) & ~mask) | (va & mask);
   uint64_t pa = 0;
   if (g_.ra_to_pa(ra & ~(kPageSize - 1), kPageSize, pa)) t.page = mem_.page(pa);
+  t.pa = pa;
+  t.page_shift = uint8_t(e->shift());
   // A device RA is reachable only through a mapping that declares side effects (E) or is not
   // physically cacheable (CP clear): a cacheable mapping of device registers would let
   // hardware prefetch, merge or replay accesses, so it gets the invalid-RA fault below, as

@@ -39,12 +39,23 @@ class GuestMmu : public isa::MemoryPort {
   // Guest real memory as big-endian words (false if the RA is not the guest's).
   bool read_ra(uint64_t ra, uint64_t& v);
   bool write_ra(uint64_t ra, uint64_t v);
+  // For the timing model, without side effects (no TLB insert, no fault status): the
+  // physical address va will use for this access under asi, and the size of its mapping;
+  // false if it will trap or is device space. walk_probes: the physical addresses of the
+  // 16-byte TSB entries the hardware walk reads for va, in probe order, up to the one that
+  // hits (all of them if none does); at most max.
+  bool peek(const isa::StrandState& s, uint64_t va, isa::Access acc, uint8_t asi, uint64_t& pa,
+            unsigned& shift) const;
+  unsigned walk_probes(const isa::StrandState& s, uint64_t va, bool fetch, uint64_t* pas, unsigned max) const;
   // The TLB's next replacement victim: state, so a restored vCPU evicts the same entries.
   size_t& next_victim() { return next_victim_; }
 
  private:
-  const TlbEntry* lookup(uint64_t va, uint64_t ctx, uint64_t flag);
+  const TlbEntry* lookup(uint64_t va, uint64_t ctx, uint64_t flag) const;
   const TlbEntry* tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag);
+  bool tsb_probe(uint64_t va, uint64_t ctx, TlbEntry* hit, uint64_t* pas, unsigned max, unsigned& n) const;
+  bool peek_ra(uint64_t ra, uint64_t& v) const;
+  uint64_t context_for(const isa::StrandState& s, isa::Access acc, uint8_t asi) const;
   isa::Translation resolve(isa::StrandState& s, uint64_t va, isa::Access acc, uint8_t asi, uint64_t& ra,
                            uint64_t& ctx);
   isa::Translation real(uint64_t ra, isa::Access acc);

@@ -58,7 +58,7 @@ int sc_main(int argc, char** argv) {
       ("domain", po::value<std::vector<std::string>>(), "start describing a new domain NAME (default: one domain 'primary')")
       ("vcpus", po::value<std::vector<std::string>>(), "the domain's vCPUs (default 1), bound to the lowest free strands")
       ("strands", po::value<std::vector<std::string>>(), "bind exactly these strands instead, e.g. 0-7 or 64,65")
-      ("memory", po::value<std::vector<std::string>>(), "the domain's memory blocks, e.g. 64M or 64M,32M (default 64M)")
+      ("memory", po::value<std::vector<std::string>>(), "the domain's memory blocks, e.g. 64M or 64M,32M (default 64M), or placed at physical addresses, e.g. 64M@1G,32M@0x48000000 (4 MB aligned)")
       ("boot-file", po::value<std::vector<std::string>>(), "the OpenBoot variable boot-file: the runtime's workload, e.g. 'compute iterations=1000'")
       ("image", po::value<std::vector<std::string>>(), "the guest ELF to boot (default: build/firmware/vfsim-runtime)")
       ("crypto", po::value<std::vector<std::string>>(), "the crypto units (by core number) the domain owns, e.g. 0,1; each needs a vCPU on its core")
@@ -97,7 +97,22 @@ int sc_main(int argc, char** argv) {
           d.cfg.vcpus = unsigned(parse_count(v, "a number of vCPUs", cli::kMaxStrandId + 1));
         } else if (o.string_key == "memory") {
           d.cfg.mblocks.clear();
-          for (const std::string& item : split(v)) d.cfg.mblocks.push_back(parse_size(item));
+          d.cfg.layout.clear();
+          // SIZE@PA places a block (the hypervisor checks alignment, memory and overlaps);
+          // RAs follow the unplaced rule: from kGuestRaBase, the next block past a 256 MB hole.
+          uint64_t ra = vfsim::hv::kGuestRaBase;
+          for (const std::string& item : split(v)) {
+            size_t at = item.find('@');
+            if (at == std::string::npos) {
+              d.cfg.mblocks.push_back(parse_size(item));
+              continue;
+            }
+            uint64_t size = parse_size(item.substr(0, at)), pa = parse_size(item.substr(at + 1));
+            d.cfg.layout.push_back({ra, size, pa});
+            ra = (ra + size + (256ull << 20)) & ~((256ull << 20) - 1);
+          }
+          if (!d.cfg.layout.empty() && !d.cfg.mblocks.empty())
+            throw std::invalid_argument("place every block (SIZE@PA) or none");
         } else if (o.string_key == "boot-file") {
           d.cfg.variables["boot-file"] = v;
         } else if (o.string_key == "crypto") {

@@ -53,6 +53,10 @@ class Core : public sc_core::sc_module {
   // ITLB/DTLB lookup when the strand touches va; cycles of hardware tablewalk on a miss.
   bool timing_pa(unsigned i, uint64_t va, isa::Access acc, const isa::Insn* in, uint64_t& pa);
   unsigned tlb_lookup(unsigned i, uint64_t va, bool fetch);
+  bool physical(unsigned i, uint64_t va, isa::Access acc, uint8_t asi, uint64_t& pa, unsigned& shift);
+  unsigned tablewalk_cycles(unsigned i, uint64_t va, bool fetch);
+  // 4 TSBs per context class, each probed for up to 4 page sizes (t2plus-microarch.md §3).
+  static constexpr unsigned kMaxWalkProbes = 16;
  public:
   // The memory side (core_memory.cpp): cycles until the data is back for a load at pa
   // (through L1, L2, memory; atomics are done at the L2); cycles the strand waits to put a

@@ -23,6 +23,19 @@ struct MachineState {
         .field("clock", &C::clock_).field("hits", &C::hits_).field("misses", &C::misses_);
     return d;
   }
+  // The timing TLB: which pages of which sizes it holds and their LRU order. Version 2: the
+  // entries carry their page size (version 1 was a cache of 8 KB lines).
+  static const state::Description<TlbModel>& tlb() {
+    using T = TlbModel;
+    static const auto d = state::Description<T>("tlb", 2, 2)
+        .computed("entries", [](const T& t, state::Encoder& e) { e.u32(t.entries()); },
+                  [](T& t, state::Decoder& dec) {
+                    if (dec.u32() != t.entries()) dec.fail("a TLB of another size (another platform)");
+                  })
+        .field("vpn", &T::vpn_).field("shift", &T::shift_).field("age", &T::age_)
+        .field("clock", &T::clock_).field("hits", &T::hits_).field("misses", &T::misses_);
+    return d;
+  }
   static const state::Description<StrandStats>& stats() {
     using S = StrandStats;
     static const auto d = state::Description<S>("strand-stats", 2)
@@ -40,7 +53,9 @@ struct MachineState {
   }
   static const state::Description<Strand>& strand() {
     using S = Strand;
-    static const auto d = state::Description<S>("strand", 1)
+    // Version 2: fetch_page/data_page hold (va >> shift) << 6 | shift (core_translation.cpp);
+    // version 1 held va >> 13 and is no longer read.
+    static const auto d = state::Description<S>("strand", 2, 2)
         .computed("id", [](const S& s, state::Encoder& e) { e.u32(s.id); },
                   [](S& s, state::Decoder& dec) { if (dec.u32() != s.id) dec.fail("another strand's state"); })
         .field("fetch_line", &S::fetch_line).field("store_buffer", &S::store_buffer)
@@ -58,9 +73,14 @@ struct MachineState {
       return std::make_pair([m](const C& c, state::Encoder& e) { cache().save(c.*m, e); },
                             [m](C& c, state::Decoder& dec) { cache().load(c.*m, dec); });
     };
-    auto l1i = cache_field(&C::l1i), l1d = cache_field(&C::l1d), itlb = cache_field(&C::itlb),
-         dtlb = cache_field(&C::dtlb);
-    static const auto d = state::Description<C>("core", 1)
+    auto tlb_field = [](TlbModel C::*m) {
+      return std::make_pair([m](const C& c, state::Encoder& e) { tlb().save(c.*m, e); },
+                            [m](C& c, state::Decoder& dec) { tlb().load(c.*m, dec); });
+    };
+    auto l1i = cache_field(&C::l1i), l1d = cache_field(&C::l1d);
+    auto itlb = tlb_field(&C::itlb), dtlb = tlb_field(&C::dtlb);
+    // Version 2: TLBs with page sizes (tlb()); a version-1 core's TLBs cannot be read as such.
+    static const auto d = state::Description<C>("core", 2, 2)
         .field("running", &C::running).field("ready_at", &C::ready_at)
         .field("cycles", &C::cycles).field("busy_cycles", &C::busy_cycles)
         .field("favor_tg1", &C::favor_tg1_).field("lru", &C::lru_)

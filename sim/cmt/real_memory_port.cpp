@@ -15,6 +15,8 @@ Translation RealMemoryPort::translate(StrandState&, uint64_t va, Access acc, uin
   // now (see hv/dirty_log.h for why that is enough).
   if (acc == Access::Write) mem_.note_write(va & ~(PhysicalMemory::kPageSize - 1), PhysicalMemory::kPageSize);
   t.page = p;
+  t.pa = va & ~(PhysicalMemory::kPageSize - 1);
+  t.page_shift = page_shift;
   return t;
 }
 

@@ -38,7 +38,7 @@ std::optional<uint64_t> parse_u64(const std::string& s) {
 
 int sc_main(int argc, char** argv) {
   po::options_description opts(
-      "Usage: vfsim-bare --platform NAME|FILE [--strands N] [--pack] [--arg N]... [--stats] [--stats-json FILE] ELF\nOptions");
+      "Usage: vfsim-bare --platform NAME|FILE [--strands N] [--pack] [--arg N]... [--tlb [--page-size 8k|64k|4m|256m]] [--stats] [--stats-json FILE] ELF\nOptions");
   opts.add_options()
       ("help,h", "show this help")
       ("platform", po::value<std::string>()->default_value("T5240"), "T5120, T5220, T5140, T5240, T5440 or a platform file")
@@ -51,7 +51,8 @@ int sc_main(int argc, char** argv) {
       ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)")
       ("trace", po::value<std::string>(), "write a cycle-level trace (cycle, strand, pc, instruction, cycles until its next issue) to FILE ('-' for stderr)")
       ("trace-limit", po::value<uint64_t>()->default_value(100000), "trace at most N instructions")
-      ("tlb", "charge ITLB/DTLB misses as if the program ran on 8 KB pages mapped 1:1 (bare code otherwise uses real addressing, which bypasses the TLBs)");
+      ("tlb", "charge ITLB/DTLB misses as if the program ran on pages mapped 1:1 (bare code otherwise uses real addressing, which bypasses the TLBs); a miss walks a notional TSB in the top 128 KB of memory")
+      ("page-size", po::value<std::string>()->default_value("8k"), "with --tlb: the size of those pages, 8k, 64k, 4m or 256m");
   po::options_description hidden;
   hidden.add_options()("elf", po::value<std::string>());
   po::positional_options_description pos;
@@ -78,6 +79,21 @@ int sc_main(int argc, char** argv) {
     fmt::print(stderr, "vfsim-bare: --max-ms {}: the simulated time must be more than 0 and at most {} ms\n", max_ms,
                kMaxRunMs);
     return 2;
+  }
+  // sun4v page sizes (t2plus-microarch.md §3) as shifts.
+  unsigned page_shift = 0;
+  {
+    std::string ps = vm["page-size"].as<std::string>();
+    for (auto [name, shift] : {std::pair<const char*, unsigned>{"8k", 13}, {"64k", 16}, {"4m", 22}, {"256m", 28}})
+      if (ps == name) page_shift = shift;
+    if (!page_shift) {
+      fmt::print(stderr, "vfsim-bare: --page-size {}: must be 8k, 64k, 4m or 256m\n", ps);
+      return 2;
+    }
+    if (!vm["page-size"].defaulted() && !vm.count("tlb")) {
+      fmt::print(stderr, "vfsim-bare: --page-size needs --tlb (without it no TLB is modelled)\n");
+      return 2;
+    }
   }
   std::ofstream stats_json;   // opened now: a path that cannot be written is an error before the run
   if (vm.count("stats-json")) {
@@ -106,8 +122,18 @@ int sc_main(int argc, char** argv) {
         m.args.push_back(*n);
       }
     }
+    if (vm.count("tlb")) {   // the notional TSB must not lie under the program
+      uint64_t lo = m.port.tsb_base, hi = lo + vfsim::cmt::RealMemoryPort::kTsbBytes;
+      for (const vfsim::isa::ElfSegment& sg : vfsim::isa::read_elf(vm["elf"].as<std::string>(), "vfsim-bare").segments)
+        if (sg.memsz && sg.paddr < hi && sg.paddr + sg.memsz > lo) {
+          fmt::print(stderr, "vfsim-bare: --tlb: the segment at physical {:#x} (+{:#x}) overlaps the notional TSB at {:#x}..{:#x}\n",
+                     sg.paddr, sg.memsz, lo, hi - 1);
+          return 2;
+        }
+    }
     uint64_t entry = m.load_elf(vm["elf"].as<std::string>());
     m.model_tlbs = vm.count("tlb");
+    m.port.page_shift = uint8_t(page_shift);
     if (vm.count("trace")) {
       std::string t = vm["trace"].as<std::string>();
       m.trace = t == "-" ? stderr : std::fopen(t.c_str(), "w");

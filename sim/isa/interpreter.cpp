@@ -32,6 +32,8 @@ Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault,
     }
     auto page = std::make_unique<CodePage>();
     page->vpn = vpn;
+    page->pa = t.pa;
+    page->shift = t.page_shift;
     for (unsigned i = 0; i < kPageSize / 4; ++i) {
       Insn& in = page->insns[i];
       decode(uint32_t(from_bytes<4>(t.page + 4 * i, false)), in);
@@ -43,6 +45,19 @@ Interpreter::CodePage* Interpreter::fetch_page(uint64_t pc, Trap& fault,
   }
   slot = it->second.get();
   return slot;
+}
+
+bool Interpreter::code_physical(uint64_t pc, uint64_t& pa, unsigned& shift) const {
+  uint64_t vpn = pc >> kPageBits;
+  const CodePage* p = fast_[vpn % kFastPages];
+  if (!p || p->vpn != vpn) {
+    auto it = pages_.find(vpn);
+    if (it == pages_.end()) return false;
+    p = it->second.get();
+  }
+  pa = p->pa | (pc & (kPageSize - 1));
+  shift = p->shift;
+  return true;
 }
 
 // Threaded dispatch: every instruction's code ends with its own indirect jump to the next

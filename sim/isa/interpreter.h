@@ -49,11 +49,16 @@ class Interpreter {
   // Drop decoded code for the page holding va (stores to code, FLUSH, unmap).
   void invalidate_page(uint64_t va);
   void invalidate_all();
+  // The physical address of pc and the size of its mapping, if its page is decoded (the
+  // timing model's instruction fetch; no side effects).
+  bool code_physical(uint64_t pc, uint64_t& pa, unsigned& shift) const;
   StrandState& state() { return s_; }
 
  private:
   struct CodePage {
     uint64_t vpn;
+    uint64_t pa = 0;          // physical address of the page and size of its mapping (timing)
+    uint8_t shift = kPageBits;
     Insn insns[kPageSize / 4];
   };
   CodePage* fetch_page(uint64_t pc, Trap& fault, const void* const* labels);

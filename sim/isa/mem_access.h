@@ -53,8 +53,8 @@ inline Trap tlb_miss(StrandState& s, uint64_t va, Access acc, uint8_t asi, uint8
   }
   if (!t.page) return t.fault ? t.fault : TT_DATA_ACCESS_EXCEPTION;
   if (t.cacheable && asi_is_primary_like(asi)) {
-    if (acc == Access::Write) s.tlb.fill_write(va, t.page);
-    else s.tlb.fill_read(va, t.page);
+    if (acc == Access::Write) s.tlb.fill_write(va, t.page, t.pa, t.page_shift);
+    else s.tlb.fill_read(va, t.page, t.pa, t.page_shift);
   }
   host = t.page + (va & (kPageSize - 1));
   return TT_NONE;

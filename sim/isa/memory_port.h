@@ -20,6 +20,11 @@ struct Translation {
   // never cached (its side effects must happen on each access). Consumers that need bytes in
   // host memory (instruction fetch, atomics, block transfers) refuse it with a trap.
   bool io = false;
+  // Where the page really is, for the timing model (caches, banks and home sockets are found
+  // by physical address): the physical address of the 8 KB page `page` points at, and the
+  // size of the mapping that holds it (13/16/22/28: 8K/64K/4M/256M, sun4v page sizes).
+  uint64_t pa = 0;
+  uint8_t page_shift = 13;
 };
 
 struct MemoryPort {

@@ -19,6 +19,10 @@ struct SoftTlb {
     uint8_t* host = nullptr;  // host address of the page's first byte
   };
   Entry rd[kEntries], wr[kEntries];
+  // Physical page and mapping size of each entry, for the timing model only: kept apart so
+  // the interpreter's hit path touches the same 16-byte entries as before.
+  uint64_t rd_pa[kEntries] = {}, wr_pa[kEntries] = {};
+  uint8_t rd_shift[kEntries] = {}, wr_shift[kEntries] = {};
 
   static unsigned index(uint64_t vpn) { return unsigned(vpn) & (kEntries - 1); }
   uint8_t* read(uint64_t va) const {
@@ -29,8 +33,35 @@ struct SoftTlb {
     const Entry& e = wr[index(va >> kPageBits)];
     return e.tag == (va >> kPageBits) ? e.host + (va & (kPageSize - 1)) : nullptr;
   }
-  void fill_read(uint64_t va, uint8_t* page) { rd[index(va >> kPageBits)] = {va >> kPageBits, page}; }
-  void fill_write(uint64_t va, uint8_t* page) { wr[index(va >> kPageBits)] = {va >> kPageBits, page}; }
+  void fill_read(uint64_t va, uint8_t* page, uint64_t pa = 0, uint8_t shift = kPageBits) {
+    unsigned i = index(va >> kPageBits);
+    rd[i] = {va >> kPageBits, page};
+    rd_pa[i] = pa;
+    rd_shift[i] = shift;
+  }
+  void fill_write(uint64_t va, uint8_t* page, uint64_t pa = 0, uint8_t shift = kPageBits) {
+    unsigned i = index(va >> kPageBits);
+    wr[i] = {va >> kPageBits, page};
+    wr_pa[i] = pa;
+    wr_shift[i] = shift;
+  }
+  // The physical address of va and the size of its mapping, if an entry holds its page (a
+  // read or a write one: both translate the same VA alike). No side effects.
+  bool physical(uint64_t va, uint64_t& pa, unsigned& shift) const {
+    uint64_t vpn = va >> kPageBits;
+    unsigned i = index(vpn);
+    if (rd[i].tag == vpn) {
+      pa = rd_pa[i] | (va & (kPageSize - 1));
+      shift = rd_shift[i];
+      return true;
+    }
+    if (wr[i].tag == vpn) {
+      pa = wr_pa[i] | (va & (kPageSize - 1));
+      shift = wr_shift[i];
+      return true;
+    }
+    return false;
+  }
   void flush_page(uint64_t va) {
     uint64_t vpn = va >> kPageBits;
     if (rd[index(vpn)].tag == vpn) rd[index(vpn)] = {};

@@ -22,7 +22,10 @@ struct Latencies {
   uint32_t l1_hit_cycles = 3;            // load-use on a D$ hit [V/S]
   uint32_t l2_hit_cycles = 22;           // load-use on an L2 hit, crossbar included [U] folklore 20-26
   uint32_t l2_bank_busy_cycles = 2;      // an L2 bank (8 per socket, PA[8:6]) takes a request per 2 cycles [U]
-  uint32_t tlb_miss_cycles = 30;         // hardware tablewalk hitting the TSB in L2 [U]
+  // A timing-TLB miss costs the tablewalk's reads of TSB entries through the L2 and memory
+  // plus this: the walker's own work (TSB pointer, tag compare, TLB write). 8 keeps the old
+  // flat 30-cycle walk for a TSB entry that hits the L2 (22 + 8) [U].
+  uint32_t tlb_walk_overhead_cycles = 8;
   double local_memory_ns = 152;          // idle pointer chase to local DRAM (T5220 libMicro) [V]
   uint32_t mul_cycles = 5;               // imul (GCC niagara2 model) [S]
   uint32_t div_cycles = 26;              // idiv [S]

@@ -205,7 +205,12 @@ Platform load_platform_file(const std::string& path) {
              {"l1_hit_cycles", cycles(l.l1_hit_cycles)},
              {"l2_hit_cycles", cycles(l.l2_hit_cycles)},
              {"l2_bank_busy_cycles", cycles(l.l2_bank_busy_cycles)},
-             {"tlb_miss_cycles", cycles(l.tlb_miss_cycles)},
+             {"tlb_walk_overhead_cycles", cycles(l.tlb_walk_overhead_cycles)},
+             {"tlb_miss_cycles", [&](const toml::node& n, const std::string& g) {
+                c.fail(n.source(), g, "no longer a parameter: a tablewalk now reads its TSB entries through the "
+                                      "L2 and memory; set latency.tlb_walk_overhead_cycles (the walker's own "
+                                      "cycles) instead");
+              }},
              {"local_memory_ns", nanos(l.local_memory_ns)},
              {"mul_cycles", cycles(l.mul_cycles)},
              {"div_cycles", cycles(l.div_cycles)},

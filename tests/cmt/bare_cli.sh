@@ -36,6 +36,40 @@ rc=$?
 [ $rc = 2 ] && grep -q "strands must be 1..128 on T5240" "$tmp/e"
 check "too many strands (rc=$rc)" $?
 
+"$B" --tlb --page-size 2m "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "page-size 2m: must be 8k, 64k, 4m or 256m" "$tmp/e"
+check "unknown page size refused (rc=$rc)" $?
+
+"$B" --page-size 4m "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "page-size needs --tlb" "$tmp/e"
+check "--page-size without --tlb refused (rc=$rc)" $?
+
+"$B" --tlb --page-size 256m --strands 2 "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c '^hello from strand' "$tmp/o")" = 2 ]
+check "--tlb --page-size 256m runs (rc=$rc)" $?
+
+# An ELF whose (8 MB stack) segment reaches into the top 128 KB of a 1 GB machine: loaded
+# as it is, refused with --tlb, whose notional TSB lives there.
+printf 'name = "tiny"\nmemory_gb = 1\n' >"$tmp/tiny1.toml"
+sparc64-linux-gnu-objcopy --change-section-lma '*+0x3f6f0000' "$EX/bare_hello" "$tmp/high.elf"
+"$B" --platform "$tmp/tiny1.toml" --tlb "$tmp/high.elf" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "overlaps the notional TSB at 0x3ffe0000..0x3fffffff" "$tmp/e"
+check "--tlb refuses an ELF over the notional TSB (rc=$rc: $(cat "$tmp/e"))" $?
+"$B" --platform "$tmp/tiny1.toml" "$tmp/high.elf" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc != 2 ] && ! grep -q "overlaps" "$tmp/e"
+check "without --tlb the same ELF loads (rc=$rc)" $?
+
+printf 'name = "old"\nbase = "T5240"\n[latency]\ntlb_miss_cycles = 30\n' >"$tmp/old.toml"
+"$B" --platform "$tmp/old.toml" "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q "tlb_miss_cycles: no longer a parameter.*tlb_walk_overhead_cycles" "$tmp/e"
+check "a platform file with the old tlb_miss_cycles is refused, naming its replacement (rc=$rc: $(cat "$tmp/e"))" $?
+
 printf 'name = "tiny"\nmemory_gb = 1\n' >"$tmp/tiny.toml"
 "$B" --platform "$tmp/tiny.toml" --stats --stats-json "$tmp/s.json" "$EX/bare_hello" >"$tmp/o" 2>"$tmp/e"
 rc=$?

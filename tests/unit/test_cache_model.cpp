@@ -42,11 +42,30 @@ TEST_CASE("a footprint that fits stays resident, one twice the size thrashes", "
 
 TEST_CASE("TLB: fully associative over 8 KB pages, LRU replacement", "[cmt][tlb]") {
   vfsim::cmt::TlbModel t = vfsim::cmt::make_tlb(4);
-  for (uint64_t p = 0; p < 4; ++p) CHECK_FALSE(t.access(p << 13));
-  CHECK(t.access(0x1fff));               // same 8 KB page as 0
-  CHECK_FALSE(t.access(4ull << 13));     // evicts page 1, the least recently used
-  CHECK(t.access(0));
-  CHECK_FALSE(t.access(1ull << 13));
+  for (uint64_t p = 0; p < 4; ++p) CHECK_FALSE(t.access(p << 13, 13));
+  CHECK(t.access(0x1fff, 13));               // same 8 KB page as 0
+  CHECK_FALSE(t.access(4ull << 13, 13));     // evicts page 1, the least recently used
+  CHECK(t.access(0, 13));
+  CHECK_FALSE(t.access(1ull << 13, 13));
   CHECK(t.misses() == 6);
   CHECK(t.hits() == 2);
+}
+
+TEST_CASE("TLB: each entry carries its page size", "[cmt][tlb]") {
+  vfsim::cmt::TlbModel t = vfsim::cmt::make_tlb(2);
+  CHECK_FALSE(t.access(0x400000, 22));       // one 4 MB page
+  CHECK(t.access(0x7fffff, 22));             // anywhere in it hits
+  CHECK(t.access(0x5f0000, 13));             // an 8 KB lookup inside it hits the 4 MB entry
+  CHECK_FALSE(t.access(0x800000, 13));       // the next 4 MB is not covered
+  CHECK_FALSE(t.access(0x802000, 13));       // another 8 KB page: evicts the LRU (the 4 MB entry)
+  CHECK_FALSE(t.access(0x400000, 22));
+  CHECK(t.access(0x802000, 13));
+  CHECK(t.misses() == 4);
+  CHECK(t.hits() == 3);
+  // 128 pages of 256 MB span 32 GB: a sweep over them hits once loaded.
+  vfsim::cmt::TlbModel d = vfsim::cmt::make_tlb(128);
+  for (int pass = 0; pass < 2; ++pass)
+    for (uint64_t p = 0; p < 128; ++p) d.access(p << 28 | 0x1234, 28);
+  CHECK(d.misses() == 128);
+  CHECK(d.hits() == 128);
 }

@@ -257,8 +257,8 @@ uint64_t populate(Host& a) {
     for (uint64_t pa : {f.pa_of(kPage0), f.pa_of(kPage1), f.pa_of(kPage0) + 64 * i})
       c.l1d.access(pa);
     c.l1i.access(f.pa_of(kRa0 + 0x5000));
-    c.dtlb.access(f.pa_of(kPage0));
-    c.itlb.access(f.pa_of(kRa0 + 0x4000));
+    c.dtlb.access(f.pa_of(kPage0), 13);
+    c.itlb.access(f.pa_of(kRa0 + 0x4000), 22);
   }
   // The memory system: a dirty line on its way, a shared one, every kind of booking, counters.
   cmt::MemorySystem& ms = f.m->memsys;
@@ -328,6 +328,12 @@ void compare(const cmt::Strand& a, const cmt::Strand& b) {
 void compare(const cmt::CacheModel& a, const cmt::CacheModel& b) {
   CHECK(a.hits() == b.hits());
   CHECK(a.misses() == b.misses());
+}
+
+void compare(const cmt::TlbModel& a, const cmt::TlbModel& b) {
+  CHECK(a.hits() == b.hits());
+  CHECK(a.misses() == b.misses());
+  CHECK(a.entries() == b.entries());
 }
 
 void compare(const cmt::Core& a, const cmt::Core& b) {

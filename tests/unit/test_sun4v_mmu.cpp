@@ -543,3 +543,82 @@ TEST_CASE("the TLB holds tlb_entries translations, replaced round robin", "[mmu]
   CHECK(hits(f, 0x10000000 + n * 0x2000, kRa0 + n * 0x2000));
   CHECK(hits(f, 0x10002000, kRa0 + 0x2000));
 }
+
+// The timing model's questions (cmt::StrandHost, hv::GuestMmu::peek/walk_probes): answered
+// from the TLB, then the TSBs, then RA->PA, changing nothing the guest or the functional
+// MMU could see.
+TEST_CASE("timing: the peek finds the PA without loading the TLB or writing the fault area", "[mmu][timing]") {
+  HvFixture f;
+  fault_area(f);
+  f.tsb_descriptor(kDesc, 0, 1, 512, 0, 0x1 | 0x8, kTsb4m);   // 8K and 4M pages
+  f.tsb_descriptor(kDesc + 32, 0, 1, 512, 0, 0x1, kTsb);      // 8K pages
+  REQUIRE(f.fast(fn::MMU_TSB_CTX0, 2, kDesc).status == HV_EOK);
+  mmu_on(f);
+  unsigned strand = f.vcpu().strand, slot = strand % f.plat.strands_per_core;
+  cmt::Core& core = f.m->core_of(strand);
+  const uint64_t va4m = 0x80c00000, va8k = 0x90002000, ro = 0x90004000, unmapped = 0xa0006000;
+  tsb_entry(f, kTsb4m, (va4m >> 22) & 511, 0, va4m, tte(kRa0 + 0x800000, 3));
+  tsb_entry(f, kTsb, (va8k >> 13) & 511, 0, va8k, tte(kRa0 + 0x10000));
+  tsb_entry(f, kTsb, (ro >> 13) & 511, 0, ro, tte(kRa0 + 0x12000, 0, TTE_CP | TTE_CV));   // read-only
+  uint64_t pa = 0;
+  unsigned shift = 0;
+  REQUIRE(f.h->timing_translate(core, slot, va4m + 0x3fe008, Access::Read, isa::ASI_PRIMARY, pa, shift));
+  CHECK(pa == f.pa_of(kRa0 + 0xbfe008));
+  CHECK(shift == 22);
+  REQUIRE(f.h->timing_translate(core, slot, va8k + 0x10, Access::Write, isa::ASI_PRIMARY, pa, shift));
+  CHECK(pa == f.pa_of(kRa0 + 0x10010));
+  CHECK(shift == 13);
+  CHECK(f.h->timing_translate(core, slot, ro, Access::Read, isa::ASI_PRIMARY, pa, shift));
+  CHECK_FALSE(f.h->timing_translate(core, slot, ro, Access::Write, isa::ASI_PRIMARY, pa, shift));   // would trap
+  CHECK_FALSE(f.h->timing_translate(core, slot, unmapped, Access::Read, isa::ASI_PRIMARY, pa, shift));
+  // Real-address ASIs go through RA->PA alone.
+  REQUIRE(f.h->timing_translate(core, slot, kRa0 + 0x1234, Access::Read, ASI_REAL, pa, shift));
+  CHECK(pa == f.pa_of(kRa0 + 0x1234));
+  // The strand's own registers and device space are not memory.
+  CHECK_FALSE(f.h->timing_translate(core, slot, 0x8, Access::Read, ASI_MMU, pa, shift));
+  CHECK_FALSE(f.h->timing_translate(core, slot, 0x10, Access::Read, ASI_SCRATCHPAD, pa, shift));
+  CHECK_FALSE(f.h->timing_translate(core, slot, kRa0, Access::Read, isa::ASI_REAL_IO, pa, shift));
+  // Nothing changed: no TLB entry, no TSB hit or miss counted, no fault recorded.
+  CHECK(f.vcpu().tlb.empty());
+  CHECK(f.vcpu().tsb_hits == 0);
+  CHECK(f.vcpu().mmu_miss_traps == 0);
+  CHECK(fsa(f, MMFSA_D_TYPE) == 0);
+  CHECK(fsa(f, MMFSA_D_ADDR) == 0);
+  // The functional access agrees, and then the peek answers from the TLB the same way.
+  CHECK(hits(f, va4m + 0x3fe008, kRa0 + 0xbfe000));
+  REQUIRE(f.vcpu().tlb.size() == 1);
+  tsb_entry(f, kTsb4m, (va4m >> 22) & 511, 0, 0, 0);   // gone from the TSB, still in the TLB
+  REQUIRE(f.h->timing_translate(core, slot, va4m + 8, Access::Read, isa::ASI_PRIMARY, pa, shift));
+  CHECK(pa == f.pa_of(kRa0 + 0x800008));
+  CHECK(shift == 22);
+}
+
+TEST_CASE("timing: the tablewalk reads TSB entries in probe order, up to the one that hits", "[mmu][timing]") {
+  HvFixture f;
+  f.tsb_descriptor(kDesc, 0, 1, 512, 0, 0x1 | 0x8, kTsb4m);   // probed first: its 8K, then its 4M index
+  f.tsb_descriptor(kDesc + 32, 0, 1, 512, 0, 0x1, kTsb);      // then this one's 8K index
+  REQUIRE(f.fast(fn::MMU_TSB_CTX0, 2, kDesc).status == HV_EOK);
+  unsigned strand = f.vcpu().strand, slot = strand % f.plat.strands_per_core;
+  cmt::Core& core = f.m->core_of(strand);
+  uint64_t pas[16];
+  CHECK(f.h->tablewalk(core, slot, 0x80c00000, false, pas, 16) == 0);   // real addressing: no walk
+  mmu_on(f);
+  const uint64_t va4m = 0x80c00000, va8k = 0x90002000;
+  auto entry_pa = [&](uint64_t tsb, uint64_t va, unsigned shift) { return f.pa_of(tsb + 16 * ((va >> shift) & 511)); };
+  tsb_entry(f, kTsb4m, (va4m >> 22) & 511, 0, va4m, tte(kRa0 + 0x800000, 3));
+  tsb_entry(f, kTsb, (va8k >> 13) & 511, 0, va8k, tte(kRa0 + 0x10000));
+  // The 4M page: the first TSB's 8K probe misses, its 4M probe hits.
+  REQUIRE(f.h->tablewalk(core, slot, va4m + 0x1000, false, pas, 16) == 2);
+  CHECK(pas[0] == entry_pa(kTsb4m, va4m + 0x1000, 13));
+  CHECK(pas[1] == entry_pa(kTsb4m, va4m + 0x1000, 22));
+  // The 8K page: all three probes, the last one hits.
+  REQUIRE(f.h->tablewalk(core, slot, va8k, true, pas, 16) == 3);
+  CHECK(pas[0] == entry_pa(kTsb4m, va8k, 13));
+  CHECK(pas[1] == entry_pa(kTsb4m, va8k, 22));
+  CHECK(pas[2] == entry_pa(kTsb, va8k, 13));
+  // Nothing hits: every probe is read (the guest's miss handler comes next); max is honoured.
+  CHECK(f.h->tablewalk(core, slot, 0xa0006000, false, pas, 16) == 3);
+  CHECK(f.h->tablewalk(core, slot, 0xa0006000, false, pas, 2) == 2);
+  CHECK(f.vcpu().tlb.empty());
+  CHECK(f.vcpu().tsb_hits == 0);
+}
