@@ -233,6 +233,10 @@ int pci_wait(struct pci_rc *rc, unsigned msi, uint64_t deadline) {
       if (word0 == rc->cookie) ours = 1, rc->mondos++;
       else rc->other_mondos++;   /* another source's (the DS channel's): its own code looks itself */
     }
+    /* A mondo that came while interrupts were on was consumed by traptable.S's dev_mondo, which
+     * cannot tell ours from the LDC's: its record is in the event queue all the same, and the
+     * interrupt stays delivered (no further mondo) until we set it idle. */
+    if (!ours && (rc->eq[rc->eq_head / 8] & 0xff) != HV_MSIQ_REC_NONE) ours = 1;
     if (ours) {
       eq_drain(rc, 0);
       ok("vintr_setstate(idle)", rc, hv_vintr_set(HV_VINTR_SETSTATE, rc->dh, rc->eq_devino, HV_INTR_IDLE));
