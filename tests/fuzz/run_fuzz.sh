@@ -37,7 +37,9 @@ case $target in
     for f in "$root"/hv/*.cpp; do
       case ${f##*/} in mdprint.cpp | vfsim_guest_md.cpp) ;; *) srcs+=("$f") ;; esac
     done
-    for f in physical_memory real_memory_port core bare_machine machine_state; do srcs+=("$root/sim/cmt/$f.cpp"); done
+    for f in "$root"/sim/cmt/*.cpp; do   # the timed machine, all but its bare-metal main
+      [[ ${f##*/} == vfsim_bare.cpp ]] || srcs+=("$f")
+    done
     for f in "$root"/sim/dev/*.cpp; do srcs+=("$f"); done   # the device framework the root complexes use
     [[ $target == hypercalls ]] && srcs+=("$root/models/nvme.cpp" "$root/models/nvme_commands.cpp")   # behind pci@400
     for f in decoder disasm interpreter names strand_state asi_access window_traps elf_image strand_state_desc; do
