@@ -94,17 +94,22 @@ def sweep_latency(r):
     for res in r.map(bare, cases):
         rows += res
 
-    def guest(kb):
-        out = r.hv_run(["--platform", "T5240", "--memory", "128M"], f"chase footprint={kb}K steps=20000")
+    # The guest's vCPU is strand 0 (socket 0); its memory is placed at 2 GB (PA[30] = 0: socket
+    # 0, local) or at 3 GB (socket 1, remote), as an ldm layout would place it (mblock=).
+    def guest(case):
+        at, kb = case
+        out = r.hv_run(["--platform", "T5240", "--memory", f"128M@{at}"], f"chase footprint={kb}K steps=20000")
         m = re.search(r"vcpu 0: chase footprint=\d+ steps=(\d+) start=(\d+) end=(\d+)", out)
         if not m:
             raise RunError("guest chase: no result line\n" + out[-2000:])
         steps, t0, t1 = map(int, m.groups())
         return kb, (t1 - t0) / steps
 
-    g = r.map(guest, [8, 16, 64, 256, 1024, 2048, 8192, 32768])
-    loop = g[0][1] - 3   # as for bare: the 8 KB point (one page, in L1) is a 3-cycle L1 hit plus the loop
-    rows += [("guest T5240", "T5240", kb, round(c - loop, 2), round((c - loop) / CLOCK["T5240"], 2)) for kb, c in g]
+    sizes = [8, 16, 64, 256, 1024, 2048, 8192, 32768]
+    for label, at in (("guest T5240", "2G"), ("guest T5240 remote", "3G")):
+        g = r.map(guest, [(at, kb) for kb in sizes])
+        loop = g[0][1] - 3   # as for bare: the 8 KB point (one page, in L1) is a 3-cycle L1 hit plus the loop
+        rows += [(label, "T5240", kb, round(c - loop, 2), round((c - loop) / CLOCK["T5240"], 2)) for kb, c in g]
     return ["series", "platform", "footprint_kb", "cycles", "ns"], rows
 
 
@@ -182,7 +187,7 @@ def sweep_stream(r):
 
     def guest(n):   # triad as a guest: n vCPUs on socket 0's first strands, 24 MB in all
         fp = max(24, (24 * 1024 // n) // 24 * 24)
-        out = r.hv_run(["--platform", "T5240", "--vcpus", str(n), "--memory", "512M"], f"triad footprint={fp}K")
+        out = r.hv_run(["--platform", "T5240", "--vcpus", str(n), "--memory", "512M@2G"], f"triad footprint={fp}K")
         res = [tuple(map(int, m)) for m in re.findall(r"triad footprint=\d+ bytes=(\d+) start=(\d+) end=(\d+)", out)]
         if len(res) != n:
             raise RunError(f"guest triad {n}: {len(res)} results\n{out[-2000:]}")
@@ -291,7 +296,7 @@ def plot(name, rows, img):
             ax.grid(True, which="both", alpha=0.3)
             ax.legend(fontsize=7)
         axes[0].set_ylabel("GB/s (STREAM counting)")
-        fig.suptitle("vfsim T5240 model (to be regenerated with the memory model of issue 18)", fontsize=9)
+        fig.suptitle("vfsim T5240 model (scripts/timing_validation.py)", fontsize=9)
         fig.savefig(img, dpi=100, bbox_inches="tight")
         plt.close(fig)
         return True
@@ -305,7 +310,7 @@ def plot(name, rows, img):
     else:
         plt.close(fig)
         return False
-    ax.set_title(f"vfsim T5240 model: {name} (to be regenerated with the memory model of issue 18)", fontsize=9)
+    ax.set_title(f"vfsim T5240 model: {name} (scripts/timing_validation.py)", fontsize=9)
     ax.grid(True, which="both", alpha=0.3)
     if name != "stream":
         ax.legend(fontsize=7)
@@ -343,9 +348,15 @@ def tables(data):
             row("idle memory, T5220 @1.415 GHz (32 MB)", g("bare T5220", 32768), 152, "ns",
                 "[M] libMicro memrand 128 MB, harmanholistix.com/?p=37 (L1)"),
             row("idle memory, T5240 local (32 MB)", g("bare T5240 local", 32768), 152, "ns",
-                "[M] same, but measured on a 1-socket T5220", "a 2-socket miss also waits for the other socket's snoop"),
-            row("idle memory as a guest, T5240 (32 MB, 8K pages)", g("guest T5240", 32768), 152, "ns",
-                "[M] same (Solaris user process)", "guest TLB misses walk the TSB")])
+                "[M] same, but measured on a 1-socket T5220",
+                "the snoop of the other socket (2 link crossings, 54 ns) is shorter than the memory read it overlaps"),
+            row("idle memory as a guest, T5240 local (32 MB, 8K pages)", g("guest T5240", 32768), 152, "ns",
+                "[M] same (Solaris user process)",
+                "every load misses the 128-entry DTLB (4096 pages of 8 KB): the walk reads its TSB entry from the L2 "
+                "(8 + 22 cycles) or, when the chase has pushed it out, from memory; libMicro on Solaris had larger pages"),
+            row("idle memory as a guest, T5240 remote (32 MB, 8K pages)", g("guest T5240 remote", 32768), 152 + 61.4, "ns",
+                "[D] the model's own remote cost (+61.4 ns, docs/cmt.md) on the 152 ns", "as the local guest, plus the walk's "
+                "TSB reads are remote too")])
     ld = data.get("loaded")
     if ld:
         idle = float(ld[0]["chase_latency_ns"])
@@ -353,7 +364,7 @@ def tables(data):
         t["loaded"] = "\n".join([head,
             row("idle latency, one chaser", idle, 152, "ns", "[M] L1 (T5220)"),
             "| latency at half the peak read bandwidth | " + (f"{float(half['chase_latency_ns']):.3g} ns ({float(half['stream_GBps']):.3g} GB/s)" if half else "not reached")
-            + " | held back (§8) | — | — | t2-measured-figures.md §8 | a flat model stays at the idle value |"])
+            + " | held back (§8) | — | — | t2-measured-figures.md §8 | queueing at the channels and DRAM banks (M/D/1 on their recent utilisation) |"])
     st = data.get("stream")
     if st:
         def best(kernel, sockets, place):
@@ -363,20 +374,22 @@ def tables(data):
             row("triad, 1 socket local, best over strands", best("triad", 1, "local"), 21.33, "GB/s",
                 "[D] from P3 (21.33 GB/s read per socket): triad reads 24 B per element (b, c, and a allocated), "
                 "writes 8 B: 0.89 G elements/s = 21.33 GB/s STREAM-counted",
-                "a ceiling, not a measurement: measured STREAM is held back (§8)"),
-            row("triad, 2 sockets local, best", best("triad", 2, "local"), 42.66, "GB/s", "[D] P4 peak read", "ceiling"),
+                "a ceiling, not a measurement (measured STREAM is held back, §8): 64 strands, one miss each, reach 86 %"),
+            row("triad, 2 sockets local, best", best("triad", 2, "local"), 42.66, "GB/s", "[D] P4 peak read",
+                "ceiling; with local data the links carry only snoops (16 B each way per line)"),
             row("copy, 1 socket local, best", best("copy", 1, "local"), 21.33, "GB/s",
                 "[D] from P3: per element copy reads 16 B (a, and c allocated) and writes 8 B, so 21.33 GB/s "
                 "read and 10.66 GB/s write both allow 1.33 G elements/s = 21.33 GB/s STREAM-counted",
-                "ceiling; today's model neither allocates nor writes back c"),
+                "ceiling; 64 strands with one miss each cannot keep the channels full (Little's law at the loaded latency)"),
             row("2 sockets / 1 socket, triad", (best("triad", 2, "local") or 0) / (best("triad", 1, "local") or 1), 1.85, "x",
-                "[C] Sun Hot Chips 2007: 1.80-1.92x for whole workloads (S5)", "a claim for applications, not STREAM")])
+                "[C] Sun Hot Chips 2007: 1.80-1.92x for whole workloads (S5)",
+                "a claim for applications, not STREAM; 2 sockets run 128 strands against 64, so more misses in flight")])
     ck = data.get("checks")
     if ck:
         v = {x["quantity"]: float(x["value"]) for x in ck}
         t["checks"] = "\n".join([head,
             row("DRAM bytes per copied element (read a, allocate c, write back c)", v.get("copy_dram_bytes_per_element"), 24,
-                "B", "[D] no no-allocate store on T2+ (Roofline CACM 2009, R4)", "today's memory_bytes counts reads only"),
+                "B", "[D] no no-allocate store on T2+ (Roofline CACM 2009, R4)", "write-allocate and write-back, both counted"),
             row("software prefetch speed-up, 1 strand read", v["read_1strand_prefetch_GBps"] / v["read_1strand_GBps"], 1.5, "x",
                 "mechanism (t2plus-microarch §4: prefetch fills L2)", "lower bound of the cmt.prefetch check",
                 at_least=True),

@@ -92,13 +92,13 @@ struct MachineState {
   }
   static const state::Description<Occupancy>& occupancy() {
     using O = Occupancy;
-    static const auto d = state::Description<O>("occupancy", 1)
+    static const auto d = state::Description<O>("occupancy", 2)
         .computed("shape", [](const O& o, state::Encoder& e) { e.u32(o.servers); e.u32(uint32_t(o.bins.size())); },
                   [](O& o, state::Decoder& dec) {
                     if (dec.u32() != o.servers || dec.u32() != o.bins.size())
                       dec.fail("a resource of another shape (another platform or quantum)");
                   })
-        .field("bins", &O::bins);
+        .field("bins", &O::bins).field("windows", &O::windows);
     return d;
   }
   // A vector of resources of fixed length (the platform sets it), saved one after another.
