@@ -374,7 +374,7 @@ def tables(data):
             row("triad, 1 socket local, best over strands", best("triad", 1, "local"), 21.33, "GB/s",
                 "[D] from P3 (21.33 GB/s read per socket): triad reads 24 B per element (b, c, and a allocated), "
                 "writes 8 B: 0.89 G elements/s = 21.33 GB/s STREAM-counted",
-                "a ceiling, not a measurement (measured STREAM is held back, §8): 64 strands, one miss each, reach 86 %"),
+                "a ceiling, not a measurement (measured STREAM is held back, §8): 64 strands, one miss each, cannot fill it"),
             row("triad, 2 sockets local, best", best("triad", 2, "local"), 42.66, "GB/s", "[D] P4 peak read",
                 "ceiling; with local data the links carry only snoops (16 B each way per line)"),
             row("copy, 1 socket local, best", best("copy", 1, "local"), 21.33, "GB/s",
