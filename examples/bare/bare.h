@@ -34,17 +34,27 @@ static inline void line_end(struct line *l) { line_str(l, "\n"); hv_write(l->buf
 /* %stick counts core cycles on these machines: programs time themselves with it. */
 static inline u64 rd_stick(void) { u64 t; __asm__ volatile("rd %%stick, %0" : "=r"(t)); return t; }
 
-/* One line "<tag> <cpuid> <t0> <t1>": how the timing tests report a measured span. */
-static inline void report_span(const char *tag, u64 cpuid, u64 t0, u64 t1) {
+/* One line "<tag> <id> <t0> <t1> [<amount>]": how the timing tests report a measured span
+ * (and what it did: steps, bytes), with an optional suffix. */
+static inline void report_span_of(const char *tag, u64 id, u64 t0, u64 t1, int with_amount, u64 amount,
+                                  const char *suffix) {
   struct line l = {{0}, 0};
   line_str(&l, tag);
   line_str(&l, " ");
-  line_u64(&l, cpuid);
+  line_u64(&l, id);
   line_str(&l, " ");
   line_u64(&l, t0);
   line_str(&l, " ");
   line_u64(&l, t1);
+  if (with_amount) {
+    line_str(&l, " ");
+    line_u64(&l, amount);
+  }
+  if (suffix) line_str(&l, suffix);
   line_end(&l);
+}
+static inline void report_span(const char *tag, u64 cpuid, u64 t0, u64 t1) {
+  report_span_of(tag, cpuid, t0, t1, 0, 0, 0);
 }
 
 #endif

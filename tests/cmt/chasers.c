@@ -38,19 +38,7 @@ static u64 *build_ring(u64 *base, u64 lines, u64 seed) {
   return base;
 }
 
-static void report(const char *tag, u64 cpuid, u64 t0, u64 t1, u64 v) {
-  struct line l = {{0}, 0};
-  line_str(&l, tag);
-  line_str(&l, " ");
-  line_u64(&l, cpuid);
-  line_str(&l, " ");
-  line_u64(&l, t0);
-  line_str(&l, " ");
-  line_u64(&l, t1);
-  line_str(&l, " ");
-  line_u64(&l, v);
-  line_end(&l);
-}
+static void report(const char *tag, u64 cpuid, u64 t0, u64 t1, u64 v) { report_span_of(tag, cpuid, t0, t1, 1, v, 0); }
 
 int main(u64 cpuid, u64 nstrands, u64 mode, u64 place, u64 steps) {
   if (!nstrands || mode > 1 || place > 1) {

@@ -101,16 +101,6 @@ int main(u64 cpuid, u64 nstrands, u64 mode, u64 place, u64 total) {
   }
   u64 t1 = rd_stick();
   static const u64 per_elem[] = {16, 24, 16, 8};
-  struct line l = {{0}, 0};
-  line_str(&l, "stream ");
-  line_u64(&l, cpuid);
-  line_str(&l, " ");
-  line_u64(&l, t0);
-  line_str(&l, " ");
-  line_u64(&l, t1);
-  line_str(&l, " ");
-  line_u64(&l, n * passes * per_elem[kernel]);
-  if (sum == 1) line_str(&l, "!");   /* keep the reads */
-  line_end(&l);
+  report_span_of("stream", cpuid, t0, t1, 1, n * passes * per_elem[kernel], sum == 1 ? "!" : 0);   /* "!": keep the reads */
   return 0;
 }

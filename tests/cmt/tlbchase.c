@@ -34,16 +34,7 @@ int main(u64 cpuid, u64 footprint, u64 steps) {
   u64 t0 = rd_stick();
   for (u64 i = 0; i < steps; i++) p = (u64 *)*p;
   u64 t1 = rd_stick();
-  struct line l = {{0}, 0};
-  line_str(&l, "tlb ");
-  line_u64(&l, footprint);
-  line_str(&l, " ");
-  line_u64(&l, t0);
-  line_str(&l, " ");
-  line_u64(&l, t1);
-  line_str(&l, " ");
-  line_u64(&l, steps);
-  line_end(&l);
+  report_span_of("tlb", footprint, t0, t1, 1, steps, 0);
   (void)cpuid;
   return p == 0;
 }
