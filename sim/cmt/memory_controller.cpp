@@ -28,8 +28,9 @@ unsigned MemoryController::bank_of(uint64_t pa) const {
 
 double MemoryController::read(double now, uint64_t pa) {
   ++reads;
-  double cmd = southbound.reserve_queued(now, command_ns_);
-  double at_bank = cmd + command_ns_ + fbdimm_ns_ / 2;
+  // The read command rides a southbound frame beside any write data (a frame carries a
+  // command and 8 write bytes, or 3 commands), so writes do not hold it up: only its time.
+  double at_bank = now + command_ns_ + fbdimm_ns_ / 2;
   double act = banks[bank_of(pa)].reserve_queued(at_bank, t_rc_ns_);
   if (act > at_bank) ++bank_waits;
   double data = northbound.reserve_queued(act + dram_ns_, read_line_ns_);

@@ -45,7 +45,7 @@ bool Occupancy::has_room(double now_ns) const {
 
 double Occupancy::utilisation(double now_ns) const {
   double end = now_ns - lag_ns;
-  if (end < 2 * kWindow * kBinNs) return 0;
+  if (end < kWindow * kBinNs) return 0;   // no whole window yet
   uint64_t w = uint64_t(end / (kWindow * kBinNs)) - 1;   // the last whole window before end
   const auto& [tag, used] = windows[w & (windows.size() - 1)];
   return tag == w ? used / (kWindow * kBinNs * servers) : 0;
