@@ -9,7 +9,9 @@
 namespace vfsim::cmt {
 
 namespace {
-unsigned to_cycles(double ns, double cycle_ns) { return unsigned(std::max(0.0, std::ceil(ns / cycle_ns - 1e-9))); }
+// To the nearest cycle: a queueing wait of a fraction of a cycle (the M/D/1 term at low
+// utilisation) must not cost a whole one.
+unsigned to_cycles(double ns, double cycle_ns) { return unsigned(std::max(0.0, std::round(ns / cycle_ns))); }
 }  // namespace
 
 // An L1-bypassing read (instruction fetch miss, tablewalk): the L2 and whatever is below it.
