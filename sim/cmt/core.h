@@ -66,6 +66,7 @@ class Core : public sc_core::sc_module {
   unsigned store_access(unsigned i, uint64_t pa);
   void prefetch(unsigned i, uint64_t pa, unsigned fcn);
   unsigned l2_read(uint64_t pa, Strand& s);
+  unsigned l2_access(Strand& s, uint64_t pa, bool atomic);   // l2_read and load misses
   static bool prefetch_is_strong(unsigned fcn);
  private:
   double now_ns() const;                        // this core's local time

@@ -14,16 +14,19 @@ namespace {
 unsigned to_cycles(double ns, double cycle_ns) { return unsigned(std::max(0.0, std::round(ns / cycle_ns))); }
 }  // namespace
 
-// An L1-bypassing read (instruction fetch miss, tablewalk): the L2 and whatever is below it.
-unsigned Core::l2_read(uint64_t pa, Strand& s) {
+// An access that leaves the core now, counted against the strand: cycles until it is done.
+unsigned Core::l2_access(Strand& s, uint64_t pa, bool atomic) {
   double now = now_ns();
-  auto r = m_.memsys.access(socket, now, pa, MemorySystem::Kind::Read);
+  auto r = m_.memsys.access(socket, now, pa, atomic ? MemorySystem::Kind::Atomic : MemorySystem::Kind::Read);
   if (!r.l2_hit) {
     ++s.stats.l2_misses;
     if (r.remote) ++s.stats.remote_accesses;
   }
   return to_cycles(r.done_ns - now, m_.plat.cycle_ns());
 }
+
+// An L1-bypassing read (instruction fetch miss, tablewalk): the L2 and whatever is below it.
+unsigned Core::l2_read(uint64_t pa, Strand& s) { return l2_access(s, pa, false); }
 
 // A load blocks its strand until the data is back: exact for dependent chains such as pointer
 // chasing, pessimistic for independent loads (the T2 flushes and refetches after a D$ miss
@@ -33,13 +36,7 @@ unsigned Core::load_latency(unsigned i, uint64_t pa, bool atomic) {
   ++s.stats.loads;
   if (!atomic && l1d.access(pa)) return m_.plat.lat.l1_hit_cycles;
   ++s.stats.l1_misses;
-  double now = now_ns();
-  auto r = m_.memsys.access(socket, now, pa, atomic ? MemorySystem::Kind::Atomic : MemorySystem::Kind::Read);
-  if (!r.l2_hit) {
-    ++s.stats.l2_misses;
-    if (r.remote) ++s.stats.remote_accesses;
-  }
-  return to_cycles(r.done_ns - now, m_.plat.cycle_ns());
+  return l2_access(s, pa, atomic);
 }
 
 // Stores are written through to the L2 from the strand's 8-entry store buffer; an entry is

@@ -37,6 +37,12 @@ void MemorySystem::write_back(unsigned s, double t, uint64_t line_pa) {
   stats[home].dram_write_bytes += plat.l2.line_bytes;
 }
 
+double MemorySystem::snoop(unsigned r, unsigned o, unsigned plane, double hub, double t, uint64_t pa, double& arrive) {
+  arrive = links.hubs() ? links.from_hub(o, plane, hub, plat.coherence.request_bytes)
+                        : links.send(r, o, plane, t, plat.coherence.request_bytes);
+  return l2_banks[o * nbanks_ + bank_of(pa)].reserve_queued(arrive, bank_busy_ns_) + plat.coherence.snoop_lookup_ns;
+}
+
 double MemorySystem::miss(unsigned r, double t, uint64_t pa, bool exclusive, bool& remote, bool& shared) {
   const platform::Platform& p = plat;
   unsigned home = p.home_socket(pa), plane = links.plane_of(pa);
@@ -61,10 +67,8 @@ double MemorySystem::miss(unsigned r, double t, uint64_t pa, bool exclusive, boo
   for (unsigned o = 0; o < p.sockets; ++o) {
     if (o == r) continue;
     ++stats[r].snoops;
-    double arrive = links.hubs() ? links.from_hub(o, plane, hub, p.coherence.request_bytes)
-                                 : links.send(r, o, plane, at_cu, p.coherence.request_bytes);
+    double arrive, looked = snoop(r, o, plane, hub, at_cu, pa, arrive);
     if (o == home) mem_at_home = arrive;
-    double looked = l2_banks[o * nbanks_ + bank_of(pa)].reserve_queued(arrive, bank_busy_ns_) + p.coherence.snoop_lookup_ns;
     long w = l2[o]->find(pa);
     if (w >= 0 && (l2[o]->flags(w) & L2Cache::DIRTY)) {
       // The only up-to-date copy: that cache sends it, and memory gets it too.
@@ -97,9 +101,7 @@ double MemorySystem::invalidate_others(unsigned r, double t, uint64_t pa) {
   double hub = links.hubs() ? links.to_hub(r, plane, t, p.coherence.request_bytes) : 0, done = t;
   for (unsigned o = 0; o < p.sockets; ++o) {
     if (o == r) continue;
-    double arrive = links.hubs() ? links.from_hub(o, plane, hub, p.coherence.request_bytes)
-                                 : links.send(r, o, plane, t, p.coherence.request_bytes);
-    double looked = l2_banks[o * nbanks_ + bank_of(pa)].reserve_queued(arrive, bank_busy_ns_) + p.coherence.snoop_lookup_ns;
+    double arrive, looked = snoop(r, o, plane, hub, t, pa, arrive);
     long w = l2[o]->find(pa);
     if (w >= 0) {
       if (l2[o]->flags(w) & L2Cache::DIRTY) write_back(o, looked, pa);

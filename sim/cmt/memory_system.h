@@ -52,6 +52,9 @@ class MemorySystem {
   // An L2 miss of socket r leaving its bank at t: snoop the other sockets, read the home's
   // memory (or take a dirty line from another cache); when the line is at the core.
   double miss(unsigned r, double t, uint64_t pa, bool exclusive, bool& remote, bool& shared);
+  // A snoop from socket r to socket o about pa, sent at t (or, through a T5440's hub, carried
+  // on from the hub at `hub`): when o's L2 has looked the line up; arrive: when it got there.
+  double snoop(unsigned r, unsigned o, unsigned plane, double hub, double t, uint64_t pa, double& arrive);
   // Another socket's copy must go before socket r writes the line: when the answers are in.
   double invalidate_others(unsigned r, double t, uint64_t pa);
   void write_back(unsigned socket, double t, uint64_t line_pa);
