@@ -123,6 +123,9 @@ struct LdcEndpoint {
   bool in_timers = false;
   uint64_t peer_id = 0;
   InterruptQueue tx, rx;           // head/tail byte offsets as the queue registers give them
+  // Tracing only, not state: the flow id (sim/trace) of each traced packet in our RX queue, by
+  // its offset, so that the guest's read of it ends the flow its send started.
+  std::map<uint64_t, uint64_t> rx_flow_at;
   bool reset_seen = true;          // the peer reconfigured its RX queue since our last look
   uint64_t map_ra = 0, map_entries = 0;
   uint64_t tx_ino() const { return 2 * id; }      // OpenBSD's numbering: tx 2n, rx 2n+1

@@ -62,6 +62,7 @@ uint64_t hc_ldc_rx_qconf(Call& c) {
   CHANNEL(c);
   uint64_t s = qconf(c, *e, e->rx);
   if (s != HV_EOK) return s;
+  e->rx_flow_at.clear();   // a new queue: what was in the old one is never read
   c.hv.ldc_notify_reset(c.g, *e);
   c.hv.ldc_fill_rx(c.g, *e);   // packets the peer queued while we were down come in now
   return HV_EOK;
@@ -126,7 +127,9 @@ uint64_t hc_ldc_rx_set_qhead(Call& c) {
   if (uint64_t s = check_offset(e->rx, head)) return s;
   uint64_t size = e->rx.entries * kQueueEntryBytes;
   if (((head - e->rx.head) & (size - 1)) > ((e->rx.tail - e->rx.head) & (size - 1))) return HV_EINVAL;
+  uint64_t old = e->rx.head;
   e->rx.head = head;
+  if (!e->rx_flow_at.empty()) c.hv.ldc_trace_read(c.g, *e, old);
   c.hv.ldc_fill_rx(c.g, *e);   // room again: waiting packets move on
   return HV_EOK;
 }

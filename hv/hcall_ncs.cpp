@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "hv/hcall.h"
+#include "sim/trace/trace.h"
 
 namespace vfsim::hv {
 
@@ -189,9 +190,9 @@ uint64_t hc_ncs_settail(Call& c) {
       j.status = s.error ? cw::kProtocolError : cw::kDone;
       j.intr = s.interrupt;
       ++u->requests;
-      if (s.error && c.hv.trace)
-        std::fprintf(c.hv.trace, "%sncs: CWQ of core %u: protocol error: %s\n", c.hv.trace_time().c_str(), u->core,
-                     s.why.c_str());
+      if (s.error && trace::on(trace::Category::crypto))
+        trace::instant(trace::Category::crypto, c.hv.trace_ps(), trace::Track::vcpu(c.g.name, c.v.id), c.g.name, "CWQ protocol error",
+                       fmt::format("ncs: CWQ of core {}: protocol error: {}", u->core, s.why));
     }
     q->jobs.push_back(j);
   }
@@ -241,9 +242,10 @@ void Hypervisor::mau_run(Call& c, CryptoUnit& u, NcsQueue& q, uint64_t tail) {
     j.intr = end || j.end == tail;
     j.image.resize(kNcsHvDescSize);
     ncs_desc_serialise(d, j.image.data());
-    if (trace && d.state == nd::kStateError)
-      std::fprintf(trace, "%sncs: MAU of core %u: descriptor at %#llx: %s\n", trace_time().c_str(), u.core,
-                   (unsigned long long)(q.base + off), chk.ok() ? mau_status_name(st) : chk.why);
+    if (d.state == nd::kStateError && trace::on(trace::Category::crypto))
+      trace::instant(trace::Category::crypto, trace_ps(), trace::Track::vcpu(c.g.name, c.v.id), c.g.name, "MAU descriptor error",
+                     fmt::format("ncs: MAU of core {}: descriptor at {:#x}: {}", u.core, q.base + off,
+                                 chk.ok() ? mau_status_name(st) : chk.why));
     q.jobs.push_back(j);
   }
   u.mau_free_at = at;

@@ -1,4 +1,5 @@
 #include "hv/hypervisor.h"
+#include "sim/trace/trace.h"
 #include "hv/pcie_root_complex.h"
 
 #include "hv/console_link.h"
@@ -337,8 +338,8 @@ Guest* Hypervisor::find_guest(const std::string& name) {
   return nullptr;
 }
 
-std::string Hypervisor::trace_time() const {
-  return fmt::format("{:>12.3f} us  ", double(call_cycles) * machine.plat.cycle_ns() / 1e3);
+uint64_t Hypervisor::trace_ps() const {
+  return std::max<uint64_t>(trace::cycles_to_ps(call_cycles), sc_core::sc_time_stamp().value());
 }
 
 uint64_t Hypervisor::now_cycles(const Vcpu& v) { return machine.core_of(v.strand).cycles; }
@@ -351,9 +352,19 @@ std::string printable(const uint8_t* p, unsigned n) {
     s += p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' ? std::string(1, char(p[i])) : fmt::format("\\x{:02x}", p[i]);
   return s;
 }
-void trace_console(std::FILE* f, const std::string& when, const std::string& from, const std::string& to, const uint8_t* p) {
-  fmt::print(f, "{}cons {} -> {}  {} size={} \"{}\"\n", when, from, to, p[0] == CONS_PKT_DATA ? "DATA" : "CONTROL", p[1],
-             printable(p + 8, std::min<unsigned>(p[1], kConsPayload)));
+void trace_console(const Hypervisor& hv, const Guest& g, bool to_vcc, const uint8_t* p) {
+  trace::Event e;
+  e.ps = hv.trace_ps();
+  e.cat = trace::Category::console;
+  e.track = trace::Track::domain(g.name);
+  e.domain = g.name;
+  e.name = to_vcc ? "console out" : "console in";
+  std::string text = printable(p + 8, std::min<unsigned>(p[1], kConsPayload));
+  e.arg("type", p[0] == CONS_PKT_DATA ? "DATA" : "CONTROL").arg("size", uint64_t(p[1])).arg("text", text);
+  std::string hv_side = g.name + "/hv";
+  e.text = fmt::format("cons {} -> {}  {} size={} \"{}\"", to_vcc ? hv_side : "vcc", to_vcc ? "vcc" : hv_side,
+                       p[0] == CONS_PKT_DATA ? "DATA" : "CONTROL", p[1], text);
+  trace::emit(std::move(e));
 }
 }  // namespace
 
@@ -362,7 +373,7 @@ void Hypervisor::console_write(Guest& g, const std::string& text) {
     for (size_t at = 0; at < text.size(); at += kConsPayload) {
       uint8_t pkt[64] = {CONS_PKT_DATA, uint8_t(std::min<size_t>(kConsPayload, text.size() - at))};
       std::memcpy(pkt + 8, text.data() + at, pkt[1]);
-      if (trace) trace_console(trace, trace_time(), g.name + "/hv", "vcc", pkt);
+      if (trace::on(trace::Category::console)) trace_console(*this, g, true, pkt);
       g.console_link->from_guest(*this, g, pkt);
     }
   } else {
@@ -484,7 +495,7 @@ bool Hypervisor::on_trap(cmt::Core& core, unsigned slot, Trap t) {
 }
 
 void Hypervisor::console_packet(Guest& g, const uint8_t pkt[64]) {
-  if (trace) trace_console(trace, trace_time(), "vcc", g.name + "/hv", pkt);
+  if (trace::on(trace::Category::console)) trace_console(*this, g, false, pkt);
   if (pkt[0] == CONS_PKT_DATA && pkt[1] <= kConsPayload)
     console_input(g, std::string(reinterpret_cast<const char*>(pkt + 8), pkt[1]));
   // CONTROL (BREAK, HUP): nothing the runtime acts on
@@ -590,7 +601,7 @@ void Hypervisor::dispatch(cmt::Core& core, unsigned slot, unsigned trap) {
     status = h->handler(c);
   }
   ++o.vcpu->hypercalls;
-  if (trace) {
+  if (trace::on(trace::Category::hcall)) {
     std::string a;
     unsigned nargs = h ? h->nargs : 5;
     for (unsigned i = 0; i < nargs; ++i) a += fmt::format("{}{:#x}", i ? ", " : "", args[i]);
@@ -598,9 +609,20 @@ void Hypervisor::dispatch(cmt::Core& core, unsigned slot, unsigned trap) {
     for (unsigned i = 1; i <= 4; ++i)   // the results the call set, also with an error status
       if (c.results & (1u << i)) r += fmt::format(" {:#x}", st.r(8 + i));
     std::string name = h ? h->name : fmt::format("{}_{:#x}", trap == TRAP_FAST ? "fast_trap" : "trap", trap == TRAP_FAST ? fn : trap);
-    // The calling core's own clock: SystemC time only advances once per quantum.
-    fmt::print(trace, "{:>12.3f} us  {}/vcpu{}  {}({}) -> {}{}\n", double(core.cycles) * machine.plat.cycle_ns() / 1e3, o.guest->name,
-               o.vcpu->id, name, a, status_name(status), r);
+    // The calling core's own clock: SystemC time only advances once per quantum. The slice
+    // lasts the call's trip through the hypervisor.
+    trace::Event e;
+    e.ps = trace::cycles_to_ps(core.cycles);
+    e.cat = trace::Category::hcall;
+    e.phase = trace::Phase::Complete;
+    e.dur_ps = trace::cycles_to_ps(hcall_cycles);
+    e.track = trace::Track::vcpu(o.guest->name, o.vcpu->id);
+    e.domain = o.guest->name;
+    e.name = name;
+    e.arg("args", a).arg("status", status_name(status));
+    if (!r.empty()) e.arg("results", r.substr(1));
+    e.text = fmt::format("{}/vcpu{}  {}({}) -> {}{}", o.guest->name, o.vcpu->id, name, a, status_name(status), r);
+    trace::emit(std::move(e));
   }
   if (!c.returns) return;
   st.set_r(8, status);

@@ -139,6 +139,7 @@ class Hypervisor : public cmt::StrandHost {
   // Move what the sender's TX queue holds into the receiver's RX queue, as far as it fits;
   // raises the receiver's rx interrupt when packets arrived.
   void ldc_deliver(Guest& from, LdcEndpoint& ep);
+  void ldc_trace_read(Guest& g, LdcEndpoint& ep, uint64_t old_head);   // ends traced packets' flows
   void ldc_notify_reset(Guest& g, LdcEndpoint& ep);   // our RX queue changed: the peer sees RESET
   // What `owner` exported through `ep`'s map table under `cookie` (8 KB pages only): the
   // physical address and how many of len bytes lie in that page. Checks the slot's copy
@@ -244,9 +245,9 @@ class Hypervisor : public cmt::StrandHost {
   uint64_t guest_tod(const Guest& g) const;
   void set_guest_tod(Guest& g, uint64_t seconds);
   uint64_t call_cycles = 0;   // the core clock of the hypercall being served (services read it)
-  // "    272.317 us  ": call_cycles as the hypercall trace shows times, to start the trace
-  // lines of channel traffic (ldc, vio, vds, cons) so they sit on the same timeline.
-  std::string trace_time() const;
+  // The simulated time of a trace event (sim/trace) a service or the hypervisor emits: the
+  // hypercall's core clock, or SystemC time when that is later (work outside a hypercall).
+  uint64_t trace_ps() const;
   double now_seconds() const;
 
   // PCIe root complexes (pcie_root_complex.h, docs/pcie.md), one per platform root (pci@400
@@ -265,7 +266,6 @@ class Hypervisor : public cmt::StrandHost {
 
   cmt::BareMachine& machine;
   std::vector<std::unique_ptr<Guest>> guests;
-  std::FILE* trace = nullptr;                  // one line per hypercall (--hv-trace)
   std::ostream* console_out = nullptr;         // guests' console lines as they are written
   bool prefix_console = false;                 // "[name] " before each line (several guests)
   // Named parameters [U: not measured on real hardware].

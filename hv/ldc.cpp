@@ -10,6 +10,7 @@
 #include "hv/pcie_root_complex.h"
 #include "hv/ldc_service.h"
 #include "sim/state/codec.h"
+#include "sim/trace/trace.h"
 
 namespace vfsim::hv {
 
@@ -18,10 +19,45 @@ namespace {
 // subtype, ctrl, env = size/flags, seqid, ackid). The hypervisor does not know a channel's
 // mode: in RAW packets every field is payload, and bytes 12-15 are an ackid only in
 // RELIABLE mode (payload otherwise).
-void trace_packet(std::FILE* f, const std::string& when, const std::string& from, const std::string& to, const uint8_t* p) {
-  fmt::print(f, "{}ldc  {} -> {}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}\n", when, from, to,
-             p[0], p[1], p[2], p[3], p[3] & 0x3f, state::be32(p + 4), state::be32(p + 12));
+// On the sender's channel track (or the receiver's, for a service's packet); a flow starts
+// there when the packet lands in a guest's RX queue and ends when that guest reads it.
+void trace_packet(const Hypervisor& hv, const Guest& g, uint64_t channel, const std::string& from, const std::string& to,
+                  const uint8_t* p, uint64_t flow) {
+  trace::Event e;
+  e.ps = hv.trace_ps();
+  e.cat = trace::Category::ldc;
+  e.track = trace::Track::channel(g.name, channel);
+  e.domain = g.name;
+  e.name = fmt::format("ldc {:#04x}/{:#04x}", p[0], p[1]);
+  e.flow_out = flow;
+  e.arg("from", from).arg("to", to).arg("type", p[0]).arg("subtype", p[1]).arg("ctrl", p[2]).arg("size", uint64_t(p[3] & 0x3f));
+  e.arg("seqid", state::be32(p + 4)).arg("ackid", state::be32(p + 12));
+  e.text = fmt::format("ldc  {} -> {}  type={:#04x} subtype={:#04x} ctrl={:#04x} env={:#04x} size={} seqid={} ackid={}", from, to,
+                       p[0], p[1], p[2], p[3], p[3] & 0x3f, state::be32(p + 4), state::be32(p + 12));
+  trace::emit(std::move(e));
 }
+}  // namespace
+
+// The guest moved its RX head past packets a traced send put there: each ends its flow.
+void Hypervisor::ldc_trace_read(Guest& g, LdcEndpoint& ep, uint64_t old_head) {
+  uint64_t size = ep.rx.entries * kQueueEntryBytes;
+  for (uint64_t off = old_head; off != ep.rx.head; off = (off + kQueueEntryBytes) & (size - 1)) {
+    auto it = ep.rx_flow_at.find(off);
+    if (it == ep.rx_flow_at.end()) continue;
+    trace::Event e;
+    e.ps = trace_ps();
+    e.cat = trace::Category::ldc;
+    e.track = trace::Track::channel(g.name, ep.id);
+    e.domain = g.name;
+    e.name = "ldc read";
+    e.flow_in = it->second;
+    e.arg("offset", off);
+    trace::emit(std::move(e));
+    ep.rx_flow_at.erase(it);
+  }
+}
+
+namespace {
 }  // namespace
 
 // A new endpoint with the lowest free id (or want_id if that is free), its two interrupt
@@ -213,7 +249,11 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
     uint64_t pa;
     if (!g.ra_to_pa(ep.rx.base_ra + ep.rx.tail, kQueueEntryBytes, pa)) break;
     machine.mem.write(pa, ep.outbox[i].pkt.data(), kQueueEntryBytes);
-    if (trace) trace_packet(trace, trace_time(), "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].pkt.data());
+    if (trace::on(trace::Category::ldc)) {
+      uint64_t flow = trace::new_flow();
+      ep.rx_flow_at[ep.rx.tail] = flow;
+      trace_packet(*this, g, ep.id, "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].pkt.data(), flow);
+    }
     ep.rx.tail = (ep.rx.tail + kQueueEntryBytes) & (ep.rx.entries * kQueueEntryBytes - 1);
     ++moved;
   }
@@ -253,7 +293,8 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
       if (!from.ra_to_pa(ep.tx.base_ra + ep.tx.head, kQueueEntryBytes, pa)) break;
       machine.mem.read(pa, pkt, kQueueEntryBytes);
       ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
-      if (trace) trace_packet(trace, trace_time(), fmt::format("{}/ch{}", from.name, ep.id), "service", pkt);
+      if (trace::on(trace::Category::ldc))
+        trace_packet(*this, from, ep.id, fmt::format("{}/ch{}", from.name, ep.id), "service", pkt, 0);
       ep.service->receive(*this, from, ep, pkt);
     }
     return;
@@ -272,7 +313,11 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
       break;
     machine.mem.read(src_pa, pkt, kQueueEntryBytes);
     machine.mem.write(dst_pa, pkt, kQueueEntryBytes);
-    if (trace) trace_packet(trace, trace_time(), fmt::format("{}/ch{}", from.name, ep.id), fmt::format("{}/ch{}", dst.name, to->id), pkt);
+    if (trace::on(trace::Category::ldc)) {
+      uint64_t flow = trace::new_flow();
+      to->rx_flow_at[to->rx.tail] = flow;
+      trace_packet(*this, from, ep.id, fmt::format("{}/ch{}", from.name, ep.id), fmt::format("{}/ch{}", dst.name, to->id), pkt, flow);
+    }
     ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
     to->rx.tail = (to->rx.tail + kQueueEntryBytes) & (rx_size - 1);
     ++moved;

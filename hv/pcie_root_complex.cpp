@@ -1,6 +1,7 @@
 // The root complex: config routing, memory windows, IOMMU translation for DMA, MSI to event
 // queues to dev mondos, and the link's bandwidth (docs/pcie.md).
 #include "hv/pcie_root_complex.h"
+#include "sim/trace/trace.h"
 
 #include <algorithm>
 #include <cmath>
@@ -166,7 +167,9 @@ void RootComplex::fault(uint64_t bus_addr, bool device_writes, dev::DmaStatus wh
   ++counters.dma_faults;
   counters.last_fault_addr = bus_addr;
   counters.last_fault = fmt::format("{} DVMA {:#x} (device {})", dev::to_string(why), bus_addr, device_writes ? "write" : "read");
-  if (hv_.trace) fmt::print(hv_.trace, "{}pcie {}: DMA fault: {}\n", hv_.trace_time(), name, counters.last_fault);
+  if (trace::on(trace::Category::pcie))
+    trace::instant(trace::Category::pcie, hv_.trace_ps(), trace::Track::service(name), owner ? owner->name : "", "DMA fault",
+                   fmt::format("pcie {}: DMA fault: {}", name, counters.last_fault));
   if (owner)
     if (InterruptSource* s = owner->source(devhandle, pcie::kDmuDevino)) hv_.raise_interrupt(*owner, *s);
 }
@@ -236,16 +239,19 @@ void RootComplex::msi(uint64_t addr, uint32_t data) {
   q.tail = (q.tail + pcie::kMsiRecordBytes) % size;
   m.state = 1;
   ++counters.msis;
-  if (hv_.trace) fmt::print(hv_.trace, "{}pcie {}: MSI {} -> event queue {} (tail {:#x})\n", hv_.trace_time(), name, num, m.msiq, q.tail);
+  if (trace::on(trace::Category::pcie))
+    trace::instant(trace::Category::pcie, hv_.trace_ps(), trace::Track::service(name), owner ? owner->name : "", "MSI",
+                   fmt::format("pcie {}: MSI {} -> event queue {} (tail {:#x})", name, num, m.msiq, q.tail));
   if (q.valid) eq_interrupt(unsigned(m.msiq));
 }
 
 void RootComplex::eq_interrupt(unsigned n) {
   if (!owner) return;
   if (InterruptSource* s = owner->source(devhandle, pcie::kEqDevino + n))
-    if (hv_.raise_interrupt(*owner, *s) && hv_.trace)
-      fmt::print(hv_.trace, "{}pcie {}: event queue {} -> dev mondo {:#x} to {}/vcpu{}\n", hv_.trace_time(), name, n,
-                 s->cookie ? s->cookie : (devhandle << 16 | s->devino), owner->name, s->target);
+    if (hv_.raise_interrupt(*owner, *s) && trace::on(trace::Category::pcie))
+      trace::instant(trace::Category::pcie, hv_.trace_ps(), trace::Track::service(name), owner->name, "dev mondo",
+                     fmt::format("pcie {}: event queue {} -> dev mondo {:#x} to {}/vcpu{}", name, n,
+                                 s->cookie ? s->cookie : (devhandle << 16 | s->devino), owner->name, s->target));
 }
 
 // A source of this bus set idle (and valid) again: records still in its queue, or an INTx
@@ -284,9 +290,12 @@ uint64_t RootComplex::link_transfer(uint64_t start, uint64_t bytes, bool upstrea
   return free;
 }
 
-bool RootComplex::tracing() const { return hv_.trace != nullptr; }
+// What the device behind the bus says (the NVMe model's commands and completions).
+bool RootComplex::tracing() const { return trace::on(trace::Category::nvme); }
 void RootComplex::trace(const std::string& line) {
-  if (hv_.trace) fmt::print(hv_.trace, "{}pcie {}: {}\n", hv_.trace_time(), name, line);
+  if (trace::on(trace::Category::nvme))
+    trace::instant(trace::Category::nvme, hv_.trace_ps(), trace::Track::service(name), owner ? owner->name : "",
+                   line.substr(0, line.find(':')), fmt::format("pcie {}: {}", name, line));
 }
 
 void RootComplex::run(uint64_t now) {

@@ -41,6 +41,7 @@
 #include "ldm/vfctl_commands.h"
 #include "ldm/vntsd.h"
 #include "sim/state/stream.h"
+#include "sim/trace/trace.h"
 
 namespace po = boost::program_options;
 namespace local = boost::asio::local;
@@ -208,7 +209,9 @@ int sc_main(int argc, char** argv) {
       ("xml-interface", "serve the LDoms XML interface's requests on the socket ('vfctl xml FILE'; docs/ldm.md section 9)")
       ("restore", po::value<std::string>(), "start from a snapshot FILE (vfctl snapshot save): its domains, memory, configuration and simulated time")
       ("pci-disk", po::value<std::vector<std::string>>(), "BUS=FILE: an NVMe disk whose namespace is the host FILE, behind PCIe root complex BUS, e.g. pci@500=/var/tmp/disk.img (repeatable; docs/pcie.md)")
-      ("hv-trace", po::value<std::string>(), "write the hypervisor's trace (hypercalls, LDC packets such as domain services) to FILE")
+      ("trace", po::value<std::vector<std::string>>(), vfsim::trace::option_help())
+      ("trace-file", po::value<std::vector<std::string>>(), "a trace output: FILE.json (Perfetto), FILE.vcd, FILE or - (text); repeatable; vfctl trace changes it at run time (docs/tracing.md)")
+      ("hv-trace", po::value<std::string>(), "the same as --trace hv-trace --trace-file FILE: hypercalls, LDC packets, VIO messages, console and device events as text")
       ("slice-ms", po::value<double>()->default_value(1.0), "longest simulated time run between two looks at the socket")
       ("response-ms", po::value<double>()->default_value(5.0), "host time a slice may take: slices shrink on a busy machine so ldm stays responsive")
       ("client-deadline", po::value<double>()->default_value(5.0), "wall seconds a client has to send its request, and to read its reply, before it is dropped")
@@ -224,6 +227,13 @@ int sc_main(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << opts;
     return 0;
+  }
+  if (vm.count("trace")) {
+    const auto& specs = vm["trace"].as<std::vector<std::string>>();
+    if (std::find(specs.begin(), specs.end(), "help") != specs.end()) {
+      std::cout << vfsim::trace::categories_help();
+      return 0;
+    }
   }
   if (vm.count("hash-password")) return hash_password_command();
   // (the host name is saved in the configuration, JSON: like ldm's arguments, UTF-8 only)
@@ -294,14 +304,18 @@ int sc_main(int argc, char** argv) {
         std::cerr << "ldmd: " << why << "\n";
         return 2;
       }
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> trace(nullptr, std::fclose);
-    if (vm.count("hv-trace")) {
-      trace.reset(std::fopen(vm["hv-trace"].as<std::string>().c_str(), "w"));
-      if (!trace) {
-        std::cerr << "ldmd: cannot write " << vm["hv-trace"].as<std::string>() << "\n";
+    {
+      using Strings = std::vector<std::string>;
+      std::string why;
+      Strings specs = vm.count("trace") ? vm["trace"].as<Strings>() : Strings{};
+      Strings files = vm.count("trace-file") ? vm["trace-file"].as<Strings>() : Strings{};
+      // A detached ldmd has no stderr: its text trace goes to the state directory.
+      if (!specs.empty() && files.empty() && !vm.count("hv-trace")) files.push_back(state_dir + "/trace.txt");
+      if (!vfsim::trace::configure(specs, files,
+                                   vm.count("hv-trace") ? vm["hv-trace"].as<std::string>() : "", why)) {
+        std::cerr << "ldmd: " << why << "\n";
         return 2;
       }
-      hyp.trace = trace.get();
     }
     std::string root = vm.count("service-root") ? vm["service-root"].as<std::string>() : state_dir + "/service-root";
     while (!root.empty() && root.back() == '/') root.pop_back();   // "/": the host's own paths
@@ -385,6 +399,7 @@ int sc_main(int argc, char** argv) {
       int wait_ms = stepping ? 0 : (!deterministic && active) ? (behind ? 0 : 5) : migrator.busy() || !ops.empty() ? 2 : 50;
       consoles.poll(mgr.model());
       server.poll(wait_ms);   // accepts, reads, runs requests, writes: never blocks on a client
+      vfsim::trace::sync();   // trace events every core has passed go out now
       migrator.poll();        // what the migration threads need of the host
       ops.erase(std::remove_if(ops.begin(), ops.end(), [](const auto& op) { return op->done(); }), ops.end());
       // An Operation waiting for a guest runs simulated time in its small steps, in both
@@ -415,6 +430,7 @@ int sc_main(int argc, char** argv) {
     else std::cerr << "ldmd: stopping (vfctl shutdown)\n";
     for (const auto& op : ops) op->cancel("ldmd is stopping");
     server.flush(1.0);   // `vfctl shutdown` gets its answer, waiting clients theirs
+    vfsim::trace::finish();   // complete the trace outputs (JSON's closing bracket, VCD's header)
     return 0;
   } catch (const platform::PlatformError& e) {
     std::cerr << "ldmd: " << e.what() << "\n";

@@ -173,6 +173,7 @@ Reply VfctlCommands::run(const std::vector<std::string>& a) {
     return r;
   }
   // The buses and what their devices did (docs/pcie.md).
+  if (a[0] == "trace") return trace_command(a);
   if (a[0] == "pcie" && a.size() == 1) {
     r.out = m_.pcie_status();
     return r;

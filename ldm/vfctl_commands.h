@@ -49,6 +49,7 @@ class VfctlCommands {
 
  private:
   Reply mkfile(const std::vector<std::string>& a);
+  Reply trace_command(const std::vector<std::string>& a);   // vfctl_trace.cpp
   Manager& mgr_;
   VfctlMachine& m_;
 };

@@ -75,9 +75,12 @@ int main(int argc, char** argv) {
     return vfsim::ldm::client_main("xml", {doc});
   }
   // ldmd runs elsewhere (its own working directory): it gets an absolute path.
+  char cwd[4096];
   if (args.size() == 3 && args[0] == "snapshot" && !args[2].empty() && args[2][0] != '/') {
-    char cwd[4096];
     if (::getcwd(cwd, sizeof cwd)) args[2] = std::string(cwd) + "/" + args[2];
   }
+  if (args[0] == "trace")
+    for (auto& a : args)
+      if (a.rfind("file=", 0) == 0 && a.size() > 5 && a[5] != '/' && ::getcwd(cwd, sizeof cwd)) a = "file=" + std::string(cwd) + "/" + a.substr(5);
   return vfsim::ldm::client_main("vfctl", args);
 }

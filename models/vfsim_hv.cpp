@@ -21,6 +21,7 @@
 #include "models/vsw.h"
 #include "models/vds.h"
 #include "sim/isa/elf_image.h"
+#include "sim/trace/trace.h"
 
 namespace po = boost::program_options;
 using namespace vfsim;
@@ -70,7 +71,9 @@ int sc_main(int argc, char** argv) {
       ("vsw", po::value<std::string>(), "NAME: a virtual switch in the service domain (vnets connect to it with --vnet)")
       ("vsw-pcap", po::value<std::string>(), "write every frame the switch forwards to FILE (pcap, simulated-time stamps)")
       ("vnet", po::value<std::vector<std::string>>(), "DOMAIN[=MAC]: a vnet (network device 0) in DOMAIN on the switch; MACs default to 00:14:4f:f8:00:00 upward (repeatable)")
-      ("hv-trace", po::value<std::string>(), "write one line per hypercall (time, domain/vcpu, call, arguments, status, results) to FILE ('-' for stderr)")
+      ("trace", po::value<std::vector<std::string>>(), trace::option_help())
+      ("trace-file", po::value<std::vector<std::string>>(), "a trace output: FILE.json (Perfetto), FILE.vcd, FILE or - (text); repeatable (docs/tracing.md)")
+      ("hv-trace", po::value<std::string>(), "the same as --trace hv-trace --trace-file FILE: one line per hypercall (time, domain/vcpu, call, arguments, status, results), LDC packet, VIO message and device event ('-' for stderr)")
       ("stats", "print per-domain and per-strand statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the per-strand statistics as JSON to FILE")
       ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)");
@@ -138,6 +141,13 @@ int sc_main(int argc, char** argv) {
     std::cerr << opts;
     return 0;
   }
+  if (vm.count("trace")) {
+    const auto& specs = vm["trace"].as<std::vector<std::string>>();
+    if (std::find(specs.begin(), specs.end(), "help") != specs.end()) {
+      fmt::print("{}", trace::categories_help());
+      return 0;
+    }
+  }
   // NaN compared false against every limit and so meant "run for ever"; SystemC's clock
   // (64-bit picoseconds) ends after about 213 days.
   double max_ms = vm["max-ms"].as<double>();
@@ -166,15 +176,15 @@ int sc_main(int argc, char** argv) {
         fmt::print(stderr, "vfsim-hv: {}\n", why);
         return 2;
       }
-    std::FILE* trace = nullptr;
-    if (vm.count("hv-trace")) {
-      std::string t = vm["hv-trace"].as<std::string>();
-      trace = t == "-" ? stderr : std::fopen(t.c_str(), "w");
-      if (!trace) {
-        fmt::print(stderr, "vfsim-hv: cannot write {}\n", t);
+    {
+      using Strings = std::vector<std::string>;
+      std::string why;
+      if (!trace::configure(vm.count("trace") ? vm["trace"].as<Strings>() : Strings{},
+                            vm.count("trace-file") ? vm["trace-file"].as<Strings>() : Strings{},
+                            vm.count("hv-trace") ? vm["hv-trace"].as<std::string>() : "", why)) {
+        fmt::print(stderr, "vfsim-hv: {}\n", why);
         return 2;
       }
-      h.trace = trace;
     }
     h.console_out = &std::cout;
     h.prefix_console = domains.size() > 1;
@@ -290,7 +300,7 @@ int sc_main(int argc, char** argv) {
     }
     for (hv::Guest* g : guests) h.boot(*g);
     int rc = m.run(sc_core::sc_time(max_ms, sc_core::SC_MS));
-    if (trace && trace != stderr) std::fclose(trace);
+    trace::finish();
     for (hv::Guest* g : guests) {
       uint64_t calls = 0, misses = 0, walks = 0;
       for (const hv::Vcpu& v : g->vcpus) {

@@ -1,4 +1,5 @@
 #include "models/vio_server.h"
+#include "sim/trace/trace.h"
 
 #include <algorithm>
 #include <cstring>
@@ -20,8 +21,7 @@ void VioServer::send(VioSession& s, uint8_t type, uint8_t stype, uint16_t env, u
 }
 
 void VioServer::trace(VioSession& s, bool from_guest, const uint8_t* m) {
-  std::FILE* f = s.hv ? s.hv->trace : nullptr;
-  if (!f) return;
+  if (!s.hv || !trace::on(trace::Category::vio)) return;
   static const char* const types[] = {"?", "CTRL", "DATA", "?", "ERR"};
   static const char* const stypes[] = {"?", "INFO", "ACK", "?", "NACK"};
   uint16_t env = uint16_t(get_be(m + 2, 2));
@@ -48,8 +48,16 @@ void VioServer::trace(VioSession& s, bool from_guest, const uint8_t* m) {
     default: what = fmt::format("env={:#06x}", env);
   }
   std::string who = fmt::format("{}/ch{}", s.guest->name, s.channel);
-  fmt::print(f, "{}vio  {} -> {}  {}/{}/{} sid={:#x}{}\n", s.hv->trace_time(), from_guest ? who : label_, from_guest ? label_ : who,
-             types[m[0] <= 4 ? m[0] : 0], stypes[m[1] <= 4 ? m[1] : 0], what, get_be(m + 4, 4), fields);
+  trace::Event e;
+  e.ps = s.hv->trace_ps();
+  e.cat = trace::Category::vio;
+  e.track = trace::Track::service(label_);
+  e.domain = s.guest->name;
+  e.name = fmt::format("{} {}", what, stypes[m[1] <= 4 ? m[1] : 0]);
+  e.arg("from", from_guest ? who : label_).arg("to", from_guest ? label_ : who).arg("sid", get_be(m + 4, 4));
+  e.text = fmt::format("vio  {} -> {}  {}/{}/{} sid={:#x}{}", from_guest ? who : label_, from_guest ? label_ : who,
+                       types[m[0] <= 4 ? m[0] : 0], stypes[m[1] <= 4 ? m[1] : 0], what, get_be(m + 4, 4), fields);
+  trace::emit(std::move(e));
 }
 
 VioSession* VioServer::session(hv::Guest* g, uint64_t channel) {

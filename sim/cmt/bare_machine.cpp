@@ -1,4 +1,5 @@
 #include "sim/cmt/bare_machine.h"
+#include "sim/trace/trace.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +17,9 @@ using sc_core::sc_time;
 BareMachine::BareMachine(sc_core::sc_module_name name, const platform::Platform& p)
     : sc_module(name), plat(p), mem(p.memory_bytes), port(mem), memsys(p, p.quantum_ns) {
   quantum_cycles = std::max<uint64_t>(1, uint64_t(std::llround(p.quantum_ns / p.cycle_ns())));
+  // Trace events carry core clocks; cores run up to one quantum apart (sim/trace/tracer.cpp).
+  trace::set_cycle_ns(p.cycle_ns());
+  trace::set_skew_ps(uint64_t(std::llround(p.quantum_ns * 1000.0)) + 1000);
   for (unsigned s = 0; s < p.sockets; ++s) {
     for (unsigned c = 0; c < p.cores_per_socket; ++c)
       cores.push_back(std::make_unique<Core>(fmt::format("socket{}_core{}", s, c).c_str(), *this, s, c));

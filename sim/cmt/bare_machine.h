@@ -66,10 +66,10 @@ class BareMachine : public sc_core::sc_module {
   // model charges ITLB/DTLB misses as if the program ran on 8 KB pages mapped 1:1 (the
   // hypervisor's MMU will turn this on for guests).
   bool model_tlbs = false;
-  // Cycle-level trace for students: one line per issued instruction (core cycle, socket/
-  // core/strand, pc, word, disassembly, cycles until the strand may issue again).
-  std::FILE* trace = nullptr;
-  uint64_t trace_limit = 0, traced = 0;
+  // The cycle-level trace (category insn, sim/trace): one line per issued instruction (core
+  // cycle, socket/core/strand, pc, word, disassembly, cycles until the strand may issue
+  // again), for at most trace_limit instructions.
+  uint64_t trace_limit = 100000, traced = 0;
   std::ostream* console_out = nullptr;
   // The hypervisor, when one runs: it then owns every trap and interrupt (strand_host.h).
   StrandHost* host = nullptr;

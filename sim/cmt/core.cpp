@@ -1,4 +1,5 @@
 #include "sim/cmt/core.h"
+#include "sim/trace/trace.h"
 
 #include <algorithm>
 #include <cmath>
@@ -247,11 +248,17 @@ bool Core::step(unsigned i, const Insn* in) {
     }
   }
   ready_at[i] = cycles + fetch_stall + tlb_wait + sb_stall + lat;
-  if (m_.trace && m_.traced < m_.trace_limit) {
+  if (trace::on(trace::Category::insn) && m_.traced < m_.trace_limit) {
     ++m_.traced;
-    fmt::print(m_.trace, "{:>10} s{}c{}t{} {:#012x} {:08x}  {:<36} +{}\n", cycles, socket, index,
-               i, st.pc, in ? in->word : 0u, in ? disassemble(in->word, st.pc) : std::string("?"),
-               ready_at[i] - cycles);
+    trace::Event e;
+    e.ps = trace::cycles_to_ps(cycles);
+    e.cat = trace::Category::insn;
+    e.track = trace::Track::strand(s.id);
+    e.name = in ? disassemble(in->word, st.pc) : std::string("?");
+    e.arg("pc", st.pc).arg("cycles", ready_at[i] - cycles);
+    e.text = fmt::format("{:>10} s{}c{}t{} {:#012x} {:08x}  {:<36} +{}", cycles, socket, index, i, st.pc, in ? in->word : 0u,
+                         e.name, ready_at[i] - cycles);
+    trace::emit(std::move(e));
   }
   s.stats.wait_fetch += fetch_stall;
   s.stats.wait_tlb += tlb_wait;

@@ -11,6 +11,7 @@
 
 #include "sim/platform/cli_args.h"
 #include "sim/cmt/bare_machine.h"
+#include "sim/trace/trace.h"
 #include "sim/isa/elf_image.h"
 
 namespace po = boost::program_options;
@@ -49,8 +50,9 @@ int sc_main(int argc, char** argv) {
       ("stats", "print per-strand, per-core and L2 statistics to stderr")
       ("stats-json", po::value<std::string>(), "write the statistics as JSON to FILE")
       ("max-ms", po::value<double>()->default_value(10000), "stop after this much simulated time (ms)")
-      ("trace", po::value<std::string>(), "write a cycle-level trace (cycle, strand, pc, instruction, cycles until its next issue) to FILE ('-' for stderr)")
-      ("trace-limit", po::value<uint64_t>()->default_value(100000), "trace at most N instructions")
+      ("trace", po::value<std::vector<std::string>>(), vfsim::trace::option_help())
+      ("trace-file", po::value<std::vector<std::string>>(), "a trace output: FILE.json (Perfetto), FILE.vcd, FILE or - (text); repeatable (docs/tracing.md)")
+      ("trace-limit", po::value<uint64_t>()->default_value(100000), "trace at most N instructions (category insn: cycle, strand, pc, instruction, cycles until its next issue)")
       ("tlb", "charge ITLB/DTLB misses as if the program ran on pages mapped 1:1 (bare code otherwise uses real addressing, which bypasses the TLBs); a miss walks a notional TSB in the top 128 KB of memory")
       ("page-size", po::value<std::string>()->default_value("8k"), "with --tlb: the size of those pages, 8k, 64k, 4m or 256m");
   po::options_description hidden;
@@ -66,6 +68,19 @@ int sc_main(int argc, char** argv) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "vfsim-bare: {}\n", e.what());
     return 2;
+  }
+  {
+    using Strings = std::vector<std::string>;
+    Strings specs = vm.count("trace") ? vm["trace"].as<Strings>() : Strings{};
+    if (std::find(specs.begin(), specs.end(), "help") != specs.end()) {
+      fmt::print("{}", vfsim::trace::categories_help());
+      return 0;
+    }
+    std::string why;
+    if (!vfsim::trace::configure(specs, vm.count("trace-file") ? vm["trace-file"].as<Strings>() : Strings{}, "", why)) {
+      fmt::print(stderr, "vfsim-bare: {}\n", why);
+      return 2;
+    }
   }
   if (vm.count("help") || !vm.count("elf")) {
     std::cerr << opts;
@@ -134,15 +149,7 @@ int sc_main(int argc, char** argv) {
     uint64_t entry = m.load_elf(vm["elf"].as<std::string>());
     m.model_tlbs = vm.count("tlb");
     m.port.page_shift = uint8_t(page_shift);
-    if (vm.count("trace")) {
-      std::string t = vm["trace"].as<std::string>();
-      m.trace = t == "-" ? stderr : std::fopen(t.c_str(), "w");
-      if (!m.trace) {
-        fmt::print(stderr, "vfsim-bare: cannot write trace file {}\n", t);
-        return 2;
-      }
-      m.trace_limit = vm["trace-limit"].as<uint64_t>();
-    }
+    m.trace_limit = vm["trace-limit"].as<uint64_t>();
     if (vm.count("cpus")) {
       for (unsigned c : vfsim::cli::parse_strands(vm["cpus"].as<std::string>()))
         if (!m.start_cpu(c, entry)) {
@@ -160,7 +167,7 @@ int sc_main(int argc, char** argv) {
     }
     m.console_out = &std::cout;
     int rc = m.run(sc_core::sc_time(max_ms, sc_core::SC_MS));
-    if (m.trace && m.trace != stderr) std::fclose(m.trace);
+    vfsim::trace::finish();
     if (vm.count("stats")) m.print_stats(std::cerr);
     if (vm.count("stats-json")) {
       m.write_stats_json(stats_json);

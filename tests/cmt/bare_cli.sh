@@ -88,12 +88,12 @@ rc=$?
   grep -Eq 'strand 0: illegal_instruction at pc 0x[0-9a-f]+ \(insn 0x00000042: illtrap 0x42\); strand stopped' "$tmp/o"
 check "a trap in bare code stops the strand with a message, exit 132 (rc=$rc)" $?
 
-"$B" --strands 8 --pack --trace "$tmp/trace" --trace-limit 40 "$EX/bare_compute" >/dev/null 2>&1
+"$B" --strands 8 --pack --trace insn --trace-file "$tmp/trace" --trace-limit 40 "$EX/bare_compute" >/dev/null 2>&1
 rc=$?
 # both thread groups issue in cycle 0: strand 0 (group 0) and strand 4 (group 1)
 [ $rc = 0 ] && [ "$(wc -l <"$tmp/trace")" = 40 ] && grep -Eq '^ +0 s0c0t0 ' "$tmp/trace" &&
   grep -Eq '^ +0 s0c0t4 ' "$tmp/trace" && grep -q 'wrpr %g0, 0x0, %canrestore' "$tmp/trace"
-check "--trace: cycle-level lines, two thread groups issuing in one cycle (rc=$rc)" $?
+check "--trace insn: cycle-level lines, two thread groups issuing in one cycle (rc=$rc)" $?
 
 # Numbers that were silently wrong (issue 17): a cpuid past 2^32 wrapped to 0, NaN meant no
 # time limit, an unwritable statistics file was ignored after the run.
