@@ -215,6 +215,8 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
     machine.mem.write(pa, ep.outbox[i].pkt.data(), kQueueEntryBytes);
     if (trace) trace_packet(trace, trace_time(), "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].pkt.data());
     ep.rx.tail = (ep.rx.tail + kQueueEntryBytes) & (ep.rx.entries * kQueueEntryBytes - 1);
+    ++g.ldc_rx_packets;
+    g.ldc_rx_bytes += kQueueEntryBytes;
     ++moved;
   }
   ep.outbox.erase(ep.outbox.begin(), ep.outbox.begin() + long(i));
@@ -253,6 +255,8 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
       if (!from.ra_to_pa(ep.tx.base_ra + ep.tx.head, kQueueEntryBytes, pa)) break;
       machine.mem.read(pa, pkt, kQueueEntryBytes);
       ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
+      ++from.ldc_tx_packets;
+      from.ldc_tx_bytes += kQueueEntryBytes;
       if (trace) trace_packet(trace, trace_time(), fmt::format("{}/ch{}", from.name, ep.id), "service", pkt);
       ep.service->receive(*this, from, ep, pkt);
     }
@@ -275,6 +279,10 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
     if (trace) trace_packet(trace, trace_time(), fmt::format("{}/ch{}", from.name, ep.id), fmt::format("{}/ch{}", dst.name, to->id), pkt);
     ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
     to->rx.tail = (to->rx.tail + kQueueEntryBytes) & (rx_size - 1);
+    ++from.ldc_tx_packets;
+    from.ldc_tx_bytes += kQueueEntryBytes;
+    ++dst.ldc_rx_packets;
+    dst.ldc_rx_bytes += kQueueEntryBytes;
     ++moved;
   }
   if (moved)
@@ -315,6 +323,7 @@ uint64_t Hypervisor::ldc_service_copy(Guest& g, LdcEndpoint& ep, bool to_guest, 
       machine.mem.write(pa, buf, n);
     else
       machine.mem.read(pa, buf, n);
+    (to_guest ? g.ldc_rx_bytes : g.ldc_tx_bytes) += n;
     buf += n;
   }
   return HV_EOK;
