@@ -28,8 +28,14 @@ StatsSample HvHost::sample_stats(const Model& m, double wall_seconds) {
       c.vid = v.id;
       c.strand = v.strand;
       c.running = v.runs();
-      c.cycles = machine.core_of(v.strand).cycles;
-      c.idle_cycles = t.yield_cycles;
+      const cmt::Core& core = machine.core_of(v.strand);
+      unsigned slot = v.strand % machine.plat.strands_per_core;
+      c.cycles = core.cycles;
+      // A cpu_yield sleep is counted whole when it starts: its cycles still ahead are not idle
+      // yet (else a mostly idle vCPU would show idle time beyond the elapsed cycles). A
+      // strand waiting for a load is ahead by a few hundred cycles at most, a negligible error.
+      uint64_t ahead = core.ready_at[slot] > core.cycles ? core.ready_at[slot] - core.cycles : 0;
+      c.idle_cycles = t.yield_cycles > ahead ? t.yield_cycles - ahead : 0;
       c.instructions = t.instructions;
       c.stall_cycles = t.stall_cycles;
       c.wait_fetch = t.wait_fetch;
