@@ -62,8 +62,12 @@ for name, vcpus in (("busy", 2), ("idle", 1)):
         else:
             assert util < 5, util
             assert vb["hypercalls"] > va["hypercalls"], vb   # it idles in cpu_yield
+# Its domain-services handshake went over LDC: 64-byte packets both ways, no copies.
+ldc = dom(b, "idle")["ldc"]
+assert ldc["tx_packets"] > 0 and ldc["rx_packets"] > 0 and ldc["tx_bytes"] == 64 * ldc["tx_packets"], ldc
+print("idle LDC:", ldc)
 EOF
-verify "vfctl stats --json: the busy domain's instructions grow, the idle one's utilisation is near 0" $?
+verify "vfctl stats --json: the busy domain's instructions grow, the idle one's utilisation is near 0, LDC packets counted" $?
 cat "$tmp/out"
 expect_ok vfctl stats
 grep -q '^busy  *0  *[0-9]' "$tmp/out" && grep -q '^idle  *0  *[0-9]' "$tmp/out" && grep -q '^idle  *LDC sent ' "$tmp/out"
