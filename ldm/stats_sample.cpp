@@ -222,25 +222,33 @@ std::string header_line(const Frame& f) {
                      f.platform, f.sim_seconds, f.wall_seconds, ratio, f.wall_interval, now);
 }
 
-std::string column_titles() {
+namespace {
+// The view's 15 columns, each cell already text: one layout for the titles and every row.
+std::string layout(const std::vector<std::string>& c) {
   return fmt::format("{:<16} {:<8} {:>6} {:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}",
-                     "NAME", "STATE", "UTIL%", "IPC", "FETCH%", "LOAD%", "LONG%", "STBUF%", "TLB%", "UNIT%",
-                     "L1MISS/s", "L2MISS/s", "HCALL/s", "LDCPKT/s", "LDCB/s");
+                     c[0].substr(0, 16), c[1].substr(0, 8), c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10],
+                     c[11], c[12], c[13], c[14]);
+}
+}  // namespace
+
+std::string column_titles() {
+  return layout({"NAME", "STATE", "UTIL%", "IPC", "FETCH%", "LOAD%", "LONG%", "STBUF%", "TLB%", "UNIT%", "L1MISS/s",
+                 "L2MISS/s", "HCALL/s", "LDCPKT/s", "LDCB/s"});
 }
 
 std::string format_row(const Row& r) {
-  std::string name = r.vcpu ? "  " + r.name : r.name;
-  std::string state = r.vcpu ? fmt::format("s{}", r.strand) : r.state;
-  if (!r.valid)
-    return fmt::format("{:<16} {:<8} {:>6} {:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}",
-                       name.substr(0, 16), state.substr(0, 8), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
-                       "-", "-");
-  std::string ldc_pkt = r.vcpu ? "" : si(r.ldc_pkt_s), ldc_byte = r.vcpu ? "" : si(r.ldc_byte_s);
-  return fmt::format(
-      "{:<16} {:<8} {:>6.1f} {:>5.2f} {:>6.1f} {:>6.1f} {:>6.1f} {:>6.1f} {:>6.1f} {:>6.1f} {:>8} {:>8} {:>8} {:>8} {:>8}",
-      name.substr(0, 16), state.substr(0, 8), r.util_pct, r.ipc, r.stall_pct[0], r.stall_pct[1], r.stall_pct[2],
-      r.stall_pct[3], r.stall_pct[4], r.stall_pct[5], si(r.l1_miss_s), si(r.l2_miss_s), si(r.hcall_s), ldc_pkt,
-      ldc_byte);
+  std::vector<std::string> c = {r.vcpu ? "  " + r.name : r.name, r.vcpu ? fmt::format("s{}", r.strand) : r.state};
+  if (!r.valid) {
+    c.resize(15, "-");
+    return layout(c);
+  }
+  c.push_back(fmt::format("{:.1f}", r.util_pct));
+  c.push_back(fmt::format("{:.2f}", r.ipc));
+  for (double pct : r.stall_pct) c.push_back(fmt::format("{:.1f}", pct));
+  for (double rate : {r.l1_miss_s, r.l2_miss_s, r.hcall_s}) c.push_back(si(rate));
+  c.push_back(r.vcpu ? "" : si(r.ldc_pkt_s));   // (a domain's channels, not a vCPU's)
+  c.push_back(r.vcpu ? "" : si(r.ldc_byte_s));
+  return layout(c);
 }
 
 std::vector<std::string> format_frame(const Frame& f, bool per_vcpu) {
