@@ -166,6 +166,9 @@ struct Guest {
   std::string console_input;                 // what cons_getchar/cons_read will return
   std::string console_line;                  // the part of a console line not yet passed on
   GuestResources md_inputs;                  // what its machine description is built from
+  // LDC traffic of all its channels, for vfctl stats (not state: a restore starts them at 0):
+  // 64-byte packets, and bytes (the packets' and what ldc_copy and the services copied).
+  uint64_t ldc_tx_packets = 0, ldc_rx_packets = 0, ldc_tx_bytes = 0, ldc_rx_bytes = 0;
   uint64_t soft_state = 0;
   std::string soft_state_desc;
   // Virtual time (docs/hypervisor.md): the guest's %tick/%stick read host core cycles +

@@ -174,9 +174,13 @@ uint64_t hc_ldc_copy(Call& c) {
   if (dir == 0) {
     mem.read(peer_pa, buf.data(), n);
     mem.write(local_pa, buf.data(), n);
+    c.g.ldc_rx_bytes += n;
+    e->peer->ldc_tx_bytes += n;
   } else {
     mem.read(local_pa, buf.data(), n);
     mem.write(peer_pa, buf.data(), n);
+    c.g.ldc_tx_bytes += n;
+    e->peer->ldc_rx_bytes += n;
   }
   c.ret(1, n);
   return HV_EOK;

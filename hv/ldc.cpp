@@ -255,6 +255,8 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
       trace_packet(*this, g, ep.id, "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].pkt.data(), flow);
     }
     ep.rx.tail = (ep.rx.tail + kQueueEntryBytes) & (ep.rx.entries * kQueueEntryBytes - 1);
+    ++g.ldc_rx_packets;
+    g.ldc_rx_bytes += kQueueEntryBytes;
     ++moved;
   }
   ep.outbox.erase(ep.outbox.begin(), ep.outbox.begin() + long(i));
@@ -293,6 +295,8 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
       if (!from.ra_to_pa(ep.tx.base_ra + ep.tx.head, kQueueEntryBytes, pa)) break;
       machine.mem.read(pa, pkt, kQueueEntryBytes);
       ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
+      ++from.ldc_tx_packets;
+      from.ldc_tx_bytes += kQueueEntryBytes;
       if (trace::on(trace::Category::ldc))
         trace_packet(*this, from, ep.id, fmt::format("{}/ch{}", from.name, ep.id), "service", pkt, 0);
       ep.service->receive(*this, from, ep, pkt);
@@ -320,6 +324,10 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
     }
     ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);
     to->rx.tail = (to->rx.tail + kQueueEntryBytes) & (rx_size - 1);
+    ++from.ldc_tx_packets;
+    from.ldc_tx_bytes += kQueueEntryBytes;
+    ++dst.ldc_rx_packets;
+    dst.ldc_rx_bytes += kQueueEntryBytes;
     ++moved;
   }
   if (moved)
@@ -360,6 +368,7 @@ uint64_t Hypervisor::ldc_service_copy(Guest& g, LdcEndpoint& ep, bool to_guest, 
       machine.mem.write(pa, buf, n);
     else
       machine.mem.read(pa, buf, n);
+    (to_guest ? g.ldc_rx_bytes : g.ldc_tx_bytes) += n;
     buf += n;
   }
   return HV_EOK;

@@ -9,6 +9,7 @@
 
 #include "hv/hypervisor.h"
 #include "ldm/domain_host.h"
+#include "ldm/stats_sample.h"
 #include "models/vcc.h"
 #include "models/vds.h"
 #include "models/vsw.h"
@@ -35,6 +36,8 @@ class HvHost : public DomainHost {
   double strand_utilization(const Domain& d, unsigned vid) override;
   double now_seconds() override;
   std::string soft_state(const Domain& d) override;
+  // vfctl stats: every simulated domain's counters now (hv_host_stats.cpp).
+  StatsSample sample_stats(const Model& m, double wall_seconds);
   hv::Hypervisor& hypervisor() { return hv_; }
   const std::string& service_root() const { return service_root_; }
   // Every bound guest's console ends in the control domain's vcc (vntsd and vfctl read it).

@@ -176,6 +176,11 @@ struct HvMachine : ldm::VfctlMachine {
   }
   void shutdown() override { g_quit = -1; }
   std::string pcie_status() override { return hv::pcie_table(host.hypervisor()); }
+  bool stats(ldm::StatsSample& s) override {
+    s = host.sample_stats(mgr.model(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return true;
+  }
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 }  // namespace
 

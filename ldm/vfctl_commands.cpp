@@ -178,6 +178,17 @@ Reply VfctlCommands::run(const std::vector<std::string>& a) {
     r.out = m_.pcie_status();
     return r;
   }
+  // Counters for vfctl top and scripts (ldm/stats_sample.h, docs/top.md).
+  if (a[0] == "stats" && (a.size() == 1 || (a.size() == 2 && a[1] == "--json"))) {
+    StatsSample s;
+    if (!m_.stats(s)) {
+      r.err = "stats: this ldmd simulates no machine\n";
+      r.code = 1;
+      return r;
+    }
+    r.out = a.size() == 2 ? to_json(s) : format_counters(s);
+    return r;
+  }
   if (a[0] == "shutdown") {
     m_.shutdown();
     r.out = "ldmd stopping\n";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ldm/manager.h"
+#include "ldm/stats_sample.h"
 
 namespace vfsim::ldm {
 
@@ -40,6 +41,8 @@ struct VfctlMachine {
   virtual void shutdown() = 0;   // ldmd stops after this reply
   // The PCIe buses: owner, DMA and MSI counts, faults, the device (hv::pcie_table).
   virtual std::string pcie_status() { return "no PCIe buses\n"; }
+  // vfctl stats: the simulated domains' counters now (false: this machine keeps none).
+  virtual bool stats(StatsSample&) { return false; }
 };
 
 class VfctlCommands {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ldm/protocol.h"
+#include "ldm/top_view.h"
 #include "ldm/vfctl_usage.h"
 
 using vfsim::ldm::Answer;
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args.size() == 3 && args[0] == "console" && args[1] == "-f") return attach(args[2]);
+  if (args[0] == "top") return vfsim::ldm::top_main({args.begin() + 1, args.end()});
   // xml FILE|-: the request document is read here, as the user, and sent whole.
   if (!args.empty() && args[0] == "xml") {
     if (args.size() != 2) {

@@ -8,6 +8,7 @@ std::string vfctl_usage() {
          "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl checksum DOMAIN\n    vfctl pcie\n"
          "    vfctl suspend|resume DOMAIN\n    vfctl xml FILE|-   (an LDM_interface request; ldmd --xml-interface)\n"
          "    vfctl trace [help | on CATEGORIES [DOMAIN] [file=FILE] | off CATEGORIES [DOMAIN]]\n"
+         "    vfctl stats [--json]\n    vfctl top [-d SECONDS] [-b] [-n COUNT]\n"
          "    vfctl shutdown\n";
 }
 }  // namespace vfsim::ldm

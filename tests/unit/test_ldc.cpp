@@ -112,6 +112,13 @@ TEST_CASE("a flooding sender fills the receiver's queue; the rest waits and noth
     REQUIRE(p.b(LDC_RX_SET_QHEAD, {p.chb, head}).status == hv::HV_EOK);
   }
   for (unsigned i = 0; i < 12; ++i) CHECK(got[i] == 1000 + i);
+  // vfctl stats' traffic counters: each packet once, when it moved.
+  const hv::Guest &a = p.f.guest(0), &b = p.f.guest(1);
+  CHECK(a.ldc_tx_packets == 12);
+  CHECK(a.ldc_tx_bytes == 12 * 64);
+  CHECK(b.ldc_rx_packets == 12);
+  CHECK(b.ldc_rx_bytes == 12 * 64);
+  CHECK(a.ldc_rx_packets + b.ldc_tx_packets + a.ldc_rx_bytes + b.ldc_tx_bytes == 0);
 }
 
 TEST_CASE("ldc_copy goes through the peer's map table and its permissions; errors move nothing", "[ldc]") {
@@ -148,6 +155,10 @@ TEST_CASE("ldc_copy goes through the peer's map table and its permissions; error
   CHECK(p.b(LDC_SET_MAP_TABLE, {p.chb, table, 6}).status == hv::HV_EINVAL);
   CHECK(p.b(LDC_SET_MAP_TABLE, {p.chb, table + 8, 8}).status == hv::HV_EBADALIGN);
   CHECK(p.a(LDC_MAPIN, {p.cha, cookie}).status == hv::HV_ENOMAP);   // nothing exported any more
+  // vfctl stats' traffic counters: the two copies in (256 + 192 bytes), not the refused ones.
+  CHECK(p.f.guest(0).ldc_rx_bytes == 448);
+  CHECK(p.f.guest(1).ldc_tx_bytes == 448);
+  CHECK(p.f.guest(0).ldc_tx_bytes + p.f.guest(1).ldc_rx_bytes == 0);
 }
 
 TEST_CASE("ldc_mapin maps the peer's page with the exporter's R/W; unmap and revoke take it away", "[ldc]") {
