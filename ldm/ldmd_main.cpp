@@ -175,6 +175,7 @@ struct HvMachine : ldm::VfctlMachine {
   }
   void shutdown() override { g_quit = -1; }
   std::string pcie_status() override { return hv::pcie_table(host.hypervisor()); }
+  std::map<std::string, std::map<std::string, uint64_t>> device_channels() override { return host.device_channels(); }
 };
 }  // namespace
 

@@ -5,6 +5,7 @@
 // fuzz target (tests/fuzz/fuzz_ldm_request.cpp) runs the same parsing on a fake one.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct VfctlMachine {
   virtual void shutdown() = 0;   // ldmd stops after this reply
   // The PCIe buses: owner, DMA and MSI counts, faults, the device (hv::pcie_table).
   virtual std::string pcie_status() { return "no PCIe buses\n"; }
+  // Each bound domain's LDC channels by device ("ds", "disk NAME", "net NAME"), for vfctl layout.
+  virtual std::map<std::string, std::map<std::string, uint64_t>> device_channels() { return {}; }
 };
 
 class VfctlCommands {

@@ -7,6 +7,7 @@ std::string vfctl_usage() {
          "    vfctl clock advance DURATION (e.g. 10ms)\n    vfctl clock show [DOMAIN]\n"
          "    vfctl mkfile [-n] SIZE[k|m|g] PATH\n    vfctl snapshot save FILE\n    vfctl checksum DOMAIN\n    vfctl pcie\n"
          "    vfctl suspend|resume DOMAIN\n    vfctl xml FILE|-   (an LDM_interface request; ldmd --xml-interface)\n"
+         "    vfctl layout [--plan FILE] [--svg FILE | --png FILE | --json]   (docs/layout.md)\n"
          "    vfctl shutdown\n";
 }
 }  // namespace vfsim::ldm
