@@ -224,7 +224,7 @@ void build(Graph& G, const Document& d) {
     auto client = dom_graph.find(l.client);
     auto server = dom_graph.find(l.service_domain);
     if (client == dom_graph.end() || server == dom_graph.end()) continue;
-    Agnode_t* dev = G.node(client->second, fmt::format("dev{}", i), text(fmt::format("{}\n{}", l.kind, l.device)), "white");
+    Agnode_t* dev = G.node(client->second, fmt::format("dev_{}_{}_{}", l.client, l.kind, l.device), text(fmt::format("{}\n{}", l.kind, l.device)), "white");
     set(dev, "shape", "ellipse");
     G.under(dev);
     std::string kind = l.kind == "vdisk" ? "vds" : l.kind == "vnet" ? "vsw" : l.kind == "vcons" ? "vcc"
