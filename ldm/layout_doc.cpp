@@ -51,6 +51,14 @@ void from_json(const json& j, Document& d) {
   j.at("warnings").get_to(d.warnings);
 }
 
+std::string size_text(uint64_t bytes) {
+  if (bytes < (1ull << 30) || bytes % (1ull << 30) == 0) return format_size(bytes);
+  std::string s = fmt::format("{:.2f}", double(bytes) / double(1ull << 30));
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s + "G";
+}
+
 std::string ranges(const std::vector<unsigned>& ids) {
   std::string out;
   for (size_t i = 0; i < ids.size();) {
@@ -92,7 +100,7 @@ std::string summary(const Document& d) {
   for (const Bus& b : d.buses)
     if (b.domain.empty()) free_buses += (free_buses.empty() ? "" : ",") + b.name;
   out += fmt::format("{:<16} {:<9} {:<16} {:>8}  {:<12} {}\n", "(free)", "", ranges(free_strands),
-                     free_mem ? format_size(free_mem) : "-", free_units.empty() ? "-" : "core " + ranges(free_units),
+                     free_mem ? size_text(free_mem) : "-", free_units.empty() ? "-" : "core " + ranges(free_units),
                      free_buses.empty() ? "-" : free_buses);
   if (!d.links.empty()) out += "Virtual I/O:\n";
   for (const Link& l : d.links)

@@ -101,6 +101,8 @@ void from_json(const nlohmann::json& j, Document& d);
 
 // The text vfctl layout prints without an option: domains, free resources, links, findings.
 std::string summary(const Document& d);
+// ldm's sizes (4G, 256M), and above 1G in G with up to two decimals (248.75G), not 254720M.
+std::string size_text(uint64_t bytes);
 // "0-7,16,18-19"
 std::string ranges(const std::vector<unsigned>& ids);
 

@@ -184,9 +184,9 @@ void build(Graph& G, const Document& d) {
     }
     std::string split;
     if (on.size() > 1)
-      for (unsigned s : on) split += fmt::format("\nsocket {}: {}", s, format_size(m.socket_bytes[s]));
+      for (unsigned s : on) split += fmt::format("\nsocket {}: {}", s, size_text(m.socket_bytes[s]));
     Agnode_t* n = G.node(where, fmt::format("mem{}", i),
-                         text(fmt::format("{}\nPA {:#x} {}{}", owner_text(m.domain), m.pa, format_size(m.size), split)),
+                         text(fmt::format("{}\nPA {:#x} {}{}", owner_text(m.domain), m.pa, size_text(m.size), split)),
                          G.color(m.domain));
     set(n, "shape", "folder");
     if (where == shared) G.under(n);
@@ -242,11 +242,13 @@ void build(Graph& G, const Document& d) {
 
   // The legend: each domain's colour, free and the hypervisor's.
   Agraph_t* legend = G.cluster(root, "legend", "legend");
+  Agraph_t* row = agsubg(legend, c("legend_row"), 1);   // one row, in the domains' order
+  set(row, "rank", "same");
   Agnode_t* prev = nullptr;
   auto key = [&](const std::string& id, const std::string& label, const std::string& fill) {
-    Agnode_t* n = G.node(legend, id, text(label), fill);
+    Agnode_t* n = G.node(row, id, text(label), fill);
     if (prev) G.hidden(prev, n);
-    else G.under(n);
+    G.under(n);
     prev = n;
   };
   for (size_t i = 0; i < d.domains.size(); ++i) key(fmt::format("legend{}", i), d.domains[i].name, d.domains[i].color);
@@ -271,7 +273,8 @@ std::string render(const Document& d, const std::string& format, const std::stri
   }
   free(list);
   if (!have)
-    return fmt::format("Graphviz here cannot render {} (no plugin for it: install libgvc6 with its cairo plugin)", format);
+    return fmt::format("Graphviz cannot render {} here: no plugin for it is installed (PNG needs the cairo plugin of "
+                       "Debian's libgvc6)", format);
 
   Graph G{agopen(c("layout"), Agdirected, nullptr), {}};
   build(G, d);

@@ -104,6 +104,23 @@ print(w, h)
 EOF
 verify "PNG: the PNG signature and an IHDR of $(cat "$tmp/py")" $?
 
+# ---- a Graphviz without the cairo plugin (only core and dot, as its config lists them): PNG
+# is refused and nothing written; SVG still works
+gv=$(pkg-config --variable=libdir libgvc)/graphviz
+if [ -f $gv/config6a ]; then
+  mkdir -p "$tmp/gv"
+  ln -s $gv/libgvplugin_core.so.6 $gv/libgvplugin_dot_layout.so.6 "$tmp/gv/"
+  awk '/^libgvplugin_/ { keep = ($1 == "libgvplugin_core.so.6" || $1 == "libgvplugin_dot_layout.so.6") } keep' $gv/config6a >"$tmp/gv/config6a"
+  GVBINDIR=$tmp/gv expect_fail "vfctl layout: Graphviz cannot render png here: no plugin for it is installed (PNG needs the cairo plugin of Debian's libgvc6)" \
+    vfctl layout --png "$tmp/pic/nocairo.png"
+  [ ! -e "$tmp/pic/nocairo.png" ] && [ "$(ls -A "$tmp/pic" | sort | tr '\n' ' ')" = "host.png host.svg " ]
+  verify "without the cairo plugin nothing is written" $?
+  GVBINDIR=$tmp/gv expect_ok vfctl layout --svg "$tmp/pic/core.svg"
+  rm -f "$tmp/pic/core.svg"
+else
+  echo "note: no $gv/config6a: the missing-plugin check is skipped"
+fi
+
 # ---- JSON: the same facts as list-bindings
 ldm list-bindings -p >"$tmp/bindings"
 run vfctl layout --json
