@@ -237,6 +237,7 @@ void build(Graph& G, const Document& d) {
     }
     std::string label = l.channel >= 0 ? fmt::format("ldc {}", l.channel) : l.detail;
     Agedge_t* e = G.edge(dev, svc, text(label));
+    set(e, "minlen", "2");   // (room for the labels of the links that meet at a service)
     if (l.channel < 0 && l.kind != "vcons") set(e, "style", "dashed");   // no channel: not bound (or a plan)
   }
 
