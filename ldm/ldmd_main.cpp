@@ -181,6 +181,7 @@ struct HvMachine : ldm::VfctlMachine {
     return true;
   }
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::map<std::string, std::map<std::string, uint64_t>> device_channels() override { return host.device_channels(); }
 };
 }  // namespace
 

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "ldm/layout_build.h"
 #include "ldm/service_path.h"
 #include "models/vdisk_backend.h"
 
@@ -187,6 +188,15 @@ Reply VfctlCommands::run(const std::vector<std::string>& a) {
       return r;
     }
     r.out = a.size() == 2 ? to_json(s) : format_counters(s);
+    return r;
+  }
+  // The layout document (ldm/layout_build.h) of the host, or of a plan for it (vfctl sends
+  // the plan file's name and text); vfctl prints or draws it.
+  if (a[0] == "layout" && (a.size() == 1 || (a.size() == 4 && a[1] == "--plan"))) {
+    layout::Document doc;
+    if (a.size() == 1) doc = build_layout(mgr_, m_.device_channels());
+    else if (Reply e = plan_layout(mgr_, a[2], a[3], doc); e.code) return e;
+    r.out = nlohmann::json(doc).dump(1) + "\n";
     return r;
   }
   if (a[0] == "shutdown") {

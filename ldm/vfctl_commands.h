@@ -5,6 +5,7 @@
 // fuzz target (tests/fuzz/fuzz_ldm_request.cpp) runs the same parsing on a fake one.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ struct VfctlMachine {
   virtual std::string pcie_status() { return "no PCIe buses\n"; }
   // vfctl stats: the simulated domains' counters now (false: this machine keeps none).
   virtual bool stats(StatsSample&) { return false; }
+  // Each bound domain's LDC channels by device ("ds", "disk NAME", "net NAME"), for vfctl layout.
+  virtual std::map<std::string, std::map<std::string, uint64_t>> device_channels() { return {}; }
 };
 
 class VfctlCommands {

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <string>
 
+#include "ldm/layout_client.h"
 #include "ldm/protocol.h"
 #include "ldm/top_view.h"
 #include "ldm/vfctl_usage.h"
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   }
   if (args.size() == 3 && args[0] == "console" && args[1] == "-f") return attach(args[2]);
   if (args[0] == "top") return vfsim::ldm::top_main({args.begin() + 1, args.end()});
+  if (args[0] == "layout") return vfsim::ldm::layout_main(args);   // (it reads a plan, draws pictures)
   // xml FILE|-: the request document is read here, as the user, and sent whole.
   if (!args.empty() && args[0] == "xml") {
     if (args.size() != 2) {

@@ -9,6 +9,7 @@ std::string vfctl_usage() {
          "    vfctl suspend|resume DOMAIN\n    vfctl xml FILE|-   (an LDM_interface request; ldmd --xml-interface)\n"
          "    vfctl trace [help | on CATEGORIES [DOMAIN] [file=FILE] | off CATEGORIES [DOMAIN]]\n"
          "    vfctl stats [--json]\n    vfctl top [-d SECONDS] [-b] [-n COUNT]\n"
+         "    vfctl layout [--plan FILE] [--svg FILE | --png FILE | --json]   (docs/layout.md)\n"
          "    vfctl shutdown\n";
 }
 }  // namespace vfsim::ldm

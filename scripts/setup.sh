@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PKGS=(cmake ninja-build g++ pkg-config libsystemc-dev libfmt-dev libboost-program-options-dev libboost-dev nlohmann-json3-dev
       catch2 libtomlplusplus-dev zlib1g-dev gcc-sparc64-linux-gnu binutils-sparc64-linux-gnu qemu-user python3
-      netcat-openbsd openssl tshark clang libclang-rt-14-dev libssl-dev libpugixml-dev
+      netcat-openbsd openssl tshark clang libclang-rt-14-dev libssl-dev libpugixml-dev libgraphviz-dev
       libncurses-dev tmux   # vfctl top's screen; tests/ldm/top_view.sh drives it in tmux
       python3-matplotlib)   # plots of scripts/timing_validation.py and plot_latency.py
 missing=()

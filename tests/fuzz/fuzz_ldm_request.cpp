@@ -365,6 +365,10 @@ void write_seeds(const char* dir) {
                     req({"vfctl", "clock", "advance", "10ms"}) + req({"vfctl", "clock", "show", "ldg1"}) +
                     req({"vfctl", "checksum", "ldg1"}) + req({"vfctl", "snapshot", "save", "/x.snap"}) +
                     req({"vfctl", "mkfile", "512m", "/ldoms/d.img"}) + req({"vfctl", "shutdown"})},
+      {"layout", carve + guest + req({"ldm", "bind", "ldg1"}) + req({"vfctl", "layout"}) +
+                     req({"vfctl", "layout", "--plan", "p.txt", "# plan\nldm add-domain x\nldm add-vcpu 2 x\n"
+                                                                 "ldm add-memory 'mblock=0x1c0000000:256M' x\nldm bind x\n"}) +
+                     req({"vfctl", "layout", "--plan", "p.xml", "<LDM_interface version=\"1.0\"/>"})},
       {"migrate", carve + guest + req({"ldm", "bind", "ldg1"}) + req({"ldm", "migrate-domain", "-n", "ldg1", "root@peer"}) +
                       req({"ldm", "cancel-operation", "migration", "ldg1"})},
       {"domain-props", req({"ldm", "add-domain", "mac-addr=00:14:4f:fc:00:01", "hostid=0x84fc0001",

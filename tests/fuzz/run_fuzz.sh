@@ -95,7 +95,7 @@ case $target in
     srcs=("$here/fuzz_ldm_request.cpp" "$root/models/vdisk_backend.cpp" "$root/sim/platform/platform.cpp"
           "$root/sim/platform/platform_file.cpp")
     for f in manager operation commands commands_vio commands_suspend commands_xml constraints_xml list listing_rows units \
-             state_file service_path protocol vfctl_commands command_table vfctl_usage xml_interface; do
+             state_file service_path protocol vfctl_commands command_table vfctl_usage xml_interface layout_build layout_doc; do
       srcs+=("$root/ldm/$f.cpp")
     done
     defs=(-DFMT_SHARED -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
