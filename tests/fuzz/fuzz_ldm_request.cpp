@@ -57,6 +57,10 @@
 
 namespace fs = std::filesystem;
 using namespace vfsim;
+
+// libsystemc (linked for vfctl trace's clock) wants the program's sc_main; libFuzzer provides
+// main and nothing starts SystemC.
+extern "C" int sc_main(int, char**) { return 0; }
 using namespace vfsim::ldm;
 
 namespace {

@@ -73,6 +73,7 @@
 #include <systemc>
 
 #include "hv/hypervisor.h"
+#include "sim/trace/trace.h"
 #include "hv/sun4v.h"
 #include "models/ds.h"
 #include "models/vcc.h"
@@ -337,7 +338,10 @@ struct World {
     h = std::make_unique<hv::Hypervisor>(*m);
     image = std::make_shared<models::DiskImage>(disk_path(), false);
     m->mem.write(kGapPa, pattern(kGapByte).data(), kGapSize);
-    if (std::getenv("VFSIM_FUZZ_VERBOSE")) h->trace = stderr;
+    if (std::getenv("VFSIM_FUZZ_VERBOSE")) {   // the channel traffic as text on stderr
+      std::string why;
+      vfsim::trace::configure({"hv-trace"}, {}, "", why);
+    }
   }
   ~World() {
     h.reset();

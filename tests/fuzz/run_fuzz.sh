@@ -41,6 +41,7 @@ case $target in
       [[ ${f##*/} == vfsim_bare.cpp ]] || srcs+=("$f")
     done
     for f in "$root"/sim/dev/*.cpp; do srcs+=("$f"); done   # the device framework the root complexes use
+    for f in "$root"/sim/trace/*.cpp; do srcs+=("$f"); done   # the trace interface (off unless an input turns it on)
     [[ $target == hypercalls ]] && srcs+=("$root/models/nvme.cpp" "$root/models/nvme_commands.cpp")   # behind pci@400
     for f in decoder disasm interpreter names strand_state asi_access window_traps elf_image strand_state_desc; do
       srcs+=("$root/sim/isa/$f.cpp")
@@ -91,15 +92,17 @@ case $target in
     max_len=4096
     ;;
   ldm_request)
-    # ldmd's request decoding and handler, the Manager on a fake machine (no hypervisor, no SystemC).
+    # ldmd's request decoding and handler, the Manager on a fake machine (no hypervisor, no simulation).
     srcs=("$here/fuzz_ldm_request.cpp" "$root/models/vdisk_backend.cpp" "$root/sim/platform/platform.cpp"
           "$root/sim/platform/platform_file.cpp")
     for f in manager operation commands commands_vio commands_suspend commands_xml constraints_xml list listing_rows units \
-             state_file service_path protocol vfctl_commands command_table vfctl_usage xml_interface layout_build layout_doc; do
+             state_file service_path protocol vfctl_commands vfctl_trace command_table vfctl_usage xml_interface layout_build layout_doc \
+             stats_sample; do
       srcs+=("$root/ldm/$f.cpp")
     done
+    for f in "$root"/sim/trace/*.cpp; do srcs+=("$f"); done   # vfctl trace (SystemC only for its clock)
     defs=(-DFMT_SHARED -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1)
-    libs=(-ltomlplusplus -lfmt -lpugixml)
+    libs=(-ltomlplusplus -lfmt -lpugixml -lsystemc)
     max_len=8192
     extra=(-dict="$here/ldm_request.dict")   # the subcommands, options and properties
     ;;
