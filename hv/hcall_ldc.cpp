@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "hv/hcall.h"
+#include "sim/trace/trace.h"
 
 namespace vfsim::hv {
 
@@ -130,6 +131,7 @@ uint64_t hc_ldc_rx_set_qhead(Call& c) {
   uint64_t old = e->rx.head;
   e->rx.head = head;
   if (!e->rx_flow_at.empty()) c.hv.ldc_trace_read(c.g, *e, old);
+  if (head != old && trace::on(trace::Category::ldc)) c.hv.ldc_trace_rx_depth(c.g, *e);
   c.hv.ldc_fill_rx(c.g, *e);   // room again: waiting packets move on
   return HV_EOK;
 }
