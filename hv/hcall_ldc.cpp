@@ -64,6 +64,7 @@ uint64_t hc_ldc_rx_qconf(Call& c) {
   uint64_t s = qconf(c, *e, e->rx);
   if (s != HV_EOK) return s;
   e->rx_flow_at.clear();   // a new queue: what was in the old one is never read
+  if (trace::on(trace::Category::ldc)) c.hv.ldc_trace_rx_depth(c.g, *e);
   c.hv.ldc_notify_reset(c.g, *e);
   c.hv.ldc_fill_rx(c.g, *e);   // packets the peer queued while we were down come in now
   return HV_EOK;

@@ -71,12 +71,13 @@ TEST_CASE("trace: LDC packets flow from send to read; the rx queue counter; the 
     CHECK(read[i].at("track") == fmt::format("b/channel{}", chb));
     CHECK(TraceCapture::linked(sent[i], read[i]));
   }
-  // The rx queue counter on b's channel: 2 packets in, then 0 once read.
+  // The rx queue counter on b's channel: empty when configured, 2 packets in, 0 once read.
   auto depth = t.named(fmt::format("channel{} rx queue", chb), "C");
-  REQUIRE(depth.size() == 2);
+  REQUIRE(depth.size() == 3);
   CHECK(depth[0].at("track") == fmt::format("b/channel{}", chb));
-  CHECK(depth[0].at("args").at("value") == 2);
-  CHECK(depth[1].at("args").at("value") == 0);
+  CHECK(depth[0].at("args").at("value") == 0);
+  CHECK(depth[1].at("args").at("value") == 2);
+  CHECK(depth[2].at("args").at("value") == 0);
 
   // intr: the channel's rx interrupt raised on its track, taken by b's vCPU 0.
   auto raised = t.named("dev mondo");
