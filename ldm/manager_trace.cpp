@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <systemc>
 
+#include "ldm/migration_trace.h"
 #include "sim/trace/trace.h"
 
 namespace vfsim::ldm {
@@ -98,6 +99,7 @@ void ManagerTrace::end_command(const std::shared_ptr<Open>& c, const Reply& r) {
 }
 
 void ManagerTrace::close_all() {
+  MigrationTrace::close_all();
   // Newest first, so slices still open end in the order they nest.
   while (!commands_.empty()) {
     Reply x = fail("ldmd stopped");
