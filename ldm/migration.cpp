@@ -535,7 +535,6 @@ void Migrator::source_checked(std::shared_ptr<Source> s, std::vector<std::string
 void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::string> problems, std::string err) {
   if (s->finished) return;
   s->t_checked = mgr_.now();
-  if (s->kind != "active") s->trace->phase("transfer");   // (the configuration, with the commit)
   auto decide = [&](Source::Next n) {
     std::lock_guard<std::mutex> l(s->mu);
     if (s->next == Source::Next::Wait) s->next = n;
@@ -579,6 +578,7 @@ void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::st
   }
   if (s->kind != "active") {
     s->op->set_progress("transfer");
+    s->trace->phase("transfer");   // (the configuration, with the commit)
     decide(Source::Next::Commit);
     return;
   }

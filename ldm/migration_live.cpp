@@ -264,6 +264,7 @@ void Migrator::capture_final(std::shared_ptr<Source> s) {
 // The guest's dirty rate over a short window of simulated time: the log's distinct pages at
 // sixteen points (without clearing it), the curve predict() reads each round's dirty set from.
 void Migrator::source_predict(std::shared_ptr<Source> s) {
+  s->trace->phase("predict");   // -n: what it would take (the dirty rate measured first)
   Domain* d = mgr_.m_.find(s->domain);
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = d ? hv.find_guest(d->name) : nullptr;
@@ -342,6 +343,7 @@ void Migrator::source_plan(std::shared_ptr<Source> s, const DirtyCurve& curve) {
                                                  : fmt::format("round {}", i),
                            p.rounds[i].pages, ms3(p.rounds[i].seconds));
   }
+  s->trace->end({{"outcome", "dry run", 0, false}});
   s->finished = true;
   if (p.fails) r.code = 1;   // (as the real migration would)
   s->op->finish(r);
