@@ -40,7 +40,12 @@ std::string ManagerTrace::state_of(const Domain& d, DomainHost* host) {
 }
 
 void ManagerTrace::domain_states(const Model& m, DomainHost* host) {
-  if (!trace::on(trace::Category::domain)) return;
+  if (!trace::on(trace::Category::domain)) {
+    // Off (perhaps by vfctl trace off): the slices open cannot be ended in that output, and a
+    // later output must not get Ends of slices it never began: start afresh when it is on.
+    states_.clear();
+    return;
+  }
   // Gone domains first (destroyed, migrated away): their slice ends.
   for (auto it = states_.begin(); it != states_.end();) {
     if (m.find(it->first)) {
