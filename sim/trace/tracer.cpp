@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -188,6 +189,10 @@ bool add_output(const std::string& path, std::string& err) {
 bool any_output() { return !T().outputs.empty(); }
 
 bool valid(const std::string& spec, std::string& err) {
+  if (spec.empty()) {   // names nothing: refused rather than done
+    err = "no trace categories given (`--trace help` lists them)";
+    return false;
+  }
   uint64_t bits = 0;
   for (const std::string& n : split(spec, ','))
     if (!lookup(n, bits)) {
@@ -206,6 +211,7 @@ std::vector<std::string> outputs() {
 }
 
 bool set(const std::string& spec, const std::string& domain, bool enable, std::string& err) {
+  if (!valid(spec, err)) return false;
   uint64_t bits = 0;
   for (const std::string& n : split(spec, ',')) {
     if (!lookup(n, bits)) {
@@ -215,9 +221,17 @@ bool set(const std::string& spec, const std::string& domain, bool enable, std::s
   }
   if (!enable && spec == "all") bits = ~uint64_t(0);   // off all: every category, insn too
   Tracer& t = T();
-  uint64_t& m = domain.empty() ? t.host_mask : t.domain_mask[domain];
-  m = enable ? (m | bits) : (m & ~bits);
-  if (!domain.empty() && m == 0) t.domain_mask.erase(domain);
+  if (!enable && domain.empty()) {
+    // Off without a domain is off everywhere: `vfctl trace off all` after `on ldc ldg1` stops
+    // and closes, as docs/tracing.md shows.
+    t.host_mask &= ~bits;
+    for (auto it = t.domain_mask.begin(); it != t.domain_mask.end();)
+      it = (it->second &= ~bits) ? std::next(it) : t.domain_mask.erase(it);
+  } else {
+    uint64_t& m = domain.empty() ? t.host_mask : t.domain_mask[domain];
+    m = enable ? (m | bits) : (m & ~bits);
+    if (!domain.empty() && m == 0) t.domain_mask.erase(domain);
+  }
   t.recompute();
   return true;
 }
