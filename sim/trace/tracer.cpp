@@ -14,6 +14,7 @@
 #include <iterator>
 #include <map>
 #include <sstream>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <systemc>
@@ -59,6 +60,9 @@ struct Tracer {
   std::vector<Event> held;
   std::vector<Output> outputs;
   uint64_t seq = 0, flows = 0, written = 0, late = 0, dropped = 0, last_ps = 0;
+  // Flows whose start went to the open outputs: a flow's end is only written with its start
+  // (not when the start was filtered out, or went to a file since closed).
+  std::unordered_set<uint64_t> started;
   double cycle_ns = 1.0;
   uint64_t skew_ps = 0;
   size_t next_sync = kHoldMax;
@@ -138,6 +142,8 @@ void emit(Event e) {
     ++t.dropped;
     return;
   }
+  if (e.flow_in && !t.started.erase(e.flow_in)) e.flow_in = 0;
+  if (e.flow_out) t.started.insert(e.flow_out);
   e.seq = t.seq++;
   t.held.push_back(std::move(e));
   if (t.held.size() >= t.next_sync) {   // what is still too new waits for the next round
@@ -272,6 +278,7 @@ void finish() {
   t.write_upto(0, true);
   for (auto& o : t.outputs) o.sink->finish();
   t.outputs.clear();
+  t.started.clear();
 }
 
 std::string status() {

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <systemc>
 
@@ -414,4 +415,37 @@ TEST_CASE("the VCD parser of these tests refuses what a reader would", "[trace]"
   CHECK(err == "$upscope without $scope");
   CHECK_FALSE(parse_vcd("$var real 64 ! x $end\n$enddefinitions $end\n", v, err));
   CHECK(err == "$var outside a scope");
+}
+
+TEST_CASE("a flow's end is written only with its start", "[trace]") {
+  TraceDir d;
+  std::string err;
+  REQUIRE(tr::set("ldc", "ldg1", true, err));
+  REQUIRE(tr::add_output(d.path("a.json"), err));
+  auto packet = [](uint64_t ps, const char* dom, uint64_t out, uint64_t in) {
+    tr::Event e = ev(ps, Category::ldc, Track::channel(dom, 0), dom, in ? "ldc read" : "ldc send");
+    e.flow_out = out;
+    e.flow_in = in;
+    tr::emit(e);
+  };
+  uint64_t f1 = tr::new_flow(), f2 = tr::new_flow(), f3 = tr::new_flow();
+  packet(1000, "ldg2", f1, 0);   // filtered out: its read in ldg1 has nothing to link to
+  packet(2000, "ldg1", 0, f1);
+  packet(3000, "ldg1", f2, 0);   // ldg1 to ldg1: both ends written
+  packet(4000, "ldg1", 0, f2);
+  packet(5000, "ldg1", f3, 0);   // still unread when the file is closed
+  tr::finish();
+  REQUIRE(tr::add_output(d.path("b.json"), err));
+  packet(6000, "ldg1", 0, f3);   // read later: its start is in a.json, not here
+  tr::finish();
+
+  auto phases = [](const std::string& path) {
+    std::string s;
+    const nlohmann::json doc = nlohmann::json::parse(read_file(path));
+    for (const auto& v : doc["traceEvents"])
+      if (v["ph"] != "M") s += v["ph"].get<std::string>() + (v.contains("id") ? std::to_string(v["id"].get<uint64_t>()) : "") + " ";
+    return s;
+  };
+  CHECK(phases(d.path("a.json")) == fmt::format("i X s{0} X f{0} X s{1} ", f2, f3));
+  CHECK(phases(d.path("b.json")) == "i ");
 }
