@@ -275,10 +275,10 @@ void sync() {
 
 void finish() {
   Tracer& t = T();
+  t.started.clear();   // flows still open end in no file
   t.write_upto(0, true);
   for (auto& o : t.outputs) o.sink->finish();
   t.outputs.clear();
-  t.started.clear();
 }
 
 std::string status() {
