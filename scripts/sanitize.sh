@@ -5,7 +5,7 @@
 #   LABEL...  CTest labels to run (default: unit hv firmware ldm, all of each)
 #   --ci      the fixed part scripts/test.sh runs, small enough for CI's time limit: the unit tests
 #             that need no SystemC machine (isa_unit_tests, state_unit_tests, mau_unit_tests,
-#             dev_unit_tests), each program once with all its cases
+#             dev_unit_tests, trace_unit_tests), each program once with all its cases
 # Run scripts/setup.sh once first (it installs the packages). SANITIZE_BUILD_DIR picks another
 # build directory. A sanitizer report aborts its program and fails its test (ASAN_OPTIONS and
 # UBSAN_OPTIONS come from build-asan/sanitizer_env.cmake, which CTest reads). Exit 0: all passed.
@@ -19,7 +19,7 @@ if [[ ${1:-} == --ci ]]; then
 fi
 labels=("$@")
 ((${#labels[@]})) || labels=(unit hv firmware ldm)
-ci_programs=(isa_unit_tests state_unit_tests mau_unit_tests dev_unit_tests)
+ci_programs=(isa_unit_tests state_unit_tests mau_unit_tests dev_unit_tests trace_unit_tests)
 
 # What each label runs (building everything would also build the benchmarks, examples and the
 # instruction-set programs no label here needs).
@@ -28,7 +28,7 @@ for label in "${labels[@]}"; do
   case $label in
     unit) targets+=(isa_unit_tests hw_unit_tests hv_unit_tests mau_unit_tests hv_sim_tests hv_suspend_sim_tests
                     ldm_unit_tests migration_unit_tests models_unit_tests ds_unit_tests state_unit_tests
-                    hv_guest_unit_tests) ;;
+                    hv_guest_unit_tests trace_unit_tests) ;;
     hv) targets+=(mdprint vfsim-guest-md vfsim-hv fw_host_test sparcprog_vfsim-runtime) ;;
     firmware) targets+=(fw_host_test mdprint vfsim-guest-md sparcprog_vfsim-runtime) ;;
     ldm) targets+=(ldmd ldm vfctl sparcprog_vfsim-runtime) ;;

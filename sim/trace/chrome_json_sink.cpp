@@ -4,6 +4,7 @@
 // pair bound to the enclosing slice; an instant that starts or ends a flow becomes a slice of
 // zero length so that it can hold one. Times are microseconds with picosecond digits.
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -78,7 +79,10 @@ class ChromeJsonSink : public Sink {
     std::fputs(s.c_str(), f_);
   }
   static std::string number(double v) {
-    if (v == double(int64_t(v))) return fmt::format("{}", int64_t(v));
+    // JSON has no NaN or infinity (a counter computed from nothing): null, as nlohmann writes
+    // them. The range check keeps the integer cast defined.
+    if (!std::isfinite(v)) return "null";
+    if (std::fabs(v) < 9.0e18 && v == double(int64_t(v))) return fmt::format("{}", int64_t(v));
     return fmt::format("{:.6g}", v);
   }
   static std::string args(const Event& e) {

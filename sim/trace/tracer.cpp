@@ -11,8 +11,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <sstream>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <systemc>
@@ -58,6 +60,9 @@ struct Tracer {
   std::vector<Event> held;
   std::vector<Output> outputs;
   uint64_t seq = 0, flows = 0, written = 0, late = 0, dropped = 0, last_ps = 0;
+  // Flows whose start went to the open outputs: a flow's end is only written with its start
+  // (not when the start was filtered out, or went to a file since closed).
+  std::unordered_set<uint64_t> started;
   double cycle_ns = 1.0;
   uint64_t skew_ps = 0;
   size_t next_sync = kHoldMax;
@@ -138,6 +143,8 @@ void emit(Event e) {
     ++t.dropped;
     return;
   }
+  if (e.flow_in && !t.started.erase(e.flow_in)) e.flow_in = 0;
+  if (e.flow_out) t.started.insert(e.flow_out);
   e.seq = t.seq++;
   t.held.push_back(std::move(e));
   if (t.held.size() >= t.next_sync) {   // what is still too new waits for the next round
@@ -189,6 +196,10 @@ bool add_output(const std::string& path, std::string& err) {
 bool any_output() { return !T().outputs.empty(); }
 
 bool valid(const std::string& spec, std::string& err) {
+  if (spec.empty()) {   // names nothing: refused rather than done
+    err = "no trace categories given (`--trace help` lists them)";
+    return false;
+  }
   uint64_t bits = 0;
   for (const std::string& n : split(spec, ','))
     if (!lookup(n, bits)) {
@@ -207,6 +218,7 @@ std::vector<std::string> outputs() {
 }
 
 bool set(const std::string& spec, const std::string& domain, bool enable, std::string& err) {
+  if (!valid(spec, err)) return false;
   uint64_t bits = 0;
   for (const std::string& n : split(spec, ',')) {
     if (!lookup(n, bits)) {
@@ -216,9 +228,17 @@ bool set(const std::string& spec, const std::string& domain, bool enable, std::s
   }
   if (!enable && spec == "all") bits = ~uint64_t(0);   // off all: every category, insn too
   Tracer& t = T();
-  uint64_t& m = domain.empty() ? t.host_mask : t.domain_mask[domain];
-  m = enable ? (m | bits) : (m & ~bits);
-  if (!domain.empty() && m == 0) t.domain_mask.erase(domain);
+  if (!enable && domain.empty()) {
+    // Off without a domain is off everywhere: `vfctl trace off all` after `on ldc ldg1` stops
+    // and closes, as docs/tracing.md shows.
+    t.host_mask &= ~bits;
+    for (auto it = t.domain_mask.begin(); it != t.domain_mask.end();)
+      it = (it->second &= ~bits) ? std::next(it) : t.domain_mask.erase(it);
+  } else {
+    uint64_t& m = domain.empty() ? t.host_mask : t.domain_mask[domain];
+    m = enable ? (m | bits) : (m & ~bits);
+    if (!domain.empty() && m == 0) t.domain_mask.erase(domain);
+  }
   t.recompute();
   return true;
 }
@@ -256,6 +276,7 @@ void sync() {
 
 void finish() {
   Tracer& t = T();
+  t.started.clear();   // flows still open end in no file
   t.write_upto(0, true);
   for (auto& o : t.outputs) {
     o.sink->finish();
