@@ -301,6 +301,7 @@ int sc_main(int argc, char** argv) {
     for (hv::Guest* g : guests) h.boot(*g);
     int rc = m.run(sc_core::sc_time(max_ms, sc_core::SC_MS));
     trace::finish();
+    if (std::string s = trace::summary(); !s.empty()) fmt::print(stderr, "vfsim-hv: {}\n", s);
     for (hv::Guest* g : guests) {
       uint64_t calls = 0, misses = 0, walks = 0;
       for (const hv::Vcpu& v : g->vcpus) {

@@ -168,6 +168,7 @@ int sc_main(int argc, char** argv) {
     m.console_out = &std::cout;
     int rc = m.run(sc_core::sc_time(max_ms, sc_core::SC_MS));
     vfsim::trace::finish();
+    if (std::string s = vfsim::trace::summary(); !s.empty()) fmt::print(stderr, "vfsim-bare: {}\n", s);
     if (vm.count("stats")) m.print_stats(std::cerr);
     if (vm.count("stats-json")) {
       m.write_stats_json(stats_json);

@@ -126,6 +126,9 @@ void sync();
 void finish();
 // A readable account: categories with where they are on, outputs, events written and late.
 std::string status();
+// After finish(): "trace: N events to FILE, FILE (M late)" for the programs' last words, or
+// "" when nothing was traced.
+std::string summary();
 // The categories table, for --trace help.
 std::string categories_help();
 

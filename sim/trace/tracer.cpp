@@ -61,6 +61,7 @@ struct Tracer {
   double cycle_ns = 1.0;
   uint64_t skew_ps = 0;
   size_t next_sync = kHoldMax;
+  std::string finished;   // outputs finish() completed, for summary()
 
   void recompute() {
     uint64_t m = host_mask;
@@ -256,8 +257,17 @@ void sync() {
 void finish() {
   Tracer& t = T();
   t.write_upto(0, true);
-  for (auto& o : t.outputs) o.sink->finish();
+  for (auto& o : t.outputs) {
+    o.sink->finish();
+    t.finished += (t.finished.empty() ? "" : ", ") + o.sink->path;
+  }
   t.outputs.clear();
+}
+
+std::string summary() {
+  Tracer& t = T();
+  if (t.finished.empty()) return "";
+  return fmt::format("trace: {} events to {} ({} late)", t.written, t.finished, t.late);
 }
 
 std::string status() {
