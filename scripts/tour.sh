@@ -5,7 +5,7 @@
 # Perfetto JSON and text:
 #   boot.*        vfsim-hv boots a 2-vCPU guest (hcall,intr,mmu,console)
 #   bind.*        ldmd: ldm add-domain, add-vcpu, add-memory, bind, start (domain,ldm,md,hcall)
-#   ldc.*         two guests' ldc-ping: the LDC handshake and two echoed messages (ldc,vio)
+#   ldc.*         two guests' ldc-ping: the LDC handshake and two echoed messages (ldc,vio,intr)
 #   vdisk.*       one 8 KB vdisk read, after the VIO handshake (vio,ldc,hcall)
 #   dr.*          ldm add-vcpu 2 to an active domain: Domain Services md-update and dr-cpu
 #                 (ds,md,ldm,domain,hcall,ldc)
@@ -94,7 +94,7 @@ echo "boot:      $out/boot.json"
 
 # ---- (c) an LDC handshake: two guests joined by a channel, two 100-byte pings
 hv --domain a --boot-file "ldc-ping role=client count=2 size=100" --domain b --boot-file "ldc-ping role=server count=2 size=100" \
-  --connect a,b --trace ldc,vio --trace-file "$out/ldc.json" --trace-file "$out/ldc.txt" ||
+  --connect a,b --trace ldc,vio,intr --trace-file "$out/ldc.json" --trace-file "$out/ldc.txt" ||
   fail "ldc: ldc-ping failed: $(shown)"
 echo "ldc:       $out/ldc.json"
 
@@ -169,7 +169,7 @@ if [ -n "$pics" ]; then
   draw() { /usr/bin/python3 "$here/trace_timeline.py" "$@" >/dev/null || fail "trace_timeline.py $* failed"; }
   draw "$out/boot.json" "$pics/tour-boot.png" --title "boot: a 2-vCPU guest (vfsim-hv --trace hcall,intr,mmu,console)"
   draw "$out/bind.json" "$pics/tour-bind.png" --title "binding and starting ldg1 (ldmd, vfctl trace on domain,ldm,md,hcall)"
-  draw "$out/ldc.json" "$pics/tour-ldc.png" --title "an LDC handshake and two pings (--trace ldc,vio)"
+  draw "$out/ldc.json" "$pics/tour-ldc.png" --title "an LDC handshake and two pings (--trace ldc,vio,intr)"
   draw "$out/vdisk.json" "$pics/tour-vdisk.png" --around "vds BREAD" --pad 12 --title "one 8 KB vdisk read (--trace vio,ldc,hcall)"
   draw "$out/dr.json" "$pics/tour-dr.png" --title "ldm add-vcpu 2 ldg1, live (ds,md,ldm,domain,hcall,ldc)"
   draw "$out/migration-timeline.json" "$pics/tour-migration.png" --title "ldm migrate-domain mode=live ldg2 hostb (trace=FILE)"

@@ -46,7 +46,7 @@ class Track:
     def __init__(self, key):
         self.key = key
         self.slices = []     # [ts, dur, name, depth]
-        self.ticks = []      # [ts, name]
+        self.ticks = []      # [ts, name, order in the file]
         self.depth = 1
 
 
@@ -70,7 +70,7 @@ class Trace:
         self.counters = {}   # (pid, name, key) -> [(ts, value)]
         flow_s, flow_f = {}, {}
         open_b = {}          # track key -> stack of (ts, name)
-        for e in events:
+        for seq, e in enumerate(events):
             if not isinstance(e, dict):
                 continue
             ph, pid, tid = e.get("ph"), e.get("pid", 0), e.get("tid", 0)
@@ -97,16 +97,19 @@ class Trace:
                 if dur > 0:
                     t.slices.append([ts, dur, name, 0])
                 else:
-                    t.ticks.append([ts, name])
+                    t.ticks.append([ts, name, seq])
             elif ph == "B":
-                open_b.setdefault(key, []).append((ts, name))
+                open_b.setdefault(key, []).append((ts, name, seq))
             elif ph == "E":
                 stack = open_b.get(key)
                 if stack:   # an E without its B (the window of a run-time trace) is dropped
-                    b_ts, b_name = stack.pop()
-                    self.track(key).slices.append([b_ts, max(ts - b_ts, 0), b_name or name, 0])
+                    b_ts, b_name, b_seq = stack.pop()
+                    if ts > b_ts:
+                        self.track(key).slices.append([b_ts, ts - b_ts, b_name or name, 0])
+                    else:   # a slice of no length (a command answered at once) is a tick
+                        self.track(key).ticks.append([b_ts, b_name or name, b_seq])
             elif ph in ("i", "I", "n"):
-                self.track(key).ticks.append([ts, name])
+                self.track(key).ticks.append([ts, name, seq])
             elif ph == "C":
                 for k, v in sorted(args.items()):
                     if num(v):
@@ -118,7 +121,7 @@ class Trace:
         end = max([s[0] + s[1] for t in self.tracks.values() for s in t.slices] +
                   [k[0] for t in self.tracks.values() for k in t.ticks] + [0])
         for key, stack in open_b.items():
-            for b_ts, b_name in stack:
+            for b_ts, b_name, _ in stack:
                 self.track(key).slices.append([b_ts, max(end - b_ts, 0), b_name, 0])
         self.flows = [(flow_s[i], flow_f[i]) for i in flow_s if i in flow_f]
         for t in self.tracks.values():
@@ -269,6 +272,9 @@ def draw(tr, out, lo, hi, track_re, title, width_in):
                 v.sort()
 
             def room_after(depth, x):
+                # none inside a slice of that level (its own name is there), else up to the next start
+                if any(sd == depth and st < x < st + sdur for st, sdur, _, sd in obj.slices):
+                    return 0
                 nxt = [t for t in starts.get(depth, []) if t > x]
                 return ((min(nxt[0], hi) if nxt else hi) - x) * px_per_us
 
@@ -284,8 +290,19 @@ def draw(tr, out, lo, hi, track_re, title, width_in):
                 elif room_after(depth, ts) >= text_px(name) + 6 and obj.depth == depth + 1:
                     ax.text(x1 + 2 / px_per_us, y + depth + 0.5, name, ha="left", va="center", fontsize=FONT - 0.5,
                             color="#222222", zorder=3, clip_on=True)
-            ticks = sorted(k for k in obj.ticks if lo <= k[0] <= hi)
-            for ts, name in ticks:
+            ticks = sorted((k for k in obj.ticks if lo <= k[0] <= hi), key=lambda k: (k[0], k[2]))
+            # ticks at the same time share one label ("md rebuilt, md-update sent")
+            merged = []
+            for ts, name, _ in ticks:
+                if merged and ts == merged[-1][0]:
+                    if name not in merged[-1][1]:
+                        merged[-1][1].append(name)
+                else:
+                    merged.append((ts, [name]))
+            for ts, names in merged:
+                name = ", ".join(names)
+                if len(names) > 1 and room_after(0, ts) < text_px(name) + 6:
+                    name = f"{names[0]} (+{len(names) - 1} more)"
                 ax.plot([ts, ts], [y + 0.1, y + 0.9], color="#333333", linewidth=0.9, zorder=4)
                 ax.plot([ts], [y + 0.1], marker="v", markersize=3, color="#333333", zorder=4)
                 if room_after(0, ts) >= text_px(name) + 6 and obj.depth == 1:
