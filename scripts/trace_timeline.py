@@ -271,12 +271,19 @@ def draw(tr, out, lo, hi, track_re, title, width_in):
             for v in starts.values():
                 v.sort()
 
-            def room_after(depth, x):
-                # none inside a slice of that level (its own name is there), else up to the next start
-                if any(sd == depth and st < x < st + sdur for st, sdur, _, sd in obj.slices):
-                    return 0
+            def room_after(depth, x, end=None):
+                # from end (a slice's) or x (a tick's) up to the next start on that level; a
+                # tick inside a slice has none (the slice's name is there)
                 nxt = [t for t in starts.get(depth, []) if t > x]
-                return ((min(nxt[0], hi) if nxt else hi) - x) * px_per_us
+                room = ((min(nxt[0], hi) if nxt else hi) - (x if end is None else end)) * px_per_us
+                if end is None:
+                    for st, sdur, sname, sd in obj.slices:
+                        if sd == depth and st < x < st + sdur:
+                            return 0
+                        if sd == depth and st == x and sdur > 0:   # up to where the slice's name begins
+                            mid = (max(st, lo) + min(st + sdur, hi)) / 2
+                            room = min(room, (mid - x) * px_per_us - text_px(sname) / 2 - 4)
+                return room
 
             for ts, dur, name, depth in obj.slices:
                 if ts > hi or ts + dur < lo:
@@ -287,7 +294,7 @@ def draw(tr, out, lo, hi, track_re, title, width_in):
                 if (x1 - x0) * px_per_us >= text_px(name) + 4:
                     ax.text((x0 + x1) / 2, y + depth + 0.5, name, ha="center", va="center", fontsize=FONT,
                             zorder=3, clip_on=True)
-                elif room_after(depth, ts) >= text_px(name) + 6 and obj.depth == depth + 1:
+                elif room_after(depth, ts, x1) >= text_px(name) + 6:
                     ax.text(x1 + 2 / px_per_us, y + depth + 0.5, name, ha="left", va="center", fontsize=FONT - 0.5,
                             color="#222222", zorder=3, clip_on=True)
             ticks = sorted((k for k in obj.ticks if lo <= k[0] <= hi), key=lambda k: (k[0], k[2]))
@@ -305,7 +312,7 @@ def draw(tr, out, lo, hi, track_re, title, width_in):
                     name = f"{names[0]} (+{len(names) - 1} more)"
                 ax.plot([ts, ts], [y + 0.1, y + 0.9], color="#333333", linewidth=0.9, zorder=4)
                 ax.plot([ts], [y + 0.1], marker="v", markersize=3, color="#333333", zorder=4)
-                if room_after(0, ts) >= text_px(name) + 6 and obj.depth == 1:
+                if room_after(0, ts) >= text_px(name) + 6:
                     ax.text(ts + 2 / px_per_us, y + 0.55, name, ha="left", va="center", fontsize=FONT - 0.5,
                             color="#222222", zorder=3, clip_on=True)
         else:
