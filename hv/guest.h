@@ -60,6 +60,9 @@ struct Vcpu {
   std::vector<TlbEntry> tlb;   // entries loaded by mmu_map_addr and by TSB walks
   // Counters for statistics and students.
   uint64_t hypercalls = 0, tsb_hits = 0, mmu_miss_traps = 0;
+  // Tracing only, not state: the flow id (sim/trace) of each traced mondo in the cpu and dev
+  // mondo queues, by its offset, so that the trap that takes it ends the flow its send began.
+  std::array<std::map<uint64_t, uint64_t>, 2> mondo_flow_at;
 };
 
 struct InterruptSource {   // a virtual interrupt (devhandle, devino), e.g. the console

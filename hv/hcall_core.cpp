@@ -1,9 +1,12 @@
 // CORE_TRAP API negotiation, and the machine and CPU calls of the CORE group.
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "hv/guest_md.h"
 #include "hv/hcall.h"
 #include "sim/state/codec.h"
+#include "sim/trace/trace.h"
 
 namespace vfsim::hv {
 
@@ -146,6 +149,7 @@ uint64_t hc_cpu_qconf(Call& c) {
   uint64_t q = c.arg(0), base = c.arg(1), n = c.arg(2);
   if (!is_queue(q)) return HV_EINVAL;
   InterruptQueue& iq = c.v.queue(unsigned(q));
+  if (q <= Q_DEV_MONDO) c.v.mondo_flow_at[q - Q_CPU_MONDO].clear();   // a new queue: its traced mondos are gone
   if (n == 0) {
     iq = InterruptQueue{};
     c.hv.update_queue_pending(c.v);
@@ -210,9 +214,23 @@ uint64_t hc_cpu_mondo_send(Call& c) {
     if (!v) return HV_ENOCPU;
     if (v == &c.v) return HV_EINVAL;
     if (v->state == CPU_STATE_ERROR) return HV_ECPUERROR;
-    if (v->state != CPU_STATE_RUNNING || !c.hv.enqueue(c.g, *v, Q_CPU_MONDO, mondo)) {
+    uint64_t flow = trace::on(trace::Category::intr) ? trace::new_flow() : 0;
+    if (v->state != CPU_STATE_RUNNING || !c.hv.enqueue(c.g, *v, Q_CPU_MONDO, mondo, flow)) {
       status = HV_EWOULDBLOCK;
       continue;
+    }
+    if (flow) {   // on the sender's track; the flow ends where the target takes the trap
+      trace::Event e;
+      e.ps = c.hv.trace_ps();
+      e.cat = trace::Category::intr;
+      e.track = trace::Track::vcpu(c.g.name, c.v.id);
+      e.domain = c.g.name;
+      e.name = "cpu mondo send";
+      e.flow_out = flow;
+      uint64_t word0 = state::get_be(mondo, 8);
+      e.arg("target", uint64_t(id)).arg("word0", word0);
+      e.text = fmt::format("intr {}/vcpu{} -> {}/vcpu{}  cpu mondo word0={:#x}", c.g.name, c.v.id, c.g.name, id, word0);
+      trace::emit(std::move(e));
     }
     const uint8_t done[2] = {0xff, 0xff};
     c.write(list + 2 * i, done, 2);

@@ -229,6 +229,17 @@ void Hypervisor::rebuild_md(Guest& g) {
   GuestResources& res = g.md_inputs;
   ++res.md_generation;
   g.md = md::encode(build_guest_md(machine.plat, res));
+  if (trace::on(trace::Category::md)) {
+    trace::Event e;
+    e.ps = trace_ps();
+    e.cat = trace::Category::md;
+    e.track = trace::Track::domain(g.name);
+    e.domain = g.name;
+    e.name = "md rebuilt";
+    e.arg("generation", res.md_generation).arg("bytes", uint64_t(g.md.size()));
+    e.text = fmt::format("md   {}  rebuilt: generation {}, {} bytes", g.name, res.md_generation, g.md.size());
+    trace::emit(std::move(e));
+  }
 }
 
 void Hypervisor::load_image(Guest& g, const std::string& path) {
@@ -433,11 +444,12 @@ void Hypervisor::update_queue_pending(Vcpu& v) {
   machine.strand(v.strand).queue_pending = pending;
 }
 
-bool Hypervisor::enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[64]) {
+bool Hypervisor::enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[64], uint64_t flow) {
   InterruptQueue& q = v.queue(queue);
   uint64_t pa;
   if (!q.entries || q.full() || !g.ra_to_pa(q.base_ra + q.tail, kQueueEntryBytes, pa)) return false;
   machine.mem.write(pa, entry, kQueueEntryBytes);
+  if (flow && queue <= Q_DEV_MONDO) v.mondo_flow_at[queue - Q_CPU_MONDO][q.tail] = flow;
   q.tail = (q.tail + kQueueEntryBytes) & (q.entries * kQueueEntryBytes - 1);
   update_queue_pending(v);
   if (v.runs()) machine.core_of(v.strand).wake(v.strand % machine.plat.strands_per_core);   // not a suspended one
@@ -516,9 +528,55 @@ bool Hypervisor::raise_interrupt(Guest& g, InterruptSource& src) {
   uint8_t entry[64] = {};
   uint64_t word0 = src.cookie ? src.cookie : (src.devhandle << 16 | src.devino);
   for (unsigned i = 0; i < 8; ++i) entry[i] = uint8_t(word0 >> (56 - 8 * i));
-  if (!enqueue(g, *v, Q_DEV_MONDO, entry)) return false;
+  uint64_t flow = trace::on(trace::Category::intr) ? trace::new_flow() : 0;
+  if (!enqueue(g, *v, Q_DEV_MONDO, entry, flow)) return false;
   src.state = 2;
+  if (flow) {   // on the channel's track for a channel's interrupt, else the domain's
+    trace::Event e;
+    e.ps = trace_ps();
+    e.cat = trace::Category::intr;
+    e.track = src.devhandle == kChannelDevhandle ? trace::Track::channel(g.name, src.devino / 2) : trace::Track::domain(g.name);
+    e.domain = g.name;
+    e.name = "dev mondo";
+    e.flow_out = flow;
+    e.arg("devhandle", src.devhandle).arg("devino", src.devino).arg("cookie", src.cookie).arg("target", uint64_t(v->id));
+    e.text = fmt::format("intr {}  dev mondo devhandle={:#x} devino={:#x} cookie={:#x} -> vcpu{}", g.name, src.devhandle, src.devino,
+                         src.cookie, v->id);
+    trace::emit(std::move(e));
+  }
   return true;
+}
+
+// The vCPU takes a mondo trap: one event per traced mondo waiting in the queue, each ending
+// the flow its send began (their flows are forgotten: a second trap before the guest moves
+// its head does not end them again); one plain event when none of them was traced.
+void Hypervisor::trace_take(const cmt::Core& core, Guest& g, Vcpu& v, unsigned q, unsigned tt) {
+  const InterruptQueue& iq = v.queues[q];
+  uint64_t size = iq.entries * kQueueEntryBytes, waiting = ((iq.tail - iq.head) & (size - 1)) / kQueueEntryBytes;
+  static const char* const kNames[3] = {"cpu mondo", "dev mondo", "resumable error"};
+  bool any = false;
+  auto emit = [&](uint64_t offset, uint64_t flow) {
+    trace::Event e;
+    e.ps = trace::cycles_to_ps(core.cycles);
+    e.cat = trace::Category::intr;
+    e.track = trace::Track::vcpu(g.name, v.id);
+    e.domain = g.name;
+    e.name = fmt::format("take {}", kNames[q]);
+    e.flow_in = flow;
+    e.arg("tt", uint64_t(tt)).arg("offset", offset).arg("waiting", waiting);
+    if (!any)
+      e.text = fmt::format("intr {}/vcpu{}  takes {} (TT {:#x}), {} waiting", g.name, v.id, kNames[q], tt, waiting);
+    any = true;
+    trace::emit(std::move(e));
+  };
+  if (q < 2)
+    for (uint64_t off = iq.head; off != iq.tail; off = (off + kQueueEntryBytes) & (size - 1)) {
+      auto it = v.mondo_flow_at[q].find(off);
+      if (it == v.mondo_flow_at[q].end()) continue;
+      emit(off, it->second);
+      v.mondo_flow_at[q].erase(it);
+    }
+  if (!any) emit(iq.head, 0);
 }
 
 // An error report (64 bytes, reference §3.2) for a vCPU: resumable errors go to the
@@ -570,6 +628,7 @@ void Hypervisor::on_interrupt(cmt::Core& core, unsigned slot) {
   for (unsigned q = 0; q < 3; ++q) {
     const InterruptQueue& iq = o.vcpu->queues[q];
     if (iq.entries && iq.head != iq.tail) {
+      if (trace::on(trace::Category::intr)) trace_take(core, *o.guest, *o.vcpu, q, kQueueTrap[q]);
       deliver_trap(core, slot, kQueueTrap[q]);
       return;
     }
@@ -577,6 +636,18 @@ void Hypervisor::on_interrupt(cmt::Core& core, unsigned slot) {
   uint32_t levels = st.softint_levels();
   for (unsigned level = 15; level > st.pil; --level)
     if (levels & (1u << level)) {
+      if (trace::on(trace::Category::intr)) {
+        trace::Event e;
+        e.ps = trace::cycles_to_ps(core.cycles);
+        e.cat = trace::Category::intr;
+        e.track = trace::Track::vcpu(o.guest->name, o.vcpu->id);
+        e.domain = o.guest->name;
+        e.name = fmt::format("interrupt level {}", level);
+        e.arg("level", uint64_t(level)).arg("pil", uint64_t(st.pil)).arg("softint", uint64_t(st.softint));
+        e.text = fmt::format("intr {}/vcpu{}  takes interrupt_level_{} (pil {}, softint {:#x})", o.guest->name, o.vcpu->id, level,
+                             st.pil, st.softint);
+        trace::emit(std::move(e));
+      }
       deliver_trap(core, slot, TT_INTERRUPT_LEVEL_1 + level - 1);
       return;
     }

@@ -140,6 +140,7 @@ class Hypervisor : public cmt::StrandHost {
   // raises the receiver's rx interrupt when packets arrived.
   void ldc_deliver(Guest& from, LdcEndpoint& ep);
   void ldc_trace_read(Guest& g, LdcEndpoint& ep, uint64_t old_head);   // ends traced packets' flows
+  void ldc_trace_rx_depth(const Guest& g, const LdcEndpoint& ep) const;   // the "rx queue" counter
   void ldc_notify_reset(Guest& g, LdcEndpoint& ep);   // our RX queue changed: the peer sees RESET
   // What `owner` exported through `ep`'s map table under `cookie` (8 KB pages only): the
   // physical address and how many of len bytes lie in that page. Checks the slot's copy
@@ -219,8 +220,11 @@ class Hypervisor : public cmt::StrandHost {
   void stop_vcpu(Guest& g, Vcpu& v, uint64_t state);
   void exit_guest(Guest& g, uint64_t code);
   // Append 64 bytes to a vCPU's interrupt queue; false if the queue is absent or full.
-  bool enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[64]);
+  // flow: a trace flow (sim/trace) the trap that takes this mondo ends (0: none).
+  bool enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[64], uint64_t flow = 0);
   void update_queue_pending(Vcpu& v);
+  // The intr trace of a vCPU taking the mondo or error trap of queue q (0..2).
+  void trace_take(const cmt::Core& core, Guest& g, Vcpu& v, unsigned q, unsigned tt);
   // Devices and errors: typed console input (raises the console's interrupt), a device
   // interrupt from a source, an error report into a vCPU's error queues (reference §3.2).
   void console_input(Guest& g, const std::string& text);

@@ -57,8 +57,21 @@ void Hypervisor::ldc_trace_read(Guest& g, LdcEndpoint& ep, uint64_t old_head) {
   }
 }
 
-namespace {
-}  // namespace
+// Packets waiting in the endpoint's RX queue, as a counter on its channel track: drawn when
+// packets come in and when the guest reads them.
+void Hypervisor::ldc_trace_rx_depth(const Guest& g, const LdcEndpoint& ep) const {
+  uint64_t size = ep.rx.entries * kQueueEntryBytes;
+  uint64_t waiting = size ? ((ep.rx.tail - ep.rx.head) & (size - 1)) / kQueueEntryBytes : 0;
+  trace::Event e;
+  e.ps = trace_ps();
+  e.cat = trace::Category::ldc;
+  e.phase = trace::Phase::Counter;
+  e.track = trace::Track::channel(g.name, ep.id);
+  e.domain = g.name;
+  e.name = "rx queue";
+  e.value = double(waiting);
+  trace::emit(std::move(e));
+}
 
 // A new endpoint with the lowest free id (or want_id if that is free), its two interrupt
 // sources and its MD node (and the node of the device on it, when there is one).
@@ -260,6 +273,7 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
     ++moved;
   }
   ep.outbox.erase(ep.outbox.begin(), ep.outbox.begin() + long(i));
+  if (moved && trace::on(trace::Category::ldc)) ldc_trace_rx_depth(g, ep);
   if (moved)
     if (InterruptSource* s = g.source(kChannelDevhandle, ep.rx_ino())) raise_interrupt(g, *s);
 }
@@ -330,6 +344,7 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
     dst.ldc_rx_bytes += kQueueEntryBytes;
     ++moved;
   }
+  if (moved && trace::on(trace::Category::ldc)) ldc_trace_rx_depth(dst, *to);
   if (moved)
     if (InterruptSource* s = dst.source(kChannelDevhandle, to->rx_ino())) raise_interrupt(dst, *s);
 }

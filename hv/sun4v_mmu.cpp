@@ -2,16 +2,32 @@
 
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "hv/hypervisor.h"
 #include "sim/isa/asi.h"
 #include "sim/isa/mem_access.h"
 #include "sim/isa/strand_state.h"
+#include "sim/trace/trace.h"
 
 namespace vfsim::hv {
 
 using namespace isa;
 
 namespace {
+const char* page_size_name(unsigned shift) {
+  switch (shift) {
+    case 13: return "8K";
+    case 16: return "64K";
+    case 19: return "512K";
+    case 22: return "4M";
+    case 25: return "32M";
+    case 28: return "256M";
+    case 31: return "2G";
+    case 34: return "16G";
+  }
+  return "?";
+}
 // ASIs 0x30..0x7f are the hypervisor's (UA2005 ch. 10): a guest, privileged at most, that
 // names one gets privileged_action, as on the chip, not a data_access_exception.
 bool hyperprivileged_asi(uint8_t asi) { return asi >= 0x30 && asi < 0x80; }
@@ -120,6 +136,19 @@ unsigned GuestMmu::demap(uint64_t va, uint64_t ctx, uint64_t flags, bool all_va,
       ++i;
     }
   }
+  if (trace::on(trace::Category::mmu)) {
+    const char* kind = all_ctx ? "all" : all_va ? "ctx" : "page";
+    trace::Event e;
+    e.ps = hv_.trace_ps();
+    e.cat = trace::Category::mmu;
+    e.track = trace::Track::vcpu(g_.name, v_.id);
+    e.domain = g_.name;
+    e.name = fmt::format("demap {}", kind);
+    e.arg("va", va).arg("ctx", ctx).arg("flags", flags).arg("removed", uint64_t(n));
+    e.text = fmt::format("mmu  {}/vcpu{}  demap {} va={:#x} ctx={:#x} flags={:#x}: {} entries removed", g_.name, v_.id, kind, va, ctx,
+                         flags, n);
+    trace::emit(std::move(e));
+  }
   return n;
 }
 
@@ -153,6 +182,19 @@ const TlbEntry* GuestMmu::tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag) {
   if (!tsb_probe(va, ctx, &e, nullptr, 0, n)) return nullptr;
   insert(e);
   ++v_.tsb_hits;
+  if (trace::on(trace::Category::mmu)) {   // a TLB miss the walk served: the guest never sees it
+    uint64_t ra = (e.tte & TTE_RA_MASK) & ~((1ull << e.shift()) - 1);
+    trace::Event t;
+    t.ps = trace::cycles_to_ps(hv_.now_cycles(v_));
+    t.cat = trace::Category::mmu;
+    t.track = trace::Track::vcpu(g_.name, v_.id);
+    t.domain = g_.name;
+    t.name = "tsb hit";
+    t.arg("va", va).arg("ctx", ctx).arg("ra", ra).arg("page", page_size_name(e.shift()));
+    t.text = fmt::format("mmu  {}/vcpu{}  tsb hit va={:#x} ctx={:#x} -> ra={:#x} {}", g_.name, v_.id, va, ctx, ra,
+                         page_size_name(e.shift()));
+    trace::emit(std::move(t));
+  }
   return lookup(va, ctx, flag);
 }
 
@@ -234,6 +276,19 @@ Translation GuestMmu::resolve(StrandState& s, uint64_t va, Access acc, uint8_t a
     ++v_.mmu_miss_traps;
     record_fault(fetch, FT_FAST_MISS, va, ctx);
     t.fault = fetch ? TT_FAST_INSTRUCTION_ACCESS_MMU_MISS : TT_FAST_DATA_ACCESS_MMU_MISS;
+    if (trace::on(trace::Category::mmu)) {   // missed the TLB and the TSBs: the guest's miss handler runs
+      const char* what = fetch ? "fetch" : acc == Access::Write ? "store" : "load";
+      trace::Event m;
+      m.ps = trace::cycles_to_ps(hv_.now_cycles(v_));
+      m.cat = trace::Category::mmu;
+      m.track = trace::Track::vcpu(g_.name, v_.id);
+      m.domain = g_.name;
+      m.name = "mmu miss";
+      m.arg("va", va).arg("ctx", ctx).arg("access", what).arg("tt", uint64_t(t.fault));
+      m.text = fmt::format("mmu  {}/vcpu{}  miss va={:#x} ctx={:#x} {} -> guest trap {:#x}", g_.name, v_.id, va, ctx, what,
+                           unsigned(t.fault));
+      trace::emit(std::move(m));
+    }
     return t;
   }
   uint64_t tte = e->tte;

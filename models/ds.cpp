@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "hv/hypervisor.h"
+#include "sim/trace/trace.h"
 
 namespace vfsim::models {
 
@@ -27,8 +30,85 @@ std::vector<std::string> DomainServices::registered(hv::Guest& g) const {
   return out;
 }
 
+namespace {
+const char* type_name(uint32_t type) {
+  static const char* const kNames[] = {"INIT_REQ", "INIT_ACK", "INIT_NACK", "REG_REQ", "REG_ACK", "REG_NACK",
+                                       "UNREG", "UNREG_ACK", "UNREG_NACK", "DATA", "NACK"};
+  return type <= NACK ? kNames[type] : "?";
+}
+std::string service_of(const std::map<std::string, uint64_t>& handles, uint64_t h) {
+  for (const auto& [id, handle] : handles)
+    if (handle == h) return id;
+  return "";
+}
+}  // namespace
+
+// On the service's track "ds@DOMAIN": the message type, the service it concerns, and the
+// fields that tell one message from another (version, handle, req_num, result).
+void DomainServices::trace(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, bool from_guest, uint32_t type,
+                           const std::vector<uint8_t>& p, const std::string& service, uint64_t flow_in,
+                           uint64_t flow_out) const {
+  Reader r(p.data(), p.size());
+  std::string fields;
+  trace::Event e;
+  switch (type) {
+    case INIT_REQ: {
+      uint16_t major = r.u16(), minor = r.u16();
+      fields = fmt::format(" ver={}.{}", major, minor);
+      break;
+    }
+    case REG_REQ: {
+      RegReq q;
+      if (parse_reg_req(p, q)) {
+        fields = fmt::format(" ver={}.{} handle={:#x}", q.major, q.minor, q.handle);
+        e.arg("handle", q.handle);
+      }
+      break;
+    }
+    case REG_ACK: case UNREG: case UNREG_ACK: case UNREG_NACK: {
+      uint64_t h = r.u64();
+      fields = fmt::format(" handle={:#x}", h);
+      e.arg("handle", h);
+      break;
+    }
+    case REG_NACK: {
+      uint64_t h = r.u64(), result = r.u64();
+      fields = fmt::format(" handle={:#x} result={}", h, result);
+      e.arg("handle", h).arg("result", result);
+      break;
+    }
+    case DATA: {
+      uint64_t h = r.u64(), req = r.u64();
+      fields = fmt::format(" handle={:#x} req={} bytes={}", h, req, p.size() >= 16 ? p.size() - 16 : 0);
+      e.arg("handle", h).arg("req", req).arg("bytes", uint64_t(p.size() >= 16 ? p.size() - 16 : 0));
+      break;
+    }
+    case NACK: {
+      uint64_t h = r.u64(), result = r.u64();
+      fields = fmt::format(" handle={:#x} result={}", h, result);
+      e.arg("handle", h).arg("result", result);
+      break;
+    }
+    default: break;
+  }
+  std::string who = fmt::format("{}/ch{}", g.name, ep.id), us = "ds@" + g.name;
+  e.ps = hv.trace_ps();
+  e.cat = trace::Category::ds;
+  e.track = trace::Track::service(us);
+  e.domain = g.name;
+  e.name = service.empty() ? type_name(type) : fmt::format("{} {}", type_name(type), service);
+  e.flow_in = flow_in;
+  e.flow_out = flow_out;
+  e.arg("from", from_guest ? who : us).arg("to", from_guest ? us : who).arg("type", type_name(type));
+  if (!service.empty()) e.arg("service", service);
+  e.text = fmt::format("ds   {} -> {}  {}{}{}", from_guest ? who : us, from_guest ? us : who, type_name(type),
+                       service.empty() ? "" : " " + service, fields);
+  trace::emit(std::move(e));
+}
+
 void DomainServices::send(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, uint32_t type,
-                          const std::vector<uint8_t>& payload) {
+                          const std::vector<uint8_t>& payload, const std::string& service, uint64_t flow_out) {
+  if (trace::on(trace::Category::ds)) trace(hv, g, ep, false, type, payload, service, 0, flow_out);
   std::vector<uint8_t> m = message(type, payload);
   send_message(hv, g, ep, m.data(), m.size());
 }
@@ -39,9 +119,22 @@ uint64_t DomainServices::request(hv::Hypervisor& hv, hv::Guest& g, const std::st
   Channel& c = chans_[&g];
   hv::LdcEndpoint* ep = g.channel(c.ep_id);
   uint64_t req = next_req_++, handle = c.handles[service];
-  c.pending[req] = {service, handle, std::move(cb)};
+  uint64_t flow = trace::on(trace::Category::ds) ? trace::new_flow() : 0;
+  c.pending[req] = {service, handle, std::move(cb), flow};
   ++counters_.requests;
-  send(hv, g, *ep, DATA, Writer().u64(handle).u64(req).bytes(payload).b);
+  if (service == "md-update" && trace::on(trace::Category::md)) {   // the guest is told of its new MD
+    trace::Event e;
+    e.ps = hv.trace_ps();
+    e.cat = trace::Category::md;
+    e.track = trace::Track::domain(g.name);
+    e.domain = g.name;
+    e.name = "md-update sent";
+    e.arg("generation", g.md_inputs.md_generation).arg("bytes", uint64_t(g.md.size())).arg("req", req);
+    e.text = fmt::format("md   {}  md-update sent (req {}): generation {}, {} bytes", g.name, req, g.md_inputs.md_generation,
+                         g.md.size());
+    trace::emit(std::move(e));
+  }
+  send(hv, g, *ep, DATA, Writer().u64(handle).u64(req).bytes(payload).b, service, flow);
   return req;
 }
 
@@ -90,6 +183,26 @@ void DomainServices::on_message(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoin
   }
   Channel& c = chans_[&g];
   c.ep_id = ep.id;
+  if (trace::on(trace::Category::ds)) {   // the service it names, and the request a reply ends
+    std::string service;
+    uint64_t flow = 0;
+    Reader h(p.data(), p.size());
+    RegReq q;
+    if (type == REG_REQ && parse_reg_req(p, q)) service = q.id;
+    uint64_t handle = h.u64();
+    if (type == UNREG || type == DATA || type == NACK) service = service_of(c.handles, handle);
+    if (type == DATA) {
+      auto it = c.pending.find(h.u64());
+      if (it != c.pending.end() && it->second.handle == handle) flow = it->second.flow;
+    } else if (type == NACK) {   // it fails the oldest request on the handle (below)
+      for (const auto& [req, pend] : c.pending)
+        if (pend.handle == handle) {
+          flow = pend.flow;
+          break;
+        }
+    }
+    trace(hv, g, ep, true, type, p, service, flow, 0);
+  }
   Reader r(p.data(), p.size());
   switch (type) {
     case INIT_REQ: {   // version 1.0 only (reference §5.7)
@@ -115,25 +228,26 @@ void DomainServices::on_message(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoin
       bool ours = std::find(known.begin(), known.end(), q.id) != known.end();
       if (!ours || q.major != 1) {   // unknown service: no version of it (major 0)
         ++counters_.reg_nacks;
-        send(hv, g, ep, REG_NACK, Writer().u64(q.handle).u64(REG_VER_NACK).u16(ours ? 1 : 0).b);
+        send(hv, g, ep, REG_NACK, Writer().u64(q.handle).u64(REG_VER_NACK).u16(ours ? 1 : 0).b, q.id);
         return;
       }
       if (c.handles.count(q.id)) {
         ++counters_.reg_nacks;
-        send(hv, g, ep, REG_NACK, Writer().u64(q.handle).u64(REG_DUP).u16(1).b);
+        send(hv, g, ep, REG_NACK, Writer().u64(q.handle).u64(REG_DUP).u16(1).b, q.id);
         return;
       }
       c.handles[q.id] = q.handle;
       ++counters_.registrations;
-      send(hv, g, ep, REG_ACK, Writer().u64(q.handle).u16(0).b);
+      send(hv, g, ep, REG_ACK, Writer().u64(q.handle).u16(0).b, q.id);
       return;
     }
     case UNREG: {
       uint64_t h = r.u64();
       for (auto it = c.handles.begin(); it != c.handles.end(); ++it)
         if (it->second == h) {
+          std::string service = it->first;
           c.handles.erase(it);
-          send(hv, g, ep, UNREG_ACK, Writer().u64(h).b);
+          send(hv, g, ep, UNREG_ACK, Writer().u64(h).b, service);
           return;
         }
       send(hv, g, ep, UNREG_NACK, Writer().u64(h).b);

@@ -64,7 +64,8 @@ class DomainServices : public hv::LdcLinkService {
   void on_link_reset(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep) override;
 
  private:
-  struct Pending { std::string service; uint64_t handle; Callback cb; };
+  // flow: the trace flow (sim/trace) its DATA began, which the reply ends (tracing only).
+  struct Pending { std::string service; uint64_t handle; Callback cb; uint64_t flow = 0; };
   struct Channel {
     uint64_t ep_id = 0;
     bool inited = false;
@@ -72,7 +73,12 @@ class DomainServices : public hv::LdcLinkService {
     std::map<uint64_t, Pending> pending;       // req_num -> who waits
     std::map<std::string, Late> late;          // service -> its last report after a reply
   };
-  void send(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, uint32_t type, const std::vector<uint8_t>& payload);
+  // service: what the message is about, for the trace ("" = none or unknown).
+  void send(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, uint32_t type, const std::vector<uint8_t>& payload,
+            const std::string& service = {}, uint64_t flow_out = 0);
+  // The ds trace of one message either way (only called with the category on).
+  void trace(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, bool from_guest, uint32_t type,
+             const std::vector<uint8_t>& payload, const std::string& service, uint64_t flow_in, uint64_t flow_out) const;
   void fail_all(Channel& c, const std::string& why);
   std::map<hv::Guest*, Channel> chans_;
   uint64_t next_req_ = 1;

@@ -53,6 +53,7 @@ void VirtualDiskServer::attach(hv::Guest& g, uint64_t channel, std::shared_ptr<D
 
 void VirtualDiskServer::detach(hv::Guest& g) {
   for (auto it = disks_.begin(); it != disks_.end();) it = it->first.first == &g ? disks_.erase(it) : std::next(it);
+  for (auto it = flows_.begin(); it != flows_.end();) it = std::get<0>(it->first) == &g ? flows_.erase(it) : std::next(it);
 }
 
 VirtualDiskServer::Stats VirtualDiskServer::stats(hv::Guest& g, uint64_t channel) const {
@@ -228,6 +229,10 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
     send(s, VIO_TYPE_DATA, VIO_SUBTYPE_ACK, env, ack, t - now);
     return;
   }
+  if (answer_flow_) {   // the INFO's flow goes through the requests to the ACK
+    flows_[{s.guest, s.channel, ident, get_be(ack + 8, 8)}] = answer_flow_;
+    answer_flow_ = 0;
+  }
   for (size_t k = 0; k < requests.size(); ++k) {
     RequestDone r;
     std::tie(r.index, r.took) = requests[k];
@@ -241,16 +246,36 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
     hv.ldc_at(*ep, t - now, r.pack());
   }
   d->state.busy_until = t;
+  if (trace::on(trace::Category::vio)) trace_outstanding(s);
+}
+
+void VirtualDiskServer::trace_outstanding(VioSession& s) {
+  hv::LdcEndpoint* ep = s.endpoint();
+  trace::Event e;
+  e.ps = s.hv->trace_ps();
+  e.cat = trace::Category::vio;
+  e.phase = trace::Phase::Counter;
+  e.track = trace::Track::service(label_);
+  e.domain = s.guest->name;
+  e.name = fmt::format("requests {}/ch{}", s.guest->name, s.channel);
+  e.value = ep ? double(ep->timers.size()) : 0;
+  trace::emit(std::move(e));
 }
 
 // The ACK of a DRING_DATA range is rebuilt from its fields (seq, ident, start, end, state);
 // the message's padding goes back as zeros.
 void VirtualDiskServer::on_timer(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep, const hv::TimerArgs& args) {
   RequestDone r = RequestDone::unpack(args);
-  complete(&g, ep.id, r.ident, r.index, r.took, double(hv.machine.plat.clock_hz));
-  if (!r.last) return;
+  auto f = flows_.find({&g, ep.id, r.ident, r.seq});
+  uint64_t flow = complete(&g, ep.id, r.ident, r.index, r.took, double(hv.machine.plat.clock_hz), f == flows_.end() ? 0 : f->second);
+  if (f != flows_.end()) {
+    if (r.last) flows_.erase(f);
+    else f->second = flow;
+  }
   VioSession* s = session(&g, ep.id);
-  if (!s) return;
+  if (s && trace::on(trace::Category::vio)) trace_outstanding(*s);
+  if (!r.last || !s) return;
+  answer_flow_ = flow;   // the ACK ends the last request's flow
   uint8_t ack[kVioMsgBytes] = {};
   put_be(ack + 8, 8, r.seq);
   put_be(ack + 16, 8, r.ident);
@@ -262,18 +287,18 @@ void VirtualDiskServer::on_timer(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoi
 
 // One request when the disk has done it: moved between the image and the client's buffer,
 // status and DONE written back into its descriptor.
-void VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident, uint32_t index, uint64_t took,
-                                 double hz) {
+uint64_t VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident, uint32_t index, uint64_t took,
+                                     double hz, uint64_t flow) {
   VioSession* s = session(g, channel);
   Disk* d = s ? disk(*s) : nullptr;
   auto ring = s ? s->rings.find(ident) : std::map<uint64_t, VioRing>::iterator{};
-  if (!d || ring == s->rings.end()) return;   // the session or ring went away meanwhile
+  if (!d || ring == s->rings.end()) return flow;   // the session or ring went away meanwhile
   const VioRing& r = ring->second;
   std::vector<uint8_t> desc(r.desc_size);
   if (read_desc(*s, r, index, desc.data(), r.desc_size) != hv::HV_EOK) {
     ++s->errors;
     ++d->state.stats.errors;
-    return;
+    return flow;
   }
   uint32_t ncookies = uint32_t(get_be(desc.data() + 40, 4));
   uint64_t moved = 0;
@@ -292,6 +317,8 @@ void VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident,
     e.track = trace::Track::service(label_);
     e.domain = g->name;
     e.name = fmt::format("vds {}", op_name(desc[16]));
+    e.flow_in = flow;
+    e.flow_out = flow = trace::new_flow();
     e.arg("channel", channel).arg("desc", uint64_t(index)).arg("req", get_be(desc.data() + 8, 8)).arg("block", get_be(desc.data() + 24, 8));
     e.arg("bytes", get_be(desc.data() + 32, 8)).arg("status", uint64_t(st));
     e.text = fmt::format("vds  {}/ch{} desc {}: req {} {} block {} bytes {} cookie {:#x}+{:#x} -> status {}, {:.1f} us", g->name, channel,
@@ -299,6 +326,7 @@ void VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t ident,
                          get_be(desc.data() + 48, 8), get_be(desc.data() + 56, 8), st, double(took) / hz * 1e6);
     trace::emit(std::move(e));
   }
+  return flow;
 }
 
 }  // namespace vfsim::models

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include "models/vdisk_backend.h"
 #include "models/vio_server.h"
@@ -116,10 +117,19 @@ class VirtualDiskServer : public VioServer {
   // One request: its errno status (0 ok) and the bytes it moved.
   uint32_t execute(VioSession& s, Disk& d, const uint8_t* desc, uint64_t& moved);
   uint32_t copy_cookies(VioSession& s, const uint8_t* desc, bool to_guest, uint8_t* buf, uint64_t n);
-  void complete(hv::Guest* g, uint64_t channel, uint64_t ident, uint32_t index, uint64_t took, double hz);
+  // flow: the trace flow its slice ends (0: none). Returns the flow that goes on to the next
+  // request or the ACK: the one the slice began, or flow itself when no slice was drawn.
+  uint64_t complete(hv::Guest* g, uint64_t channel, uint64_t ident, uint32_t index, uint64_t took, double hz,
+                    uint64_t flow);
   Disk* disk(VioSession& s);
+  // The vio "requests" counter of a vdisk: its requests waiting for the disk.
+  void trace_outstanding(VioSession& s);
   std::string name_;
   std::map<std::pair<hv::Guest*, uint64_t>, Disk> disks_;
+  // Tracing only, not state: the open flow of each DRING_DATA range being served (from its INFO,
+  // then from each request's slice to the next, the last to the ACK), by domain, channel, ring
+  // and the INFO's seq.
+  std::map<std::tuple<hv::Guest*, uint64_t, uint64_t, uint64_t>, uint64_t> flows_;
 };
 
 }  // namespace vfsim::models

@@ -55,6 +55,11 @@ void VioServer::trace(VioSession& s, bool from_guest, const uint8_t* m) {
   e.domain = s.guest->name;
   e.name = fmt::format("{} {}", what, stypes[m[1] <= 4 ? m[1] : 0]);
   e.arg("from", from_guest ? who : label_).arg("to", from_guest ? label_ : who).arg("sid", get_be(m + 4, 4));
+  if (env == VIO_DRING_DATA && m[0] == VIO_TYPE_DATA) {   // a request's flow: INFO in, ... ACK/NACK out
+    if (from_guest && m[1] == VIO_SUBTYPE_INFO) answer_flow_ = e.flow_out = trace::new_flow();
+    else if (!from_guest && m[1] != VIO_SUBTYPE_INFO) std::swap(e.flow_in, answer_flow_);
+    e.arg("seq", get_be(m + 8, 8)).arg("ident", get_be(m + 16, 8)).arg("start", get_be(m + 24, 4)).arg("end", get_be(m + 28, 4));
+  }
   e.text = fmt::format("vio  {} -> {}  {}/{}/{} sid={:#x}{}", from_guest ? who : label_, from_guest ? label_ : who,
                        types[m[0] <= 4 ? m[0] : 0], stypes[m[1] <= 4 ? m[1] : 0], what, get_be(m + 4, 4), fields);
   trace::emit(std::move(e));
@@ -149,6 +154,7 @@ void VioServer::on_message(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep
     ++s.errors;
     return;
   }
+  answer_flow_ = 0;
   trace(s, true, msg.data());
   uint16_t env = uint16_t(get_be(msg.data() + 2, 2));
   uint32_t sid = uint32_t(get_be(msg.data() + 4, 4));
@@ -171,6 +177,7 @@ void VioServer::on_message(hv::Hypervisor& hv, hv::Guest& g, hv::LdcEndpoint& ep
     return;
   }
   on_data(s, msg);
+  answer_flow_ = 0;
 }
 
 void VioServer::control(VioSession& s, uint8_t m[kVioMsgBytes]) {

@@ -92,6 +92,10 @@ class VioServer : public hv::LdcLinkService {
 
   uint8_t dev_class_, client_class_;
   std::string label_ = "vio";   // the server's name in trace lines (vds, vsw)
+  // Tracing only (sim/trace): the flow a client's DRING_DATA INFO began, while its message is
+  // handled. The server's next DRING_DATA ACK or NACK ends it, unless the device takes it for
+  // the requests it queues (vds), which then set it again for the ACK they end with.
+  uint64_t answer_flow_ = 0;
 
  private:
   void control(VioSession& s, uint8_t msg[kVioMsgBytes]);
