@@ -3,7 +3,8 @@
 # the real thing with the trace categories that show it and keeps only its part of the run
 # (vfsim-hv runs that do nothing else, or `vfctl trace on ... / off` windows in ldmd), as
 # Perfetto JSON and text:
-#   boot.*        vfsim-hv boots a 2-vCPU guest (hcall,intr,mmu,console)
+#   boot.*        vfsim-hv boots a 2-vCPU guest that then touches 64 KB of demand-mapped memory
+#                 per vCPU (hcall,intr,mmu,console)
 #   bind.*        ldmd: ldm add-domain, add-vcpu, add-memory, bind, start (domain,ldm,md,hcall)
 #   ldc.*         two guests' ldc-ping: the LDC handshake and two echoed messages (ldc,vio,intr)
 #   vdisk.*       one 8 KB vdisk read, after the VIO handshake (vio,ldc,hcall)
@@ -63,10 +64,12 @@ fail() {
 # the run's own outputs go to $tmp; a failed step shows them
 hv() { "$bin/vfsim-hv" --image "$rt" "$@" >"$tmp/out" 2>"$tmp/err"; }
 shown() { echo "--- stdout"; cat "$tmp/out"; echo "--- stderr"; cat "$tmp/err"; }
+# ldm and vfctl run in the output directory: the file names they are given (vfctl trace on
+# ... file=F, migrate-domain trace=F) are relative to it, and the traces show them so
 on() {
   local h=$1
   shift
-  LDMD_SOCKET=$tmp/$h.sock "$@" >"$tmp/out" 2>"$tmp/err" || fail "on $h: $* failed: $(shown)"
+  (cd "$out" && LDMD_SOCKET=$tmp/$h.sock "$@") >"$tmp/out" 2>"$tmp/err" || fail "on $h: $* failed: $(shown)"
 }
 ldm() { on "$1" "$bin/ldm" "${@:2}"; }
 vfctl() { on "$1" "$bin/vfctl" "${@:2}"; }
@@ -86,8 +89,9 @@ start_host() {
 }
 rm -f "$out"/boot.* "$out"/bind.* "$out"/ldc.* "$out"/vdisk.* "$out"/dr.* "$out"/migration-*
 
-# ---- (a) boot: one guest, 2 vCPUs, until it idles
-hv --domain a --vcpus 2 --boot-file idle --max-ms 1 \
+# ---- (a) boot: one guest, 2 vCPUs, each writing 64 KB it has not mapped yet (8 MMU misses),
+#      until it idles
+hv --domain a --vcpus 2 --boot-file "memory footprint=64K writes=50 then=idle" --max-ms 1.1 \
   --trace hcall,intr,mmu,console --trace-file "$out/boot.json" --trace-file "$out/boot.txt"
 grep -qx 'vfsim-runtime: idle' "$tmp/out" || fail "boot: the guest did not reach idle: $(shown)"
 echo "boot:      $out/boot.json"
@@ -120,7 +124,7 @@ ldm hosta add-vcc port-range=$port-$((port + 7)) primary-vcc0 primary
 ldm hostb add-vcc port-range=$((port + 8))-$((port + 15)) primary-vcc0 primary
 
 # ---- (b) binding a domain, from add-domain to the first instructions it runs
-vfctl hosta trace on domain,ldm,md,hcall "file=$out/bind.json" "file=$out/bind.txt"
+vfctl hosta trace on domain,ldm,md,hcall file=bind.json file=bind.txt
 ldm hosta add-domain ldg1
 ldm hosta add-vcpu 2 ldg1
 ldm hosta add-memory 256M ldg1
@@ -133,7 +137,7 @@ echo "bind:      $out/bind.json"
 
 # ---- (e) a live vCPU add: ldg1's Domain Services agent registered while it ran 10 ms
 vfctl hosta clock advance 10ms
-vfctl hosta trace on ds,md,ldm,domain,hcall,ldc "file=$out/dr.json" "file=$out/dr.txt"
+vfctl hosta trace on ds,md,ldm,domain,hcall,ldc file=dr.json file=dr.txt
 ldm hosta add-vcpu 2 ldg1
 vfctl hosta clock advance 100us
 vfctl hosta trace off all
@@ -151,9 +155,9 @@ ldm hosta start ldg2
 
 # ---- (f) a live migration of ldg2, traced on both hosts, once it has run 300 ms
 vfctl hosta clock advance 300ms
-vfctl hostb trace on migration,domain,ldm "file=$out/migration-target.json" "file=$out/migration-target.txt"
-vfctl hosta trace on migration,domain,ldm "file=$out/migration-source.json" "file=$out/migration-source.txt"
-ldm hosta migrate-domain -p "$tmp/pw" mode=live "trace=$out/migration-timeline.json" ldg2 hostb
+vfctl hostb trace on migration,domain,ldm file=migration-target.json file=migration-target.txt
+vfctl hosta trace on migration,domain,ldm file=migration-source.json file=migration-source.txt
+ldm hosta migrate-domain -p "$tmp/pw" mode=live trace=migration-timeline.json ldg2 hostb
 cp "$tmp/out" "$out/migration-reply.txt"
 vfctl hostb clock advance 5ms
 vfctl hosta trace off all
@@ -168,10 +172,15 @@ stop_host hostb
 if [ -n "$pics" ]; then
   draw() { /usr/bin/python3 "$here/trace_timeline.py" "$@" >/dev/null || fail "trace_timeline.py $* failed"; }
   draw "$out/boot.json" "$pics/tour-boot.png" --title "boot: a 2-vCPU guest (vfsim-hv --trace hcall,intr,mmu,console)"
+  draw "$out/boot.json" "$pics/tour-boot-zoom.png" --from 864 --to 872 --title "boot, 864 to 872 us: vCPU 1 comes up, the first MMU misses"
   draw "$out/bind.json" "$pics/tour-bind.png" --title "binding and starting ldg1 (ldmd, vfctl trace on domain,ldm,md,hcall)"
   draw "$out/ldc.json" "$pics/tour-ldc.png" --title "an LDC handshake and two pings (--trace ldc,vio,intr)"
   draw "$out/vdisk.json" "$pics/tour-vdisk.png" --around "vds BREAD" --pad 12 --title "one 8 KB vdisk read (--trace vio,ldc,hcall)"
   draw "$out/dr.json" "$pics/tour-dr.png" --title "ldm add-vcpu 2 ldg1, live (ds,md,ldm,domain,hcall,ldc)"
-  draw "$out/migration-timeline.json" "$pics/tour-migration.png" --title "ldm migrate-domain mode=live ldg2 hostb (trace=FILE)"
+  if grep -q '"cat":"migration"' "$out/migration-source.json"; then
+    draw "$out/migration-source.json" "$pics/tour-migration.png" --title "ldm migrate-domain mode=live ldg2 hostb, on the source (migration,domain,ldm)"
+  else   # an ldmd whose migration category has no trace points yet: the trace=FILE timeline
+    draw "$out/migration-timeline.json" "$pics/tour-migration.png" --title "ldm migrate-domain mode=live ldg2 hostb (trace=FILE)"
+  fi
   echo "pictures:  $pics/tour-*.png"
 fi

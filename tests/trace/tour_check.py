@@ -3,7 +3,7 @@
 trace-event file, and holds the events that stop is about on the tracks it should (named as
 Perfetto shows them, "process / thread"); every flow that ends started earlier; every picture
 is a PNG of sane dimensions.
-Usage: tour_check.py TRACE_DIR PICTURE_DIR"""
+Usage: tour_check.py TRACE_DIR PICTURE_DIR [INTERNALS_MD]"""
 import json
 import os
 import re
@@ -65,8 +65,13 @@ EXPECT = {
         (r"a / vcpu0", SLICE, "mmu_enable", None, "vCPU 0 turns its MMU on"),
         (r"a / vcpu0", SLICE, "cpu_start", None, "vCPU 0 starts vCPU 1"),
         (r"a / vcpu1", SLICE, "cpu_qconf", None, "vCPU 1 sets up its mondo queue"),
+        (r"a / vcpu1", MARK, "cpu mondo send", {"target": 0}, "vCPU 1 sends vCPU 0 a mondo (intr)"),
+        (r"a / vcpu0", MARK, "take cpu mondo", {"tt": 0x7c}, "vCPU 0 takes it, trap 0x7c"),
+        (r"a / vcpu1", MARK, "mmu miss", {"access": "store", "tt": 0x68}, "a store misses: trap 0x68 to the guest (mmu)"),
+        (r"a / vcpu1", MARK, "tsb hit", {"page": "8K"}, "the retry's TSB walk hits"),
     ],
     "bind": [
+        (r"ldg1 / domain", "i", "md rebuilt", {"generation": 2}, "its MD is built at bind (md)"),
         (r"ldg1 / vcpu0", SLICE, "mach_desc", None, "the new domain boots and reads its MD"),
         (r"ldg1 / vcpu1", SLICE, "cpu_yield", None, "its second vCPU runs"),
     ],
@@ -78,15 +83,21 @@ EXPECT = {
         (r"a / channel0", MARK, r"ldc 0x01/0x01", {"ctrl": 4}, "a sends RDX"),
         (r"b / channel0", MARK, r"ldc read", None, "b reads a packet"),
         (r"a / channel0", MARK, r"ldc 0x02/0x01", {"size": 56}, "a sends data"),
+        (r"b / vcpu0", MARK, r"take dev mondo", None, "b's vCPU takes the receive interrupt (intr)"),
+        (r"b / channel0", "C", r"channel0 rx queue", None, "b's RX queue depth is counted"),
     ],
     "vdisk": [
-        (r"services / vds", "i", "VER_INFO INFO", None, "the VIO handshake starts with VER_INFO"),
-        (r"services / vds", "i", "RDX ACK", None, "and ends with RDX's ACK"),
-        (r"services / vds", "i", "DRING_DATA INFO", None, "the guest posts the descriptor"),
+        (r"services / vds", "Xi", "VER_INFO INFO", None, "the VIO handshake starts with VER_INFO"),
+        (r"services / vds", "Xi", "RDX ACK", None, "and ends with RDX's ACK"),
+        (r"services / vds", "Xi", "DRING_DATA INFO", None, "the guest posts the descriptor"),
         (r"services / vds", SLICE, "vds BREAD", {"bytes": 8192, "status": 0}, "the vds reads 8 KB"),
-        (r"services / vds", "i", "DRING_DATA ACK", None, "and acknowledges it"),
+        (r"services / vds", "Xi", "DRING_DATA ACK", None, "and acknowledges it"),
+        (r"services / vds", "C", "vds requests a/ch0", None, "the vds's requests in flight are counted"),
     ],
     "dr": [
+        (r"ldg1 / domain", "i", "md-update sent", None, "ldmd tells ldg1 its MD changed (md)"),
+        (r"services / ds@ldg1", MARK, "DATA md-update", {"bytes": 4}, "the guest's md-update reply (ds)"),
+        (r"services / ds@ldg1", MARK, "DATA dr-cpu", {"bytes": 16}, "ldmd's dr-cpu request for two vCPUs"),
         (r"ldg1 / channel0", MARK, r"ldc 0x02/0x01", None, "DS data on ldg1's channel 0"),
         (r"ldg1 / vcpu0", SLICE, "mach_desc", None, "the guest reads its new MD"),
         (r"ldg1 / vcpu0", SLICE, "cpu_start", None, "vCPU 0 starts the new vCPUs"),
@@ -119,7 +130,7 @@ for stop in ("boot", "bind", "ldc", "vdisk", "dr"):
     lines = open(path).read().splitlines() if os.path.exists(path) else []
     check(f"{stop}.txt has timed lines", len(lines) > 5 and all(re.match(r" *\d+\.\d{3} us  ", l) for l in lines))
 
-for stop in ("boot", "bind", "ldc", "vdisk", "dr", "migration"):
+for stop in ("boot", "boot-zoom", "bind", "ldc", "vdisk", "dr", "migration"):
     path = os.path.join(pic_dir, f"tour-{stop}.png")
     try:
         with open(path, "rb") as f:
@@ -129,4 +140,17 @@ for stop in ("boot", "bind", "ldc", "vdisk", "dr", "migration"):
     ok = head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
     w, h = struct.unpack(">II", head[16:24]) if ok else (0, 0)
     check(f"tour-{stop}.png is a PNG of sane size ({w} x {h})", ok and 800 <= w <= 4000 and 100 <= h <= 3000)
+# The tour's excerpts: every trace line quoted in docs/internals.md is a line of the file it
+# is quoted from (the doc names it, "build/tour/STOP.txt", before the block).
+if len(sys.argv) > 3:
+    doc = open(sys.argv[3], encoding="utf-8").read()
+    quoted = 0
+    for m in re.finditer(r"\(`build/tour/([a-z-]+\.txt)`[^\n]*\n+```\n(.*?)```", doc, re.S):
+        path = os.path.join(trace_dir, m.group(1))
+        have = set(open(path).read().splitlines()) if os.path.exists(path) else set()
+        for line in m.group(2).splitlines():
+            if re.match(r" *\d+\.\d{3} us  ", line):
+                quoted += 1
+                check(f"internals.md quotes {m.group(1)}: {line.strip()[:70]}", line in have)
+    check(f"internals.md quotes trace lines ({quoted})", quoted >= 40)
 sys.exit(1 if failures else 0)

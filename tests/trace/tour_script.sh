@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/tour.sh end to end (docs/internals.md's traces and pictures), into a temporary
-# directory: every stop's trace holds its events (tour_check.py), the pictures are PNGs, and
+# directory: every stop's trace holds its events (tour_check.py), every trace line docs/internals.md
+# quotes is in the file it names, the pictures are PNGs, and
 # scripts/trace_timeline.py refuses what it cannot draw.
 # Usage: tour_script.sh SOURCE_DIR BUILD_DIR
 set -u
@@ -13,8 +14,8 @@ start=$SECONDS
 st=$?
 [ $st = 0 ] || cat "$tmp/log"
 check "scripts/tour.sh makes every stop's trace and picture ($((SECONDS - start)) s)" $st
-/usr/bin/python3 "$(dirname "$0")/tour_check.py" "$tmp/out" "$tmp/pics"
-check "each stop's trace holds its events; the pictures are PNGs" $?
+/usr/bin/python3 "$(dirname "$0")/tour_check.py" "$tmp/out" "$tmp/pics" "$src/docs/internals.md"
+check "each stop's trace holds its events, the pictures are PNGs, docs/internals.md quotes the traces" $?
 
 draw() { /usr/bin/python3 "$src/scripts/trace_timeline.py" "$@" >"$tmp/r.out" 2>"$tmp/r.err"; rc=$?; }
 draw "$tmp/out/ldc.json" "$tmp/x.png" --tracks 'no such track'
