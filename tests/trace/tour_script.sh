@@ -28,7 +28,7 @@ check "a file that is not a trace is refused (rc=$rc)" $?
 draw "$tmp/out/ldc.json" "$tmp/x.png" --from 50 --to 40
 [ $rc = 1 ] && grep -q 'the window is empty' "$tmp/r.err"
 check "an empty window is refused (rc=$rc)" $?
-draw "$tmp/out/ldc.json" "$tmp/x.png" --around 'ldc read' --tracks '^b /'
+draw "$tmp/out/ldc.json" "$tmp/x.png" --around 'ldc read' --tracks '^b / channel0$'
 [ $rc = 0 ] && grep -q "^$tmp/x.png: 1 rows, " "$tmp/r.out"
 check "--around and --tracks narrow the picture to b's channel (rc=$rc)" $?
 finish
