@@ -30,6 +30,7 @@
 #include "ldm/hv_host.h"
 #include "models/pci_slots.h"
 #include "ldm/manager.h"
+#include "ldm/manager_trace.h"
 #include "ldm/migration.h"
 #include "ldm/password.h"
 #include "ldm/protocol.h"
@@ -367,10 +368,13 @@ int sc_main(int argc, char** argv) {
     const bool deterministic = vm.count("deterministic") > 0;
     // Commands still running (graceful stops, live DR): advanced below, between polls.
     std::vector<std::shared_ptr<ldm::Operation>> ops;
+    ldm::ManagerTrace tracing;   // domain states and commands (categories domain, ldm)
     ldm::RequestServer server(
         sock,
         [&](const std::string& tool, const std::vector<std::string>& args) {
           ldm::Reply r = ldm::handle_request(mgr, vfctl, tool, args);
+          tracing.domain_states(mgr.model(), &host);
+          tracing.command(tool, args, r);
           if (r.pending && !r.pending->done()) ops.push_back(r.pending);
           return r;
         },
@@ -407,6 +411,7 @@ int sc_main(int argc, char** argv) {
       server.poll(wait_ms);   // accepts, reads, runs requests, writes: never blocks on a client
       vfsim::trace::sync();   // trace events every core has passed go out now
       migrator.poll();        // what the migration threads need of the host
+      tracing.domain_states(mgr.model(), &host);   // (guests that stopped, migrations, Operations)
       ops.erase(std::remove_if(ops.begin(), ops.end(), [](const auto& op) { return op->done(); }), ops.end());
       // An Operation waiting for a guest runs simulated time in its small steps, in both
       // modes, exactly as the command used to run it itself; then the Operations look. One
@@ -436,6 +441,7 @@ int sc_main(int argc, char** argv) {
     else std::cerr << "ldmd: stopping (vfctl shutdown)\n";
     for (const auto& op : ops) op->cancel("ldmd is stopping");
     server.flush(1.0);   // `vfctl shutdown` gets its answer, waiting clients theirs
+    tracing.close_all();      // the states domains are left in, commands cut short: their slices end
     vfsim::trace::finish();   // complete the trace outputs (JSON's closing bracket, VCD's header)
     return 0;
   } catch (const platform::PlatformError& e) {

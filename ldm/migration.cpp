@@ -294,6 +294,9 @@ Reply Migrator::migrate(const CommandLine& c) {
   s->t0 = mgr_.now();
   s->vcpus_at_start = d->vcpus;
   if (s->kind != "active") s->live = false;   // (only a running guest's memory moves)
+  s->trace->begin(d->name, fmt::format("migrate {} to {}", d->name, s->host),
+                  {{"mode", s->kind != "active" ? s->kind : s->live ? "live" : "warm", 0, false}, {"target", s->host, 0, false}});
+  s->trace->phase("checks");
   sources_.push_back(s);
   Migrator* self = this;
   s->op->on_cancel([self, s] {   // ldmd stops: the worker ends, the guest is left as it is
@@ -540,6 +543,7 @@ void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::st
   if (!err.empty()) {
     decide(Source::Next::Abort);
     s->finished = true;
+    s->trace->end({{"outcome", "failed", 0, false}, {"error", err.substr(0, err.find('\n')), 0, false}});
     // An unreachable target is said exactly as the seed does, without the "failed" line.
     s->op->finish(fail(err));
     return;
@@ -574,6 +578,7 @@ void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::st
   }
   if (s->kind != "active") {
     s->op->set_progress("transfer");
+    s->trace->phase("transfer");   // (the configuration, with the commit)
     decide(Source::Next::Commit);
     return;
   }
@@ -592,6 +597,7 @@ void Migrator::source_checks_done(std::shared_ptr<Source> s, std::vector<std::st
 void Migrator::source_prepare(std::shared_ptr<Source> s) {
   Domain* d = mgr_.m_.find(s->domain);
   s->op->set_progress("prepare");
+  s->trace->phase("prepare");
   s->op->set_step_seconds(Operation::kStepSeconds);   // the guest answers as simulated time runs
   d->migration.progress = unsigned(kPreparePct);
   s->shrunk_from = d->vcpus;
@@ -604,6 +610,7 @@ void Migrator::source_prepare(std::shared_ptr<Source> s) {
       s->suspended = true;
       d->migration.suspended = true;
       s->t_prepared = s->t_suspended = mgr_.now();
+      s->trace->phase("transfer");
       if (s->cancel) return source_fail(s, "cancelled");
       source_capture(s);
     });
@@ -667,6 +674,7 @@ void Migrator::source_transfer_wait(std::shared_ptr<Source> s) {
           s->op->set_progress("handoff");
           s->transfer_done = true;
           s->t_transfer_end = s->t_prepared + s->modelled_transfer;
+          s->trace->phase("handoff");
           if (s->confirmed) source_finished(s, true, "");
         });
       });
@@ -682,6 +690,7 @@ void Migrator::source_fail(std::shared_ptr<Source> s, const std::string& why) {
   }
   s->cv.notify_all();
   Reply r = fail(why + fmt::format("\nDomain Migration of LDom {} failed", s->domain));
+  s->trace->end({{"outcome", "failed", 0, false}, {"error", why.substr(0, why.find('\n')), 0, false}});
   Domain* d = mgr_.m_.find(s->domain);
   if (std::string why = write_trace(*s, mgr_.now(), false); !why.empty()) r.err = why + "\n" + r.err;
   if (!d) return s->op->finish(r);
@@ -751,6 +760,7 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
     // runs (docs/migration.md "Recovery"). The source stays suspended, in the error state.
     s->finished = true;
     vcpus_before_[s->domain] = s->shrunk_from;   // for a restore by cancel-operation
+    s->trace->end({{"outcome", "handoff error", 0, false}});
     if (d) {
       d->migration.error = true;
       d->migration.progress = unsigned(kHandoffPct);
@@ -765,9 +775,17 @@ void Migrator::source_finished(std::shared_ptr<Source> s, bool ok, std::string e
   s->confirmed = true;
   if (s->kind == "active" && !s->transfer_done) return;   // the modelled copy is still passing: it goes on from there
   // Handoff: the target runs the only copy from now on.
+  s->trace->phase("handoff");
   auto finish = [this, s] {
     if (s->finished) return;
     s->finished = true;
+    {
+      std::vector<trace::Arg> a{{"outcome", "migrated", 0, false}, {"bytes", {}, s->total_bytes, true},
+                                {"rounds", {}, s->rounds.size(), true}};
+      if (s->kind == "active")
+        a.push_back({"downtime_us", {}, whole_us(s->rounds.back().seconds) + whole_us(s->handoff_s), true});
+      s->trace->end(std::move(a));
+    }
     if (Domain* d = mgr_.m_.find(s->domain)) {
       if (d->state == State::Active) host_.stop(*d);
       if (d->state != State::Inactive) mgr_.unbind(*d);
@@ -931,6 +949,14 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
     } catch (const std::exception& e) {
       problems = {std::string("The migration request is malformed: ") + e.what()};
     }
+    // The target's side: checks, then receive until the install (or the abort).
+    std::string name = in->name.empty() ? std::string("?") : in->name;
+    in->trace->begin(name, fmt::format("receive {} from {}", name, in->source_host), {{"kind", in->kind, 0, false}});
+    in->trace->phase("checks");
+    if (!problems.empty() || in->dry || (!in->shell && in->kind != "inactive"))
+      in->trace->end({{"outcome", !problems.empty() ? "refused" : in->dry ? "dry run" : "checked", 0, false}});
+    else
+      in->trace->phase("receive");
     return json{{"problems", problems},
                 {"maus", in->maus},
                 {"primary_maus", mgr_.primary().mau_cores.size()},
@@ -1011,7 +1037,19 @@ void Migrator::serve(std::shared_ptr<Incoming> in) {
         }
       }
       die("handoff", 0);
-      auto err = on_main([this, in] { return target_install(*in); });
+      auto err = on_main([this, in] {
+        in->trace->phase("install");
+        std::string e = target_install(*in);
+        std::vector<trace::Arg> a{{"outcome", e.empty() ? "installed" : "failed", 0, false}};
+        if (in->times.present)
+          for (auto [k, v] : {std::pair<const char*, uint64_t>{"checks_us", in->times.checks_us}, {"prepare_us", in->times.prepare_us},
+                              {"transfer_us", in->times.transfer_us}, {"handoff_us", in->times.handoff_us},
+                              {"rounds", in->times.rounds}, {"downtime_us", in->times.downtime_us}})
+            a.push_back({k, {}, v, true});
+        if (!e.empty()) a.push_back({"error", e, 0, false});
+        in->trace->end(std::move(a));
+        return e;
+      });
       if (!err) return;
       if (!err->empty()) {
         c.send(kFailed, *err, why);
@@ -1187,7 +1225,8 @@ std::string Migrator::target_install(Incoming& in) {
 
 // The migration will not complete here: the receiving domain goes away (its memory was
 // never anybody else's).
-void Migrator::target_abort(Incoming& in, const std::string&) {
+void Migrator::target_abort(Incoming& in, const std::string& why) {
+  in.trace->end({{"outcome", "aborted", 0, false}, {"error", why, 0, false}});
   if (!in.shell) return;
   in.shell = false;
   Domain* d = mgr_.m_.find(in.name);

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "ldm/migration_trace.h"
 #include "ldm/migration.h"
 #include "ldm/migration_pages.h"
 #include "ldm/migration_wire.h"
@@ -125,6 +126,7 @@ struct Migrator::Source {
   bool live = false;
   LivePolicy policy;
   std::string trace_file;           // trace=FILE: the timeline (Chrome trace JSON)
+  std::shared_ptr<MigrationTrace> trace = std::make_shared<MigrationTrace>();   // category migration
   struct Round {
     uint64_t pages = 0, bytes = 0, dirtied = 0;   // sent; dirtied while it was sent
     double start = 0, seconds = 0;                // simulated time
@@ -180,6 +182,7 @@ struct Migrator::Incoming {
   bool verify = false;
   unsigned maus = 0;      // crypto units the receiving domain got
   wire::PhaseTimes times;   // the source's phases, kept with the domain once it is here
+  std::shared_ptr<MigrationTrace> trace = std::make_shared<MigrationTrace>();   // category migration
 };
 
 

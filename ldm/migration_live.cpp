@@ -38,10 +38,12 @@ void Migrator::source_live_start(std::shared_ptr<Source> s) {
   if (!g) return source_fail(s, fmt::format("LDom {} has no guest running", d->name));
   // Prepare: the target has bound its receiving domain (in the checks); here the log starts.
   s->op->set_progress("prepare");
+  s->trace->phase("prepare");
   d->migration.progress = unsigned(kPreparePct);
   d->migration.live = true;
   hv.dirty_log_start(*g);
   s->t_prepared = mgr_.now();
+  s->trace->phase("transfer");
   s->op->set_progress("transfer");
   {
     std::lock_guard<std::mutex> l(s->mu);
@@ -102,6 +104,8 @@ void Migrator::live_round(std::shared_ptr<Source> s) {
   s->total_bytes += r.bytes;
   s->rounds.push_back(r);
   d->migration.round_bytes.push_back(r.bytes);
+  s->trace->round_begin(fmt::format("round {}", b.round),
+                        {{"round", {}, b.round, true}, {"pages", {}, r.pages, true}, {"bytes", {}, r.bytes, true}});
   b.from_pct = s->progress_floor;
   b.to_pct = b.from_pct;   // (the target shows the progress the source passes on: PROGRESS)
   size_t pages = b.ras.size();
@@ -147,6 +151,7 @@ void Migrator::live_round_done(std::shared_ptr<Source> s) {
   if (!g || !d) return source_fail(s, fmt::format("LDom {} is gone", s->domain));
   Source::Round& r = s->rounds.back();
   r.dirtied = hv.dirty_log_count(*g);
+  s->trace->round_end({{"dirtied_pages", {}, r.dirtied, true}});
   uint64_t remaining = r.dirtied * kPage;
   if (r.seconds > 0) d->migration.dirty_rate = double(remaining) / r.seconds;
   d->migration.expected_downtime = double(remaining + s->runtime_estimate) / s->rate + cfg_.timing.handoff_s;
@@ -226,6 +231,8 @@ void Migrator::capture_final(std::shared_ptr<Source> s) {
   s->total_bytes += r.bytes;
   s->rounds.push_back(r);
   s->last_pages = r.pages;
+  s->trace->round_begin(s->live ? "final round" : "copy", {{"round", {}, b.round, true}, {"pages", {}, r.pages, true},
+                                                          {"bytes", {}, r.bytes, true}, {"suspended", {}, 1, true}});
   if (s->live) d->migration.round_bytes.push_back(r.bytes);
   // The transfer phase: warm, the copy; live, the rounds, the suspend and the last round.
   s->modelled_transfer = s->live ? (r.start - s->t_prepared) + r.seconds : r.seconds;
@@ -257,6 +264,7 @@ void Migrator::capture_final(std::shared_ptr<Source> s) {
 // The guest's dirty rate over a short window of simulated time: the log's distinct pages at
 // sixteen points (without clearing it), the curve predict() reads each round's dirty set from.
 void Migrator::source_predict(std::shared_ptr<Source> s) {
+  s->trace->phase("predict");   // -n: what it would take (the dirty rate measured first)
   Domain* d = mgr_.m_.find(s->domain);
   hv::Hypervisor& hv = host_.hypervisor();
   hv::Guest* g = d ? hv.find_guest(d->name) : nullptr;
@@ -335,6 +343,7 @@ void Migrator::source_plan(std::shared_ptr<Source> s, const DirtyCurve& curve) {
                                                  : fmt::format("round {}", i),
                            p.rounds[i].pages, ms3(p.rounds[i].seconds));
   }
+  s->trace->end({{"outcome", "dry run", 0, false}});
   s->finished = true;
   if (p.fails) r.code = 1;   // (as the real migration would)
   s->op->finish(r);

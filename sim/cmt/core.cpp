@@ -74,6 +74,7 @@ Core::Core(sc_core::sc_module_name name, BareMachine& m, unsigned sock, unsigned
     s->state.fprs = 4;
     strands.push_back(std::move(s));
   }
+  if (trace::on(trace::Category::strand) || trace::on(trace::Category::cache)) start_samples(false);
   SC_HAS_PROCESS(Core);
   SC_THREAD(run);
 }
@@ -101,6 +102,8 @@ void Core::run() {
     const uint64_t start = cycles, end = cycles + m_.quantum_cycles;
     q_start_cycles_ = cycles;
     q_start_ns_ = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    bool was_running[8];
+    std::copy(std::begin(running), std::end(running), was_running);
     while (cycles < end) {
       bool issued = false;
       unsigned units = UNIT_NONE;
@@ -140,6 +143,8 @@ void Core::run() {
         if (running[i] && ready_at[i] > cycles) strands[i]->stats.stall_cycles += std::min(next, end) - cycles;
       cycles = std::max(cycles + 1, std::min(next, end));
     }
+    // When both categories are off this costs a test of the trace mask per quantum.
+    if (trace::on(trace::Category::strand) || trace::on(trace::Category::cache)) trace_quantum(start, was_running);
     sc_time q(double(cycles - start) * cycle_ns, SC_NS);
     resume_ps_ = (sc_core::sc_time_stamp() + q).value();
     wait(q);
@@ -164,6 +169,7 @@ void Core::sleep_until(unsigned slot, uint64_t cycle) {
   if (cycle > ready_at[slot]) {
     strands[slot]->stats.yield_cycles += cycle - std::max(ready_at[slot], cycles);
     ready_at[slot] = cycle;
+    sleep_end_[slot] = cycle;
   }
 }
 
@@ -172,6 +178,7 @@ void Core::wake(unsigned slot) {
     strands[slot]->stats.yield_cycles -= std::min(strands[slot]->stats.yield_cycles, ready_at[slot] - cycles);
     ready_at[slot] = cycles;
   }
+  sleep_end_[slot] = std::min(sleep_end_[slot], cycles);
 }
 
 // Before each issue of a host-managed strand: a %stick_cmpr match sets SOFTINT.SM (bit 16);

@@ -21,6 +21,7 @@ class BareMachine;
 class Core : public sc_core::sc_module {
  public:
   Core(sc_core::sc_module_name name, BareMachine& m, unsigned socket, unsigned index);
+  ~Core() override;
   std::vector<std::unique_ptr<Strand>> strands;
   unsigned socket, index;
   // The picker's hot state, kept together (a Strand is ~20 KB with its SoftTlb).
@@ -79,6 +80,19 @@ class Core : public sc_core::sc_module {
   // a restored core resumes then, so a restored run is cycle-identical to the original.
   uint64_t resume_ps_ = 0;
   bool restored_ = false;          // the next wake is a restore's, not a strand start
+  // The strand and cache trace categories (core_trace.cpp): one sample per quantum, written
+  // only where a value changed. Made with the core when one is on then, else at the first
+  // quantum's end that finds one on; dropped by a snapshot restore (its statistics jump).
+  struct TraceSamples {
+    StrandStats prev[8];               // each strand's statistics at the last sample
+    double shown[8][7];                // the value last written per strand counter (NaN: none yet)
+    double core_shown[3];              // the core's l1i, l1d and l2 misses
+    std::vector<double> memory_shown;  // its socket's MCUs, then L2 banks (a socket's core 0)
+  };
+  std::unique_ptr<TraceSamples> samples_;
+  uint64_t sleep_end_[8] = {};     // core cycle at which a strand's host sleep (cpu_yield) ends
+  void trace_quantum(uint64_t start, const bool (&was_running)[8]);
+  void start_samples(bool prime);
   BareMachine& m_;
   uint8_t lru_[2][4] = {{0, 1, 2, 3}, {0, 1, 2, 3}};   // pick order per thread group
 };

@@ -199,6 +199,7 @@ void BareMachine::load_state(const state::StreamReader& r) {
 }
 
 void Core::resume_after_restore() {
+  samples_.reset();          // trace samples count from the restored statistics
   if (!resume_ps_) return;   // parked when saved: a strand start wakes it, as before
   restored_ = true;          // run() then waits out the rest of the saved quantum
   wake_event_.notify(sc_core::SC_ZERO_TIME);
