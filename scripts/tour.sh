@@ -177,10 +177,9 @@ if [ -n "$pics" ]; then
   draw "$out/ldc.json" "$pics/tour-ldc.png" --title "an LDC handshake and two pings (--trace ldc,vio,intr)"
   draw "$out/vdisk.json" "$pics/tour-vdisk.png" --around "vds BREAD" --pad 12 --title "one 8 KB vdisk read (--trace vio,ldc,hcall)"
   draw "$out/dr.json" "$pics/tour-dr.png" --title "ldm add-vcpu 2 ldg1, live (ds,md,ldm,domain,hcall,ldc)"
-  if grep -q '"cat":"migration"' "$out/migration-source.json"; then
-    draw "$out/migration-source.json" "$pics/tour-migration.png" --title "ldm migrate-domain mode=live ldg2 hostb, on the source (migration,domain,ldm)"
-  else   # an ldmd whose migration category has no trace points yet: the trace=FILE timeline
-    draw "$out/migration-timeline.json" "$pics/tour-migration.png" --title "ldm migrate-domain mode=live ldg2 hostb (trace=FILE)"
-  fi
+  # ldg2's rows and the migration's: the ldm command's slice is left out, its name carries
+  # the password ldm sends ldmd (--target-password=...)
+  draw "$out/migration-source.json" "$pics/tour-migration.png" --tracks '^(ldg2|services) /' \
+    --title "ldm migrate-domain mode=live ldg2 hostb, on the source (migration,domain,ldm)"
   echo "pictures:  $pics/tour-*.png"
 fi

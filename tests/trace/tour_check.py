@@ -71,6 +71,12 @@ EXPECT = {
         (r"a / vcpu1", MARK, "tsb hit", {"page": "8K"}, "the retry's TSB walk hits"),
     ],
     "bind": [
+        (r"host / host", SLICE + "i", "ldm add-domain ldg1", None, "ldm add-domain as a slice on the host"),
+        (r"host / host", SLICE + "i", "ldm bind ldg1", None, "ldm bind"),
+        (r"host / host", SLICE + "i", "ldm start ldg1", None, "ldm start"),
+        (r"ldg1 / domain", SLICE, "inactive", None, "ldg1 is inactive"),
+        (r"ldg1 / domain", SLICE, "bound", {"vcpus": 2, "memory": 256 << 20}, "then bound with 2 vCPUs, 256M"),
+        (r"ldg1 / domain", SLICE, "active", None, "then active"),
         (r"ldg1 / domain", "i", "md rebuilt", {"generation": 2}, "its MD is built at bind (md)"),
         (r"ldg1 / vcpu0", SLICE, "mach_desc", None, "the new domain boots and reads its MD"),
         (r"ldg1 / vcpu1", SLICE, "cpu_yield", None, "its second vCPU runs"),
@@ -95,6 +101,7 @@ EXPECT = {
         (r"services / vds", "C", "vds requests a/ch0", None, "the vds's requests in flight are counted"),
     ],
     "dr": [
+        (r"host / host", SLICE, "ldm add-vcpu 2 ldg1", None, "ldm add-vcpu is a slice that waits for the guest"),
         (r"ldg1 / domain", "i", "md-update sent", None, "ldmd tells ldg1 its MD changed (md)"),
         (r"services / ds@ldg1", MARK, "DATA md-update", {"bytes": 4}, "the guest's md-update reply (ds)"),
         (r"services / ds@ldg1", MARK, "DATA dr-cpu", {"bytes": 16}, "ldmd's dr-cpu request for two vCPUs"),
@@ -103,6 +110,21 @@ EXPECT = {
         (r"ldg1 / vcpu0", SLICE, "cpu_start", None, "vCPU 0 starts the new vCPUs"),
         (r"ldg1 / vcpu2", SLICE, "mmu_enable", None, "vCPU 2 comes up"),
         (r"ldg1 / vcpu3", SLICE, "cpu_qconf", None, "vCPU 3 comes up"),
+    ],
+    "migration-source": [
+        (r"services / migration ldg2", SLICE, name, None, f"the source's {name} phase")
+        for name in ("migrate ldg2 to hostb", "checks", "transfer", "round 0", "final round", "handoff")
+    ] + [
+        (r"services / migration ldg2", SLICE + "i", "prepare", None, "the (empty, live) prepare phase"),
+        (r"ldg2 / domain", SLICE, "migrating out", None, "ldg2 runs while round 0 is sent"),
+        (r"ldg2 / domain", SLICE, r"suspended \(migrating\)", None, "ldg2 is suspended for the final round"),
+        (r"host / host", SLICE, r"ldm migrate-domain .*", None, "the ldm command spans the migration"),
+    ],
+    "migration-target": [
+        (r"services / migration ldg2", SLICE + "i", name, None, f"the target's {name}")
+        for name in ("receive ldg2 from hosta", "checks", "receive", "install")
+    ] + [
+        (r"ldg2 / domain", SLICE, "active", None, "ldg2 is active on the target"),
     ],
     "migration-timeline": [
         (r"hosta \(source\) / phases", SLICE, name, None, f"the {name} phase")
@@ -125,7 +147,7 @@ for stop, expect in EXPECT.items():
     check(f"{stop}: each of the {n} flow ends follows its start", not bad)
 ldc = load(os.path.join(trace_dir, "ldc.json")) or []
 check("ldc: flows link sends to reads", flows(ldc)[1] >= 5)
-for stop in ("boot", "bind", "ldc", "vdisk", "dr"):
+for stop in ("boot", "bind", "ldc", "vdisk", "dr", "migration-source", "migration-target"):
     path = os.path.join(trace_dir, stop + ".txt")
     lines = open(path).read().splitlines() if os.path.exists(path) else []
     check(f"{stop}.txt has timed lines", len(lines) > 5 and all(re.match(r" *\d+\.\d{3} us  ", l) for l in lines))
