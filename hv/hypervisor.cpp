@@ -686,7 +686,8 @@ void Hypervisor::dispatch(cmt::Core& core, unsigned slot, unsigned trap) {
     e.ps = trace::cycles_to_ps(core.cycles);
     e.cat = trace::Category::hcall;
     e.phase = trace::Phase::Complete;
-    e.dur_ps = trace::cycles_to_ps(hcall_cycles);
+    // A call that does not return (mmu_enable, cpu_stop ...) sets the strand going at once.
+    e.dur_ps = c.returns ? trace::cycles_to_ps(hcall_cycles) : 0;
     e.track = trace::Track::vcpu(o.guest->name, o.vcpu->id);
     e.domain = o.guest->name;
     e.name = name;

@@ -76,7 +76,13 @@ void ManagerTrace::command(const std::string& tool, const std::vector<std::strin
   if (!trace::on(trace::Category::ldm)) return;
   auto c = std::make_shared<Open>();
   c->name = tool;
-  for (const auto& a : args) c->name += " " + a;
+  for (const auto& a : args) {
+    // Traces are shared: the migration password ldm sends on never goes into one, and a
+    // whole document (vfctl xml, a layout plan) is named by its size.
+    if (a.rfind("--target-password", 0) == 0) c->name += " --target-password=********";
+    else if (a.size() > 120 || a.find('\n') != std::string::npos) c->name += fmt::format(" ({} bytes)", a.size());
+    else c->name += " " + a;
+  }
   c->open = true;
   slice(trace::Category::ldm, trace::Phase::Begin, trace::Track::host(), "", c->name, {}, "");
   commands_.push_back(c);

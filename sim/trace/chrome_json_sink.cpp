@@ -3,6 +3,7 @@
 // a thread in it, named by metadata events the first time it appears. Flows use the "s"/"f"
 // pair bound to the enclosing slice; an instant that starts or ends a flow becomes a slice of
 // zero length so that it can hold one. Times are microseconds with picosecond digits.
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -32,6 +33,7 @@ class ChromeJsonSink : public Sink {
   void write(const Event& e) override {
     if (!f_) return;
     auto [pid, tid] = ids(e.track);
+    last_ps_ = std::max(last_ps_, e.ps);
     std::string ts = fmt::format("{}.{:06}", e.ps / 1000000, e.ps % 1000000);
     std::string common = fmt::format("\"pid\":{},\"tid\":{},\"ts\":{}", pid, tid, ts);
     std::string cat = json_str(info(e.cat).name);
@@ -44,10 +46,17 @@ class ChromeJsonSink : public Sink {
         return;
       case Phase::Begin:
         line(fmt::format("{{\"ph\":\"B\",\"cat\":{},\"name\":{},{}{}}}", cat, json_str(e.name), common, args(e)));
+        ++open_[{pid, tid}];
         break;
-      case Phase::End:
+      case Phase::End: {
+        // The file stays balanced whatever was switched on or off meanwhile: an End whose
+        // Begin this file never got is dropped, and finish() ends what is still open.
+        auto o = open_.find({pid, tid});
+        if (o == open_.end() || o->second == 0) return;
+        --o->second;
         line(fmt::format("{{\"ph\":\"E\",{}{}}}", common, args(e)));
         break;
+      }
       case Phase::Complete:
         line(fmt::format("{{\"ph\":\"X\",\"cat\":{},\"name\":{},{},\"dur\":{}.{:06}{}}}", cat, json_str(e.name), common,
                          e.dur_ps / 1000000, e.dur_ps % 1000000, args(e)));
@@ -67,6 +76,10 @@ class ChromeJsonSink : public Sink {
 
   void finish() override {
     if (!f_) return;
+    for (auto& [track, n] : open_)
+      for (; n > 0; --n)
+        line(fmt::format("{{\"ph\":\"E\",\"pid\":{},\"tid\":{},\"ts\":{}.{:06},\"args\":{{\"unfinished\":1}}}}", track.first,
+                         track.second, last_ps_ / 1000000, last_ps_ % 1000000));
     std::fputs("\n]}\n", f_);
     std::fclose(f_);
     f_ = nullptr;
@@ -128,6 +141,8 @@ class ChromeJsonSink : public Sink {
   unsigned next_pid_ = 2;
   std::map<std::string, unsigned> pids_, services_;
   std::set<std::pair<unsigned, unsigned>> named_;
+  std::map<std::pair<unsigned, unsigned>, unsigned> open_;   // Begins without their End yet
+  uint64_t last_ps_ = 0;
 };
 
 }  // namespace

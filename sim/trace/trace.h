@@ -112,7 +112,7 @@ std::unique_ptr<Sink> make_chrome_json_sink(const std::string& path, std::string
 std::unique_ptr<Sink> make_vcd_sink(const std::string& path, std::string& err);
 
 // Turn categories on or off, for the host (domain "") or one domain. spec: names and groups
-// separated by commas, "all", or "none". false and why for an unknown name (nothing changes).
+// separated by commas, or "all" (off all: every category, insn too). false and why for an unknown name (nothing changes).
 bool set(const std::string& spec, const std::string& domain, bool enable, std::string& err);
 // "--trace SPEC" form: CATEGORIES[@DOMAIN[,DOMAIN...]].
 bool enable_option(const std::string& option, std::string& err);

@@ -15,7 +15,7 @@ set -u
 source "$(dirname "$0")/lib.sh" "$@"
 source "$(dirname "$0")/hosts.sh" 15902
 trap hosts_cleanup EXIT
-SOURCE_ARGS="--trace migration,domain --trace-file $tmp/a.json" \
+SOURCE_ARGS="--trace migration,domain,ldm --trace-file $tmp/a.json --trace-file $tmp/a.txt" \
   start_pair --trace migration,domain --trace-file "$tmp/b.json" || exit 1
 
 on hosta new_guest ldg1 1 256M "memory footprint=32M rate=16M tick=100"
@@ -134,4 +134,8 @@ check(f"target: ldg1's states: {states}", states == ["migrating in", "active"])
 sys.exit(1 if fails else 0)
 EOF
 verify "trace JSON of both hosts" $?
+# ldm sends the target's password on to ldmd: the ldm category names the command without it.
+pw=$(head -n1 "$tmp/pw")
+! grep -qF -- "$pw" "$tmp/a.json" "$tmp/a.txt" && grep -q -- '--target-password=\*\*\*\*\*\*\*\*' "$tmp/a.txt"
+verify "the migration password is not in the source's trace (named --target-password=********)" $?
 finish

@@ -449,3 +449,35 @@ TEST_CASE("a flow's end is written only with its start", "[trace]") {
   CHECK(phases(d.path("a.json")) == fmt::format("i X s{0} X f{0} X s{1} ", f2, f3));
   CHECK(phases(d.path("b.json")) == "i ");
 }
+
+TEST_CASE("the JSON output stays balanced: stray Ends dropped, open Begins ended at finish", "[trace]") {
+  TraceDir d;
+  std::string err;
+  REQUIRE(tr::set("all", "", true, err));
+  REQUIRE(tr::add_output(d.path("b.json"), err));
+  // An End whose Begin went out before this file was opened (the category was off then).
+  tr::Event stray = ev(1000000, Category::domain, Track::domain("ldg1"), "ldg1", "bound");
+  stray.phase = Phase::End;
+  tr::emit(stray);
+  tr::Event b = ev(2000000, Category::domain, Track::domain("ldg1"), "ldg1", "active");
+  b.phase = Phase::Begin;
+  tr::emit(b);
+  tr::emit(ev(5000000, Category::ldm, Track::host(), "", "ldm list"));
+  tr::finish();
+  nlohmann::json j;
+  {
+    std::ifstream in(d.path("b.json"));
+    REQUIRE_NOTHROW(j = nlohmann::json::parse(in));
+  }
+  std::vector<nlohmann::json> be;
+  for (const auto& v : j["traceEvents"])
+    if (v["ph"] == "B" || v["ph"] == "E") be.push_back(v);
+  REQUIRE(be.size() == 2);
+  CHECK(be[0]["ph"] == "B");
+  CHECK(be[0]["ts"].get<double>() == Approx(2.0));
+  CHECK(be[1]["ph"] == "E");   // ended at the last event's time, marked as such
+  CHECK(be[1]["ts"].get<double>() == Approx(5.0));
+  CHECK(be[1]["args"]["unfinished"] == 1);
+  CHECK(be[1]["pid"] == be[0]["pid"]);
+  CHECK(be[1]["tid"] == be[0]["tid"]);
+}
