@@ -220,12 +220,8 @@ uint64_t hc_cpu_mondo_send(Call& c) {
       continue;
     }
     if (flow) {   // on the sender's track; the flow ends where the target takes the trap
-      trace::Event e;
-      e.ps = c.hv.trace_ps();
-      e.cat = trace::Category::intr;
-      e.track = trace::Track::vcpu(c.g.name, c.v.id);
-      e.domain = c.g.name;
-      e.name = "cpu mondo send";
+      trace::Event e(trace::Category::intr, trace::Phase::Instant, c.hv.trace_ps(),
+                     trace::Track::vcpu(c.g.name, c.v.id), c.g.name, "cpu mondo send");
       e.flow_out = flow;
       uint64_t word0 = state::get_be(mondo, 8);
       e.arg("target", uint64_t(id)).arg("word0", word0);

@@ -230,12 +230,7 @@ void Hypervisor::rebuild_md(Guest& g) {
   ++res.md_generation;
   g.md = md::encode(build_guest_md(machine.plat, res));
   if (trace::on(trace::Category::md)) {
-    trace::Event e;
-    e.ps = trace_ps();
-    e.cat = trace::Category::md;
-    e.track = trace::Track::domain(g.name);
-    e.domain = g.name;
-    e.name = "md rebuilt";
+    trace::Event e(trace::Category::md, trace::Phase::Instant, trace_ps(), trace::Track::domain(g.name), g.name, "md rebuilt");
     e.arg("generation", res.md_generation).arg("bytes", uint64_t(g.md.size()));
     e.text = fmt::format("md   {}  rebuilt: generation {}, {} bytes", g.name, res.md_generation, g.md.size());
     trace::emit(std::move(e));
@@ -364,12 +359,8 @@ std::string printable(const uint8_t* p, unsigned n) {
   return s;
 }
 void trace_console(const Hypervisor& hv, const Guest& g, bool to_vcc, const uint8_t* p) {
-  trace::Event e;
-  e.ps = hv.trace_ps();
-  e.cat = trace::Category::console;
-  e.track = trace::Track::domain(g.name);
-  e.domain = g.name;
-  e.name = to_vcc ? "console out" : "console in";
+  trace::Event e(trace::Category::console, trace::Phase::Instant, hv.trace_ps(),
+                 trace::Track::domain(g.name), g.name, to_vcc ? "console out" : "console in");
   std::string text = printable(p + 8, std::min<unsigned>(p[1], kConsPayload));
   e.arg("type", p[0] == CONS_PKT_DATA ? "DATA" : "CONTROL").arg("size", uint64_t(p[1])).arg("text", text);
   std::string hv_side = g.name + "/hv";
@@ -532,12 +523,9 @@ bool Hypervisor::raise_interrupt(Guest& g, InterruptSource& src) {
   if (!enqueue(g, *v, Q_DEV_MONDO, entry, flow)) return false;
   src.state = 2;
   if (flow) {   // on the channel's track for a channel's interrupt, else the domain's
-    trace::Event e;
-    e.ps = trace_ps();
-    e.cat = trace::Category::intr;
-    e.track = src.devhandle == kChannelDevhandle ? trace::Track::channel(g.name, src.devino / 2) : trace::Track::domain(g.name);
-    e.domain = g.name;
-    e.name = "dev mondo";
+    trace::Event e(trace::Category::intr, trace::Phase::Instant, trace_ps(),
+                   src.devhandle == kChannelDevhandle ? trace::Track::channel(g.name, src.devino / 2) : trace::Track::domain(g.name),
+                   g.name, "dev mondo");
     e.flow_out = flow;
     e.arg("devhandle", src.devhandle).arg("devino", src.devino).arg("cookie", src.cookie).arg("target", uint64_t(v->id));
     e.text = fmt::format("intr {}  dev mondo devhandle={:#x} devino={:#x} cookie={:#x} -> vcpu{}", g.name, src.devhandle, src.devino,
@@ -556,12 +544,8 @@ void Hypervisor::trace_take(const cmt::Core& core, Guest& g, Vcpu& v, unsigned q
   static const char* const kNames[3] = {"cpu mondo", "dev mondo", "resumable error"};
   bool any = false;
   auto emit = [&](uint64_t offset, uint64_t flow) {
-    trace::Event e;
-    e.ps = trace::cycles_to_ps(core.cycles);
-    e.cat = trace::Category::intr;
-    e.track = trace::Track::vcpu(g.name, v.id);
-    e.domain = g.name;
-    e.name = fmt::format("take {}", kNames[q]);
+    trace::Event e(trace::Category::intr, trace::Phase::Instant, trace::cycles_to_ps(core.cycles),
+                   trace::Track::vcpu(g.name, v.id), g.name, fmt::format("take {}", kNames[q]));
     e.flow_in = flow;
     e.arg("tt", uint64_t(tt)).arg("offset", offset).arg("waiting", waiting);
     if (!any)
@@ -637,12 +621,8 @@ void Hypervisor::on_interrupt(cmt::Core& core, unsigned slot) {
   for (unsigned level = 15; level > st.pil; --level)
     if (levels & (1u << level)) {
       if (trace::on(trace::Category::intr)) {
-        trace::Event e;
-        e.ps = trace::cycles_to_ps(core.cycles);
-        e.cat = trace::Category::intr;
-        e.track = trace::Track::vcpu(o.guest->name, o.vcpu->id);
-        e.domain = o.guest->name;
-        e.name = fmt::format("interrupt level {}", level);
+        trace::Event e(trace::Category::intr, trace::Phase::Instant, trace::cycles_to_ps(core.cycles),
+                       trace::Track::vcpu(o.guest->name, o.vcpu->id), o.guest->name, fmt::format("interrupt level {}", level));
         e.arg("level", uint64_t(level)).arg("pil", uint64_t(st.pil)).arg("softint", uint64_t(st.softint));
         e.text = fmt::format("intr {}/vcpu{}  takes interrupt_level_{} (pil {}, softint {:#x})", o.guest->name, o.vcpu->id, level,
                              st.pil, st.softint);
@@ -682,15 +662,10 @@ void Hypervisor::dispatch(cmt::Core& core, unsigned slot, unsigned trap) {
     std::string name = h ? h->name : fmt::format("{}_{:#x}", trap == TRAP_FAST ? "fast_trap" : "trap", trap == TRAP_FAST ? fn : trap);
     // The calling core's own clock: SystemC time only advances once per quantum. The slice
     // lasts the call's trip through the hypervisor.
-    trace::Event e;
-    e.ps = trace::cycles_to_ps(core.cycles);
-    e.cat = trace::Category::hcall;
-    e.phase = trace::Phase::Complete;
+    trace::Event e(trace::Category::hcall, trace::Phase::Complete, trace::cycles_to_ps(core.cycles),
+                   trace::Track::vcpu(o.guest->name, o.vcpu->id), o.guest->name, name);
     // A call that does not return (mmu_enable, cpu_stop ...) sets the strand going at once.
     e.dur_ps = c.returns ? trace::cycles_to_ps(hcall_cycles) : 0;
-    e.track = trace::Track::vcpu(o.guest->name, o.vcpu->id);
-    e.domain = o.guest->name;
-    e.name = name;
     e.arg("args", a).arg("status", status_name(status));
     if (!r.empty()) e.arg("results", r.substr(1));
     e.text = fmt::format("{}/vcpu{}  {}({}) -> {}{}", o.guest->name, o.vcpu->id, name, a, status_name(status), r);

@@ -23,12 +23,8 @@ namespace {
 // there when the packet lands in a guest's RX queue and ends when that guest reads it.
 void trace_packet(const Hypervisor& hv, const Guest& g, uint64_t channel, const std::string& from, const std::string& to,
                   const uint8_t* p, uint64_t flow) {
-  trace::Event e;
-  e.ps = hv.trace_ps();
-  e.cat = trace::Category::ldc;
-  e.track = trace::Track::channel(g.name, channel);
-  e.domain = g.name;
-  e.name = fmt::format("ldc {:#04x}/{:#04x}", p[0], p[1]);
+  trace::Event e(trace::Category::ldc, trace::Phase::Instant, hv.trace_ps(),
+                 trace::Track::channel(g.name, channel), g.name, fmt::format("ldc {:#04x}/{:#04x}", p[0], p[1]));
   e.flow_out = flow;
   e.arg("from", from).arg("to", to).arg("type", p[0]).arg("subtype", p[1]).arg("ctrl", p[2]).arg("size", uint64_t(p[3] & 0x3f));
   e.arg("seqid", state::be32(p + 4)).arg("ackid", state::be32(p + 12));
@@ -44,12 +40,8 @@ void Hypervisor::ldc_trace_read(Guest& g, LdcEndpoint& ep, uint64_t old_head) {
   for (uint64_t off = old_head; off != ep.rx.head; off = (off + kQueueEntryBytes) & (size - 1)) {
     auto it = ep.rx_flow_at.find(off);
     if (it == ep.rx_flow_at.end()) continue;
-    trace::Event e;
-    e.ps = trace_ps();
-    e.cat = trace::Category::ldc;
-    e.track = trace::Track::channel(g.name, ep.id);
-    e.domain = g.name;
-    e.name = "ldc read";
+    trace::Event e(trace::Category::ldc, trace::Phase::Instant, trace_ps(),
+                   trace::Track::channel(g.name, ep.id), g.name, "ldc read");
     e.flow_in = it->second;
     e.arg("offset", off);
     trace::emit(std::move(e));
@@ -62,13 +54,8 @@ void Hypervisor::ldc_trace_read(Guest& g, LdcEndpoint& ep, uint64_t old_head) {
 void Hypervisor::ldc_trace_rx_depth(const Guest& g, const LdcEndpoint& ep) const {
   uint64_t size = ep.rx.entries * kQueueEntryBytes;
   uint64_t waiting = size ? ((ep.rx.tail - ep.rx.head) & (size - 1)) / kQueueEntryBytes : 0;
-  trace::Event e;
-  e.ps = trace_ps();
-  e.cat = trace::Category::ldc;
-  e.phase = trace::Phase::Counter;
-  e.track = trace::Track::channel(g.name, ep.id);
-  e.domain = g.name;
-  e.name = "rx queue";
+  trace::Event e(trace::Category::ldc, trace::Phase::Counter, trace_ps(),
+                 trace::Track::channel(g.name, ep.id), g.name, "rx queue");
   e.value = double(waiting);
   trace::emit(std::move(e));
 }

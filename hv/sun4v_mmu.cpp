@@ -138,12 +138,8 @@ unsigned GuestMmu::demap(uint64_t va, uint64_t ctx, uint64_t flags, bool all_va,
   }
   if (trace::on(trace::Category::mmu)) {
     const char* kind = all_ctx ? "all" : all_va ? "ctx" : "page";
-    trace::Event e;
-    e.ps = hv_.trace_ps();
-    e.cat = trace::Category::mmu;
-    e.track = trace::Track::vcpu(g_.name, v_.id);
-    e.domain = g_.name;
-    e.name = fmt::format("demap {}", kind);
+    trace::Event e(trace::Category::mmu, trace::Phase::Instant, hv_.trace_ps(),
+                   trace::Track::vcpu(g_.name, v_.id), g_.name, fmt::format("demap {}", kind));
     e.arg("va", va).arg("ctx", ctx).arg("flags", flags).arg("removed", uint64_t(n));
     e.text = fmt::format("mmu  {}/vcpu{}  demap {} va={:#x} ctx={:#x} flags={:#x}: {} entries removed", g_.name, v_.id, kind, va, ctx,
                          flags, n);
@@ -184,12 +180,8 @@ const TlbEntry* GuestMmu::tsb_walk(uint64_t va, uint64_t ctx, uint64_t flag) {
   ++v_.tsb_hits;
   if (trace::on(trace::Category::mmu)) {   // a TLB miss the walk served: the guest never sees it
     uint64_t ra = (e.tte & TTE_RA_MASK) & ~((1ull << e.shift()) - 1);
-    trace::Event t;
-    t.ps = trace::cycles_to_ps(hv_.now_cycles(v_));
-    t.cat = trace::Category::mmu;
-    t.track = trace::Track::vcpu(g_.name, v_.id);
-    t.domain = g_.name;
-    t.name = "tsb hit";
+    trace::Event t(trace::Category::mmu, trace::Phase::Instant, trace::cycles_to_ps(hv_.now_cycles(v_)),
+                   trace::Track::vcpu(g_.name, v_.id), g_.name, "tsb hit");
     t.arg("va", va).arg("ctx", ctx).arg("ra", ra).arg("page", page_size_name(e.shift()));
     t.text = fmt::format("mmu  {}/vcpu{}  tsb hit va={:#x} ctx={:#x} -> ra={:#x} {}", g_.name, v_.id, va, ctx, ra,
                          page_size_name(e.shift()));
@@ -278,12 +270,8 @@ Translation GuestMmu::resolve(StrandState& s, uint64_t va, Access acc, uint8_t a
     t.fault = fetch ? TT_FAST_INSTRUCTION_ACCESS_MMU_MISS : TT_FAST_DATA_ACCESS_MMU_MISS;
     if (trace::on(trace::Category::mmu)) {   // missed the TLB and the TSBs: the guest's miss handler runs
       const char* what = fetch ? "fetch" : acc == Access::Write ? "store" : "load";
-      trace::Event m;
-      m.ps = trace::cycles_to_ps(hv_.now_cycles(v_));
-      m.cat = trace::Category::mmu;
-      m.track = trace::Track::vcpu(g_.name, v_.id);
-      m.domain = g_.name;
-      m.name = "mmu miss";
+      trace::Event m(trace::Category::mmu, trace::Phase::Instant, trace::cycles_to_ps(hv_.now_cycles(v_)),
+                     trace::Track::vcpu(g_.name, v_.id), g_.name, "mmu miss");
       m.arg("va", va).arg("ctx", ctx).arg("access", what).arg("tt", uint64_t(t.fault));
       m.text = fmt::format("mmu  {}/vcpu{}  miss va={:#x} ctx={:#x} {} -> guest trap {:#x}", g_.name, v_.id, va, ctx, what,
                            unsigned(t.fault));

@@ -15,13 +15,7 @@ uint64_t now_ps() { return sc_core::sc_time_stamp().value(); }
 
 void slice(trace::Category cat, trace::Phase ph, trace::Track track, std::string domain, std::string name,
            std::vector<trace::Arg> args, std::string text) {
-  trace::Event e;
-  e.ps = now_ps();
-  e.cat = cat;
-  e.phase = ph;
-  e.track = std::move(track);
-  e.domain = std::move(domain);
-  e.name = std::move(name);
+  trace::Event e(cat, ph, now_ps(), std::move(track), std::move(domain), std::move(name));
   e.args = std::move(args);
   e.text = std::move(text);
   trace::emit(std::move(e));

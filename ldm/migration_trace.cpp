@@ -22,13 +22,8 @@ std::string line(const std::string& name, const std::vector<trace::Arg>& args) {
 }  // namespace
 
 void MigrationTrace::push(const std::string& name, std::vector<trace::Arg> args) {
-  trace::Event e;
-  e.ps = sc_core::sc_time_stamp().value();
-  e.cat = trace::Category::migration;
-  e.phase = trace::Phase::Begin;
-  e.track = trace::Track::service("migration " + domain_);
-  e.domain = domain_;
-  e.name = name;
+  trace::Event e(trace::Category::migration, trace::Phase::Begin, sc_core::sc_time_stamp().value(),
+                 trace::Track::service("migration " + domain_), domain_, name);
   e.text = fmt::format("migration {}: begin {}", domain_, line(name, args));
   e.args = std::move(args);
   trace::emit(std::move(e));
@@ -38,13 +33,8 @@ void MigrationTrace::push(const std::string& name, std::vector<trace::Arg> args)
 
 void MigrationTrace::pop(std::vector<trace::Arg> args) {
   if (open_.empty()) return;
-  trace::Event e;
-  e.ps = sc_core::sc_time_stamp().value();
-  e.cat = trace::Category::migration;
-  e.phase = trace::Phase::End;
-  e.track = trace::Track::service("migration " + domain_);
-  e.domain = domain_;
-  e.name = open_.back();
+  trace::Event e(trace::Category::migration, trace::Phase::End, sc_core::sc_time_stamp().value(),
+                 trace::Track::service("migration " + domain_), domain_, open_.back());
   e.text = fmt::format("migration {}: end {}", domain_, line(open_.back(), args));
   e.args = std::move(args);
   trace::emit(std::move(e));

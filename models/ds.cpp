@@ -123,12 +123,8 @@ uint64_t DomainServices::request(hv::Hypervisor& hv, hv::Guest& g, const std::st
   c.pending[req] = {service, handle, std::move(cb), flow};
   ++counters_.requests;
   if (service == "md-update" && trace::on(trace::Category::md)) {   // the guest is told of its new MD
-    trace::Event e;
-    e.ps = hv.trace_ps();
-    e.cat = trace::Category::md;
-    e.track = trace::Track::domain(g.name);
-    e.domain = g.name;
-    e.name = "md-update sent";
+    trace::Event e(trace::Category::md, trace::Phase::Instant, hv.trace_ps(),
+                   trace::Track::domain(g.name), g.name, "md-update sent");
     e.arg("generation", g.md_inputs.md_generation).arg("bytes", uint64_t(g.md.size())).arg("req", req);
     e.text = fmt::format("md   {}  md-update sent (req {}): generation {}, {} bytes", g.name, req, g.md_inputs.md_generation,
                          g.md.size());

@@ -251,13 +251,8 @@ void VirtualDiskServer::on_data(VioSession& s, std::vector<uint8_t>& m) {
 
 void VirtualDiskServer::trace_outstanding(VioSession& s) {
   hv::LdcEndpoint* ep = s.endpoint();
-  trace::Event e;
-  e.ps = s.hv->trace_ps();
-  e.cat = trace::Category::vio;
-  e.phase = trace::Phase::Counter;
-  e.track = trace::Track::service(label_);
-  e.domain = s.guest->name;
-  e.name = fmt::format("requests {}/ch{}", s.guest->name, s.channel);
+  trace::Event e(trace::Category::vio, trace::Phase::Counter, s.hv->trace_ps(),
+                 trace::Track::service(label_), s.guest->name, fmt::format("requests {}/ch{}", s.guest->name, s.channel));
   e.value = ep ? double(ep->timers.size()) : 0;
   trace::emit(std::move(e));
 }
@@ -308,15 +303,11 @@ uint64_t VirtualDiskServer::complete(hv::Guest* g, uint64_t channel, uint64_t id
   desc[0] = VIO_DESC_DONE;
   write_desc(*s, r, index, desc.data(), r.desc_size);
   if (trace::on(trace::Category::vio)) {   // the request, as a slice on the service's track
-    trace::Event e;
     // complete() runs when the request has taken its time: the slice began that long ago.
-    e.dur_ps = uint64_t(double(took) / hz * 1e12);
-    e.ps = s->hv->trace_ps() > e.dur_ps ? s->hv->trace_ps() - e.dur_ps : 0;
-    e.cat = trace::Category::vio;
-    e.phase = trace::Phase::Complete;
-    e.track = trace::Track::service(label_);
-    e.domain = g->name;
-    e.name = fmt::format("vds {}", op_name(desc[16]));
+    uint64_t dur = uint64_t(double(took) / hz * 1e12), now = s->hv->trace_ps();
+    trace::Event e(trace::Category::vio, trace::Phase::Complete, now > dur ? now - dur : 0, trace::Track::service(label_), g->name,
+                   fmt::format("vds {}", op_name(desc[16])));
+    e.dur_ps = dur;
     e.flow_in = flow;
     e.flow_out = flow = trace::new_flow();
     e.arg("channel", channel).arg("desc", uint64_t(index)).arg("req", get_be(desc.data() + 8, 8)).arg("block", get_be(desc.data() + 24, 8));

@@ -48,12 +48,8 @@ void VioServer::trace(VioSession& s, bool from_guest, const uint8_t* m) {
     default: what = fmt::format("env={:#06x}", env);
   }
   std::string who = fmt::format("{}/ch{}", s.guest->name, s.channel);
-  trace::Event e;
-  e.ps = s.hv->trace_ps();
-  e.cat = trace::Category::vio;
-  e.track = trace::Track::service(label_);
-  e.domain = s.guest->name;
-  e.name = fmt::format("{} {}", what, stypes[m[1] <= 4 ? m[1] : 0]);
+  trace::Event e(trace::Category::vio, trace::Phase::Instant, s.hv->trace_ps(),
+                 trace::Track::service(label_), s.guest->name, fmt::format("{} {}", what, stypes[m[1] <= 4 ? m[1] : 0]));
   e.arg("from", from_guest ? who : label_).arg("to", from_guest ? label_ : who).arg("sid", get_be(m + 4, 4));
   if (env == VIO_DRING_DATA && m[0] == VIO_TYPE_DATA) {   // a request's flow: INFO in, ... ACK/NACK out
     if (from_guest && m[1] == VIO_SUBTYPE_INFO) answer_flow_ = e.flow_out = trace::new_flow();

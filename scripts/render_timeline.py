@@ -7,6 +7,8 @@ Usage: scripts/render_timeline.py TRACE.json [TRACE.json ...] OUT.svg [--width P
 import argparse, colorsys, json, math, os, re, sys, zlib
 from xml.sax.saxutils import escape
 
+import chrome_trace
+
 MARGIN, LABEL_W = 10, 190          # left margin; the lane-label column
 TITLE_H, PROC_H, LANE_H, COUNTER_H = 26, 18, 22, 34
 TRACE_GAP, AXIS_H = 14, 34
@@ -38,21 +40,13 @@ class Trace:
     """The parts of one trace file that are drawn; everything else is ignored."""
 
     def __init__(self, path):
-        try:
-            with open(path, encoding="utf-8") as f:
-                doc = json.load(f)
-        except OSError as e:
-            die(f"{path}: {e.strerror}")
-        except (ValueError, UnicodeDecodeError) as e:
-            die(f"{path}: not JSON ({e})")
-        if not isinstance(doc, dict) or not isinstance(doc.get("traceEvents"), list):
-            die(f"{path}: no traceEvents list (not a Chrome trace-event file)")
+        doc, events = chrome_trace.load(path, die)
         meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
         self.procs, self.threads = {}, {}   # pid -> name, (pid, tid) -> name
         self.slices = {}                    # (pid, tid) -> [event]
         self.counters = {}                  # (pid, name) -> [(ts, value)]
         self.bytes_counters = set()
-        for ev in doc["traceEvents"]:
+        for ev in events:
             if not isinstance(ev, dict):
                 continue
             ph, pid, tid = ev.get("ph"), ev.get("pid", 0), ev.get("tid", 0)

@@ -21,6 +21,8 @@ import re
 import sys
 import zlib
 
+import chrome_trace
+
 PALETTE = ["#8ecae6", "#ffb703", "#90be6d", "#f4a261", "#cdb4db", "#a8dadc", "#e9c46a", "#b5e48c",
            "#ffafcc", "#bde0fe", "#f6bd60", "#84a59d"]
 ROW_IN = 0.30          # height of one slice level, inches
@@ -54,16 +56,7 @@ class Trace:
     """The drawable parts of one trace file; other phases (metadata aside) are ignored."""
 
     def __init__(self, path):
-        try:
-            with open(path, encoding="utf-8") as f:
-                doc = json.load(f)
-        except OSError as e:
-            die(f"{path}: {e.strerror}")
-        except (ValueError, UnicodeDecodeError) as e:
-            die(f"{path}: not JSON ({e})")
-        events = doc.get("traceEvents") if isinstance(doc, dict) else doc
-        if not isinstance(events, list):
-            die(f"{path}: no traceEvents list (not a Chrome trace-event file)")
+        doc, events = chrome_trace.load(path, die)
         self.proc_name, self.thread_name = {}, {}
         self.proc_order, self.thread_order = {}, {}
         self.tracks = {}

@@ -257,11 +257,8 @@ bool Core::step(unsigned i, const Insn* in) {
   ready_at[i] = cycles + fetch_stall + tlb_wait + sb_stall + lat;
   if (trace::on(trace::Category::insn) && m_.traced < m_.trace_limit) {
     ++m_.traced;
-    trace::Event e;
-    e.ps = trace::cycles_to_ps(cycles);
-    e.cat = trace::Category::insn;
-    e.track = trace::Track::strand(s.id);
-    e.name = in ? disassemble(in->word, st.pc) : std::string("?");
+    trace::Event e(trace::Category::insn, trace::Phase::Instant, trace::cycles_to_ps(cycles),
+                   trace::Track::strand(s.id), "", in ? disassemble(in->word, st.pc) : std::string("?"));
     e.arg("pc", st.pc).arg("cycles", ready_at[i] - cycles);
     e.text = fmt::format("{:>10} s{}c{}t{} {:#012x} {:08x}  {:<36} +{}", cycles, socket, index, i, st.pc, in ? in->word : 0u,
                          e.name, ready_at[i] - cycles);

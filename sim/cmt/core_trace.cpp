@@ -48,12 +48,7 @@ void Core::trace_quantum(uint64_t start, const bool (&was_running)[8]) {
   auto counter = [](Category c, uint64_t ps, trace::Track track, const char* name, double v, double& shown) {
     if (v == shown) return;   // NaN never equals: the first value is always written
     shown = v;
-    trace::Event e;
-    e.ps = ps;
-    e.cat = c;
-    e.phase = trace::Phase::Counter;
-    e.track = std::move(track);
-    e.name = name;
+    trace::Event e(c, trace::Phase::Counter, ps, std::move(track), "", name);
     e.value = v;
     trace::emit(std::move(e));
   };

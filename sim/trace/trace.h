@@ -63,6 +63,11 @@ struct Arg {
 };
 
 struct Event {
+  Event() = default;
+  // The fields every trace point sets; the rest by name.
+  Event(Category c, Phase p, uint64_t at, Track t, std::string dom, std::string nm)
+      : ps(at), cat(c), phase(p), track(std::move(t)), domain(std::move(dom)), name(std::move(nm)) {}
+
   uint64_t ps = 0;            // simulated time
   Category cat = Category::hcall;
   Phase phase = Phase::Instant;

@@ -154,12 +154,7 @@ void emit(Event e) {
 }
 
 void instant(Category c, uint64_t ps, Track track, std::string domain, std::string name, std::string text) {
-  Event e;
-  e.ps = ps;
-  e.cat = c;
-  e.track = std::move(track);
-  e.domain = std::move(domain);
-  e.name = std::move(name);
+  Event e(c, Phase::Instant, ps, std::move(track), std::move(domain), std::move(name));
   e.text = std::move(text);
   emit(std::move(e));
 }
