@@ -8,6 +8,7 @@ PKGS=(cmake ninja-build g++ pkg-config libsystemc-dev libfmt-dev libboost-progra
       catch2 libtomlplusplus-dev zlib1g-dev gcc-sparc64-linux-gnu binutils-sparc64-linux-gnu qemu-user python3
       netcat-openbsd openssl tshark clang libclang-rt-14-dev libssl-dev libpugixml-dev libgraphviz-dev
       libncurses-dev tmux   # vfctl top's screen; tests/ldm/top_view.sh drives it in tmux
+      gtkwave   # opens the VCD traces; tests/trace/vcd.sh reads them with its vcd2fst
       python3-matplotlib)   # plots of scripts/timing_validation.py and plot_latency.py
 missing=()
 for p in "${PKGS[@]}"; do

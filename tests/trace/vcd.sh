@@ -31,6 +31,20 @@ W
 diff "$tmp/want" "$tmp/summary"
 check "each counter declared once in its scope, with the changes of its pattern" $?
 
+# GTKWave's own reader: vcd2fst (the gtkwave package) converts the dump to FST and fst2vcd
+# writes it back; the same variables and the same value changes come out.
+if command -v vcd2fst >/dev/null && command -v fst2vcd >/dev/null; then
+  vcd2fst "$tmp/c.vcd" "$tmp/c.fst" >"$tmp/gtk.out" 2>&1 && fst2vcd "$tmp/c.fst" >"$tmp/back.vcd" 2>>"$tmp/gtk.out"
+  check "GTKWave's vcd2fst reads the dump and fst2vcd writes it back (rc=$?)" $?
+  python3 "$here/vcd_read.py" "$tmp/back.vcd" >"$tmp/back.summary" 2>"$tmp/err"
+  st=$?
+  cat "$tmp/err"
+  [ $st = 0 ] && diff <(grep -v '^timescale' "$tmp/want") <(grep -v '^timescale' "$tmp/back.summary")
+  check "... with every counter and every change as written" $?
+else
+  echo "note: gtkwave's vcd2fst not installed (scripts/setup.sh installs it): GTKWave round trip not checked"
+fi
+
 # The reader's own rules, on dumps broken one way each.
 head=$(sed -n '1,/\$enddefinitions/p' "$tmp/c.vcd")
 bad() {   # NAME MESSAGE: the dump in $tmp/bad.vcd is refused with MESSAGE
