@@ -66,6 +66,7 @@ struct Tracer {
   double cycle_ns = 1.0;
   uint64_t skew_ps = 0;
   size_t next_sync = kHoldMax;
+  uint64_t held_min = UINT64_MAX;   // the oldest held event's time
   std::string finished;   // outputs finish() completed, for summary()
 
   void recompute() {
@@ -74,7 +75,8 @@ struct Tracer {
     detail::g_mask = m;
   }
   void write_upto(uint64_t horizon, bool all) {
-    if (held.empty()) return;
+    // Nothing due: no sort (ldmd calls this after every look at its socket).
+    if (held.empty() || (!all && held_min > horizon)) return;
     std::sort(held.begin(), held.end(), [](const Event& a, const Event& b) { return a.ps != b.ps ? a.ps < b.ps : a.seq < b.seq; });
     size_t n = all ? held.size()
                    : size_t(std::upper_bound(held.begin(), held.end(), horizon, [](uint64_t h, const Event& e) { return h < e.ps; }) -
@@ -90,6 +92,7 @@ struct Tracer {
       ++written;
     }
     held.erase(held.begin(), held.begin() + long(n));
+    held_min = held.empty() ? UINT64_MAX : held.front().ps;   // sorted: the first is the oldest
   }
 };
 
@@ -128,6 +131,21 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 uint64_t now_ps() { return sc_core::sc_time_stamp().value(); }
 
+// The categories a comma-separated spec names, or false and why (an empty spec, an unknown
+// name): the one parse behind valid(), set() and enable_option().
+bool parse(const std::string& spec, uint64_t& bits, std::string& err) {
+  if (spec.empty()) {   // names nothing: refused rather than done
+    err = "no trace categories given (`--trace help` lists them)";
+    return false;
+  }
+  for (const std::string& n : split(spec, ','))
+    if (!lookup(n, bits)) {
+      err = fmt::format("unknown trace category '{}' (`--trace help` lists them)", n);
+      return false;
+    }
+  return true;
+}
+
 }  // namespace
 
 const CategoryInfo& info(Category c) { return kInfo[unsigned(c)]; }
@@ -146,6 +164,7 @@ void emit(Event e) {
   if (e.flow_in && !t.started.erase(e.flow_in)) e.flow_in = 0;
   if (e.flow_out) t.started.insert(e.flow_out);
   e.seq = t.seq++;
+  t.held_min = std::min(t.held_min, e.ps);
   t.held.push_back(std::move(e));
   if (t.held.size() >= t.next_sync) {   // what is still too new waits for the next round
     sync();
@@ -191,17 +210,8 @@ bool add_output(const std::string& path, std::string& err) {
 bool any_output() { return !T().outputs.empty(); }
 
 bool valid(const std::string& spec, std::string& err) {
-  if (spec.empty()) {   // names nothing: refused rather than done
-    err = "no trace categories given (`--trace help` lists them)";
-    return false;
-  }
   uint64_t bits = 0;
-  for (const std::string& n : split(spec, ','))
-    if (!lookup(n, bits)) {
-      err = fmt::format("unknown trace category '{}' (`--trace help` lists them)", n);
-      return false;
-    }
-  return true;
+  return parse(spec, bits, err);
 }
 
 bool any_on() { return detail::g_mask != 0; }
@@ -213,14 +223,8 @@ std::vector<std::string> outputs() {
 }
 
 bool set(const std::string& spec, const std::string& domain, bool enable, std::string& err) {
-  if (!valid(spec, err)) return false;
   uint64_t bits = 0;
-  for (const std::string& n : split(spec, ',')) {
-    if (!lookup(n, bits)) {
-      err = fmt::format("unknown trace category '{}' (`--trace help` lists them)", n);
-      return false;
-    }
-  }
+  if (!parse(spec, bits, err)) return false;
   if (!enable && spec == "all") bits = ~uint64_t(0);   // off all: every category, insn too
   Tracer& t = T();
   if (!enable && domain.empty()) {
@@ -246,12 +250,7 @@ bool enable_option(const std::string& option, std::string& err) {
     return false;
   }
   if (at == std::string::npos) return set(cats, "", true, err);
-  uint64_t probe = 0;   // check the categories once, before any domain changes
-  for (const std::string& n : split(cats, ','))
-    if (!lookup(n, probe)) {
-      err = fmt::format("unknown trace category '{}' (`--trace help` lists them)", n);
-      return false;
-    }
+  if (!valid(cats, err)) return false;   // the categories once, before any domain changes
   std::vector<std::string> doms = split(option.substr(at + 1), ',');
   for (const std::string& d : doms)
     if (d.empty()) {
