@@ -42,6 +42,25 @@ struct InterruptQueue {
   bool full() const { return entries && ((tail + kQueueEntryBytes) & (entries * kQueueEntryBytes - 1)) == head; }
 };
 
+// Tracing only, not state: the flow id (sim/trace) of each traced entry in a queue of 64-byte
+// entries (an LDC RX queue, a mondo queue), by its byte offset, so that whatever takes the
+// entry off ends the flow its arrival began.
+struct QueueFlows {
+  std::map<uint64_t, uint64_t> at;
+  // fn(offset, flow) for each traced entry from offset `from` up to `to` in a queue of `size`
+  // bytes; each is then forgotten (taking the same entries again ends nothing).
+  template <class Fn>
+  void take(uint64_t from, uint64_t to, uint64_t size, Fn fn) {
+    for (uint64_t off = from; off != to && !at.empty(); off = (off + kQueueEntryBytes) & (size - 1)) {
+      auto it = at.find(off);
+      if (it == at.end()) continue;
+      uint64_t flow = it->second;
+      at.erase(it);
+      fn(off, flow);
+    }
+  }
+};
+
 struct Vcpu {
   unsigned id = 0;          // vCPU id inside the guest
   unsigned strand = 0;      // physical strand (cpuid of the machine)
@@ -60,9 +79,8 @@ struct Vcpu {
   std::vector<TlbEntry> tlb;   // entries loaded by mmu_map_addr and by TSB walks
   // Counters for statistics and students.
   uint64_t hypercalls = 0, tsb_hits = 0, mmu_miss_traps = 0;
-  // Tracing only, not state: the flow id (sim/trace) of each traced mondo in the cpu and dev
-  // mondo queues, by its offset, so that the trap that takes it ends the flow its send began.
-  std::array<std::map<uint64_t, uint64_t>, 2> mondo_flow_at;
+  // Tracing only: the traced mondos in the cpu and dev mondo queues; the trap ends their flows.
+  std::array<QueueFlows, 2> mondo_flows;
 };
 
 struct InterruptSource {   // a virtual interrupt (devhandle, devino), e.g. the console
@@ -126,9 +144,8 @@ struct LdcEndpoint {
   bool in_timers = false;
   uint64_t peer_id = 0;
   InterruptQueue tx, rx;           // head/tail byte offsets as the queue registers give them
-  // Tracing only, not state: the flow id (sim/trace) of each traced packet in our RX queue, by
-  // its offset, so that the guest's read of it ends the flow its send started.
-  std::map<uint64_t, uint64_t> rx_flow_at;
+  // Tracing only: the traced packets in our RX queue; the guest's read ends their flows.
+  QueueFlows rx_flows;
   bool reset_seen = true;          // the peer reconfigured its RX queue since our last look
   uint64_t map_ra = 0, map_entries = 0;
   uint64_t tx_ino() const { return 2 * id; }      // OpenBSD's numbering: tx 2n, rx 2n+1

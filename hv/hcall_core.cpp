@@ -149,7 +149,7 @@ uint64_t hc_cpu_qconf(Call& c) {
   uint64_t q = c.arg(0), base = c.arg(1), n = c.arg(2);
   if (!is_queue(q)) return HV_EINVAL;
   InterruptQueue& iq = c.v.queue(unsigned(q));
-  if (q <= Q_DEV_MONDO) c.v.mondo_flow_at[q - Q_CPU_MONDO].clear();   // a new queue: its traced mondos are gone
+  if (q <= Q_DEV_MONDO) c.v.mondo_flows[q - Q_CPU_MONDO].at.clear();   // a new queue: its traced mondos are gone
   if (n == 0) {
     iq = InterruptQueue{};
     c.hv.update_queue_pending(c.v);

@@ -63,7 +63,7 @@ uint64_t hc_ldc_rx_qconf(Call& c) {
   CHANNEL(c);
   uint64_t s = qconf(c, *e, e->rx);
   if (s != HV_EOK) return s;
-  e->rx_flow_at.clear();   // a new queue: what was in the old one is never read
+  e->rx_flows.at.clear();   // a new queue: what was in the old one is never read
   if (trace::on(trace::Category::ldc)) c.hv.ldc_trace_rx_depth(c.g, *e);
   c.hv.ldc_notify_reset(c.g, *e);
   c.hv.ldc_fill_rx(c.g, *e);   // packets the peer queued while we were down come in now
@@ -131,7 +131,7 @@ uint64_t hc_ldc_rx_set_qhead(Call& c) {
   if (((head - e->rx.head) & (size - 1)) > ((e->rx.tail - e->rx.head) & (size - 1))) return HV_EINVAL;
   uint64_t old = e->rx.head;
   e->rx.head = head;
-  if (!e->rx_flow_at.empty()) c.hv.ldc_trace_read(c.g, *e, old);
+  if (!e->rx_flows.at.empty()) c.hv.ldc_trace_read(c.g, *e, old);
   if (head != old && trace::on(trace::Category::ldc)) c.hv.ldc_trace_rx_depth(c.g, *e);
   c.hv.ldc_fill_rx(c.g, *e);   // room again: waiting packets move on
   return HV_EOK;

@@ -440,7 +440,7 @@ bool Hypervisor::enqueue(Guest& g, Vcpu& v, unsigned queue, const uint8_t entry[
   uint64_t pa;
   if (!q.entries || q.full() || !g.ra_to_pa(q.base_ra + q.tail, kQueueEntryBytes, pa)) return false;
   machine.mem.write(pa, entry, kQueueEntryBytes);
-  if (flow && queue <= Q_DEV_MONDO) v.mondo_flow_at[queue - Q_CPU_MONDO][q.tail] = flow;
+  if (flow && queue <= Q_DEV_MONDO) v.mondo_flows[queue - Q_CPU_MONDO].at[q.tail] = flow;
   q.tail = (q.tail + kQueueEntryBytes) & (q.entries * kQueueEntryBytes - 1);
   update_queue_pending(v);
   if (v.runs()) machine.core_of(v.strand).wake(v.strand % machine.plat.strands_per_core);   // not a suspended one
@@ -553,13 +553,7 @@ void Hypervisor::trace_take(const cmt::Core& core, Guest& g, Vcpu& v, unsigned q
     any = true;
     trace::emit(std::move(e));
   };
-  if (q < 2)
-    for (uint64_t off = iq.head; off != iq.tail; off = (off + kQueueEntryBytes) & (size - 1)) {
-      auto it = v.mondo_flow_at[q].find(off);
-      if (it == v.mondo_flow_at[q].end()) continue;
-      emit(off, it->second);
-      v.mondo_flow_at[q].erase(it);
-    }
+  if (q < 2) v.mondo_flows[q].take(iq.head, iq.tail, size, emit);
   if (!any) emit(iq.head, 0);
 }
 

@@ -36,17 +36,12 @@ void trace_packet(const Hypervisor& hv, const Guest& g, uint64_t channel, const 
 
 // The guest moved its RX head past packets a traced send put there: each ends its flow.
 void Hypervisor::ldc_trace_read(Guest& g, LdcEndpoint& ep, uint64_t old_head) {
-  uint64_t size = ep.rx.entries * kQueueEntryBytes;
-  for (uint64_t off = old_head; off != ep.rx.head; off = (off + kQueueEntryBytes) & (size - 1)) {
-    auto it = ep.rx_flow_at.find(off);
-    if (it == ep.rx_flow_at.end()) continue;
-    trace::Event e(trace::Category::ldc, trace::Phase::Instant, trace_ps(),
-                   trace::Track::channel(g.name, ep.id), g.name, "ldc read");
-    e.flow_in = it->second;
+  ep.rx_flows.take(old_head, ep.rx.head, ep.rx.entries * kQueueEntryBytes, [&](uint64_t off, uint64_t flow) {
+    trace::Event e(trace::Category::ldc, trace::Phase::Instant, trace_ps(), trace::Track::channel(g.name, ep.id), g.name, "ldc read");
+    e.flow_in = flow;
     e.arg("offset", off);
     trace::emit(std::move(e));
-    ep.rx_flow_at.erase(it);
-  }
+  });
 }
 
 // Packets waiting in the endpoint's RX queue, as a counter on its channel track: drawn when
@@ -251,7 +246,7 @@ void Hypervisor::ldc_flush_outbox(Guest& g, LdcEndpoint& ep) {
     machine.mem.write(pa, ep.outbox[i].pkt.data(), kQueueEntryBytes);
     if (trace::on(trace::Category::ldc)) {
       uint64_t flow = trace::new_flow();
-      ep.rx_flow_at[ep.rx.tail] = flow;
+      ep.rx_flows.at[ep.rx.tail] = flow;
       trace_packet(*this, g, ep.id, "service", fmt::format("{}/ch{}", g.name, ep.id), ep.outbox[i].pkt.data(), flow);
     }
     ep.rx.tail = (ep.rx.tail + kQueueEntryBytes) & (ep.rx.entries * kQueueEntryBytes - 1);
@@ -320,7 +315,7 @@ void Hypervisor::ldc_deliver(Guest& from, LdcEndpoint& ep) {
     machine.mem.write(dst_pa, pkt, kQueueEntryBytes);
     if (trace::on(trace::Category::ldc)) {
       uint64_t flow = trace::new_flow();
-      to->rx_flow_at[to->rx.tail] = flow;
+      to->rx_flows.at[to->rx.tail] = flow;
       trace_packet(*this, from, ep.id, fmt::format("{}/ch{}", from.name, ep.id), fmt::format("{}/ch{}", dst.name, to->id), pkt, flow);
     }
     ep.tx.head = (ep.tx.head + kQueueEntryBytes) & (tx_size - 1);

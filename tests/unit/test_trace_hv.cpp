@@ -177,7 +177,7 @@ TEST_CASE("trace: a category that is off writes nothing", "[trace][mmu][intr]") 
   REQUIRE(f.fast_on(0, 1, fn::CPU_QCONF, hv::Q_CPU_MONDO, kRa0 + 0x40000, 16).status == hv::HV_EOK);
   f.st16(kRa0 + 0x50000, 1);
   REQUIRE(f.fast(fn::CPU_MONDO_SEND, 1, kRa0 + 0x50000, kRa0 + 0x50040).status == hv::HV_EOK);
-  CHECK(f.vcpu(0, 1).mondo_flow_at[0].empty());   // no flow kept for a trace that is off
+  CHECK(f.vcpu(0, 1).mondo_flows[0].at.empty());   // no flow kept for a trace that is off
   t.finish();
   CHECK(t.events.empty());
   CHECK(t.text.empty());
